@@ -1,0 +1,88 @@
+import "server-only";
+import path from "node:path";
+import { mkdirSync } from "node:fs";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+import { getEnv } from "@/lib/env";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything that can run a query: the database itself or an open transaction. */
+export type Queryable = Db | Tx;
+export type DbKind = "pglite" | "postgres";
+
+export interface DatabaseHandle {
+  kind: DbKind;
+  db: Db;
+  /** Connection URL for postgres handles (migrations take their own connection). */
+  url?: string;
+  /** Subscribe to NOTIFY on a channel; resolves to an unsubscribe function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    kind: "pglite",
+    db,
+    async listen(channel, onPayload) {
+      const unsub = await client.listen(channel, onPayload);
+      return async () => unsub();
+    },
+    close: () => client.close(),
+  };
+}
+
+export async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {
+  const { default: postgres } = await import("postgres");
+  const { drizzle } = await import("drizzle-orm/postgres-js");
+  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: "flightdeck" } });
+  const db = drizzle({ client, schema }) as unknown as Db;
+  return {
+    kind: "postgres",
+    db,
+    url,
+    async listen(channel, onPayload) {
+      const sub = await client.listen(channel, onPayload);
+      return () => sub.unlisten();
+    },
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+// One handle per process. Kept on globalThis so Next's dev reloads and the several
+// module graphs of a production server (instrumentation, routes) share one pool.
+const globalKey = Symbol.for("flightdeck.database");
+type GlobalWithDb = typeof globalThis & { [globalKey]?: Promise<DatabaseHandle> };
+const store = globalThis as GlobalWithDb;
+
+export function getDatabase(): Promise<DatabaseHandle> {
+  store[globalKey] ??= (async () => {
+    const env = getEnv();
+    if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
+    return openPglite(path.resolve(env.FLIGHTDECK_DATA_DIR, "pglite"));
+  })();
+  return store[globalKey];
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getDatabase()).db;
+}
+
+/** Tests point the process at their own isolated database. */
+export function setDatabase(handle: DatabaseHandle): void {
+  store[globalKey] = Promise.resolve(handle);
+}
+
+export async function closeDatabase(): Promise<void> {
+  const current = store[globalKey];
+  store[globalKey] = undefined;
+  if (current) await (await current).close();
+}

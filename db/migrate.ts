@@ -1,0 +1,57 @@
+import "server-only";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import type { DatabaseHandle } from "./client";
+import { rowsOf } from "./rows";
+
+export const migrationsFolder = path.resolve(process.cwd(), "drizzle");
+
+export class MigrationError extends Error {
+  constructor(readonly cause: unknown) {
+    super(`Database migration failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = "MigrationError";
+  }
+}
+
+/** Applies every committed migration in drizzle/ that the database has not seen yet. */
+export async function runMigrations(handle: DatabaseHandle): Promise<void> {
+  try {
+    if (handle.kind === "pglite") {
+      const { migrate } = await import("drizzle-orm/pglite/migrator");
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator wants the driver-specific type; the handle is one
+      await migrate(handle.db as any, { migrationsFolder });
+    } else {
+      // Several instances may start at once: one migrates under a session advisory
+      // lock on its own connection while the others wait, then finds nothing to do.
+      const { default: postgres } = await import("postgres");
+      const { drizzle } = await import("drizzle-orm/postgres-js");
+      const { migrate } = await import("drizzle-orm/postgres-js/migrator");
+      if (!handle.url) throw new Error("postgres handle without a URL");
+      const client = postgres(handle.url, { max: 1, onnotice: () => {} });
+      try {
+        await client`select pg_advisory_lock(727274)`;
+        await migrate(drizzle({ client }), { migrationsFolder });
+      } finally {
+        await client.end({ timeout: 5 });
+      }
+    }
+  } catch (error) {
+    throw new MigrationError(error);
+  }
+}
+
+/** The tag of the newest migration applied, for /api/health. */
+export async function currentMigration(handle: DatabaseHandle): Promise<string | null> {
+  const [first] = rowsOf<{ created_at: string }>(
+    await handle.db.execute(
+      sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`,
+    ),
+  );
+  if (!first) return null;
+  const { readFileSync } = await import("node:fs");
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
+    entries: { tag: string; when: number }[];
+  };
+  const when = Number(first.created_at);
+  return journal.entries.find((e) => e.when === when)?.tag ?? String(when);
+}

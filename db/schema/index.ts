@@ -1,0 +1,4 @@
+export * from "./auth";
+export * from "./api-tokens";
+export * from "./settings";
+export * from "./audit";

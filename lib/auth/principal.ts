@@ -1,0 +1,16 @@
+import type { Role } from "@/db/schema";
+
+/**
+ * Who is acting. Every authorization decision and every audit event is made from one
+ * of these, so "who did this, under what?" has the same answer everywhere.
+ */
+export type Principal =
+  | { kind: "user"; id: string; label: string; role: Role; sessionId?: string }
+  | { kind: "token"; id: string; label: string; role: Role; bootstrap?: boolean }
+  | { kind: "run"; id: string; label: string }
+  | { kind: "system"; id: string; label: string }
+  | { kind: "anonymous" };
+
+export function principalRole(p: Principal): Role | null {
+  return p.kind === "user" || p.kind === "token" ? p.role : null;
+}

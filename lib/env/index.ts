@@ -1,0 +1,84 @@
+import { z } from "zod";
+
+/**
+ * The one place that reads process.env. Everything else asks getEnv(), so a missing
+ * or malformed variable is reported once, by name, at start-up instead of surfacing
+ * later as an undefined deep inside a request.
+ */
+const bool = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0", ""])
+    .optional()
+    .transform((v) => (v === undefined || v === "" ? fallback : v === "true" || v === "1"));
+
+const intFrom = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).optional().default(fallback);
+
+const optionalNonEmpty = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v));
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).optional().default("development"),
+  PORT: intFrom(3000, 1, 65535),
+  DATABASE_URL: optionalNonEmpty.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+      .optional(),
+  ),
+  FLIGHTDECK_DATA_DIR: z.string().min(1).optional().default(".data"),
+  FLIGHTDECK_BASE_URL: optionalNonEmpty.pipe(z.url().optional()),
+  FLIGHTDECK_AUTH_SECRET: optionalNonEmpty.pipe(
+    z.string().min(32, "must be at least 32 characters").optional(),
+  ),
+  FLIGHTDECK_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional().default("flightdeck-demo"),
+  FLIGHTDECK_SEED_DEMO: bool(true),
+  FLIGHTDECK_ADMIN_TOKEN: optionalNonEmpty.pipe(
+    z.string().min(24, "must be at least 24 characters").optional(),
+  ),
+  FLIGHTDECK_EMBEDDED_RUNTIME: bool(true),
+  FLIGHTDECK_POLL_INTERVAL_MS: intFrom(1000, 50, 60_000),
+  FLIGHTDECK_LEASE_MS: intFrom(30_000, 1_000, 3_600_000),
+  FLIGHTDECK_WORKER_CONCURRENCY: intFrom(4, 1, 256),
+  FLIGHTDECK_LOGIN_MAX_ATTEMPTS: intFrom(5, 1, 1000),
+  FLIGHTDECK_LOGIN_WINDOW_SECONDS: intFrom(60, 1, 86_400),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(
+      "Invalid environment:\n" +
+        issues.map((i) => `  ${i.variable}: ${i.message}`).join("\n"),
+    );
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new EnvError(
+      result.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? "(environment)"),
+        message: issue.message,
+      })),
+    );
+  }
+  return result.data;
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Tests change process.env between cases; this drops the parsed copy. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,40 @@
+import type { z } from "zod";
+
+/**
+ * The one error type that crosses the boundary to callers. Route handlers and server
+ * actions map it to a response; anything else becomes a generic 500 whose body never
+ * carries database details (those are logged server-side only).
+ */
+export const errorCodes = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_many_requests: 429,
+  internal: 500,
+} as const;
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return errorCodes[this.code];
+  }
+
+  static validation(error: z.ZodError, what = "request"): AppError {
+    return new AppError("bad_request", `Invalid ${what}`, { issues: error.issues });
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
