@@ -7,7 +7,7 @@ import { rowsOf } from "./rows";
 export const migrationsFolder = path.resolve(process.cwd(), "drizzle");
 
 export class MigrationError extends Error {
-  constructor(readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super(`Database migration failed: ${cause instanceof Error ? cause.message : String(cause)}`);
     this.name = "MigrationError";
   }

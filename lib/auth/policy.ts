@@ -1,0 +1,38 @@
+import type { Role } from "@/db/schema";
+
+/**
+ * THE policy table: which roles may do what. Route handlers and server actions name a
+ * permission; the data-access layer checks it; the policy tests walk every route and
+ * action against this table. "public" means no sign-in is needed.
+ *
+ * Roles form a ladder for acting on runs: reviewer (read-only compliance) < operator
+ * (triage runs) < lead (also approves) < admin (also manages users and tokens).
+ */
+const everyone: readonly Role[] = ["admin", "operator", "reviewer", "lead"];
+const actors: readonly Role[] = ["admin", "operator", "lead"];
+
+export const policy = {
+  "health.read": "public",
+  "session.read": everyone,
+  "audit.read": ["admin", "reviewer", "lead"],
+  "audit.verify": ["admin", "reviewer"],
+  "users.read": ["admin"],
+  "users.manage": ["admin"],
+  "tokens.read": ["admin"],
+  "tokens.manage": ["admin"],
+  "jobs.read": everyone,
+  "runs.read": everyone,
+  "runs.create": actors,
+  "runs.control": actors,
+  "runs.approve": ["admin", "lead"],
+  "signals.send": actors,
+  "resources.read": everyone,
+} as const satisfies Record<string, "public" | readonly Role[]>;
+
+export type Permission = keyof typeof policy;
+
+export function roleAllows(role: Role | null, permission: Permission): boolean {
+  const rule: "public" | readonly Role[] = policy[permission];
+  if (rule === "public") return true;
+  return role !== null && rule.includes(role);
+}
