@@ -1,0 +1,64 @@
+import { expect, test } from "@playwright/test";
+import { policy, roleAllows, type Permission } from "../lib/auth/policy";
+import { routePermissions } from "./support/route-permissions";
+import { discoverApiRoutes, sampleUrl } from "./support/routes";
+import { createToken } from "./support/auth";
+import { demoRoles, type DemoRole } from "./support/constants";
+
+/**
+ * Walks every API route handler as anonymous and as each role over real HTTP and
+ * checks each answer against the one policy table (lib/auth/policy.ts).
+ */
+const routes = discoverApiRoutes().filter((r) => !r.pattern.startsWith("/api/auth/"));
+
+test("every route handler has a declared permission in the policy map", () => {
+  const undeclared = routes.filter((r) => !(`${r.method} ${r.pattern}` in routePermissions));
+  expect(undeclared, "routes missing from e2e/support/route-permissions.ts").toEqual([]);
+  for (const permission of Object.values(routePermissions)) expect(Object.keys(policy)).toContain(permission);
+});
+
+test("every route answers each caller as the policy table says", async ({ request }) => {
+  const tokens = {} as Record<DemoRole, string>;
+  for (const role of demoRoles) tokens[role] = await createToken(request, role);
+
+  const callers: { label: string; role: DemoRole | null; headers: Record<string, string> }[] = [
+    { label: "anonymous", role: null, headers: {} },
+    ...demoRoles.map((role) => ({ label: role, role, headers: { authorization: `Bearer ${tokens[role]}` } })),
+  ];
+  const mismatches: string[] = [];
+  for (const route of routes) {
+    const permission = routePermissions[`${route.method} ${route.pattern}`] as Permission;
+    for (const caller of callers) {
+      const response = await request.fetch(sampleUrl(route.pattern), {
+        method: route.method,
+        headers: { ...caller.headers, "content-type": "application/json" },
+        data: route.method === "GET" ? undefined : {},
+      });
+      const status = response.status();
+      const allowed = roleAllows(caller.role, permission);
+      const expected = allowed ? "not 401/403" : caller.role === null ? "401" : "403";
+      const ok = allowed ? status !== 401 && status !== 403 : status === (caller.role === null ? 401 : 403);
+      if (!ok || status >= 500) {
+        mismatches.push(`${route.method} ${route.pattern} as ${caller.label}: got ${status}, expected ${expected}`);
+      }
+    }
+  }
+  expect(mismatches).toEqual([]);
+});
+
+test("a bad bearer token is refused with 401 and no hint", async ({ request }) => {
+  const response = await request.get("/api/runs", { headers: { authorization: "Bearer fd_not-a-real-token-at-all-000000" } });
+  expect(response.status()).toBe(401);
+  const body = (await response.json()) as { error: { message: string } };
+  expect(body.error.message).not.toMatch(/token.*(exist|found|revoked)/i);
+});
+
+test("health answers without sign-in and carries no secrets", async ({ request }) => {
+  const response = await request.get("/api/health");
+  expect(response.status()).toBe(200);
+  const body = (await response.json()) as { ok: boolean; db: string; migration: string; runtime: unknown };
+  expect(body.ok).toBe(true);
+  expect(body.db).toBe("pglite");
+  expect(body.migration).toMatch(/^\d{4}_/);
+  expect(JSON.stringify(body)).not.toMatch(/token|password|secret/i);
+});

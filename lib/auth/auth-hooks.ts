@@ -1,0 +1,129 @@
+import "server-only";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import type { Db } from "@/db/client";
+import { session as sessionTable, user as userTable } from "@/db/schema";
+import { appendAudit } from "@/lib/audit";
+import { clientIp, userAgent } from "./client-ip";
+import { checkRateLimit, clearRateLimit, loginRule, pruneRateLimits, rateLimitKeys, recordFailure } from "./rate-limit";
+
+const signInBody = z.object({ email: z.string() });
+const noAuthority = { via: "none" };
+
+function requestHeaders(headers: Headers | undefined): Headers {
+  return headers ?? new Headers();
+}
+
+/**
+ * Better Auth hooks: the database-backed sign-in rate limit (before), and the audit trail
+ * of sign-ins, failed sign-ins, lockouts and sign-outs (after), so every sign-in through
+ * the HTTP handler or auth.api is recorded the same way.
+ */
+export function authHooks(db: Db) {
+  const before = createAuthMiddleware(async (ctx) => {
+    if (ctx.path === "/sign-in/email") {
+      const parsed = signInBody.safeParse(ctx.body);
+      if (!parsed.success) return;
+      const ip = clientIp(requestHeaders(ctx.headers));
+      const lock = await checkRateLimit(
+        db,
+        [rateLimitKeys.signInIpEmail(ip, parsed.data.email), rateLimitKeys.signInIp(ip)],
+        loginRule(),
+      );
+      if (lock.limited) {
+        throw new APIError(
+          "TOO_MANY_REQUESTS",
+          { code: "TOO_MANY_ATTEMPTS", message: "Too many failed sign-in attempts. Try again later." },
+          { "Retry-After": String(lock.retryAfterSeconds) },
+        );
+      }
+      return;
+    }
+    if (ctx.path === "/sign-out") {
+      // After the handler the session row is gone, so who signed out is read first.
+      const token = await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret);
+      if (!token) return;
+      const [row] = await db
+        .select({ sessionId: sessionTable.id, userId: userTable.id, email: userTable.email, role: userTable.role })
+        .from(sessionTable)
+        .innerJoin(userTable, eq(userTable.id, sessionTable.userId))
+        .where(eq(sessionTable.token, token));
+      if (!row) return;
+      const headers = requestHeaders(ctx.headers);
+      await db.transaction(async (tx) => {
+        await appendAudit(tx, {
+          actor: { kind: "user", id: row.userId, label: row.email },
+          action: "auth.sign_out",
+          subject: { type: "session", id: row.sessionId },
+          authorization: { via: "session", role: row.role },
+          payload: { ip: clientIp(headers), userAgent: userAgent(headers) },
+        });
+      });
+    }
+  });
+
+  const after = createAuthMiddleware(async (ctx) => {
+    if (ctx.path !== "/sign-in/email") return;
+    const headers = requestHeaders(ctx.headers);
+    const ip = clientIp(headers);
+    const created = ctx.context.newSession;
+    if (created) {
+      try {
+        await db.transaction(async (tx) => {
+          await clearRateLimit(tx, rateLimitKeys.signInIpEmail(ip, created.user.email));
+          await appendAudit(tx, {
+            actor: { kind: "user", id: created.user.id, label: created.user.email },
+            action: "auth.sign_in",
+            subject: { type: "user", id: created.user.id },
+            authorization: { via: "password", role: roleOf(created.user) },
+            payload: { sessionId: created.session.id, ip, userAgent: userAgent(headers) },
+          });
+        });
+      } catch (error) {
+        // A session nobody can account for is worse than a failed sign-in.
+        await ctx.context.internalAdapter.deleteSession(created.session.token);
+        ctx.context.logger.error("sign-in audit failed; session revoked", error);
+        throw new APIError("INTERNAL_SERVER_ERROR", { message: "Sign-in failed" });
+      }
+      return;
+    }
+    const returned = ctx.context.returned;
+    if (!isAPIError(returned) || returned.statusCode !== 401) return;
+    const parsed = signInBody.safeParse(ctx.body);
+    const email = parsed.success ? parsed.data.email.trim().toLowerCase() : "";
+    const rule = loginRule();
+    await db.transaction(async (tx) => {
+      const perPerson = await recordFailure(tx, rateLimitKeys.signInIpEmail(ip, email), rule);
+      const perIp = await recordFailure(tx, rateLimitKeys.signInIp(ip), rule);
+      await appendAudit(tx, {
+        actor: { kind: "anonymous", id: null, label: "anonymous" },
+        action: "auth.sign_in_failed",
+        subject: { type: "user", id: null },
+        authorization: noAuthority,
+        payload: { email, ip, userAgent: userAgent(headers), attempt: perPerson.count },
+      });
+      for (const [scope, result] of [
+        ["ip+email", perPerson],
+        ["ip", perIp],
+      ] as const) {
+        if (!result.lockedNow) continue;
+        await appendAudit(tx, {
+          actor: { kind: "anonymous", id: null, label: "anonymous" },
+          action: "auth.rate_limited",
+          subject: { type: "sign-in", id: null },
+          authorization: noAuthority,
+          payload: { scope, email: scope === "ip" ? null : email, ip, failures: result.count, retryAfterSeconds: result.retryAfterSeconds },
+        });
+      }
+    });
+    // Cheap housekeeping on the failure path only; successful traffic never pays for it.
+    if (Math.random() < 0.02) await pruneRateLimits(db, Math.max(86_400, rule.windowSeconds * 2));
+  });
+
+  return { before, after };
+}
+
+function roleOf(user: Record<string, unknown>): string {
+  return typeof user.role === "string" ? user.role : "unknown";
+}
