@@ -25,10 +25,12 @@ export const auditEvents = pgTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
+  // Filter columns lead and seq follows, so the explorer's "newest first, page by seq"
+  // reads one index range per filter instead of sorting every match.
   (t) => [
     index("audit_events_ts_idx").on(t.ts),
-    index("audit_events_subject_idx").on(t.subjectType, t.subjectId),
-    index("audit_events_action_idx").on(t.action),
-    index("audit_events_actor_idx").on(t.actorKind, t.actorId),
+    index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.seq),
+    index("audit_events_action_idx").on(t.action, t.seq),
+    index("audit_events_actor_idx").on(t.actorKind, t.actorId, t.seq),
   ],
 );

@@ -4,3 +4,8 @@ export * from "./settings";
 export * from "./audit";
 export * from "./jobs";
 export * from "./runs";
+export * from "./approvals";
+export * from "./workspace";
+export * from "./tool-calls";
+export * from "./notifications";
+export * from "./support";

@@ -13,6 +13,11 @@ export const jobs = pgTable("jobs", {
   declaration: jsonb("declaration").$type<Record<string, unknown>>().notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * When the job's current set of schedules took effect (registration, a schedule change,
+   * or a return after removal): cron ticks before it were never due, so never missed.
+   */
+  scheduleSince: timestamp("schedule_since", { withTimezone: true }).notNull().defaultNow(),
   /** Set when the declaration disappeared from code; its runs and history remain. */
   removedAt: timestamp("removed_at", { withTimezone: true }),
 });
@@ -52,6 +57,8 @@ export const signalDeliveries = pgTable(
   {
     signalName: text("signal_name").notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
+    /** SHA-256 of the validated payload: the same key with another payload is a conflict. */
+    payloadHash: text("payload_hash").notNull(),
     runIds: jsonb("run_ids").$type<string[]>().notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -61,6 +61,8 @@ export const runs = pgTable(
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
     pauseRequested: boolean("pause_requested").notNull().default(false),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
+    /** Hard cancel: the worker aborts the turn in flight (NOTIFY wakes it; its heartbeat also reads this). */
+    abortRequested: boolean("abort_requested").notNull().default(false),
     retryOf: text("retry_of"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
@@ -70,9 +72,14 @@ export const runs = pgTable(
   (t) => [
     index("runs_state_idx").on(t.state, t.createdAt),
     index("runs_job_idx").on(t.jobId, t.createdAt),
+    index("runs_created_idx").on(t.createdAt, t.id),
+    // Matches the claim ordering (lib/runtime/claim-order.ts) over the runnable set.
     index("runs_claim_idx")
-      .on(t.priority, t.createdAt)
+      .on(t.priority.desc(), t.deadline.asc().nullsLast(), t.createdAt.asc())
       .where(sql`state in ('queued', 'running')`),
+    // Live leases per endpoint are counted at every claim.
+    index("runs_endpoint_lease_idx").on(t.modelEndpoint, t.leaseExpiresAt).where(sql`lease_token is not null`),
+    index("runs_retry_of_idx").on(t.retryOf),
   ],
 );
 
@@ -101,7 +108,10 @@ export const turns = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("turns_run_index_attempt").on(t.runId, t.index, t.attempt)],
+  (t) => [
+    uniqueIndex("turns_run_index_attempt").on(t.runId, t.index, t.attempt),
+    index("turns_run_idx").on(t.runId, t.index),
+  ],
 );
 
 /** Named model endpoints and their concurrency limits, synced from configuration. */

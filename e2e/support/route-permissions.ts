@@ -6,4 +6,20 @@ import type { Permission } from "../../lib/auth/policy";
  */
 export const routePermissions: Record<string, Permission> = {
   "GET /api/health": "health.read",
+  "GET /api/board": "runs.read",
+  "GET /api/runs": "runs.read",
+  "POST /api/runs": "runs.create",
+  "GET /api/runs/[id]": "runs.read",
+  "POST /api/runs/[id]/[control]": "runs.control",
+  "GET /api/approvals": "runs.read",
+  "POST /api/approvals/[id]/[decision]": "runs.approve",
+  "GET /api/resources": "resources.read",
+  "GET /api/audit": "audit.read",
+  "GET /api/audit/verify": "audit.verify",
+  "GET /api/jobs": "jobs.read",
+  "GET /api/jobs/[id]": "jobs.read",
+  "POST /api/signals/[name]": "signals.send",
+  "GET /api/tokens": "tokens.read",
+  "POST /api/tokens": "tokens.manage",
+  "POST /api/tokens/[id]/revoke": "tokens.manage",
 };

@@ -31,7 +31,7 @@ export function discoverApiRoutes(root = path.resolve("app/api")): DiscoveredRou
   return found.sort((a, b) => `${a.pattern} ${a.method}`.localeCompare(`${b.pattern} ${b.method}`));
 }
 
-const sampleParams: Record<string, string> = { control: "pause", name: "e2e.unknown-signal" };
+const sampleParams: Record<string, string> = { control: "pause", decision: "approve", name: "e2e.unknown-signal" };
 
 /** A concrete URL for a pattern: dynamic segments become ids that do not exist. */
 export function sampleUrl(pattern: string): string {

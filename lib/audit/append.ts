@@ -4,13 +4,13 @@ import type { Tx } from "@/db/client";
 import { getDb } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
-import { redact } from "@/lib/redaction";
-import { toJsonObject } from "./canonical";
+import { redact, redactString } from "@/lib/redaction";
+import { storableString, toJsonObject } from "./canonical";
 import { GENESIS_HASH, computeAuditHash } from "./hash";
 import type { AuditInput } from "./types";
 
-/** Transaction-scoped advisory lock key that serialises the chain head ("fdaudit"). */
-export const AUDIT_LOCK_KEY = 0x66646175646974;
+/** Transaction-scoped advisory lock key that serialises the chain head ("fdaud"). */
+export const AUDIT_LOCK_KEY = 0x6664617564;
 
 interface HeadRow {
   seq: string | number | bigint | null;
@@ -27,14 +27,24 @@ interface HeadRow {
  *
  * Run it in a READ COMMITTED transaction (the default): under REPEATABLE READ a snapshot
  * taken before the lock cannot see the head, and the insert fails on the seq key.
+ * Call it as the last write of the transaction: every audited writer queues on the lock
+ * until this one commits, and row locks taken after it can deadlock with writers that
+ * took those rows first and now wait for the lock.
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: number; hash: string }> {
   const authorization = toJsonObject(redact(input.authorization));
   const payload = toJsonObject(redact(input.payload ?? {}));
-  const actor = { kind: input.actor.kind, id: input.actor.id, label: input.actor.label };
-  const subject = { type: input.subject.type, id: input.subject.id };
+  // Text columns are normalised like jsonb strings, or the hash would cover characters
+  // the database cannot store and verification would fail on a harmless label.
+  const text = (s: string) => storableString(redactString(s));
+  const nullableText = (s: string | null) => (s === null ? null : text(s));
+  const actor = { kind: input.actor.kind, id: nullableText(input.actor.id), label: text(input.actor.label) };
+  const subject = { type: text(input.subject.type), id: nullableText(input.subject.id) };
+  const action = text(input.action);
 
-  await tx.execute(sql`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
+  // Lock and head read are separate statements on purpose: a statement's snapshot is
+  // taken before it starts waiting, so a head read in the locking statement would be stale.
+  await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(AUDIT_LOCK_KEY))})`);
   // Clock read after the lock, and never behind the head, so ts order follows seq order.
   const [head] = rowsOf<HeadRow>(
     await tx.execute(sql`
@@ -54,7 +64,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: num
   const seq = prevSeq + 1;
 
   const hash = computeAuditHash(
-    { seq, ts: ts.toISOString(), actor, action: input.action, subject, authorization, payload },
+    { seq, ts: ts.toISOString(), actor, action, subject, authorization, payload },
     prevHash,
   );
   await tx.insert(auditEvents).values({
@@ -63,7 +73,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: num
     actorKind: actor.kind,
     actorId: actor.id,
     actorLabel: actor.label,
-    action: input.action,
+    action,
     subjectType: subject.type,
     subjectId: subject.id,
     authorization,

@@ -63,7 +63,8 @@ function write(value: unknown, path: string, stack: Set<object>): string {
 // jsonb refuses NUL characters and unpaired surrogates, which JavaScript strings allow.
 const unstorable = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-function storableString(s: string): string {
+/** The string as text and jsonb columns can hold it: NUL and lone surrogates become U+FFFD. */
+export function storableString(s: string): string {
   return s.replace(unstorable, "\uFFFD");
 }
 

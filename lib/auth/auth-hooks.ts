@@ -64,6 +64,7 @@ export function authHooks(db: Db) {
   });
 
   const after = createAuthMiddleware(async (ctx) => {
+    if (ctx.path === "/change-password") return auditPasswordChange(db, ctx.context.returned, requestHeaders(ctx.headers));
     if (ctx.path !== "/sign-in/email") return;
     const headers = requestHeaders(ctx.headers);
     const ip = clientIp(headers);
@@ -122,6 +123,25 @@ export function authHooks(db: Db) {
   });
 
   return { before, after };
+}
+
+const changedPassword = z.object({ user: z.object({ id: z.string(), email: z.string() }).loose() }).loose();
+
+/** Users may change their own password (current one required); the change is audited, never the values. */
+async function auditPasswordChange(db: Db, returned: unknown, headers: Headers): Promise<void> {
+  if (isAPIError(returned)) return;
+  const parsed = changedPassword.safeParse(returned);
+  if (!parsed.success) return;
+  const { user } = parsed.data;
+  await db.transaction(async (tx) => {
+    await appendAudit(tx, {
+      actor: { kind: "user", id: user.id, label: user.email },
+      action: "auth.password_changed",
+      subject: { type: "user", id: user.id },
+      authorization: { via: "session", role: roleOf(user) },
+      payload: { ip: clientIp(headers), userAgent: userAgent(headers) },
+    });
+  });
 }
 
 function roleOf(user: Record<string, unknown>): string {

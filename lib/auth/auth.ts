@@ -1,7 +1,7 @@
 import "server-only";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError } from "better-auth/api";
+import { APIError, isAPIError } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
@@ -32,7 +32,7 @@ async function createAuth(db: Db) {
     secret: await getAuthSecret(db),
     trustedOrigins: trustedOrigins(baseURL),
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
     user: {
       additionalFields: {
         role: { type: "string", input: false, required: false, defaultValue: "operator" },
@@ -46,6 +46,15 @@ async function createAuth(db: Db) {
     // every instance shares. Better Auth's own is per-process memory and would disagree.
     rateLimit: { enabled: false },
     telemetry: { enabled: false },
+    // Failed sign-ins are audited with context; Better Auth's per-attempt warnings add only noise.
+    logger: { level: "error" },
+    onAPIError: {
+      // 4xx answers (wrong password, rate limited) are expected traffic, not server errors.
+      onError: (error) => {
+        if (isAPIError(error) && error.statusCode < 500) return;
+        console.error("[flightdeck] auth error", error);
+      },
+    },
     hooks,
     databaseHooks: {
       session: {

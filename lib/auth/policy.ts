@@ -13,6 +13,8 @@ const actors: readonly Role[] = ["admin", "operator", "lead"];
 
 export const policy = {
   "health.read": "public",
+  /** Better Auth's own endpoints (sign-in, sign-out, get-session): they authenticate the caller. */
+  "auth.endpoints": "public",
   "session.read": everyone,
   "audit.read": ["admin", "reviewer", "lead"],
   "audit.verify": ["admin", "reviewer"],
@@ -27,6 +29,7 @@ export const policy = {
   "runs.approve": ["admin", "lead"],
   "signals.send": actors,
   "resources.read": everyone,
+  "flashcards.read": everyone,
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Permission = keyof typeof policy;

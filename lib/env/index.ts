@@ -42,8 +42,20 @@ export const envSchema = z.object({
   FLIGHTDECK_POLL_INTERVAL_MS: intFrom(1000, 50, 60_000),
   FLIGHTDECK_LEASE_MS: intFrom(30_000, 1_000, 3_600_000),
   FLIGHTDECK_WORKER_CONCURRENCY: intFrom(4, 1, 256),
+  FLIGHTDECK_DEFAULT_MODEL_CONCURRENCY: intFrom(4, 1, 10_000),
   FLIGHTDECK_LOGIN_MAX_ATTEMPTS: intFrom(5, 1, 1000),
   FLIGHTDECK_LOGIN_WINDOW_SECONDS: intFrom(60, 1, 86_400),
+  // Model endpoints (lib/models, docs/MODELS.md). Nothing set: the offline simulated model.
+  FLIGHTDECK_MODEL_PROVIDER: optionalNonEmpty.pipe(z.enum(["openai-compatible", "anthropic", "simulated"]).optional()),
+  FLIGHTDECK_MODEL_BASE_URL: optionalNonEmpty.pipe(z.url().optional()),
+  FLIGHTDECK_MODEL_API_KEY: optionalNonEmpty,
+  FLIGHTDECK_MODEL_ID: optionalNonEmpty,
+  /** JSON object of further named endpoints; validated by lib/models/config.ts. */
+  FLIGHTDECK_MODEL_ENDPOINTS: optionalNonEmpty,
+  // Tools and workspaces (lib/tools, lib/workspace).
+  FLIGHTDECK_WORKSPACE_QUOTA_BYTES: intFrom(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  FLIGHTDECK_TOOL_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
+  FLIGHTDECK_TOOL_OUTPUT_MAX_BYTES: intFrom(32 * 1024, 256, 4 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

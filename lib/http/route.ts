@@ -72,9 +72,11 @@ export function apiRoute<B extends z.ZodType | undefined = undefined, Q extends 
 
 export function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
+    // Rate limits (lib/auth/rate-limit.ts) say when to come back in the standard header.
+    const retryAfter = error.details?.retryAfterSeconds;
     return Response.json(
       { error: { code: error.code, message: error.message, ...error.details } },
-      { status: error.status },
+      { status: error.status, headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined },
     );
   }
   console.error("[flightdeck] unhandled route error", error);

@@ -35,7 +35,9 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   function redactString(text: string): string {
     let out = text;
-    for (const secret of secrets()) {
+    // Longest first, so a secret that contains another is not left half-replaced.
+    const ordered = [...secrets()].sort((a, b) => b.length - a.length);
+    for (const secret of ordered) {
       if (secret !== "" && out.includes(secret)) out = out.split(secret).join(REDACTED);
     }
     for (const { pattern, replacement } of patterns) {

@@ -1,0 +1,114 @@
+import { Workflow } from "lucide-react";
+import type { Metadata } from "next";
+import Link from "next/link";
+import { RunNowDialog } from "@/components/jobs/run-now-dialog";
+import { RunStatsCell } from "@/components/jobs/run-stats";
+import type { JsonSchema } from "@/components/jobs/schema-fields";
+import { oversightShort, TriggerSummaryList } from "@/components/jobs/trigger-summary";
+import { authorizePage } from "@/components/shell/authorize-page";
+import { Forbidden } from "@/components/shell/forbidden";
+import { Badge } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { PageHeader } from "@/components/ui/page-header";
+import { RiskBadge } from "@/components/ui/risk-badge";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { getDb } from "@/db/client";
+import { roleAllows } from "@/lib/auth/policy";
+import { principalRole } from "@/lib/auth/principal";
+import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board/job-stats";
+import { listJobs } from "@/lib/jobs/queries";
+
+export const metadata: Metadata = { title: "Jobs" };
+
+export default async function JobsPage() {
+  const access = await authorizePage("jobs.read");
+  if (!access.allowed) return <Forbidden title="Jobs" permission="jobs.read" />;
+  const canRun = roleAllows(principalRole(access.principal), "runs.create");
+  const db = await getDb();
+  const [jobs, stats] = await Promise.all([listJobs(db), jobRunStats(db)]);
+
+  return (
+    <>
+      <PageHeader
+        title="Jobs"
+        description="The job registry: what each agent job does, who owns it, its risk level and oversight, and how it is triggered."
+      />
+      {jobs.length === 0 ? (
+        <EmptyState
+          icon={Workflow}
+          title="No jobs in the registry"
+          description={
+            <>
+              Jobs are declared in domain packs under <code className="font-mono text-xs">domains/</code> and synced into the
+              registry when the server starts, each version identified by a hash of its declaration.
+            </>
+          }
+        />
+      ) : (
+        <Table>
+          <TableHeader>
+            <TableRow>
+              <TableHead scope="col">Job</TableHead>
+              <TableHead scope="col">Owner</TableHead>
+              <TableHead scope="col">Risk</TableHead>
+              <TableHead scope="col">Oversight</TableHead>
+              <TableHead scope="col">Data categories</TableHead>
+              <TableHead scope="col">Triggers</TableHead>
+              <TableHead scope="col">Runs ({STATS_WINDOW_DAYS} days)</TableHead>
+              <TableHead scope="col">Version</TableHead>
+              {canRun ? (
+                <TableHead scope="col">
+                  <span className="sr-only">Actions</span>
+                </TableHead>
+              ) : null}
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {jobs.map((job) => (
+              <TableRow key={job.id} className="align-top">
+                <TableCell className="max-w-72 min-w-56 py-2">
+                  <Link href={`/jobs/${job.id}`} className="font-medium text-foreground hover:underline">
+                    {job.title}
+                  </Link>
+                  <p className="font-mono text-[11px] text-muted">{job.id}</p>
+                  <p className="mt-0.5 line-clamp-2 text-xs text-muted">{job.description}</p>
+                </TableCell>
+                <TableCell className="py-2 text-xs whitespace-nowrap">{job.governance.owner}</TableCell>
+                <TableCell className="py-2">
+                  <RiskBadge level={job.governance.riskLevel} />
+                </TableCell>
+                <TableCell className="py-2 text-xs whitespace-nowrap">{oversightShort[job.governance.humanOversight]}</TableCell>
+                <TableCell className="max-w-52 py-2">
+                  <span className="flex flex-wrap gap-1">
+                    {job.governance.dataCategories.length === 0 ? <span className="text-xs text-muted">None</span> : null}
+                    {job.governance.dataCategories.map((c) => (
+                      <Badge key={c}>{c}</Badge>
+                    ))}
+                  </span>
+                </TableCell>
+                <TableCell className="py-2">
+                  <TriggerSummaryList triggers={job.triggers} missedTicks={job.missedTicks} />
+                </TableCell>
+                <TableCell className="py-2">
+                  <RunStatsCell stats={stats.get(job.id) ?? emptyStats(job.id)} />
+                </TableCell>
+                <TableCell className="py-2">
+                  <code className="font-mono text-[11px] text-muted" title={job.version}>
+                    {job.version.slice(0, 8)}
+                  </code>
+                </TableCell>
+                {canRun ? (
+                  <TableCell className="py-2 text-right">
+                    {job.triggers.some((t) => t.kind === "manual") ? (
+                      <RunNowDialog jobId={job.id} jobTitle={job.title} schema={job.input as JsonSchema} size="sm" variant="secondary" />
+                    ) : null}
+                  </TableCell>
+                ) : null}
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </>
+  );
+}

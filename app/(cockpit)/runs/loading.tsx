@@ -1,0 +1,5 @@
+import { BoardSkeleton } from "@/components/runs/board-skeleton";
+
+export default function Loading() {
+  return <BoardSkeleton />;
+}

@@ -1,0 +1,34 @@
+import type { Metadata } from "next";
+import { RunsBoard } from "@/components/runs/runs-board";
+import { authorizePage } from "@/components/shell/authorize-page";
+import { Forbidden } from "@/components/shell/forbidden";
+import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/db/client";
+import { roleAllows } from "@/lib/auth/policy";
+import { principalRole } from "@/lib/auth/principal";
+import { boardSnapshot } from "@/lib/board/queries";
+
+export const metadata: Metadata = { title: "Runs" };
+
+/** Filters live in the URL (?job, owner, risk, state); the client board reads them itself. */
+export default async function RunsPage() {
+  const access = await authorizePage("runs.read");
+  if (!access.allowed) return <Forbidden title="Runs" permission="runs.read" />;
+  const canControl = roleAllows(principalRole(access.principal), "runs.control");
+  const snapshot = await boardSnapshot(await getDb());
+
+  return (
+    <>
+      <PageHeader
+        title="Runs"
+        className="mb-4"
+        description={
+          canControl
+            ? "Every run from queued to done, live. Drag a card to pause, resume, retry or cancel — or press ? for keyboard shortcuts."
+            : "Every run from queued to done, live. Your role can watch the board; controls are for operators, leads and admins."
+        }
+      />
+      <RunsBoard initial={snapshot} canControl={canControl} />
+    </>
+  );
+}

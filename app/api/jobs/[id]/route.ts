@@ -1,0 +1,14 @@
+import { getDb } from "@/db/client";
+import { AppError } from "@/lib/errors";
+import { getJob } from "@/lib/jobs/queries";
+import { apiRoute } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+/** One job with its version history (newest first); 404 for an unknown id. */
+export const GET = apiRoute({ permission: "jobs.read" }, async ({ params }) => {
+  const id = typeof params.id === "string" ? params.id : "";
+  const detail = await getJob(await getDb(), id);
+  if (!detail) throw new AppError("not_found", `Unknown job "${id}"`);
+  return detail;
+});

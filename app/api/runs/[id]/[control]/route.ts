@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { AppError } from "@/lib/errors";
+import { apiRoute } from "@/lib/http/route";
+import { applyRunControl, runControls, type RunControl } from "@/lib/runtime/controls";
+
+export const dynamic = "force-dynamic";
+
+const controlQuery = z.strictObject({ hard: z.enum(["true", "false"]).optional() });
+
+/**
+ * POST /api/runs/:id/{pause,resume,cancel,retry}. cancel?hard=true aborts the turn in
+ * flight. 409 { error: { code: "conflict", state } } when the run's state does not allow it;
+ * retry answers 201 with the new run.
+ */
+export const POST = apiRoute({ permission: "runs.control", query: controlQuery }, async ({ params, query, principal }) => {
+  const control = String(params.control);
+  if (!(runControls as readonly string[]).includes(control)) throw new AppError("not_found", `Unknown control ${control}`);
+  const result = await applyRunControl(await getDb(), String(params.id), control as RunControl, principal, {
+    hard: query.hard === "true",
+  });
+  return Response.json(result, { status: control === "retry" ? 201 : 200 });
+});

@@ -1,0 +1,13 @@
+import { getDb } from "@/db/client";
+import { AppError } from "@/lib/errors";
+import { apiRoute } from "@/lib/http/route";
+import { revokeApiToken } from "@/lib/tokens";
+
+export const dynamic = "force-dynamic";
+
+/** Revokes a token at once (404 unknown, 409 already revoked). */
+export const POST = apiRoute({ permission: "tokens.manage" }, async ({ params, principal }) => {
+  const id = params.id;
+  if (typeof id !== "string" || id === "") throw new AppError("bad_request", "Token id is required");
+  return revokeApiToken(await getDb(), principal, id);
+});

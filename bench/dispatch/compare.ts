@@ -1,0 +1,196 @@
+/**
+ * Flightdeck vs pg-boss vs graphile-worker on the same Postgres, same no-op job, one
+ * process with 4 concurrent handlers each (see RESULTS.md):
+ *   npx tsx --conditions=react-server bench/dispatch/compare.ts [--url=…] [--jobs=1000] [--latency=100]
+ * Latency: an idle worker, jobs enqueued one at a time 25 ms apart; enqueue → handler start
+ * (Date.now() carried in the payload, same process clock). Throughput: a backlog inserted
+ * while no worker runs, then one worker drains it; jobs / (start → last completion).
+ * A Flightdeck "job" is a one-turn run: claim transaction + checkpoint transaction with
+ * the audit events (run.running, turn.completed, run.succeeded) the others do not write.
+ */
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import postgres from "postgres";
+import { sql } from "drizzle-orm";
+import PgBoss from "pg-boss";
+import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
+import { openPostgres, setDatabase } from "@/db/client";
+import { runMigrations } from "@/db/migrate";
+import { rowsOf } from "@/db/rows";
+import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { loadJobRegistry } from "@/lib/jobs";
+import { createRun } from "@/lib/runtime/create-run";
+import { silentLogger } from "@/lib/runtime/log";
+import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
+import type { TurnExecutor } from "@/lib/runtime/turn-executor";
+import { startWorker } from "@/lib/runtime/worker";
+import { benchJob } from "./bench-job";
+import { noopExecutor } from "./noop-executor";
+
+const arg = (name: string, fallback: string) =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
+const serverUrl = arg("url", "postgres://postgres@127.0.0.1:5432/postgres");
+const JOBS = Number(arg("jobs", "1000"));
+const LATENCY = Number(arg("latency", "100"));
+const CONCURRENCY = 4;
+// pg-boss polls (0.5 s minimum) and waits out the interval after each fetch, so its
+// throughput is loops × batch / interval: batches are how it is meant to be driven.
+const BOSS_BATCH = 25;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Result {
+  system: string;
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function withDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `fd_cmp_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.toString());
+  } finally {
+    // Let the libraries' pools close their connections before the database goes.
+    await sleep(1000);
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+async function untilCount(get: () => number | Promise<number>, target: number) {
+  while ((await get()) < target) await sleep(5);
+}
+
+async function flightdeck(url: string): Promise<Result> {
+  const handle = await openPostgres(url, 10);
+  setDatabase(handle);
+  await runMigrations(handle);
+  await loadJobRegistry(handle.db, [benchJob]);
+  await syncModelEndpoints(handle.db, [{ name: "default", provider: "bench", model: "noop", maxConcurrency: 1000 }]);
+  const actor = systemPrincipal("bench", "bench");
+  const latencies: number[] = [];
+  const timed: TurnExecutor = {
+    async execute(ctx) {
+      const t = (ctx.input as { t?: number }).t;
+      if (t) latencies.push(Date.now() - t);
+      return noopExecutor.execute(ctx);
+    },
+  };
+  const opts = { handle, concurrency: CONCURRENCY, pollIntervalMs: 1000, leaseMs: 30_000, logger: silentLogger };
+  let worker = await startWorker({ ...opts, executor: timed });
+  for (let i = 0; i < LATENCY; i++) {
+    await handle.db.transaction((tx) => createRun(tx, { jobId: "bench-noop", input: { t: Date.now() }, trigger: { kind: "manual" }, actor }));
+    await sleep(25);
+  }
+  await untilCount(() => latencies.length, LATENCY);
+  await worker.stop();
+  await handle.db.transaction(async (tx) => {
+    for (let i = 0; i < JOBS; i++) await createRun(tx, { jobId: "bench-noop", input: {}, trigger: { kind: "manual" }, actor });
+  });
+  const done = async () =>
+    Number(rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from runs where state = 'succeeded'`))[0]?.n);
+  const started = Date.now();
+  worker = await startWorker({ ...opts, executor: noopExecutor });
+  await untilCount(done, LATENCY + JOBS);
+  const secs = (Date.now() - started) / 1000;
+  await worker.stop();
+  await handle.close();
+  return { system: "flightdeck", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs };
+}
+
+async function pgBoss(url: string): Promise<Result> {
+  const boss = new PgBoss({ connectionString: url, max: 10 });
+  boss.on("error", (e) => console.error("pg-boss", e));
+  await boss.start();
+  await boss.createQueue("noop");
+  const latencies: number[] = [];
+  let completed = 0;
+  const work = () =>
+    Promise.all(
+      Array.from({ length: CONCURRENCY }, () =>
+        boss.work<{ t?: number }>("noop", { pollingIntervalSeconds: 0.5, batchSize: BOSS_BATCH }, async (jobs) => {
+          for (const job of jobs) {
+            if (job.data.t) latencies.push(Date.now() - job.data.t);
+            completed++;
+          }
+        }),
+      ),
+    );
+  await work();
+  for (let i = 0; i < LATENCY; i++) {
+    await boss.send("noop", { t: Date.now() });
+    await sleep(25);
+  }
+  await untilCount(() => latencies.length, LATENCY);
+  await boss.offWork("noop");
+  await boss.insert(Array.from({ length: JOBS }, () => ({ name: "noop", data: {} })));
+  completed = 0;
+  const started = Date.now();
+  await work();
+  await untilCount(() => completed, JOBS);
+  const secs = (Date.now() - started) / 1000;
+  await boss.stop({ graceful: true, wait: true });
+  return { system: "pg-boss 10.4.2", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs };
+}
+
+async function graphile(url: string): Promise<Result> {
+  const logger = new Logger(() => () => {});
+  const latencies: number[] = [];
+  let completed = 0;
+  const taskList = {
+    noop: async (payload: unknown) => {
+      const t = (payload as { t?: number }).t;
+      if (t) latencies.push(Date.now() - t);
+      completed++;
+    },
+  };
+  const options = { connectionString: url, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 1000, logger, taskList };
+  let runner = await runGraphile(options);
+  const utils = await makeWorkerUtils({ connectionString: url, logger });
+  for (let i = 0; i < LATENCY; i++) {
+    await utils.addJob("noop", { t: Date.now() });
+    await sleep(25);
+  }
+  await untilCount(() => latencies.length, LATENCY);
+  await runner.stop();
+  await utils.withPgClient((client) =>
+    client.query(`select graphile_worker.add_job('noop', '{}'::json) from generate_series(1, $1)`, [JOBS]),
+  );
+  completed = 0;
+  const started = Date.now();
+  runner = await runGraphile(options);
+  await untilCount(() => completed, JOBS);
+  const secs = (Date.now() - started) / 1000;
+  await runner.stop();
+  await utils.release();
+  return { system: "graphile-worker 0.16.6", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs };
+}
+
+async function main() {
+  console.log(`# ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, node ${process.version}`);
+  console.log(`# one process, ${CONCURRENCY} concurrent handlers; ${LATENCY} latency samples; ${JOBS}-job backlog`);
+  const results: Result[] = [];
+  for (const system of [flightdeck, pgBoss, graphile]) results.push(await withDatabase(system));
+  console.log("\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) |\n|---|---|---|---|---|");
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  for (const r of results) console.log(`| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} |`);
+  console.log(`# load after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

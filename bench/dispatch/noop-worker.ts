@@ -1,0 +1,16 @@
+/** A worker process running the no-op executor (spawned by run.ts). Args: --worker-id= --concurrency= */
+import { runWorkerProcess } from "@/lib/runtime/worker-process";
+import { noopExecutor } from "./noop-executor";
+
+const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+void runWorkerProcess({
+  executor: noopExecutor,
+  workerId: arg("worker-id"),
+  concurrency: Number(arg("concurrency") ?? 4),
+  pollIntervalMs: 1000,
+  leaseMs: 30_000,
+  logger: (level, msg, fields) => {
+    if (level !== "debug") process.stdout.write(JSON.stringify({ level, msg, ...fields }) + "\n");
+  },
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import type { BoardRun, BoardSnapshot } from "@/lib/board/types";
+import { columnOf } from "./board-columns";
+import { addRetry, fromResponse, patchRun } from "./board-data";
+import { allowedControls, controlForDrop, optimisticColumn } from "./run-controls";
+
+function run(overrides: Partial<BoardRun> = {}): BoardRun {
+  return {
+    id: "r1",
+    jobId: "job",
+    state: "queued",
+    reason: null,
+    waitingFor: null,
+    risk: "limited",
+    owner: "o@x.example",
+    turnsUsed: 0,
+    budgetTurns: 8,
+    tokensUsed: 0,
+    budgetTokens: 1000,
+    attempt: 1,
+    pauseRequested: false,
+    cancelRequested: false,
+    retryOf: null,
+    retried: false,
+    error: null,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+const snapshot = (runs: BoardRun[]): BoardSnapshot => ({ kind: "snapshot", cursor: "2026-01-01T00:00:01.000000Z", runs, jobs: [], truncated: false });
+
+describe("columns", () => {
+  it("places runs by state; a pausing run shows as paused, a retried failure as done", () => {
+    expect(columnOf(run({ state: "running" }))).toBe("running");
+    expect(columnOf(run({ state: "running", pauseRequested: true }))).toBe("paused");
+    expect(columnOf(run({ state: "timed_out" }))).toBe("attention");
+    expect(columnOf(run({ state: "failed", retried: true }))).toBe("done");
+    expect(columnOf(run({ state: "cancelled" }))).toBe("done");
+  });
+});
+
+describe("drops and controls", () => {
+  it("allows exactly what the runtime's controls allow for the state", () => {
+    expect(allowedControls(run({ state: "queued" }))).toEqual(["pause", "cancel"]);
+    expect(allowedControls(run({ state: "paused" }))).toEqual(["resume", "cancel"]);
+    expect(allowedControls(run({ state: "running", pauseRequested: true }))).toEqual(["resume", "cancel"]);
+    expect(allowedControls(run({ state: "failed" }))).toEqual(["retry"]);
+    expect(allowedControls(run({ state: "failed", retried: true }))).toEqual([]);
+    expect(allowedControls(run({ state: "succeeded" }))).toEqual([]);
+  });
+
+  it("maps a drop target to a control, or refuses it", () => {
+    expect(controlForDrop(run({ state: "running" }), "paused")).toBe("pause");
+    expect(controlForDrop(run({ state: "paused" }), "queued")).toBe("resume");
+    expect(controlForDrop(run({ state: "failed" }), "queued")).toBe("retry");
+    expect(controlForDrop(run({ state: "waiting" }), "cancel")).toBe("cancel");
+    expect(controlForDrop(run({ state: "succeeded" }), "cancel")).toBeNull();
+    expect(controlForDrop(run({ state: "failed" }), "paused")).toBeNull();
+    expect(controlForDrop(run({ state: "queued" }), "running")).toBeNull();
+    expect(controlForDrop(run({ state: "queued" }), "done")).toBeNull();
+  });
+
+  it("withdrawing a pause keeps the run in Running", () => {
+    expect(optimisticColumn("resume", run({ state: "running", pauseRequested: true }))).toBe("running");
+    expect(optimisticColumn("resume", run({ state: "paused" }))).toBe("queued");
+  });
+});
+
+describe("merging the feed", () => {
+  it("replaces a run only with a newer row, and keeps a local patch until the server moves on", () => {
+    let data = fromResponse(undefined, snapshot([run()]));
+    data = patchRun(data, "r1", { state: "paused" });
+    // A delta that still carries the pre-action row must not undo the patch.
+    data = fromResponse(data, { kind: "delta", cursor: "c2", runs: [run()] });
+    expect(data.runs.get("r1")?.state).toBe("paused");
+    data = fromResponse(data, { kind: "delta", cursor: "c3", runs: [run({ state: "paused", updatedAt: "2026-01-01T00:00:05.000Z" })] });
+    expect(data.runs.get("r1")).toMatchObject({ state: "paused", updatedAt: "2026-01-01T00:00:05.000Z" });
+    expect(data.runs.get("r1")?.local).toBeUndefined();
+  });
+
+  it("returns the same object when a delta changes nothing (no re-render)", () => {
+    const data = fromResponse(undefined, snapshot([run()]));
+    expect(fromResponse(data, { kind: "delta", cursor: data.cursor, runs: [] })).toBe(data);
+    expect(fromResponse(data, { kind: "delta", cursor: "later", runs: [run()] }).runs).toBe(data.runs);
+  });
+
+  it("a retry marks the original retried and shows the new run queued; the feed's row for it wins later", () => {
+    const failed = run({ id: "f1", state: "failed", finishedAt: "2026-01-01T00:00:00.000Z" });
+    let data = addRetry(fromResponse(undefined, snapshot([failed])), failed, "n1", "queued");
+    expect(columnOf(data.runs.get("f1") ?? failed)).toBe("done");
+    expect(data.runs.get("n1")).toMatchObject({ state: "queued", retryOf: "f1", turnsUsed: 0 });
+    data = fromResponse(data, { kind: "delta", cursor: "c", runs: [run({ id: "n1", state: "running", retryOf: "f1", updatedAt: "2026-01-01T00:01:00.000Z" })] });
+    expect(data.runs.get("n1")?.state).toBe("running");
+  });
+
+  it("learns of a retry made elsewhere from the new run's retryOf", () => {
+    const failed = run({ id: "f1", state: "failed" });
+    const data = fromResponse(fromResponse(undefined, snapshot([failed])), {
+      kind: "delta",
+      cursor: "c",
+      runs: [run({ id: "n2", retryOf: "f1", updatedAt: "2026-01-01T00:02:00.000Z" })],
+    });
+    expect(data.runs.get("f1")?.retried).toBe(true);
+  });
+});

@@ -1,0 +1,139 @@
+"use client";
+
+import Link from "next/link";
+import { memo, useLayoutEffect, useRef, type DragEvent, type KeyboardEvent } from "react";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { Spinner } from "@/components/ui/spinner";
+import type { BoardRun } from "@/lib/board/types";
+import { cn } from "@/lib/utils/cn";
+import { CARD_HEIGHT } from "./board-columns";
+import { BudgetBar, budgetDescription } from "./budget-bar";
+import { RunCardMenu } from "./run-card-menu";
+import { controlLabels, type RunControl } from "./run-controls";
+import { compactNumber, runStatusLine, shortId, type StatusTone } from "./run-status-line";
+
+
+const riskTone: Record<NonNullable<BoardRun["risk"]>, BadgeTone> = { minimal: "neutral", limited: "warning", high: "danger" };
+
+const toneClass: Record<StatusTone, string> = {
+  muted: "text-muted",
+  info: "text-info-text",
+  warning: "text-warning-text",
+  danger: "text-danger-text",
+  violet: "text-violet-text",
+  success: "text-success-text",
+};
+
+export type RunCardProps = {
+  run: BoardRun;
+  jobTitle: string;
+  /** The one card in the board's tab order (roving tabindex). */
+  tabbable: boolean;
+  menuOpen: boolean;
+  /** Controls the viewer may use on this run now; empty for read-only roles. */
+  controls: readonly RunControl[];
+  draggable: boolean;
+  /** A control in flight for this card (optimistic move). */
+  pending: RunControl | null;
+  dragging: boolean;
+  onFocusCard: (runId: string) => void;
+  onMenuOpenChange: (runId: string, open: boolean) => void;
+  onControl: (runId: string, control: RunControl) => void;
+  onKeyDown: (event: KeyboardEvent<HTMLElement>, runId: string) => void;
+  onDragStart: (event: DragEvent<HTMLElement>, runId: string) => void;
+  onDragEnd: () => void;
+  /** The card is removed (it moved to another column) while it had keyboard focus. */
+  onFocusedUnmount: (runId: string) => void;
+};
+
+export const RunCard = memo(function RunCard(props: RunCardProps) {
+  const { run, jobTitle, tabbable, menuOpen, controls, draggable, pending, dragging } = props;
+  const cardRef = useRef<HTMLElement>(null);
+  const { onFocusedUnmount } = props;
+  const runId = run.id;
+  useLayoutEffect(() => {
+    const node = cardRef.current;
+    // Layout cleanups run while the node is still attached, so focus can be handed on.
+    return () => {
+      if (node && document.activeElement === node) onFocusedUnmount(runId);
+    };
+  }, [onFocusedUnmount, runId]);
+  const status = pending
+    ? { text: `${controlLabels[pending].progressive}…`, tone: "muted" as StatusTone }
+    : runStatusLine(run);
+  const id = shortId(run.id);
+  const label = `${jobTitle} ${id}`;
+
+  return (
+    <article
+      ref={cardRef}
+      data-run-card={run.id}
+      data-state={run.state}
+      tabIndex={tabbable ? 0 : -1}
+      draggable={draggable}
+      aria-label={`${jobTitle}, run ${id}: ${status.text}`}
+      aria-describedby={`budget-${run.id}`}
+      aria-busy={pending ? true : undefined}
+      onFocus={(event) => {
+        if (event.target === event.currentTarget) props.onFocusCard(run.id);
+      }}
+      onKeyDown={(event) => props.onKeyDown(event, run.id)}
+      onDragStart={(event) => props.onDragStart(event, run.id)}
+      onDragEnd={props.onDragEnd}
+      style={{ height: CARD_HEIGHT }}
+      className={cn(
+        "group relative flex flex-col justify-between overflow-hidden rounded-lg border border-border bg-surface px-2.5 pt-2 pb-2.5 shadow-xs",
+        "transition-[border-color,box-shadow,opacity] outline-none hover:border-border-strong",
+        "focus-visible:border-accent focus-visible:ring-2 focus-visible:ring-accent/40",
+        draggable && "cursor-grab active:cursor-grabbing",
+        dragging && "opacity-40",
+        pending && "border-dashed",
+      )}
+    >
+      <div className="flex h-5 min-w-0 shrink-0 items-center gap-1">
+        <Link
+          href={`/runs/${run.id}`}
+          tabIndex={-1}
+          draggable={false}
+          // Thousands of cards scroll by: prefetching each one's page would flood the server.
+          prefetch={false}
+          className="min-w-0 flex-1 truncate text-[13px] leading-5 font-medium text-foreground hover:underline"
+        >
+          {jobTitle}
+        </Link>
+        {pending ? <Spinner className="size-3.5" label={null} /> : null}
+        <RunCardMenu
+          runId={run.id}
+          label={label}
+          open={menuOpen}
+          onOpenChange={(open) => props.onMenuOpenChange(run.id, open)}
+          controls={controls}
+          onControl={(control) => props.onControl(run.id, control)}
+          returnFocusTo={cardRef}
+        />
+      </div>
+      <div className="flex h-4 min-w-0 shrink-0 items-center gap-1.5 overflow-hidden text-xs whitespace-nowrap text-muted">
+        <span className="font-mono text-[11px]">{id}</span>
+        <span aria-hidden>·</span>
+        <RelativeTime date={run.createdAt} className="min-w-0" />
+      </div>
+      <p className={cn("h-4 shrink-0 truncate text-xs leading-4", toneClass[status.tone])} title={status.text}>
+        {status.text}
+      </p>
+      <div className="flex h-4 shrink-0 items-center justify-between gap-2 text-[11px] whitespace-nowrap text-muted tabular-nums">
+        <span id={`budget-${run.id}`} title={budgetDescription(run)} className="min-w-0 truncate">
+          {run.turnsUsed}/{run.budgetTurns} turns · {compactNumber(run.tokensUsed)} tok
+          <span className="sr-only"> ({budgetDescription(run)})</span>
+        </span>
+        {run.risk ? (
+          <Badge tone={riskTone[run.risk]} className="h-4 px-1 text-[10px] capitalize" title={`${run.risk} risk`}>
+            {run.risk}
+            <span className="sr-only"> risk</span>
+          </Badge>
+        ) : null}
+      </div>
+      <BudgetBar run={run} className="absolute inset-x-0 bottom-0 rounded-none" />
+    </article>
+  );
+});

@@ -1,0 +1,88 @@
+import Link from "next/link";
+import { RelativeTime } from "@/components/ui/relative-time";
+import type { RunRecord } from "@/lib/board/run-page";
+import { durationBetween, formatDuration } from "./duration";
+import { DefinitionList } from "./governance-list";
+import { shortId } from "./run-status-line";
+
+const triggerLabels: Record<string, string> = {
+  schedule: "Schedule (cron tick)",
+  signal: "Signal",
+  manual: "Manual (Run now / API)",
+  retry: "Retry",
+};
+
+function Time({ value }: { value: Date | null }) {
+  return value ? <RelativeTime date={value} /> : <span className="text-muted">—</span>;
+}
+
+/** Who or what started the run, on which job version, and what it has used so far. */
+export function RunSummary({ run, jobTitle, retries }: { run: RunRecord; jobTitle: string; retries: { id: string; state: string }[] }) {
+  const elapsed = durationBetween(run.startedAt ?? run.createdAt, run.finishedAt ?? null);
+  return (
+    <DefinitionList
+      rows={[
+        {
+          term: "Job",
+          value: (
+            <span className="flex flex-col">
+              <Link href={`/jobs/${run.jobId}`} className="font-medium text-accent-text hover:underline">
+                {jobTitle}
+              </Link>
+              <span className="font-mono text-[11px] text-muted" title={run.jobVersion}>
+                version {run.jobVersion.slice(0, 12)}
+              </span>
+            </span>
+          ),
+        },
+        {
+          term: "Trigger",
+          value: (
+            <span className="flex flex-col">
+              <span>{triggerLabels[run.triggerKind] ?? run.triggerKind}</span>
+              {run.triggerRef ? <span className="font-mono text-[11px] break-all text-muted">{run.triggerRef}</span> : null}
+            </span>
+          ),
+        },
+        {
+          term: "Started by",
+          value: (
+            <span>
+              {run.actorLabel} <span className="text-muted">({run.actorKind})</span>
+            </span>
+          ),
+        },
+        ...(run.retryOf
+          ? [{ term: "Retry of", value: <Link href={`/runs/${run.retryOf}`} className="font-mono text-accent-text hover:underline">{shortId(run.retryOf)}</Link> }]
+          : []),
+        ...(retries.length > 0
+          ? [
+              {
+                term: "Retried as",
+                value: (
+                  <span className="flex flex-col">
+                    {retries.map((r) => (
+                      <Link key={r.id} href={`/runs/${r.id}`} className="font-mono text-accent-text hover:underline">
+                        {shortId(r.id)} <span className="font-sans text-xs text-muted">({r.state})</span>
+                      </Link>
+                    ))}
+                  </span>
+                ),
+              },
+            ]
+          : []),
+        { term: "Created", value: <Time value={run.createdAt} /> },
+        { term: "Started", value: <Time value={run.startedAt} /> },
+        { term: "Finished", value: <Time value={run.finishedAt} /> },
+        { term: "Duration", value: elapsed !== null && run.finishedAt ? formatDuration(elapsed) : run.startedAt ? "In progress" : "—" },
+        { term: "Turns", value: `${run.turnsUsed} of ${run.budgetTurns}` },
+        { term: "Tokens", value: `${run.tokensUsed.toLocaleString("en-US")} of ${run.budgetTokens.toLocaleString("en-US")}` },
+        { term: "Wall clock", value: `budget ${formatDuration(run.budgetWallClockMs)}` },
+        { term: "Attempt", value: String(run.attempt) },
+        { term: "Model endpoint", value: <code className="font-mono text-xs">{run.modelEndpoint}</code> },
+        { term: "Fair-share group", value: `${run.fairGroup} · weight ${run.weight} · priority ${run.priority}` },
+        ...(run.deadline ? [{ term: "Deadline", value: <Time value={run.deadline} /> }] : []),
+      ]}
+    />
+  );
+}

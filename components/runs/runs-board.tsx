@@ -1,0 +1,223 @@
+"use client";
+
+import { Keyboard, SquareKanban } from "lucide-react";
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { Button } from "@/components/ui/button";
+import { buttonClassName } from "@/components/ui/button-styles";
+import { EmptyState } from "@/components/ui/empty-state";
+import type { BoardRun, BoardSnapshot } from "@/lib/board/types";
+import { BoardColumn, type DropState } from "./board-column";
+import { boardColumns, columnOf, compareInColumn, type ColumnId } from "./board-columns";
+import { BoardFilterBar } from "./board-filter-bar";
+import { filtersToSearch, matchesFilters, parseFilters, type FilterKey } from "./board-filters";
+import { CancelDropZone } from "./cancel-drop-zone";
+import { LiveIndicator } from "./live-indicator";
+import { allowedControls, controlLabels, type RunControl } from "./run-controls";
+import { ShortcutsDialog } from "./shortcuts-dialog";
+import { useBoard } from "./use-board";
+import { useBoardDrag } from "./use-board-drag";
+import { useBoardKeyboard } from "./use-board-keyboard";
+import { useRunControls } from "./use-run-controls";
+
+const noControls: readonly RunControl[] = [];
+const idle: DropState = { kind: "idle" };
+const refused: DropState = { kind: "refused" };
+// One array per distinct set, so memoised cards see the same reference across renders.
+const controlSets = new Map<string, readonly RunControl[]>();
+function stableControls(list: RunControl[]): readonly RunControl[] {
+  const key = list.join(",");
+  let found = controlSets.get(key);
+  if (!found) {
+    found = list;
+    controlSets.set(key, found);
+  }
+  return found;
+}
+
+const noopSubscribe = () => () => {};
+
+export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; canControl: boolean }) {
+  // True once hydrated: drag, keys and menus work from then on (tests and the bench wait for it).
+  const ready = useSyncExternalStore(noopSubscribe, () => true, () => false);
+  const { data, isError, dataUpdatedAt } = useBoard(initial);
+  const searchParams = useSearchParams();
+  const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const [menuId, setMenuId] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [announcement, setAnnouncement] = useState("");
+  const { pending, run: runControl } = useRunControls(setAnnouncement);
+  // Callbacks read the latest data through a ref, so memoised cards keep the same props.
+  const dataRef = useRef(data);
+  useEffect(() => {
+    dataRef.current = data;
+  }, [data]);
+
+  const getRun = useCallback((id: string) => dataRef.current.runs.get(id), []);
+  const act = useCallback(
+    (run: BoardRun, control: RunControl) => {
+      if (canControl) void runControl(run, control);
+    },
+    [canControl, runControl],
+  );
+
+  const columns = useMemo(() => {
+    const buckets = Object.fromEntries(boardColumns.map((c) => [c.id, [] as BoardRun[]])) as Record<ColumnId, BoardRun[]>;
+    for (const run of data.runs.values()) {
+      if (!matchesFilters(run, filters)) continue;
+      buckets[pending.get(run.id)?.column ?? columnOf(run)].push(run);
+    }
+    for (const column of boardColumns) buckets[column.id].sort(compareInColumn(column.id));
+    return buckets;
+    // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort 5,000 runs.
+  }, [data.runs, filters, pending]);
+
+  const shown = useMemo(() => boardColumns.reduce((n, c) => n + columns[c.id].length, 0), [columns]);
+  const jobOptions = useMemo(() => [...data.jobs.values()].map((j) => ({ value: j.id, label: j.title })), [data.jobs]);
+  const owners = useMemo(() => {
+    const set = new Set<string>();
+    for (const job of data.jobs.values()) if (job.owner) set.add(job.owner);
+    for (const run of data.runs.values()) if (run.owner) set.add(run.owner);
+    return [...set].sort();
+  }, [data.jobs, data.runs]);
+
+  const setFilter = useCallback(
+    (key: FilterKey, value: string | undefined) => {
+      const next = parseFilters({ ...Object.fromEntries(searchParams.entries()), [key]: value });
+      // Native history keeps the filters in the URL without a server round trip.
+      window.history.replaceState(null, "", `${window.location.pathname}${filtersToSearch(next)}`);
+    },
+    [searchParams],
+  );
+
+  const jobTitle = useCallback((jobId: string) => data.jobs.get(jobId)?.title ?? jobId, [data.jobs]);
+  const controlsFor = useCallback(
+    (run: BoardRun) => (canControl && !pending.has(run.id) ? stableControls(allowedControls(run)) : noControls),
+    [canControl, pending],
+  );
+  const drag = useBoardDrag(getRun, act);
+  const keyboard = useBoardKeyboard({
+    columns,
+    onControl: act,
+    openMenu: setMenuId,
+    openHelp: useCallback(() => setHelpOpen(true), []),
+  });
+  const onMenuOpenChange = useCallback((runId: string, open: boolean) => setMenuId(open ? runId : null), []);
+  const { follow } = keyboard;
+  const onCardControl = useCallback(
+    (runId: string, control: RunControl) => {
+      const run = getRun(runId);
+      if (!run) return;
+      act(run, control);
+      // Keep focus on the card as it moves, as the keyboard shortcuts do.
+      follow(runId);
+    },
+    [act, follow, getRun],
+  );
+  const pendingControls = useMemo(() => new Map([...pending].map(([id, move]) => [id, move.control])), [pending]);
+
+  const { dragged, controlFor: dropControlFor, over } = drag;
+  const drops = useMemo(() => {
+    const out = {} as Record<ColumnId, DropState>;
+    for (const { id } of boardColumns) {
+      const control = dragged ? dropControlFor(id) : null;
+      out[id] = !dragged
+        ? idle
+        : control
+          ? { kind: "allowed", label: `Drop to ${controlLabels[control].label.toLowerCase()}`, over: over === id }
+          : columnOf(dragged) === id
+            ? idle
+            : refused;
+    }
+    return out;
+  }, [dragged, dropControlFor, over]);
+
+  if (data.runs.size === 0) {
+    // Still polling underneath: the board replaces this as soon as a run exists.
+    return (
+      <EmptyState
+        icon={SquareKanban}
+        title="No runs yet"
+        description="Runs appear here when a job is triggered by its schedule, by a signal sent to the API, or by “Run now” on a job's page. This page updates by itself."
+        action={
+          <Link href="/jobs" className={buttonClassName("secondary", "md")}>
+            Browse jobs
+          </Link>
+        }
+      />
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center gap-3">
+        <BoardFilterBar
+          filters={filters}
+          jobs={jobOptions}
+          owners={owners}
+          onChange={setFilter}
+          onClear={() => window.history.replaceState(null, "", window.location.pathname)}
+          shown={shown}
+          total={data.runs.size}
+        />
+        <div className="flex items-center gap-2">
+          <LiveIndicator error={isError} updatedAt={dataUpdatedAt} />
+          <Button variant="ghost" size="sm" onClick={() => setHelpOpen(true)} aria-keyshortcuts="Shift+?">
+            <Keyboard aria-hidden />
+            Shortcuts
+          </Button>
+        </div>
+      </div>
+      {data.truncated ? (
+        <p className="text-xs text-warning-text">More active runs exist than the board shows; filter by job to see them all.</p>
+      ) : null}
+      <div
+        aria-label="Runs board"
+        role="region"
+        data-ready={ready ? "true" : "false"}
+        className="grid h-[calc(100dvh-12.5rem)] min-h-[28rem] grid-cols-[repeat(6,minmax(11rem,1fr))] gap-2 overflow-x-auto pb-1"
+      >
+        {boardColumns.map((column) => (
+          <BoardColumn
+            key={column.id}
+            id={column.id}
+            title={column.title}
+            runs={columns[column.id]}
+            jobTitle={jobTitle}
+            controlsFor={controlsFor}
+            canDrag={canControl}
+            tabbableId={keyboard.tabbableId}
+            menuId={menuId}
+            draggingId={drag.draggingId}
+            pending={pendingControls}
+            focusRequest={keyboard.focusRequest}
+            drop={drops[column.id]}
+            onColumnDragOver={drag.onColumnDragOver}
+            onColumnDragLeave={drag.onTargetDragLeave}
+            onColumnDrop={drag.onTargetDrop}
+            onFocusCard={keyboard.onFocusCard}
+            onMenuOpenChange={onMenuOpenChange}
+            onControl={onCardControl}
+            onKeyDown={keyboard.onKeyDown}
+            onDragStart={drag.onDragStart}
+            onDragEnd={drag.onDragEnd}
+            onFocusedUnmount={follow}
+          />
+        ))}
+      </div>
+      <CancelDropZone
+        visible={drag.dragged !== undefined}
+        allowed={drag.controlFor("cancel") !== null}
+        over={drag.over === "cancel"}
+        onDragOver={drag.onTargetDragOver}
+        onDragLeave={drag.onTargetDragLeave}
+        onDrop={drag.onTargetDrop}
+      />
+      <ShortcutsDialog open={helpOpen} onOpenChange={setHelpOpen} canControl={canControl} />
+      <p role="status" className="sr-only">
+        {announcement}
+      </p>
+    </div>
+  );
+}

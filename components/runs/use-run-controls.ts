@@ -1,0 +1,82 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useCallback, useRef, useState } from "react";
+import { toast } from "@/components/ui/toaster";
+import type { ControlResult } from "@/lib/runtime/controls";
+import type { BoardRun } from "@/lib/board/types";
+import { addRetry, patchRun, type BoardData } from "./board-data";
+import type { ColumnId } from "./board-columns";
+import { callControl } from "./call-control";
+import { allowedControls, controlLabels, optimisticColumn, type RunControl } from "./run-controls";
+import { runStateLabels } from "./run-states";
+import { shortId } from "./run-status-line";
+import { boardQueryKey } from "./use-board";
+
+export interface PendingMove {
+  control: RunControl;
+  column: ColumnId;
+}
+
+function patchFor(result: ControlResult): Partial<BoardRun> {
+  if (result.pending === "pause") return { pauseRequested: true };
+  if (result.pending === "cancel") return { cancelRequested: true };
+  const finished = result.state === "cancelled" ? { finishedAt: new Date().toISOString() } : {};
+  return { state: result.state, pauseRequested: false, cancelRequested: false, ...finished };
+}
+
+/**
+ * Optimistic run controls: the card moves at once, the server action decides, and a
+ * refusal (409 with the run's real state, 403, network) moves it back with a toast.
+ */
+export function useRunControls(announce: (message: string) => void) {
+  const queryClient = useQueryClient();
+  const router = useRouter();
+  const [pending, setPending] = useState<ReadonlyMap<string, PendingMove>>(new Map());
+  const inFlight = useRef(new Set<string>());
+
+  const run = useCallback(
+    async (target: BoardRun, control: RunControl) => {
+      const label = controlLabels[control];
+      if (!allowedControls(target).includes(control)) {
+        toast.error(`Can't ${label.label.toLowerCase()} a run that is ${runStateLabels[target.state].toLowerCase()}`);
+        return;
+      }
+      if (inFlight.current.has(target.id)) return;
+      inFlight.current.add(target.id);
+      const move = { control, column: optimisticColumn(control, target) };
+      setPending((map) => new Map(map).set(target.id, move));
+
+      const result = await callControl(control, target.id);
+      if (result.ok) {
+        queryClient.setQueryData<BoardData>(boardQueryKey, (data) => {
+          if (!data) return data;
+          return control === "retry"
+            ? addRetry(data, target, result.data.id, result.data.state)
+            : patchRun(data, target.id, patchFor(result.data));
+        });
+        if (control === "retry") {
+          toast.success(`Retry queued as run ${shortId(result.data.id)}`, {
+            action: { label: "Open", onClick: () => router.push(`/runs/${result.data.id}`) },
+          });
+        }
+        announce(`Run ${shortId(target.id)}: ${result.data.pending ? `${label.progressive.toLowerCase()} at the end of its turn` : label.done.toLowerCase()}`);
+      } else {
+        const state = result.error.code === "conflict" ? " — the board may be behind; it refreshes now" : "";
+        toast.error(`${label.label} refused: ${result.error.message}${state}`);
+        announce(`${label.label} refused: ${result.error.message}`);
+      }
+      inFlight.current.delete(target.id);
+      setPending((map) => {
+        const next = new Map(map);
+        next.delete(target.id);
+        return next;
+      });
+      void queryClient.invalidateQueries({ queryKey: boardQueryKey });
+    },
+    [announce, queryClient, router],
+  );
+
+  return { pending, run };
+}

@@ -1,0 +1,41 @@
+import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { runs } from "./runs";
+
+export const toolCallStatuses = [
+  /** Execution began; a row left here means the process died mid-call. */
+  "started",
+  "succeeded",
+  "failed",
+  /** Refused by policy: not allowlisted, invalid input, workspace escape, host not allowed, rejected approval. */
+  "refused",
+  "awaiting_approval",
+] as const;
+export type ToolCallStatus = (typeof toolCallStatuses)[number];
+
+/**
+ * One tool call, keyed by `${runId}:${turnIndex}:${callIndex}`. The key is the idempotency
+ * key: a turn re-executed after a crash finds its calls here and replays the stored result
+ * instead of repeating a side effect. Input and output are stored redacted.
+ */
+export const toolCalls = pgTable(
+  "tool_calls",
+  {
+    key: text("key").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    turnIndex: integer("turn_index").notNull(),
+    callIndex: integer("call_index").notNull(),
+    toolCallId: text("tool_call_id").notNull(),
+    tool: text("tool").notNull(),
+    status: text("status", { enum: toolCallStatuses }).notNull(),
+    input: jsonb("input").$type<unknown>(),
+    output: jsonb("output").$type<unknown>(),
+    error: text("error"),
+    approvalId: text("approval_id"),
+    durationMs: integer("duration_ms"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [index("tool_calls_run_idx").on(t.runId, t.turnIndex, t.callIndex)],
+);

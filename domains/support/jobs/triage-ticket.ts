@@ -1,0 +1,89 @@
+import "server-only";
+import { z } from "zod";
+import { defineJob } from "@/lib/jobs";
+import type { SimulatedScript } from "@/lib/models";
+import { classifyTicket, draftReply } from "../classify";
+import { supportAuthorizedAt, supportAuthorizer, supportOwner } from "../governance";
+
+export const ticketCreatedPayload = z.object({
+  subject: z.string().trim().min(1).max(300),
+  body: z.string().trim().min(1).max(20_000),
+  customer: z.email(),
+  /** Set when the ticket already exists in the store (the demo's seeded tickets). */
+  ticketId: z.string().min(1).max(100).optional(),
+});
+type TicketCreated = z.infer<typeof ticketCreatedPayload>;
+
+export const triageTicket = defineJob({
+  id: "triage-ticket",
+  domain: "support",
+  title: "Triage support ticket",
+  description:
+    "Classifies a new ticket, looks up the customer's history, drafts a reply in the run's workspace and sends it once a lead approves.",
+  input: ticketCreatedPayload,
+  triggers: [{ kind: "signal", name: "ticket.created", payload: ticketCreatedPayload }, { kind: "manual" }],
+  agent: {
+    model: "default",
+    instructions: [
+      "You triage one customer support ticket (the run input: subject, body, customer email, optional ticketId).",
+      "1. Call lookup_customer with the customer's email to see their plan and ticket history.",
+      "2. Classify the ticket: category one of billing, bug, account, how-to, other; priority one of low, normal, high, urgent (enterprise customers and outages rank higher).",
+      "3. Draft a short, friendly reply and save it with write_file to drafts/<ticketId or 'ticket'>.md.",
+      "4. Send it with send_reply (include ticketId when the input has one). A lead may have to approve this first.",
+      'Finally answer with JSON only: {"category": …, "priority": …, "replied": true|false, "ticketId": …}.',
+    ].join("\n"),
+    tools: ["lookup_customer", "write_file", "read_file", "state_set", "send_reply"],
+    maxTurns: 8,
+  },
+  budgets: { tokens: 40_000, turns: 8, wallClockMs: 24 * 3_600_000 },
+  scheduling: { group: "support", weight: 2, priority: 1 },
+  governance: {
+    owner: supportOwner,
+    purpose: "Answer incoming customer tickets quickly and consistently, with a human approving every reply sent.",
+    riskLevel: "limited",
+    dataCategories: ["customer-contact", "ticket-content"],
+    humanOversight: "approve-tools",
+    authorizedBy: supportAuthorizer,
+    authorizedAt: supportAuthorizedAt,
+    retentionDays: 90,
+  },
+});
+
+/** Offline script: lookup → classify + draft (workspace, state) → send (approval) → answer. */
+export const triageScript: SimulatedScript = (state) => {
+  const input = ticketCreatedPayload.safeParse(state.input);
+  if (!input.success) return { text: JSON.stringify({ error: "run input is not a ticket" }) };
+  const ticket: TicketCreated = input.data;
+  const lookup = [...state.results].reverse().find((r) => r.toolName === "lookup_customer" && !r.isError);
+  const history = lookup?.output as { found?: boolean; customer?: { name?: string; plan?: string } } | undefined;
+  const name = history?.customer?.name ?? ticket.customer.split("@")[0] ?? "there";
+  const { category, priority } = classifyTicket(ticket.subject, ticket.body, history?.customer?.plan);
+  const draftPath = `drafts/${ticket.ticketId ?? "ticket"}.md`;
+  const reply = draftReply(name, ticket.subject, category);
+  switch (state.step) {
+    case 0:
+      return { text: "Looking up the customer first.", toolCalls: [{ toolName: "lookup_customer", input: { email: ticket.customer } }] };
+    case 1:
+      return {
+        text: `Classified as ${category} / ${priority}. Drafting the reply.`,
+        toolCalls: [
+          { toolName: "write_file", input: { path: draftPath, content: reply } },
+          { toolName: "state_set", input: { key: "classification", value: { category, priority } } },
+        ],
+      };
+    case 2:
+      return {
+        text: "Sending the reply.",
+        toolCalls: [
+          {
+            toolName: "send_reply",
+            input: { ...(ticket.ticketId ? { ticketId: ticket.ticketId } : {}), customer: ticket.customer, subject: ticket.subject, category, priority, body: reply },
+          },
+        ],
+      };
+    default: {
+      const sent = state.lastResult("send_reply");
+      return { text: JSON.stringify({ category, priority, replied: Boolean(sent && !sent.isError), ticketId: ticket.ticketId ?? null }) };
+    }
+  }
+};

@@ -1,0 +1,175 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import {
+  api,
+  bearer,
+  boardReady,
+  card,
+  column,
+  dragCard,
+  expectInColumn,
+  pendingApprovalOf,
+  runState,
+  signedInPage,
+  startFailingRun,
+  startTriage,
+  tokenFor,
+} from "./support/cockpit";
+
+/** The operator journey on the kanban: live updates, pause, resume, cancel, retry, refusals, filters. */
+test.describe.configure({ mode: "serial" });
+
+let page: Page;
+let request: APIRequestContext;
+let operatorToken: string;
+let leadToken: string;
+
+test.beforeAll(async ({ browser }) => {
+  request = await api();
+  operatorToken = await tokenFor(request, "operator");
+  leadToken = await tokenFor(request, "lead");
+  page = await signedInPage(browser, "operator");
+  await page.goto("/runs");
+  await expect(page.getByRole("heading", { level: 1, name: "Runs" })).toBeVisible();
+  await boardReady(page);
+});
+
+test.afterAll(async () => {
+  await page.context().close();
+  await request.dispose();
+});
+
+async function waitingRun(subject: string): Promise<string> {
+  const id = await startTriage(request, operatorToken, `${subject} ${Date.now()}`);
+  await expectInColumn(page, id, "waiting");
+  return id;
+}
+
+test("a new run shows up within 2 s and moves across the board without a reload", async () => {
+  await page.evaluate(() => Object.assign(window, { __noReload: true }));
+  const started = Date.now();
+  const id = await startTriage(request, operatorToken, `E2E watch ${started}`);
+  await expect(card(page, id)).toBeVisible({ timeout: 5_000 });
+  const seenAfter = Date.now() - started;
+  test.info().annotations.push({ type: "card visible after", description: `${seenAfter} ms` });
+  expect(seenAfter).toBeLessThan(3_000);
+
+  // The triage job drafts a reply and then waits for a lead to approve sending it.
+  await expectInColumn(page, id, "waiting");
+  await expect(card(page, id)).toContainText("Needs approval");
+  const approval = await pendingApprovalOf(request, leadToken, id);
+  const decided = await request.post(`/api/approvals/${approval}/approve`, { headers: bearer(leadToken), data: {} });
+  expect(decided.status()).toBe(200);
+  await expectInColumn(page, id, "done");
+  expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+});
+
+test("drag a waiting run to Paused pauses it; Resume from the card menu puts it back", async () => {
+  const id = await waitingRun("E2E pause");
+  await dragCard(page, id, "paused");
+  await expectInColumn(page, id, "paused", 2_000);
+  await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("paused");
+  // Still there after the next polls (the optimistic move was confirmed, not undone).
+  await page.waitForTimeout(1_500);
+  await expectInColumn(page, id, "paused", 1_000);
+
+  await card(page, id).getByRole("button", { name: /actions for/i }).click();
+  await page.getByRole("menuitem", { name: /resume/i }).click();
+  // Its approval is still pending, so resuming returns it to Waiting rather than Queued.
+  await expectInColumn(page, id, "waiting");
+  await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("waiting");
+});
+
+test("from the keyboard: arrows reach a card, p pauses, r resumes, Enter opens its menu, ? lists the shortcuts", async () => {
+  const id = await waitingRun("E2E keyboard");
+  await card(page, id).focus();
+  await page.keyboard.press("p");
+  await expectInColumn(page, id, "paused");
+  await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("paused");
+  await expect(card(page, id)).toBeFocused();
+  await page.keyboard.press("r");
+  await expectInColumn(page, id, "waiting");
+
+  await card(page, id).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("menuitem", { name: /open run/i })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(card(page, id)).toBeFocused();
+
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.locator("[data-run-card]:focus")).toHaveCount(1);
+  await page.keyboard.press("Shift+?");
+  const help = page.getByRole("dialog", { name: /keyboard shortcuts/i });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText("Pause");
+  await page.keyboard.press("Escape");
+});
+
+test("dropping a run on the Cancel zone cancels it", async () => {
+  const id = await waitingRun("E2E cancel");
+  await dragCard(page, id, "cancel");
+  await expectInColumn(page, id, "done", 2_000);
+  await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("cancelled");
+  await expect(card(page, id)).toContainText("Cancelled");
+});
+
+test("a failed run needs attention; dragging it to Queued retries it as a new linked run", async () => {
+  const id = await startFailingRun(request, operatorToken);
+  await expectInColumn(page, id, "attention", 20_000);
+  await expect(card(page, id)).toContainText(/token budget exhausted/);
+  await dragCard(page, id, "queued");
+  await expect(page.locator("[data-sonner-toast]").getByText(/retry queued as run/i)).toBeVisible();
+  // The original is done with ("Retried"); the retry is a new run pointing back at it.
+  await expectInColumn(page, id, "done");
+  await expect(card(page, id)).toContainText("Retried");
+  await expect
+    .poll(async () => {
+      const response = await request.get("/api/runs?job=triage-ticket&limit=50", { headers: bearer(operatorToken) });
+      const body = (await response.json()) as { runs: { id: string; retryOf: string | null }[] };
+      return body.runs.some((r) => r.retryOf === id);
+    })
+    .toBe(true);
+});
+
+test("a control the server refuses moves the card back and says why", async () => {
+  const id = await waitingRun("E2E refusal");
+  // Freeze the board's feed, change the run behind its back, then act on the stale card.
+  await page.route("**/api/board**", (route) => route.abort());
+  const cancelled = await request.post(`/api/runs/${id}/cancel`, { headers: bearer(operatorToken) });
+  expect(cancelled.status()).toBe(200);
+  await dragCard(page, id, "paused");
+  await expect(page.locator("[data-sonner-toast]").getByText(/pause refused: cannot pause a run that is cancelled/i)).toBeVisible();
+  await expectInColumn(page, id, "waiting", 2_000);
+  await page.unroute("**/api/board**");
+  await expectInColumn(page, id, "done");
+});
+
+test("an illegal drop is visibly not allowed and does nothing", async () => {
+  const id = await waitingRun("E2E illegal");
+  const source = card(page, id);
+  await source.hover();
+  await page.mouse.down();
+  const box = await source.boundingBox();
+  await page.mouse.move((box?.x ?? 0) + 20, (box?.y ?? 0) + 20, { steps: 3 });
+  await expect(column(page, "running")).toHaveAttribute("data-drop", "refused");
+  await expect(column(page, "running")).toContainText("Not allowed");
+  await expect(column(page, "paused")).toHaveAttribute("data-drop", /allowed|over/);
+  const target = await column(page, "running").locator("header").boundingBox();
+  await page.mouse.move((target?.x ?? 0) + 30, (target?.y ?? 0) + 10, { steps: 4 });
+  await page.mouse.up();
+  await expectInColumn(page, id, "waiting", 2_000);
+  expect((await runState(request, operatorToken, id)).state).toBe("waiting");
+});
+
+test("filters narrow the board and live in the URL", async () => {
+  await page.getByRole("combobox", { name: "Filter by risk" }).click();
+  await page.getByRole("option", { name: "Minimal risk" }).click();
+  await expect(page).toHaveURL(/risk=minimal/);
+  // Every triage run is of limited risk, so none is left on the board.
+  await expect(page.locator('[data-run-card][aria-label^="Triage support ticket"]')).toHaveCount(0);
+  await page.reload();
+  await boardReady(page);
+  await expect(page.getByRole("combobox", { name: "Filter by risk" })).toHaveText(/Minimal risk/);
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page).not.toHaveURL(/risk=/);
+  await expect(page.locator('[data-run-card][aria-label^="Triage support ticket"]').first()).toBeVisible();
+});

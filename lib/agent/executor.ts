@@ -1,0 +1,156 @@
+import "server-only";
+import type { ModelMessage } from "ai";
+import { getDb, type Db } from "@/db/client";
+import type { JobDefinition } from "@/lib/jobs";
+import { callModel, ModelCallError, resolveModel, type RetryPolicy } from "@/lib/models";
+import type { TurnContext, TurnExecutor, TurnOutcome, TurnResult } from "@/lib/runtime/turn-executor";
+import { describeTools, invokeTool, isFinished, registerBuiltinTools, toolRedactor, type InvokeScope, type ToolCallRecord } from "@/lib/tools";
+import { openWorkspace, type Workspace } from "@/lib/workspace";
+import { assistantMessage, finalOutput, historyMessages, runInputMessage, toolMessage, unresolvedCalls } from "./messages";
+import { loadRunPolicy } from "./run-scope";
+
+export interface AgentExecutorOptions {
+  db?: () => Promise<Db>;
+  /** Defaults to lib/jobs getJobDefinition. */
+  getJob?: (id: string) => JobDefinition | undefined;
+  /** Overrides the endpoint's retry settings (tests use short delays). */
+  retry?: Partial<RetryPolicy>;
+  workspace?: (runId: string) => Promise<Workspace>;
+  toolTimeoutMs?: number;
+  maxOutputBytes?: number;
+}
+
+/**
+ * The real TurnExecutor: one model call through the AI SDK, then each tool call the model
+ * asked for through invokeTool, in order. Calls parked for approval stay unresolved in the
+ * history and are resumed (under their original idempotency keys) at the start of the
+ * turn after the decision.
+ */
+export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExecutor {
+  registerBuiltinTools();
+  return {
+    async execute(context: TurnContext): Promise<TurnResult> {
+      const db = await (options.db ?? getDb)();
+      const redactor = toolRedactor();
+      const policy = await loadRunPolicy(db, context.runId, context.jobId, options.getJob);
+      if ("error" in policy) return failed("unknown", "job_missing", policy.error);
+      let resolved;
+      try {
+        resolved = resolveModel(context.modelEndpoint, context.jobId);
+      } catch (error) {
+        return failed("unconfigured", "model_config", error instanceof Error ? error.message : String(error));
+      }
+      const { def } = policy;
+      const scope: InvokeScope = {
+        runId: context.runId,
+        jobId: context.jobId,
+        jobVersion: context.jobVersion,
+        governance: policy.governance,
+        allowedTools: def.agent.tools,
+        httpAllowlist: def.agent.httpAllowlist ?? [],
+        humanOversight: policy.humanOversight,
+        model: resolved.label,
+        db,
+        signal: context.signal,
+        leaseToken: context.leaseToken,
+        workspace: () => (options.workspace ?? openWorkspace)(context.runId),
+        ...(options.toolTimeoutMs ? { toolTimeoutMs: options.toolTimeoutMs } : {}),
+        ...(options.maxOutputBytes ? { maxOutputBytes: options.maxOutputBytes } : {}),
+      };
+
+      const history = historyMessages(context.history);
+      const messagesIn: ModelMessage[] = history.length === 0 ? [runInputMessage(context.input)] : [];
+      const messagesOut: ModelMessage[] = [];
+      const records: ToolCallRecord[] = [];
+      const result = (outcome: TurnOutcome, usage = { inputTokens: 0, outputTokens: 0 }): TurnResult => ({
+        model: resolved.label,
+        messagesIn: redactor.redact(messagesIn),
+        messagesOut: redactor.redact(messagesOut),
+        toolCalls: records,
+        usage,
+        outcome,
+      });
+
+      // Calls left open by an earlier turn (approval, quota) go first, under their own keys.
+      const pending = unresolvedCalls(history);
+      if (pending.length > 0) {
+        const stop = await runCalls(scope, pending, records, context.signal);
+        const done = records.filter(isFinished);
+        if (done.length > 0) messagesOut.push(toolMessage(done));
+        if (stop) return result(stop);
+      }
+
+      let answer;
+      try {
+        answer = await callModel({
+          model: resolved.model,
+          endpoint: context.modelEndpoint,
+          system: def.agent.instructions,
+          messages: [...history, ...messagesIn, ...messagesOut],
+          tools: describeTools(def.agent.tools),
+          signal: context.signal,
+          deadline: context.deadline,
+          retry: {
+            baseMs: options.retry?.baseMs ?? resolved.endpoint.retryBaseMs,
+            maxMs: options.retry?.maxMs ?? resolved.endpoint.retryMaxMs,
+            ...(options.retry?.random ? { random: options.retry.random } : {}),
+          },
+        });
+      } catch (error) {
+        if (error instanceof ModelCallError && error.failure !== "aborted") {
+          return result({ kind: "fail", reason: error.failure === "deadline" ? "model_deadline" : "model_error", message: redactor.redactString(error.message) });
+        }
+        throw error;
+      }
+      const usage = answer.usage;
+      messagesOut.push(assistantMessage(answer.text, answer.toolCalls, context.turnIndex));
+      if (answer.toolCalls.length === 0) return result({ kind: "complete", output: redactor.redact(finalOutput(answer.text)) }, usage);
+
+      const fresh: ToolCallRecord[] = [];
+      const stop = await runCalls(
+        scope,
+        answer.toolCalls.map((c, callIndex) => ({ ...c, turnIndex: context.turnIndex, callIndex })),
+        fresh,
+        context.signal,
+      );
+      records.push(...fresh);
+      const done = fresh.filter(isFinished);
+      if (done.length > 0) messagesOut.push(toolMessage(done));
+      return result(stop ?? { kind: "continue" }, usage);
+    },
+  };
+}
+
+type CallToRun = { toolCallId: string; toolName: string; input: unknown; parseError?: string; turnIndex: number; callIndex: number };
+
+/** Runs calls in order; stops at the first that must wait, leaving it and later ones open. */
+async function runCalls(
+  scope: InvokeScope,
+  calls: readonly CallToRun[],
+  out: ToolCallRecord[],
+  signal: AbortSignal,
+): Promise<TurnOutcome | undefined> {
+  for (const call of calls) {
+    signal.throwIfAborted();
+    const record = await invokeTool(scope, call);
+    out.push(record);
+    if (record.outcome === "awaiting_approval") {
+      return { kind: "wait", reason: "approval", waitingFor: record.approvalId ?? record.key };
+    }
+    if (record.outcome === "deferred") {
+      return { kind: "wait", reason: "resource", waitingFor: record.waitingFor ?? record.tool };
+    }
+  }
+  return undefined;
+}
+
+function failed(model: string, reason: string, message: string): TurnResult {
+  return {
+    model,
+    messagesIn: [],
+    messagesOut: [],
+    toolCalls: [],
+    usage: { inputTokens: 0, outputTokens: 0 },
+    outcome: { kind: "fail", reason, message },
+  };
+}

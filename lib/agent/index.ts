@@ -1,0 +1,5 @@
+import "server-only";
+
+export { createAgentExecutor, type AgentExecutorOptions } from "./executor";
+export { runInputMessage, unresolvedCalls, finalOutput } from "./messages";
+export { registerAgentExecutor } from "./register";

@@ -1,0 +1,9 @@
+import "server-only";
+
+export { appendAudit, recordAudit, AUDIT_LOCK_KEY } from "./append";
+export { verifyAuditChain, type VerifyOptions } from "./verify";
+export { listAuditEvents, getAuditHead, type AuditListFilter, type AuditPage } from "./queries";
+export { auditListQuerySchema, type AuditListQuery } from "./query-schema";
+export { computeAuditHash, GENESIS_HASH, type AuditContent } from "./hash";
+export { canonicalJson, toJsonValue, toJsonObject, CanonicalJsonError, type JsonValue } from "./canonical";
+export type { AuditInput, AuditEvent, AuditHead, AuditVerifyResult } from "./types";

@@ -1,0 +1,63 @@
+import "server-only";
+import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { auditEvents, type ActorKind } from "@/db/schema";
+import { GENESIS_HASH } from "./hash";
+import { auditEventColumns, toAuditEvent } from "./row";
+import type { AuditEvent, AuditHead } from "./types";
+
+export interface AuditListFilter {
+  /** Answer events older than this seq (the previous page's nextCursor). */
+  cursor?: number;
+  limit: number;
+  action?: string;
+  actorKind?: ActorKind;
+  actorId?: string;
+  subjectType?: string;
+  subjectId?: string;
+  /** Inclusive bounds on ts. */
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  /** Pass as cursor for the next (older) page; null when this page is the last. */
+  nextCursor: number | null;
+}
+
+/** Newest first, keyset-paginated on seq, so deep pages cost the same as the first. */
+export async function listAuditEvents(db: Queryable, filter: AuditListFilter): Promise<AuditPage> {
+  const conditions: SQL[] = [];
+  if (filter.cursor !== undefined) conditions.push(lt(auditEvents.seq, filter.cursor));
+  if (filter.action !== undefined) conditions.push(eq(auditEvents.action, filter.action));
+  if (filter.actorKind !== undefined) conditions.push(eq(auditEvents.actorKind, filter.actorKind));
+  if (filter.actorId !== undefined) conditions.push(eq(auditEvents.actorId, filter.actorId));
+  if (filter.subjectType !== undefined) conditions.push(eq(auditEvents.subjectType, filter.subjectType));
+  if (filter.subjectId !== undefined) conditions.push(eq(auditEvents.subjectId, filter.subjectId));
+  if (filter.from !== undefined) conditions.push(gte(auditEvents.ts, filter.from));
+  if (filter.to !== undefined) conditions.push(lte(auditEvents.ts, filter.to));
+
+  const limit = Math.max(1, Math.floor(filter.limit));
+  const rows = await db
+    .select(auditEventColumns)
+    .from(auditEvents)
+    .where(conditions.length > 0 ? and(...conditions) : undefined)
+    .orderBy(desc(auditEvents.seq))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit).map(toAuditEvent);
+  const last = page[page.length - 1];
+  return { events: page, nextCursor: rows.length > limit && last ? last.seq : null };
+}
+
+/** The newest event's seq and hash: what an external anchor would record. */
+export async function getAuditHead(db: Queryable): Promise<AuditHead> {
+  const [row] = await db
+    .select(auditEventColumns)
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  if (!row) return { seq: 0, hash: GENESIS_HASH, ts: null };
+  const event = toAuditEvent(row);
+  return { seq: event.seq, hash: event.hash, ts: event.ts };
+}

@@ -1,0 +1,23 @@
+import "server-only";
+
+export { defineJob } from "./define-job";
+export {
+  jobDeclarationSchema,
+  riskLevels,
+  humanOversightModes,
+  type JobDeclaration,
+  type JobDefinition,
+  type JobTrigger,
+  type ScheduleTrigger,
+  type SignalTrigger,
+  type RiskLevel,
+  type HumanOversight,
+} from "./schema";
+export { JobDeclarationError, type DeclarationProblem } from "./errors";
+export { parseJobDeclaration, validateDeclarations } from "./validate";
+export { registerJobDefinitions, getJobDefinition, listJobDefinitions, signalSubscribers } from "./registry";
+export { serializeJob, jobDomain, type SerializedJob, type SerializedTrigger } from "./serialize";
+export { jobVersion } from "./version";
+export { syncRegistry, type SyncResult } from "./sync";
+export { loadJobRegistry } from "./boot";
+export { listJobs, getJob, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";

@@ -1,0 +1,142 @@
+import "server-only";
+import { z } from "zod";
+import { cronProblem, isValidTimezone } from "@/lib/runtime/triggers/cron-schedule";
+
+/**
+ * THE job declaration schema (contract: notes/JOB_SHAPE.md). Objects are strict so a
+ * misspelt field ("goverance") is refused instead of silently dropped.
+ */
+const zodSchema = z.custom<z.ZodType>((value) => value instanceof z.ZodType, {
+  message: "Expected a zod schema",
+});
+
+const kebabId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "Expected a kebab-case id (e.g. triage-ticket)");
+
+const signalName = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)*$/, "Expected a dotted lower-case signal name (e.g. ticket.created)");
+
+const toolName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z][a-z0-9_]*$/, "Expected a snake_case tool name");
+
+const hostname = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i, "Expected a host name (optionally *.domain or host:port)");
+
+// runs.budget_* and friends are Postgres integers.
+const int32 = z.number().int().max(2_147_483_647);
+const positiveInt = int32.positive();
+
+const timezone = z.string().min(1).refine(isValidTimezone, { message: "Unknown IANA timezone" });
+
+export const scheduleTriggerSchema = z
+  .strictObject({
+    kind: z.literal("schedule"),
+    cron: z.string().min(1),
+    timezone,
+  })
+  .superRefine((trigger, ctx) => {
+    if (!isValidTimezone(trigger.timezone)) return; // already reported on timezone
+    const problem = cronProblem(trigger.cron, trigger.timezone);
+    if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: `Invalid cron expression: ${problem}` });
+  });
+
+export const signalTriggerSchema = z.strictObject({
+  kind: z.literal("signal"),
+  name: signalName,
+  payload: zodSchema,
+});
+
+export const manualTriggerSchema = z.strictObject({ kind: z.literal("manual") });
+
+export const triggerSchema = z.discriminatedUnion("kind", [
+  scheduleTriggerSchema,
+  signalTriggerSchema,
+  manualTriggerSchema,
+]);
+
+export const riskLevels = ["minimal", "limited", "high"] as const;
+export const humanOversightModes = ["none", "approve-tools", "approve-run"] as const;
+
+export const governanceSchema = z.strictObject({
+  owner: z.email(),
+  purpose: z.string().trim().min(1),
+  riskLevel: z.enum(riskLevels),
+  dataCategories: z.array(z.string().trim().min(1)),
+  humanOversight: z.enum(humanOversightModes),
+  authorizedBy: z.email(),
+  authorizedAt: z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
+    error: "Expected an ISO date (YYYY-MM-DD) or date-time",
+  }),
+  retentionDays: positiveInt,
+});
+
+export const jobDeclarationSchema = z
+  .strictObject({
+    id: kebabId,
+    /** Which pack the job belongs to; defaults to the fair-share group. */
+    domain: kebabId.optional(),
+    title: z.string().trim().min(1).max(200),
+    description: z.string().trim().min(1),
+    input: zodSchema.default(() => z.object({})),
+    triggers: z.array(triggerSchema).min(1, "Declare at least one trigger"),
+    agent: z.strictObject({
+      model: z.string().min(1),
+      instructions: z.string().trim().min(1),
+      tools: z.array(toolName),
+      maxTurns: positiveInt,
+      httpAllowlist: z.array(hostname).optional(),
+    }),
+    budgets: z.strictObject({
+      tokens: positiveInt,
+      turns: positiveInt,
+      wallClockMs: positiveInt,
+    }),
+    scheduling: z.strictObject({
+      group: z.string().min(1).max(64),
+      weight: int32.min(1).max(1000),
+      priority: int32.min(-1000).max(1000),
+      deadlineMs: positiveInt.optional(),
+    }),
+    governance: governanceSchema,
+  })
+  .superRefine((decl, ctx) => {
+    const seen = new Set<string>();
+    decl.triggers.forEach((trigger, index) => {
+      if (trigger.kind === "signal") {
+        if (seen.has(trigger.name)) {
+          ctx.addIssue({ code: "custom", path: ["triggers", index, "name"], message: `Signal "${trigger.name}" is declared twice` });
+        }
+        seen.add(trigger.name);
+      }
+      // A cron tick carries no input, so the job must accept an empty one.
+      if (trigger.kind === "schedule" && !decl.input.safeParse({}).success) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["triggers", index],
+          message: "A scheduled job's input schema must accept {} (cron ticks carry no input)",
+        });
+      }
+    });
+    const manualCount = decl.triggers.filter((t) => t.kind === "manual").length;
+    if (manualCount > 1) ctx.addIssue({ code: "custom", path: ["triggers"], message: "Declare the manual trigger at most once" });
+  });
+
+export type JobDeclaration = z.input<typeof jobDeclarationSchema>;
+export type JobDefinition = z.output<typeof jobDeclarationSchema>;
+export type JobTrigger = JobDefinition["triggers"][number];
+export type ScheduleTrigger = Extract<JobTrigger, { kind: "schedule" }>;
+export type SignalTrigger = Extract<JobTrigger, { kind: "signal" }>;
+export type RiskLevel = (typeof riskLevels)[number];
+export type HumanOversight = (typeof humanOversightModes)[number];

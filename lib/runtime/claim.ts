@@ -1,0 +1,195 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+import { runs, turns } from "@/db/schema";
+import type { AuditInput } from "@/lib/audit/types";
+import { runAuthorization, workerActor } from "./actor";
+import { selectClaimCandidate } from "./claim-order";
+import { nowPlusMs, wallClockExceeded } from "./db-time";
+import { flushAudit, transitionRun, type RunRow } from "./transitions";
+
+export interface ClaimedTurn {
+  run: RunRow;
+  leaseToken: string;
+  turnId: string;
+  turnIndex: number;
+  attempt: number;
+  /** The previous lease expired with a turn in flight: this claim resumes from the checkpoint. */
+  recovered: boolean;
+}
+
+export interface ClaimOptions {
+  workerId: string;
+  leaseMs: number;
+}
+
+/** Candidates looked at per claim transaction before giving up until the next wake-up. */
+const MAX_CANDIDATES = 16;
+
+/**
+ * Claims one runnable run for one turn, in one transaction: picks a candidate (policy in
+ * claim-order.ts), settles requests left at a boundary by a dead worker, enforces the model
+ * endpoint's max concurrency, takes the lease and records the turn as running.
+ */
+export async function claimNextRun(db: Db, options: ClaimOptions): Promise<ClaimedTurn | null> {
+  return db.transaction(async (tx) => {
+    const { nowMs, full: excluded } = await clockAndFullEndpoints(tx);
+    for (const endpoint of excluded) await markResourceWaits(tx, endpoint);
+    const skipIds: string[] = [];
+    for (let i = 0; i < MAX_CANDIDATES; i++) {
+      const candidate = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds });
+      if (!candidate) return null;
+      if (await settleAtBoundary(tx, candidate, nowMs, options.workerId)) {
+        skipIds.push(candidate.id);
+        continue;
+      }
+      if (!(await endpointHasRoom(tx, candidate.modelEndpoint))) {
+        await markResourceWaits(tx, candidate.modelEndpoint);
+        excluded.push(candidate.modelEndpoint);
+        continue;
+      }
+      return takeLease(tx, candidate, options);
+    }
+    return null;
+  });
+}
+
+/**
+ * The database clock, and the endpoints already at their limit (their runs are not even
+ * considered this round), in one round trip. Endpoint names cannot contain a comma.
+ */
+async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: string[] }> {
+  const [row] = rowsOf<{ now_ms: number | string; full: string | null }>(
+    await tx.execute(sql`
+      select (extract(epoch from now()) * 1000)::float8 as now_ms,
+        (select string_agg(e.name, ',') from model_endpoints e
+          where e.max_concurrency <= (
+            select count(*) from runs r
+            where r.model_endpoint = e.name and r.lease_token is not null and r.lease_expires_at > now()
+          )) as full`),
+  );
+  return { nowMs: Number(row?.now_ms), full: row?.full ? row.full.split(",") : [] };
+}
+
+/**
+ * Serialises claims per endpoint across instances (transaction-scoped advisory lock),
+ * then counts live leases; the count statement sees every claim committed before the
+ * lock was granted. An endpoint without a configured row has no limit.
+ */
+async function endpointHasRoom(tx: Tx, endpoint: string): Promise<boolean> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flightdeck.endpoint:${endpoint}`}))`);
+  const [row] = rowsOf<{ max: number | null; live: number | string }>(
+    await tx.execute(sql`
+      select (select max_concurrency from model_endpoints where name = ${endpoint}) as max,
+             (select count(*) from runs
+               where model_endpoint = ${endpoint} and lease_token is not null and lease_expires_at > now())::int as live`),
+  );
+  if (!row || row.max === null) return true;
+  return Number(row.live) < Number(row.max);
+}
+
+/**
+ * Runs of a full endpoint stay in their runnable state (queued, or running between turns);
+ * state_reason says what they wait for. Only rows whose reason differs are written, so a
+ * steady full endpoint costs one index scan per claim.
+ */
+async function markResourceWaits(tx: Tx, endpoint: string): Promise<void> {
+  const reason = `resource:${endpoint}`;
+  await tx.execute(sql`
+    update runs set state_reason = ${reason}
+    where id in (
+      select id from runs
+      where model_endpoint = ${endpoint} and state in ('queued', 'running')
+        and (lease_expires_at is null or lease_expires_at < now())
+        and state_reason is distinct from ${reason}
+      limit 100
+      for update skip locked)`);
+}
+
+/** Turns left "running" by a worker whose lease expired: they will never checkpoint. */
+export async function abortStaleTurns(tx: Tx, runId: string, why: string): Promise<void> {
+  await tx
+    .update(turns)
+    .set({ status: "aborted", error: why, finishedAt: sql`clock_timestamp()` })
+    .where(and(eq(turns.runId, runId), eq(turns.status, "running")));
+}
+
+/**
+ * Boundary requests (pause, cancel) and the wall clock, for a run no worker holds: its
+ * last worker died after the request, or it sat idle past its budget. Returns true when
+ * the run was settled instead of claimed.
+ */
+async function settleAtBoundary(tx: Tx, run: RunRow, nowMs: number, workerId: string): Promise<boolean> {
+  const common = { actor: workerActor(workerId), authorization: runAuthorization(run) };
+  let to: "cancelled" | "paused" | "timed_out" | null = null;
+  let reason = "";
+  if (run.cancelRequested) [to, reason] = ["cancelled", "operator"];
+  else if (run.pauseRequested) [to, reason] = ["paused", "operator"];
+  else if (wallClockExceeded(run, nowMs)) [to, reason] = ["timed_out", "wall_clock"];
+  if (!to) return false;
+  await abortStaleTurns(tx, run.id, `run ${to} while its worker was gone`);
+  await transitionRun(tx, run.id, to, { ...common, reason });
+  return true;
+}
+
+async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions): Promise<ClaimedTurn> {
+  const recovered = candidate.state === "running" && candidate.leaseToken !== null;
+  const attempt = recovered ? candidate.attempt + 1 : candidate.attempt;
+  const leaseToken = randomUUID();
+  const actor = workerActor(options.workerId);
+  const authorization = runAuthorization(candidate);
+  const patch = {
+    leaseToken,
+    leaseOwner: options.workerId,
+    leaseExpiresAt: nowPlusMs(options.leaseMs),
+    attempt,
+    stateReason: null,
+  };
+  // Audit events are appended last: the chain's lock is then held only for the commit.
+  const sink: AuditInput[] = [];
+  let run: RunRow | undefined;
+  if (candidate.state === "queued") {
+    run = await transitionRun(tx, candidate.id, "running", {
+      actor,
+      authorization,
+      patch,
+      payload: { workerId: options.workerId },
+      auditSink: sink,
+      locked: candidate,
+    });
+  } else {
+    [run] = await tx
+      .update(runs)
+      .set({ ...patch, updatedAt: sql`now()` })
+      .where(eq(runs.id, candidate.id))
+      .returning();
+  }
+  if (!run) throw new Error(`run ${candidate.id} vanished under its row lock`);
+  if (recovered) {
+    await abortStaleTurns(tx, run.id, "lease expired: worker lost mid-turn");
+    sink.push({
+      actor,
+      action: "run.recovered",
+      subject: { type: "run", id: run.id },
+      authorization,
+      payload: { jobId: run.jobId, previousOwner: candidate.leaseOwner, attempt },
+    });
+  }
+  const turnId = randomUUID();
+  await tx.insert(turns).values({
+    id: turnId,
+    runId: run.id,
+    index: run.turnsUsed,
+    attempt,
+    status: "running",
+    workerId: options.workerId,
+    messagesIn: [],
+    // Statement time, not transaction start: the previous turn's checkpoint committed
+    // before this row lock was granted, so turns of one run never appear to overlap.
+    startedAt: sql`clock_timestamp()`,
+  });
+  await flushAudit(tx, sink);
+  return { run, leaseToken, turnId, turnIndex: run.turnsUsed, attempt, recovered };
+}

@@ -1,0 +1,134 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db, Tx } from "@/db/client";
+import { approvals, jobs, runs, type RunState, type TriggerKind } from "@/db/schema";
+import { appendAudit } from "@/lib/audit/append";
+import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
+import type { Principal } from "@/lib/auth/principal";
+import { AppError } from "@/lib/errors";
+import { getJobDefinition } from "@/lib/jobs";
+import { notifyRun } from "./channels";
+import { nowPlusMs } from "./db-time";
+
+export interface CreateRunParams {
+  jobId: string;
+  input: unknown;
+  /** ref: signal name / cron tick ISO / idempotency key / retried run id. */
+  trigger: { kind: TriggerKind; ref?: string };
+  actor: Principal;
+  retryOf?: string;
+}
+
+/**
+ * Creates a run at the job's current registry version with its governance, budgets,
+ * scheduling and endpoint snapshotted, so later declaration changes never alter it.
+ * Input is validated against the job's input schema, except for signal runs (the
+ * trigger validated the payload) and retries (the input was accepted before).
+ * approve-run oversight: the run waits (reason approval) on a pending approval row.
+ */
+export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: string; state: RunState }> {
+  const [job] = await tx
+    .select({ currentVersion: jobs.currentVersion, removedAt: jobs.removedAt })
+    .from(jobs)
+    .where(eq(jobs.id, params.jobId));
+  const def = getJobDefinition(params.jobId);
+  if (!job || job.removedAt !== null || !def) throw new AppError("not_found", `Job ${params.jobId} not found`);
+
+  let input = params.input;
+  if (params.trigger.kind !== "signal" && params.trigger.kind !== "retry") {
+    const parsed = def.input.safeParse(params.input ?? {});
+    if (!parsed.success) throw AppError.validation(parsed.error, "run input");
+    input = parsed.data;
+  }
+
+  const id = randomUUID();
+  const needsApproval = def.governance.humanOversight === "approve-run";
+  const approvalId = needsApproval ? randomUUID() : null;
+  const state: RunState = needsApproval ? "waiting" : "queued";
+  const actor = auditActor(params.actor);
+  const authorization = auditAuthorization(params.actor);
+
+  await tx.insert(runs).values({
+    id,
+    jobId: def.id,
+    jobVersion: job.currentVersion,
+    state,
+    stateReason: needsApproval ? "approval" : null,
+    waitingFor: approvalId,
+    governance: { ...def.governance },
+    triggerKind: params.trigger.kind,
+    triggerRef: params.trigger.ref ?? null,
+    actorKind: actor.kind,
+    actorId: actor.id,
+    actorLabel: actor.label,
+    input: input ?? {},
+    modelEndpoint: def.agent.model,
+    budgetTokens: def.budgets.tokens,
+    budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),
+    budgetWallClockMs: def.budgets.wallClockMs,
+    fairGroup: def.scheduling.group,
+    weight: def.scheduling.weight,
+    priority: def.scheduling.priority,
+    deadline: def.scheduling.deadlineMs === undefined ? null : nowPlusMs(def.scheduling.deadlineMs),
+    retryOf: params.retryOf ?? null,
+  });
+  await appendAudit(tx, {
+    actor,
+    authorization,
+    action: "run.created",
+    subject: { type: "run", id },
+    payload: {
+      jobId: def.id,
+      jobVersion: job.currentVersion,
+      trigger: { kind: params.trigger.kind, ref: params.trigger.ref ?? null },
+      state,
+      ...(params.retryOf ? { retryOf: params.retryOf } : {}),
+    },
+  });
+
+  if (approvalId) {
+    await tx.insert(approvals).values({
+      id: approvalId,
+      runId: id,
+      kind: "run",
+      subject: `run ${def.id}`,
+      details: {
+        jobId: def.id,
+        jobTitle: def.title,
+        jobVersion: job.currentVersion,
+        purpose: def.governance.purpose,
+        riskLevel: def.governance.riskLevel,
+        trigger: params.trigger.kind,
+        requestedBy: actor.label,
+      },
+    });
+    await appendAudit(tx, {
+      actor,
+      authorization,
+      action: "approval.requested",
+      subject: { type: "approval", id: approvalId },
+      payload: { runId: id, jobId: def.id, kind: "run" },
+    });
+  }
+  await notifyRun(tx, id);
+  return { id, state };
+}
+
+/** Body of POST /api/runs and input of the startRun action. */
+export const manualRunInput = z.strictObject({
+  jobId: z.string().min(1).max(64),
+  input: z.unknown().optional(),
+});
+
+/** A run an operator starts by hand (trigger kind "manual"). */
+export async function createManualRun(
+  db: Db,
+  principal: Principal,
+  body: z.infer<typeof manualRunInput>,
+): Promise<{ id: string; state: RunState }> {
+  return db.transaction((tx) =>
+    createRun(tx, { jobId: body.jobId, input: body.input ?? {}, trigger: { kind: "manual" }, actor: principal }),
+  );
+}

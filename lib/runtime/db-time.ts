@@ -1,0 +1,28 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+
+/**
+ * The database's clock (transaction start inside a transaction). Leases, budgets and
+ * deadlines are judged by it so instances with skewed clocks agree.
+ */
+export async function dbNowMs(q: Queryable): Promise<number> {
+  const [row] = rowsOf<{ now_ms: number | string }>(
+    await q.execute(sql`select (extract(epoch from now()) * 1000)::float8 as now_ms`),
+  );
+  if (!row) throw new Error("now() returned no row");
+  return Number(row.now_ms);
+}
+
+/** `now() + ms` as SQL, for lease expiries. */
+export function nowPlusMs(ms: number) {
+  return sql`now() + (${Math.round(ms)}::int * interval '1 millisecond')`;
+}
+
+export function wallClockExceeded(
+  run: { startedAt: Date | null; budgetWallClockMs: number },
+  nowMs: number,
+): boolean {
+  return run.startedAt !== null && nowMs > run.startedAt.getTime() + run.budgetWallClockMs;
+}

@@ -1,0 +1,131 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import { checkpointTurn, type AbortKind, type TurnEnd } from "./checkpoint";
+import type { ClaimedTurn } from "./claim";
+import { loadHistory, renewLease } from "./lease";
+import { errorMessage, type Logger } from "./log";
+import type { TurnContext, TurnExecutor } from "./turn-executor";
+
+export interface InflightTurn {
+  abort(why: AbortKind | "lease-lost"): void;
+}
+
+interface ExecuteTurnParams {
+  db: Db;
+  executor: TurnExecutor;
+  workerId: string;
+  leaseMs: number;
+  claim: ClaimedTurn;
+  log: Logger;
+  /** Turns in flight by run id, so a hard-cancel notification can reach this one. */
+  inflight: Map<string, InflightTurn>;
+}
+
+// setTimeout fires at once for delays beyond 2^31-1 ms.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * One claimed turn: heartbeat the lease (fenced), enforce the wall-clock deadline, call
+ * the executor with the history rebuilt from the checkpoint, then checkpoint the result.
+ * Losing the lease aborts the turn and writes nothing.
+ */
+export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
+  const { db, claim, workerId, leaseMs, log } = params;
+  const runId = claim.run.id;
+  const controller = new AbortController();
+  let aborted: AbortKind | "lease-lost" | null = null;
+  const abort = (why: AbortKind | "lease-lost") => {
+    if (aborted) return;
+    aborted = why;
+    controller.abort(new Error(`turn aborted: ${why}`));
+  };
+  params.inflight.set(runId, { abort });
+  const fields = { workerId, runId, turnIndex: claim.turnIndex, attempt: claim.attempt };
+
+  let lastRenewed = Date.now();
+  let renewing = false;
+  const heartbeat = setInterval(() => {
+    if (renewing) return;
+    renewing = true;
+    renewLease(db, runId, claim.leaseToken, leaseMs)
+      .then((r) => {
+        if (!r.held) return abort("lease-lost");
+        lastRenewed = Date.now();
+        if (r.abortRequested) abort("hard-cancel");
+      })
+      .catch((error) => {
+        log("warn", "heartbeat failed", { ...fields, error: errorMessage(error) });
+        if (Date.now() - lastRenewed > leaseMs) abort("lease-lost");
+      })
+      .finally(() => (renewing = false));
+  }, Math.max(50, Math.floor(leaseMs / 3)));
+
+  const startedAt = claim.run.startedAt ?? new Date();
+  const deadline = new Date(startedAt.getTime() + claim.run.budgetWallClockMs);
+  const deadlineTimer = setTimeout(() => abort("deadline"), Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now())));
+
+  const context: TurnContext = {
+    runId,
+    jobId: claim.run.jobId,
+    jobVersion: claim.run.jobVersion,
+    turnIndex: claim.turnIndex,
+    attempt: claim.attempt,
+    input: claim.run.input,
+    history: [],
+    modelEndpoint: claim.run.modelEndpoint,
+    signal: controller.signal,
+    leaseToken: claim.leaseToken,
+    deadline,
+  };
+  let end: TurnEnd;
+  try {
+    if (claim.run.abortRequested) abort("hard-cancel");
+    context.history = await loadHistory(db, runId);
+    controller.signal.throwIfAborted();
+    end = { kind: "result", result: await params.executor.execute(context) };
+  } catch (error) {
+    const why: AbortKind | "lease-lost" | null = aborted;
+    const message = errorMessage(error);
+    end = why && why !== "lease-lost" ? { kind: "aborted", why, message } : { kind: "error", message };
+  } finally {
+    clearInterval(heartbeat);
+    clearTimeout(deadlineTimer);
+  }
+
+  try {
+    if (aborted === "lease-lost") log("warn", "lease lost: turn discarded", fields);
+    else await checkpointOrLog(params, context, end, fields);
+  } finally {
+    params.inflight.delete(runId);
+  }
+}
+
+async function checkpointOrLog(
+  params: ExecuteTurnParams,
+  context: TurnContext,
+  end: TurnEnd,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  const { db, claim, workerId, executor, log } = params;
+  try {
+    const result = await checkpointTurn(db, { claim, workerId, executor, context, end });
+    if (result === "lost") log("warn", "lease lost before checkpoint: turn discarded", fields);
+    else log("debug", "turn checkpointed", { ...fields, end: end.kind });
+  } catch (error) {
+    log("error", "checkpoint failed", { ...fields, error: errorMessage(error) });
+    if (end.kind !== "result") return;
+    // The turn's own writes (onCheckpoint) were rejected: record it as failed instead.
+    try {
+      await checkpointTurn(db, {
+        claim,
+        workerId,
+        executor,
+        context,
+        end: { kind: "error", message: `checkpoint failed: ${errorMessage(error)}` },
+      });
+    } catch (again) {
+      // Leave it: the lease expires and another worker re-runs the turn.
+      log("error", "recording the failed checkpoint failed", { ...fields, error: errorMessage(again) });
+    }
+  }
+}

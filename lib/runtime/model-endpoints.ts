@@ -1,0 +1,38 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { modelEndpoints } from "@/db/schema";
+import { listModelEndpointConfigs } from "@/lib/models";
+
+export interface ModelEndpointConfig {
+  name: string;
+  provider: string;
+  model: string;
+  /** Runs holding a live lease on this endpoint at once, across every instance. */
+  maxConcurrency: number;
+}
+
+/**
+ * The endpoints of the model configuration (lib/models: "default" with
+ * FLIGHTDECK_DEFAULT_MODEL_CONCURRENCY, "simulated", FLIGHTDECK_MODEL_ENDPOINTS).
+ */
+export function configuredModelEndpoints(): ModelEndpointConfig[] {
+  return listModelEndpointConfigs();
+}
+
+/** Upserts the configured endpoints; claims read max_concurrency from here. */
+export async function syncModelEndpoints(db: Queryable, endpoints: ModelEndpointConfig[]): Promise<void> {
+  if (endpoints.length === 0) return;
+  await db
+    .insert(modelEndpoints)
+    .values(endpoints.map((e) => ({ ...e })))
+    .onConflictDoUpdate({
+      target: modelEndpoints.name,
+      set: {
+        provider: sql`excluded.provider`,
+        model: sql`excluded.model`,
+        maxConcurrency: sql`excluded.max_concurrency`,
+        updatedAt: sql`now()`,
+      },
+    });
+}

@@ -1,0 +1,73 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import type { AuditInput } from "@/lib/audit/types";
+import { runs } from "@/db/schema";
+import { runAuthorization, workerActor } from "./actor";
+import { notifyRun } from "./channels";
+import { dbNowMs, wallClockExceeded } from "./db-time";
+import type { TurnOutcome } from "./turn-executor";
+import { transitionRun, type RunRow } from "./transitions";
+
+/**
+ * What happens to a run after a checkpointed turn, decided at the turn boundary (inside
+ * the checkpoint transaction). Precedence: a finished run finishes (complete/fail); then
+ * operator requests (cancel over pause); then budgets (turns/tokens → failed "budget",
+ * wall clock → timed_out); otherwise the lease is released and the run is runnable again.
+ */
+export async function applyOutcome(
+  tx: Tx,
+  run: RunRow,
+  outcome: TurnOutcome,
+  lease: { workerId: string; leaseToken: string },
+  auditSink?: AuditInput[],
+): Promise<void> {
+  const base = {
+    actor: workerActor(lease.workerId),
+    authorization: runAuthorization(run),
+    fence: { leaseToken: lease.leaseToken },
+    auditSink,
+    // The checkpoint locked the row and has just written it: this is its current content.
+    locked: run,
+  };
+  if (outcome.kind === "complete") {
+    await transitionRun(tx, run.id, "succeeded", { ...base, reason: null, patch: { output: outcome.output ?? null } });
+    return;
+  }
+  if (outcome.kind === "fail") {
+    await transitionRun(tx, run.id, "failed", { ...base, reason: outcome.reason, patch: { error: outcome.message } });
+    return;
+  }
+  if (run.cancelRequested) {
+    await transitionRun(tx, run.id, "cancelled", { ...base, reason: "operator" });
+    return;
+  }
+  if (run.pauseRequested) {
+    await transitionRun(tx, run.id, "paused", { ...base, reason: "operator" });
+    return;
+  }
+  if (outcome.kind === "wait") {
+    await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor });
+    return;
+  }
+  const budget = budgetExhausted(run);
+  if (budget) {
+    await transitionRun(tx, run.id, "failed", { ...base, reason: "budget", patch: { error: budget } });
+    return;
+  }
+  if (wallClockExceeded(run, await dbNowMs(tx))) {
+    await transitionRun(tx, run.id, "timed_out", { ...base, reason: "wall_clock" });
+    return;
+  }
+  await tx
+    .update(runs)
+    .set({ leaseToken: null, leaseOwner: null, leaseExpiresAt: null, stateReason: null, updatedAt: sql`now()` })
+    .where(eq(runs.id, run.id));
+  await notifyRun(tx, run.id);
+}
+
+function budgetExhausted(run: RunRow): string | null {
+  if (run.turnsUsed >= run.budgetTurns) return `turn budget exhausted (${run.turnsUsed}/${run.budgetTurns})`;
+  if (run.tokensUsed >= run.budgetTokens) return `token budget exhausted (${run.tokensUsed}/${run.budgetTokens})`;
+  return null;
+}

@@ -1,0 +1,44 @@
+import "server-only";
+import type { DatabaseHandle } from "@/db/client";
+import { getEnv } from "@/lib/env";
+import { startCronScheduler, type CronScheduler } from "./triggers/cron";
+import { registeredExecutor } from "./executor-registry";
+import { jsonLogger, type Logger } from "./log";
+import { configuredModelEndpoints, syncModelEndpoints } from "./model-endpoints";
+import { startWorker, type Worker } from "./worker";
+
+export interface EmbeddedRuntime {
+  worker: Worker;
+  cron: CronScheduler | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * The runtime inside the Next.js server (instrumentation register()): a worker with the
+ * registered turn executor, and the cron scheduler (which fires only on the instance
+ * holding cron leadership). Job definitions must be registered before this is called.
+ */
+export async function startEmbeddedRuntime(
+  handle: DatabaseHandle,
+  options: { cron?: boolean; logger?: Logger } = {},
+): Promise<EmbeddedRuntime> {
+  const env = getEnv();
+  const logger = options.logger ?? jsonLogger;
+  await syncModelEndpoints(handle.db, configuredModelEndpoints());
+  const worker = await startWorker({
+    handle,
+    executor: registeredExecutor,
+    concurrency: env.FLIGHTDECK_WORKER_CONCURRENCY,
+    pollIntervalMs: env.FLIGHTDECK_POLL_INTERVAL_MS,
+    leaseMs: env.FLIGHTDECK_LEASE_MS,
+    logger,
+  });
+  const cron = options.cron === false ? null : startCronScheduler({ handle, logger });
+  return {
+    worker,
+    cron,
+    async stop() {
+      await Promise.all([worker.stop(), cron?.stop()]);
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import "server-only";
+import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { runs } from "@/db/schema";
+import { runAuthorization, workerActor } from "./actor";
+import { abortStaleTurns } from "./claim";
+import { transitionRun } from "./transitions";
+
+/**
+ * The wall-clock budget also runs out for runs nobody is working on: waiting for an
+ * approval, or running between turns with no worker free. Paused runs are exempt (an
+ * operator holds them); they time out at their next claim if resumed past the budget.
+ * Returns how many runs were timed out.
+ */
+export async function sweepOverdueRuns(db: Db, workerId: string, limit = 50): Promise<number> {
+  return db.transaction(async (tx) => {
+    const overdue = await tx
+      .select()
+      .from(runs)
+      .where(
+        and(
+          inArray(runs.state, ["running", "waiting"]),
+          isNotNull(runs.startedAt),
+          sql`${runs.startedAt} + (${runs.budgetWallClockMs} * interval '1 millisecond') < now()`,
+          or(isNull(runs.leaseExpiresAt), lt(runs.leaseExpiresAt, sql`now()`)),
+        ),
+      )
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    for (const run of overdue) {
+      await abortStaleTurns(tx, run.id, "wall-clock budget ran out while its worker was gone");
+      await transitionRun(tx, run.id, "timed_out", {
+        actor: workerActor(workerId),
+        authorization: runAuthorization(run),
+        reason: "wall_clock",
+      });
+    }
+    return overdue.length;
+  });
+}
+
+/**
+ * A turn that ended with wait/resource (a tool quota said "not now") is retried: after
+ * retryMs in waiting the run is queued again and its next turn asks again. A stand-in
+ * until resource arbitration wakes such runs when the resource frees. Returns how many.
+ */
+export async function requeueResourceWaits(db: Db, workerId: string, retryMs: number, limit = 50): Promise<number> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(runs)
+      .where(
+        and(
+          eq(runs.state, "waiting"),
+          eq(runs.stateReason, "resource"),
+          sql`${runs.updatedAt} < now() - (${Math.round(retryMs)}::int * interval '1 millisecond')`,
+        ),
+      )
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    for (const run of due) {
+      await transitionRun(tx, run.id, "queued", {
+        actor: workerActor(workerId),
+        authorization: runAuthorization(run),
+        reason: "resource_retry",
+        payload: { waitedFor: run.waitingFor },
+        locked: run,
+      });
+    }
+    return due.length;
+  });
+}

@@ -1,0 +1,113 @@
+import "server-only";
+import { and, eq, sql } from "drizzle-orm";
+import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import type { Tx } from "@/db/client";
+import { approvals, runs, type RunState } from "@/db/schema";
+import { appendAudit } from "@/lib/audit/append";
+import type { AuditInput } from "@/lib/audit/types";
+import { AppError } from "@/lib/errors";
+import { notifyRun } from "./channels";
+import { IllegalTransitionError, LeaseLostError } from "./errors";
+import { canTransition, isTerminal } from "./transition-table";
+
+export type RunRow = typeof runs.$inferSelect;
+type RunPatch = Omit<PgUpdateSetSource<typeof runs>, "id" | "state">;
+
+export interface TransitionOptions {
+  /** Why: wait reason, "budget", "error", "operator", "rejected"… stored as state_reason. */
+  reason?: string | null;
+  /** For waiting: what exactly is awaited (approval id, resource, signal name). */
+  waitingFor?: string | null;
+  actor: AuditInput["actor"];
+  authorization: Record<string, unknown>;
+  /** Workers pass their lease token: a stale worker's transition throws LeaseLostError. */
+  fence?: { leaseToken: string };
+  /** Further columns written in the same UPDATE (output, error, lease…). */
+  patch?: RunPatch;
+  /** Extra audit payload. */
+  payload?: Record<string, unknown>;
+  /**
+   * Collect the audit event here instead of appending it now; the caller appends the
+   * batch (flushAudit) last, so the chain's lock is held for the end of the transaction only.
+   */
+  auditSink?: AuditInput[];
+  /** The run row as already locked FOR UPDATE by the caller in this transaction (saves a round trip). */
+  locked?: RunRow;
+}
+
+/** Appends collected events in order; call it as the transaction's last writes. */
+export async function flushAudit(tx: Tx, sink: AuditInput[]): Promise<void> {
+  for (const event of sink.splice(0)) await appendAudit(tx, event);
+}
+
+/** Locks the run row (FOR UPDATE) for the rest of the transaction. */
+export async function lockRun(tx: Tx, runId: string): Promise<RunRow> {
+  const [row] = await tx.select().from(runs).where(eq(runs.id, runId)).for("update");
+  if (!row) throw new AppError("not_found", `Run ${runId} not found`);
+  return row;
+}
+
+/**
+ * The one way a run changes state: lock, check the transition table, update, audit and
+ * notify, all inside the caller's transaction. An illegal transition throws
+ * IllegalTransitionError (carrying the current state) before anything is written.
+ */
+export async function transitionRun(tx: Tx, runId: string, to: RunState, options: TransitionOptions): Promise<RunRow> {
+  const current = options.locked?.id === runId ? options.locked : await lockRun(tx, runId);
+  if (options.fence && current.leaseToken !== options.fence.leaseToken) throw new LeaseLostError(runId);
+  if (!canTransition(current.state, to)) throw new IllegalTransitionError(runId, current.state, to);
+
+  const leavesRunning = to !== "running";
+  const [updated] = await tx
+    .update(runs)
+    .set({
+      state: to,
+      stateReason: options.reason ?? null,
+      waitingFor: to === "waiting" ? (options.waitingFor ?? null) : null,
+      updatedAt: sql`now()`,
+      ...(to === "running" && current.startedAt === null ? { startedAt: sql`now()` } : {}),
+      ...(isTerminal(to) ? { finishedAt: sql`now()` } : {}),
+      // Only a running run holds a lease or carries boundary requests.
+      ...(leavesRunning
+        ? {
+            leaseToken: null,
+            leaseOwner: null,
+            leaseExpiresAt: null,
+            pauseRequested: false,
+            cancelRequested: false,
+            abortRequested: false,
+          }
+        : {}),
+      ...options.patch,
+    })
+    .where(eq(runs.id, runId))
+    .returning();
+  if (!updated) throw new Error(`run ${runId} vanished under its row lock`);
+
+  if (isTerminal(to)) {
+    // Nobody can act on a decision for a finished run.
+    await tx
+      .update(approvals)
+      .set({ status: "withdrawn", decidedAt: sql`now()`, note: `run ${to}` })
+      .where(and(eq(approvals.runId, runId), eq(approvals.status, "pending")));
+  }
+
+  const event: AuditInput = {
+    actor: options.actor,
+    action: `run.${to}`,
+    subject: { type: "run", id: runId },
+    authorization: options.authorization,
+    payload: {
+      jobId: current.jobId,
+      from: current.state,
+      to,
+      reason: options.reason ?? null,
+      ...(to === "waiting" ? { waitingFor: options.waitingFor ?? null } : {}),
+      ...options.payload,
+    },
+  };
+  if (options.auditSink) options.auditSink.push(event);
+  else await appendAudit(tx, event);
+  await notifyRun(tx, runId);
+  return updated;
+}

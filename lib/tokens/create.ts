@@ -1,0 +1,54 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@/db/client";
+import { apiTokens } from "@/db/schema";
+import { appendAudit } from "@/lib/audit";
+import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
+import type { Principal } from "@/lib/auth/principal";
+import type { CreateTokenInput } from "./schemas";
+import { displayPrefix, generateTokenSecret, hashToken } from "./secret";
+import type { TokenSummary } from "./list";
+
+export interface CreatedToken extends TokenSummary {
+  /** The secret itself: returned once, never stored, never audited. */
+  token: string;
+}
+
+export async function createApiToken(db: Db, actor: Principal, input: CreateTokenInput): Promise<CreatedToken> {
+  const secret = generateTokenSecret();
+  const id = randomUUID();
+  const createdByLabel = actor.kind === "anonymous" ? "anonymous" : actor.label;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(apiTokens)
+      .values({
+        id,
+        name: input.name,
+        role: input.role,
+        tokenHash: hashToken(secret),
+        prefix: displayPrefix(secret),
+        createdByUserId: actor.kind === "user" ? actor.id : null,
+        createdByLabel,
+      })
+      .returning();
+    if (!row) throw new Error("token insert returned no row");
+    await appendAudit(tx, {
+      actor: auditActor(actor),
+      action: "token.created",
+      subject: { type: "api_token", id },
+      authorization: auditAuthorization(actor, "tokens.manage"),
+      payload: { name: row.name, role: row.role, prefix: row.prefix },
+    });
+    return {
+      id: row.id,
+      name: row.name,
+      role: row.role,
+      prefix: row.prefix,
+      createdBy: row.createdByLabel,
+      createdAt: row.createdAt.toISOString(),
+      lastUsedAt: null,
+      revokedAt: null,
+      token: secret,
+    };
+  });
+}

@@ -1,0 +1,6 @@
+import "server-only";
+export { createApiToken, type CreatedToken } from "./create";
+export { listApiTokens, type TokenSummary } from "./list";
+export { revokeApiToken } from "./revoke";
+export { findActiveToken, type ResolvedToken } from "./resolve";
+export { createTokenInput, tokenIdInput, type CreateTokenInput } from "./schemas";

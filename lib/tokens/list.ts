@@ -1,0 +1,31 @@
+import "server-only";
+import { desc } from "drizzle-orm";
+import { getDb, type Queryable } from "@/db/client";
+import { apiTokens, type Role } from "@/db/schema";
+
+/** What lists and the API show about a token: never the secret or its hash. */
+export interface TokenSummary {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  createdBy: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export async function listApiTokens(db?: Queryable): Promise<TokenSummary[]> {
+  const rows = await (db ?? (await getDb()))
+    .select().from(apiTokens).orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    prefix: row.prefix,
+    createdBy: row.createdByLabel,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+  }));
+}

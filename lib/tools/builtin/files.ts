@@ -1,0 +1,56 @@
+import "server-only";
+import { z } from "zod";
+import { defineTool } from "../types";
+
+const workspacePath = z.string().min(1).max(1024).describe("Path relative to the run's workspace, e.g. drafts/reply.md");
+
+export const readFileTool = defineTool({
+  name: "read_file",
+  description: "Read a UTF-8 text file from this run's workspace.",
+  input: z.strictObject({ path: workspacePath }),
+  sideEffect: "none",
+  dataCategories: ["workspace"],
+  async execute({ path }, ctx) {
+    const ws = await ctx.workspace();
+    return ws.readFile(path, ctx.maxOutputBytes);
+  },
+});
+
+export const writeFileTool = defineTool({
+  name: "write_file",
+  description: "Create or replace a UTF-8 text file in this run's workspace (parent folders are created).",
+  input: z.strictObject({ path: workspacePath, content: z.string().max(5 * 1024 * 1024) }),
+  sideEffect: "workspace",
+  dataCategories: ["workspace"],
+  async execute({ path, content }, ctx) {
+    const ws = await ctx.workspace();
+    return ws.writeFile(path, content);
+  },
+});
+
+export const listFilesTool = defineTool({
+  name: "list_files",
+  description: "List files and folders in this run's workspace (recursively by default).",
+  input: z.strictObject({
+    path: workspacePath.optional().describe("Folder to list; defaults to the workspace root"),
+    recursive: z.boolean().optional(),
+  }),
+  sideEffect: "none",
+  dataCategories: ["workspace"],
+  async execute({ path, recursive }, ctx) {
+    const ws = await ctx.workspace();
+    return ws.list(path ?? ".", recursive ?? true);
+  },
+});
+
+export const deleteFileTool = defineTool({
+  name: "delete_file",
+  description: "Delete a file (or an empty folder) from this run's workspace.",
+  input: z.strictObject({ path: workspacePath }),
+  sideEffect: "workspace",
+  dataCategories: ["workspace"],
+  async execute({ path }, ctx) {
+    const ws = await ctx.workspace();
+    return ws.deleteFile(path);
+  },
+});

@@ -1,0 +1,36 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import { notificationLevels, notifications } from "@/db/schema";
+import { assertLease } from "../records";
+import { toolRedactor } from "../redactor";
+import { defineTool } from "../types";
+
+export const notifyTool = defineTool({
+  name: "notify",
+  description: "Leave a message for the operators; it is shown on this run in the cockpit.",
+  input: z.strictObject({
+    title: z.string().trim().min(1).max(200),
+    message: z.string().trim().min(1).max(4000),
+    level: z.enum(notificationLevels).optional(),
+  }),
+  // Stays inside Flightdeck (a row on the run), so it is not an external side effect.
+  sideEffect: "workspace",
+  dataCategories: ["operator-notification"],
+  async execute({ title, message, level }, ctx) {
+    const r = toolRedactor();
+    const id = `ntf_${randomUUID()}`;
+    await ctx.db.transaction(async (tx) => {
+      await assertLease(tx, ctx.runId, ctx.leaseToken);
+      await tx.insert(notifications).values({
+        id,
+        runId: ctx.runId,
+        jobId: ctx.jobId,
+        level: level ?? "info",
+        title: r.redactString(title),
+        message: r.redactString(message),
+      });
+    });
+    return { notificationId: id, delivered: true };
+  },
+});

@@ -1,0 +1,15 @@
+import "server-only";
+
+export { invokeTool, type InvokeScope, type ToolCallRequest } from "./invoke";
+export { isFinished, modelOutputOf, type ToolCallRecord, type InvokeOutcome, type ModelToolOutput } from "./call-result";
+export { describeTools } from "./describe";
+export { registerTools, getTool, listTools } from "./registry";
+export { defineTool, ToolRefusedError, sideEffects, type SideEffect, type ToolContext, type ToolDefinition } from "./types";
+export { builtinTools, registerBuiltinTools } from "./builtin";
+export { checkToolQuota, type ToolQuotaDecision, type ToolQuotaRequest } from "./quota";
+export { assertLease, listToolCalls, ToolLeaseLostError, type ToolCallRow } from "./records";
+export { approvalSubject } from "./approval-gate";
+export { capOutput } from "./output";
+export { toolRedactor } from "./redactor";
+export { hostAllowed } from "./builtin/http-allowlist";
+export { listRunNotifications, listRecentNotifications, type NotificationRow } from "./notifications";

@@ -1,0 +1,15 @@
+import "server-only";
+export { createUser } from "./create";
+export { changeUserRole } from "./change-role";
+export { setUserDisabled } from "./set-disabled";
+export { deleteDemoUser } from "./delete-demo";
+export { listUsers, type UserSummary } from "./list";
+export { insertUserWithPassword, type NewUser, type InsertedUser } from "./insert";
+export {
+  changeRoleInput,
+  createUserInput,
+  minPasswordLength,
+  setDisabledInput,
+  userIdInput,
+  type CreateUserInput,
+} from "./schemas";

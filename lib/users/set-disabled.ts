@@ -1,0 +1,34 @@
+import "server-only";
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { session, user } from "@/db/schema";
+import { appendAudit } from "@/lib/audit";
+import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
+import type { Principal } from "@/lib/auth/principal";
+import { assertNotLastAdmin, lockUserForChange } from "./admin-guard";
+
+/** Disabling also ends every session of the user, in the same transaction. */
+export async function setUserDisabled(
+  db: Db,
+  actor: Principal,
+  userId: string,
+  disabled: boolean,
+): Promise<{ id: string; disabled: boolean; changed: boolean }> {
+  return db.transaction(async (tx) => {
+    const target = await lockUserForChange(tx, userId);
+    if (target.disabled === disabled) return { id: target.id, disabled, changed: false };
+    if (disabled) {
+      await assertNotLastAdmin(tx, target);
+      await tx.delete(session).where(eq(session.userId, userId));
+    }
+    await tx.update(user).set({ disabled, updatedAt: sql`now()` }).where(eq(user.id, userId));
+    await appendAudit(tx, {
+      actor: auditActor(actor),
+      action: disabled ? "user.disabled" : "user.enabled",
+      subject: { type: "user", id: target.id },
+      authorization: auditAuthorization(actor, "users.manage"),
+      payload: { email: target.email, role: target.role },
+    });
+    return { id: target.id, disabled, changed: true };
+  });
+}

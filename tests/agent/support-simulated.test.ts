@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { and, eq, inArray } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { approvals, auditEvents, runs, supportTickets, turns } from "@/db/schema";
+import { seedSupportDemo, startSupportDemo, supportJobs } from "@/domains/support";
+import { createAgentExecutor } from "@/lib/agent";
+import { resetEnvCache } from "@/lib/env";
+import { listModelEndpointConfigs } from "@/lib/models";
+import { listRunNotifications } from "@/lib/tools";
+import { decideApproval } from "@/lib/runtime/approvals";
+import { startWorker, type Worker } from "@/lib/runtime/worker";
+import { createTestDatabase, type TestDatabase } from "../helpers/db";
+import { installJobs } from "../helpers/agent-fixtures";
+
+/**
+ * What `npm start` on a fresh clone does, offline: no model configured, so every turn is
+ * played by the simulated model — and says so in turns and the audit trail.
+ */
+let handle: TestDatabase;
+let worker: Worker;
+let dataDir: string;
+const lead = { kind: "user" as const, id: "u_lead", label: "lead@acme.example", role: "lead" as const };
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), "fd-support-sim-"));
+  process.env.FLIGHTDECK_DATA_DIR = dataDir;
+  resetEnvCache();
+  handle = await createTestDatabase();
+  await installJobs(handle.db, supportJobs);
+  worker = await startWorker({ handle, executor: createAgentExecutor(), pollIntervalMs: 50, leaseMs: 10_000, logger: () => {} });
+});
+afterAll(async () => {
+  await worker?.stop();
+  delete process.env.FLIGHTDECK_DATA_DIR;
+  resetEnvCache();
+  await handle?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("support demo on the simulated model", () => {
+  it("configures the default endpoint as simulated when nothing is set", () => {
+    expect(listModelEndpointConfigs()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: "default", provider: "simulated", model: "simulated" })]),
+    );
+  });
+
+  it("seeds once, delivers ticket.created once per open ticket, and the runs move", async () => {
+    const first = await startSupportDemo(handle.db);
+    expect(first.seeded).toBe(true);
+    expect(first.runIds).toHaveLength(6);
+    const again = await startSupportDemo(handle.db);
+    expect(again).toEqual({ seeded: false, runIds: [] });
+    expect(await seedSupportDemo(handle.db)).toEqual({ seeded: false });
+
+    const byJob = await handle.db.select({ id: runs.id, jobId: runs.jobId }).from(runs).where(inArray(runs.id, first.runIds));
+    const ids = byJob.filter((r) => r.jobId === "triage-ticket").map((r) => r.id);
+    expect(ids).toHaveLength(4);
+    const others = byJob.filter((r) => r.jobId !== "triage-ticket");
+    expect(others.map((r) => r.jobId).sort()).toEqual(["kb-refresh", "sla-sweep"]);
+    const finishedOthers = await waitFor("sla-sweep and kb-refresh succeeded", async () => {
+      const rows = await handle.db.select().from(runs).where(inArray(runs.id, others.map((o) => o.id)));
+      return rows.every((r) => r.state === "succeeded") && rows;
+    });
+    expect(finishedOthers.find((r) => r.jobId === "sla-sweep")?.output).toEqual({ overdue: 2, notified: true });
+    const sweepId = others.find((r) => r.jobId === "sla-sweep")?.id ?? "";
+    expect(await listRunNotifications(handle.db, sweepId)).toEqual([expect.objectContaining({ level: "warning", title: "2 ticket(s) past SLA" })]);
+    const kbTurns = await handle.db.select({ model: turns.model }).from(turns).where(eq(turns.runId, others.find((r) => r.jobId === "kb-refresh")?.id ?? ""));
+    expect(kbTurns.every((t) => t.model === "simulated/kb-refresh")).toBe(true);
+    await waitFor("triage runs waiting for approval", async () => {
+      const rows = await handle.db.select({ state: runs.state, reason: runs.stateReason }).from(runs).where(inArray(runs.id, ids));
+      return rows.every((r) => r.state === "waiting" && r.reason === "approval");
+    });
+    const pending = await handle.db.select().from(approvals).where(inArray(approvals.runId, ids));
+    const [rejected, ...approved] = pending;
+    if (!rejected) throw new Error("no approvals");
+    await decideApproval(handle.db, rejected.id, "rejected", lead, "tone is off");
+    for (const a of approved) await decideApproval(handle.db, a.id, "approved", lead);
+
+    const finished = await waitFor("triage runs succeeded", async () => {
+      const rows = await handle.db.select().from(runs).where(inArray(runs.id, ids));
+      return rows.every((r) => r.state === "succeeded") && rows;
+    });
+    const rejectedRun = finished.find((r) => r.id === rejected.runId);
+    expect(rejectedRun?.output).toMatchObject({ replied: false });
+    const ticketId = (rejectedRun?.output as { ticketId: string }).ticketId;
+    const [ticket] = await handle.db.select().from(supportTickets).where(eq(supportTickets.id, ticketId));
+    expect(ticket?.status).toBe("open");
+    expect(finished.filter((r) => (r.output as { replied: boolean }).replied)).toHaveLength(3);
+
+    // Labelled simulated in the turn record and in the audit trail.
+    const turnRows = await handle.db.select({ model: turns.model }).from(turns).where(and(inArray(turns.runId, ids), eq(turns.status, "completed")));
+    expect(new Set(turnRows.map((t) => t.model))).toEqual(new Set(["simulated/triage-ticket"]));
+    const events = await handle.db.select().from(auditEvents).where(inArray(auditEvents.subjectId, ids));
+    const turnEvents = events.filter((e) => e.action === "turn.completed");
+    expect(turnEvents.length).toBeGreaterThanOrEqual(16);
+    expect(turnEvents.every((e) => e.payload.model === "simulated/triage-ticket")).toBe(true);
+    expect(events.filter((e) => e.action === "tool.called").every((e) => e.payload.model === "simulated/triage-ticket")).toBe(true);
+  }, 120_000);
+});

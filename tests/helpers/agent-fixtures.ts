@@ -1,0 +1,90 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditEvents, toolCalls } from "@/db/schema";
+import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { defineJob, registerJobDefinitions, syncRegistry, type JobDeclaration, type JobDefinition } from "@/lib/jobs";
+import { createRun } from "@/lib/runtime/create-run";
+import type { InvokeScope } from "@/lib/tools";
+import { openWorkspace } from "@/lib/workspace";
+
+/** A job declaration with full governance, for tests; override what the test is about. */
+export function testJob(overrides: Partial<JobDeclaration> & { id: string }): JobDefinition {
+  const base: JobDeclaration = {
+    id: overrides.id,
+    title: `Test job ${overrides.id}`,
+    description: "A job used by the agent-turn tests.",
+    triggers: [{ kind: "manual" }],
+    agent: { model: "default", instructions: "You are a test agent.", tools: [], maxTurns: 8 },
+    budgets: { tokens: 1_000_000, turns: 20, wallClockMs: 600_000 },
+    scheduling: { group: "tests", weight: 1, priority: 0 },
+    governance: {
+      owner: "owner@acme.example",
+      purpose: "Testing",
+      riskLevel: "limited",
+      dataCategories: ["test-data"],
+      humanOversight: "none",
+      authorizedBy: "lead@acme.example",
+      authorizedAt: "2026-11-01",
+      retentionDays: 7,
+    },
+  };
+  return defineJob({ ...base, ...overrides });
+}
+
+export async function installJobs(db: Db, defs: JobDefinition[]): Promise<void> {
+  registerJobDefinitions(defs);
+  await syncRegistry(db, defs);
+}
+
+export async function newRun(db: Db, jobId: string, input: unknown = {}): Promise<string> {
+  const run = await db.transaction((tx) =>
+    createRun(tx, { jobId, input, trigger: { kind: "manual" }, actor: systemPrincipal("tests", "tests") }),
+  );
+  return run.id;
+}
+
+let workspacesBase: string | undefined;
+export async function testWorkspacesDir(): Promise<string> {
+  workspacesBase ??= await mkdtemp(path.join(tmpdir(), "fd-agent-ws-"));
+  return workspacesBase;
+}
+
+export async function removeTestWorkspaces(): Promise<void> {
+  if (workspacesBase) await rm(workspacesBase, { recursive: true, force: true });
+  workspacesBase = undefined;
+}
+
+export async function scopeFor(db: Db, runId: string, def: JobDefinition, overrides: Partial<InvokeScope> = {}): Promise<InvokeScope> {
+  const base = await testWorkspacesDir();
+  return {
+    runId,
+    jobId: def.id,
+    jobVersion: "test",
+    governance: { ...def.governance },
+    allowedTools: def.agent.tools,
+    httpAllowlist: def.agent.httpAllowlist ?? [],
+    humanOversight: def.governance.humanOversight,
+    model: "simulated/test",
+    db,
+    signal: new AbortController().signal,
+    workspace: () => openWorkspace(runId, { baseDir: base }),
+    ...overrides,
+  };
+}
+
+export async function auditFor(db: Db, runId: string, action?: string) {
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(action ? and(eq(auditEvents.subjectId, runId), eq(auditEvents.action, action)) : eq(auditEvents.subjectId, runId))
+    .orderBy(auditEvents.seq);
+  return rows;
+}
+
+export async function toolCallRow(db: Db, key: string) {
+  const [row] = await db.select().from(toolCalls).where(eq(toolCalls.key, key));
+  return row;
+}

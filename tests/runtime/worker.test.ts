@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "@/lib/runtime/log";
+import { unconfiguredExecutor } from "@/lib/runtime/executor-registry";
+import { startWorker, type Worker } from "@/lib/runtime/worker";
+import type { TurnExecutor } from "@/lib/runtime/turn-executor";
+import type { TestDatabase } from "@/tests/helpers/db";
+import { deterministicExecutor } from "./fixtures/deterministic-executor";
+import { auditActionsFor, getRun, newRun, runtimeDatabase, turnsOf, waitForState } from "./helpers";
+
+let handle: TestDatabase;
+const workers: Worker[] = [];
+
+beforeAll(async () => {
+  handle = await runtimeDatabase();
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.stop()));
+});
+afterAll(async () => {
+  await handle.drop();
+});
+
+async function worker(executor: TurnExecutor = deterministicExecutor(), extra: { leaseMs?: number; concurrency?: number } = {}) {
+  const w = await startWorker({
+    resourceRetryMs: 400,
+    handle,
+    executor,
+    workerId: `w${workers.length + 1}`,
+    concurrency: extra.concurrency ?? 4,
+    pollIntervalMs: 200,
+    leaseMs: extra.leaseMs ?? 5_000,
+    logger: silentLogger,
+  });
+  workers.push(w);
+  return w;
+}
+
+describe("worker", () => {
+  it("runs a multi-turn run to success, checkpointing each turn and resuming from the history", async () => {
+    const executor = deterministicExecutor();
+    await worker(executor);
+    const { id, state } = await newRun(handle.db, "scripted", { turns: 3, tokensPerTurn: 10 });
+    expect(state).toBe("queued");
+    const run = await waitForState(handle.db, id, ["succeeded", "failed"]);
+    expect(run).toMatchObject({ state: "succeeded", turnsUsed: 3, tokensUsed: 30, attempt: 1, output: { turns: 3 } });
+    expect(run.startedAt).not.toBeNull();
+    expect(run.finishedAt).not.toBeNull();
+    expect(run.leaseToken).toBeNull();
+    const turns = await turnsOf(handle.db, id);
+    expect(turns.map((t) => [t.index, t.status, t.inputTokens + t.outputTokens])).toEqual([
+      [0, "completed", 10],
+      [1, "completed", 10],
+      [2, "completed", 10],
+    ]);
+    expect(turns[2]?.messagesOut).toEqual([{ role: "assistant", content: "did 2" }]);
+    expect(executor.calls.filter((c) => c.runId === id).map((c) => c.historyLength)).toEqual([0, 2, 4]);
+    expect(await auditActionsFor(handle.db, id)).toEqual([
+      "run.created",
+      "run.running",
+      "turn.completed",
+      "turn.completed",
+      "turn.completed",
+      "run.succeeded",
+    ]);
+  });
+
+  it("fails a run on its token budget and on its turn budget (maxTurns)", async () => {
+    await worker();
+    const tokens = await newRun(handle.db, "tight-budget", { turns: 10, tokensPerTurn: 10 });
+    const turns = await newRun(handle.db, "few-turns", { turns: 10 });
+    const byTokens = await waitForState(handle.db, tokens.id, ["failed", "succeeded"]);
+    expect(byTokens).toMatchObject({ state: "failed", stateReason: "budget", turnsUsed: 3, tokensUsed: 30 });
+    expect(byTokens.error).toContain("token budget");
+    const byTurns = await waitForState(handle.db, turns.id, ["failed", "succeeded"]);
+    expect(byTurns).toMatchObject({ state: "failed", stateReason: "budget", turnsUsed: 2, budgetTurns: 2 });
+    expect(byTurns.error).toContain("turn budget");
+  });
+
+  it("times a run out on its wall clock: the turn in flight is aborted at the deadline", async () => {
+    await worker();
+    const { id } = await newRun(handle.db, "short-clock", { turns: 10, turnMs: 10_000 });
+    const run = await waitForState(handle.db, id, ["timed_out", "succeeded", "failed"]);
+    expect(run).toMatchObject({ state: "timed_out", stateReason: "wall_clock", turnsUsed: 0 });
+    expect((await turnsOf(handle.db, id)).map((t) => t.status)).toEqual(["aborted"]);
+  });
+
+  it("times a run out at the turn boundary when a turn outlived the deadline regardless", async () => {
+    await worker();
+    const { id } = await newRun(handle.db, "short-clock", { turns: 10, turnMs: 2_000, ignoreAbort: true });
+    const run = await waitForState(handle.db, id, ["timed_out", "succeeded", "failed"]);
+    expect(run).toMatchObject({ state: "timed_out", stateReason: "wall_clock", turnsUsed: 1 });
+    expect((await turnsOf(handle.db, id)).map((t) => t.status)).toEqual(["completed"]);
+  });
+
+  it("times out a run sitting idle (waiting) past its wall clock via the sweep", async () => {
+    await worker();
+    const { id } = await newRun(handle.db, "short-clock", { turns: 3, waitAt: 0 });
+    const waiting = await waitForState(handle.db, id, ["waiting"]);
+    expect(waiting).toMatchObject({ stateReason: "signal", waitingFor: "go" });
+    const run = await waitForState(handle.db, id, ["timed_out"], 10_000);
+    expect(run.stateReason).toBe("wall_clock");
+  });
+
+  it("a turn that must wait for a resource waits, then asks again on its next turn", async () => {
+    const executor = deterministicExecutor();
+    await worker(executor);
+    const { id } = await newRun(handle.db, "scripted", { turns: 2, waitAt: 0, waitReason: "resource" });
+    const waiting = await waitForState(handle.db, id, ["waiting"]);
+    expect(waiting).toMatchObject({ stateReason: "resource", waitingFor: "go", turnsUsed: 1 });
+    const done = await waitForState(handle.db, id, ["succeeded", "failed"]);
+    expect(done).toMatchObject({ state: "succeeded", turnsUsed: 2 });
+    expect(await auditActionsFor(handle.db, id)).toContain("run.queued");
+  });
+
+  it("fails the run with reason error when a turn throws, and with the executor's reason on fail", async () => {
+    await worker();
+    const thrown = await newRun(handle.db, "scripted", { turns: 3, throwAt: 1 });
+    const failed = await newRun(handle.db, "scripted", { turns: 3, failAt: 0 });
+    const a = await waitForState(handle.db, thrown.id, ["failed", "succeeded"]);
+    expect(a).toMatchObject({ state: "failed", stateReason: "error", error: "boom at turn 1", turnsUsed: 1 });
+    expect((await turnsOf(handle.db, thrown.id)).map((t) => t.status)).toEqual(["completed", "failed"]);
+    const b = await waitForState(handle.db, failed.id, ["failed", "succeeded"]);
+    expect(b).toMatchObject({ state: "failed", stateReason: "tool_error", error: "failed at 0" });
+  });
+
+  it("without a configured executor, fails turns clearly instead of pretending", async () => {
+    await worker(unconfiguredExecutor);
+    const { id } = await newRun(handle.db, "scripted", {});
+    const run = await waitForState(handle.db, id, ["failed", "succeeded"]);
+    expect(run).toMatchObject({ state: "failed", stateReason: "error", error: "no turn executor configured" });
+  });
+
+  it("never exceeds a model endpoint's max concurrency across three workers", async () => {
+    const { syncModelEndpoints } = await import("@/lib/runtime/model-endpoints");
+    await syncModelEndpoints(handle.db, [{ name: "narrow", provider: "test", model: "test", maxConcurrency: 2 }]);
+    const executor = deterministicExecutor();
+    for (let i = 0; i < 3; i++) await worker(executor, { concurrency: 3 });
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await newRun(handle.db, "other-endpoint", { turns: 2, turnMs: 60 })).id);
+    let maxLive = 0;
+    let sawResourceReason = false;
+    const { sql } = await import("drizzle-orm");
+    const { rowsOf } = await import("@/db/rows");
+    for (;;) {
+      const [row] = rowsOf<{ live: number; done: number; resource: number }>(
+        await handle.db.execute(sql`
+          select
+            (select count(*) from runs where model_endpoint = 'narrow' and lease_token is not null and lease_expires_at > now())::int as live,
+            (select count(*) from runs where model_endpoint = 'narrow' and state = 'succeeded')::int as done,
+            (select count(*) from runs where model_endpoint = 'narrow' and state_reason = 'resource:narrow')::int as resource`),
+      );
+      maxLive = Math.max(maxLive, Number(row?.live ?? 0));
+      if (Number(row?.resource ?? 0) > 0) sawResourceReason = true;
+      if (Number(row?.done ?? 0) >= ids.length) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(maxLive).toBe(2);
+    // Sampling can miss a moment; the turns' own intervals cannot: at no turn's start were
+    // more than two turns of that endpoint in flight.
+    const [overlap] = rowsOf<{ max: number }>(
+      await handle.db.execute(sql`
+        select coalesce(max(c), 0)::int as max from (
+          select a.id, count(*) as c
+          from turns a join runs ra on ra.id = a.run_id and ra.model_endpoint = 'narrow'
+          join turns b on b.started_at <= a.started_at and b.finished_at > a.started_at
+          join runs rb on rb.id = b.run_id and rb.model_endpoint = 'narrow'
+          group by a.id) x`),
+    );
+    expect(Number(overlap?.max)).toBeLessThanOrEqual(2);
+    expect(sawResourceReason).toBe(true);
+    for (const id of ids) expect((await getRun(handle.db, id)).stateReason).toBeNull();
+  });
+});
