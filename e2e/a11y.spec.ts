@@ -27,7 +27,8 @@ async function check(page: Page, testInfo: TestInfo, name: string, options: { co
   else builder.withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]);
   const results = await builder.analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  await testInfo.attach(`${name}.png`, { body: await page.screenshot({ fullPage: true }), contentType: "image/png" });
+  // Full-page shots of the complete scan; the contrast-only pass keeps the (cheaper) viewport.
+  await testInfo.attach(`${name}.png`, { body: await page.screenshot({ fullPage: !options.contrastOnly }), contentType: "image/png" });
   const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
   expect(summary, `${name}: serious or critical axe violations`).toEqual([]);
 }

@@ -1,10 +1,14 @@
 import "server-only";
+import { getEnv } from "@/lib/env";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type Logger = (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
 
+const rank: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
 /** One JSON object per line on stdout/stderr: greppable and machine-readable. */
 export const jsonLogger: Logger = (level, message, fields = {}) => {
+  if (rank[level] < rank[getEnv().FLIGHTDECK_LOG_LEVEL]) return;
   const line = JSON.stringify({ ts: new Date().toISOString(), level, msg: message, ...fields });
   if (level === "error" || level === "warn") process.stderr.write(line + "\n");
   else process.stdout.write(line + "\n");

@@ -155,7 +155,8 @@ async function walk(dir: string, prefix: string, recursive: boolean, out: Worksp
 export async function openWorkspace(runId: string, options: { baseDir?: string; quotaBytes?: number } = {}): Promise<Workspace> {
   if (!RUN_ID.test(runId)) throw new Error(`invalid run id for a workspace: ${runId.slice(0, 80)}`);
   const base = options.baseDir ?? workspacesDir();
-  const root = path.join(base, runId);
+  // The directory is only known at run time; tell the bundler not to trace the project for it.
+  const root = path.join(/*turbopackIgnore: true*/ base, runId);
   await mkdir(root, { recursive: true, mode: 0o700 });
   return new Workspace(runId, root, options.quotaBytes ?? getEnv().FLIGHTDECK_WORKSPACE_QUOTA_BYTES);
 }
