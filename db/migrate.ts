@@ -8,18 +8,18 @@ export const migrationsFolder = path.resolve(process.cwd(), "drizzle");
 
 export class MigrationError extends Error {
   constructor(override readonly cause: unknown) {
-    super(`Database migration failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`Database migration failed: ${describeCause(cause)}`);
     this.name = "MigrationError";
   }
 }
 
 /** Applies every committed migration in drizzle/ that the database has not seen yet. */
-export async function runMigrations(handle: DatabaseHandle): Promise<void> {
+export async function runMigrations(handle: DatabaseHandle, folder = migrationsFolder): Promise<void> {
   try {
     if (handle.kind === "pglite") {
       const { migrate } = await import("drizzle-orm/pglite/migrator");
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator wants the driver-specific type; the handle is one
-      await migrate(handle.db as any, { migrationsFolder });
+      await migrate(handle.db as any, { migrationsFolder: folder });
     } else {
       // Several instances may start at once: one migrates under a session advisory
       // lock on its own connection while the others wait, then finds nothing to do.
@@ -30,7 +30,7 @@ export async function runMigrations(handle: DatabaseHandle): Promise<void> {
       const client = postgres(handle.url, { max: 1, onnotice: () => {} });
       try {
         await client`select pg_advisory_lock(727274)`;
-        await migrate(drizzle({ client }), { migrationsFolder });
+        await migrate(drizzle({ client }), { migrationsFolder: folder });
       } finally {
         await client.end({ timeout: 5 });
       }
@@ -54,4 +54,11 @@ export async function currentMigration(handle: DatabaseHandle): Promise<string |
   };
   const when = Number(first.created_at);
   return journal.entries.find((e) => e.when === when)?.tag ?? String(when);
+}
+
+/** drizzle wraps the driver error; the SQL error people need is its cause. */
+function describeCause(cause: unknown): string {
+  const messages: string[] = [];
+  for (let e: unknown = cause; e instanceof Error && messages.length < 4; e = e.cause) messages.push(e.message);
+  return messages.length > 0 ? messages.join(" — ") : String(cause);
 }
