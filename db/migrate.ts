@@ -18,8 +18,8 @@ export async function runMigrations(handle: DatabaseHandle, folder = migrationsF
   try {
     if (handle.kind === "pglite") {
       const { migrate } = await import("drizzle-orm/pglite/migrator");
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator wants the driver-specific type; the handle is one
-      await migrate(handle.db as any, { migrationsFolder: folder });
+      // The migrator is typed for the driver-specific database; a pglite handle's db is one.
+      await migrate(handle.db as unknown as Parameters<typeof migrate>[0], { migrationsFolder: folder });
     } else {
       // Several instances may start at once: one migrates under a session advisory
       // lock on its own connection while the others wait, then finds nothing to do.

@@ -3,12 +3,13 @@
  * production server on it (runtime off, so the board holds still), and measures in
  * Chromium the time to first render of /runs and the time from a drop to the card landing.
  *
- *   npx tsx --conditions=react-server bench/kanban/run.ts [--runs=5000] [--loads=5] [--drags=10] [--port=3300]
+ *   npx tsx --conditions=react-server bench/kanban/run.ts [--runs=5000] [--loads=5] [--drags=10] [--port=<free>]
  *
  * Writes bench/kanban/results.json and prints a Markdown summary for docs/PERFORMANCE.md.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { openPglite } from "@/db/client";
@@ -31,7 +32,7 @@ function ensureBuilt(): void {
   const result = spawnSync("node", ["-e", "import('./scripts/lib/ensure-build.mjs').then((m) => m.ensureBuilt())"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) throw new Error("build failed");
 }
-const port = arg("port", 3300);
+const requestedPort = arg("port", 0);
 const token = `kanban-bench-${Date.now()}-token-0123456789`;
 
 function stats(values: number[]) {
@@ -40,17 +41,37 @@ function stats(values: number[]) {
   return { p50: Math.round(q(0.5)), p95: Math.round(q(0.95)), min: Math.round(sorted[0] ?? 0), max: Math.round(sorted.at(-1) ?? 0), n: sorted.length };
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+/** A port nobody listens on (other agents' servers share this machine). */
+async function freePort(): Promise<number> {
+  if (requestedPort > 0) return requestedPort;
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Up, and ours: only the server we started accepts this run's admin token. */
+async function waitForOurServer(base: string, timeoutMs: number, exited: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (exited()) throw new Error("the server exited before answering (port taken?)");
     try {
-      if ((await fetch(url)).ok) return;
-    } catch {
+      const response = await fetch(`${base}/api/board?since=${encodeURIComponent(new Date().toISOString())}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (response.ok) return;
+      if (response.status === 401) throw new Error(`another server answers on ${base}`);
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith("another server")) throw error;
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`server did not answer ${url} within ${timeoutMs} ms`);
+  throw new Error(`server did not answer ${base} within ${timeoutMs} ms`);
 }
 
 async function main() {
@@ -65,6 +86,7 @@ async function main() {
   await handle.close();
   console.log(`[bench] seeded in ${Math.round(performance.now() - seedStart)} ms:`, counts);
 
+  const port = await freePort();
   const server = spawn("npx", ["next", "start", "-p", String(port)], {
     cwd: root,
     detached: true,
@@ -80,13 +102,15 @@ async function main() {
       FLIGHTDECK_ADMIN_TOKEN: token,
     },
   });
+  let exited = false;
+  server.on("exit", () => (exited = true));
   const stop = () => {
-    if (server.pid) process.kill(-server.pid, "SIGTERM");
+    if (server.pid && !exited) process.kill(-server.pid, "SIGTERM");
   };
   let figures: KanbanFigures;
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitForHealth(`${base}/api/health`, 120_000);
+    await waitForOurServer(base, 120_000, () => exited);
     figures = await measureKanban({ baseURL: base, token, loads: arg("loads", 5), drags: arg("drags", 10) });
   } finally {
     stop();

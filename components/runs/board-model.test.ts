@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { BoardRun, BoardSnapshot } from "@/lib/board/types";
+import { bucketRuns, withPendingMoves } from "./board-buckets";
 import { columnOf } from "./board-columns";
 import { addRetry, fromResponse, patchRun } from "./board-data";
 import { allowedControls, controlForDrop, optimisticColumn } from "./run-controls";
@@ -104,5 +105,29 @@ describe("merging the feed", () => {
       runs: [run({ id: "n2", retryOf: "f1", updatedAt: "2026-01-01T00:02:00.000Z" })],
     });
     expect(data.runs.get("f1")?.retried).toBe(true);
+  });
+});
+
+describe("buckets", () => {
+  const runs = [
+    run({ id: "a", createdAt: "2026-01-01T00:00:03.000Z" }),
+    run({ id: "b", createdAt: "2026-01-01T00:00:01.000Z" }),
+    run({ id: "p", state: "paused", updatedAt: "2026-01-01T00:00:02.000Z" }),
+    run({ id: "x", state: "queued", risk: "high", createdAt: "2026-01-01T00:00:02.000Z" }),
+  ];
+
+  it("sorts active columns oldest first and applies filters", () => {
+    const all = bucketRuns(runs, {});
+    expect(all.queued.map((r) => r.id)).toEqual(["b", "x", "a"]);
+    expect(bucketRuns(runs, { risk: "high" }).queued.map((r) => r.id)).toEqual(["x"]);
+  });
+
+  it("moves a pending card between columns without touching the others", () => {
+    const sorted = bucketRuns(runs, {});
+    const moved = withPendingMoves(sorted, new Map([["a", { column: "paused" as const }]]), new Map(runs.map((r) => [r.id, r])), {});
+    expect(moved.queued.map((r) => r.id)).toEqual(["b", "x"]);
+    expect(moved.paused.map((r) => r.id)).toEqual(["p", "a"]); // newest change first
+    expect(moved.waiting).toBe(sorted.waiting);
+    expect(withPendingMoves(sorted, new Map(), new Map(), {})).toBe(sorted);
   });
 });

@@ -98,6 +98,7 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
           draggable={false}
           // Thousands of cards scroll by: prefetching each one's page would flood the server.
           prefetch={false}
+          title={jobTitle}
           className="min-w-0 flex-1 truncate text-[13px] leading-5 font-medium text-foreground hover:underline"
         >
           {jobTitle}
@@ -123,7 +124,7 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
       </p>
       <div className="flex h-4 shrink-0 items-center justify-between gap-2 text-[11px] whitespace-nowrap text-muted tabular-nums">
         <span id={`budget-${run.id}`} title={budgetDescription(run)} className="min-w-0 truncate">
-          {run.turnsUsed}/{run.budgetTurns} turns · {compactNumber(run.tokensUsed)} tok
+          {run.turnsUsed}/{run.budgetTurns} · {compactNumber(run.tokensUsed)} tok
           <span className="sr-only"> ({budgetDescription(run)})</span>
         </span>
         {run.risk ? (

@@ -9,9 +9,10 @@ import { buttonClassName } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { BoardRun, BoardSnapshot } from "@/lib/board/types";
 import { BoardColumn, type DropState } from "./board-column";
-import { boardColumns, columnOf, compareInColumn, type ColumnId } from "./board-columns";
+import { boardColumns, columnOf, type ColumnId } from "./board-columns";
+import { bucketRuns, withPendingMoves } from "./board-buckets";
 import { BoardFilterBar } from "./board-filter-bar";
-import { filtersToSearch, matchesFilters, parseFilters, type FilterKey } from "./board-filters";
+import { filtersToSearch, parseFilters, type FilterKey } from "./board-filters";
 import { CancelDropZone } from "./cancel-drop-zone";
 import { LiveIndicator } from "./live-indicator";
 import { allowedControls, controlLabels, type RunControl } from "./run-controls";
@@ -62,16 +63,10 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
     [canControl, runControl],
   );
 
-  const columns = useMemo(() => {
-    const buckets = Object.fromEntries(boardColumns.map((c) => [c.id, [] as BoardRun[]])) as Record<ColumnId, BoardRun[]>;
-    for (const run of data.runs.values()) {
-      if (!matchesFilters(run, filters)) continue;
-      buckets[pending.get(run.id)?.column ?? columnOf(run)].push(run);
-    }
-    for (const column of boardColumns) buckets[column.id].sort(compareInColumn(column.id));
-    return buckets;
-    // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort 5,000 runs.
-  }, [data.runs, filters, pending]);
+  // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort 5,000 runs.
+  const sorted = useMemo(() => bucketRuns(data.runs.values(), filters), [data.runs, filters]);
+  // Moves in flight are applied on top, one card each, so a drop never re-sorts the board.
+  const columns = useMemo(() => withPendingMoves(sorted, pending, data.runs, filters), [sorted, pending, data.runs, filters]);
 
   const shown = useMemo(() => boardColumns.reduce((n, c) => n + columns[c.id].length, 0), [columns]);
   const jobOptions = useMemo(() => [...data.jobs.values()].map((j) => ({ value: j.id, label: j.title })), [data.jobs]);

@@ -80,6 +80,8 @@ export const runs = pgTable(
     // Live leases per endpoint are counted at every claim.
     index("runs_endpoint_lease_idx").on(t.modelEndpoint, t.leaseExpiresAt).where(sql`lease_token is not null`),
     index("runs_retry_of_idx").on(t.retryOf),
+    // The cockpit's change feed asks for runs updated since a cursor every second.
+    index("runs_updated_idx").on(t.updatedAt),
   ],
 );
 

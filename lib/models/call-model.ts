@@ -1,6 +1,7 @@
 import "server-only";
 import { APICallError } from "@ai-sdk/provider";
 import { generateText, stepCountIs, type LanguageModel, type ModelMessage, type ToolSet } from "ai";
+import { errorMessage } from "@/lib/errors";
 import { ModelCallError } from "./errors";
 import { backoffDelay, isRetryableModelError, sleep, type RetryPolicy } from "./retry";
 
@@ -108,14 +109,4 @@ function providerError(req: ModelCallRequest, attempts: number, error: unknown):
 
 function deadlineError(req: ModelCallRequest, attempts: number): ModelCallError {
   return new ModelCallError("deadline", `model endpoint "${req.endpoint}" did not answer before the turn deadline`, attempts);
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === "string") return error;
-  try {
-    return JSON.stringify(error);
-  } catch {
-    return String(error);
-  }
 }

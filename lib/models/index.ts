@@ -12,7 +12,7 @@ export {
   type ModelProvider,
 } from "./config";
 export { resolveModel, modelFor, type ResolvedModel } from "./resolve";
-export { callModel, errorMessage, type ModelAnswer, type ModelCallRequest, type ModelToolCall } from "./call-model";
+export { callModel, type ModelAnswer, type ModelCallRequest, type ModelToolCall } from "./call-model";
 export { ModelCallError, type ModelCallFailure } from "./errors";
 export { backoffDelay, isRetryableModelError, type RetryPolicy } from "./retry";
 export { SimulatedLanguageModel, RUN_INPUT_MARKER, simulationState } from "./simulated-model";

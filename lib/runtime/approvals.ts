@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { approvals, runs, type ApprovalStatus, type RunState } from "@/db/schema";
+import { approvals, runs, type RunState } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
 import type { Principal } from "@/lib/auth/principal";
@@ -32,12 +32,16 @@ export async function decideApproval(
   note?: string,
 ): Promise<DecisionResult> {
   return db.transaction(async (tx) => {
+    // Run row first, then the approval: the order transitionRun (which withdraws a finished
+    // run's approvals) and the tool gate use. Locking the approval first deadlocks with a cancel.
+    const [ref] = await tx.select({ runId: approvals.runId }).from(approvals).where(eq(approvals.id, approvalId));
+    if (!ref) throw new AppError("not_found", `Approval ${approvalId} not found`);
+    const run = await lockRun(tx, ref.runId);
     const [approval] = await tx.select().from(approvals).where(eq(approvals.id, approvalId)).for("update");
     if (!approval) throw new AppError("not_found", `Approval ${approvalId} not found`);
     if (approval.status !== "pending") {
       throw new AppError("conflict", `Approval is already ${approval.status}`, { status: approval.status });
     }
-    const run = await lockRun(tx, approval.runId);
     const actor = auditActor(principal);
     const authorization = auditAuthorization(principal, "runs.approve");
     const [decided] = await tx
@@ -62,7 +66,7 @@ export async function decideApproval(
     });
 
     let state = run.state;
-    const common = { actor, authorization, payload: { approvalId } };
+    const common = { actor, authorization, payload: { approvalId }, locked: run };
     if (approval.kind === "run" && decision === "rejected") {
       if (!isTerminal(run.state)) state = (await transitionRun(tx, run.id, "cancelled", { ...common, reason: "rejected" })).state;
     } else if (run.state === "waiting" && run.stateReason === "approval") {
@@ -80,10 +84,6 @@ export async function decideApproval(
     }
     return { approval: decided, run: { id: run.id, state } };
   });
-}
-
-export function isApprovalStatus(value: string): value is ApprovalStatus {
-  return ["pending", "approved", "rejected", "withdrawn"].includes(value);
 }
 
 export const decisionBody = z.strictObject({ note: z.string().trim().max(2000).optional() });

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
+import { redactString } from "@/lib/redaction";
 import { runAuthorization, workerActor } from "./actor";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
@@ -49,16 +50,18 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       return "applied";
     }
     const status = end.kind === "error" ? "failed" : "aborted";
-    await finishTurn(tx, claim.turnId, { status, error: end.message });
+    // A thrown error's text can quote configuration; the turn and run rows keep it redacted.
+    const message = redactString(end.message);
+    await finishTurn(tx, claim.turnId, { status, error: message });
     sink.push({
       ...audit,
       action: `turn.${status}`,
       subject: { type: "run", id: run.id },
-      payload: turnPayload(claim, workerId, end.kind === "aborted" ? { why: end.why } : {}, end.message),
+      payload: turnPayload(claim, workerId, end.kind === "aborted" ? { why: end.why } : {}, message),
     });
     const fenced = { fence: { leaseToken: claim.leaseToken }, auditSink: sink };
     if (end.kind === "error") {
-      await transitionRun(tx, run.id, "failed", { ...audit, ...fenced, reason: "error", patch: { error: end.message } });
+      await transitionRun(tx, run.id, "failed", { ...audit, ...fenced, reason: "error", patch: { error: message } });
     } else if (end.why === "hard-cancel") {
       await transitionRun(tx, run.id, "cancelled", { ...audit, ...fenced, reason: "operator", payload: { hard: true } });
     } else if (end.why === "deadline") {

@@ -35,25 +35,35 @@ const MAX_CANDIDATES = 16;
  */
 export async function claimNextRun(db: Db, options: ClaimOptions): Promise<ClaimedTurn | null> {
   return db.transaction(async (tx) => {
-    const { nowMs, full: excluded } = await clockAndFullEndpoints(tx);
-    for (const endpoint of excluded) await markResourceWaits(tx, endpoint);
-    const skipIds: string[] = [];
-    for (let i = 0; i < MAX_CANDIDATES; i++) {
-      const candidate = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds });
-      if (!candidate) return null;
-      if (await settleAtBoundary(tx, candidate, nowMs, options.workerId)) {
-        skipIds.push(candidate.id);
-        continue;
-      }
-      if (!(await endpointHasRoom(tx, candidate.modelEndpoint))) {
-        await markResourceWaits(tx, candidate.modelEndpoint);
-        excluded.push(candidate.modelEndpoint);
-        continue;
-      }
-      return takeLease(tx, candidate, options);
-    }
-    return null;
+    // Audit events are appended last: the chain's lock is then held only for the commit,
+    // never while this claim waits for an endpoint's lock (that order would deadlock with
+    // a claimer holding the endpoint lock and waiting for the chain).
+    const sink: AuditInput[] = [];
+    const claimed = await claimOne(tx, options, sink);
+    await flushAudit(tx, sink);
+    return claimed;
   });
+}
+
+async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn | null> {
+  const { nowMs, full: excluded } = await clockAndFullEndpoints(tx);
+  for (const endpoint of excluded) await markResourceWaits(tx, endpoint);
+  const skipIds: string[] = [];
+  for (let i = 0; i < MAX_CANDIDATES; i++) {
+    const candidate = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds });
+    if (!candidate) return null;
+    if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) {
+      skipIds.push(candidate.id);
+      continue;
+    }
+    if (!(await endpointHasRoom(tx, candidate.modelEndpoint))) {
+      await markResourceWaits(tx, candidate.modelEndpoint);
+      excluded.push(candidate.modelEndpoint);
+      continue;
+    }
+    return takeLease(tx, candidate, options, sink);
+  }
+  return null;
 }
 
 /**
@@ -93,12 +103,13 @@ async function endpointHasRoom(tx: Tx, endpoint: string): Promise<boolean> {
 /**
  * Runs of a full endpoint stay in their runnable state (queued, or running between turns);
  * state_reason says what they wait for. Only rows whose reason differs are written, so a
- * steady full endpoint costs one index scan per claim.
+ * steady full endpoint costs one index scan per claim. updated_at moves so the board's
+ * change feed shows the wait.
  */
 async function markResourceWaits(tx: Tx, endpoint: string): Promise<void> {
   const reason = `resource:${endpoint}`;
   await tx.execute(sql`
-    update runs set state_reason = ${reason}
+    update runs set state_reason = ${reason}, updated_at = now()
     where id in (
       select id from runs
       where model_endpoint = ${endpoint} and state in ('queued', 'running')
@@ -121,8 +132,8 @@ export async function abortStaleTurns(tx: Tx, runId: string, why: string): Promi
  * last worker died after the request, or it sat idle past its budget. Returns true when
  * the run was settled instead of claimed.
  */
-async function settleAtBoundary(tx: Tx, run: RunRow, nowMs: number, workerId: string): Promise<boolean> {
-  const common = { actor: workerActor(workerId), authorization: runAuthorization(run) };
+async function settleAtBoundary(tx: Tx, run: RunRow, nowMs: number, workerId: string, sink: AuditInput[]): Promise<boolean> {
+  const common = { actor: workerActor(workerId), authorization: runAuthorization(run), auditSink: sink, locked: run };
   let to: "cancelled" | "paused" | "timed_out" | null = null;
   let reason = "";
   if (run.cancelRequested) [to, reason] = ["cancelled", "operator"];
@@ -134,7 +145,7 @@ async function settleAtBoundary(tx: Tx, run: RunRow, nowMs: number, workerId: st
   return true;
 }
 
-async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions): Promise<ClaimedTurn> {
+async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn> {
   const recovered = candidate.state === "running" && candidate.leaseToken !== null;
   const attempt = recovered ? candidate.attempt + 1 : candidate.attempt;
   const leaseToken = randomUUID();
@@ -147,8 +158,6 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions): Prom
     attempt,
     stateReason: null,
   };
-  // Audit events are appended last: the chain's lock is then held only for the commit.
-  const sink: AuditInput[] = [];
   let run: RunRow | undefined;
   if (candidate.state === "queued") {
     run = await transitionRun(tx, candidate.id, "running", {
@@ -190,6 +199,5 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions): Prom
     // before this row lock was granted, so turns of one run never appear to overlap.
     startedAt: sql`clock_timestamp()`,
   });
-  await flushAudit(tx, sink);
   return { run, leaseToken, turnId, turnIndex: run.turnsUsed, attempt, recovered };
 }

@@ -23,7 +23,20 @@ export const listRunsQuery = z.strictObject({
       return states as RunState[];
     }),
   job: z.string().min(1).max(64).optional(),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return undefined;
+      const decoded = decodeCursor(v);
+      if (!decoded) {
+        ctx.addIssue({ code: "custom", message: "Invalid cursor: pass the nextCursor of a previous page" });
+        return z.NEVER;
+      }
+      return decoded;
+    }),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional().default(50),
 });
 export type ListRunsQuery = z.output<typeof listRunsQuery>;
@@ -35,16 +48,26 @@ function encodeCursor(createdAt: string, id: string): string {
   return Buffer.from(JSON.stringify([createdAt, id])).toString("base64url");
 }
 
-function decodeCursor(cursor: string): { createdAt: string; id: string } {
+// Exactly what encodeCursor writes (a real instant, year 1 or later), so the database
+// never sees a timestamp it would refuse.
+const cursorInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function isCursorInstant(s: string): boolean {
+  if (!cursorInstant.test(s) || s.startsWith("0000")) return false;
+  const ms = Date.parse(s);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === `${s.slice(0, 23)}Z`;
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && value.length === 2 && typeof value[1] === "string" && typeof value[0] === "string") {
-      if (!Number.isNaN(Date.parse(value[0]))) return { createdAt: value[0], id: value[1] };
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === "string" && typeof value[1] === "string") {
+      if (isCursorInstant(value[0])) return { createdAt: value[0], id: value[1] };
     }
   } catch {
-    // fall through
+    // not base64url JSON: invalid
   }
-  throw new AppError("bad_request", "Invalid cursor");
+  return null;
 }
 
 /** Run summaries, newest first, without the bulky input/output/governance. */
@@ -53,8 +76,7 @@ export async function listRuns(db: Queryable, query: ListRunsQuery) {
   if (query.state) filters.push(inArray(runs.state, query.state));
   if (query.job) filters.push(eq(runs.jobId, query.job));
   if (query.cursor) {
-    const c = decodeCursor(query.cursor);
-    filters.push(sql`(${runs.createdAt}, ${runs.id}) < (${c.createdAt}::timestamptz, ${c.id})`);
+    filters.push(sql`(${runs.createdAt}, ${runs.id}) < (${query.cursor.createdAt}::timestamptz, ${query.cursor.id})`);
   }
   const rows = await db
     .select({

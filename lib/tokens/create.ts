@@ -7,7 +7,7 @@ import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
 import type { Principal } from "@/lib/auth/principal";
 import type { CreateTokenInput } from "./schemas";
 import { displayPrefix, generateTokenSecret, hashToken } from "./secret";
-import type { TokenSummary } from "./list";
+import { toTokenSummary, type TokenSummary } from "./list";
 
 export interface CreatedToken extends TokenSummary {
   /** The secret itself: returned once, never stored, never audited. */
@@ -39,16 +39,6 @@ export async function createApiToken(db: Db, actor: Principal, input: CreateToke
       authorization: auditAuthorization(actor, "tokens.manage"),
       payload: { name: row.name, role: row.role, prefix: row.prefix },
     });
-    return {
-      id: row.id,
-      name: row.name,
-      role: row.role,
-      prefix: row.prefix,
-      createdBy: row.createdByLabel,
-      createdAt: row.createdAt.toISOString(),
-      lastUsedAt: null,
-      revokedAt: null,
-      token: secret,
-    };
+    return { ...toTokenSummary(row), token: secret };
   });
 }

@@ -15,10 +15,8 @@ export interface TokenSummary {
   revokedAt: string | null;
 }
 
-export async function listApiTokens(db?: Queryable): Promise<TokenSummary[]> {
-  const rows = await (db ?? (await getDb()))
-    .select().from(apiTokens).orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
-  return rows.map((row) => ({
+export function toTokenSummary(row: typeof apiTokens.$inferSelect): TokenSummary {
+  return {
     id: row.id,
     name: row.name,
     role: row.role,
@@ -27,5 +25,11 @@ export async function listApiTokens(db?: Queryable): Promise<TokenSummary[]> {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
-  }));
+  };
+}
+
+export async function listApiTokens(db?: Queryable): Promise<TokenSummary[]> {
+  const rows = await (db ?? (await getDb()))
+    .select().from(apiTokens).orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
+  return rows.map(toTokenSummary);
 }

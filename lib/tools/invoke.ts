@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { appendAudit } from "@/lib/audit";
 import { getEnv } from "@/lib/env";
+import { runAuthorization } from "@/lib/runtime/actor";
 import type { Workspace } from "@/lib/workspace";
 import { approvalSubject, findToolApproval, requestToolApproval } from "./approval-gate";
 import { recordFromRow, type ToolCallRecord } from "./call-result";
@@ -202,16 +203,11 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
 }
 
 function auditFrame(scope: InvokeScope) {
-  const g = scope.governance;
   return {
     actor: { kind: "run" as const, id: scope.runId, label: `run ${scope.runId} (${scope.jobId})` },
     subject: { type: "run", id: scope.runId },
     authorization: {
-      via: "job-governance",
-      jobId: scope.jobId,
-      jobVersion: scope.jobVersion,
-      authorizedBy: g.authorizedBy ?? null,
-      authorizedAt: g.authorizedAt ?? null,
+      ...runAuthorization({ jobId: scope.jobId, jobVersion: scope.jobVersion, governance: scope.governance }),
       humanOversight: scope.humanOversight,
     },
   };

@@ -13,15 +13,7 @@ export interface UserSummary {
   createdAt: string;
 }
 
-export function toSummary(row: {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  isDemo: boolean;
-  createdAt: Date;
-}): UserSummary {
+export function toSummary(row: Omit<UserSummary, "createdAt"> & { createdAt: Date }): UserSummary {
   return { ...row, createdAt: row.createdAt.toISOString() };
 }
 

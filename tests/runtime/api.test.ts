@@ -84,10 +84,15 @@ describe("GET /api/runs and /api/runs/:id", () => {
     const paused = await call("GET", "/api/runs?state=paused,failed&job=few-turns", "reviewer");
     expect(paused.json.runs.map((r: { id: string }) => r.id)).toEqual([ids[0]]);
 
-    for (const query of ["state=bogus", "state=queued,nope", "limit=201", "limit=0", "cursor=notacursor", "colour=red"]) {
+    // A cursor the database would refuse (Feb 30th, year 0) is a 400 like any other bad one.
+    const forged = (at: string) => Buffer.from(JSON.stringify([at, "x"])).toString("base64url");
+    const badCursors = ["notacursor", forged("2024-02-30T00:00:00.000000Z"), forged("0000-01-01T00:00:00.000000Z"), forged("yesterday")];
+    const badQueries = ["state=bogus", "state=queued,nope", "limit=201", "limit=0", "colour=red", ...badCursors.map((c) => `cursor=${c}`)];
+    for (const query of badQueries) {
       const answer = await call("GET", `/api/runs?${query}`, "reviewer");
       expect(answer.status, query).toBe(400);
       expect(answer.json.error.code).toBe("bad_request");
+      expect(answer.json.error.issues.length, query).toBeGreaterThan(0);
     }
     expect((await call("GET", "/api/runs", null)).status).toBe(401);
   });

@@ -188,4 +188,18 @@ describe("approve-run oversight", () => {
     expect(approval?.status).toBe("withdrawn");
     expect(await conflictOf(decideApproval(handle.db, approval?.id ?? "", "approved", lead))).toEqual({ status: "withdrawn" });
   });
+
+  it("a cancel racing an approval never deadlocks: one wins, the other answers 409 or agrees", async () => {
+    for (let i = 0; i < 15; i++) {
+      const { id } = await newRun(handle.db, "approve-first");
+      const [approval] = await handle.db.select().from(approvals).where(eq(approvals.runId, id));
+      const results = await Promise.allSettled([
+        decideApproval(handle.db, approval?.id ?? "", "approved", lead),
+        cancelRun(handle.db, id, operator),
+      ]);
+      // Only AppErrors (409) are acceptable failures; a deadlock is a driver error.
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(AppError);
+      expect((await getRun(handle.db, id)).state).toBe("cancelled");
+    }
+  });
 });

@@ -123,6 +123,19 @@ describe("worker", () => {
     expect(b).toMatchObject({ state: "failed", stateReason: "tool_error", error: "failed at 0" });
   });
 
+  it("stores a thrown error's text with secrets redacted on the turn and the run", async () => {
+    const leaky: TurnExecutor = {
+      async execute() {
+        throw new Error("provider said: invalid Authorization: Bearer sk-live-abcdefghijklmnopqrstuvwxyz");
+      },
+    };
+    await worker(leaky);
+    const { id } = await newRun(handle.db, "scripted", {});
+    const run = await waitForState(handle.db, id, ["failed", "succeeded"]);
+    expect(run).toMatchObject({ state: "failed", stateReason: "error", error: "provider said: invalid Authorization: Bearer [REDACTED]" });
+    expect((await turnsOf(handle.db, id)).map((t) => t.error)).toEqual([run.error]);
+  });
+
   it("without a configured executor, fails turns clearly instead of pretending", async () => {
     await worker(unconfiguredExecutor);
     const { id } = await newRun(handle.db, "scripted", {});

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notifications } from "@/db/schema";
+import { notifications, runState } from "@/db/schema";
 import { hostAllowed, invokeTool, registerBuiltinTools } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { auditFor, installJobs, newRun, scopeFor, testJob, removeTestWorkspaces } from "../helpers/agent-fixtures";
@@ -119,5 +119,16 @@ describe("state_get / state_set", () => {
     expect((await invokeTool(sb, call("state_get", { key: "other" }))).output).toEqual({ key: "other", found: false, value: null });
     const bad = await invokeTool(sa, call("state_set", { key: "../b/progress", value: 1 }));
     expect(bad.outcome).toBe("refused");
+  });
+
+  it("never stores a secret in the run's state", async () => {
+    const runId = await newRun(handle.db, job.id);
+    const scope = await scopeFor(handle.db, runId, job);
+    const key = "sk-live-0123456789abcdefghijklmnop";
+    const set = await invokeTool(scope, call("state_set", { key: "creds", value: { note: `use ${key}`, password: "hunter2-hunter2" } }));
+    expect(set.outcome).toBe("succeeded");
+    const [row] = await handle.db.select().from(runState).where(and(eq(runState.runId, runId), eq(runState.key, "creds")));
+    expect(JSON.stringify(row?.value)).not.toContain(key);
+    expect(row?.value).toEqual({ note: "use [REDACTED]", password: "[REDACTED]" });
   });
 });

@@ -22,8 +22,10 @@ export default async function AuditPage() {
         title="The audit explorer is not available yet"
         description={
           <>
-            Sign-ins, user and role changes and API token changes are already recorded as hash-chained events, but
-            they cannot be browsed here yet. The chain&apos;s integrity can be checked now with{" "}
+            Every sign-in, user, role and token change, registry change, run transition, turn and tool call is
+            already recorded as a hash-chained event, but the log cannot be browsed here yet. Each run&apos;s own
+            events are on its page (Audit tab); the whole log is queryable with{" "}
+            <code className="font-mono text-xs">GET /api/audit</code>, and its integrity is checked by{" "}
             <code className="font-mono text-xs">npm run audit:verify</code> or{" "}
             <code className="font-mono text-xs">GET /api/audit/verify</code>.
           </>

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { MAX_STATE_VALUE_BYTES, STATE_KEY, stateGet, stateSet } from "@/lib/workspace";
 import { assertLease } from "../records";
+import { toolRedactor } from "../redactor";
 import { defineTool } from "../types";
 
 const key = z.string().regex(STATE_KEY, "keys are 1-128 characters of A-Z a-z 0-9 . _ : / -");
@@ -29,9 +30,11 @@ export const stateSetTool = defineTool({
   sideEffect: "workspace",
   dataCategories: ["run-state"],
   async execute({ key, value }, ctx) {
+    // The value is stored as is, so secrets are taken out first (as for every other row).
+    const stored = toolRedactor().redact(value);
     await ctx.db.transaction(async (tx) => {
       await assertLease(tx, ctx.runId, ctx.leaseToken);
-      await stateSet(tx, ctx.runId, key, value);
+      await stateSet(tx, ctx.runId, key, stored);
     });
     return { key, stored: true };
   },

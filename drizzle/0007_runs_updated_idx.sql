@@ -1,0 +1,1 @@
+CREATE INDEX "runs_updated_idx" ON "runs" USING btree ("updated_at");
