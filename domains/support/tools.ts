@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { ticketPriorities } from "@/db/schema";
-import { assertLease, defineTool, registerTools, type ToolDefinition } from "@/lib/tools";
+import { defineTool, registerTools, type ToolDefinition } from "@/lib/tools";
 import { customerHistory, overdueTickets, recordReply, ticketTopics } from "./store";
 
 export const ticketCategories = ["billing", "bug", "account", "how-to", "other"] as const;
@@ -55,12 +55,11 @@ export const sendReplyTool = defineTool({
   }),
   // Reaches the customer: in a job with approve-tools oversight a lead approves every call.
   sideEffect: "external",
+  // The reply is a row (the demo's outbox): it commits with the call's record and audit event.
+  writes: "database",
   dataCategories: ["customer-contact", "ticket-content"],
   async execute(input, ctx) {
-    return ctx.db.transaction(async (tx) => {
-      await assertLease(tx, ctx.runId, ctx.leaseToken);
-      return recordReply(tx, input, ctx.runId);
-    });
+    return recordReply(ctx.tx, input, ctx.runId);
   },
 });
 

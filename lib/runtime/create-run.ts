@@ -24,6 +24,7 @@ export interface CreateRunParams {
 /**
  * Creates a run at the job's current registry version with its governance, budgets,
  * scheduling and endpoint snapshotted, so later declaration changes never alter it.
+ * A manual run needs a job that declares `{ kind: "manual" }` (409 otherwise).
  * Input is validated against the job's input schema, except for signal runs (the
  * trigger validated the payload) and retries (the input was accepted before).
  * approve-run oversight: the run waits (reason approval) on a pending approval row.
@@ -35,6 +36,10 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
     .where(eq(jobs.id, params.jobId));
   const def = getJobDefinition(params.jobId);
   if (!job || job.removedAt !== null || !def) throw new AppError("not_found", `Job ${params.jobId} not found`);
+  // Every way of starting a run by hand (API, cockpit, demo seed) comes through here.
+  if (params.trigger.kind === "manual" && !def.triggers.some((t) => t.kind === "manual")) {
+    throw new AppError("conflict", `Job "${def.id}" does not declare a manual trigger`);
+  }
 
   let input = params.input;
   if (params.trigger.kind !== "signal" && params.trigger.kind !== "retry") {
@@ -122,7 +127,7 @@ export const manualRunInput = z.strictObject({
   input: z.unknown().optional(),
 });
 
-/** A run an operator starts by hand (trigger kind "manual"). */
+/** A run an operator starts by hand (trigger kind "manual"; the job must declare that trigger). */
 export async function createManualRun(
   db: Db,
   principal: Principal,

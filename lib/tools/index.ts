@@ -4,7 +4,17 @@ export { invokeTool, type InvokeScope, type ToolCallRequest } from "./invoke";
 export { isFinished, modelOutputOf, type ToolCallRecord, type InvokeOutcome, type ModelToolOutput } from "./call-result";
 export { describeTools } from "./describe";
 export { registerTools, getTool, listTools } from "./registry";
-export { defineTool, ToolRefusedError, sideEffects, type SideEffect, type ToolContext, type ToolDefinition } from "./types";
+export {
+  defineTool,
+  ToolRefusedError,
+  sideEffects,
+  type DatabaseToolContext,
+  type DatabaseToolDefinition,
+  type PlainToolDefinition,
+  type SideEffect,
+  type ToolContext,
+  type ToolDefinition,
+} from "./types";
 export { builtinTools, registerBuiltinTools } from "./builtin";
 export { checkToolQuota, type ToolQuotaDecision, type ToolQuotaRequest } from "./quota";
 export { assertLease, listToolCalls, ToolLeaseLostError, type ToolCallRow } from "./records";

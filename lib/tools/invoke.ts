@@ -2,17 +2,17 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { appendAudit } from "@/lib/audit";
 import { getEnv } from "@/lib/env";
-import { runAuthorization } from "@/lib/runtime/actor";
 import type { Workspace } from "@/lib/workspace";
 import { approvalSubject, findToolApproval, requestToolApproval } from "./approval-gate";
 import { recordFromRow, type ToolCallRecord } from "./call-result";
-import { classifyToolError } from "./classify-error";
-import { capOutput, toJsonSafe } from "./output";
+import { invokeDatabaseTool } from "./database-call";
+import { toJsonSafe } from "./output";
 import { checkToolQuota } from "./quota";
+import { auditFrame, callPayload, recordCall, resultOfRun, type CallAuditExtra, type CallBase, type CallResult } from "./record-call";
 import { assertLease, findToolCall, markStarted, saveOutcome, type CallIdentity } from "./records";
 import { toolRedactor } from "./redactor";
 import { getTool } from "./registry";
-import { runTool } from "./run-tool";
+import { runTool, type RunParams } from "./run-tool";
 import type { ToolDefinition } from "./types";
 
 /** The run a call belongs to and the policy it is held to (from the run's governance snapshot). */
@@ -49,8 +49,11 @@ const FINAL = new Set(["succeeded", "failed", "refused"]);
 /**
  * THE way a tool runs. In order: stored result (idempotency replay) → allowlist → input
  * validation → approval gate → quota → execute with timeout → output cap → redaction →
- * record + audit (one transaction, fenced by the lease). Nothing here throws for a bad
- * call: every refusal or failure is a result the model can read. Only a lost lease throws.
+ * record + audit (one transaction, fenced by the lease). A tool that writes rows
+ * (`writes: "database"`) executes inside that same transaction, so its rows, the result
+ * and the audit event commit together (database-call.ts). Nothing here throws for a bad
+ * call: every refusal or failure is a result the model can read. Only a lost lease (or a
+ * failing database) throws.
  */
 export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Promise<ToolCallRecord> {
   const env = getEnv();
@@ -66,31 +69,16 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
   };
   const redactor = toolRedactor();
   const input = redactor.redact(toJsonSafe(call.input));
-  const base = { key, toolCallId: id.toolCallId, tool: id.tool, turnIndex: call.turnIndex, callIndex: call.callIndex, input };
+  const base: CallBase = { key, toolCallId: id.toolCallId, tool: id.tool, turnIndex: call.turnIndex, callIndex: call.callIndex, input };
 
   const stored = await findToolCall(scope.db, key);
   if (stored && FINAL.has(stored.status)) return recordFromRow(stored, true);
 
-  const finish = async (
-    record: Omit<ToolCallRecord, keyof typeof base | "replayed">,
-    extra?: { action: string; details: Record<string, unknown> },
-  ): Promise<ToolCallRecord> => {
+  const finish = async (record: CallResult, extra?: CallAuditExtra): Promise<ToolCallRecord> => {
     const full: ToolCallRecord = { ...base, ...record, replayed: false };
     await scope.db.transaction(async (tx) => {
       await assertLease(tx, scope.runId, scope.leaseToken);
-      await saveOutcome(tx, id, {
-        status: full.outcome === "deferred" ? "refused" : full.outcome,
-        input,
-        output: full.output ?? null,
-        error: full.error ?? null,
-        approvalId: full.approvalId ?? null,
-        durationMs: full.durationMs,
-      });
-      const audit = auditFrame(scope);
-      if (extra) {
-        await appendAudit(tx, { ...audit, action: extra.action, payload: { ...callPayload(full, scope), ...extra.details } });
-      }
-      await appendAudit(tx, { ...audit, action: "tool.called", payload: callPayload(full, scope) });
+      await recordCall(tx, scope, id, full, extra);
     });
     return full;
   };
@@ -161,6 +149,7 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
   if (!quota.allowed) return { ...base, outcome: "deferred", waitingFor: quota.resource, error: quota.reason, durationMs: 0, replayed: false };
 
   // 5. Idempotency: an external call interrupted mid-flight is never repeated blindly.
+  // (A database tool never leaves a committed "started" row: its claim commits with its result.)
   if (stored?.status === "started" && tool.sideEffect === "external") {
     return finish({
       outcome: "failed",
@@ -168,6 +157,17 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
       ...(approvalId ? { approvalId } : {}),
       error: "an earlier attempt of this call was interrupted; its outcome is unknown, so it was not repeated",
     });
+  }
+  const params: RunParams = {
+    scope,
+    turnIndex: call.turnIndex,
+    callIndex: call.callIndex,
+    callKey: key,
+    timeoutMs: tool.timeoutMs ?? scope.toolTimeoutMs ?? env.FLIGHTDECK_TOOL_TIMEOUT_MS,
+    maxOutputBytes,
+  };
+  if (tool.writes === "database") {
+    return invokeDatabaseTool({ tool, input: parsed.data, id, base, approvalId, redactor, params });
   }
   const claimed = await scope.db.transaction(async (tx) => {
     await assertLease(tx, scope.runId, scope.leaseToken);
@@ -178,58 +178,10 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
     if (again) return recordFromRow(again, true);
   }
 
-  // 6. Execute under a timeout; 7. cap; 8. redact.
+  // 6. Execute under a timeout; 7. cap; 8. redact; 9. record + audit.
   const started = performance.now();
-  const run = await runTool(tool, parsed.data, {
-    scope,
-    turnIndex: call.turnIndex,
-    callIndex: call.callIndex,
-    callKey: key,
-    timeoutMs: tool.timeoutMs ?? scope.toolTimeoutMs ?? env.FLIGHTDECK_TOOL_TIMEOUT_MS,
-    maxOutputBytes,
-  });
+  const run = await runTool(tool, parsed.data, params);
   const durationMs = Math.round(performance.now() - started);
-  const approval = approvalId ? { approvalId } : {};
-  if (run.ok) {
-    const capped = capOutput(redactor.redact(toJsonSafe(run.output)), maxOutputBytes);
-    return finish({ outcome: "succeeded", output: capped.value, durationMs, ...approval, ...(capped.truncated ? { truncated: true } : {}) });
-  }
-  const failure = classifyToolError(run.error);
-  const error = redactor.redactString(failure.message);
-  return finish(
-    { outcome: failure.refused ? "refused" : "failed", error, durationMs, ...approval },
-    failure.auditAction ? { action: failure.auditAction, details: redactor.redact(failure.details) } : undefined,
-  );
-}
-
-function auditFrame(scope: InvokeScope) {
-  return {
-    actor: { kind: "run" as const, id: scope.runId, label: `run ${scope.runId} (${scope.jobId})` },
-    subject: { type: "run", id: scope.runId },
-    authorization: {
-      ...runAuthorization({ jobId: scope.jobId, jobVersion: scope.jobVersion, governance: scope.governance }),
-      humanOversight: scope.humanOversight,
-    },
-  };
-}
-
-function callPayload(record: ToolCallRecord, scope: InvokeScope): Record<string, unknown> {
-  const tool = getTool(record.tool);
-  return {
-    jobId: scope.jobId,
-    tool: record.tool,
-    callKey: record.key,
-    toolCallId: record.toolCallId,
-    turnIndex: record.turnIndex,
-    callIndex: record.callIndex,
-    model: scope.model,
-    outcome: record.outcome,
-    input: record.input,
-    output: record.output ?? null,
-    error: record.error ?? null,
-    durationMs: record.durationMs,
-    ...(tool ? { sideEffect: tool.sideEffect, dataCategories: [...tool.dataCategories] } : {}),
-    ...(record.approvalId ? { approvalId: record.approvalId } : {}),
-    ...(record.truncated ? { truncated: true } : {}),
-  };
+  const { result, extra } = resultOfRun(run, { durationMs, approvalId, maxOutputBytes, redactor });
+  return finish(result, extra);
 }

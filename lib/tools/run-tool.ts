@@ -1,7 +1,8 @@
 import "server-only";
+import type { Tx } from "@/db/client";
 import type { Workspace } from "@/lib/workspace";
 import type { InvokeScope } from "./invoke";
-import type { ToolContext, ToolDefinition } from "./types";
+import type { DatabaseToolContext, DatabaseToolDefinition, PlainToolDefinition, ToolContext } from "./types";
 
 export class ToolTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
@@ -10,7 +11,7 @@ export class ToolTimeoutError extends Error {
   }
 }
 
-interface RunParams {
+export interface RunParams {
   scope: InvokeScope;
   turnIndex: number;
   callIndex: number;
@@ -19,33 +20,38 @@ interface RunParams {
   maxOutputBytes: number;
 }
 
-/**
- * Runs execute() under the call's timeout and the run's signal. The race also ends calls
- * that ignore their signal; such a call may still finish in the background, which is why
- * the key is marked started before it runs.
- */
-export async function runTool(
-  tool: ToolDefinition,
-  input: unknown,
-  params: RunParams,
-): Promise<{ ok: true; output: unknown } | { ok: false; error: unknown }> {
+export type RunResult = { ok: true; output: unknown } | { ok: false; error: unknown };
+
+/** The run's signal plus the call's timeout; `clear` stops the timer. */
+function callSignal(params: RunParams): { signal: AbortSignal; clear(): void } {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new ToolTimeoutError(params.timeoutMs)), params.timeoutMs);
-  const signal = AbortSignal.any([params.scope.signal, timeout.signal]);
+  return { signal: AbortSignal.any([params.scope.signal, timeout.signal]), clear: () => clearTimeout(timer) };
+}
+
+function sharedContext(params: RunParams, signal: AbortSignal): Omit<ToolContext, "db"> {
   let workspace: Promise<Workspace> | undefined;
-  const ctx: ToolContext = {
+  return {
     runId: params.scope.runId,
     jobId: params.scope.jobId,
     turnIndex: params.turnIndex,
     callIndex: params.callIndex,
     callKey: params.callKey,
-    db: params.scope.db,
-    ...(params.scope.leaseToken ? { leaseToken: params.scope.leaseToken } : {}),
     signal,
     workspace: () => (workspace ??= params.scope.workspace()),
     httpAllowlist: params.scope.httpAllowlist,
     maxOutputBytes: params.maxOutputBytes,
   };
+}
+
+/**
+ * Runs execute() under the call's timeout and the run's signal. The race also ends calls
+ * that ignore their signal; such a call may still finish in the background, which is why
+ * the key is marked started before it runs.
+ */
+export async function runTool(tool: PlainToolDefinition, input: unknown, params: RunParams): Promise<RunResult> {
+  const { signal, clear } = callSignal(params);
+  const ctx: ToolContext = { ...sharedContext(params, signal), db: params.scope.db };
   let onAbort: (() => void) | undefined;
   try {
     signal.throwIfAborted();
@@ -58,7 +64,38 @@ export async function runTool(
   } catch (error) {
     return { ok: false, error };
   } finally {
-    clearTimeout(timer);
+    clear();
     if (onAbort) signal.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * Runs a database tool's execute() on `tx` and waits for it to settle, never racing it:
+ * its queries are queued on the transaction's connection, and one issued after the
+ * transaction ended would run outside it. A call that finishes after the signal aborted
+ * (timeout, cancel, lost lease) counts as failed with the abort's reason, so the caller
+ * rolls its writes back rather than keep work the model is told did not happen.
+ */
+export async function runDatabaseTool(tool: DatabaseToolDefinition, input: unknown, params: RunParams, tx: Tx): Promise<RunResult> {
+  const { signal, clear } = callSignal(params);
+  const ctx: DatabaseToolContext = { ...sharedContext(params, signal), tx };
+  try {
+    signal.throwIfAborted();
+    const output = await tool.execute(input, ctx);
+    signal.throwIfAborted();
+    return { ok: true, output };
+  } catch (error) {
+    if (signal.aborted) return { ok: false, error: signal.reason };
+    return { ok: false, error: cutByStatementTimeout(error) ? new ToolTimeoutError(params.timeoutMs) : error };
+  } finally {
+    clear();
+  }
+}
+
+/** SQLSTATE 57014 (query_canceled): the statement_timeout set for the call may fire before its timer does. */
+function cutByStatementTimeout(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 3; e = e.cause, depth++) {
+    if ((e as { code?: unknown }).code === "57014") return true;
+  }
+  return false;
 }

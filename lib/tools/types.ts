@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import type { Workspace } from "@/lib/workspace";
 
 export const sideEffects = ["none", "workspace", "external"] as const;
@@ -15,9 +15,8 @@ export interface ToolContext {
   callIndex: number;
   /** `${runId}:${turnIndex}:${callIndex}` — the idempotency key of this call. */
   callKey: string;
+  /** For reads. A tool that writes rows declares `writes: "database"` and gets `tx` instead. */
   db: Db;
-  /** The turn's lease: tools that write to the database fence their writes with it. */
-  leaseToken?: string;
   /** Aborted on timeout, cancel, lease loss or the run's deadline. */
   signal: AbortSignal;
   /** The run's workspace (created on first use). */
@@ -28,7 +27,15 @@ export interface ToolContext {
   maxOutputBytes: number;
 }
 
-export interface ToolDefinition<Input = unknown, Output = unknown> {
+/**
+ * What a database-writing tool's execute() gets: the call's own transaction instead of
+ * the pool. invokeTool opens it, checks the lease and records the call's result and its
+ * `tool.called` event in it, so the rows the tool writes commit (or vanish) with them.
+ * There is no `db`: on PGlite a query outside the open transaction would wait for it.
+ */
+export type DatabaseToolContext = Omit<ToolContext, "db"> & { tx: Tx };
+
+interface ToolBase<Input> {
   name: string;
   description: string;
   input: z.ZodType<Input>;
@@ -37,12 +44,33 @@ export interface ToolDefinition<Input = unknown, Output = unknown> {
   dataCategories: readonly string[];
   /** Overrides FLIGHTDECK_TOOL_TIMEOUT_MS. */
   timeoutMs?: number;
+}
+
+/** Reads, files in the workspace, or calls to the outside world: no rows of its own. */
+export interface PlainToolDefinition<Input = unknown, Output = unknown> extends ToolBase<Input> {
+  writes?: undefined;
   execute(input: Input, ctx: ToolContext): Promise<Output>;
 }
 
+/**
+ * Writes rows in Flightdeck's database through `ctx.tx`. execute() must finish when
+ * `ctx.signal` aborts: it cannot be abandoned like other tools, because its queries run
+ * on the transaction's connection (each statement is cut at the timeout).
+ */
+export interface DatabaseToolDefinition<Input = unknown, Output = unknown> extends ToolBase<Input> {
+  writes: "database";
+  execute(input: Input, ctx: DatabaseToolContext): Promise<Output>;
+}
+
+export type ToolDefinition<Input = unknown, Output = unknown> =
+  | PlainToolDefinition<Input, Output>
+  | DatabaseToolDefinition<Input, Output>;
+
 /** Keeps the input type of execute() tied to the schema. */
 export function defineTool<S extends z.ZodType, Output>(
-  definition: Omit<ToolDefinition<z.output<S>, Output>, "input"> & { input: S },
+  definition:
+    | (Omit<PlainToolDefinition<z.output<S>, Output>, "input"> & { input: S })
+    | (Omit<DatabaseToolDefinition<z.output<S>, Output>, "input"> & { input: S }),
 ): ToolDefinition {
   return definition as unknown as ToolDefinition;
 }

@@ -59,6 +59,13 @@ describe("POST /api/runs", () => {
     expect((await call("POST", "/api/runs", "reviewer", { jobId: "scripted" })).status).toBe(403);
     expect((await call("POST", "/api/runs", null, { jobId: "scripted" })).status).toBe(401);
   });
+
+  it("refuses a job that declares no manual trigger with 409", async () => {
+    const refused = await call("POST", "/api/runs", "operator", { jobId: "signal-only", input: { turns: 1 } });
+    expect(refused).toMatchObject({ status: 409, json: { error: { code: "conflict", message: 'Job "signal-only" does not declare a manual trigger' } } });
+    const listed = await call("GET", "/api/runs?job=signal-only", "reviewer");
+    expect(listed.json.runs).toEqual([]);
+  });
 });
 
 describe("GET /api/runs and /api/runs/:id", () => {

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
-import { auditEvents, jobs } from "@/db/schema";
+import { auditEvents, jobs, runs } from "@/db/schema";
+import { actionRegistry, runAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 import { claimNextRun } from "@/lib/runtime/claim";
-import { createRun } from "@/lib/runtime/create-run";
+import { createManualRun, createRun } from "@/lib/runtime/create-run";
+import "@/app/(cockpit)/runs/actions";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { runtimeDatabase, getRun, newRun, operator } from "./helpers";
 import { defineJob } from "@/lib/jobs";
@@ -82,6 +84,29 @@ describe("createRun", () => {
     await loadJobRegistry(handle.db, changed.filter((j) => j.id !== "urgent"));
     expect((await errorOf(newRun(handle.db, "urgent"))).code).toBe("not_found");
     await loadJobRegistry(handle.db, runtimeTestJobs);
+  });
+
+  it("refuses a manual run of a job that declares no manual trigger (409), through the API's path and the startRun action", async () => {
+    const refused = await errorOf(newRun(handle.db, "signal-only"));
+    expect(refused.code).toBe("conflict");
+    expect(refused.status).toBe(409);
+    expect(refused.message).toBe('Job "signal-only" does not declare a manual trigger');
+    expect((await errorOf(createManualRun(handle.db, operator, { jobId: "signal-only", input: {} }))).code).toBe("conflict");
+    const action = actionRegistry.get("runs.start");
+    expect(action).toBeDefined();
+    if (action) {
+      expect(await runAction(action, operator, { jobId: "signal-only", input: {} })).toEqual({
+        ok: false,
+        error: { code: "conflict", message: 'Job "signal-only" does not declare a manual trigger' },
+      });
+    }
+    expect(await handle.db.select().from(runs).where(eq(runs.jobId, "signal-only"))).toEqual([]);
+    // Its own trigger still starts it.
+    const viaSignal = await handle.db.transaction((tx) =>
+      createRun(tx, { jobId: "signal-only", input: { turns: 1 }, trigger: { kind: "signal", ref: "scripted.requested" }, actor: operator }),
+    );
+    expect((await getRun(handle.db, viaSignal.id)).triggerKind).toBe("signal");
+    await handle.db.execute(sql`update runs set state = 'cancelled' where job_id = 'signal-only'`);
   });
 
   it("sets a deadline from scheduling.deadlineMs relative to creation", async () => {

@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { notificationLevels, notifications } from "@/db/schema";
-import { assertLease } from "../records";
 import { toolRedactor } from "../redactor";
 import { defineTool } from "../types";
 
@@ -16,20 +15,18 @@ export const notifyTool = defineTool({
   }),
   // Stays inside Flightdeck (a row on the run), so it is not an external side effect.
   sideEffect: "workspace",
+  writes: "database",
   dataCategories: ["operator-notification"],
   async execute({ title, message, level }, ctx) {
     const r = toolRedactor();
     const id = `ntf_${randomUUID()}`;
-    await ctx.db.transaction(async (tx) => {
-      await assertLease(tx, ctx.runId, ctx.leaseToken);
-      await tx.insert(notifications).values({
-        id,
-        runId: ctx.runId,
-        jobId: ctx.jobId,
-        level: level ?? "info",
-        title: r.redactString(title),
-        message: r.redactString(message),
-      });
+    await ctx.tx.insert(notifications).values({
+      id,
+      runId: ctx.runId,
+      jobId: ctx.jobId,
+      level: level ?? "info",
+      title: r.redactString(title),
+      message: r.redactString(message),
     });
     return { notificationId: id, delivered: true };
   },

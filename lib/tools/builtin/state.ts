@@ -1,7 +1,6 @@
 import "server-only";
 import { z } from "zod";
 import { MAX_STATE_VALUE_BYTES, STATE_KEY, stateGet, stateSet } from "@/lib/workspace";
-import { assertLease } from "../records";
 import { toolRedactor } from "../redactor";
 import { defineTool } from "../types";
 
@@ -28,14 +27,11 @@ export const stateSetTool = defineTool({
     }),
   }),
   sideEffect: "workspace",
+  writes: "database",
   dataCategories: ["run-state"],
   async execute({ key, value }, ctx) {
     // The value is stored as is, so secrets are taken out first (as for every other row).
-    const stored = toolRedactor().redact(value);
-    await ctx.db.transaction(async (tx) => {
-      await assertLease(tx, ctx.runId, ctx.leaseToken);
-      await stateSet(tx, ctx.runId, key, stored);
-    });
+    await stateSet(ctx.tx, ctx.runId, key, toolRedactor().redact(value));
     return { key, stored: true };
   },
 });
