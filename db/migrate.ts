@@ -48,12 +48,25 @@ export async function currentMigration(handle: DatabaseHandle): Promise<string |
     ),
   );
   if (!first) return null;
-  const { readFileSync } = await import("node:fs");
-  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, "meta", "_journal.json"), "utf8")) as {
-    entries: { tag: string; when: number }[];
-  };
   const when = Number(first.created_at);
-  return journal.entries.find((e) => e.when === when)?.tag ?? String(when);
+  return (await journalTags()).get(when) ?? String(when);
+}
+
+// The journal ships with the build and cannot change under a running process: read it once.
+let tagsByWhen: Promise<Map<number, string>> | undefined;
+
+function journalTags(): Promise<Map<number, string>> {
+  tagsByWhen ??= import("node:fs/promises")
+    .then(({ readFile }) => readFile(path.join(migrationsFolder, "meta", "_journal.json"), "utf8"))
+    .then((text) => {
+      const journal = JSON.parse(text) as { entries: { tag: string; when: number }[] };
+      return new Map(journal.entries.map((e) => [e.when, e.tag]));
+    });
+  // A failed read is retried on the next call rather than cached.
+  tagsByWhen.catch(() => {
+    tagsByWhen = undefined;
+  });
+  return tagsByWhen;
 }
 
 /** drizzle wraps the driver error; the SQL error people need is its cause. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { appendAudit } from "@/lib/audit";
-import { sampleAuditInput } from "@/lib/audit/test-input";
+import { sampleAuditInput } from "@/tests/audit/fixtures";
 import { createTestDatabase } from "@/tests/helpers/db";
 
 const run = promisify(execFile);

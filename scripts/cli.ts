@@ -10,6 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
+import type { z } from "zod";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { roles, type Role } from "@/db/schema";
@@ -18,6 +19,7 @@ import { EnvError } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/tokens";
 import { createUser } from "@/lib/users";
+import { createTokenInput } from "@/lib/tokens/schemas";
 import { createUserInput, type CreateUserInput } from "@/lib/users/schemas";
 
 const usage = `Usage:
@@ -46,15 +48,8 @@ function parse(argv: string[]): Command {
       json: { type: "boolean" },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const role = values.role;
-    if (typeof role !== "string") throw new UsageError("missing --role");
-    if (!(roles as readonly string[]).includes(role)) {
-      throw new UsageError(`invalid --role "${role}": expected one of ${roles.join(", ")}`);
-    }
-    const name = typeof values.name === "string" ? values.name.trim() : "";
-    if (name === "") throw new UsageError("missing --name");
-    if (name.length > 80) throw new UsageError("--name is longer than 80 characters");
-    return { run: () => createToken(role as Role, name, values.json === true) };
+    const { role, name } = validFlags(createTokenInput, { role: values.role, name: values.name });
+    return { run: () => createToken(role, name, values.json === true) };
   }
   if (verb === "list") {
     const { values, positionals } = strictParse(rest, { json: { type: "boolean" } });
@@ -80,16 +75,23 @@ function parseUser(verb: string | undefined, rest: string[]): Command {
     name: { type: "string" },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const parsed = createUserInput.omit({ password: true }).safeParse({
-    email: values.email ?? "",
-    role: values.role ?? "",
-    name: values.name ?? String(values.email ?? "").split("@")[0] ?? "",
+  const input = validFlags(createUserInput.omit({ password: true }), {
+    email: values.email,
+    role: values.role,
+    name: values.name ?? (typeof values.email === "string" ? values.email.split("@")[0] : undefined),
   });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UsageError(`invalid --${String(issue?.path[0] ?? "input")}: ${issue?.message ?? "invalid"}`);
-  }
-  return { run: () => createUserWithGeneratedPassword(parsed.data) };
+  return { run: () => createUserWithGeneratedPassword(input) };
+}
+
+/** Flags checked by the same schema as the UI and API, reported by flag name. */
+function validFlags<S extends z.ZodType>(schema: S, flags: Record<string, unknown>): z.infer<S> {
+  const parsed = schema.safeParse(flags);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const flag = String(issue?.path[0] ?? "input");
+  const given = flags[flag];
+  if (given === undefined) throw new UsageError(`missing --${flag}`);
+  throw new UsageError(`invalid --${flag} "${String(given)}": ${issue?.message ?? "invalid"}`);
 }
 
 async function createUserWithGeneratedPassword(input: Omit<CreateUserInput, "password">): Promise<void> {

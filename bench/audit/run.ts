@@ -11,15 +11,12 @@
  * 3. Explorer queries (listAuditEvents) over the full log: first page and a deep cursor page.
  * 4. Append rate again on top of the full log (1 event/tx, --tail-duration s per phase; 0
  *    skips it), then one more verification of the whole chain.
- * Creates database fd_bench_audit_<ts> on --url and drops it at the end.
+ * Creates a scratch database fd_bench_audit_<random> on --url and drops it at the end.
  */
 import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { sql } from "drizzle-orm";
-import { openPostgres } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
 import { getAuditHead, verifyAuditChain } from "@/lib/audit";
 import { appendPhase, type AppendResult } from "./append-rate";
@@ -28,6 +25,7 @@ import { runId, userId } from "./events";
 import { measureQueries, type QueryCase } from "./explorer";
 import { arg, int, loadavg, mib, ms } from "./stats";
 import { measureVerify, type VerifyMeasure } from "./verify-run";
+import { withScratchDatabase } from "../scratch-database";
 
 const serverUrl = arg("url", "postgres://postgres@127.0.0.1:5432/postgres");
 const totalEvents = Number(arg("events", "1000000"));
@@ -47,16 +45,9 @@ const appendRow = (r: AppendResult, verified: string, load: number[]) =>
   `| ${r.writers} | ${r.eventsPerTx} | ${int(r.transactions)} | ${int(r.events)} | ${int(r.eventsPerSecond)} | ${ms(r.txLatencyMs.p50)} | ${ms(r.txLatencyMs.p95)} | ${ms(r.txLatencyMs.max)} | ${verified} | ${load[0]?.toFixed(2)} |`;
 
 async function main() {
-  const name = `fd_bench_audit_${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = await openPostgres(url.toString(), Math.max(...writerCounts) + 2);
   const startedAt = performance.now();
   const report: Record<string, unknown> = { command: `npx tsx --conditions=react-server bench/audit/run.ts ${process.argv.slice(2).join(" ")}`.trim() };
-  try {
-    await runMigrations(handle);
+  await withScratchDatabase(serverUrl, { prefix: "fd_bench_audit", poolSize: Math.max(...writerCounts) + 2 }, async (handle, url) => {
     const settings = rowsOf<{ name: string; setting: string }>(
       await handle.db.execute(sql`select name, current_setting(name) as setting from pg_settings where name in ('synchronous_commit', 'fsync', 'shared_buffers', 'wal_sync_method', 'commit_delay')`),
     );
@@ -102,7 +93,7 @@ async function main() {
     const headMs = head.ts === null ? Date.now() : Date.parse(head.ts);
     const stepMs = Math.max(1, Math.floor(spanMs / Math.max(1, totalEvents - head.seq)));
     console.log(`\n## 2. Bulk load and verification\n`);
-    const load = await bulkLoad(url.toString(), { seq: head.seq, hash: head.hash, ms: headMs }, totalEvents, stepMs);
+    const load = await bulkLoad(url, { seq: head.seq, hash: head.hash, ms: headMs }, totalEvents, stepMs);
     const v0 = performance.now();
     await handle.db.execute(sql`vacuum analyze audit_events`);
     const vacuumSeconds = (performance.now() - v0) / 1000;
@@ -114,7 +105,7 @@ async function main() {
     console.log("| batch size | events checked | ok | wall s | events/s | Node CPU s | RSS before MiB | peak RSS MiB | peak heap MiB | load 1m |\n|---|---|---|---|---|---|---|---|---|---|");
     const verifies: (VerifyMeasure & { load: number[] })[] = [];
     for (const batch of verifyBatches) {
-      const m = await measureVerify(root, url.toString(), batch);
+      const m = await measureVerify(root, url, batch);
       const l = os.loadavg();
       verifies.push({ ...m, load: l });
       console.log(`| ${m.batchSize === "default" ? "default (1000)" : m.batchSize} | ${int(m.result.checked)} | ${m.result.ok ? "yes" : `NO: ${m.result.problem} at ${m.result.firstBadSeq}`} | ${m.seconds.toFixed(1)} | ${int(m.result.checked / m.seconds)} | ${m.cpuSeconds.toFixed(1)} | ${mib(m.baselineRss)} | ${mib(m.peakRss)} | ${mib(m.peakHeap)} | ${l[0]?.toFixed(2)} |`);
@@ -150,7 +141,7 @@ async function main() {
     ];
     console.log(`\n## 3. Explorer queries (listAuditEvents, limit ${limit}, ${reps} timed reps after 2 warm-ups; deep cursor = seq ${int(deep)})\n`);
     console.log("| query | rows | first ms | p50 ms | p95 ms | max ms | n | plan |\n|---|---|---|---|---|---|---|---|");
-    const queries = await measureQueries(url.toString(), cases, limit, reps, 20_000);
+    const queries = await measureQueries(url, cases, limit, reps, 20_000);
     for (const q of queries) {
       console.log(`| ${q.name} | ${q.rows} | ${ms(q.firstMs)} | ${ms(q.latencyMs.p50)} | ${ms(q.latencyMs.p95)} | ${ms(q.latencyMs.max)} | ${q.latencyMs.n} | ${q.plan} |`);
     }
@@ -178,11 +169,7 @@ async function main() {
     report.totalSeconds = (performance.now() - startedAt) / 1000;
     console.log(`\n# load average at end: ${loadavg(os.loadavg())}; total ${(report.totalSeconds as number).toFixed(0)} s`);
     writeFileSync(path.join(root, "bench/audit/results.json"), `${JSON.stringify(report, null, 2)}\n`);
-  } finally {
-    await handle.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  }
+  });
 }
 
 main().catch((error) => {

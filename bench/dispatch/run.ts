@@ -9,18 +9,16 @@
  * Every turn pays the full runtime cost: claim transaction, lease, checkpoint, audit events.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
-import postgres from "postgres";
 import { sql } from "drizzle-orm";
-import { openPostgres, setDatabase, type DatabaseHandle } from "@/db/client";
-import { runMigrations } from "@/db/migrate";
+import { setDatabase, type DatabaseHandle } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { systemPrincipal } from "@/lib/auth/audit-actor";
 import { loadJobRegistry } from "@/lib/jobs";
 import { createRun } from "@/lib/runtime/create-run";
 import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
+import { withScratchDatabase } from "../scratch-database";
 import { benchJob } from "./bench-job";
 
 const arg = (name: string, fallback: string) =>
@@ -73,15 +71,8 @@ async function waitAllDone(handle: DatabaseHandle) {
 }
 
 async function main() {
-  const name = `fd_bench_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = await openPostgres(url.toString(), 10);
-  setDatabase(handle);
-  try {
-    await runMigrations(handle);
+  await withScratchDatabase(serverUrl, { prefix: "fd_bench_dispatch", poolSize: 10 }, async (handle, url) => {
+    setDatabase(handle);
     await loadJobRegistry(handle.db, [benchJob]);
     await syncModelEndpoints(handle.db, [{ name: "default", provider: "bench", model: "noop", maxConcurrency: 1000 }]);
     const [version] = rowsOf<{ v: string }>(await handle.db.execute(sql`select version() as v`));
@@ -90,7 +81,7 @@ async function main() {
     console.log(`# concurrency per worker: ${concurrency}, turns per run: ${turnsPerRun}`);
 
     // 1. Claim-to-start latency with an idle pool of two worker processes.
-    const pool = await spawnWorkers(url.toString(), 2);
+    const pool = await spawnWorkers(url, 2);
     await new Promise((r) => setTimeout(r, 500));
     for (let i = 0; i < latencyRuns; i++) {
       await handle.db.transaction((tx) => createRun(tx, { jobId: "bench-noop", input: { turns: 1 }, trigger: { kind: "manual" }, actor }));
@@ -115,7 +106,7 @@ async function main() {
     console.log(`\n| worker processes | runs × turns | turns/s | runs/s |\n|---|---|---|---|`);
     for (const n of workerCounts) {
       await handle.db.execute(sql`truncate turns, approvals, runs cascade`);
-      const workers = await spawnWorkers(url.toString(), n);
+      const workers = await spawnWorkers(url, n);
       await handle.db.transaction(async (tx) => {
         for (let i = 0; i < throughputRuns; i++) {
           await createRun(tx, { jobId: "bench-noop", input: { turns: turnsPerRun }, trigger: { kind: "manual" }, actor });
@@ -132,11 +123,7 @@ async function main() {
       const secs = Number(tp?.secs);
       console.log(`| ${n} | ${throughputRuns} × ${turnsPerRun} | ${(turns / secs).toFixed(0)} | ${(throughputRuns / secs).toFixed(0)} |`);
     }
-  } finally {
-    await handle.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  }
+  });
 }
 
 main().catch((error) => {

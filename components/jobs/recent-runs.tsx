@@ -49,7 +49,9 @@ export function RecentRuns({ runs, jobId }: { runs: RecentRun[]; jobId: string }
                 <RunStateBadge state={run.state} />
               </TableCell>
               <TableCell className="text-xs">{run.triggerKind}</TableCell>
-              <TableCell className="max-w-48 truncate text-xs">{run.actorLabel}</TableCell>
+              <TableCell className="max-w-48 truncate text-xs" title={run.actorLabel}>
+                {run.actorLabel}
+              </TableCell>
               <TableCell className="text-xs tabular-nums">{run.turnsUsed}</TableCell>
               <TableCell className="text-xs tabular-nums">
                 {run.finishedAt ? formatDuration(durationBetween(run.startedAt ?? run.createdAt, run.finishedAt)) : "—"}

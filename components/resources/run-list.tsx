@@ -20,7 +20,9 @@ export function ResourceRunList({ title, runs, total, empty, jobTitle }: { title
             <Link href={`/runs/${run.id}`} className="font-mono text-accent-text hover:underline">
               {shortId(run.id)}
             </Link>
-            <span className="min-w-0 flex-1 truncate">{jobTitle(run.jobId)}</span>
+            <span className="min-w-0 flex-1 truncate" title={jobTitle(run.jobId)}>
+              {jobTitle(run.jobId)}
+            </span>
             <RelativeTime date={run.since} className="text-muted" />
           </li>
         ))}

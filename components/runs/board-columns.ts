@@ -19,10 +19,6 @@ export type ColumnId = (typeof boardColumns)[number]["id"];
 
 export const columnIds: readonly ColumnId[] = boardColumns.map((c) => c.id);
 
-export function columnTitle(id: ColumnId): string {
-  return boardColumns.find((c) => c.id === id)?.title ?? id;
-}
-
 /**
  * Where a run sits. A running run with a pause requested is shown as paused (it will be,
  * at the end of its turn — "pausing"); a failed run that was retried is done with.

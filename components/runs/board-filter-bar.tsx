@@ -10,6 +10,13 @@ const ALL = "__all";
 
 type Option = { value: string; label: string };
 
+const riskOptions: readonly Option[] = [
+  { value: "minimal", label: "Minimal risk" },
+  { value: "limited", label: "Limited risk" },
+  { value: "high", label: "High risk" },
+];
+const stateOptions: readonly Option[] = allRunStates.map((s) => ({ value: s, label: runStateLabels[s] }));
+
 type FilterBarProps = {
   filters: BoardFilters;
   jobs: readonly Option[];
@@ -62,11 +69,7 @@ export function BoardFilterBar({ filters, jobs, owners, onChange, onClear, shown
       <FilterSelect
         label="Filter by risk"
         value={filters.risk}
-        options={[
-          { value: "minimal", label: "Minimal risk" },
-          { value: "limited", label: "Limited risk" },
-          { value: "high", label: "High risk" },
-        ]}
+        options={riskOptions}
         allLabel="Any risk"
         width="w-32"
         onChange={(v) => onChange("risk", v)}
@@ -74,7 +77,7 @@ export function BoardFilterBar({ filters, jobs, owners, onChange, onClear, shown
       <FilterSelect
         label="Filter by state"
         value={filters.state}
-        options={allRunStates.map((s) => ({ value: s, label: runStateLabels[s] }))}
+        options={stateOptions}
         allLabel="Any state"
         width="w-32"
         onChange={(v) => onChange("state", v)}

@@ -1,15 +1,11 @@
+import { PageSkeleton } from "@/components/shell/page-skeleton";
 import { Skeleton } from "@/components/ui/skeleton";
 import { boardColumns, CARD_GAP, CARD_HEIGHT } from "./board-columns";
 
 /** The board's loading state, laid out exactly like the board (header, filter bar, six columns of 96 px cards). */
 export function BoardSkeleton() {
   return (
-    <div role="status" aria-live="polite">
-      <span className="sr-only">Loading runs…</span>
-      <div className="mb-4 flex flex-col gap-2">
-        <Skeleton className="h-7 w-24" />
-        <Skeleton className="h-4 w-[32rem] max-w-full" />
-      </div>
+    <PageSkeleton label="Loading runs…" titleClassName="w-24" descriptionClassName="w-[32rem]" headerClassName="mb-4">
       <div className="mb-3 flex items-center gap-2">
         <Skeleton className="h-7 w-48" />
         <Skeleton className="h-7 w-56" />
@@ -28,6 +24,6 @@ export function BoardSkeleton() {
           </div>
         ))}
       </div>
-    </div>
+    </PageSkeleton>
   );
 }

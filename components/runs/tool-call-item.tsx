@@ -28,7 +28,11 @@ export function ToolCallItem({ call }: { call: ToolCallRow }) {
           <span aria-hidden className="text-muted transition-transform group-open:rotate-90">›</span>
           <code className="font-mono text-xs font-medium text-foreground">{call.tool}</code>
           <Badge tone={statusTone[call.status]}>{statusLabel[call.status]}</Badge>
-          {call.error ? <span className="min-w-0 truncate text-xs text-danger-text">{call.error}</span> : null}
+          {call.error ? (
+            <span className="min-w-0 truncate text-xs text-danger-text" title={call.error}>
+              {call.error}
+            </span>
+          ) : null}
           <span className="ml-auto shrink-0 text-xs text-muted tabular-nums">{formatDuration(call.durationMs)}</span>
         </summary>
         <div className="grid gap-2 border-t border-border p-2.5 md:grid-cols-2">

@@ -16,8 +16,8 @@ export function HeaderContext() {
   const crumbs: { label: string; href?: string }[] = [];
   if (inSettings) crumbs.push({ label: "Settings" });
   crumbs.push({ label: area.label, href: rest.length > 0 ? area.href : undefined });
-  // Detail ids are opaque; a short prefix is enough to tell runs apart at a glance.
-  for (const segment of rest) crumbs.push({ label: decodeURIComponent(segment).slice(0, 12) });
+  // Job ids are readable (e.g. "triage-ticket"), so show the whole id; CSS truncates long ones and the title keeps them readable.
+  for (const segment of rest) crumbs.push({ label: decodeURIComponent(segment) });
 
   return (
     <nav aria-label="Breadcrumb" className="min-w-0">
@@ -34,7 +34,8 @@ export function HeaderContext() {
               ) : (
                 <span
                   aria-current={last ? "page" : undefined}
-                  className={last ? "truncate font-medium text-foreground" : "truncate text-muted"}
+                  title={crumb.label}
+                  className={last ? "max-w-64 truncate font-medium text-foreground" : "truncate text-muted"}
                 >
                   {crumb.label}
                 </span>

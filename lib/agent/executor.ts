@@ -32,7 +32,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
     async execute(context: TurnContext): Promise<TurnResult> {
       const db = await (options.db ?? getDb)();
       const redactor = toolRedactor();
-      const policy = await loadRunPolicy(db, context.runId, context.jobId, options.getJob);
+      const policy = await loadRunPolicy(db, context, options.getJob);
       if ("error" in policy) return failed("unknown", "job_missing", policy.error);
       let resolved;
       try {

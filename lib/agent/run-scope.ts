@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { runs } from "@/db/schema";
 import { getJobDefinition, type JobDefinition } from "@/lib/jobs";
+import type { TurnContext } from "@/lib/runtime/turn-executor";
 
 export interface RunPolicy {
   def: JobDefinition;
@@ -17,14 +18,18 @@ export interface RunPolicy {
  */
 export async function loadRunPolicy(
   db: Db,
-  runId: string,
-  jobId: string,
+  context: Pick<TurnContext, "runId" | "jobId" | "governance">,
   getJob: (id: string) => JobDefinition | undefined = getJobDefinition,
 ): Promise<RunPolicy | { error: string }> {
-  const def = getJob(jobId);
-  if (!def) return { error: `job "${jobId}" is not declared in this build` };
-  const [row] = await db.select({ governance: runs.governance }).from(runs).where(eq(runs.id, runId));
-  const governance = row?.governance ?? (def.governance as unknown as Record<string, unknown>);
+  const def = getJob(context.jobId);
+  if (!def) return { error: `job "${context.jobId}" is not declared in this build` };
+  const snapshot = context.governance ?? (await snapshotOf(db, context.runId));
+  const governance = snapshot ?? (def.governance as unknown as Record<string, unknown>);
   const oversight = typeof governance.humanOversight === "string" ? governance.humanOversight : def.governance.humanOversight;
   return { def, governance, humanOversight: oversight };
+}
+
+async function snapshotOf(db: Db, runId: string): Promise<Record<string, unknown> | undefined> {
+  const [row] = await db.select({ governance: runs.governance }).from(runs).where(eq(runs.id, runId));
+  return row?.governance;
 }

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { GENESIS_HASH, appendAudit, computeAuditHash, getAuditHead, listAuditEvents, recordAudit, verifyAuditChain } from "@/lib/audit";
+import { GENESIS_HASH, appendAudit, computeAuditHash, getAuditHead, listAuditEvents, verifyAuditChain } from "@/lib/audit";
 import { REDACTED } from "@/lib/redaction";
-import { sampleAuditInput } from "./test-input";
+import { recordAudit, sampleAuditInput } from "@/tests/audit/fixtures";
 
 let handle: TestDatabase;
 beforeAll(async () => {

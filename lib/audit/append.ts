@@ -1,7 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { getDb } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
 import { redact, redactString } from "@/lib/redaction";
@@ -82,10 +81,4 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<{ seq: num
     hash,
   });
   return { seq, hash };
-}
-
-/** For events that accompany no other change (a failed sign-in): its own transaction. */
-export async function recordAudit(input: AuditInput): Promise<{ seq: number; hash: string }> {
-  const db = await getDb();
-  return db.transaction((tx) => appendAudit(tx, input));
 }

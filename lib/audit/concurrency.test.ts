@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { appendAudit, verifyAuditChain } from "@/lib/audit";
-import { sampleAuditInput } from "./test-input";
+import { sampleAuditInput } from "@/tests/audit/fixtures";
 
 const WRITERS = 16;
 const EVENTS_PER_WRITER = 500;

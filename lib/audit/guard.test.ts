@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { computeAuditHash, getAuditHead, listAuditEvents, recordAudit, verifyAuditChain } from "@/lib/audit";
-import { sampleAuditInput } from "./test-input";
+import { computeAuditHash, getAuditHead, listAuditEvents, verifyAuditChain } from "@/lib/audit";
+import { recordAudit, sampleAuditInput } from "@/tests/audit/fixtures";
 
 let handle: TestDatabase;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 
-export { appendAudit, recordAudit, AUDIT_LOCK_KEY } from "./append";
+export { appendAudit, AUDIT_LOCK_KEY } from "./append";
 export { verifyAuditChain, type VerifyOptions } from "./verify";
 export { listAuditEvents, getAuditHead, type AuditListFilter, type AuditPage } from "./queries";
 export { auditListQuerySchema, type AuditListQuery } from "./query-schema";

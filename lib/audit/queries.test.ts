@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { auditListQuerySchema, getAuditHead, listAuditEvents, recordAudit, type AuditEvent } from "@/lib/audit";
-import { sampleAuditInput } from "./test-input";
+import { auditListQuerySchema, getAuditHead, listAuditEvents, type AuditEvent } from "@/lib/audit";
+import { recordAudit, sampleAuditInput } from "@/tests/audit/fixtures";
 
 let handle: TestDatabase;
 let all: AuditEvent[];

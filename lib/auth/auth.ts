@@ -7,12 +7,13 @@ import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { account, session, user, verification } from "@/db/schema";
 import { getEnv } from "@/lib/env";
+import { minPasswordLength } from "@/lib/users/schemas";
 import { authHooks } from "./auth-hooks";
 import { getAuthSecret } from "./auth-secret";
 
 export const invalidCredentials = "Invalid email or password";
 
-export function authBaseUrl(): string {
+function authBaseUrl(): string {
   const env = getEnv();
   return env.FLIGHTDECK_BASE_URL ?? `http://localhost:${env.PORT}`;
 }
@@ -32,7 +33,7 @@ async function createAuth(db: Db) {
     secret: await getAuthSecret(db),
     trustedOrigins: trustedOrigins(baseURL),
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 12 },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength },
     user: {
       additionalFields: {
         role: { type: "string", input: false, required: false, defaultValue: "operator" },

@@ -59,12 +59,7 @@ export function isDefaultDemoPassword(): boolean {
   return getEnv().FLIGHTDECK_DEMO_PASSWORD === envSchema.shape.FLIGHTDECK_DEMO_PASSWORD.parse(undefined);
 }
 
-/** True while any demo user remains: the UI shows its banner until they are deleted. */
-export async function demoUsersExist(db: Queryable): Promise<boolean> {
-  const [row] = await db.select({ id: user.id }).from(user).where(eq(user.isDemo, true)).limit(1);
-  return row !== undefined;
-}
-
+/** The demo users left; the UI shows its banner until they are deleted. */
 export async function listDemoUsers(db: Queryable): Promise<{ email: string; role: Role; disabled: boolean }[]> {
   return db
     .select({ email: user.email, role: user.role, disabled: user.disabled })

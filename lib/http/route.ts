@@ -70,7 +70,7 @@ export function apiRoute<B extends z.ZodType | undefined = undefined, Q extends 
   };
 }
 
-export function errorResponse(error: unknown): Response {
+function errorResponse(error: unknown): Response {
   if (isAppError(error)) {
     // Rate limits (lib/auth/rate-limit.ts) say when to come back in the standard header.
     const retryAfter = error.details?.retryAfterSeconds;

@@ -21,7 +21,7 @@ const suffixRules = [
 ];
 const exactRules = ["pwd", "pass", "dsn"];
 
-export function normaliseKey(key: string): string {
+function normaliseKey(key: string): string {
   return key.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 

@@ -24,6 +24,24 @@ interface ExecuteTurnParams {
 // setTimeout fires at once for delays beyond 2^31-1 ms.
 const MAX_TIMER_MS = 2_147_483_647;
 
+/** The executor's view of a claimed turn; history is filled in once it has been loaded. */
+export function turnContextFor(claim: ClaimedTurn, signal: AbortSignal, deadline: Date): TurnContext {
+  return {
+    runId: claim.run.id,
+    jobId: claim.run.jobId,
+    jobVersion: claim.run.jobVersion,
+    turnIndex: claim.turnIndex,
+    attempt: claim.attempt,
+    input: claim.run.input,
+    history: [],
+    modelEndpoint: claim.run.modelEndpoint,
+    signal,
+    leaseToken: claim.leaseToken,
+    deadline,
+    governance: claim.run.governance,
+  };
+}
+
 /**
  * One claimed turn: heartbeat the lease (fenced), enforce the wall-clock deadline, call
  * the executor with the history rebuilt from the checkpoint, then checkpoint the result.
@@ -64,19 +82,7 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
   const deadline = new Date(startedAt.getTime() + claim.run.budgetWallClockMs);
   const deadlineTimer = setTimeout(() => abort("deadline"), Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now())));
 
-  const context: TurnContext = {
-    runId,
-    jobId: claim.run.jobId,
-    jobVersion: claim.run.jobVersion,
-    turnIndex: claim.turnIndex,
-    attempt: claim.attempt,
-    input: claim.run.input,
-    history: [],
-    modelEndpoint: claim.run.modelEndpoint,
-    signal: controller.signal,
-    leaseToken: claim.leaseToken,
-    deadline,
-  };
+  const context = turnContextFor(claim, controller.signal, deadline);
   let end: TurnEnd;
   try {
     if (claim.run.abortRequested) abort("hard-cancel");

@@ -24,6 +24,8 @@ export interface TurnContext {
   leaseToken: string;
   /** Absolute time by which the turn must finish (wall-clock budget). */
   deadline: Date;
+  /** The governance snapshotted on the run at creation (already on the claimed row; saves a query per turn). */
+  governance?: Record<string, unknown>;
 }
 
 export interface TurnUsage {

@@ -4,7 +4,7 @@ import { roles } from "@/db/schema/auth";
 
 export const minPasswordLength = 12;
 
-export const emailInput = z
+const emailInput = z
   .string()
   .trim()
   .toLowerCase()

@@ -14,7 +14,7 @@ import type { SimulatedScript } from "@/lib/models";
 import { decideApproval } from "@/lib/runtime/approvals";
 import { startWorker, type Worker } from "@/lib/runtime/worker";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { auditFor, installJobs, newRun } from "../helpers/agent-fixtures";
+import { auditFor, installJobs, newRun, waitFor } from "../helpers/agent-fixtures";
 import { startOpenAiLoopback, type Loopback } from "../helpers/openai-loopback";
 import { scriptedResponder } from "../helpers/scripted-model-server";
 
@@ -45,16 +45,6 @@ const misbehavingTriage: SimulatedScript = (state) => {
 };
 
 const lead = { kind: "user" as const, id: "u_lead", label: "lead@acme.example", role: "lead" as const };
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const states = async (ids: string[]) =>
   handle.db.select({ id: runs.id, state: runs.state, error: runs.error, output: runs.output }).from(runs).where(inArray(runs.id, ids));

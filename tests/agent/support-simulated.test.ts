@@ -12,7 +12,7 @@ import { listRunNotifications } from "@/lib/tools";
 import { decideApproval } from "@/lib/runtime/approvals";
 import { startWorker, type Worker } from "@/lib/runtime/worker";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { installJobs } from "../helpers/agent-fixtures";
+import { installJobs, waitFor } from "../helpers/agent-fixtures";
 
 /**
  * What `npm start` on a fresh clone does, offline: no model configured, so every turn is
@@ -22,16 +22,6 @@ let handle: TestDatabase;
 let worker: Worker;
 let dataDir: string;
 const lead = { kind: "user" as const, id: "u_lead", label: "lead@acme.example", role: "lead" as const };
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "fd-support-sim-"));

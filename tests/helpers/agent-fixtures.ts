@@ -9,29 +9,19 @@ import { defineJob, registerJobDefinitions, syncRegistry, type JobDeclaration, t
 import { createRun } from "@/lib/runtime/create-run";
 import type { InvokeScope } from "@/lib/tools";
 import { openWorkspace } from "@/lib/workspace";
+import { jobDeclaration } from "../fixtures/jobs";
 
-/** A job declaration with full governance, for tests; override what the test is about. */
+/** A valid job for the agent-turn tests (governance from the shared fixture); override what the test is about. */
 export function testJob(overrides: Partial<JobDeclaration> & { id: string }): JobDefinition {
-  const base: JobDeclaration = {
-    id: overrides.id,
-    title: `Test job ${overrides.id}`,
-    description: "A job used by the agent-turn tests.",
-    triggers: [{ kind: "manual" }],
-    agent: { model: "default", instructions: "You are a test agent.", tools: [], maxTurns: 8 },
-    budgets: { tokens: 1_000_000, turns: 20, wallClockMs: 600_000 },
-    scheduling: { group: "tests", weight: 1, priority: 0 },
-    governance: {
-      owner: "owner@acme.example",
-      purpose: "Testing",
-      riskLevel: "limited",
-      dataCategories: ["test-data"],
-      humanOversight: "none",
-      authorizedBy: "lead@acme.example",
-      authorizedAt: "2026-11-01",
-      retentionDays: 7,
-    },
-  };
-  return defineJob({ ...base, ...overrides });
+  return defineJob(
+    jobDeclaration({
+      title: `Test job ${overrides.id}`,
+      description: "A job used by the agent-turn tests.",
+      agent: { model: "default", instructions: "You are a test agent.", tools: [], maxTurns: 8 },
+      budgets: { tokens: 1_000_000, turns: 20, wallClockMs: 600_000 },
+      ...overrides,
+    }),
+  );
 }
 
 export async function installJobs(db: Db, defs: JobDefinition[]): Promise<void> {
@@ -87,4 +77,15 @@ export async function auditFor(db: Db, runId: string, action?: string) {
 export async function toolCallRow(db: Db, key: string) {
   const [row] = await db.select().from(toolCalls).where(eq(toolCalls.key, key));
   return row;
+}
+
+/** Polls until the probe returns something truthy (workers run asynchronously). */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -2,10 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { auditEvents, turns } from "@/db/schema";
 import { checkpointTurn } from "@/lib/runtime/checkpoint";
-import { claimNextRun } from "@/lib/runtime/claim";
+import { claimNextRun, type ClaimedTurn } from "@/lib/runtime/claim";
+import { turnContextFor } from "@/lib/runtime/execute-turn";
 import { renewLease } from "@/lib/runtime/lease";
 import { silentLogger } from "@/lib/runtime/log";
-import type { TurnContext, TurnResult } from "@/lib/runtime/turn-executor";
+import type { TurnResult } from "@/lib/runtime/turn-executor";
 import { startWorker, type Worker } from "@/lib/runtime/worker";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { deterministicExecutor } from "./fixtures/deterministic-executor";
@@ -24,21 +25,7 @@ afterAll(async () => {
 });
 
 const noop = deterministicExecutor();
-function contextFor(claim: NonNullable<Awaited<ReturnType<typeof claimNextRun>>>): TurnContext {
-  return {
-    runId: claim.run.id,
-    jobId: claim.run.jobId,
-    jobVersion: claim.run.jobVersion,
-    turnIndex: claim.turnIndex,
-    attempt: claim.attempt,
-    input: claim.run.input,
-    history: [],
-    modelEndpoint: claim.run.modelEndpoint,
-    signal: new AbortController().signal,
-    leaseToken: claim.leaseToken,
-    deadline: new Date(Date.now() + 60_000),
-  };
-}
+const contextFor = (claim: ClaimedTurn) => turnContextFor(claim, new AbortController().signal, new Date(Date.now() + 60_000));
 const result = (i: number): TurnResult => ({
   model: "manual",
   messagesIn: [{ role: "user", content: `step ${i}` }],

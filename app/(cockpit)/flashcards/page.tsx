@@ -19,8 +19,8 @@ export default async function FlashcardsPage() {
       />
       <EmptyState
         icon={GalleryVerticalEnd}
-        title="Nothing needs attention"
-        description="A flashcard is raised when a run asks for approval, crosses a budget threshold, fails repeatedly, violates a policy or gets stuck. No run has raised one, so the queue is empty."
+        title="The flashcard queue is not available yet"
+        description="Until it is, runs that need a person show on the Runs board: approvals in the Waiting column (decided on the run's page), failed and timed-out runs under Needs attention."
       />
     </>
   );

@@ -1,13 +1,10 @@
+import { PageSkeleton } from "@/components/shell/page-skeleton";
 import { Skeleton } from "@/components/ui/skeleton";
 
+/** Shaped like the job page (header, stats, triggers and runs, side cards) so content lands without a jump. */
 export default function Loading() {
   return (
-    <div role="status" aria-live="polite">
-      <span className="sr-only">Loading job…</span>
-      <div className="mb-6 flex flex-col gap-2">
-        <Skeleton className="h-7 w-72" />
-        <Skeleton className="h-4 w-[32rem] max-w-full" />
-      </div>
+    <PageSkeleton label="Loading job…" titleClassName="w-72" descriptionClassName="w-[32rem]">
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="flex flex-col gap-6">
           <div className="grid grid-cols-2 gap-2 md:grid-cols-4">
@@ -23,6 +20,6 @@ export default function Loading() {
           <Skeleton className="h-64 w-full rounded-lg" />
         </div>
       </div>
-    </div>
+    </PageSkeleton>
   );
 }

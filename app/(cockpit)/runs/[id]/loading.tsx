@@ -1,14 +1,10 @@
+import { PageSkeleton } from "@/components/shell/page-skeleton";
 import { Skeleton } from "@/components/ui/skeleton";
 
 /** Shaped like the run page (header, tabs + timeline, side cards) so content lands without a jump. */
 export default function Loading() {
   return (
-    <div role="status" aria-live="polite">
-      <span className="sr-only">Loading run…</span>
-      <div className="mb-6 flex flex-col gap-2">
-        <Skeleton className="h-7 w-72" />
-        <Skeleton className="h-4 w-96 max-w-full" />
-      </div>
+    <PageSkeleton label="Loading run…" titleClassName="w-72">
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="flex flex-col gap-4">
           <Skeleton className="h-8 w-full" />
@@ -21,6 +17,6 @@ export default function Loading() {
           <Skeleton className="h-64 w-full rounded-lg" />
         </div>
       </div>
-    </div>
+    </PageSkeleton>
   );
 }

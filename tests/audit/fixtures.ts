@@ -1,4 +1,5 @@
-import type { AuditInput } from "./types";
+import { getDb } from "@/db/client";
+import { appendAudit, type AuditInput } from "@/lib/audit";
 
 /** A typical event for tests; override what a case cares about. */
 export function sampleAuditInput(overrides: Partial<AuditInput> = {}): AuditInput {
@@ -10,4 +11,10 @@ export function sampleAuditInput(overrides: Partial<AuditInput> = {}): AuditInpu
     payload: { from: "operator", to: "lead" },
     ...overrides,
   };
+}
+
+/** Appends one event in its own transaction on the process database (tests have no other change to attach it to). */
+export async function recordAudit(input: AuditInput): Promise<{ seq: number; hash: string }> {
+  const db = await getDb();
+  return db.transaction((tx) => appendAudit(tx, input));
 }
