@@ -1,5 +1,5 @@
 import "server-only";
-import { errorMessage, jsonLogger } from "./log";
+import { errorMessage, jsonLogger } from "@/lib/runtime/log";
 import { runWorkerProcess } from "./worker-process";
 
 // `npm run worker`: every domain pack's jobs and the agent executor.

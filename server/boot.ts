@@ -8,7 +8,7 @@ import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth/
 import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime/start";
 import { startSupportDemo } from "@/domains/support/seed";
-import { bootState } from "./state";
+import { bootState } from "@/lib/runtime/boot-state";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the

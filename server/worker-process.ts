@@ -3,11 +3,11 @@ import { getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { getEnv } from "@/lib/env";
 import { registerJobDefinitions } from "@/lib/jobs";
-import { registeredExecutor } from "./executor-registry";
-import { errorMessage, jsonLogger, type Logger } from "./log";
-import { configuredModelEndpoints, syncModelEndpoints } from "./model-endpoints";
-import type { TurnExecutor } from "./turn-executor";
-import { startWorker } from "./worker";
+import { registeredExecutor } from "@/lib/runtime/executor-registry";
+import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime/log";
+import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime/model-endpoints";
+import type { TurnExecutor } from "@/lib/runtime/turn-executor";
+import { startWorker } from "@/lib/runtime/worker";
 
 export interface WorkerProcessOptions {
   executor?: TurnExecutor;
