@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { ticketPriorities } from "@/db/schema";
+import { ticketPriorities } from "./schema";
 import { defineTool, registerTools, type ToolDefinition } from "@/lib/tools";
 import { customerHistory, overdueTickets, recordReply, ticketTopics } from "./store";
 

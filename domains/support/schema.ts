@@ -1,6 +1,6 @@
 import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
-/** The support domain's ticket store (domains/support): customers, tickets, replies. */
+/** The support pack's own tables: customers, tickets, replies. */
 export const supportPlans = ["free", "pro", "enterprise"] as const;
 export const ticketStatuses = ["open", "answered", "closed"] as const;
 export type TicketStatus = (typeof ticketStatuses)[number];
