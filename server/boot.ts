@@ -3,16 +3,16 @@ import { EnvError, getEnv } from "@/lib/env";
 import { getDatabase } from "@/db/client";
 import { MigrationError, runMigrations } from "@/db/migrate";
 import { JobDeclarationError, loadJobRegistry } from "@/lib/jobs";
-import { allJobs } from "@/domains";
 import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth/seed-demo";
 import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime/start";
-import { startSupportDemo } from "@/domains/support/seed";
 import { bootState } from "@/lib/runtime/boot-state";
+import { installPacks } from "@/lib/packs";
+import { packs } from "./packs";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
- * job registry, seed demo users, start the embedded runtime, start the demo. Any
+ * domain packs and the job registry, seed demo users, start the embedded runtime, start the demo. Any
  * failure is printed with what to fix and stops the process: a half-booted cockpit
  * that serves errors is worse than one that refuses to start.
  */
@@ -21,6 +21,7 @@ export async function boot(): Promise<void> {
   const env = getEnv();
   const handle = await getDatabase();
   await runMigrations(handle);
+  const allJobs = installPacks(packs);
   const registry = await loadJobRegistry(handle.db, allJobs);
   log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
   const seed = await seedDemoUsers(handle.db);
@@ -43,10 +44,12 @@ export async function boot(): Promise<void> {
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
   }
-  // The demo tickets give a fresh embedded install runs to watch within a minute.
+  // The packs' demo data gives a fresh embedded install runs to watch within a minute.
   if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {
-    const demoRuns = await startSupportDemo(handle.db);
-    if (demoRuns.runIds.length > 0) log(`support demo: ${demoRuns.runIds.length} runs started`);
+    for (const pack of packs) {
+      const demoRuns = await pack.startDemo?.(handle.db);
+      if (demoRuns && demoRuns.runIds.length > 0) log(`${pack.name} demo: ${demoRuns.runIds.length} runs started`);
+    }
   }
   state.bootMs = Math.round(performance.now() - started);
   log(`ready on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`);

@@ -1,15 +1,16 @@
 import "server-only";
 import { errorMessage, jsonLogger } from "@/lib/runtime/log";
+import { registerAgentExecutor } from "@/lib/agent";
+import { installPacks } from "@/lib/packs";
+import { packs } from "./packs";
 import { runWorkerProcess } from "./worker-process";
 
-// `npm run worker`: every domain pack's jobs and the agent executor.
+// `npm run worker`: every domain pack (server/packs.ts) and the agent executor.
 runWorkerProcess({
   loadJobs: async () => {
-    const { allJobs } = await import("@/domains");
-    // After the packs: they register their tools and simulated scripts on import.
-    const { registerAgentExecutor } = await import("@/lib/agent");
+    const jobs = installPacks(packs);
     registerAgentExecutor();
-    return allJobs;
+    return jobs;
   },
 }).catch((error) => {
   jsonLogger("error", "worker failed to start", { error: errorMessage(error) });
