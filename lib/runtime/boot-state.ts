@@ -1,18 +1,9 @@
 import "server-only";
+import { appContext, type BootState } from "@/lib/context";
 
-/** What the running process booted into, for /api/health and the UI. */
-export interface BootState {
-  startedAt: Date;
-  bootMs: number | null;
-  embeddedRuntime: boolean;
-  runtimeRunning: boolean;
-}
+export type { BootState };
 
-const key = Symbol.for("flightdeck.boot");
-type G = typeof globalThis & { [key]?: BootState };
-
+/** What the running process booted into, for /api/health and the UI (part of the app context). */
 export function bootState(): BootState {
-  const g = globalThis as G;
-  g[key] ??= { startedAt: new Date(), bootMs: null, embeddedRuntime: false, runtimeRunning: false };
-  return g[key];
+  return appContext().boot;
 }
