@@ -3,7 +3,7 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { TurnRecord } from "@/lib/board/run-page";
-import type { ToolCallRow } from "@/lib/tools/records";
+import type { ToolCallRow } from "@/lib/tools";
 import { durationBetween, formatDuration } from "./duration";
 import { ModelMessages } from "./model-messages";
 import { ToolCallItem } from "./tool-call-item";

@@ -3,13 +3,13 @@ import type { Tx } from "@/db/client";
 import { appendAudit } from "@/lib/audit";
 import type { Redactor } from "@/lib/redaction";
 import { runAuthorization } from "@/lib/runtime/actor";
-import type { ToolCallRecord } from "./call-result";
-import { classifyToolError } from "./classify-error";
-import type { InvokeScope } from "./invoke";
+import type { ToolCallRecord } from "./call-types";
+import { classifyToolError } from "./errors";
+import type { InvokeScope } from "./gateway";
 import { capOutput, toJsonSafe } from "./output";
-import { saveOutcome, type CallIdentity } from "./records";
+import { saveOutcome, type CallIdentity } from "./call-store";
 import { getTool } from "./registry";
-import type { RunResult } from "./run-tool";
+import type { RunResult } from "./execute";
 
 /** What every record of one call shares, whatever its outcome. */
 export type CallBase = Pick<ToolCallRecord, "key" | "toolCallId" | "tool" | "turnIndex" | "callIndex" | "input">;

@@ -1,5 +1,5 @@
 import "server-only";
-import type { ToolCallRow } from "./records";
+import type { ToolCallRow } from "./call-store";
 
 export type InvokeOutcome =
   | "succeeded"

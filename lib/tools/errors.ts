@@ -1,6 +1,6 @@
 import "server-only";
 import { WorkspaceEscapeError, WorkspaceQuotaError } from "@/lib/workspace";
-import { ToolTimeoutError } from "./run-tool";
+import { ToolTimeoutError } from "./execute";
 import { ToolRefusedError } from "./types";
 
 export interface ToolFailure {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "@/db/client";
 import type { Workspace } from "@/lib/workspace";
-import type { InvokeScope } from "./invoke";
+import type { InvokeScope } from "./gateway";
 import type { DatabaseToolContext, DatabaseToolDefinition, PlainToolDefinition, ToolContext } from "./types";
 
 export class ToolTimeoutError extends Error {

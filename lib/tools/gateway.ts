@@ -3,16 +3,16 @@ import type { Db } from "@/db/client";
 import { appendAudit } from "@/lib/audit";
 import { getEnv } from "@/lib/env";
 import type { Workspace } from "@/lib/workspace";
-import { approvalSubject, findToolApproval, requestToolApproval } from "./approval-gate";
-import { recordFromRow, type ToolCallRecord } from "./call-result";
-import { invokeDatabaseTool } from "./database-call";
+import { approvalSubject, findToolApproval, requestToolApproval } from "./stages/approval-gate";
+import { recordFromRow, type ToolCallRecord } from "./call-types";
+import { invokeDatabaseTool } from "./execution";
 import { toJsonSafe } from "./output";
-import { checkToolQuota } from "./quota";
-import { auditFrame, callPayload, recordCall, resultOfRun, type CallAuditExtra, type CallBase, type CallResult } from "./record-call";
-import { assertLease, findToolCall, markStarted, saveOutcome, type CallIdentity } from "./records";
+import { checkToolQuota } from "./stages/quota";
+import { auditFrame, callPayload, recordCall, resultOfRun, type CallAuditExtra, type CallBase, type CallResult } from "./call-audit";
+import { assertLease, findToolCall, markStarted, saveOutcome, type CallIdentity } from "./call-store";
 import { toolRedactor } from "./redactor";
 import { getTool } from "./registry";
-import { runTool, type RunParams } from "./run-tool";
+import { runTool, type RunParams } from "./execute";
 import type { ToolDefinition } from "./types";
 
 /** The run a call belongs to and the policy it is held to (from the run's governance snapshot). */

@@ -3,10 +3,10 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import type { Redactor } from "@/lib/redaction";
-import { recordFromRow, type ToolCallRecord } from "./call-result";
-import { recordCall, resultOfRun, type CallBase } from "./record-call";
-import { assertLease, findToolCall, markStarted, type CallIdentity } from "./records";
-import { runDatabaseTool, type RunParams, type RunResult } from "./run-tool";
+import { recordFromRow, type ToolCallRecord } from "./call-types";
+import { recordCall, resultOfRun, type CallBase } from "./call-audit";
+import { assertLease, findToolCall, markStarted, type CallIdentity } from "./call-store";
+import { runDatabaseTool, type RunParams, type RunResult } from "./execute";
 import type { DatabaseToolDefinition } from "./types";
 
 export interface DatabaseCall {
