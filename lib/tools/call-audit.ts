@@ -3,21 +3,21 @@ import type { Tx } from "@/db/client";
 import { appendAudit } from "@/lib/audit";
 import type { Redactor } from "@/lib/redaction";
 import { runAuthorization } from "@/lib/runtime/actor";
-import type { ToolCallRecord } from "./call-types";
+import { assertLease, saveOutcome } from "./call-store";
+import type { CallAuditExtra, CallIdentity, CallResult, ExecutionResult, InvokeScope, ToolCallRecord } from "./call-types";
 import { classifyToolError } from "./errors";
-import type { InvokeScope } from "./gateway";
 import { capOutput, toJsonSafe } from "./output";
-import { saveOutcome, type CallIdentity } from "./call-store";
 import { getTool } from "./registry";
-import type { RunResult } from "./execute";
 
-/** What every record of one call shares, whatever its outcome. */
-export type CallBase = Pick<ToolCallRecord, "key" | "toolCallId" | "tool" | "turnIndex" | "callIndex" | "input">;
-export type CallResult = Omit<ToolCallRecord, keyof CallBase | "replayed">;
-/** A second audit event written before `tool.called` (a policy refusal, invalid input…). */
-export interface CallAuditExtra {
-  action: string;
-  details: Record<string, unknown>;
+/**
+ * Settles a call outside any open transaction: one transaction that checks the lease, then
+ * stores the final state and its audit events (refusals, and plain tools after execute()).
+ */
+export async function settleCall(scope: InvokeScope, id: CallIdentity, record: ToolCallRecord, extra?: CallAuditExtra): Promise<void> {
+  await scope.db.transaction(async (tx) => {
+    await assertLease(tx, scope.runId, scope.leaseToken);
+    await recordCall(tx, scope, id, record, extra);
+  });
 }
 
 /**
@@ -42,8 +42,8 @@ export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, r
 }
 
 /** An execution as the model, the row and the audit trail see it: output capped and redacted, errors classified. */
-export function resultOfRun(
-  run: RunResult,
+export function resultOfExecution(
+  run: ExecutionResult,
   params: { durationMs: number; approvalId: string | undefined; maxOutputBytes: number; redactor: Redactor },
 ): { result: CallResult; extra?: CallAuditExtra } {
   const approval = params.approvalId ? { approvalId: params.approvalId } : {};

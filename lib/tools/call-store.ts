@@ -2,15 +2,11 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db, Queryable, Tx } from "@/db/client";
 import { runs, toolCalls, type ToolCallStatus } from "@/db/schema";
+import type { CallIdentity, InvokeOutcome, ToolCallRecord } from "./call-types";
+import { ToolLeaseLostError } from "./errors";
 
+/** Storage of tool calls: the tool_calls rows (one per call key) and the lease fence. */
 export type ToolCallRow = typeof toolCalls.$inferSelect;
-
-export class ToolLeaseLostError extends Error {
-  constructor(runId: string) {
-    super(`lease on run ${runId} lost: tool call not recorded`);
-    this.name = "ToolLeaseLostError";
-  }
-}
 
 /** Every write on behalf of a turn is fenced by the turn's lease token (when it has one). */
 export async function assertLease(tx: Tx, runId: string, leaseToken: string | undefined): Promise<void> {
@@ -26,15 +22,6 @@ export async function assertLease(tx: Tx, runId: string, leaseToken: string | un
 export async function findToolCall(db: Queryable, key: string): Promise<ToolCallRow | undefined> {
   const [row] = await db.select().from(toolCalls).where(eq(toolCalls.key, key));
   return row;
-}
-
-export interface CallIdentity {
-  key: string;
-  runId: string;
-  turnIndex: number;
-  callIndex: number;
-  toolCallId: string;
-  tool: string;
 }
 
 /**
@@ -78,4 +65,24 @@ export async function saveOutcome(tx: Tx, id: CallIdentity, outcome: CallOutcome
 
 export async function listToolCalls(db: Db | Queryable, runId: string): Promise<ToolCallRow[]> {
   return db.select().from(toolCalls).where(eq(toolCalls.runId, runId)).orderBy(toolCalls.turnIndex, toolCalls.callIndex);
+}
+
+/** A stored row as the turn records it (a row still "started" reads as failed). */
+export function recordFromRow(row: ToolCallRow, replayed: boolean): ToolCallRecord {
+  const outcome: InvokeOutcome =
+    row.status === "started" ? "failed" : row.status === "awaiting_approval" ? "awaiting_approval" : row.status;
+  return {
+    key: row.key,
+    toolCallId: row.toolCallId,
+    tool: row.tool,
+    turnIndex: row.turnIndex,
+    callIndex: row.callIndex,
+    outcome,
+    input: row.input,
+    ...(row.output !== null ? { output: row.output } : {}),
+    ...(row.error !== null ? { error: row.error } : {}),
+    ...(row.approvalId !== null ? { approvalId: row.approvalId } : {}),
+    durationMs: row.durationMs ?? 0,
+    replayed,
+  };
 }

@@ -1,5 +1,51 @@
 import "server-only";
-import type { ToolCallRow } from "./call-store";
+import type { Db } from "@/db/client";
+import type { Workspace } from "@/lib/workspace";
+
+/**
+ * The bottom of the tool gateway: what a call is, whom it belongs to and what it produced.
+ * Everything else in lib/tools builds on these types; this module imports nothing of lib/tools.
+ */
+
+/** The run a call belongs to and the policy it is held to (from the run's governance snapshot). */
+export interface InvokeScope {
+  runId: string;
+  jobId: string;
+  jobVersion: string;
+  governance: Record<string, unknown>;
+  allowedTools: readonly string[];
+  httpAllowlist: readonly string[];
+  humanOversight: string;
+  /** Model label for the audit trail (e.g. simulated/triage-ticket). */
+  model: string;
+  db: Db;
+  signal: AbortSignal;
+  leaseToken?: string;
+  workspace(): Promise<Workspace>;
+  toolTimeoutMs?: number;
+  maxOutputBytes?: number;
+}
+
+/** One tool call as the model asked for it. */
+export interface ToolCallRequest {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  /** The SDK could not parse the call (arguments not JSON…). */
+  parseError?: string;
+  turnIndex: number;
+  callIndex: number;
+}
+
+/** The key and coordinates of a call's row in tool_calls. */
+export interface CallIdentity {
+  key: string;
+  runId: string;
+  turnIndex: number;
+  callIndex: number;
+  toolCallId: string;
+  tool: string;
+}
 
 export type InvokeOutcome =
   | "succeeded"
@@ -30,6 +76,19 @@ export interface ToolCallRecord {
   replayed: boolean;
 }
 
+/** What every record of one call shares, whatever its outcome. */
+export type CallBase = Pick<ToolCallRecord, "key" | "toolCallId" | "tool" | "turnIndex" | "callIndex" | "input">;
+/** A record minus what CallBase carries: what a stage or an execution decides. */
+export type CallResult = Omit<ToolCallRecord, keyof CallBase | "replayed">;
+/** A second audit event written before `tool.called` (a policy refusal, invalid input…). */
+export interface CallAuditExtra {
+  action: string;
+  details: Record<string, unknown>;
+}
+
+/** What a tool's execute() came back with: its output, or what it threw. */
+export type ExecutionResult = { ok: true; output: unknown } | { ok: false; error: unknown };
+
 /** The tool-result part the model sees for a finished call. */
 export type ModelToolOutput =
   | { type: "json"; value: unknown }
@@ -48,23 +107,4 @@ export function modelOutputOf(record: ToolCallRecord): ModelToolOutput {
   }
   const prefix = record.outcome === "refused" ? "Refused" : "Error";
   return { type: "error-text", value: `${prefix}: ${record.error ?? "unknown error"}` };
-}
-
-export function recordFromRow(row: ToolCallRow, replayed: boolean): ToolCallRecord {
-  const outcome: InvokeOutcome =
-    row.status === "started" ? "failed" : row.status === "awaiting_approval" ? "awaiting_approval" : row.status;
-  return {
-    key: row.key,
-    toolCallId: row.toolCallId,
-    tool: row.tool,
-    turnIndex: row.turnIndex,
-    callIndex: row.callIndex,
-    outcome,
-    input: row.input,
-    ...(row.output !== null ? { output: row.output } : {}),
-    ...(row.error !== null ? { error: row.error } : {}),
-    ...(row.approvalId !== null ? { approvalId: row.approvalId } : {}),
-    durationMs: row.durationMs ?? 0,
-    replayed,
-  };
 }

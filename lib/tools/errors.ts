@@ -1,7 +1,20 @@
 import "server-only";
 import { WorkspaceEscapeError, WorkspaceQuotaError } from "@/lib/workspace";
-import { ToolTimeoutError } from "./execute";
 import { ToolRefusedError } from "./types";
+
+export class ToolTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`tool timed out after ${timeoutMs} ms`);
+    this.name = "ToolTimeoutError";
+  }
+}
+
+export class ToolLeaseLostError extends Error {
+  constructor(runId: string) {
+    super(`lease on run ${runId} lost: tool call not recorded`);
+    this.name = "ToolLeaseLostError";
+  }
+}
 
 export interface ToolFailure {
   message: string;

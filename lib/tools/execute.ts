@@ -1,17 +1,12 @@
 import "server-only";
 import type { Tx } from "@/db/client";
 import type { Workspace } from "@/lib/workspace";
-import type { InvokeScope } from "./gateway";
+import type { ExecutionResult, InvokeScope } from "./call-types";
+import { ToolTimeoutError } from "./errors";
 import type { DatabaseToolContext, DatabaseToolDefinition, PlainToolDefinition, ToolContext } from "./types";
 
-export class ToolTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`tool timed out after ${timeoutMs} ms`);
-    this.name = "ToolTimeoutError";
-  }
-}
-
-export interface RunParams {
+/** What one execution of a tool's execute() needs besides its input. */
+export interface ExecutionParams {
   scope: InvokeScope;
   turnIndex: number;
   callIndex: number;
@@ -20,16 +15,14 @@ export interface RunParams {
   maxOutputBytes: number;
 }
 
-export type RunResult = { ok: true; output: unknown } | { ok: false; error: unknown };
-
 /** The run's signal plus the call's timeout; `clear` stops the timer. */
-function callSignal(params: RunParams): { signal: AbortSignal; clear(): void } {
+function callSignal(params: ExecutionParams): { signal: AbortSignal; clear(): void } {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new ToolTimeoutError(params.timeoutMs)), params.timeoutMs);
   return { signal: AbortSignal.any([params.scope.signal, timeout.signal]), clear: () => clearTimeout(timer) };
 }
 
-function sharedContext(params: RunParams, signal: AbortSignal): Omit<ToolContext, "db"> {
+function sharedContext(params: ExecutionParams, signal: AbortSignal): Omit<ToolContext, "db"> {
   let workspace: Promise<Workspace> | undefined;
   return {
     runId: params.scope.runId,
@@ -49,7 +42,7 @@ function sharedContext(params: RunParams, signal: AbortSignal): Omit<ToolContext
  * that ignore their signal; such a call may still finish in the background, which is why
  * the key is marked started before it runs.
  */
-export async function runTool(tool: PlainToolDefinition, input: unknown, params: RunParams): Promise<RunResult> {
+export async function executePlainTool(tool: PlainToolDefinition, input: unknown, params: ExecutionParams): Promise<ExecutionResult> {
   const { signal, clear } = callSignal(params);
   const ctx: ToolContext = { ...sharedContext(params, signal), db: params.scope.db };
   let onAbort: (() => void) | undefined;
@@ -76,7 +69,7 @@ export async function runTool(tool: PlainToolDefinition, input: unknown, params:
  * (timeout, cancel, lost lease) counts as failed with the abort's reason, so the caller
  * rolls its writes back rather than keep work the model is told did not happen.
  */
-export async function runDatabaseTool(tool: DatabaseToolDefinition, input: unknown, params: RunParams, tx: Tx): Promise<RunResult> {
+export async function executeDatabaseTool(tool: DatabaseToolDefinition, input: unknown, params: ExecutionParams, tx: Tx): Promise<ExecutionResult> {
   const { signal, clear } = callSignal(params);
   const ctx: DatabaseToolContext = { ...sharedContext(params, signal), tx };
   try {

@@ -3,6 +3,12 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { approvals } from "@/db/schema";
+import { appendAudit } from "@/lib/audit";
+import { auditFrame, callPayload } from "../call-audit";
+import { assertLease, saveOutcome } from "../call-store";
+import type { ToolCallRecord } from "../call-types";
+import type { ToolDefinition } from "../types";
+import { proceed, type GatewayCall, type StageDecision } from "./stage";
 
 export interface ToolApproval {
   id: string;
@@ -42,4 +48,48 @@ export async function requestToolApproval(
     status: "pending",
   });
   return id;
+}
+
+/**
+ * Stage 3, approval gate: external side effects in jobs whose oversight is approve-tools
+ * wait for a lead. No decision yet → park (the request is created once, with its audit
+ * event); rejected or withdrawn → refuse; approved → proceed with the approval's id.
+ */
+export async function approvalGateStage(call: GatewayCall, tool: ToolDefinition): Promise<StageDecision<string | undefined>> {
+  const { scope, base, id, redactor } = call;
+  if (tool.sideEffect !== "external" || scope.humanOversight !== "approve-tools") return proceed(undefined);
+  const key = id.key;
+  const input = base.input;
+  const subject = approvalSubject(tool.name, key);
+  const approval = await findToolApproval(scope.db, scope.runId, subject);
+  if (!approval || approval.status === "pending") {
+    const parked: ToolCallRecord = { ...base, outcome: "awaiting_approval", durationMs: 0, replayed: false };
+    if (approval) return { verdict: "park", record: { ...parked, approvalId: approval.id } };
+    let created = "";
+    await scope.db.transaction(async (tx) => {
+      await assertLease(tx, scope.runId, scope.leaseToken);
+      created = await requestToolApproval(tx, {
+        runId: scope.runId,
+        subject,
+        details: { tool: tool.name, callKey: key, input, sideEffect: tool.sideEffect, dataCategories: [...tool.dataCategories] },
+      });
+      await saveOutcome(tx, id, { status: "awaiting_approval", input, output: null, error: null, approvalId: created, durationMs: null });
+      await appendAudit(tx, {
+        ...auditFrame(scope),
+        action: "approval.requested",
+        subject: { type: "approval", id: created },
+        payload: { kind: "tool", runId: scope.runId, ...callPayload({ ...parked, approvalId: created }, scope) },
+      });
+    });
+    return { verdict: "park", record: { ...parked, approvalId: created } };
+  }
+  if (approval.status !== "approved") {
+    const by = approval.decidedBy ? ` by ${approval.decidedBy}` : "";
+    const note = approval.note ? `: ${approval.note}` : "";
+    return {
+      verdict: "refuse",
+      result: { outcome: "refused", approvalId: approval.id, durationMs: 0, error: redactor.redactString(`call ${approval.status}${by}${note}`) },
+    };
+  }
+  return proceed(approval.id);
 }
