@@ -14,7 +14,7 @@ import type { z } from "zod";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { roles, type Role } from "@/db/schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { EnvError } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/tokens";

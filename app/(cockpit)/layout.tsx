@@ -7,7 +7,7 @@ import { primaryNav, settingsNav } from "@/components/shell/nav-items";
 import { Sidebar } from "@/components/shell/sidebar";
 import { currentPrincipal } from "@/lib/auth/dal";
 import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole } from "@/lib/audit";
 
 /**
  * The cockpit shell. Only people (and tokens) with a role get it; everyone else signs in

@@ -17,7 +17,7 @@ import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
 import { openPostgres, setDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
 import { createRun } from "@/lib/runtime/create-run";
 import { silentLogger } from "@/lib/runtime/log";

@@ -2,7 +2,7 @@ import "server-only";
 import { redirect } from "next/navigation";
 import { requirePermission } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 import { isAppError } from "@/lib/errors";
 
 export type PageAccess = { allowed: true; principal: Principal } | { allowed: false };

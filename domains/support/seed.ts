@@ -2,7 +2,7 @@ import "server-only";
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { supportCustomers, supportReplies, supportTickets } from "./schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { createRun } from "@/lib/runtime/create-run";
 import { deliverSignal } from "@/lib/runtime/triggers/signals";
 

@@ -12,6 +12,7 @@ export {
   type SignalTrigger,
   type RiskLevel,
   type HumanOversight,
+  type Governance,
 } from "./schema";
 export { JobDeclarationError, type DeclarationProblem } from "./errors";
 export { parseJobDeclaration, validateDeclarations } from "./validate";

@@ -6,7 +6,7 @@ import { LoginForm } from "@/components/auth/login-form";
 import { safeNext } from "@/components/auth/safe-next";
 import { Card, CardContent } from "@/components/ui/card";
 import { currentPrincipal } from "@/lib/auth/dal";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";

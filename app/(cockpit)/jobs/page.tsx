@@ -14,7 +14,7 @@ import { RiskBadge } from "@/components/ui/risk-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole } from "@/lib/audit";
 import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board/job-stats";
 import { listJobs } from "@/lib/jobs/queries";
 

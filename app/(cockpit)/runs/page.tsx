@@ -5,7 +5,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole } from "@/lib/audit";
 import { boardSnapshot } from "@/lib/board/queries";
 
 export const metadata: Metadata = { title: "Runs" };

@@ -17,7 +17,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RiskBadge } from "@/components/ui/risk-badge";
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole } from "@/lib/audit";
 import { diffDeclarations } from "@/lib/board/declaration-diff";
 import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board/job-stats";
 import { getJob } from "@/lib/jobs/queries";

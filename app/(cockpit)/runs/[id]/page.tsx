@@ -21,7 +21,7 @@ import { RunStateBadge } from "@/components/ui/run-state-badge";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole } from "@/lib/audit";
 import { loadRunPage } from "@/lib/board/run-page";
 import { listRunFiles, readRunFile } from "@/lib/board/workspace-files";
 import { isAppError } from "@/lib/errors";

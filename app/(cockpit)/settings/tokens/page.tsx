@@ -4,7 +4,7 @@ import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole } from "@/lib/audit";
 import { listApiTokens } from "@/lib/tokens";
 
 export const metadata: Metadata = { title: "API tokens" };
