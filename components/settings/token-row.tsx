@@ -1,6 +1,6 @@
 "use client";
 
-import { revokeTokenAction } from "@/app/(cockpit)/settings/tokens/actions";
+import { revokeTokenAction } from "@/lib/actions";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableCell, TableRow } from "@/components/ui/table";

@@ -1,6 +1,6 @@
 "use client";
 
-import { changeUserRoleAction, deleteDemoUserAction, setUserDisabledAction } from "@/app/(cockpit)/settings/users/actions";
+import { changeUserRoleAction, deleteDemoUserAction, setUserDisabledAction } from "@/lib/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
