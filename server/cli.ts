@@ -19,8 +19,8 @@ import { EnvError } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/tokens";
 import { createUser } from "@/lib/users";
-import { createTokenInput } from "@/lib/tokens/schemas";
-import { createUserInput, type CreateUserInput } from "@/lib/users/schemas";
+import { createTokenInput } from "@/lib/tokens";
+import { createUserInput, type CreateUserInput } from "@/lib/users";
 
 const usage = `Usage:
   npm run flightdeck -- token create --role <${roles.join("|")}> --name <name> [--json]

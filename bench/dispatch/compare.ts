@@ -19,11 +19,11 @@ import { runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
 import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
-import { createRun } from "@/lib/runtime/create-run";
-import { silentLogger } from "@/lib/runtime/log";
-import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
-import type { TurnExecutor } from "@/lib/runtime/turn-executor";
-import { startWorker } from "@/lib/runtime/worker";
+import { createRun } from "@/lib/runtime";
+import { silentLogger } from "@/lib/runtime";
+import { syncModelEndpoints } from "@/lib/runtime";
+import type { TurnExecutor } from "@/lib/runtime";
+import { startWorker } from "@/lib/runtime";
 import { benchJob } from "./bench-job";
 import { noopExecutor } from "./noop-executor";
 

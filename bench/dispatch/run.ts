@@ -16,8 +16,8 @@ import { setDatabase, type DatabaseHandle } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
-import { createRun } from "@/lib/runtime/create-run";
-import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
+import { createRun } from "@/lib/runtime";
+import { syncModelEndpoints } from "@/lib/runtime";
 import { withScratchDatabase } from "../scratch-database";
 import { benchJob } from "./bench-job";
 

@@ -2,7 +2,7 @@
 
 import { cancelRun, pauseRun, resumeRun, retryRun } from "@/lib/actions";
 import type { ActionResult } from "@/lib/actions";
-import type { ControlResult } from "@/lib/runtime/controls";
+import type { ControlResult } from "@/lib/runtime";
 import type { RunControl } from "./run-controls";
 
 /**

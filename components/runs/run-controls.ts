@@ -1,5 +1,5 @@
 import { allowedControls, type RunControl } from "@/lib/run-controls";
-import type { BoardRun } from "@/lib/board/types";
+import type { BoardRun } from "@/lib/board";
 import type { ColumnId } from "./board-columns";
 
 // The rules live in lib/run-controls (shared with the server's refusals); this file adds the board's gestures.

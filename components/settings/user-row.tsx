@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableCell, TableRow } from "@/components/ui/table";
-import type { UserSummary } from "@/lib/users/list";
+import type { UserSummary } from "@/lib/users";
 import { ConfirmButton } from "./confirm-button";
 import { RoleSelect } from "./role-select";
 import { useActionRunner } from "./use-action-runner";

@@ -22,3 +22,4 @@ export { jobVersion } from "./version";
 export { syncRegistry, type SyncResult } from "./sync";
 export { loadJobRegistry } from "./boot";
 export { listJobs, getJob, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";
+export { type TriggerSummary } from "./queries";

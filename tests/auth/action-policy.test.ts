@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roles } from "@/db/schema";
 import { actionRegistry, isDefinedAction, runAction } from "@/lib/actions/define-action";
 import { roleAllows } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/audit";
+import type { Principal } from "@/lib/auth";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
 /**
