@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { cronProblem, isValidTimezone } from "@/lib/runtime/triggers/cron-schedule";
+import { cronProblem, isValidTimezone } from "./cron-schedule";
 import { governanceSchema, humanOversightModes, riskLevels } from "./governance";
 
 export { governanceSchema, humanOversightModes, riskLevels };
