@@ -77,9 +77,9 @@ const config = [
         {
           patterns: [
             ...upward(["app", "components", "domains", "server"], "db/ is the bottom layer."),
-            { regex: "^@/lib/(?!env$|env/|jobs/governance$)", message: "db/ imports nothing of lib/ but lib/env." },
+            { regex: "^@/lib/(?!env$|env/|governance$)", message: "db/ imports nothing of lib/ but lib/env." },
             // The runs table types its governance snapshot from the job schema's type (type import only).
-            { regex: "^@/lib/jobs/governance$", allowTypeImports: true, message: "db/ may only type-import the governance type." },
+            { regex: "^@/lib/governance$", allowTypeImports: true, message: "db/ may only type-import the governance type." },
           ],
         },
       ],
