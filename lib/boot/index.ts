@@ -8,6 +8,7 @@ import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth/
 import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime/start";
 import { startSupportDemo } from "@/domains/support/seed";
+import { startAuditSealer } from "@/lib/audit/sealer";
 import { bootState } from "./state";
 
 /**
@@ -21,6 +22,7 @@ export async function boot(): Promise<void> {
   const env = getEnv();
   const handle = await getDatabase();
   await runMigrations(handle);
+  startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   const registry = await loadJobRegistry(handle.db, allJobs);
   log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
   const seed = await seedDemoUsers(handle.db);
