@@ -66,6 +66,9 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'flightdeck_app') THEN
     CREATE ROLE flightdeck_app NOLOGIN;
   END IF;
+EXCEPTION
+  -- roles are cluster-wide: another database's migration may create it at the same moment
+  WHEN duplicate_object OR unique_violation THEN NULL;
 END;
 $$;--> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO flightdeck_app;--> statement-breakpoint

@@ -3,7 +3,7 @@ import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { auditEvents, type ActorKind } from "@/db/schema";
 import { auditEventColumns, toAuditEvent } from "./row";
-import type { AuditEvent, AuditHead } from "./types";
+import type { AuditEvent } from "./types";
 
 export interface AuditListFilter {
   /** Answer events recorded before this id (the previous page's nextCursor). */
