@@ -64,10 +64,16 @@ function keyFile(dir: string, file: string): Buffer {
 
 let cached: AuditKeys | undefined;
 
+/** Where generated keys live: FLIGHTDECK_AUDIT_KEY_DIR, else <FLIGHTDECK_DATA_DIR>/audit-keys (absolute). */
+export function auditKeyDir(): string {
+  const env = getEnv();
+  return path.resolve(env.FLIGHTDECK_AUDIT_KEY_DIR ?? path.join(env.FLIGHTDECK_DATA_DIR, "audit-keys"));
+}
+
 export function auditKeys(): AuditKeys {
   if (cached) return cached;
   const env = getEnv();
-  const dir = env.FLIGHTDECK_AUDIT_KEY_DIR ?? path.join(env.FLIGHTDECK_DATA_DIR, "audit-keys");
+  const dir = auditKeyDir();
   const seed = env.FLIGHTDECK_AUDIT_SIGNING_KEY
     ? decodeKey("FLIGHTDECK_AUDIT_SIGNING_KEY", env.FLIGHTDECK_AUDIT_SIGNING_KEY)
     : keyFile(dir, "signing.key");

@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationsFolder, runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
-import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import type { TestDatabase } from "@/tests/helpers/db";
 import { GENESIS_HASH, auditEventBySeq, computeAuditHash, inclusionProof, sealBatch, verifyAuditLog } from "@/lib/audit";
 import { latestCheckpoint } from "@/lib/audit/tree-store";
 import { recordAudit, sampleAuditInput } from "@/tests/audit/fixtures";
