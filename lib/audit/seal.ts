@@ -118,7 +118,7 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
     const [inserted] = rowsOf<{ ts_ms: number | string }>(
       await tx.execute(sql`
         insert into audit_checkpoints (tree_size, root_hash, ts, note)
-        values (${range.size}, decode(${root.toString("hex")}, 'hex'), now(), ${note})
+        values (${range.size}, decode(${root.toString("hex")}, 'hex'), clock_timestamp(), ${note})
         returning (extract(epoch from ts) * 1000)::bigint as ts_ms`),
     );
     return {
