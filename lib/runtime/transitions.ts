@@ -11,7 +11,7 @@ import { IllegalTransitionError, LeaseLostError } from "./errors";
 import { canTransition, isTerminal } from "./transition-table";
 
 export type RunRow = typeof runs.$inferSelect;
-type RunPatch = Omit<PgUpdateSetSource<typeof runs>, "id" | "state">;
+export type RunPatch = Omit<PgUpdateSetSource<typeof runs>, "id" | "state">;
 
 export interface TransitionOptions {
   /** Why: wait reason, "budget", "error", "operator", "rejected"… stored as state_reason. */
