@@ -4,7 +4,7 @@ import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
 import { auditKeys, type AuditKeys } from "./keys";
-import { leafString, macMatches } from "./leaf";
+import { canonicalParts, leafFromParts, macMatches } from "./leaf";
 import { CompactRange, frontierNodes, leafHash, nodeKey, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./note";
 import { auditEventColumns, toAuditEvent, type AuditEventRow } from "./row";
@@ -93,20 +93,20 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
     const sealedIds: number[] = [];
     const rejectedIds: number[] = [];
     for (const row of rows) {
-      const event = toAuditEvent(row);
+      const parts = canonicalParts(toAuditEvent(row));
       let seq: number;
       if (legacy) {
         seq = row.seq ?? 0;
         if (seq !== range.size + 1) throw new Error(`pre-Merkle audit events have a gap before seq ${range.size + 1}`);
       } else {
-        if (!macMatches(keys.macKey, row.nonce, row.mac, event)) {
+        if (!macMatches(keys.macKey, row.nonce, row.mac, parts)) {
           rejectedIds.push(row.id);
           continue;
         }
         seq = range.size + 1;
         sealedIds.push(row.id);
       }
-      nodes.push(...range.append(leafHash(leafString(seq, event))));
+      nodes.push(...range.append(leafHash(leafFromParts(seq, parts))));
     }
 
     if (sealedIds.length > 0) {
