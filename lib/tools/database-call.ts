@@ -62,7 +62,7 @@ class ToolRolledBack extends Error {
 /**
  * The abort signal cannot interrupt a query, so statement_timeout cuts each of the tool's
  * statements at the call's timeout (a lock wait included). It is set for the savepoint
- * only: the audit append after it may queue on the chain lock for longer.
+ * only, not for the result row and audit insert that follow it.
  */
 async function executeInSavepoint(tx: Tx, call: DatabaseCall): Promise<RunResult> {
   const previous = await statementTimeout(tx);
