@@ -98,6 +98,9 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
       if (legacy) {
         seq = row.seq ?? 0;
         if (seq !== range.size + 1) throw new Error(`pre-Merkle audit events have a gap before seq ${range.size + 1}`);
+        // Only events from before the Merkle log (no MAC) may carry a seq the sealer did not
+        // assign; a MACed event with one had its seq set behind the sealer's back: never sign it.
+        if (row.mac !== null) throw new Error(`audit event ${row.id} has seq ${seq} set outside the sealer; sealing stopped`);
       } else {
         if (!macMatches(keys.macKey, row.nonce, row.mac, parts)) {
           rejectedIds.push(row.id);
