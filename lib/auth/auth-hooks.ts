@@ -6,7 +6,7 @@ import type { Db } from "@/db/client";
 import { session as sessionTable, user as userTable } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
 import { clientIp, userAgent } from "./client-ip";
-import { checkRateLimit, clearRateLimit, loginRule, pruneRateLimits, rateLimitKeys, recordFailure } from "./rate-limit";
+import { accountRule, checkRateLimit, clearRateLimit, loginRule, pruneRateLimits, rateLimitKeys, recordFailure } from "./rate-limit";
 
 const signInBody = z.object({ email: z.string() });
 const noAuthority = { via: "none" };
@@ -31,11 +31,13 @@ export function authHooks(db: Db) {
         [rateLimitKeys.signInIpEmail(ip, parsed.data.email), rateLimitKeys.signInIp(ip)],
         loginRule(),
       );
-      if (lock.limited) {
+      // Per account too, from any address: guesses spread over many addresses stop as well.
+      const accountLock = await checkRateLimit(db, [rateLimitKeys.signInAccount(parsed.data.email)], accountRule());
+      if (lock.limited || accountLock.limited) {
         throw new APIError(
           "TOO_MANY_REQUESTS",
           { code: "TOO_MANY_ATTEMPTS", message: "Too many failed sign-in attempts. Try again later." },
-          { "Retry-After": String(lock.retryAfterSeconds) },
+          { "Retry-After": String(Math.max(lock.retryAfterSeconds, accountLock.retryAfterSeconds)) },
         );
       }
       return;
@@ -72,13 +74,13 @@ export function authHooks(db: Db) {
     if (created) {
       try {
         await db.transaction(async (tx) => {
-          await clearRateLimit(tx, rateLimitKeys.signInIpEmail(ip, created.user.email));
+          const failuresBefore = await clearRateLimit(tx, rateLimitKeys.signInIpEmail(ip, created.user.email));
           await appendAudit(tx, {
             actor: { kind: "user", id: created.user.id, label: created.user.email },
             action: "auth.sign_in",
             subject: { type: "user", id: created.user.id },
             authorization: { via: "password", role: roleOf(created.user) },
-            payload: { sessionId: created.session.id, ip, userAgent: userAgent(headers) },
+            payload: { sessionId: created.session.id, ip, userAgent: userAgent(headers), failuresBefore },
           });
         });
       } catch (error) {
@@ -97,16 +99,22 @@ export function authHooks(db: Db) {
     await db.transaction(async (tx) => {
       const perPerson = await recordFailure(tx, rateLimitKeys.signInIpEmail(ip, email), rule);
       const perIp = await recordFailure(tx, rateLimitKeys.signInIp(ip), rule);
-      await appendAudit(tx, {
-        actor: { kind: "anonymous", id: null, label: "anonymous" },
-        action: "auth.sign_in_failed",
-        subject: { type: "user", id: null },
-        authorization: noAuthority,
-        payload: { email, ip, userAgent: userAgent(headers), attempt: perPerson.count },
-      });
+      const perAccount = await recordFailure(tx, rateLimitKeys.signInAccount(email), accountRule());
+      // Aggregated: the first failure of a window for this address and email is recorded;
+      // the rest are counted, and the lockout event (or the next sign-in) carries the count.
+      if (perPerson.count === 1) {
+        await appendAudit(tx, {
+          actor: { kind: "anonymous", id: null, label: "anonymous" },
+          action: "auth.sign_in_failed",
+          subject: { type: "user", id: null },
+          authorization: noAuthority,
+          payload: { email, ip, userAgent: userAgent(headers), attempt: perPerson.count },
+        });
+      }
       for (const [scope, result] of [
         ["ip+email", perPerson],
         ["ip", perIp],
+        ["account", perAccount],
       ] as const) {
         if (!result.lockedNow) continue;
         await appendAudit(tx, {
@@ -114,7 +122,13 @@ export function authHooks(db: Db) {
           action: "auth.rate_limited",
           subject: { type: "sign-in", id: null },
           authorization: noAuthority,
-          payload: { scope, email: scope === "ip" ? null : email, ip, failures: result.count, retryAfterSeconds: result.retryAfterSeconds },
+          payload: {
+            scope,
+            email: scope === "ip" ? null : email,
+            ip: scope === "account" ? null : ip,
+            failures: result.count,
+            retryAfterSeconds: result.retryAfterSeconds,
+          },
         });
       }
     });
