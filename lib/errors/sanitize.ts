@@ -19,7 +19,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** DrizzleQueryError (and anything shaped like it): a failed query with its parameters attached. */
 function isQueryError(error: unknown): error is Error & { query: string; params: unknown[] } {
-  return error instanceof Error && isRecord(error) && typeof error.query === "string" && Array.isArray(error.params);
+  return (
+    error instanceof Error &&
+    isRecord(error) &&
+    typeof error.query === "string" &&
+    Array.isArray(error.params) &&
+    error.message.startsWith("Failed query:")
+  );
 }
 
 function frames(stack: unknown): string | undefined {
@@ -32,6 +38,8 @@ function frames(stack: unknown): string | undefined {
 function scrubMessage(message: string): string {
   return message
     .replace(/\nparams:[\s\S]*$/, "")
+    // Postgres quotes the offending value at the end: invalid input syntax for type uuid: "…"
+    .replace(/: "[^"]*"$/, ': "…"')
     .replace(/\(([^()]*)\)=\([^\n]*?\)(?= |$|\n|\.)/g, "($1)=(…)");
 }
 
