@@ -1,11 +1,14 @@
-import { getDb } from "@/db/client";
-import { verifyAuditChain } from "@/lib/audit";
+import { getDatabase } from "@/db/client";
+import { verifyAuditChainGuarded } from "@/lib/audit/verify-guard";
 import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** Recomputes the whole hash chain; answers where it first breaks, if it does. */
+/**
+ * Recomputes the whole hash chain; answers where it first breaks, if it does. Off the
+ * event loop on Postgres and single-flight everywhere (lib/audit/verify-guard.ts).
+ */
 export const GET = apiRoute({ permission: "audit.verify" }, async () => {
-  const { ok, checked, firstBadSeq } = await verifyAuditChain(await getDb());
+  const { ok, checked, firstBadSeq } = await verifyAuditChainGuarded(await getDatabase());
   return { ok, checked, firstBadSeq };
 });
