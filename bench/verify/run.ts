@@ -9,8 +9,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { DatabaseHandle } from "@/db/client";
-import { GENESIS_HASH, verifyAuditChain } from "@/lib/audit";
-import { verifyAuditChainGuarded } from "@/lib/audit/verify-guard";
+import { GENESIS_HASH, verifyAuditChain, verifyAuditChainGuarded } from "@/lib/audit";
 import { bulkLoad } from "../audit/bulk-load";
 import { withScratchDatabase } from "../scratch-database";
 

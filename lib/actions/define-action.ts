@@ -1,11 +1,11 @@
 import "server-only";
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { sanitizeError } from "@/lib/errors/sanitize";
 import { authorize, strictCurrentPrincipal } from "@/lib/auth/dal";
 import { findUnstorable } from "@/lib/text/storable";
 import type { Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 
 export type ActionResult<T> =
   | { ok: true; data: T }

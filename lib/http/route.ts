@@ -1,11 +1,11 @@
 import "server-only";
 import { NextRequest } from "next/server";
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { sanitizeError } from "@/lib/errors/sanitize";
 import { authorize } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 import { resolvePrincipal } from "@/lib/auth/resolve-principal";
 import { getEnv } from "@/lib/env";
 import { readBodyLimited, tooLarge } from "./body-limit";

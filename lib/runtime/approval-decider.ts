@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { apiTokens, type runs } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 
 /** The person behind a principal: a signed-in user, or the owner of a person's token. */

@@ -4,7 +4,7 @@ import type { Db, Tx } from "@/db/client";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { redactString } from "@/lib/redaction";
-import { runAuthorization, workerActor } from "./actor";
+import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
 import { applyOutcome } from "./outcome";

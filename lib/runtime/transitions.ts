@@ -4,7 +4,7 @@ import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import type { AuditInput } from "@/lib/audit/types";
+import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { notifyRun } from "./channels";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
@@ -19,7 +19,7 @@ export interface TransitionOptions {
   /** For waiting: what exactly is awaited (approval id, resource, signal name). */
   waitingFor?: string | null;
   actor: AuditInput["actor"];
-  authorization: Record<string, unknown>;
+  authorization: Authorization;
   /** Workers pass their lease token: a stale worker's transition throws LeaseLostError. */
   fence?: { leaseToken: string };
   /** Further columns written in the same UPDATE (output, error, lease…). */

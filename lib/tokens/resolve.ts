@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { apiTokens, roles, user, type Role } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 import { hashToken } from "./secret";
 
 export interface ResolvedToken {

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { roles, type Role } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { changeUserRoleIn } from "./change-role";
 import { setUserDisabledIn } from "./set-disabled";

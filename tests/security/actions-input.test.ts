@@ -13,7 +13,7 @@ afterAll(async () => handle.drop());
 
 describe("server actions and pages given a bad bearer or unstorable input", () => {
   it("an invalid bearer is a clean unauthorized result, not a thrown 500", async () => {
-    const { startRun } = await import("@/app/(cockpit)/runs/actions");
+    const { startRun } = await import("@/lib/actions/runs");
     requestHeaders.current = new Headers({ authorization: "Bearer fd_not_a_real_token_at_all_000000000000", "x-flightdeck-peer": "203.0.113.9" });
     const result = await startRun({ jobId: "anything", input: {} });
     expect(result).toEqual({ ok: false, error: { code: "unauthorized", message: "Invalid token" } });
@@ -27,7 +27,7 @@ describe("server actions and pages given a bad bearer or unstorable input", () =
 
   it("a NUL byte or lone surrogate in action input is a 400-style bad_request naming the field", async () => {
     const { runAction, actionRegistry } = await import("@/lib/actions/define-action");
-    await import("@/app/(cockpit)/runs/actions");
+    await import("@/lib/actions/runs");
     const definition = actionRegistry.get("runs.start");
     expect(definition).toBeDefined();
     if (!definition) return;

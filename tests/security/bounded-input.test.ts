@@ -1,6 +1,6 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { resetEnvCache } from "@/lib/env";
 import { registerJobDefinitions } from "@/lib/jobs/registry";
 import { syncRegistry } from "@/lib/jobs/sync";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { resetEnvCache } from "@/lib/env";
 import { createApiToken } from "@/lib/tokens";
 import { addUser, auditOf, setupAuth, signInRequest, type AuthFixture } from "@/tests/auth/fixtures";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
 import { createApiToken } from "@/lib/tokens";
 import { addUser, setupAuth, signInRequest, type AuthFixture } from "@/tests/auth/fixtures";

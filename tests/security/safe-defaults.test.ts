@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite } from "@/db/client";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { verificationsStarted, verifyAuditChainGuarded } from "@/lib/audit/verify-guard";
 import { createApiToken } from "@/lib/tokens";
 import { serveRoutes, type TestServer } from "@/tests/auth/http";

@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 import { createUser, createUserInput, listUsers } from "@/lib/users";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { getDatabase } from "@/db/client";
-import { verifyAuditChainGuarded } from "@/lib/audit/verify-guard";
-import { apiRoute } from "@/lib/http/route";
+import { verifyAuditChainGuarded } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,6 @@
-import { getAuth } from "@/lib/auth/auth";
-import { isEnabledAuthEndpoint } from "@/lib/auth/auth-endpoints";
+import { getAuth, isEnabledAuthEndpoint } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

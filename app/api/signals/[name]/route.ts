@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { getEnv } from "@/lib/env";
-import { apiRoute } from "@/lib/http/route";
-import { signalSubscribers } from "@/lib/jobs/registry";
-import { deliverSignal } from "@/lib/runtime/triggers/signals";
+import { apiRoute } from "@/lib/http";
+import { signalSubscribers } from "@/lib/jobs";
+import { deliverSignal } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { updateUser, updateUserInput } from "@/lib/users/update";
+import { apiRoute } from "@/lib/http";
+import { updateUser, updateUserInput } from "@/lib/users";
 
 export const dynamic = "force-dynamic";
 
