@@ -2,7 +2,8 @@ import "server-only";
 import { EnvError, getEnv } from "@/lib/env";
 import { getDatabase } from "@/db/client";
 import { MigrationError, runMigrations } from "@/db/migrate";
-import { JobDeclarationError, loadJobRegistry } from "@/lib/jobs";
+import { JobDeclarationError, listJobDefinitions, loadJobRegistry } from "@/lib/jobs";
+import { checkDeclaredResources } from "@/lib/resources/declarations";
 import { allJobs } from "@/domains";
 import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth/seed-demo";
 import { registerAgentExecutor } from "@/lib/agent";
@@ -22,6 +23,8 @@ export async function boot(): Promise<void> {
   const handle = await getDatabase();
   await runMigrations(handle);
   const registry = await loadJobRegistry(handle.db, allJobs);
+  // Every resource a job names (endpoint, tool quota, write budget) must be configured.
+  checkDeclaredResources(listJobDefinitions());
   log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
   const seed = await seedDemoUsers(handle.db);
   const demo = await listDemoUsers(handle.db);

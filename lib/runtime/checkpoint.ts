@@ -4,6 +4,8 @@ import type { Db, Tx } from "@/db/client";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { redactString } from "@/lib/redaction";
+import { settleEndpointTokens } from "@/lib/resources/endpoint-tokens";
+import { chargeActual } from "@/lib/scheduling/charge";
 import { runAuthorization, workerActor } from "./actor";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
@@ -94,7 +96,11 @@ async function recordCompleted(
 ): Promise<void> {
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
+  // Fair share: the key is charged the turn's real cost instead of the estimate taken at claim.
+  const cost = await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
+  await settleEndpointTokens(tx, run.modelEndpoint, claim.estimatedCost, tokens);
   await finishTurn(tx, claim.turnId, {
+    cost,
     status: "completed",
     model: result.model,
     messagesIn: result.messagesIn,

@@ -3,6 +3,7 @@ import { getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { getEnv } from "@/lib/env";
 import { registerJobDefinitions } from "@/lib/jobs";
+import { checkDeclaredResources } from "@/lib/resources/declarations";
 import { registeredExecutor } from "./executor-registry";
 import { errorMessage, jsonLogger, type Logger } from "./log";
 import { configuredModelEndpoints, syncModelEndpoints } from "./model-endpoints";
@@ -39,6 +40,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     // Register only: syncing the database registry is the app's job at start-up, so an
     // older worker build never moves a job's current version back.
     const defs = registerJobDefinitions(await options.loadJobs());
+    checkDeclaredResources(defs);
     log("info", "job definitions registered", { count: defs.length });
   }
   await syncModelEndpoints(handle.db, configuredModelEndpoints());

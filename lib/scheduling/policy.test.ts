@@ -61,8 +61,8 @@ describe("VTC on a simulated clock (property)", () => {
         const runs: SimRun[] = [];
         let maxCost = MIN;
         keys.forEach((key, ki) => {
-          for (let i = 0; i < burst * weights[ki]; i++) {
-            const [inTok, outTok, duration] = seed[(i * 7 + ki * 13) % seed.length];
+          for (let i = 0; i < burst * (weights[ki] ?? 1); i++) {
+            const [inTok, outTok, duration] = seed[(i * 7 + ki * 13) % seed.length] ?? [0, 0, 1];
             maxCost = Math.max(maxCost, turnCost({ inputTokens: inTok, outputTokens: outTok }));
             runs.push({ id: `${key}-${i}`, key, arrival: 0, durationMs: duration, usage: { inputTokens: inTok, outputTokens: outTok } });
           }
@@ -72,7 +72,7 @@ describe("VTC on a simulated clock (property)", () => {
         let worst = 0;
         simulate(runs, {
           slots,
-          weights: Object.fromEntries(keys.map((k, i) => [k, weights[i]])),
+          weights: Object.fromEntries(keys.map((k, i) => [k, weights[i] ?? 1])),
           onPick: ({ backlogged }) => {
             if (backlogged.size < keys.length) allBacklogged = false;
             if (!allBacklogged) return;
@@ -94,7 +94,7 @@ describe("VTC on a simulated clock (property)", () => {
         let maxCost = MIN;
         keys.forEach((key, ki) => {
           for (let i = 0; i < burst * 3; i++) {
-            const [inTok, outTok, duration] = seed[(i * 11 + ki) % seed.length];
+            const [inTok, outTok, duration] = seed[(i * 11 + ki) % seed.length] ?? [0, 0, 1];
             maxCost = Math.max(maxCost, turnCost({ inputTokens: inTok, outputTokens: outTok }));
             runs.push({ id: `${key}-${i}`, key, arrival: (i % 5) * 1000, durationMs: duration, usage: { inputTokens: inTok, outputTokens: outTok } });
           }
@@ -103,7 +103,7 @@ describe("VTC on a simulated clock (property)", () => {
         const startOrder: string[] = [];
         const result = simulate(runs, {
           slots,
-          weights: Object.fromEntries(keys.map((k, i) => [k, weights[i]])),
+          weights: Object.fromEntries(keys.map((k, i) => [k, weights[i] ?? 1])),
           onPick: ({ picked }) => startOrder.push(picked.id),
         });
         expect(result.started.size).toBe(runs.length);

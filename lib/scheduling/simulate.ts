@@ -83,8 +83,8 @@ export function simulate(runs: readonly SimRun[], options: SimOptions): SimResul
   };
 
   for (;;) {
-    while (next < arrivals.length && arrivals[next].arrival <= now) {
-      const r = arrivals[next++];
+    for (let r = arrivals[next]; r !== undefined && r.arrival <= now; r = arrivals[next]) {
+      next++;
       activate(r.key);
       runnable.push({
         id: r.id,
@@ -97,7 +97,7 @@ export function simulate(runs: readonly SimRun[], options: SimOptions): SimResul
     }
     for (let i = inflight.length - 1; i >= 0; i--) {
       const t = inflight[i];
-      if (t.end > now) continue;
+      if (!t || t.end > now) continue;
       inflight.splice(i, 1);
       const run = byId.get(t.id);
       if (!run) continue;
@@ -125,7 +125,7 @@ export function simulate(runs: readonly SimRun[], options: SimOptions): SimResul
       busyMs += run.durationMs;
       inflight.push({ id: run.id, end: now + run.durationMs, estimate });
     }
-    const nextArrival = next < arrivals.length ? arrivals[next].arrival : Infinity;
+    const nextArrival = arrivals[next]?.arrival ?? Infinity;
     const nextEnd = inflight.reduce((m, t) => Math.min(m, t.end), Infinity);
     const upcoming = Math.min(nextArrival, nextEnd);
     if (upcoming === Infinity) break;

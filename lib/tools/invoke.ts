@@ -145,7 +145,7 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
   }
 
   // 4. Quota (resource arbitration fills the hook).
-  const quota = await checkToolQuota({ runId: scope.runId, jobId: scope.jobId, tool: tool.name, sideEffect: tool.sideEffect });
+  const quota = await checkToolQuota({ db: scope.db, runId: scope.runId, jobId: scope.jobId, tool: tool.name, sideEffect: tool.sideEffect });
   if (!quota.allowed) return { ...base, outcome: "deferred", waitingFor: quota.resource, error: quota.reason, durationMs: 0, replayed: false };
 
   // 5. Idempotency: an external call interrupted mid-flight is never repeated blindly.

@@ -1,6 +1,9 @@
 import "server-only";
+import type { Queryable } from "@/db/client";
+import { acquireToolCall, chargeRunWrite } from "@/lib/resources/acquire";
 
 export interface ToolQuotaRequest {
+  db: Queryable;
   runId: string;
   jobId: string;
   tool: string;
@@ -13,10 +16,15 @@ export type ToolQuotaDecision =
   | { allowed: false; resource: string; reason: string };
 
 /**
- * The tool-quota hook of the wrapper. Placeholder until resource arbitration (calls/min per
- * tool quota, acquired in Postgres) fills it: every call is allowed.
+ * The tool-quota stage of the wrapper (lib/resources): the tool's calls-per-minute quota
+ * (tool:<name>), then, for a tool that writes the workspace or state, one write against
+ * the run's fair-share key's write budget (writes). Both are taken atomically in Postgres.
  */
 export async function checkToolQuota(request: ToolQuotaRequest): Promise<ToolQuotaDecision> {
-  void request;
+  const call = await acquireToolCall(request.db, request.runId, request.tool);
+  if (!call.allowed) return call;
+  if (request.sideEffect === "workspace") {
+    return chargeRunWrite(request.db, request.runId, request.tool.startsWith("state_") ? "state" : "workspace");
+  }
   return { allowed: true };
 }
