@@ -6,6 +6,8 @@ import type { AuditInput } from "@/lib/audit/types";
 import { redactString } from "@/lib/redaction";
 import { settleEndpointTokens } from "@/lib/resources/endpoint-tokens";
 import { chargeActual } from "@/lib/scheduling/charge";
+import { schedulingConfig } from "@/lib/scheduling/config";
+import { turnCost } from "@/lib/scheduling/policy";
 import { runAuthorization, workerActor } from "./actor";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
@@ -96,11 +98,8 @@ async function recordCompleted(
 ): Promise<void> {
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
-  // Fair share: the key is charged the turn's real cost instead of the estimate taken at claim.
-  const cost = await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
-  await settleEndpointTokens(tx, run.modelEndpoint, claim.estimatedCost, tokens);
   await finishTurn(tx, claim.turnId, {
-    cost,
+    cost: turnCost(result.usage, schedulingConfig()),
     status: "completed",
     model: result.model,
     messagesIn: result.messagesIn,
@@ -133,6 +132,10 @@ async function recordCompleted(
   });
   await params.executor.onCheckpoint?.(tx, params.context, result);
   await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink);
+  // Fair share: the key is charged the turn's real cost instead of the estimate taken at
+  // claim. Last, so the key's row is locked only for the end of the transaction.
+  await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
+  await settleEndpointTokens(tx, run.modelEndpoint, claim.estimatedCost, tokens);
 }
 
 function turnPayload(claim: ClaimedTurn, workerId: string, extra: Record<string, unknown>, error?: string) {

@@ -15,9 +15,12 @@ export async function dbNowMs(q: Queryable): Promise<number> {
   return Number(row.now_ms);
 }
 
-/** `now() + ms` as SQL, for lease expiries. */
+/**
+ * `clock_timestamp() + ms` as SQL, for lease expiries: statement time, not transaction
+ * start, so a claim that waited for a lock does not hand out a lease that is already old.
+ */
 export function nowPlusMs(ms: number) {
-  return sql`now() + (${Math.round(ms)}::int * interval '1 millisecond')`;
+  return sql`clock_timestamp() + (${Math.round(ms)}::int * interval '1 millisecond')`;
 }
 
 export function wallClockExceeded(
