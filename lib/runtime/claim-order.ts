@@ -26,16 +26,29 @@ export interface ClaimCandidate {
  * Runnable: queued, or running without a lease. The row is locked FOR UPDATE SKIP LOCKED:
  * a claimer never blocks on another. Nothing here reads the runnable set in bulk.
  */
-export async function selectClaimCandidate(
-  tx: Tx,
-  options: { excludeEndpoints: readonly string[]; skipIds: readonly string[]; skipKeys: readonly string[] },
-): Promise<ClaimCandidate> {
+export async function selectClaimCandidate(tx: Tx, options: ClaimQueryOptions): Promise<ClaimCandidate> {
+  const rows = rowsOf<Record<string, unknown>>(await tx.execute(claimCandidateSql(options)));
+  const row = rows[0];
+  if (!row) return { run: undefined, candidateId: null, pickedKey: null };
+  const candidateId = (row.__candidate as string | null) ?? null;
+  const pickedKey = (row.__picked_key as string | null) ?? null;
+  const run = row.id ? mapRunRow(row) : undefined;
+  return { run, candidateId, pickedKey };
+}
+
+export interface ClaimQueryOptions {
+  excludeEndpoints: readonly string[];
+  skipIds: readonly string[];
+  skipKeys: readonly string[];
+}
+
+/** The claim statement (exported for EXPLAIN in bench/fairness). */
+export function claimCandidateSql(options: ClaimQueryOptions) {
   const { ageingMs } = schedulingConfig();
   const eps = sqlTextArray(options.excludeEndpoints);
   const ids = sqlTextArray(options.skipIds);
   const keys = sqlTextArray(options.skipKeys);
-  const rows = rowsOf<Record<string, unknown>>(
-    await tx.execute(sql`
+  return sql`
       with top as (
         select l.priority as p from scheduling_lanes l
         where l.runnable > 0 and l.model_endpoint <> all(${eps}) and l.key <> all(${keys})
@@ -81,14 +94,7 @@ export async function selectClaimCandidate(
       select cand.id as "__candidate", cand.picked_key as "__picked_key", locked.*
       from cand left join lateral (
         select * from runs where runs.id = cand.id for update skip locked
-      ) locked on true`),
-  );
-  const row = rows[0];
-  if (!row) return { run: undefined, candidateId: null, pickedKey: null };
-  const candidateId = (row.__candidate as string | null) ?? null;
-  const pickedKey = (row.__picked_key as string | null) ?? null;
-  const run = row.id ? mapRunRow(row) : undefined;
-  return { run, candidateId, pickedKey };
+      ) locked on true`;
 }
 
 /** A text[] parameter (an empty array matches nothing in `<> all(...)`, so it excludes nothing). */
