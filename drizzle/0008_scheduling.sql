@@ -28,6 +28,7 @@ CREATE TABLE "scheduling_lanes" (
 DROP INDEX "runs_claim_idx";--> statement-breakpoint
 ALTER TABLE "model_endpoints" ADD COLUMN "tokens_per_minute" integer;--> statement-breakpoint
 ALTER TABLE "runs" ADD COLUMN "runnable_since" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "runs" ADD COLUMN "slot_released" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "turns" ADD COLUMN "fair_key" text;--> statement-breakpoint
 ALTER TABLE "turns" ADD COLUMN "estimated_cost" double precision;--> statement-breakpoint
 ALTER TABLE "turns" ADD COLUMN "cost" double precision;--> statement-breakpoint

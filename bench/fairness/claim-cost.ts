@@ -27,8 +27,8 @@ export async function claimCost(url: string, sizes: number[], keys: number): Pro
         insert into runs (id, job_id, job_version, state, governance, trigger_kind, actor_kind, actor_label, input,
           model_endpoint, budget_tokens, budget_turns, budget_wall_clock_ms, fair_group)
         select 'seed-' || g, 'bench-fair', (select current_version from jobs where id = 'bench-fair'), 'queued', '{}'::jsonb,
-          'manual', 'system', 'bench', '{"i":0,"o":0}'::jsonb, 'default', 1000000, 100, 3600000, 'key-' || (g % ${keys})
-        from generate_series(${have + 1}, ${size}) g`);
+          'manual', 'system', 'bench', '{"i":0,"o":0}'::jsonb, 'default', 1000000, 100, 3600000, 'key-' || (g % ${keys}::int)
+        from generate_series(${have + 1}::int, ${size}::int) g`);
       have = size;
       await handle.db.execute(sql`analyze runs`);
       await handle.db.execute(sql`analyze scheduling_keys`);

@@ -80,12 +80,12 @@ export async function flightdeckSystem(url: string, slots: number, turnMs: numbe
       };
     },
   };
-  // Two in-process workers with more handler slots than the endpoint: the endpoint's
-  // concurrency limit (acquired in Postgres) is what arbitrates.
+  // Two in-process workers sharing the endpoint's slots (its limit is acquired in Postgres).
   let workers: Worker[] = [];
   const start = async () => {
     for (let i = 0; i < 2; i++) {
-      workers.push(await startWorker({ handle, executor, workerId: `bench-${i}`, concurrency: slots, pollIntervalMs: 500, leaseMs: 30_000, logger: silentLogger }));
+      const concurrency = Math.ceil(slots / 2);
+      workers.push(await startWorker({ handle, executor, workerId: `bench-${i}`, concurrency, pollIntervalMs: 500, leaseMs: 30_000, logger: silentLogger }));
     }
   };
   await start();
@@ -173,12 +173,15 @@ export async function pgBossSystem(url: string, slots: number, turnMs: number): 
   const boss = new PgBoss({ connectionString: url, max: 10 });
   boss.on("error", (e) => console.error("pg-boss", e));
   await boss.start();
-  await boss.createQueue("turn");
+  // A fresh queue per scenario (pg-boss will not delete a queue that still holds jobs).
+  let generation = 0;
+  let queue = "turn0";
+  await boss.createQueue(queue);
   let served: Served[] = [];
   const work = async () => {
     // pg-boss fetches per worker: `slots` workers of one job each = `slots` concurrent turns.
     for (let i = 0; i < slots; i++) {
-      await boss.work<{ key: string; t: number; tokens: number }>("turn", { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
+      await boss.work<{ key: string; t: number; tokens: number }>(queue, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
         if (!job) return;
         const startedAt = now();
         await sleep(turnMs);
@@ -191,15 +194,15 @@ export async function pgBossSystem(url: string, slots: number, turnMs: number): 
     name: "pg-boss 10.4.2",
     async enqueue(jobs) {
       const t = now();
-      await boss.insert(jobs.map((j) => ({ name: "turn", data: { key: j.key, t, tokens: j.inputTokens + j.outputTokens }, priority: j.priority ?? 0 })));
+      await boss.insert(jobs.map((j) => ({ name: queue, data: { key: j.key, t, tokens: j.inputTokens + j.outputTokens }, priority: j.priority ?? 0 })));
     },
     async served() {
       return served;
     },
     async reset() {
-      await boss.offWork("turn");
-      await boss.deleteQueue("turn");
-      await boss.createQueue("turn");
+      await boss.offWork(queue);
+      queue = `turn${++generation}`;
+      await boss.createQueue(queue);
       served = [];
       await work();
     },

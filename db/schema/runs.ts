@@ -62,6 +62,8 @@ export const runs = pgTable(
     leaseToken: text("lease_token"),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    /** The lease holder is sleeping out a provider backoff: its endpoint slot is free for others meanwhile. */
+    slotReleased: boolean("slot_released").notNull().default(false),
     pauseRequested: boolean("pause_requested").notNull().default(false),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     /** Hard cancel: the worker aborts the turn in flight (NOTIFY wakes it; its heartbeat also reads this). */

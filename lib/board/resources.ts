@@ -35,7 +35,7 @@ const isoOf = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC',
 
 // Same predicates as lib/runtime/claim.ts: a live lease is unexpired; a resource wait is
 // recorded in state_reason on the runnable run (or as a waiting run's reason).
-const holding = sql`r.lease_token is not null and r.lease_expires_at > now()`;
+const holding = sql`r.lease_token is not null and r.lease_expires_at > now() and not r.slot_released`;
 const waitingFor = (endpoint: SQL) => sql`(
   (r.state in ('queued', 'running') and r.state_reason = 'resource:' || ${endpoint}
      and (r.lease_expires_at is null or r.lease_expires_at < now()))

@@ -90,7 +90,7 @@ async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: str
         (select string_agg(e.name, ',') from model_endpoints e
           where e.max_concurrency <= (
             select count(*) from runs r
-            where r.model_endpoint = e.name and r.lease_token is not null and r.lease_expires_at > now()
+            where r.model_endpoint = e.name and r.lease_token is not null and r.lease_expires_at > now() and not r.slot_released
           ) or e.tokens_per_minute <= (
             select w.used from resource_windows w
             where w.resource = 'endpoint:' || e.name and w.scope = '*' and w.window_start = date_trunc('minute', now())
@@ -110,7 +110,7 @@ async function endpointHasRoom(tx: Tx, endpoint: string): Promise<boolean> {
     await tx.execute(sql`
       select (select max_concurrency from model_endpoints where name = ${endpoint}) as max,
              (select count(*) from runs
-               where model_endpoint = ${endpoint} and lease_token is not null and lease_expires_at > now())::int as live`),
+               where model_endpoint = ${endpoint} and lease_token is not null and lease_expires_at > now() and not slot_released)::int as live`),
   );
   if (!row || row.max === null) return true;
   return Number(row.live) < Number(row.max);
@@ -173,6 +173,7 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
     leaseExpiresAt: nowPlusMs(options.leaseMs),
     attempt,
     stateReason: null,
+    slotReleased: false,
   };
   let run: RunRow | undefined;
   if (candidate.state === "queued") {

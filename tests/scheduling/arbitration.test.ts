@@ -7,6 +7,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { resetEnvCache } from "@/lib/env";
 import { claimNextRun } from "@/lib/runtime/claim";
 import { createRun } from "@/lib/runtime/create-run";
+import { reacquireEndpointSlot, releaseEndpointSlot } from "@/lib/resources/endpoint-slot";
 import { setKeyWeight } from "@/lib/scheduling/admin";
 import { runWaitPosition } from "@/lib/scheduling/queries";
 import { createApiToken } from "@/lib/tokens";
@@ -146,6 +147,28 @@ describe("fair-share claim (VTC)", () => {
       resetEnvCache();
       await drain();
     }
+  });
+});
+
+describe("endpoint slots", () => {
+  it("a provider backoff gives the slot back: another run is claimed meanwhile, and the retry waits for a slot", async () => {
+    const [first, second] = await enqueue("slots", 2, { jobId: "other-endpoint" });
+    const a = await claimNextRun(handle.db, { workerId: "t", leaseMs: 60_000 });
+    expect(a?.run.id).toBe(first);
+    expect(await claimNextRun(handle.db, { workerId: "t", leaseMs: 60_000 })).toBeNull();
+    const [reason] = rowsOf<{ state_reason: string }>(await handle.db.execute(sql`select state_reason from runs where id = ${second ?? ""}`));
+    expect(reason?.state_reason).toBe("resource:narrow");
+    await releaseEndpointSlot(handle.db, first ?? "", a?.leaseToken ?? "");
+    const b = await claimNextRun(handle.db, { workerId: "t", leaseMs: 60_000 });
+    expect(b?.run.id).toBe(second);
+    let reacquired = false;
+    const retry = reacquireEndpointSlot(handle.db, first ?? "", a?.leaseToken ?? "", "narrow", new AbortController().signal).then(() => (reacquired = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(reacquired).toBe(false);
+    await handle.db.execute(sql`update runs set state = 'succeeded', lease_token = null, lease_expires_at = null where id = ${second ?? ""}`);
+    await retry;
+    expect(reacquired).toBe(true);
+    await drain();
   });
 });
 
