@@ -20,20 +20,36 @@ CREATE TRIGGER runs_runnable_since
   FOR EACH ROW EXECUTE FUNCTION runs_runnable_since();--> statement-breakpoint
 CREATE OR REPLACE FUNCTION scheduling_key_adjust(p_key text, p_weight double precision, d_runnable integer, d_leased integer) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+  active_before integer;
 BEGIN
   IF d_runnable = 0 AND d_leased = 0 THEN RETURN; END IF;
-  INSERT INTO scheduling_keys AS k (key, weight, runnable, leased, vtime)
-  VALUES (p_key, p_weight, greatest(d_runnable, 0), greatest(d_leased, 0),
-          coalesce((SELECT min(s.vtime) FROM scheduling_keys s WHERE s.runnable + s.leased > 0), 0))
-  ON CONFLICT (key) DO UPDATE SET
-    runnable = k.runnable + d_runnable,
-    leased = k.leased + d_leased,
-    weight = CASE WHEN k.weight_source = 'admin' THEN k.weight ELSE p_weight END,
-    vtime = CASE
-      WHEN k.runnable + k.leased = 0 AND d_runnable + d_leased > 0 THEN greatest(k.vtime, coalesce(
-        (SELECT min(s.vtime) FROM scheduling_keys s WHERE s.runnable + s.leased > 0 AND s.key <> p_key), k.vtime))
-      ELSE k.vtime END,
-    updated_at = now();
+  SELECT runnable + leased INTO active_before FROM scheduling_keys WHERE key = p_key FOR UPDATE;
+  IF NOT FOUND THEN
+    -- A new key starts at the least virtual time of the active keys.
+    INSERT INTO scheduling_keys AS k (key, weight, runnable, leased, vtime)
+    VALUES (p_key, p_weight, greatest(d_runnable, 0), greatest(d_leased, 0),
+            coalesce((SELECT min(s.vtime) FROM scheduling_keys s WHERE s.runnable + s.leased > 0), 0))
+    ON CONFLICT (key) DO UPDATE SET runnable = k.runnable + d_runnable, leased = k.leased + d_leased, updated_at = now();
+  ELSIF active_before = 0 AND d_runnable + d_leased > 0 THEN
+    -- Active again: lifted to the least virtual time of the active keys (no banked credit).
+    UPDATE scheduling_keys k SET
+      runnable = k.runnable + d_runnable,
+      leased = k.leased + d_leased,
+      weight = CASE WHEN k.weight_source = 'admin' THEN k.weight ELSE p_weight END,
+      vtime = greatest(k.vtime, coalesce(
+        (SELECT min(s.vtime) FROM scheduling_keys s WHERE s.runnable + s.leased > 0 AND s.key <> p_key), k.vtime)),
+      updated_at = now()
+    WHERE k.key = p_key;
+  ELSE
+    -- The common path touches only this key's row.
+    UPDATE scheduling_keys k SET
+      runnable = k.runnable + d_runnable,
+      leased = k.leased + d_leased,
+      weight = CASE WHEN k.weight_source = 'admin' THEN k.weight ELSE p_weight END,
+      updated_at = now()
+    WHERE k.key = p_key;
+  END IF;
 END;
 $$;--> statement-breakpoint
 CREATE OR REPLACE FUNCTION scheduling_lane_adjust(p_key text, p_priority integer, p_endpoint text, d integer) RETURNS void

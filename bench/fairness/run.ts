@@ -5,7 +5,7 @@
  * Writes bench/fairness/results.json, charts/*.svg and prints the tables for RESULTS.md.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -26,7 +26,10 @@ const BURST = Number(arg("burst", SMOKE ? "200" : "5000"));
 const B_RUNS = SMOKE ? 6 : 30;
 const B_EVERY_MS = Number(arg("b-every-ms", SMOKE ? "300" : "500"));
 const CAP_MS = Number(arg("cap-ms", SMOKE ? "15000" : "60000"));
-const outDir = path.join(import.meta.dirname, SMOKE ? "smoke" : ".");
+const outDir = path.join(import.meta.dirname, arg("out", SMOKE ? "smoke" : "."));
+// --scenarios=alone,skewed,prio,trickle,balanced,weighted,spread,heavy (default: all); --no-claim-cost.
+const only = new Set(arg("scenarios", "alone,skewed,prio,trickle,balanced,weighted,spread,heavy").split(","));
+const CLAIM_COST = !process.argv.includes("--no-claim-cost");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const jobs = (key: string, n: number, tokens: [number, number] = [400, 100], priority?: number): Job[] =>
   Array.from({ length: n }, () => ({ key, inputTokens: tokens[0], outputTokens: tokens[1], priority }));
@@ -111,20 +114,20 @@ async function benchSystem(make: (url: string) => Promise<System>, fairOnly: boo
     const system = await make(url);
     console.log(`# ${system.name}`);
     try {
-      await waitScenario(system, "B alone", 0, B_RUNS, B_EVERY_MS);
-      await waitScenario(system, `skewed burst (A ${BURST}, B ${B_RUNS})`, BURST, B_RUNS, B_EVERY_MS);
-      if (!fairOnly) await waitScenario(system, "skewed burst, B hand-prioritised", BURST, B_RUNS, B_EVERY_MS, 10);
-      await waitScenario(system, "trickle (B every 2 s)", Math.round(BURST / 2), SMOKE ? 2 : 8, 2000);
-      const window = SMOKE ? 40 : 200;
-      await shareScenario(system, "balanced", async () => {
+      if (only.has("alone")) await waitScenario(system, "B alone", 0, B_RUNS, B_EVERY_MS);
+      if (only.has("skewed")) await waitScenario(system, `skewed burst (A ${BURST}, B ${B_RUNS})`, BURST, B_RUNS, B_EVERY_MS);
+      if (!fairOnly && only.has("prio")) await waitScenario(system, "skewed burst, B hand-prioritised", BURST, B_RUNS, B_EVERY_MS, 10);
+      if (only.has("trickle")) await waitScenario(system, "trickle (B every 2 s)", Math.round(BURST / 2), SMOKE ? 2 : 8, 2000);
+      const window = Number(arg("window", SMOKE ? "40" : "200"));
+      if (only.has("balanced")) await shareScenario(system, "balanced", async () => {
         await system.enqueue(jobs("tenant-a", window));
         await system.enqueue(jobs("tenant-b", window));
       }, { "tenant-a": 1, "tenant-b": 1 }, window, "tokens");
-      await shareScenario(system, "weighted 3:1", async () => {
+      if (only.has("weighted")) await shareScenario(system, "weighted 3:1", async () => {
         await system.enqueue(jobs("tenant-a", window));
         await system.enqueue(jobs("tenant-b", window));
       }, { "tenant-a": 3, "tenant-b": 1 }, window, "tokens");
-      if (fairOnly) {
+      if (fairOnly && only.has("spread")) {
         const spreadKeys = SMOKE ? 10 : 50;
         await shareScenario(system, `A spread over ${spreadKeys} keys`, async () => {
           const a: Job[] = [];
@@ -132,6 +135,8 @@ async function benchSystem(make: (url: string) => Promise<System>, fairOnly: boo
           await system.enqueue(a);
           await system.enqueue(jobs("tenant-b", window));
         }, { "tenant-a": 1, "tenant-b": 1 }, window, "turns", (k) => (k.startsWith("tenant-a") ? "tenant-a" : k));
+      }
+      if (fairOnly && only.has("heavy")) {
         await shareScenario(system, "heavy (A) vs light (B) turns, token-weighted", async () => {
           await system.enqueue(jobs("tenant-a", window, [4000, 1000]));
           await system.enqueue(jobs("tenant-b", window * 2, [400, 100]));
@@ -157,25 +162,44 @@ async function benchSystem(make: (url: string) => Promise<System>, fairOnly: boo
 }
 
 async function main() {
+  // --render=results.json: only write the tables and charts of a recorded run (and merge --claims=<json> into it).
+  const render = arg("render", "");
+  if (render) {
+    const recorded = JSON.parse(readFileSync(render, "utf8")) as { header: string; waitRows: WaitRow[]; shareRows: ShareRow[]; claims: ClaimCostRow[] };
+    const claimsFile = arg("claims", "");
+    const claims = claimsFile ? (JSON.parse(readFileSync(claimsFile, "utf8")) as { claims: ClaimCostRow[] }).claims : recorded.claims;
+    waitRows.push(...recorded.waitRows);
+    shareRows.push(...recorded.shareRows);
+    write(recorded.header, claims);
+    return;
+  }
   const header = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, node ${process.version}`;
   console.log(`# ${header}; ${SLOTS} slots, ${TURN_MS} ms turns, burst ${BURST}, cap ${CAP_MS} ms${SMOKE ? " (smoke)" : ""}`);
-  await benchSystem((url) => flightdeckSystem(url, SLOTS, TURN_MS), true);
-  await benchSystem((url) => graphileSystem(url, SLOTS, TURN_MS), false);
-  await benchSystem((url) => pgBossSystem(url, SLOTS, TURN_MS), false);
-  const claims = await withDatabase("claim", (url) => claimCost(url, SMOKE ? [1_000, 5_000] : [1_000, 10_000, 100_000], 1_000));
+  const scenarioNames = ["alone", "skewed", "prio", "trickle", "balanced", "weighted", "spread", "heavy"];
+  if (scenarioNames.some((n) => only.has(n))) {
+    await benchSystem((url) => flightdeckSystem(url, SLOTS, TURN_MS), true);
+    await benchSystem((url) => graphileSystem(url, SLOTS, TURN_MS), false);
+    await benchSystem((url) => pgBossSystem(url, SLOTS, TURN_MS), false);
+  }
+  const claims = CLAIM_COST ? await withDatabase("claim", (url) => claimCost(url, SMOKE ? [1_000, 5_000] : [1_000, 10_000, 100_000], 1_000)) : [];
+  write(header, claims);
+}
 
+type ClaimCostRow = Omit<Awaited<ReturnType<typeof claimCost>>[number], "plan"> & { plan?: string };
+
+function write(header: string, claims: ClaimCostRow[]) {
   mkdirSync(path.join(outDir, "charts"), { recursive: true });
-  const lines: string[] = [`<!-- ${header}; ${SLOTS} slots, ${TURN_MS} ms turns, burst ${BURST} -->`, ""];
+  const lines: string[] = [`<!-- ${header} -->`, ""];
   lines.push("### Tenant B's wait (enqueue → first turn starts)", "", "| system | scenario | B p50 | B p99 | B served |", "|---|---|---|---|---|");
   for (const r of waitRows) lines.push(`| ${r.system} | ${r.scenario} | ${fmt(r.p50)} ms | ${r.capped ? "≥ " : ""}${fmt(r.p99)} ms | ${r.served}/${r.of}${r.capped ? ` (cap ${CAP_MS / 1000} s)` : ""} |`);
   lines.push("", "### Shares while every key is backlogged", "", "| system | scenario | share (entitled) | turns | Jain | max share error | utilisation |", "|---|---|---|---|---|---|---|");
   for (const r of shareRows) {
     const share = Object.entries(r.report.share).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}% (${((r.entitled[k] ?? 0) * 100).toFixed(0)}%)`).join(", ");
-    const turns = Object.entries(r.report.turns).map(([k, v]) => `${k} ${v}`).join(", ");
+    const turns = Object.entries(r.report.turns).map(([k, v]) => `${k} ${v}`).join(", ") || "—";
     lines.push(`| ${r.system} | ${r.scenario} | ${share} | ${turns} | ${r.report.jain.toFixed(3)} | ${(r.report.shareError * 100).toFixed(1)}% | ${(r.report.utilisation * 100).toFixed(1)}% |`);
   }
-  lines.push("", "### Claim cost against the runnable backlog (1,000 keys)", "", "| runnable runs | claim p50 | claim p95 | seq scan on runs in the plan |", "|---|---|---|---|");
-  for (const c of claims) lines.push(`| ${c.runnable.toLocaleString("en-US")} | ${fmt(c.p50)} ms | ${fmt(c.p95)} ms | ${c.seqScanOnRuns ? "yes" : "no"} |`);
+  lines.push("", "### Claim cost against the runnable backlog (1,000 keys)", "", "| runnable runs | claim transaction p50 | p95 | policy statement p50 (EXPLAIN ANALYZE) | seq scan on runs in the plan |", "|---|---|---|---|---|");
+  for (const c of claims) lines.push(`| ${c.runnable.toLocaleString("en-US")} | ${fmt(c.p50)} ms | ${fmt(c.p95)} ms | ${fmt(c.statementP50)} ms | ${c.seqScanOnRuns ? "yes" : "no"} |`);
   const scenarios = [...new Set(waitRows.map((r) => r.scenario))];
   scenarios.forEach((scenario, i) => {
     const svg = barChart(`Tenant B wait — ${scenario}`, "ms", waitRows.filter((r) => r.scenario === scenario).map((r) => ({ label: r.system, bars: [{ label: "p50", value: r.p50 }, { label: "p99", value: r.p99 }] })));
@@ -189,7 +213,7 @@ async function main() {
     })));
     writeFileSync(path.join(outDir, "charts", `share-${i + 1}.svg`), svg);
   });
-  writeFileSync(path.join(outDir, "results.json"), JSON.stringify({ header, slots: SLOTS, turnMs: TURN_MS, burst: BURST, waitRows, shareRows, claims }, null, 2));
+  writeFileSync(path.join(outDir, "results.json"), JSON.stringify({ header, slots: SLOTS, turnMs: TURN_MS, burst: BURST, waitRows, shareRows, claims }, null, 2) + "\n");
   console.log(lines.join("\n"));
   writeFileSync(path.join(outDir, "results.md"), lines.join("\n") + "\n");
 }
