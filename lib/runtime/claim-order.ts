@@ -87,7 +87,7 @@ export function claimCandidateSql(options: ClaimQueryOptions) {
           and r.model_endpoint <> all(${eps}) and r.id <> all(${ids})
         order by r.deadline asc nulls last, r.created_at asc limit 1
       ),
-      cand as (
+      cand as materialized (
         select coalesce((select id from expired), (select id from aged), (select id from keyed)) as id,
                (select key from picked_key) as picked_key
       )
