@@ -57,7 +57,8 @@ export async function requeueRefilledWaits(db: Db, workerId: string, limit = 200
         select (select count(*) from runs where state = 'waiting' and state_reason = 'resource') as waiting,
           extract(epoch from (date_trunc('minute', now()) + interval '1 minute' - now())) * 1000 as next_ms`),
     );
-    const waiting = Number(left?.waiting ?? 0) - due.length;
+    // Counted after the requeue above, in the same transaction: what still waits.
+    const waiting = Number(left?.waiting ?? 0);
     return { requeued: due.length, nextInMs: waiting > 0 ? Math.max(10, Number(left?.next_ms ?? WINDOW_MS)) : null };
   });
 }
