@@ -32,7 +32,10 @@ const axis = { stroke: "var(--color-muted)", fontSize: 11 };
 const tooltipStyle = { background: "var(--color-surface-raised)", border: "1px solid var(--color-border)", color: "var(--color-foreground)", fontSize: 12 };
 const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/** A chart and, behind it, the same numbers as a table (screen readers, copy-paste). */
+/**
+ * A chart and, behind it, the same numbers as a table (screen readers, keyboard, copy-paste): the
+ * chart itself is hidden from assistive technology and takes no focus (accessibilityLayer off).
+ */
 function ChartWithTable({ title, chart, table }: { title: string; chart: React.ReactNode; table: React.ReactNode }) {
   return (
     <figure className="flex flex-col gap-2">
@@ -128,7 +131,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
             title={`Share of service over the last ${windowName} vs the share the weight entitles (keys with work)`}
             chart={
               <ResponsiveContainer>
-                <BarChart data={shareData} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
+                <BarChart accessibilityLayer={false} data={shareData} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
                   <CartesianGrid stroke="var(--color-border)" vertical={false} />
                   <XAxis dataKey="key" tick={axis} />
                   <YAxis tickFormatter={pctText} tick={axis} domain={[0, 1]} />
@@ -157,7 +160,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
             title="Turn cost served per minute, last 15 minutes"
             chart={
               <ResponsiveContainer>
-                <AreaChart data={serviceData} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
+                <AreaChart accessibilityLayer={false} data={serviceData} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
                   <CartesianGrid stroke="var(--color-border)" vertical={false} />
                   <XAxis dataKey="at" tick={axis} />
                   <YAxis tick={axis} />
@@ -187,7 +190,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
             title="Wait before a turn starts, last 5 minutes (p50 and p95)"
             chart={
               <ResponsiveContainer>
-                <BarChart data={waitData} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
+                <BarChart accessibilityLayer={false} data={waitData} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
                   <CartesianGrid stroke="var(--color-border)" vertical={false} />
                   <XAxis dataKey="key" tick={axis} />
                   <YAxis tick={axis} unit=" ms" />

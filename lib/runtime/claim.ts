@@ -9,7 +9,7 @@ import { runAuthorization, workerActor } from "./actor";
 import { reserveEndpointTokens } from "@/lib/resources/endpoint-tokens";
 import { chargeEstimate } from "@/lib/scheduling/charge";
 import { selectClaimCandidate } from "./claim-order";
-import { nowPlusMs, wallClockExceeded } from "./db-time";
+import { leaseExpiryIn, wallClockExceeded } from "./db-time";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
 
 export interface ClaimedTurn {
@@ -170,7 +170,7 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
   const patch = {
     leaseToken,
     leaseOwner: options.workerId,
-    leaseExpiresAt: nowPlusMs(options.leaseMs),
+    leaseExpiresAt: leaseExpiryIn(options.leaseMs),
     attempt,
     stateReason: null,
     slotReleased: false,
