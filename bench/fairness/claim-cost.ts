@@ -4,9 +4,7 @@ import { openPostgres, setDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
 import { loadJobRegistry } from "@/lib/jobs";
-import { claimNextRun } from "@/lib/runtime/claim";
-import { claimCandidateSql } from "@/lib/runtime/claim-order";
-import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
+import { claimCandidateSql, claimNextRun, syncModelEndpoints } from "@/lib/runtime";
 import { fairJob } from "./fair-job";
 import { pct } from "./metrics";
 

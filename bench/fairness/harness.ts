@@ -9,14 +9,10 @@ import { Logger, makeWorkerUtils, run as runGraphile } from "graphile-worker";
 import { openPostgres, setDatabase, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
-import { createRun } from "@/lib/runtime/create-run";
-import { silentLogger } from "@/lib/runtime/log";
-import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
-import type { TurnExecutor } from "@/lib/runtime/turn-executor";
-import { startWorker, type Worker } from "@/lib/runtime/worker";
-import { setKeyWeight } from "@/lib/scheduling/admin";
+import { createRun, silentLogger, startWorker, syncModelEndpoints, type TurnExecutor, type Worker } from "@/lib/runtime";
+import { setKeyWeight } from "@/lib/scheduling";
 import { fairJob } from "./fair-job";
 
 export interface Job {

@@ -3,14 +3,14 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { setFairShareWeight } from "@/app/(cockpit)/resources/actions";
+import { setFairShareWeight } from "@/lib/actions";
 import { LiveIndicator } from "@/components/runs/live-indicator";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toaster";
-import type { SchedulingKeyView, ServiceBucket } from "@/lib/scheduling/queries";
+import type { SchedulingKeyView, ServiceBucket } from "@/lib/scheduling";
 import { Scale } from "lucide-react";
 
 export interface SchedulingData {

@@ -1,7 +1,7 @@
 "use client";
 
 import { ArrowDown, ArrowUp, Ban, Copy, Ellipsis, ExternalLink, Pause, Play, RotateCcw } from "lucide-react";
-import { setRunPriority } from "@/app/(cockpit)/runs/actions";
+import { setRunPriority } from "@/lib/actions";
 import Link from "next/link";
 import type { RefObject } from "react";
 import {

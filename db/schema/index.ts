@@ -8,5 +8,4 @@ export * from "./approvals";
 export * from "./workspace";
 export * from "./tool-calls";
 export * from "./notifications";
-export * from "./support";
 export * from "./scheduling";

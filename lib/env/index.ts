@@ -65,6 +65,18 @@ export const envSchema = z.object({
   FLIGHTDECK_DEFAULT_MODEL_TOKENS_PER_MINUTE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(1_000_000_000).optional()),
   FLIGHTDECK_TOOL_QUOTAS: optionalNonEmpty,
   FLIGHTDECK_WRITE_BUDGET_PER_MINUTE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(10_000_000).optional()),
+  // Audit log (lib/audit, docs/SECURITY.md). Keys: base64 of 32 bytes; unset = generated in the key dir.
+  FLIGHTDECK_AUDIT_SIGNING_KEY: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_MAC_KEY: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_KEY_DIR: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_LOG_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, "must be a non-empty name without spaces or '+'")
+    .optional()
+    .default("flightdeck.local/audit"),
+  FLIGHTDECK_AUDIT_ANCHOR_DIR: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_ANCHOR_URL: optionalNonEmpty.pipe(z.url().optional()),
+  FLIGHTDECK_AUDIT_SEAL_INTERVAL_MS: intFrom(250, 10, 250),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { runs } from "@/db/schema";
-import { runAuthorization, workerActor } from "@/lib/runtime/actor";
+import { runAuthorization, workerActor } from "@/lib/audit";
 import { transitionRun } from "@/lib/runtime/transitions";
 import { toolQuotas, WRITES_RESOURCE } from "./quotas";
 import { WINDOW_MS } from "./windows";

@@ -5,7 +5,7 @@ import type { Db, Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
-import { runAuthorization, workerActor } from "./actor";
+import { runAuthorization, workerActor } from "@/lib/audit";
 import { reserveEndpointTokens } from "@/lib/resources/endpoint-tokens";
 import { chargeEstimate } from "@/lib/scheduling/charge";
 import { selectClaimCandidate } from "./claim-order";

@@ -5,11 +5,10 @@ import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { endpointUsage } from "@/lib/board/resources";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
-import { listJobs } from "@/lib/jobs/queries";
-import { schedulingOverview, serviceSeries } from "@/lib/scheduling/queries";
+import { endpointUsage } from "@/lib/board";
+import { listJobs } from "@/lib/jobs";
+import { principalRole, roleAllows } from "@/lib/auth";
+import { schedulingOverview, serviceSeries } from "@/lib/scheduling";
 
 export const metadata: Metadata = { title: "Resources" };
 

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { schedulingOverview, serviceSeries } from "@/lib/scheduling/queries";
+import { apiRoute } from "@/lib/http";
+import { schedulingOverview, serviceSeries } from "@/lib/scheduling";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { runPriorityInput, setRunPriority } from "@/lib/scheduling/admin";
+import { apiRoute } from "@/lib/http";
+import { runPriorityInput, setRunPriority } from "@/lib/scheduling";
 
 export const dynamic = "force-dynamic";
 

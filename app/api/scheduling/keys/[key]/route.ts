@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { apiRoute } from "@/lib/http/route";
-import { fairShareKeyParam, keyWeightInput, setKeyWeight } from "@/lib/scheduling/admin";
+import { apiRoute } from "@/lib/http";
+import { fairShareKeyParam, keyWeightInput, setKeyWeight } from "@/lib/scheduling";
 
 export const dynamic = "force-dynamic";
 
