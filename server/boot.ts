@@ -4,6 +4,8 @@ import { getDatabase } from "@/db/client";
 import { MigrationError, runMigrations } from "@/db/migrate";
 import { JobDeclarationError, loadJobRegistry } from "@/lib/jobs";
 import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth";
+import { checkDeclaredResources } from "@/lib/resources";
+import { listJobDefinitions } from "@/lib/jobs";
 import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime";
 import { bootState } from "@/lib/runtime";
@@ -25,6 +27,8 @@ export async function boot(): Promise<void> {
   const allJobs = installPacks(packs);
   startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   const registry = await loadJobRegistry(handle.db, allJobs);
+  // Every resource a job names (endpoint, tool quota, write budget) must be configured.
+  checkDeclaredResources(listJobDefinitions());
   log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
   const seed = await seedDemoUsers(handle.db);
   const demo = await listDemoUsers(handle.db);

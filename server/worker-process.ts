@@ -9,6 +9,7 @@ import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime";
 import type { TurnExecutor } from "@/lib/runtime";
 import { startWorker } from "@/lib/runtime";
 import { startAuditSealer } from "@/lib/audit";
+import { checkDeclaredResources } from "@/lib/resources";
 
 export interface WorkerProcessOptions {
   executor?: TurnExecutor;
@@ -41,6 +42,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     // Register only: syncing the database registry is the app's job at start-up, so an
     // older worker build never moves a job's current version back.
     const defs = registerJobDefinitions(await options.loadJobs());
+    checkDeclaredResources(defs);
     log("info", "job definitions registered", { count: defs.length });
   }
   await syncModelEndpoints(handle.db, configuredModelEndpoints());

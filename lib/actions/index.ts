@@ -4,4 +4,5 @@
 export * from "./runs";
 export * from "./tokens";
 export * from "./users";
+export * from "./scheduling";
 export type { ActionResult } from "./define-action";

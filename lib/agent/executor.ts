@@ -1,4 +1,5 @@
 import "server-only";
+import { reacquireEndpointSlot, releaseEndpointSlot } from "@/lib/resources/endpoint-slot";
 import type { ModelMessage } from "ai";
 import { getDb, type Db } from "@/db/client";
 import type { JobDefinition } from "@/lib/jobs";
@@ -90,6 +91,11 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
           tools: describeTools(def.agent.tools),
           signal: context.signal,
           deadline: context.deadline,
+          // Provider backoff gives the endpoint slot back for the sleep (lib/resources/endpoint-slot.ts).
+          onBackoff: async () => {
+            await releaseEndpointSlot(scope.db, context.runId, context.leaseToken);
+            return () => reacquireEndpointSlot(scope.db, context.runId, context.leaseToken, context.modelEndpoint, context.signal);
+          },
           retry: {
             baseMs: options.retry?.baseMs ?? resolved.endpoint.retryBaseMs,
             maxMs: options.retry?.maxMs ?? resolved.endpoint.retryMaxMs,

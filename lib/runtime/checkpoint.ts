@@ -4,6 +4,10 @@ import type { Db, Tx } from "@/db/client";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { redactString } from "@/lib/redaction";
+import { settleEndpointTokens } from "@/lib/resources/endpoint-tokens";
+import { chargeActual } from "@/lib/scheduling/charge";
+import { schedulingConfig } from "@/lib/scheduling/config";
+import { turnCost } from "@/lib/scheduling/policy";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
@@ -105,6 +109,7 @@ async function recordCompleted(
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
   const stored = await finishTurn(tx, claim.turnId, {
+    cost: turnCost(result.usage, schedulingConfig()),
     status: "completed",
     model: result.model,
     messagesIn: result.messagesIn,
@@ -130,6 +135,10 @@ async function recordCompleted(
   });
   await params.executor.onCheckpoint?.(tx, params.context, result);
   await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, { patch: counters, nowMs });
+  // Fair share: the key is charged the turn's real cost instead of the estimate taken at
+  // claim. Last, so the key's row is locked only for the end of the transaction.
+  await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
+  await settleEndpointTokens(tx, run.modelEndpoint, claim.estimatedCost, result.usage.inputTokens + result.usage.outputTokens);
   return stored;
 }
 

@@ -3,6 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AuditInput } from "@/lib/audit/types";
 import { runs } from "@/db/schema";
+import { noteResourceWait } from "@/lib/resources/wake";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import { dbNowMs, wallClockExceeded } from "./db-time";
@@ -53,6 +54,7 @@ export async function applyOutcome(
   }
   if (outcome.kind === "wait") {
     await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor, patch: carry });
+    if (outcome.reason === "resource") noteResourceWait();
     return;
   }
   const budget = budgetExhausted(run);

@@ -7,7 +7,8 @@ import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
 import { HistoryCache } from "./history-cache";
 import { errorMessage, jsonLogger, type Logger } from "./log";
-import { requeueResourceWaits, sweepOverdueRuns } from "./sweep";
+import { startResourceWaker } from "@/lib/resources/wake";
+import { sweepOverdueRuns } from "./sweep";
 import type { TurnExecutor } from "./turn-executor";
 
 export interface WorkerOptions {
@@ -21,8 +22,6 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** On stop(), how long turns in flight may finish before they are aborted and released. */
   shutdownGraceMs?: number;
-  /** How long a run waits after a wait/resource outcome before its next turn asks again. */
-  resourceRetryMs?: number;
   logger?: Logger;
 }
 
@@ -48,7 +47,6 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const leaseMs = options.leaseMs ?? 30_000;
   const graceMs = options.shutdownGraceMs ?? Math.min(leaseMs, 10_000);
-  const resourceRetryMs = options.resourceRetryMs ?? 5_000;
   const log = options.logger ?? jsonLogger;
   const inflight = new Map<string, InflightTurn>();
   const history = new HistoryCache();
@@ -111,11 +109,16 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     sweeping.running = true;
     sweepOverdueRuns(handle.db, id)
       .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
-      .then(() => requeueResourceWaits(handle.db, id, resourceRetryMs))
-      .then((n) => n > 0 && log("info", "requeued runs waiting for a resource", { workerId: id, count: n }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
       .finally(() => (sweeping.running = false));
-  }, Math.min(Math.max(pollIntervalMs, 250), 1000, resourceRetryMs));
+  }, Math.min(Math.max(pollIntervalMs, 250), 1000));
+  // Runs waiting for a rate-limited resource are woken when its window refills (lib/resources/wake.ts).
+  const waker = startResourceWaker({
+    db: handle.db,
+    workerId: id,
+    onError: (error) => log("error", "resource wake failed", { workerId: id, error: errorMessage(error) }),
+    onRequeued: (count) => log("info", "requeued runs: their resource has capacity again", { workerId: id, count }),
+  });
 
   log("info", "worker started", { workerId: id, concurrency, pollIntervalMs, leaseMs });
 
@@ -128,6 +131,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       if (stopping) return;
       stopping = true;
       clearInterval(sweepTimer);
+      waker.stop();
       signalWake();
       await loop;
       const grace = setTimeout(() => {

@@ -26,6 +26,7 @@ import { loadRunPage } from "@/lib/board";
 import { listRunFiles, readRunFile } from "@/lib/board";
 import { isAppError } from "@/lib/errors";
 import { isTerminal } from "@/lib/runtime";
+import { describeWaitPosition, runWaitPosition } from "@/lib/scheduling";
 
 type Props = {
   params: Promise<{ id: string }>;
@@ -60,7 +61,11 @@ export default async function RunPage({ params, searchParams }: Props) {
 
   const page = await load(id);
   const { run } = page;
-  const [listing, selected] = await Promise.all([listRunFiles(run.id), file ? readRunFile(run.id, file) : Promise.resolve(null)]);
+  const [listing, selected, position] = await Promise.all([
+    listRunFiles(run.id),
+    file ? readRunFile(run.id, file) : Promise.resolve(null),
+    runWaitPosition(await getDb(), run.id),
+  ]);
   const controls = roleAllows(role, "runs.control")
     ? allowedControls({ ...run, retried: page.retries.length > 0 })
     : [];
@@ -138,7 +143,12 @@ export default async function RunPage({ params, searchParams }: Props) {
               <CardTitle>Run</CardTitle>
             </CardHeader>
             <CardContent>
-              <RunSummary run={run} jobTitle={page.jobTitle} retries={page.retries} />
+              <RunSummary
+                run={run}
+                jobTitle={page.jobTitle}
+                retries={page.retries}
+                queuePosition={position ? describeWaitPosition(position) : null}
+              />
             </CardContent>
           </Card>
           <Card>
