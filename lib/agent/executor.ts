@@ -6,6 +6,7 @@ import { callModel, ModelCallError, resolveModel, type RetryPolicy } from "@/lib
 import type { TurnContext, TurnExecutor, TurnOutcome, TurnResult } from "@/lib/runtime/turn-executor";
 import { describeTools, invokeTool, isFinished, registerBuiltinTools, toolRedactor, type InvokeScope, type ToolCallRecord } from "@/lib/tools";
 import { openWorkspace, type Workspace } from "@/lib/workspace";
+import { dropJournal, readJournal, writeJournal } from "./journal";
 import { assistantMessage, finalOutput, historyMessages, runInputMessage, toolMessage, unresolvedCalls } from "./messages";
 import { loadRunPolicy } from "./run-scope";
 
@@ -80,27 +81,38 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
         if (stop) return result(stop);
       }
 
-      let answer;
-      try {
-        answer = await callModel({
-          model: resolved.model,
-          endpoint: context.modelEndpoint,
-          system: def.agent.instructions,
-          messages: [...history, ...messagesIn, ...messagesOut],
-          tools: describeTools(def.agent.tools),
-          signal: context.signal,
-          deadline: context.deadline,
-          retry: {
-            baseMs: options.retry?.baseMs ?? resolved.endpoint.retryBaseMs,
-            maxMs: options.retry?.maxMs ?? resolved.endpoint.retryMaxMs,
-            ...(options.retry?.random ? { random: options.retry.random } : {}),
-          },
-        });
-      } catch (error) {
-        if (error instanceof ModelCallError && error.failure !== "aborted") {
-          return result({ kind: "fail", reason: error.failure === "deadline" ? "model_deadline" : "model_error", message: redactor.redactString(error.message) });
+      // The turn journal: an answer stored by an earlier attempt of this turn is used as is,
+      // so a turn resumed after a crash runs the same tool calls instead of asking again.
+      let answer = await readJournal(db, context.runId, context.turnIndex);
+      if (!answer) {
+        try {
+          const fresh = await callModel({
+            model: resolved.model,
+            endpoint: context.modelEndpoint,
+            system: def.agent.instructions,
+            messages: [...history, ...messagesIn, ...messagesOut],
+            tools: describeTools(def.agent.tools),
+            signal: context.signal,
+            deadline: context.deadline,
+            retry: {
+              baseMs: options.retry?.baseMs ?? resolved.endpoint.retryBaseMs,
+              maxMs: options.retry?.maxMs ?? resolved.endpoint.retryMaxMs,
+              ...(options.retry?.random ? { random: options.retry.random } : {}),
+            },
+          });
+          answer = await writeJournal(db, {
+            runId: context.runId,
+            turnIndex: context.turnIndex,
+            attempt: context.attempt,
+            leaseToken: context.leaseToken,
+            answer: fresh,
+          });
+        } catch (error) {
+          if (error instanceof ModelCallError && error.failure !== "aborted") {
+            return result({ kind: "fail", reason: error.failure === "deadline" ? "model_deadline" : "model_error", message: redactor.redactString(error.message) });
+          }
+          throw error;
         }
-        throw error;
       }
       const usage = answer.usage;
       messagesOut.push(assistantMessage(answer.text, answer.toolCalls, context.turnIndex));
@@ -117,6 +129,9 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       const done = fresh.filter(isFinished);
       if (done.length > 0) messagesOut.push(toolMessage(done));
       return result(stop ?? { kind: "continue" }, usage);
+    },
+    async onCheckpoint(tx, context) {
+      await dropJournal(tx, context.runId, context.turnIndex);
     },
   };
 }

@@ -5,6 +5,7 @@ import { getEnv } from "@/lib/env";
 import type { Workspace } from "@/lib/workspace";
 import { approvalSubject, findToolApproval, requestToolApproval } from "./approval-gate";
 import { recordFromRow, type ToolCallRecord } from "./call-result";
+import { identityMismatch, inputHashOf, refuseMismatch } from "./call-identity";
 import { invokeDatabaseTool } from "./database-call";
 import { toJsonSafe } from "./output";
 import { checkToolQuota } from "./quota";
@@ -66,12 +67,16 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
     callIndex: call.callIndex,
     toolCallId: call.toolCallId.slice(0, 200),
     tool: call.toolName.slice(0, 200),
+    inputHash: inputHashOf(call.input),
   };
   const redactor = toolRedactor();
   const input = redactor.redact(toJsonSafe(call.input));
   const base: CallBase = { key, toolCallId: id.toolCallId, tool: id.tool, turnIndex: call.turnIndex, callIndex: call.callIndex, input };
 
   const stored = await findToolCall(scope.db, key);
+  // Replay only the same call: same tool, same input (canonical hash).
+  const mismatch = stored ? identityMismatch(stored, id.tool, id.inputHash) : null;
+  if (stored && mismatch) return refuseMismatch(scope, base, stored, id.inputHash, mismatch);
   if (stored && FINAL.has(stored.status)) return recordFromRow(stored, true);
 
   const finish = async (record: CallResult, extra?: CallAuditExtra): Promise<ToolCallRecord> => {

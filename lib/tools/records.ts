@@ -35,6 +35,8 @@ export interface CallIdentity {
   callIndex: number;
   toolCallId: string;
   tool: string;
+  /** SHA-256 of the canonical input (call-identity.ts). */
+  inputHash: string;
 }
 
 /**
