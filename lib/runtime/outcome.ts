@@ -8,6 +8,7 @@ import { notifyRun } from "./channels";
 import { dbNowMs, wallClockExceeded } from "./db-time";
 import type { TurnOutcome } from "./turn-executor";
 import { transitionRun, type RunRow } from "./transitions";
+import { waitStillNeeded } from "./wait-guard";
 
 /**
  * What happens to a run after a checkpointed turn, decided at the turn boundary (inside
@@ -46,7 +47,7 @@ export async function applyOutcome(
     await transitionRun(tx, run.id, "paused", { ...base, reason: "operator" });
     return;
   }
-  if (outcome.kind === "wait") {
+  if (outcome.kind === "wait" && (await waitStillNeeded(tx, run.id, outcome))) {
     await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor });
     return;
   }
