@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "@/db/client";
-import type { Workspace } from "@/lib/workspace";
+import { openWorkspace, type Workspace } from "@/lib/workspace";
 import type { InvokeScope } from "./invoke";
 import type { DatabaseToolContext, DatabaseToolDefinition, PlainToolDefinition, ToolContext } from "./types";
 
@@ -78,7 +78,13 @@ export async function runTool(tool: PlainToolDefinition, input: unknown, params:
  */
 export async function runDatabaseTool(tool: DatabaseToolDefinition, input: unknown, params: RunParams, tx: Tx): Promise<RunResult> {
   const { signal, clear } = callSignal(params);
-  const ctx: DatabaseToolContext = { ...sharedContext(params, signal), tx };
+  const ctx: DatabaseToolContext = {
+    ...sharedContext(params, signal),
+    tx,
+    // Workspace writes join the call's transaction: fenced by the lease, recorded with the turn.
+    workspace: () =>
+      openWorkspace(params.scope.runId, { db: tx, turnIndex: params.turnIndex, leaseToken: params.scope.leaseToken }),
+  };
   try {
     signal.throwIfAborted();
     const output = await tool.execute(input, ctx);
