@@ -41,6 +41,7 @@ function waitText(run: BoardRun): string {
     case "lock":
       return "Waiting for a lock";
     default:
+      if (run.reason?.startsWith("signal:")) return `Waiting for signal ${run.reason.slice("signal:".length)}`;
       return run.reason ? `Waiting: ${run.reason}` : "Waiting";
   }
 }

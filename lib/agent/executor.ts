@@ -9,6 +9,7 @@ import { openWorkspace, type Workspace } from "@/lib/workspace";
 import { dropJournal, readJournal, writeJournal } from "./journal";
 import { assistantMessage, finalOutput, historyMessages, runInputMessage, toolMessage, unresolvedCalls } from "./messages";
 import { loadRunPolicy } from "./run-scope";
+import { withTransientRetry } from "@/lib/runtime/transient";
 
 export interface AgentExecutorOptions {
   db?: () => Promise<Db>;
@@ -33,7 +34,9 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
     async execute(context: TurnContext): Promise<TurnResult> {
       const db = await (options.db ?? getDb)();
       const redactor = toolRedactor();
-      const policy = await loadRunPolicy(db, context, options.getJob);
+      // A transient database fault (killed connection, deadlock, restart) is retried within the turn's deadline.
+      const retry = { deadline: context.deadline, signal: context.signal };
+      const policy = await withTransientRetry(() => loadRunPolicy(db, context, options.getJob), retry);
       if ("error" in policy) return failed("unknown", "job_missing", policy.error);
       let resolved;
       try {
@@ -83,7 +86,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
 
       // The turn journal: an answer stored by an earlier attempt of this turn is used as is,
       // so a turn resumed after a crash runs the same tool calls instead of asking again.
-      let answer = await readJournal(db, context.runId, context.turnIndex);
+      let answer = await withTransientRetry(() => readJournal(db, context.runId, context.turnIndex), retry);
       if (!answer) {
         try {
           const fresh = await callModel({
@@ -100,13 +103,17 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
               ...(options.retry?.random ? { random: options.retry.random } : {}),
             },
           });
-          answer = await writeJournal(db, {
-            runId: context.runId,
-            turnIndex: context.turnIndex,
-            attempt: context.attempt,
-            leaseToken: context.leaseToken,
-            answer: fresh,
-          });
+          answer = await withTransientRetry(
+            () =>
+              writeJournal(db, {
+                runId: context.runId,
+                turnIndex: context.turnIndex,
+                attempt: context.attempt,
+                leaseToken: context.leaseToken,
+                answer: fresh,
+              }),
+            retry,
+          );
         } catch (error) {
           if (error instanceof ModelCallError && error.failure !== "aborted") {
             return result({ kind: "fail", reason: error.failure === "deadline" ? "model_deadline" : "model_error", message: redactor.redactString(error.message) });
@@ -147,7 +154,8 @@ async function runCalls(
 ): Promise<TurnOutcome | undefined> {
   for (const call of calls) {
     signal.throwIfAborted();
-    const record = await invokeTool(scope, call);
+    // Safe to repeat: a call's identity makes a second attempt a replay of what committed.
+    const record = await withTransientRetry(() => invokeTool(scope, call), { signal });
     out.push(record);
     if (record.outcome === "awaiting_approval") {
       return { kind: "wait", reason: "approval", waitingFor: record.approvalId ?? record.key };

@@ -4,6 +4,7 @@ import { checkpointTurn, type AbortKind, type TurnEnd } from "./checkpoint";
 import type { ClaimedTurn } from "./claim";
 import { loadHistory, renewLease } from "./lease";
 import { errorMessage, type Logger } from "./log";
+import { isTransientDbError, withTransientRetry } from "./transient";
 import type { TurnContext, TurnExecutor } from "./turn-executor";
 
 export interface InflightTurn {
@@ -86,12 +87,13 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
   let end: TurnEnd;
   try {
     if (claim.run.abortRequested) abort("hard-cancel");
-    context.history = await loadHistory(db, runId);
+    context.history = await withTransientRetry(() => loadHistory(db, runId), { deadline, signal: controller.signal });
     controller.signal.throwIfAborted();
     end = { kind: "result", result: await params.executor.execute(context) };
   } catch (error) {
-    const why: AbortKind | "lease-lost" | null = aborted;
+    const why = (aborted as AbortKind | "lease-lost" | null) ?? (isTransientDbError(error) ? "transient" : null);
     const message = errorMessage(error);
+    // A database fault is no verdict on the run: it is handed back, never failed.
     end = why && why !== "lease-lost" ? { kind: "aborted", why, message } : { kind: "error", message };
   } finally {
     clearInterval(heartbeat);
@@ -114,12 +116,17 @@ async function checkpointOrLog(
 ): Promise<void> {
   const { db, claim, workerId, executor, log } = params;
   try {
-    const result = await checkpointTurn(db, { claim, workerId, executor, context, end });
+    // Retried through database faults until the lease would have expired anyway.
+    const result = await withTransientRetry(() => checkpointTurn(db, { claim, workerId, executor, context, end }), {
+      deadline: new Date(Date.now() + params.leaseMs),
+      onRetry: (error, attempt) => log("warn", "checkpoint retried", { ...fields, attempt, error: errorMessage(error) }),
+    });
     if (result === "lost") log("warn", "lease lost before checkpoint: turn discarded", fields);
     else log("debug", "turn checkpointed", { ...fields, end: end.kind });
   } catch (error) {
     log("error", "checkpoint failed", { ...fields, error: errorMessage(error) });
-    if (end.kind !== "result") return;
+    // The database stayed unreachable: leave the lease to expire; another attempt re-runs the turn.
+    if (end.kind !== "result" || isTransientDbError(error)) return;
     // The turn's own writes (onCheckpoint) were rejected: record it as failed instead.
     try {
       await checkpointTurn(db, {

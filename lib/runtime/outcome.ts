@@ -48,7 +48,9 @@ export async function applyOutcome(
     return;
   }
   if (outcome.kind === "wait" && (await waitStillNeeded(tx, run.id, outcome))) {
-    await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor });
+    // A signal wait says which signal: reason `signal:<name>`.
+    const reason = outcome.reason === "signal" ? `signal:${outcome.waitingFor}` : outcome.reason;
+    await transitionRun(tx, run.id, "waiting", { ...base, reason, waitingFor: outcome.waitingFor });
     return;
   }
   const budget = budgetExhausted(run);

@@ -21,12 +21,12 @@ export async function waitStillNeeded(tx: Tx, runId: string, outcome: Extract<Tu
     return !row || row.status === "pending";
   }
   if (outcome.reason === "signal") {
+    // Only a wait_for_signal wait that was already resolved is skipped; other signal waits park as before.
     const rows = await tx
       .select({ status: signalWaits.status })
       .from(signalWaits)
-      .where(and(eq(signalWaits.runId, runId), eq(signalWaits.name, outcome.waitingFor), eq(signalWaits.status, "pending")))
-      .limit(1);
-    return rows.length > 0;
+      .where(and(eq(signalWaits.runId, runId), eq(signalWaits.name, outcome.waitingFor)));
+    return rows.length === 0 || rows.some((r) => r.status === "pending");
   }
   return true;
 }
