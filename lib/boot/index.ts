@@ -8,6 +8,7 @@ import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth/
 import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime/start";
 import { startSupportDemo } from "@/domains/support/seed";
+import { installDrain } from "./drain";
 import { bootState } from "./state";
 
 /**
@@ -36,12 +37,12 @@ export async function boot(): Promise<void> {
   if (env.FLIGHTDECK_EMBEDDED_RUNTIME) {
     const runtime = await startEmbeddedRuntime(handle);
     state.runtimeRunning = true;
-    const stop = () => {
+    installDrain(async () => {
       state.runtimeRunning = false;
-      void runtime.stop();
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+      await runtime.stop();
+    });
+  } else {
+    installDrain(async () => {});
   }
   // The demo tickets give a fresh embedded install runs to watch within a minute.
   if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {

@@ -125,6 +125,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     async stop() {
       if (stopping) return;
       stopping = true;
+      const drainStarted = Date.now();
+      const inFlight = inflight.size;
       clearInterval(sweepTimer);
       signalWake();
       await loop;
@@ -134,7 +136,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await Promise.allSettled([...active]);
       clearTimeout(grace);
       await Promise.allSettled([unlistenRuns(), unlistenControl()]);
-      log("info", "worker stopped", { workerId: id });
+      log("info", "worker stopped", { workerId: id, drainMs: Date.now() - drainStarted, turnsInFlight: inFlight, graceMs });
     },
   };
 }
