@@ -9,6 +9,8 @@ export const toolCallStatuses = [
   /** Refused by policy: not allowlisted, invalid input, workspace escape, host not allowed, rejected approval. */
   "refused",
   "awaiting_approval",
+  /** wait_for_signal parked the run; resolved when the signal arrives or the wait times out. */
+  "awaiting_signal",
 ] as const;
 export type ToolCallStatus = (typeof toolCallStatuses)[number];
 

@@ -160,6 +160,9 @@ async function runCalls(
     if (record.outcome === "awaiting_approval") {
       return { kind: "wait", reason: "approval", waitingFor: record.approvalId ?? record.key };
     }
+    if (record.outcome === "awaiting_signal") {
+      return { kind: "wait", reason: "signal", waitingFor: record.waitingFor ?? record.tool };
+    }
     if (record.outcome === "deferred") {
       return { kind: "wait", reason: "resource", waitingFor: record.waitingFor ?? record.tool };
     }

@@ -9,6 +9,7 @@ import { runAuthorization, workerActor } from "./actor";
 import { selectClaimCandidate } from "./claim-order";
 import { nowPlusMs, wallClockExceeded } from "./db-time";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
+import { markVersionWait } from "./version-pin";
 
 export interface ClaimedTurn {
   run: RunRow;
@@ -23,6 +24,8 @@ export interface ClaimedTurn {
 export interface ClaimOptions {
   workerId: string;
   leaseMs: number;
+  /** Why this worker cannot run the candidate (its job version is not in this build), or null. */
+  cannotRun?: (run: RunRow) => string | null;
 }
 
 /** Candidates looked at per claim transaction before giving up until the next wake-up. */
@@ -53,6 +56,13 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
     const candidate = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds });
     if (!candidate) return null;
     if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) {
+      skipIds.push(candidate.id);
+      continue;
+    }
+    // Version pinning (version-pin.ts): leave the run for a worker whose build has its version.
+    const missing = options.cannotRun?.(candidate) ?? null;
+    if (missing) {
+      await markVersionWait(tx, candidate, missing);
       skipIds.push(candidate.id);
       continue;
     }

@@ -6,8 +6,10 @@ import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
 import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
 import { errorMessage, jsonLogger, type Logger } from "./log";
+import { sweepSignalTimeouts } from "./signal-waits";
 import { requeueResourceWaits, sweepOverdueRuns } from "./sweep";
 import type { TurnExecutor } from "./turn-executor";
+import { missingVersion } from "./version-pin";
 
 export interface WorkerOptions {
   handle: DatabaseHandle;
@@ -23,6 +25,8 @@ export interface WorkerOptions {
   /** How long a run waits after a wait/resource outcome before its next turn asks again. */
   resourceRetryMs?: number;
   logger?: Logger;
+  /** Overrides the version check (version-pin.ts) that leaves runs of versions this build lacks. */
+  cannotRun?: (run: ClaimedTurn["run"]) => string | null;
 }
 
 export interface Worker {
@@ -71,6 +75,18 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       wake = done;
     });
 
+  // Says once per run that it was left for a worker whose build has the run's job version.
+  const refused = new Set<string>();
+  const cannotRun = (run: ClaimedTurn["run"]): string | null => {
+    const why = (options.cannotRun ?? missingVersion)(run);
+    if (why && !refused.has(run.id)) {
+      if (refused.size > 10_000) refused.clear();
+      refused.add(run.id);
+      log("warn", "claim left: this build cannot run the run's job version", { workerId: id, runId: run.id, jobId: run.jobId, why });
+    }
+    return why;
+  };
+
   const unlistenRuns = await handle.listen(RUNS_CHANNEL, signalWake);
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
 
@@ -92,7 +108,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       pendingWake = false;
       let claim: ClaimedTurn | null = null;
       try {
-        claim = await claimNextRun(handle.db, { workerId: id, leaseMs });
+        claim = await claimNextRun(handle.db, { workerId: id, leaseMs, cannotRun });
       } catch (error) {
         log("error", "claim failed", { workerId: id, error: errorMessage(error) });
         await waitForWake(pollIntervalMs);
@@ -109,6 +125,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     sweeping.running = true;
     sweepOverdueRuns(handle.db, id)
       .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
+      .then(() => sweepSignalTimeouts(handle.db, id))
+      .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
       .then(() => requeueResourceWaits(handle.db, id, resourceRetryMs))
       .then((n) => n > 0 && log("info", "requeued runs waiting for a resource", { workerId: id, count: n }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))

@@ -8,7 +8,9 @@ export type InvokeOutcome =
   /** Parked: the turn ends waiting for a lead's decision; the call runs on a later turn. */
   | "awaiting_approval"
   /** Held back by a quota: the turn ends waiting for the resource; the call runs later. */
-  | "deferred";
+  | "deferred"
+  /** wait_for_signal: the turn ends waiting for the signal (waitingFor = its name); resolved on a later turn. */
+  | "awaiting_signal";
 
 /** What one call produced, as recorded in the turn (TurnResult.toolCalls) — redacted. */
 export interface ToolCallRecord {
@@ -52,7 +54,7 @@ export function modelOutputOf(record: ToolCallRecord): ModelToolOutput {
 
 export function recordFromRow(row: ToolCallRow, replayed: boolean): ToolCallRecord {
   const outcome: InvokeOutcome =
-    row.status === "started" ? "failed" : row.status === "awaiting_approval" ? "awaiting_approval" : row.status;
+    row.status === "started" ? "failed" : row.status;
   return {
     key: row.key,
     toolCallId: row.toolCallId,

@@ -6,6 +6,8 @@ import type { Workspace } from "@/lib/workspace";
 import { approvalSubject, findToolApproval, requestToolApproval } from "./approval-gate";
 import { recordFromRow, type ToolCallRecord } from "./call-result";
 import { identityMismatch, inputHashOf, refuseMismatch } from "./call-identity";
+import { waitForSignalInput, waitForSignalTool } from "./builtin/wait-for-signal";
+import { invokeSignalWait } from "./signal-wait";
 import { invokeDatabaseTool } from "./database-call";
 import { toJsonSafe } from "./output";
 import { checkToolQuota } from "./quota";
@@ -113,6 +115,11 @@ export async function invokeTool(scope: InvokeScope, call: ToolCallRequest): Pro
     const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message, code: i.code }));
     const summary = issues.map((i) => `${i.path || "(input)"}: ${i.message}`).join("; ");
     return refuse(`invalid arguments for "${tool.name}": ${summary}`, "tool.invalid_input", { issues });
+  }
+
+  // Signal waits park the run instead of executing (signal-wait.ts).
+  if (tool.name === waitForSignalTool.name) {
+    return invokeSignalWait(scope, id, base, waitForSignalInput.parse(parsed.data), finish);
   }
 
   // 3. Approval gate: external side effects in jobs whose oversight is approve-tools.

@@ -68,7 +68,7 @@ export interface CallOutcome {
 
 /** Writes the final (or parked) state of a call; upserts so refusals need no prior row. */
 export async function saveOutcome(tx: Tx, id: CallIdentity, outcome: CallOutcome): Promise<void> {
-  const finished = outcome.status === "awaiting_approval" ? null : sql`now()`;
+  const finished = outcome.status === "awaiting_approval" || outcome.status === "awaiting_signal" ? null : sql`now()`;
   await tx
     .insert(toolCalls)
     .values({ ...id, ...outcome, finishedAt: finished })

@@ -6,8 +6,8 @@ import { deliverSignal } from "@/lib/runtime/triggers/signals";
 export const dynamic = "force-dynamic";
 
 /**
- * Delivers a signal: 202 { runs } (one run per subscribed job), 404 for an unknown
- * signal, 400 with zod issues for a bad payload. A repeated Idempotency-Key answers the
+ * Delivers a signal: 202 { runs, woken } (one run per subscribed job; runs parked by
+ * wait_for_signal whose match the payload satisfies), 404 for an unknown signal, 400 with zod issues for a bad payload. A repeated Idempotency-Key answers the
  * same runs and creates nothing (409 if reused with another payload).
  */
 export const POST = apiRoute({ permission: "signals.send", body: z.unknown() }, async ({ request, principal, params, body }) => {
@@ -19,7 +19,7 @@ export const POST = apiRoute({ permission: "signals.send", body: z.unknown() }, 
     actor: principal,
   });
   return Response.json(
-    { runs: delivery.runs },
+    { runs: delivery.runs, woken: delivery.woken },
     { status: 202, headers: delivery.replayed ? { "Idempotent-Replayed": "true" } : undefined },
   );
 });
