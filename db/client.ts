@@ -55,6 +55,10 @@ export async function openPostgres(url: string, max = 10): Promise<DatabaseHandl
   const pool = new pg.Pool({ ...config, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
   // An idle client whose backend died: the pool has already removed it.
   pool.on("error", () => {});
+  // A checked-out client whose backend dies between two queries emits "error" too; without a
+  // listener that would be an uncaught exception. Its next query fails (retried as transient)
+  // and the pool discards it on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const listener = createListener(config);
   const db = drizzle({ client: pool, schema }) as unknown as Db;
   return {
@@ -64,7 +68,10 @@ export async function openPostgres(url: string, max = 10): Promise<DatabaseHandl
     listen: (channel, onPayload) => listener.listen(channel, onPayload),
     async close() {
       await listener.close();
-      await pool.end();
+      // A client still checked out (a transaction cut by a fault) must not hold shutdown forever.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pool.end(), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+      clearTimeout(timer);
     },
   };
 }

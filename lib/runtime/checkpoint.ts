@@ -39,7 +39,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       .select()
       .from(runs)
       .where(and(eq(runs.id, claim.run.id), eq(runs.leaseToken, claim.leaseToken)))
-      .for("update");
+      .for("no key update");
     if (!run) return "lost";
     const audit = { actor: workerActor(workerId), authorization: runAuthorization(run) };
     // Audit events are appended last: the chain's lock is then held only for the commit.

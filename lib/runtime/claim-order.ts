@@ -30,6 +30,8 @@ export async function selectClaimCandidate(
     )
     .orderBy(desc(runs.priority), sql`${runs.deadline} asc nulls last`, asc(runs.createdAt))
     .limit(1)
-    .for("update", { skipLocked: true });
+    // NO KEY UPDATE: a tool transaction of a stopped worker holds KEY SHARE on the run (its
+    // foreign keys), and that must not hide the run from the worker that rescues it.
+    .for("no key update", { skipLocked: true });
   return row;
 }
