@@ -5,6 +5,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { bootOrExit } = await import("./lib/boot");
+  const { bootOrExit } = await import("./server/boot");
   await bootOrExit();
 }

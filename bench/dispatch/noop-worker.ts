@@ -1,5 +1,5 @@
 /** A worker process running the no-op executor (spawned by run.ts). Args: --worker-id= --concurrency= */
-import { runWorkerProcess } from "@/lib/runtime/worker-process";
+import { runWorkerProcess } from "@/server/worker-process";
 import { noopExecutor } from "./noop-executor";
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);

@@ -14,7 +14,8 @@ import os from "node:os";
 import path from "node:path";
 import { openPglite } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { allJobs } from "@/domains";
+import { packs } from "@/server/packs";
+import { installPacks } from "@/lib/packs";
 import { loadJobRegistry } from "@/lib/jobs";
 import { measureKanban, type KanbanFigures } from "./measure";
 import { seedBoardRuns } from "./seed";
@@ -81,7 +82,7 @@ async function main() {
   const seedStart = performance.now();
   const handle = await openPglite(path.join(dataDir, "pglite"));
   await runMigrations(handle);
-  await loadJobRegistry(handle.db, allJobs);
+  await loadJobRegistry(handle.db, installPacks(packs));
   const counts = await seedBoardRuns(handle.db, total);
   await handle.close();
   console.log(`[bench] seeded in ${Math.round(performance.now() - seedStart)} ms:`, counts);

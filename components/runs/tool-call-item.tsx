@@ -1,5 +1,5 @@
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import type { ToolCallRow } from "@/lib/tools/records";
+import type { ToolCallRow } from "@/lib/tools";
 import { formatDuration } from "./duration";
 import { JsonBlock } from "./json-block";
 

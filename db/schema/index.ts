@@ -8,4 +8,3 @@ export * from "./approvals";
 export * from "./workspace";
 export * from "./tool-calls";
 export * from "./notifications";
-export * from "./support";

@@ -1,4 +1,4 @@
-import type { TicketPriority } from "@/db/schema";
+import type { TicketPriority } from "./schema";
 import type { ticketCategories } from "./tools";
 
 type Category = (typeof ticketCategories)[number];

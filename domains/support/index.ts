@@ -1,22 +1,31 @@
 import "server-only";
-import type { JobDefinition } from "@/lib/jobs";
-import { registerSimulatedScript } from "@/lib/models";
+import { definePack } from "@/lib/packs";
 import { kbRefresh, kbRefreshScript } from "./jobs/kb-refresh";
 import { slaSweep, slaSweepScript } from "./jobs/sla-sweep";
 import { triageScript, triageTicket } from "./jobs/triage-ticket";
-import { registerSupportTools, supportTools } from "./tools";
+import { supportCustomers, supportReplies, supportTickets } from "./schema";
+import { startSupportDemo } from "./seed";
+import { supportTools } from "./tools";
 
 /**
- * The customer-support pack: jobs, their domain tools and the simulated model's scripts.
- * Importing it registers the tools and scripts (the job list goes to domains/index.ts).
+ * The customer-support pack: jobs, their domain tools, the simulated model's scripts, the
+ * demo seed and the pack's own tables — one value. Importing it registers nothing; the
+ * composition root (server/packs.ts) installs it.
  */
-export const supportJobs: JobDefinition[] = [triageTicket, slaSweep, kbRefresh];
+export const supportPack = definePack({
+  name: "support",
+  jobs: [triageTicket, slaSweep, kbRefresh],
+  tools: supportTools,
+  simulatedScripts: {
+    [triageTicket.id]: triageScript,
+    [slaSweep.id]: slaSweepScript,
+    [kbRefresh.id]: kbRefreshScript,
+  },
+  tables: { supportCustomers, supportTickets, supportReplies },
+  startDemo: startSupportDemo,
+});
 
-registerSupportTools();
-registerSimulatedScript(triageTicket.id, triageScript);
-registerSimulatedScript(slaSweep.id, slaSweepScript);
-registerSimulatedScript(kbRefresh.id, kbRefreshScript);
-
+export const supportJobs = supportPack.jobs;
 export { supportTools };
 export { seedSupportDemo, startSupportDemo, demoOpenTickets } from "./seed";
 export { triageTicket, slaSweep, kbRefresh };

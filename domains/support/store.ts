@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
-import { supportCustomers, supportReplies, supportTickets, type TicketPriority } from "@/db/schema";
+import { supportCustomers, supportReplies, supportTickets, type TicketPriority } from "./schema";
 
 /** Support ticket store queries (the domain's system of record). */
 

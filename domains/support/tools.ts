@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { ticketPriorities } from "@/db/schema";
-import { defineTool, registerTools, type ToolDefinition } from "@/lib/tools";
+import { ticketPriorities } from "./schema";
+import { defineTool, type ToolDefinition } from "@/lib/tools";
 import { customerHistory, overdueTickets, recordReply, ticketTopics } from "./store";
 
 export const ticketCategories = ["billing", "bug", "account", "how-to", "other"] as const;
@@ -64,7 +64,3 @@ export const sendReplyTool = defineTool({
 });
 
 export const supportTools: readonly ToolDefinition[] = [lookupCustomerTool, listOverdueTicketsTool, listTicketTopicsTool, sendReplyTool];
-
-export function registerSupportTools(): void {
-  registerTools(supportTools);
-}

@@ -5,7 +5,7 @@ import { approvals, jobs, notifications, runs } from "@/db/schema";
 import { listAuditEvents } from "@/lib/audit/queries";
 import type { AuditEvent } from "@/lib/audit/types";
 import { getRunDetail } from "@/lib/runtime/queries";
-import { listToolCalls, type ToolCallRow } from "@/lib/tools/records";
+import { listToolCalls, type ToolCallRow } from "@/lib/tools";
 
 export type RunDetail = Awaited<ReturnType<typeof getRunDetail>>;
 export type RunRecord = RunDetail["run"];

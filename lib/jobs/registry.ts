@@ -1,4 +1,5 @@
 import "server-only";
+import { appContext } from "@/lib/context";
 import type { JobDefinition, SignalTrigger } from "./schema";
 import { validateDeclarations } from "./validate";
 
@@ -8,20 +9,22 @@ export { validateDeclarations } from "./validate";
  * The in-memory code registry: the declarations this process was built with. The
  * database registry (jobs, job_versions) is synced from it at start-up; run creation
  * reads input schemas and budgets from here because zod schemas do not survive jsonb.
- * Kept on globalThis so the several module graphs of a Next server share one registry.
+ * Held by the app context (lib/context) so the several module graphs of a Next server
+ * share one registry.
  */
-interface RegistryState {
+interface JobRegistryState {
   byId: Map<string, JobDefinition>;
   bySignal: Map<string, { def: JobDefinition; trigger: SignalTrigger }[]>;
 }
 
-const key = Symbol.for("flightdeck.jobs.registry");
-type GlobalWithRegistry = typeof globalThis & { [key]?: RegistryState };
-const store = globalThis as GlobalWithRegistry;
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    jobs?: JobRegistryState;
+  }
+}
 
-function state(): RegistryState {
-  store[key] ??= { byId: new Map(), bySignal: new Map() };
-  return store[key];
+function state(): JobRegistryState {
+  return (appContext().jobs ??= { byId: new Map(), bySignal: new Map() });
 }
 
 /**
@@ -30,7 +33,7 @@ function state(): RegistryState {
  */
 export function registerJobDefinitions(defs: readonly unknown[]): JobDefinition[] {
   const valid = validateDeclarations(defs);
-  const next: RegistryState = { byId: new Map(), bySignal: new Map() };
+  const next: JobRegistryState = { byId: new Map(), bySignal: new Map() };
   for (const def of valid) {
     next.byId.set(def.id, def);
     for (const trigger of def.triggers) {
@@ -40,7 +43,7 @@ export function registerJobDefinitions(defs: readonly unknown[]): JobDefinition[
       next.bySignal.set(trigger.name, list);
     }
   }
-  store[key] = next;
+  appContext().jobs = next;
   return valid;
 }
 

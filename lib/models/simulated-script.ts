@@ -1,4 +1,5 @@
 import "server-only";
+import { appContext } from "@/lib/context";
 /**
  * A demo job's script for the offline simulated model: given where the conversation is,
  * what the "model" answers. Scripts are pure functions of the conversation, so a replayed
@@ -37,15 +38,23 @@ export interface SimulationState {
 
 export type SimulatedScript = (state: SimulationState) => SimulatedReply;
 
-const scripts = new Map<string, SimulatedScript>();
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    simulatedScripts?: Map<string, SimulatedScript>;
+  }
+}
 
-/** Domain packs register a script per job (next to the job's declaration). */
+function scripts(): Map<string, SimulatedScript> {
+  return (appContext().simulatedScripts ??= new Map());
+}
+
+/** Domain packs bring a script per job (installed by lib/packs; held by the app context). */
 export function registerSimulatedScript(jobId: string, script: SimulatedScript): void {
-  scripts.set(jobId, script);
+  scripts().set(jobId, script);
 }
 
 export function getSimulatedScript(jobId: string): SimulatedScript | undefined {
-  return scripts.get(jobId);
+  return scripts().get(jobId);
 }
 
 /** Used when a job has no script: the simulated model says so and finishes. */

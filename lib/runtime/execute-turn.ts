@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { checkpointTurn, type AbortKind, type TurnEnd } from "./checkpoint";
 import type { ClaimedTurn } from "./claim";
+import type { HistoryCache } from "./history-cache";
 import { loadHistory, renewLease } from "./lease";
 import { errorMessage, type Logger } from "./log";
 import { isTransientDbError, withTransientRetry } from "./transient";
@@ -20,6 +21,8 @@ interface ExecuteTurnParams {
   log: Logger;
   /** Turns in flight by run id, so a hard-cancel notification can reach this one. */
   inflight: Map<string, InflightTurn>;
+  /** The worker's history cache: a turn then reads only the turns it has not seen. */
+  history?: HistoryCache;
 }
 
 // setTimeout fires at once for delays beyond 2^31-1 ms.
@@ -87,7 +90,10 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
   let end: TurnEnd;
   try {
     if (claim.run.abortRequested) abort("hard-cancel");
-    context.history = await withTransientRetry(() => loadHistory(db, runId), { deadline, signal: controller.signal });
+    context.history = await withTransientRetry(
+      () => (params.history ? params.history.load(db, runId, claim.turnIndex) : loadHistory(db, runId)),
+      { deadline, signal: controller.signal },
+    );
     controller.signal.throwIfAborted();
     end = { kind: "result", result: await params.executor.execute(context) };
   } catch (error) {
@@ -116,11 +122,14 @@ async function checkpointOrLog(
 ): Promise<void> {
   const { db, claim, workerId, executor, log } = params;
   try {
+    const history = params.history;
+    const onStored = history ? (messages: unknown[]) => history.completed(claim.run.id, claim.turnIndex, messages) : undefined;
     // Retried through database faults until the lease would have expired anyway.
-    const result = await withTransientRetry(() => checkpointTurn(db, { claim, workerId, executor, context, end }), {
+    const result = await withTransientRetry(() => checkpointTurn(db, { claim, workerId, executor, context, end, onStored }), {
       deadline: new Date(Date.now() + params.leaseMs),
       onRetry: (error, attempt) => log("warn", "checkpoint retried", { ...fields, attempt, error: errorMessage(error) }),
     });
+    if (history && end.kind !== "result") history.forget(claim.run.id);
     if (result === "lost") log("warn", "lease lost before checkpoint: turn discarded", fields);
     else log("debug", "turn checkpointed", { ...fields, end: end.kind });
   } catch (error) {

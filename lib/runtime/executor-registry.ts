@@ -1,4 +1,5 @@
 import "server-only";
+import { appContext } from "@/lib/context";
 import type { TurnExecutor } from "./turn-executor";
 
 /**
@@ -11,17 +12,19 @@ export const unconfiguredExecutor: TurnExecutor = {
   },
 };
 
-// Kept on globalThis: Next's instrumentation and route bundles are separate module graphs.
-const key = Symbol.for("flightdeck.turnExecutor");
-type Store = typeof globalThis & { [key]?: TurnExecutor };
-const store = globalThis as Store;
+// Held by the app context (lib/context): instrumentation and route bundles share it.
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    turnExecutor?: TurnExecutor;
+  }
+}
 
 export function setTurnExecutor(executor: TurnExecutor): void {
-  store[key] = executor;
+  appContext().turnExecutor = executor;
 }
 
 export function getTurnExecutor(): TurnExecutor {
-  return store[key] ?? unconfiguredExecutor;
+  return appContext().turnExecutor ?? unconfiguredExecutor;
 }
 
 /**

@@ -5,7 +5,7 @@ import { signalWaits } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { canonicalJson, toJsonValue } from "@/lib/audit/canonical";
 import type { AuditInput } from "@/lib/audit/types";
-import { runAuthorization, workerActor } from "./actor";
+import { runAuthorization, workerActor, type Authorization } from "@/lib/audit";
 import { lockRun, transitionRun } from "./transitions";
 
 type WaitRow = typeof signalWaits.$inferSelect;
@@ -36,7 +36,7 @@ async function resolveWait(
   to: "woken" | "timed_out",
   payload: unknown,
   actor: AuditInput["actor"],
-  authorization?: Record<string, unknown>,
+  authorization?: Authorization,
 ): Promise<boolean> {
   const run = await lockRun(tx, wait.runId);
   const [resolved] = await tx
@@ -65,7 +65,7 @@ export async function wakeSignalWaits(
   name: string,
   payload: unknown,
   actor: AuditInput["actor"],
-  authorization: Record<string, unknown>,
+  authorization: Authorization,
 ): Promise<string[]> {
   const pending = await tx
     .select()

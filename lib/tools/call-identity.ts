@@ -2,10 +2,9 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { appendAudit } from "@/lib/audit";
 import { canonicalJson, toJsonValue } from "@/lib/audit/canonical";
-import type { ToolCallRecord } from "./call-result";
-import type { InvokeScope } from "./invoke";
-import { auditFrame } from "./record-call";
-import { assertLease, type ToolCallRow } from "./records";
+import { auditFrame } from "./call-audit";
+import { assertLease, type ToolCallRow } from "./call-store";
+import type { InvokeScope, ToolCallRecord } from "./call-types";
 
 /**
  * A tool call's identity is (run, turn, call index, tool, input hash). The first three make

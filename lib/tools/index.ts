@@ -1,7 +1,17 @@
 import "server-only";
 
-export { invokeTool, type InvokeScope, type ToolCallRequest } from "./invoke";
-export { isFinished, modelOutputOf, type ToolCallRecord, type InvokeOutcome, type ModelToolOutput } from "./call-result";
+// The tool gateway's public face. Layers, bottom up: types + call-types + errors →
+// call-store (tool_calls rows) → call-audit → stages/* → execution (the one tail) → gateway.
+export { invokeTool } from "./gateway";
+export {
+  isFinished,
+  modelOutputOf,
+  type InvokeScope,
+  type ToolCallRequest,
+  type ToolCallRecord,
+  type InvokeOutcome,
+  type ModelToolOutput,
+} from "./call-types";
 export { describeTools } from "./describe";
 export { registerTools, getTool, listTools } from "./registry";
 export {
@@ -15,10 +25,11 @@ export {
   type ToolContext,
   type ToolDefinition,
 } from "./types";
+export { ToolLeaseLostError, ToolTimeoutError } from "./errors";
 export { builtinTools, registerBuiltinTools } from "./builtin";
-export { checkToolQuota, type ToolQuotaDecision, type ToolQuotaRequest } from "./quota";
-export { assertLease, listToolCalls, ToolLeaseLostError, type ToolCallRow } from "./records";
-export { approvalSubject } from "./approval-gate";
+export { checkToolQuota, type ToolQuotaDecision, type ToolQuotaRequest } from "./stages/quota";
+export { assertLease, listToolCalls, type ToolCallRow } from "./call-store";
+export { approvalSubject } from "./stages/approval-gate";
 export { capOutput } from "./output";
 export { toolRedactor } from "./redactor";
 export { hostAllowed } from "./builtin/http-allowlist";

@@ -1,14 +1,16 @@
 import "server-only";
+import { appContext } from "@/lib/context";
 import type { ToolDefinition } from "./types";
 
-// On globalThis: Next bundles instrumentation and routes as separate module graphs.
-const key = Symbol.for("flightdeck.tools");
-type Store = typeof globalThis & { [key]?: Map<string, ToolDefinition> };
-const store = globalThis as Store;
+// Held by the app context (lib/context): instrumentation and route bundles share it.
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    tools?: Map<string, ToolDefinition>;
+  }
+}
 
 function tools(): Map<string, ToolDefinition> {
-  store[key] ??= new Map();
-  return store[key];
+  return (appContext().tools ??= new Map());
 }
 
 /** Built-in tools and domain packs register here. Re-registering a name replaces it (dev reloads). */

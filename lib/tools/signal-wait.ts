@@ -4,11 +4,10 @@ import type { z } from "zod";
 import { signalWaits } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
 import { signalSubscribers } from "@/lib/jobs/registry";
-import type { ToolCallRecord } from "./call-result";
 import type { waitForSignalInput } from "./builtin/wait-for-signal";
-import type { InvokeScope } from "./invoke";
-import { auditFrame, callPayload, type CallAuditExtra, type CallBase, type CallResult } from "./record-call";
-import { assertLease, saveOutcome, type CallIdentity } from "./records";
+import { auditFrame, callPayload } from "./call-audit";
+import { assertLease, saveOutcome } from "./call-store";
+import type { CallAuditExtra, CallBase, CallIdentity, CallResult, InvokeScope, ToolCallRecord } from "./call-types";
 import { toolRedactor } from "./redactor";
 
 type WaitInput = z.output<typeof waitForSignalInput>;

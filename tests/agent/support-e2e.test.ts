@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvals, notifications, runs, supportReplies, supportTickets, turns } from "@/db/schema";
-import { kbRefresh, slaSweep, startSupportDemo, supportJobs, triageTicket } from "@/domains/support";
+import { approvals, notifications, runs, turns } from "@/db/schema";
+import { supportReplies, supportTickets } from "@/domains/support/schema";
+import { kbRefresh, slaSweep, startSupportDemo, supportPack, triageTicket } from "@/domains/support";
+import { installPacks } from "@/lib/packs";
 import { kbRefreshScript } from "@/domains/support/jobs/kb-refresh";
 import { slaSweepScript } from "@/domains/support/jobs/sla-sweep";
 import { triageScript } from "@/domains/support/jobs/triage-ticket";
@@ -64,7 +66,7 @@ beforeAll(async () => {
   process.env.FLIGHTDECK_DATA_DIR = dataDir;
   resetEnvCache();
   handle = await createTestDatabase();
-  await installJobs(handle.db, supportJobs);
+  await installJobs(handle.db, installPacks([supportPack]));
   worker = await startWorker({ handle, executor: createAgentExecutor(), pollIntervalMs: 50, leaseMs: 10_000, concurrency: 4, logger: () => {} });
 });
 

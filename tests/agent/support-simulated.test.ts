@@ -3,8 +3,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvals, auditEvents, runs, supportTickets, turns } from "@/db/schema";
-import { seedSupportDemo, startSupportDemo, supportJobs } from "@/domains/support";
+import { approvals, auditEvents, runs, turns } from "@/db/schema";
+import { supportTickets } from "@/domains/support/schema";
+import { seedSupportDemo, startSupportDemo, supportPack } from "@/domains/support";
+import { installPacks } from "@/lib/packs";
 import { createAgentExecutor } from "@/lib/agent";
 import { resetEnvCache } from "@/lib/env";
 import { listModelEndpointConfigs } from "@/lib/models";
@@ -28,7 +30,7 @@ beforeAll(async () => {
   process.env.FLIGHTDECK_DATA_DIR = dataDir;
   resetEnvCache();
   handle = await createTestDatabase();
-  await installJobs(handle.db, supportJobs);
+  await installJobs(handle.db, installPacks([supportPack]));
   worker = await startWorker({ handle, executor: createAgentExecutor(), pollIntervalMs: 50, leaseMs: 10_000, logger: () => {} });
 });
 afterAll(async () => {

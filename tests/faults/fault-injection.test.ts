@@ -8,7 +8,7 @@ import { rowsOf } from "@/db/rows";
 import { runs, turns, workspaceFiles } from "@/db/schema";
 import { createAgentExecutor } from "@/lib/agent";
 import { verifyAuditChain } from "@/lib/audit";
-import { pingDatabase } from "@/lib/boot/db-health";
+import { pingDatabase } from "@/db/ping";
 import { silentLogger } from "@/lib/runtime/log";
 import { withTransientRetry } from "@/lib/runtime/transient";
 import { startWorker } from "@/lib/runtime/worker";

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "@/db/rows";
 import { approvals } from "@/db/schema";
-import { allJobs } from "@/domains";
+import { packs } from "@/server/packs";
+import { installPacks } from "@/lib/packs";
 import { startSupportDemo } from "@/domains/support/seed";
 import { registerAgentExecutor } from "@/lib/agent";
 import { loadJobRegistry } from "@/lib/jobs";
@@ -22,7 +23,7 @@ describe("demo jobs on the runtime core", () => {
   let runtime: EmbeddedRuntime;
   beforeAll(async () => {
     handle = await createTestDatabase();
-    await loadJobRegistry(handle.db, allJobs);
+    await loadJobRegistry(handle.db, installPacks(packs));
     registerAgentExecutor();
     runtime = await startEmbeddedRuntime(handle, { cron: false, logger: silentLogger });
   });

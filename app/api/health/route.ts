@@ -1,8 +1,9 @@
 import { getDatabase } from "@/db/client";
 import { currentMigration } from "@/db/migrate";
-import { apiRoute } from "@/lib/http/route";
-import { bootState } from "@/lib/boot/state";
-import { pingDatabase } from "@/lib/boot/db-health";
+import { pingDatabase } from "@/db/ping";
+import { auditHealth } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
+import { bootState } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
@@ -21,5 +22,11 @@ export const GET = apiRoute({ permission: "health.read" }, async () => {
     startedAt: state.startedAt.toISOString(),
   };
   if (!up) return Response.json({ ok: false, db: "down", runtime }, { status: 503 });
-  return { ok: true, db: handle.kind, migration: await currentMigration(handle).catch(() => null), runtime };
+  return {
+    ok: true,
+    db: handle.kind,
+    migration: await currentMigration(handle).catch(() => null),
+    audit: await auditHealth(handle.db),
+    runtime,
+  };
 });

@@ -1,0 +1,57 @@
+"use server";
+
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { defineAction } from "./define-action";
+import { decideApproval as decide } from "@/lib/runtime/approvals";
+import { cancelRun as cancel, pauseRun as pause, resumeRun as resume, retryRun as retry } from "@/lib/runtime/controls";
+import { createManualRun, manualRunInput } from "@/lib/runtime/create-run";
+
+const runRef = z.strictObject({ runId: z.string().min(1).max(100) });
+
+export const startRun = defineAction({
+  name: "runs.start",
+  permission: "runs.create",
+  input: manualRunInput,
+  handler: async (input, principal) => createManualRun(await getDb(), principal, input),
+});
+
+export const pauseRun = defineAction({
+  name: "runs.pause",
+  permission: "runs.control",
+  input: runRef,
+  handler: async ({ runId }, principal) => pause(await getDb(), runId, principal),
+});
+
+export const resumeRun = defineAction({
+  name: "runs.resume",
+  permission: "runs.control",
+  input: runRef,
+  handler: async ({ runId }, principal) => resume(await getDb(), runId, principal),
+});
+
+export const cancelRun = defineAction({
+  name: "runs.cancel",
+  permission: "runs.control",
+  input: runRef.extend({ hard: z.boolean().optional() }),
+  handler: async ({ runId, hard }, principal) => cancel(await getDb(), runId, principal, { hard }),
+});
+
+export const retryRun = defineAction({
+  name: "runs.retry",
+  permission: "runs.control",
+  input: runRef,
+  handler: async ({ runId }, principal) => retry(await getDb(), runId, principal),
+});
+
+export const decideApproval = defineAction({
+  name: "approvals.decide",
+  permission: "runs.approve",
+  input: z.strictObject({
+    approvalId: z.string().min(1).max(100),
+    decision: z.enum(["approved", "rejected"]),
+    note: z.string().trim().max(2000).optional(),
+  }),
+  handler: async ({ approvalId, decision, note }, principal) =>
+    decide(await getDb(), approvalId, decision, principal, note),
+});

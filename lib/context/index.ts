@@ -1,0 +1,3 @@
+import "server-only";
+
+export { appContext, type AppContext, type BootState } from "./app-context";

@@ -1,0 +1,31 @@
+import "server-only";
+import type { Db } from "@/db/client";
+import type { JobDefinition } from "@/lib/jobs";
+import type { SimulatedScript } from "@/lib/models";
+import type { ToolDefinition } from "@/lib/tools";
+
+/**
+ * A domain pack as one value: everything a business domain brings to the runtime. Importing
+ * a pack registers nothing; the composition root (server/packs.ts) lists the packs and
+ * installs them at start-up.
+ */
+export interface DomainPack {
+  /** Short name, for logs. */
+  readonly name: string;
+  readonly jobs: readonly JobDefinition[];
+  /** The pack's domain tools (the built-in tools come with the runtime). */
+  readonly tools: readonly ToolDefinition[];
+  /** The offline simulated model's script per job id. */
+  readonly simulatedScripts: Readonly<Record<string, SimulatedScript>>;
+  /**
+   * The pack's own Drizzle tables (also listed in drizzle.config.ts so migrations include
+   * them). Carried here so the pack is complete as a value; the runtime does not read them.
+   */
+  readonly tables: Readonly<Record<string, unknown>>;
+  /** Demo data for a fresh embedded install: seeds and starts runs, answers their ids. */
+  readonly startDemo?: (db: Db) => Promise<{ runIds: string[] }>;
+}
+
+export function definePack(pack: DomainPack): DomainPack {
+  return pack;
+}

@@ -1,0 +1,4 @@
+import "server-only";
+
+export { definePack, type DomainPack } from "./domain-pack";
+export { installPacks } from "./install";

@@ -1,0 +1,76 @@
+import "server-only";
+import { EnvError, getEnv } from "@/lib/env";
+import { getDatabase } from "@/db/client";
+import { MigrationError, runMigrations } from "@/db/migrate";
+import { JobDeclarationError, loadJobRegistry } from "@/lib/jobs";
+import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth";
+import { registerAgentExecutor } from "@/lib/agent";
+import { startEmbeddedRuntime } from "@/lib/runtime";
+import { bootState } from "@/lib/runtime";
+import { installPacks } from "@/lib/packs";
+import { packs } from "./packs";
+import { startAuditSealer } from "@/lib/audit";
+import { installDrain } from "./drain";
+
+/**
+ * Start-up, in order: validate the environment, open the database, migrate, load the
+ * domain packs and the job registry, seed demo users, start the embedded runtime, start the demo. Any
+ * failure is printed with what to fix and stops the process: a half-booted cockpit
+ * that serves errors is worse than one that refuses to start.
+ */
+export async function boot(): Promise<void> {
+  const started = performance.now();
+  const env = getEnv();
+  const handle = await getDatabase();
+  await runMigrations(handle);
+  const allJobs = installPacks(packs);
+  startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
+  const registry = await loadJobRegistry(handle.db, allJobs);
+  log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
+  const seed = await seedDemoUsers(handle.db);
+  const demo = await listDemoUsers(handle.db);
+  if (demo.length > 0) {
+    const password = isDefaultDemoPassword() ? `"${env.FLIGHTDECK_DEMO_PASSWORD}" (default; set FLIGHTDECK_DEMO_PASSWORD to change)` : "the value of FLIGHTDECK_DEMO_PASSWORD";
+    log(`demo users${seed.seeded ? " created" : ""} — password ${password}:`);
+    for (const u of demo) log(`  ${u.email.padEnd(28)} ${u.role}${u.disabled ? " (disabled)" : ""}`);
+  }
+  registerAgentExecutor();
+  const state = bootState();
+  state.embeddedRuntime = env.FLIGHTDECK_EMBEDDED_RUNTIME;
+  if (env.FLIGHTDECK_EMBEDDED_RUNTIME) {
+    const runtime = await startEmbeddedRuntime(handle);
+    state.runtimeRunning = true;
+    installDrain(async () => {
+      state.runtimeRunning = false;
+      await runtime.stop();
+    });
+  } else {
+    installDrain(async () => {});
+  }
+  // The packs' demo data gives a fresh embedded install runs to watch within a minute.
+  if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {
+    for (const pack of packs) {
+      const demoRuns = await pack.startDemo?.(handle.db);
+      if (demoRuns && demoRuns.runIds.length > 0) log(`${pack.name} demo: ${demoRuns.runIds.length} runs started`);
+    }
+  }
+  state.bootMs = Math.round(performance.now() - started);
+  log(`ready on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`);
+}
+
+export async function bootOrExit(): Promise<void> {
+  try {
+    await boot();
+  } catch (error) {
+    if (error instanceof EnvError || error instanceof MigrationError || error instanceof JobDeclarationError) {
+      console.error(`[flightdeck] ${error.message}`);
+    } else {
+      console.error("[flightdeck] start-up failed:", error);
+    }
+    process.exit(1);
+  }
+}
+
+function log(message: string): void {
+  console.log(`[flightdeck] ${message}`);
+}

@@ -1,0 +1,18 @@
+import "server-only";
+import { errorMessage, jsonLogger } from "@/lib/runtime";
+import { registerAgentExecutor } from "@/lib/agent";
+import { installPacks } from "@/lib/packs";
+import { packs } from "./packs";
+import { runWorkerProcess } from "./worker-process";
+
+// `npm run worker`: every domain pack (server/packs.ts) and the agent executor.
+runWorkerProcess({
+  loadJobs: async () => {
+    const jobs = installPacks(packs);
+    registerAgentExecutor();
+    return jobs;
+  },
+}).catch((error) => {
+  jsonLogger("error", "worker failed to start", { error: errorMessage(error) });
+  process.exit(1);
+});
