@@ -12,6 +12,7 @@ import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
 import { startAuditSealer } from "@/lib/audit";
+import { installDrain } from "./drain";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -43,12 +44,12 @@ export async function boot(): Promise<void> {
   if (env.FLIGHTDECK_EMBEDDED_RUNTIME) {
     const runtime = await startEmbeddedRuntime(handle);
     state.runtimeRunning = true;
-    const stop = () => {
+    installDrain(async () => {
       state.runtimeRunning = false;
-      void runtime.stop();
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+      await runtime.stop();
+    });
+  } else {
+    installDrain(async () => {});
   }
   // The packs' demo data gives a fresh embedded install runs to watch within a minute.
   if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {

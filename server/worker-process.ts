@@ -20,6 +20,7 @@ export interface WorkerProcessOptions {
   leaseMs?: number;
   pollIntervalMs?: number;
   concurrency?: number;
+  shutdownGraceMs?: number;
   logger?: Logger;
 }
 
@@ -53,6 +54,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     concurrency: options.concurrency ?? env.FLIGHTDECK_WORKER_CONCURRENCY,
     pollIntervalMs: options.pollIntervalMs ?? env.FLIGHTDECK_POLL_INTERVAL_MS,
     leaseMs: options.leaseMs ?? env.FLIGHTDECK_LEASE_MS,
+    shutdownGraceMs: options.shutdownGraceMs ?? env.FLIGHTDECK_SHUTDOWN_GRACE_MS,
     logger: log,
   });
 

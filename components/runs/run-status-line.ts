@@ -8,12 +8,14 @@ export function runStatusLine(run: BoardRun): { text: string; tone: StatusTone }
   switch (run.state) {
     case "queued":
       if (run.reason?.startsWith("resource:")) return { text: resourceWait(run), tone: "warning" };
+      if (run.reason?.startsWith("version:")) return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
       if (run.retryOf) return { text: `Retry of ${shortId(run.retryOf)}`, tone: "muted" };
       return { text: run.attempt > 1 ? `Ready · attempt ${run.attempt}` : "Ready to run", tone: "muted" };
     case "running":
       if (run.cancelRequested) return { text: "Cancelling at turn end", tone: "danger" };
       if (run.pauseRequested) return { text: "Pausing at turn end", tone: "violet" };
       if (run.reason?.startsWith("resource:")) return { text: resourceWait(run), tone: "warning" };
+      if (run.reason?.startsWith("version:")) return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
       return { text: `Turn ${run.turnsUsed + 1}`, tone: "info" };
     case "waiting":
       return { text: waitText(run), tone: "warning" };
@@ -46,6 +48,7 @@ function waitText(run: BoardRun): string {
     case "lock":
       return "Waiting for a lock";
     default:
+      if (run.reason?.startsWith("signal:")) return `Waiting for signal ${run.reason.slice("signal:".length)}`;
       return run.reason ? `Waiting: ${run.reason}` : "Waiting";
   }
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Governance } from "@/lib/governance";
 import { jobs } from "./jobs";
 
@@ -92,7 +92,8 @@ export const runs = pgTable(
     index("runs_lease_expiry_idx").on(t.leaseExpiresAt).where(sql`lease_token is not null`),
     // Live leases per endpoint are counted at every claim.
     index("runs_endpoint_lease_idx").on(t.modelEndpoint, t.leaseExpiresAt).where(sql`lease_token is not null`),
-    index("runs_retry_of_idx").on(t.retryOf),
+    // A run is retried at most once: a second retry of the same run is refused (409).
+    uniqueIndex("runs_retry_of_idx").on(t.retryOf),
     // The cockpit's change feed asks for runs updated since a cursor every second.
     index("runs_updated_idx").on(t.updatedAt),
   ],
@@ -146,3 +147,49 @@ export const modelEndpoints = pgTable("model_endpoints", {
   tokensPerMinute: integer("tokens_per_minute"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The turn journal: the model's answer for (run, turn), stored before any of its tool calls
+ * runs. A turn re-executed after a crash continues from this answer instead of asking the
+ * model again, so its tool calls are the same calls (same identity, same idempotency keys).
+ */
+export const turnJournal = pgTable(
+  "turn_journal",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    turnIndex: integer("turn_index").notNull(),
+    /** { text, toolCalls, usage, modelId } as the model answered (redacted). */
+    answer: jsonb("answer").$type<Record<string, unknown>>().notNull(),
+    attempt: integer("attempt").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.turnIndex] })],
+);
+
+export const signalWaitStatuses = ["pending", "woken", "timed_out"] as const;
+export type SignalWaitStatus = (typeof signalWaitStatuses)[number];
+
+/** A run parked by wait_for_signal: woken by POST /api/signals/{name} (payload matches) or its timeout. */
+export const signalWaits = pgTable(
+  "signal_waits",
+  {
+    /** The tool call's idempotency key (run:turn:call). */
+    callKey: text("call_key").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    match: jsonb("match").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: signalWaitStatuses }).notNull().default("pending"),
+    payload: jsonb("payload").$type<unknown>(),
+    timeoutAt: timestamp("timeout_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("signal_waits_pending_idx").on(t.name).where(sql`status = 'pending'`),
+    index("signal_waits_timeout_idx").on(t.timeoutAt).where(sql`status = 'pending'`),
+  ],
+);

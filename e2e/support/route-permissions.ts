@@ -10,6 +10,8 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/runs": "runs.read",
   "POST /api/runs": "runs.create",
   "GET /api/runs/[id]": "runs.read",
+  "GET /api/runs/[id]/workspace": "runs.read",
+  "GET /api/runs/[id]/workspace/[...path]": "runs.read",
   "POST /api/runs/[id]/[control]": "runs.control",
   "POST /api/runs/[id]/priority": "runs.control",
   "GET /api/approvals": "runs.read",

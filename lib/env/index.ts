@@ -43,6 +43,8 @@ export const envSchema = z.object({
   FLIGHTDECK_POLL_INTERVAL_MS: intFrom(1000, 50, 60_000),
   FLIGHTDECK_LEASE_MS: intFrom(30_000, 1_000, 3_600_000),
   FLIGHTDECK_WORKER_CONCURRENCY: intFrom(4, 1, 256),
+  /** On SIGTERM: how long turns in flight may finish before they are aborted and their runs handed back. */
+  FLIGHTDECK_SHUTDOWN_GRACE_MS: intFrom(25_000, 0, 600_000),
   FLIGHTDECK_DEFAULT_MODEL_CONCURRENCY: intFrom(4, 1, 10_000),
   FLIGHTDECK_LOGIN_MAX_ATTEMPTS: intFrom(5, 1, 1000),
   FLIGHTDECK_LOGIN_WINDOW_SECONDS: intFrom(60, 1, 86_400),

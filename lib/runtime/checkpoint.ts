@@ -16,7 +16,8 @@ import type { TurnContext, TurnExecutor, TurnResult } from "./turn-executor";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
 
 /** Why a turn ended without a result. */
-export type AbortKind = "hard-cancel" | "deadline" | "shutdown";
+/** transient: the database failed under the turn for longer than it could retry; the run is handed back, not failed. */
+export type AbortKind = "hard-cancel" | "deadline" | "shutdown" | "transient";
 
 export type TurnEnd =
   | { kind: "result"; result: TurnResult }
@@ -48,7 +49,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       .select({ ...getTableColumns(runs), nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8`.mapWith(Number) })
       .from(runs)
       .where(and(eq(runs.id, claim.run.id), eq(runs.leaseToken, claim.leaseToken)))
-      .for("update");
+      .for("no key update");
     if (!locked) return "lost";
     const { nowMs, ...run } = locked;
     const audit = { actor: workerActor(workerId), authorization: runAuthorization(run) };
@@ -78,7 +79,8 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     } else if (end.why === "deadline") {
       await transitionRun(tx, run.id, "timed_out", { ...audit, ...fenced, reason: "wall_clock" });
     } else {
-      // Shutdown: hand the run back. The interrupted turn re-runs as the next attempt.
+      // Shutdown or a database fault: hand the run back. The interrupted turn re-runs as the
+      // next attempt (from its journaled answer, so its tool calls are the same calls).
       await tx
         .update(runs)
         .set({ leaseToken: null, leaseOwner: null, leaseExpiresAt: null, attempt: run.attempt + 1, updatedAt: sql`now()` })
@@ -87,7 +89,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
         ...audit,
         action: "run.released",
         subject: { type: "run", id: run.id },
-        payload: { jobId: run.jobId, reason: "shutdown", attempt: run.attempt + 1 },
+        payload: { jobId: run.jobId, reason: end.why, attempt: run.attempt + 1 },
       });
       await notifyRun(tx, run.id);
     }

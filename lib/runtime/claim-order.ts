@@ -93,7 +93,9 @@ export function claimCandidateSql(options: ClaimQueryOptions) {
       )
       select cand.id as "__candidate", cand.picked_key as "__picked_key", locked.*
       from cand left join lateral (
-        select * from runs where runs.id = cand.id for update skip locked
+        -- NO KEY UPDATE: a tool transaction of a stopped worker holds KEY SHARE on the run (its
+        -- foreign keys), and that must not hide the run from the worker that rescues it.
+        select * from runs where runs.id = cand.id for no key update skip locked
       ) locked on true`;
 }
 

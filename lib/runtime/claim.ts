@@ -11,6 +11,7 @@ import { chargeEstimate } from "@/lib/scheduling/charge";
 import { selectClaimCandidate } from "./claim-order";
 import { leaseExpiryIn, wallClockExceeded } from "./db-time";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
+import { markVersionWait } from "./version-pin";
 
 export interface ClaimedTurn {
   run: RunRow;
@@ -27,6 +28,8 @@ export interface ClaimedTurn {
 export interface ClaimOptions {
   workerId: string;
   leaseMs: number;
+  /** Why this worker cannot run the candidate (its job version is not in this build), or null. */
+  cannotRun?: (run: RunRow) => string | null;
 }
 
 /** Candidates looked at per claim transaction before giving up until the next wake-up. */
@@ -66,6 +69,13 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
       continue;
     }
     if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) {
+      skipIds.push(candidate.id);
+      continue;
+    }
+    // Version pinning (version-pin.ts): leave the run for a worker whose build has its version.
+    const missing = options.cannotRun?.(candidate) ?? null;
+    if (missing) {
+      await markVersionWait(tx, candidate, missing);
       skipIds.push(candidate.id);
       continue;
     }

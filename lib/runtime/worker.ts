@@ -9,7 +9,9 @@ import { HistoryCache } from "./history-cache";
 import { errorMessage, jsonLogger, type Logger } from "./log";
 import { startResourceWaker } from "@/lib/resources/wake";
 import { sweepOverdueRuns } from "./sweep";
+import { sweepSignalTimeouts } from "./signal-waits";
 import type { TurnExecutor } from "./turn-executor";
+import { missingVersion } from "./version-pin";
 
 export interface WorkerOptions {
   handle: DatabaseHandle;
@@ -23,6 +25,8 @@ export interface WorkerOptions {
   /** On stop(), how long turns in flight may finish before they are aborted and released. */
   shutdownGraceMs?: number;
   logger?: Logger;
+  /** Overrides the version check (version-pin.ts) that leaves runs of versions this build lacks. */
+  cannotRun?: (run: ClaimedTurn["run"]) => string | null;
 }
 
 export interface Worker {
@@ -71,6 +75,18 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       wake = done;
     });
 
+  // Says once per run that it was left for a worker whose build has the run's job version.
+  const refused = new Set<string>();
+  const cannotRun = (run: ClaimedTurn["run"]): string | null => {
+    const why = (options.cannotRun ?? missingVersion)(run);
+    if (why && !refused.has(run.id)) {
+      if (refused.size > 10_000) refused.clear();
+      refused.add(run.id);
+      log("warn", "claim left: this build cannot run the run's job version", { workerId: id, runId: run.id, jobId: run.jobId, why });
+    }
+    return why;
+  };
+
   const unlistenRuns = await handle.listen(RUNS_CHANNEL, signalWake);
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
 
@@ -92,7 +108,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       pendingWake = false;
       let claim: ClaimedTurn | null = null;
       try {
-        claim = await claimNextRun(handle.db, { workerId: id, leaseMs });
+        claim = await claimNextRun(handle.db, { workerId: id, leaseMs, cannotRun });
       } catch (error) {
         log("error", "claim failed", { workerId: id, error: errorMessage(error) });
         await waitForWake(pollIntervalMs);
@@ -109,6 +125,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     sweeping.running = true;
     sweepOverdueRuns(handle.db, id)
       .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
+      .then(() => sweepSignalTimeouts(handle.db, id))
+      .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
       .finally(() => (sweeping.running = false));
   }, Math.min(Math.max(pollIntervalMs, 250), 1000));
@@ -130,6 +148,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     async stop() {
       if (stopping) return;
       stopping = true;
+      const drainStarted = Date.now();
+      const inFlight = inflight.size;
       clearInterval(sweepTimer);
       waker.stop();
       signalWake();
@@ -140,7 +160,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await Promise.allSettled([...active]);
       clearTimeout(grace);
       await Promise.allSettled([unlistenRuns(), unlistenControl()]);
-      log("info", "worker stopped", { workerId: id });
+      log("info", "worker stopped", { workerId: id, drainMs: Date.now() - drainStarted, turnsInFlight: inFlight, graceMs });
     },
   };
 }

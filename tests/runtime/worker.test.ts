@@ -95,7 +95,7 @@ describe("worker", () => {
     await worker();
     const { id } = await newRun(handle.db, "short-clock", { turns: 3, waitAt: 0 });
     const waiting = await waitForState(handle.db, id, ["waiting"]);
-    expect(waiting).toMatchObject({ stateReason: "signal", waitingFor: "go" });
+    expect(waiting).toMatchObject({ stateReason: "signal:go", waitingFor: "go" });
     const run = await waitForState(handle.db, id, ["timed_out"], 10_000);
     expect(run.stateReason).toBe("wall_clock");
   });
