@@ -1,6 +1,7 @@
 import { getDatabase } from "@/db/client";
 import { currentMigration } from "@/db/migrate";
 import { apiRoute } from "@/lib/http/route";
+import { auditHealth } from "@/lib/audit/health";
 import { bootState } from "@/lib/runtime/boot-state";
 
 export const dynamic = "force-dynamic";
@@ -13,6 +14,7 @@ export const GET = apiRoute({ permission: "health.read" }, async () => {
     ok: true,
     db: handle.kind,
     migration: await currentMigration(handle),
+    audit: await auditHealth(handle.db),
     runtime: {
       embedded: state.embeddedRuntime,
       running: state.runtimeRunning,
