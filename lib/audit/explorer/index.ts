@@ -1,0 +1,4 @@
+import "server-only";
+
+export { AUDIT_QUERY_KEYS, AUDIT_QUERY_SYNTAX, AuditQueryError, parseAuditQuery, type ParsedAuditQuery } from "./query-language";
+export { auditFacets, parseAuditQueryOr400, resolveAuditQuery, type AuditFacets, type FacetCount } from "./search";
