@@ -162,9 +162,9 @@ describe("GET /api/audit/export", () => {
     expect(refused.problem).toMatch(new RegExp(`event seq ${rec.seq} was altered`));
 
     // The npm script: no database, exit code 1 on a tampered bundle.
-    const cli = await run("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", file, "--key", key], { env: { PATH: process.env.PATH ?? "" } });
+    const cli = await run("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", file, "--key", key], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } });
     expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, events: 3 });
-    const refusedCli = await run("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", tampered], { env: { PATH: process.env.PATH ?? "" } }).catch(
+    const refusedCli = await run("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", tampered], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } }).catch(
       (error: { code: number; stderr: string }) => error,
     );
     expect("code" in refusedCli ? refusedCli.code : 0).toBe(1);
