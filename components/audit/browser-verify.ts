@@ -16,9 +16,10 @@ export interface VerifierKey {
 }
 
 export async function parseVerifierKey(vkey: string): Promise<VerifierKey | null> {
-  const parts = vkey.trim().split("+");
-  if (parts.length !== 3) return null;
-  const [name, hashHex, b64] = parts as [string, string, string];
+  // name+hash+key: the name holds no "+", the base64 key may.
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
+  if (!m) return null;
+  const [, name, hashHex, b64] = m as unknown as [string, string, string, string];
   const raw = fromBase64(b64);
   if (raw.length !== 33 || raw[0] !== 0x01) return null;
   const publicKey = raw.slice(1);

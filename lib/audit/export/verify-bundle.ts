@@ -27,9 +27,10 @@ const sha256: Sha256 = (data) => createHash("sha256").update(data).digest();
 
 /** "<name>+<hex key hash>+<base64(0x01 ‖ key)>" → name and raw Ed25519 key, or null when malformed or inconsistent. */
 export function parseVerifierKey(vkey: string): { name: string; publicKey: Buffer } | null {
-  const parts = vkey.trim().split("+");
-  if (parts.length !== 3) return null;
-  const [name, hash, b64] = parts as [string, string, string];
+  // name+hash+key: the name holds no "+", the base64 key may.
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(vkey.trim());
+  if (!m) return null;
+  const [, name, hash, b64] = m as unknown as [string, string, string, string];
   const raw = Buffer.from(b64, "base64");
   if (raw.length !== 33 || raw[0] !== 0x01) return null;
   const publicKey = raw.subarray(1);
