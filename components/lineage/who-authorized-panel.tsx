@@ -80,7 +80,7 @@ export function WhoAuthorizedPanel({ lineage }: { lineage: RunLineage }) {
   const t = lineage.touched;
   const nothingTouched = t.files.length + t.stateKeys.length + t.records.length + t.hosts.length === 0;
   return (
-    <Card aria-labelledby="who-authorized-title">
+    <Card role="region" aria-labelledby="who-authorized-title">
       <CardHeader>
         <CardTitle id="who-authorized-title">Who authorized this</CardTitle>
       </CardHeader>
