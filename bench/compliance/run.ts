@@ -96,7 +96,7 @@ async function main() {
         "action:run.*",
         "action:approval.*",
         "actor:user:u-3",
-        "actor:u-3@flightdeck.local",
+        "actor:u-3",
         "job:invoice-check",
         "token:tok-3",
         "subject:signal:sig-4",

@@ -31,6 +31,8 @@ interface Facets {
   actions: Facet[];
   actors: Facet[];
   runs: Facet[];
+  scanned: number;
+  capped: boolean;
 }
 export interface SavedQueryView {
   id: string;
@@ -313,6 +315,9 @@ export function AuditExplorer({
             </Button>
           </form>
         </section>
+        {facets.data?.capped ? (
+          <p className="text-[11px] text-muted">Counts over the newest {facets.data.scanned.toLocaleString()} matching events; add since:/until: to count a window.</p>
+        ) : null}
         {(["actions", "actors", "runs"] as const).map((kind) => (
           <section key={kind} aria-label={`Counts by ${kind.slice(0, -1)}`} className="flex flex-col gap-1">
             <h2 className="text-xs font-medium text-muted">{kind === "runs" ? "Runs (which runs touched this)" : `By ${kind.slice(0, -1)}`}</h2>

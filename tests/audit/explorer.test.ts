@@ -90,7 +90,9 @@ describe("GET /api/audit?q=", () => {
     const facets = (await (await get(`/api/audit/facets?q=${q("action:tool.*")}`, reviewer)).json()) as {
       actions: { value: string; count: number }[];
       runs: { value: string; count: number }[];
+      capped: boolean;
     };
+    expect(facets.capped).toBe(false);
     expect(facets.actions).toEqual([{ value: "tool.called", label: "tool.called", count: 2 }]);
     expect(facets.runs).toEqual([{ value: runId, label: runId.slice(0, 8), count: 2 }]);
   });

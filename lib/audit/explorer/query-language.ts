@@ -10,7 +10,7 @@ export const AUDIT_QUERY_KEYS = ["actor", "action", "subject", "run", "job", "to
 export type AuditQueryKey = (typeof AUDIT_QUERY_KEYS)[number];
 
 export const AUDIT_QUERY_SYNTAX = [
-  "actor:<user id | email | label | kind>   e.g. actor:jane@acme.example, actor:system",
+  "actor:<id | a user's email | kind | kind:id>  e.g. actor:jane@acme.example, actor:system, actor:token:tok_1",
   "action:<action>  prefix wildcard with *    e.g. action:run.*, action:tool.called",
   "subject:<id> or subject:<type>:<id>         e.g. subject:approval:8c1e…",
   "run:<run id or a prefix of it (≥ 4 chars)>  e.g. run:3f2a9c",

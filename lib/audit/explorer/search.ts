@@ -122,7 +122,8 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
         const k = kind as (typeof actorKinds)[number];
         parts.push(colon > 0 ? and(eq(auditEvents.actorKind, k), eq(auditEvents.actorId, a.slice(colon + 1))) ?? FALSE : eq(auditEvents.actorKind, k));
       } else {
-        parts.push(eq(auditEvents.actorId, a), eq(auditEvents.actorLabel, a));
+        // An id (user, token, worker…) or a user's email (resolved above): both use the (kind, id) index.
+        parts.push(eq(auditEvents.actorId, a));
       }
     }
     if (userIds.length > 0) parts.push(inArray(auditEvents.actorId, userIds));
@@ -194,23 +195,42 @@ export interface AuditFacets {
   actors: FacetCount[];
   /** Runs the matching events belong to: "which runs touched X" for a free-text or key query. */
   runs: FacetCount[];
+  /** Matching events counted (the newest, at most FACET_SCAN_LIMIT). */
+  scanned: number;
+  /** More events match than were counted. */
+  capped: boolean;
 }
 
-/** Counts by action, by actor and by run over the events the query matches (top 15 each). */
+/** Facets count at most this many of the newest matching events, so they stay fast on any log. */
+export const FACET_SCAN_LIMIT = 100_000;
+
+/**
+ * Counts by action, by actor and by run (top 15 each) over the newest FACET_SCAN_LIMIT
+ * events the query matches (all of them when fewer; `capped` says when not). One scan.
+ */
 export async function auditFacets(db: Queryable, conditions: readonly SQL[]): Promise<AuditFacets> {
   const where = conditions.length > 0 ? sql`where ${and(...conditions)}` : sql``;
-  const runExpr = sql`coalesce(${payloadRunId}, case when ${auditEvents.subjectType} = 'run' then ${auditEvents.subjectId} end)`;
-  const [actions, actors, runRows] = await Promise.all([
-    db.execute(sql`select ${auditEvents.action} as value, count(*)::int as count from ${auditEvents} ${where} group by 1 order by 2 desc, 1 limit 15`),
-    db.execute(
-      sql`select ${auditEvents.actorKind} || ':' || coalesce(${auditEvents.actorId}, '') as value, max(${auditEvents.actorLabel}) as label, count(*)::int as count
-          from ${auditEvents} ${where} group by 1 order by 3 desc, 1 limit 15`,
-    ),
-    db.execute(sql`select ${runExpr} as value, count(*)::int as count from ${auditEvents} ${where} group by 1 having ${runExpr} is not null order by 2 desc, 1 limit 15`),
-  ]);
+  const rows = rowsOf<{ facet: string; value: string | null; label: string | null; count: number | string }>(
+    await db.execute(sql`
+      with m as materialized (
+        select ${auditEvents.action} as action, ${auditEvents.actorKind} || ':' || coalesce(${auditEvents.actorId}, '') as actor, ${auditEvents.actorLabel} as actor_label,
+               coalesce(${payloadRunId}, case when ${auditEvents.subjectType} = 'run' then ${auditEvents.subjectId} end) as run
+        from ${auditEvents} ${where} order by ${auditEvents.id} desc limit ${FACET_SCAN_LIMIT + 1}
+      ),
+      a as (select 'action' as facet, action as value, action as label, count(*) as count from m group by action order by 4 desc, 2 limit 15),
+      b as (select 'actor', actor, max(actor_label), count(*) from m group by actor order by 4 desc, 2 limit 15),
+      r as (select 'run', run, run, count(*) from m where run is not null group by run order by 4 desc, 2 limit 15),
+      t as (select 'total', null, null, count(*) from m)
+      select * from a union all select * from b union all select * from r union all select * from t`),
+  );
+  const pick = (facet: string): FacetCount[] =>
+    rows.filter((r) => r.facet === facet).map((r) => ({ value: r.value ?? "", label: facet === "run" ? (r.value ?? "").slice(0, 8) : (r.label ?? r.value ?? ""), count: Number(r.count) }));
+  const total = Number(rows.find((r) => r.facet === "total")?.count ?? 0);
   return {
-    actions: rowsOf<{ value: string; count: number }>(actions).map((r) => ({ value: r.value, label: r.value, count: Number(r.count) })),
-    actors: rowsOf<{ value: string; label: string; count: number }>(actors).map((r) => ({ value: r.value, label: r.label, count: Number(r.count) })),
-    runs: rowsOf<{ value: string; count: number }>(runRows).map((r) => ({ value: r.value, label: r.value.slice(0, 8), count: Number(r.count) })),
+    actions: pick("action"),
+    actors: pick("actor"),
+    runs: pick("run"),
+    scanned: Math.min(total, FACET_SCAN_LIMIT),
+    capped: total > FACET_SCAN_LIMIT,
   };
 }
