@@ -53,10 +53,10 @@ test("a reviewer sees who authorized a run and what it touched, and checks an ev
   await page.keyboard.press("Escape");
 
   // The explorer: a bad query names the failing term and suggests the key.
-  await page.getByLabel("Query").fill("acion:run.*");
+  await page.getByLabel("Query", { exact: true }).fill("acion:run.*");
   await page.getByRole("button", { name: "Search" }).click();
-  await expect(page.getByRole("alert")).toContainText("did you mean action:");
-  await page.getByLabel("Query").fill(`run:${runId.slice(0, 8)} action:tool.*`);
+  await expect(page.getByRole("alert").filter({ hasText: "Unknown key" })).toContainText("did you mean action:");
+  await page.getByLabel("Query", { exact: true }).fill(`run:${runId.slice(0, 8)} action:tool.*`);
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(new RegExp(`q=run%3A${runId.slice(0, 8)}`));
   await expect(page.locator("[data-audit-row]").first()).toContainText("tool.called");
