@@ -5,8 +5,12 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import type { AuditRef, LineageActor, RunLineage } from "@/lib/lineage";
 
 /** Links a lineage line to its audit events in the explorer (which opens the event and verifies its proof). */
-function Evidence({ refs, runId }: { refs: readonly AuditRef[]; runId: string }) {
+function Evidence({ refs, runId, linkable = true }: { refs: readonly AuditRef[]; runId: string; linkable?: boolean }) {
   if (refs.length === 0) return null;
+  if (!linkable) {
+    // Without audit.read the explorer is closed to the viewer: name the sealed events instead of linking them.
+    return <span className="ml-1 font-mono text-[11px] text-muted">{refs.slice(0, 4).map((r) => (r.seq ? `#${r.seq}` : `id ${r.id}`)).join(" ")}</span>;
+  }
   return (
     <span className="ml-1 inline-flex flex-wrap gap-1">
       {refs.slice(0, 4).map((r) => (
@@ -35,7 +39,7 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
   );
 }
 
-function startedLine(l: RunLineage): ReactNode {
+function startedLine(l: RunLineage, linkEvents: boolean): ReactNode {
   const s = l.started;
   const via = typeof s.authorization.via === "string" ? s.authorization.via : null;
   const role = typeof s.authorization.role === "string" ? s.authorization.role : null;
@@ -53,7 +57,7 @@ function startedLine(l: RunLineage): ReactNode {
           · retry of <Link href={`/runs/${s.retryOf}`} className="font-mono text-xs underline">{s.retryOf.slice(0, 8)}</Link>
         </>
       ) : null}
-      <Evidence refs={s.audit} runId={l.run.id} />
+      <Evidence refs={s.audit} runId={l.run.id} linkable={linkEvents} />
     </>
   );
 }
@@ -75,7 +79,7 @@ function TouchedList({ label, values }: { label: string; values: readonly string
 }
 
 /** "Who authorized this": the run's lineage at the top of its page (GET /api/runs/{id}/lineage answers the same). */
-export function WhoAuthorizedPanel({ lineage }: { lineage: RunLineage }) {
+export function WhoAuthorizedPanel({ lineage, linkEvents = true }: { lineage: RunLineage; linkEvents?: boolean }) {
   const d = lineage.declaration;
   const t = lineage.touched;
   const nothingTouched = t.files.length + t.stateKeys.length + t.records.length + t.hosts.length === 0;
@@ -90,9 +94,9 @@ export function WhoAuthorizedPanel({ lineage }: { lineage: RunLineage }) {
             owner {d.owner ?? "—"}; authorized by <span className="font-medium">{d.authorizedBy ?? "—"}</span> on {d.authorizedAt ?? "—"} · registry
             version <code className="font-mono text-xs">{d.registryVersion.slice(0, 12)}</code>
             {d.versionRegisteredAt ? ` (registered ${d.versionRegisteredAt})` : ""}
-            <Evidence refs={d.audit} runId={lineage.run.id} />
+            <Evidence refs={d.audit} runId={lineage.run.id} linkable={linkEvents} />
           </Row>
-          <Row term="Started">{startedLine(lineage)}</Row>
+          <Row term="Started">{startedLine(lineage, linkEvents)}</Row>
           <Row term="Approvals">
             {lineage.approvals.length === 0 ? (
               <span className="text-muted">None required</span>
@@ -105,7 +109,7 @@ export function WhoAuthorizedPanel({ lineage }: { lineage: RunLineage }) {
                     {a.role ? ` (${a.role})` : ""}
                     {a.decidedAt ? ` at ${a.decidedAt}` : ""}
                     {a.note ? ` · “${a.note}”` : ""}
-                    <Evidence refs={a.audit} runId={lineage.run.id} />
+                    <Evidence refs={a.audit} runId={lineage.run.id} linkable={linkEvents} />
                   </li>
                 ))}
               </ul>
@@ -120,7 +124,7 @@ export function WhoAuthorizedPanel({ lineage }: { lineage: RunLineage }) {
                   <li key={c.audit[0]?.id ?? c.at}>
                     {c.action} by {who(c.by)}
                     {c.role ? ` (${c.role})` : ""} at {c.at}
-                    <Evidence refs={c.audit} runId={lineage.run.id} />
+                    <Evidence refs={c.audit} runId={lineage.run.id} linkable={linkEvents} />
                   </li>
                 ))}
               </ul>
@@ -143,7 +147,7 @@ export function WhoAuthorizedPanel({ lineage }: { lineage: RunLineage }) {
                       {c.authorization.authorizedBy ? ` (${c.authorization.authorizedBy})` : ""}
                       {c.authorization.approvedBy ? ` · approved by ${c.authorization.approvedBy}` : ""}
                       {touched.length > 0 ? ` · touched ${touched.slice(0, 4).join(", ")}${touched.length > 4 ? "…" : ""}` : ""}
-                      <Evidence refs={c.audit} runId={lineage.run.id} />
+                      <Evidence refs={c.audit} runId={lineage.run.id} linkable={linkEvents} />
                     </li>
                   );
                 })}

@@ -98,7 +98,7 @@ export default async function RunPage({ params, searchParams }: Props) {
       />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="flex min-w-0 flex-col gap-6">
-          {lineage ? <WhoAuthorizedPanel lineage={lineage} /> : null}
+          {lineage ? <WhoAuthorizedPanel lineage={lineage} linkEvents={roleAllows(role, "audit.read")} /> : null}
           {page.pendingApprovals.length > 0 ? (
             <ApprovalPanel approvals={page.pendingApprovals} canDecide={roleAllows(role, "runs.approve")} />
           ) : null}
