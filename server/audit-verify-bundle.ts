@@ -1,4 +1,4 @@
-import { verifyBundleFile } from "@/lib/audit/export/verify-bundle";
+import { verifyBundleFile } from "@/lib/audit";
 
 /**
  * `npm run audit:verify-bundle -- FILE [--key VERIFIER_KEY]`: checks an evidence bundle

@@ -12,7 +12,7 @@ import { buttonClassName } from "@/components/ui/button-styles";
 import { Input } from "@/components/ui/input";
 import { Spinner } from "@/components/ui/spinner";
 import { formatRelative } from "@/components/ui/format-relative";
-import type { AuditEvent } from "@/lib/audit/types";
+import type { AuditEvent } from "@/lib/audit";
 import { cn } from "@/lib/utils/cn";
 import { EventDrawer } from "./event-drawer";
 import { absoluteTime, ApiError, fetchJson } from "./fetch-json";

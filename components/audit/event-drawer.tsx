@@ -5,9 +5,9 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Spinner } from "@/components/ui/spinner";
-import type { AuditEvent } from "@/lib/audit/types";
+import type { AuditEvent } from "@/lib/audit";
 import type { RunLineage } from "@/lib/lineage";
-import { verifyEventInBrowser, type EventProofResult } from "./browser-verify";
+import { verifyEventInBrowser, type EventProofResult } from "@/lib/proof-check";
 import { absoluteTime, fetchJson, fetchText } from "./fetch-json";
 
 interface EventWithLeaf extends AuditEvent {

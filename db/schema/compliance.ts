@@ -18,7 +18,7 @@ export const auditSavedQueries = pgTable(
 );
 
 /**
- * What retention purged from a finished run and when (lib/governance/retention.ts). The
+ * What retention purged from a finished run and when (lib/compliance/retention.ts). The
  * run's skeleton (state, timings, governance, trigger, actor) and its audit events stay.
  */
 export const runPurges = pgTable("run_purges", {

@@ -11,3 +11,20 @@ export { startAuditSealer, type AuditSealer } from "./sealer";
 export { inclusionProof, consistencyProof, auditEventBySeq } from "./proofs";
 export { auditHealth, type AuditHealth } from "./health";
 export type { AuditInput, AuditEvent, AuditHead, AuditVerifyResult } from "./types";
+export { latestCheckpoint } from "./tree-store";
+// The compliance explorer and exports (lib/audit/explorer, lib/audit/export).
+export {
+  auditFacets,
+  parseAuditQueryOr400,
+  resolveAuditQuery,
+  listSavedQueries,
+  saveQuery,
+  deleteSavedQuery,
+  saveQueryInput,
+  savedQueryIdInput,
+  AUDIT_QUERY_SYNTAX,
+  type AuditFacets,
+  type SavedQuery,
+} from "./explorer";
+export { exportAudit, exportFormats, type ExportFormat } from "./export/export";
+export { verifyBundleFile, parseVerifierKey as parseBundleVerifierKey, type BundleVerifyResult } from "./export/verify-bundle";

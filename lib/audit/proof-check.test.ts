@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { consistencyRanges, foldRange, inclusionRanges, leafHash, rangeNodes, type Hash } from "./merkle";
-import { verifyConsistency, verifyInclusion, type Sha256 } from "./proof-check";
+import { verifyConsistency, verifyInclusion, type Sha256 } from "@/lib/proof-check";
 
 const sha256: Sha256 = (data) => createHash("sha256").update(data).digest();
 

@@ -2,7 +2,7 @@ import "server-only";
 import { appContext, type JobRegistryState } from "@/lib/context";
 import type { JobDefinition, SignalTrigger } from "./schema";
 import { validateDeclarations } from "./validate";
-import { governanceProblems } from "@/lib/governance/declaration";
+import { governanceProblems } from "@/lib/compliance/declaration";
 import { JobDeclarationError } from "./errors";
 
 export { validateDeclarations } from "./validate";
@@ -20,7 +20,7 @@ function state(): JobRegistryState {
 
 /**
  * Replaces the registry with this set of declarations (validated as a set: unique ids
- * and signal names; governance consistent with the tools: lib/governance). Throws JobDeclarationError and leaves the registry unchanged.
+ * and signal names; governance consistent with the tools: lib/compliance). Throws JobDeclarationError and leaves the registry unchanged.
  */
 export function registerJobDefinitions(defs: readonly unknown[]): JobDefinition[] {
   const valid = validateDeclarations(defs);

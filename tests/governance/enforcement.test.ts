@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { JobDeclarationError, registerJobDefinitions } from "@/lib/jobs";
-import { governanceProblems } from "@/lib/governance/declaration";
+import { governanceProblems } from "@/lib/compliance";
 import { installPacks } from "@/lib/packs";
 import { defineTool, invokeTool, registerBuiltinTools, registerTools } from "@/lib/tools";
 import { packs } from "@/server/packs";

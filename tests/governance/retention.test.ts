@@ -4,7 +4,7 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPurges, runs, runState, toolCalls } from "@/db/schema";
-import { purgeExpiredRuns, PURGED_INPUT } from "@/lib/governance/retention";
+import { purgeExpiredRuns, PURGED_INPUT } from "@/lib/compliance";
 import { runLineage } from "@/lib/lineage";
 import { invokeTool, registerBuiltinTools } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";

@@ -2,7 +2,7 @@
 
 import { getDb } from "@/db/client";
 import { defineAction } from "@/lib/actions/define-action";
-import { deleteSavedQuery, saveQuery, saveQueryInput, savedQueryIdInput } from "@/lib/audit/explorer/saved";
+import { deleteSavedQuery, saveQuery, saveQueryInput, savedQueryIdInput } from "@/lib/audit";
 
 /** A person's saved audit explorer queries. */
 export const saveAuditQueryAction = defineAction({

@@ -6,8 +6,7 @@ import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { getDb } from "@/db/client";
-import { listSavedQueries } from "@/lib/audit/explorer/saved";
-import { latestCheckpoint } from "@/lib/audit/tree-store";
+import { latestCheckpoint, listSavedQueries } from "@/lib/audit";
 import { roleAllows } from "@/lib/auth/policy";
 import { principalRole } from "@/lib/auth/principal";
 

@@ -11,8 +11,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RiskBadge } from "@/components/ui/risk-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db/client";
-import { governanceRegister } from "@/lib/governance/register";
-import { riskLevels, type RiskLevel } from "@/lib/jobs/schema";
+import { governanceRegister } from "@/lib/compliance";
+import { riskLevels, type RiskLevel } from "@/lib/jobs";
 import { cn } from "@/lib/utils/cn";
 
 export const metadata: Metadata = { title: "Governance" };

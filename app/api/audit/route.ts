@@ -1,6 +1,5 @@
 import { getDb } from "@/db/client";
-import { auditListQuerySchema, listAuditEvents } from "@/lib/audit";
-import { parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit/explorer";
+import { auditListQuerySchema, listAuditEvents, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
 import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

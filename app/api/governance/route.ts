@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { governanceQuerySchema, governanceRegister, registerCsv } from "@/lib/governance/register";
+import { governanceQuerySchema, governanceRegister, registerCsv } from "@/lib/compliance";
 import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { leafString } from "../leaf";
 import { keyHash, openCheckpoint, type ParsedCheckpoint } from "../note";
-import { verifyConsistency, verifyInclusion, type Sha256 } from "../proof-check";
+import { verifyConsistency, verifyInclusion, type Sha256 } from "@/lib/proof-check";
 import type { AuditEvent } from "../types";
 import { BUNDLE_FORMAT } from "./formats";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { exportAudit, exportFormats } from "@/lib/audit/export/export";
+import { exportAudit, exportFormats } from "@/lib/audit";
 import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { auditFacets, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit/explorer";
+import { auditFacets, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
 import { apiRoute } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

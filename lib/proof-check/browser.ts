@@ -1,4 +1,4 @@
-import { equalBytes, fromBase64, leafHashOf, verifyInclusion, type Sha256 } from "@/lib/audit/proof-check";
+import { equalBytes, fromBase64, leafHashOf, verifyInclusion, type Sha256 } from "./proof-check";
 
 /**
  * Checks in the browser, with Web Crypto only, that an audit event is in the signed log:
