@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { appendAudit, sealBatch } from "@/lib/audit";
-import { auditKeyDir } from "@/lib/audit/keys";
+import { auditKeyDir } from "@/lib/audit";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
 import { createTestDatabase } from "@/tests/helpers/db";
 

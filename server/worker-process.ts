@@ -3,12 +3,12 @@ import { getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { getEnv } from "@/lib/env";
 import { registerJobDefinitions } from "@/lib/jobs";
-import { registeredExecutor } from "@/lib/runtime/executor-registry";
-import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime/log";
-import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime/model-endpoints";
-import type { TurnExecutor } from "@/lib/runtime/turn-executor";
-import { startWorker } from "@/lib/runtime/worker";
-import { startAuditSealer } from "@/lib/audit/sealer";
+import { registeredExecutor } from "@/lib/runtime";
+import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime";
+import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime";
+import type { TurnExecutor } from "@/lib/runtime";
+import { startWorker } from "@/lib/runtime";
+import { startAuditSealer } from "@/lib/audit";
 
 export interface WorkerProcessOptions {
   executor?: TurnExecutor;

@@ -2,9 +2,9 @@ import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
-import { auditContent } from "@/lib/audit/append";
-import { auditKeys } from "@/lib/audit/keys";
-import { eventMac } from "@/lib/audit/leaf";
+import { auditContent } from "@/lib/audit";
+import { auditKeys } from "@/lib/audit";
+import { eventMac } from "@/lib/audit";
 import { benchEvent } from "./events";
 
 export interface BulkLoadResult {

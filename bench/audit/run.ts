@@ -19,10 +19,10 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
-import { openPostgres } from "@/db/client";
+import { openPostgres, type Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { consistencyProof, inclusionProof, startAuditSealer } from "@/lib/audit";
-import { latestCheckpoint } from "@/lib/audit/tree-store";
+import { latestCheckpoint } from "@/lib/audit";
 import { appendPhase, type AppendResult } from "./append-rate";
 import { bulkLoad } from "./bulk-load";
 import { runId, userId } from "./events";
@@ -187,7 +187,7 @@ async function main() {
 }
 
 /** Per event since `afterId`: time from its ts to the clock time its sealing checkpoint was written. */
-async function sealingLag(db: import("@/db/client").Db, afterId: number): Promise<Lag> {
+async function sealingLag(db: Db, afterId: number): Promise<Lag> {
   const [row] = rowsOf<{ n: string; p50: number | null; p99: number | null; max: number | null }>(
     await db.execute(sql`
       with c as (select tree_size, ts, coalesce(lag(tree_size) over (order by tree_size), 0) as prev from audit_checkpoints),

@@ -14,6 +14,7 @@ import { createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 import { openPostgres, type Db } from "@/db/client";
@@ -151,7 +152,7 @@ async function main() {
         let lines = 0;
         const body = res.body;
         if (!body) return 0;
-        for await (const chunk of Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>)) {
+        for await (const chunk of Readable.fromWeb(body as NodeReadableStream<Uint8Array>)) {
           const buf = chunk as Buffer;
           for (let i = 0; i < buf.length; i += 1) if (buf[i] === 10) lines += 1;
         }
@@ -170,7 +171,7 @@ async function main() {
       const built = await timeIt(async () => {
         const res = await exportAudit(db, reviewer, q, "bundle");
         if (!res.body) throw new Error("no body");
-        await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>), createWriteStream(file));
+        await pipeline(Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>), createWriteStream(file));
         return Number(res.headers.get("x-audit-export-events"));
       });
       const verified = await timeIt(() => verifyBundleFile(file));

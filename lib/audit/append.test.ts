@@ -1,9 +1,10 @@
+import { createHmac } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { appendAudit, appendAuditEvents, listAuditEvents, sealBatch, verifyAuditLog } from "@/lib/audit";
+import { appendAudit, appendAuditEvents, canonicalJson, listAuditEvents, sealBatch, verifyAuditLog } from "@/lib/audit";
 import { auditKeys } from "@/lib/audit/keys";
 import { eventMac } from "@/lib/audit/leaf";
 import { REDACTED } from "@/lib/redaction";
@@ -34,6 +35,10 @@ describe("appendAudit", () => {
     const [raw] = rowsOf<{ nonce: string; mac: string }>(await handle.db.execute(sql`select nonce, mac from audit_events where id = ${event.id}`));
     if (!raw) throw new Error("missing row");
     expect(raw.mac).toBe(eventMac(auditKeys().macKey, raw.nonce, event));
+    // The MAC is HMAC-SHA-256 over the JCS of {nonce, ts, actor, action, subject, authorization, payload}.
+    const { id: _id, seq: _seq, sealed: _sealed, ...content } = event;
+    const message = canonicalJson({ ...content, nonce: raw.nonce });
+    expect(raw.mac).toBe(createHmac("sha256", auditKeys().macKey).update(message).digest("base64"));
     // The key itself is nowhere in the row.
     expect(JSON.stringify(raw)).not.toContain(auditKeys().macKey.toString("base64"));
     expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, unsealed: 1, badUnsealedIds: [] });

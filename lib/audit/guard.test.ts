@@ -112,6 +112,15 @@ describe("the database guards the audit tables", () => {
     });
   }
 
+  it("compares every column but seq in the update guard: adding a column means updating the guard", async () => {
+    const columns = rowsOf<{ c: string }>(
+      await handle.db.execute(sql`select column_name as c from information_schema.columns where table_name = 'audit_events' order by ordinal_position`),
+    ).map((r) => r.c);
+    expect(columns.sort()).toEqual(
+      ["id", "seq", "ts", "actor_kind", "actor_id", "actor_label", "action", "subject_type", "subject_id", "authorization", "payload", "nonce", "mac", "prev_hash", "hash"].sort(),
+    );
+  });
+
   it("left every event in place", async () => {
     const rows = rowsOf<{ n: number | string; sealed: number | string }>(await handle.db.execute(sql`select count(*) as n, count(seq) as sealed from audit_events`));
     expect(rows.map((r) => [Number(r.n), Number(r.sealed)])).toEqual([[8, 6]]);

@@ -11,7 +11,24 @@ export { startAuditSealer, type AuditSealer } from "./sealer";
 export { inclusionProof, consistencyProof, auditEventBySeq } from "./proofs";
 export { auditHealth, type AuditHealth } from "./health";
 export type { AuditInput, AuditEvent, AuditHead, AuditVerifyResult } from "./types";
+export {
+  auditActor,
+  auditAuthorization,
+  systemPrincipal,
+  workerActor,
+  runActor,
+  runAuthorization,
+  type AuditActor,
+  type Authorization,
+  type RunAuthorization,
+} from "./actors";
+export { principalRole, type Principal } from "./principal";
+export { checkpointResponse, parseSeqParam, consistencyQuerySchema, inclusionQuerySchema, verifierKeyResponse } from "./http";
+export { auditContent } from "./append";
+export { auditKeys } from "./keys";
+export { eventMac } from "./leaf";
 export { latestCheckpoint } from "./tree-store";
+export { auditKeyDir } from "./keys";
 // The compliance explorer and exports (lib/audit/explorer, lib/audit/export).
 export {
   auditFacets,

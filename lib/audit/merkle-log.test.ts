@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { appendAuditEvents, auditEventBySeq, consistencyProof, inclusionProof, sealBatch, verifyAuditLog } from "@/lib/audit";
+import { appendAuditEvents, auditEventBySeq, canonicalJson, consistencyProof, inclusionProof, sealBatch, verifyAuditLog } from "@/lib/audit";
 import { auditKeys } from "@/lib/audit/keys";
 import { verifierKey } from "@/lib/audit/note";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
@@ -83,6 +83,8 @@ describe("the Merkle audit log", () => {
       // The leaf string is JCS of exactly these fields.
       expect(Object.keys(JSON.parse(event.canonical) as object).sort()).toEqual(["action", "actor", "authorization", "payload", "seq", "subject", "ts"]);
       expect(rfcLeafHash(event.canonical).toString("base64")).toBe(event.leafHash);
+      // … and is exactly the canonical form (JCS) of itself.
+      expect(canonicalJson(JSON.parse(event.canonical))).toBe(event.canonical);
       leaves.push(rfcLeafHash(event.canonical));
     }
     for (const note of notes) {

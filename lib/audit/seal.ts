@@ -1,10 +1,10 @@
 import "server-only";
-import { and, asc, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, gt, gte, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
 import { auditKeys, type AuditKeys } from "./keys";
-import { leafString, macMatches } from "./leaf";
+import { canonicalParts, leafFromParts, macMatches } from "./leaf";
 import { CompactRange, frontierNodes, leafHash, nodeKey, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./note";
 import { auditEventColumns, toAuditEvent, type AuditEventRow } from "./row";
@@ -22,11 +22,19 @@ export interface SealResult {
   /** The new signed checkpoint, when the tree grew. */
   note: string | null;
   ts: Date | null;
+  /** Highest event id that existed when the batch started (for the caller's low-water mark). */
+  maxId: number;
 }
 
 export interface SealOptions {
   maxEvents?: number;
   keys?: AuditKeys;
+  /**
+   * Look for unsealed events from this id up (default 0: all). Sealed events leave dead
+   * entries at the front of the unsealed index until vacuum; starting past them keeps a
+   * batch's cost independent of how much was sealed before (see startAuditSealer).
+   */
+  fromId?: number;
 }
 
 /**
@@ -42,13 +50,15 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
   const keys = options.keys ?? auditKeys();
   const maxEvents = options.maxEvents ?? 10_000;
   return db.transaction(async (tx) => {
-    const [state] = rowsOf<{ locked: boolean; size: number | string | null; max_seq: number | string | null }>(
+    const [state] = rowsOf<{ locked: boolean; size: number | string | null; max_seq: number | string | null; max_id: number | string | null }>(
       await tx.execute(sql`
         select pg_try_advisory_xact_lock(${sql.raw(String(SEALER_LOCK_KEY))}) as locked,
                (select max(tree_size) from audit_checkpoints) as size,
-               (select max(seq) from audit_events) as max_seq`),
+               (select max(seq) from audit_events) as max_seq,
+               (select max(id) from audit_events) as max_id`),
     );
     if (!state?.locked) return null;
+    const maxId = state.max_id === null ? 0 : Number(state.max_id);
     const size = state.size === null ? 0 : Number(state.size);
     const maxSeq = state.max_seq === null ? 0 : Number(state.max_seq);
     const edge = frontierNodes(size);
@@ -71,31 +81,35 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
           .where(
             and(
               isNull(auditEvents.seq),
+              gte(auditEvents.id, options.fromId ?? 0),
               sql`not exists (select 1 from audit_rejections r where r.event_id = ${auditEvents.id})`,
             ),
           )
           .orderBy(asc(auditEvents.id))
           .limit(maxEvents);
-    if (rows.length === 0) return { sealed: 0, rejected: 0, treeSize: size, note: null, ts: null };
+    if (rows.length === 0) return { sealed: 0, rejected: 0, treeSize: size, note: null, ts: null, maxId };
 
     const nodes: { level: number; index: number; hash: Hash }[] = [];
     const sealedIds: number[] = [];
     const rejectedIds: number[] = [];
     for (const row of rows) {
-      const event = toAuditEvent(row);
+      const parts = canonicalParts(toAuditEvent(row));
       let seq: number;
       if (legacy) {
         seq = row.seq ?? 0;
         if (seq !== range.size + 1) throw new Error(`pre-Merkle audit events have a gap before seq ${range.size + 1}`);
+        // Only events from before the Merkle log (no MAC) may carry a seq the sealer did not
+        // assign; a MACed event with one had its seq set behind the sealer's back: never sign it.
+        if (row.mac !== null) throw new Error(`audit event ${row.id} has seq ${seq} set outside the sealer; sealing stopped`);
       } else {
-        if (!macMatches(keys.macKey, row.nonce, row.mac, event)) {
+        if (!macMatches(keys.macKey, row.nonce, row.mac, parts)) {
           rejectedIds.push(row.id);
           continue;
         }
         seq = range.size + 1;
         sealedIds.push(row.id);
       }
-      nodes.push(...range.append(leafHash(leafString(seq, event))));
+      nodes.push(...range.append(leafHash(leafFromParts(seq, parts))));
     }
 
     if (sealedIds.length > 0) {
@@ -110,7 +124,7 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
         insert into audit_rejections (event_id, reason)
         select unnest(${`{${rejectedIds.join(",")}}`}::bigint[]), 'mac'`);
     }
-    if (nodes.length === 0) return { sealed: 0, rejected: rejectedIds.length, treeSize: size, note: null, ts: null };
+    if (nodes.length === 0) return { sealed: 0, rejected: rejectedIds.length, treeSize: size, note: null, ts: null, maxId };
 
     await writeNodes(tx, nodes);
     const root = range.root();
@@ -127,6 +141,7 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
       treeSize: range.size,
       note,
       ts: inserted ? new Date(Number(inserted.ts_ms)) : null,
+      maxId,
     };
   });
 }

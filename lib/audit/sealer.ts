@@ -19,7 +19,47 @@ type Log = (level: "info" | "warn" | "error", message: string, fields?: Record<s
  * with its connection, so another takes over on its next tick. After each committed
  * batch the checkpoint is anchored (file, witness) without holding up the next batch.
  */
-export function startAuditSealer(handle: DatabaseHandle, options: { intervalMs?: number; log?: Log } = {}): AuditSealer {
+/**
+ * The low-water mark: a batch that came back not full sealed every event visible to it, so
+ * events with an id up to the highest id that existed then can only be missing if their
+ * transaction was still open. Batches start from the highest such id recorded at least
+ * `graceMs` ago (a writer transaction open longer than that is unusual), and every
+ * `rescanMs` one batch starts from 0 again, so a very long transaction is still sealed.
+ */
+class LowWater {
+  private marks: { at: number; maxId: number }[] = [];
+  private lastRescan = Date.now();
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly rescanMs: number,
+  ) {}
+
+  fromId(now = Date.now()): number {
+    if (now - this.lastRescan >= this.rescanMs) {
+      this.lastRescan = now;
+      return 0;
+    }
+    let from = 0;
+    while (this.marks.length > 0 && now - (this.marks[0]?.at ?? now) >= this.graceMs) {
+      from = Math.max(from, this.marks[0]?.maxId ?? 0);
+      if (this.marks.length === 1) break;
+      this.marks.shift();
+    }
+    return from;
+  }
+
+  record(result: SealResult, full: boolean, now = Date.now()): void {
+    if (full) return;
+    this.marks.push({ at: now, maxId: result.maxId });
+    if (this.marks.length > 10_000) this.marks.splice(0, this.marks.length - 10_000);
+  }
+}
+
+export function startAuditSealer(
+  handle: DatabaseHandle,
+  options: { intervalMs?: number; log?: Log; graceMs?: number; rescanMs?: number } = {},
+): AuditSealer {
   const env = getEnv();
   const interval = options.intervalMs ?? env.FLIGHTDECK_AUDIT_SEAL_INTERVAL_MS;
   const log: Log = options.log ?? ((level, message, fields) => console[level === "info" ? "log" : level](`[flightdeck] audit sealer: ${message}`, fields ?? ""));
@@ -28,6 +68,7 @@ export function startAuditSealer(handle: DatabaseHandle, options: { intervalMs?:
     ? witnessQueue(env.FLIGHTDECK_AUDIT_ANCHOR_URL, { onError: (message) => log("warn", "witness POST failed, will retry", { message }) })
     : null;
   const maxEvents = 10_000;
+  const lowWater = new LowWater(options.graceMs ?? 30_000, options.rescanMs ?? 60_000);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<SealResult | null> | null = null;
@@ -44,9 +85,10 @@ export function startAuditSealer(handle: DatabaseHandle, options: { intervalMs?:
     }
   };
 
-  const once = async (): Promise<SealResult | null> => {
-    const result = await sealBatch(handle.db, { maxEvents });
+  const once = async (fromScratch = false): Promise<SealResult | null> => {
+    const result = await sealBatch(handle.db, { maxEvents, fromId: fromScratch ? 0 : lowWater.fromId() });
     if (result) {
+      lowWater.record(result, result.sealed + result.rejected >= maxEvents);
       anchor(result);
       if (result.rejected > 0) log("warn", "events with a bad MAC refused", { count: result.rejected });
     }
@@ -74,7 +116,7 @@ export function startAuditSealer(handle: DatabaseHandle, options: { intervalMs?:
     async drain() {
       for (;;) {
         await current?.catch(() => null);
-        const result = await once();
+        const result = await once(true);
         if (result !== null && result.sealed + result.rejected === 0) break;
         if (result === null) await new Promise((r) => setTimeout(r, 20));
       }

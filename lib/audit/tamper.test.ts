@@ -96,6 +96,12 @@ describe("verification names the first tampered seq, as a database superuser tam
     expect(await verify(false)).toMatchObject({ ok: false, checked: 0, firstBadSeq: 1, problem: "signature" });
   });
 
+  it("refuses to seal an event whose seq was set behind the sealer's back (the app role may UPDATE seq)", async () => {
+    await handle.db.transaction((tx) => appendAuditEvents(tx, [sampleAuditInput({ action: "sneaky" })]));
+    await handle.db.execute(sql`update audit_events set seq = 11 where action = 'sneaky'`);
+    await expect(sealBatch(handle.db)).rejects.toThrow(/set outside the sealer/);
+  });
+
   it("restored the guards after tampering", async () => {
     await expect(handle.db.execute(sql`delete from audit_events where seq = 2`)).rejects.toThrow();
   });

@@ -7,7 +7,7 @@ import { auditEvents } from "@/db/schema";
 import { readAnchorFiles } from "./anchor";
 import { GENESIS_HASH, computeAuditHash } from "./hash";
 import { auditKeys, type AuditKeys } from "./keys";
-import { leafString, macMatches } from "./leaf";
+import { canonicalParts, leafFromParts, macMatches } from "./leaf";
 import { CompactRange, leafHash } from "./merkle";
 import { openCheckpoint } from "./note";
 import { auditEventColumns, toAuditEvent } from "./row";
@@ -133,11 +133,13 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
         if (row.prevHash !== legacyHash) return result(seq, "link");
         if (computeAuditHash({ ...event, seq }, legacyHash) !== row.hash) return result(seq, "hash");
         legacyHash = row.hash;
-      } else {
-        if (!macMatches(keys.macKey, row.nonce, row.mac, event)) return result(seq, "mac");
+      }
+      const parts = canonicalParts(event);
+      if (row.mac !== null || legacyHash === null) {
+        if (!macMatches(keys.macKey, row.nonce, row.mac, parts)) return result(seq, "mac");
         legacyHash = null;
       }
-      range.append(leafHash(leafString(seq, event)), false);
+      range.append(leafHash(leafFromParts(seq, parts)), false);
       lastSeq = seq;
       const bad = await atSize();
       if (bad) return bad;

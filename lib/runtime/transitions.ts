@@ -4,14 +4,14 @@ import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
 import { appendAudit, appendAuditEvents } from "@/lib/audit/append";
-import type { AuditInput } from "@/lib/audit/types";
+import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { notifyRun } from "./channels";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
 import { canTransition, isTerminal } from "./transition-table";
 
 export type RunRow = typeof runs.$inferSelect;
-type RunPatch = Omit<PgUpdateSetSource<typeof runs>, "id" | "state">;
+export type RunPatch = Omit<PgUpdateSetSource<typeof runs>, "id" | "state">;
 
 export interface TransitionOptions {
   /** Why: wait reason, "budget", "error", "operator", "rejected"… stored as state_reason. */
@@ -19,7 +19,7 @@ export interface TransitionOptions {
   /** For waiting: what exactly is awaited (approval id, resource, signal name). */
   waitingFor?: string | null;
   actor: AuditInput["actor"];
-  authorization: Record<string, unknown>;
+  authorization: Authorization;
   /** Workers pass their lease token: a stale worker's transition throws LeaseLostError. */
   fence?: { leaseToken: string };
   /** Further columns written in the same UPDATE (output, error, lease…). */

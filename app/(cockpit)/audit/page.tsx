@@ -7,8 +7,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { getDb } from "@/db/client";
 import { latestCheckpoint, listSavedQueries } from "@/lib/audit";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole, roleAllows } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Audit" };
 

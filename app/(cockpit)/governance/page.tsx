@@ -13,7 +13,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { getDb } from "@/db/client";
 import { governanceRegister } from "@/lib/compliance";
 import { riskLevels, type RiskLevel } from "@/lib/jobs";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 
 export const metadata: Metadata = { title: "Governance" };
 

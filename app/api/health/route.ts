@@ -1,8 +1,8 @@
 import { getDatabase } from "@/db/client";
 import { currentMigration } from "@/db/migrate";
-import { apiRoute } from "@/lib/http/route";
-import { auditHealth } from "@/lib/audit/health";
-import { bootState } from "@/lib/runtime/boot-state";
+import { auditHealth } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
+import { bootState } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

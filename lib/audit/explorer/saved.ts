@@ -4,7 +4,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { auditSavedQueries } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "../principal";
 import { AppError } from "@/lib/errors";
 import { parseAuditQueryOr400 } from "./search";
 

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { checkpointResponse } from "@/lib/audit/http";
-import { apiRoute } from "@/lib/http/route";
+import { checkpointResponse } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

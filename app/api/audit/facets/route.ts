@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { auditFacets, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
-import { verifierKeyResponse } from "@/lib/audit/http";
-import { apiRoute } from "@/lib/http/route";
+import { verifierKeyResponse } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

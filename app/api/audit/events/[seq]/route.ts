@@ -1,8 +1,8 @@
 import { getDb } from "@/db/client";
-import { auditEventBySeq } from "@/lib/audit/proofs";
-import { parseSeqParam } from "@/lib/audit/http";
+import { auditEventBySeq } from "@/lib/audit";
+import { parseSeqParam } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

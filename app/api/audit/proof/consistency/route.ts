@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
-import { consistencyQuerySchema } from "@/lib/audit/http";
-import { consistencyProof } from "@/lib/audit/proofs";
-import { apiRoute } from "@/lib/http/route";
+import { consistencyQuerySchema } from "@/lib/audit";
+import { consistencyProof } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

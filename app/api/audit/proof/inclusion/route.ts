@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
-import { inclusionQuerySchema } from "@/lib/audit/http";
-import { inclusionProof } from "@/lib/audit/proofs";
-import { apiRoute } from "@/lib/http/route";
+import { inclusionQuerySchema } from "@/lib/audit";
+import { inclusionProof } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

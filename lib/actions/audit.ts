@@ -1,7 +1,7 @@
 "use server";
 
 import { getDb } from "@/db/client";
-import { defineAction } from "@/lib/actions/define-action";
+import { defineAction } from "./define-action";
 import { deleteSavedQuery, saveQuery, saveQueryInput, savedQueryIdInput } from "@/lib/audit";
 
 /** A person's saved audit explorer queries. */
