@@ -31,4 +31,7 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/tokens": "tokens.read",
   "POST /api/tokens": "tokens.manage",
   "POST /api/tokens/[id]/revoke": "tokens.manage",
+  "GET /api/users": "users.read",
+  "POST /api/users": "users.manage",
+  "PATCH /api/users/[id]": "users.manage",
 };

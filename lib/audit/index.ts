@@ -45,3 +45,4 @@ export {
 } from "./explorer";
 export { exportAudit, exportFormats, type ExportFormat } from "./export/export";
 export { verifyBundleFile, parseVerifierKey as parseBundleVerifierKey, type BundleVerifyResult } from "./export/verify-bundle";
+export { verifyAuditChainGuarded, verificationsStarted } from "./verify-guard";
