@@ -13,6 +13,7 @@ import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
 import { startAuditSealer } from "@/lib/audit";
 import { installDrain } from "./drain";
+import { startRetention } from "@/lib/compliance";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -39,6 +40,7 @@ export async function boot(): Promise<void> {
     for (const u of demo) log(`  ${u.email.padEnd(28)} ${u.role}${u.disabled ? " (disabled)" : ""}`);
   }
   registerAgentExecutor();
+  startRetention(handle.db); // daily purge per job retentionDays (lib/compliance/retention.ts); its timer never holds the process
   const state = bootState();
   state.embeddedRuntime = env.FLIGHTDECK_EMBEDDED_RUNTIME;
   if (env.FLIGHTDECK_EMBEDDED_RUNTIME) {

@@ -2,6 +2,7 @@ import {
   Cpu,
   GalleryVerticalEnd,
   KeyRound,
+  Landmark,
   ScrollText,
   SquareKanban,
   Users,
@@ -22,6 +23,7 @@ export const primaryNav: readonly NavItem[] = [
   { href: "/runs", label: "Runs", icon: SquareKanban, permission: "runs.read" },
   { href: "/jobs", label: "Jobs", icon: Workflow, permission: "jobs.read" },
   { href: "/audit", label: "Audit", icon: ScrollText, permission: "audit.read" },
+  { href: "/governance", label: "Governance", icon: Landmark, permission: "governance.read" },
   { href: "/flashcards", label: "Flashcards", icon: GalleryVerticalEnd, permission: "flashcards.read" },
   { href: "/resources", label: "Resources", icon: Cpu, permission: "resources.read" },
 ];

@@ -52,6 +52,10 @@ export const auditEvents = pgTable(
     index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.id),
     index("audit_events_action_idx").on(t.action, t.id),
     index("audit_events_actor_idx").on(t.actorKind, t.actorId, t.id),
+    // The explorer's run:, job: and outcome: keys (lib/audit/explorer): partial, so events without the key cost nothing.
+    index("audit_events_payload_run_idx").on(sql`(${t.payload} ->> 'runId')`, t.id).where(sql`${t.payload} ? 'runId'`),
+    index("audit_events_payload_job_idx").on(sql`(${t.payload} ->> 'jobId')`, t.id).where(sql`${t.payload} ? 'jobId'`),
+    index("audit_events_payload_outcome_idx").on(sql`(${t.payload} ->> 'outcome')`, t.id).where(sql`${t.payload} ? 'outcome'`),
   ],
 );
 

@@ -9,3 +9,4 @@ export * from "./workspace";
 export * from "./tool-calls";
 export * from "./notifications";
 export * from "./scheduling";
+export * from "./compliance";

@@ -29,4 +29,20 @@ export { auditKeys } from "./keys";
 export { eventMac } from "./leaf";
 export { latestCheckpoint } from "./tree-store";
 export { auditKeyDir } from "./keys";
+// The compliance explorer and exports (lib/audit/explorer, lib/audit/export).
+export {
+  auditFacets,
+  parseAuditQueryOr400,
+  resolveAuditQuery,
+  listSavedQueries,
+  saveQuery,
+  deleteSavedQuery,
+  saveQueryInput,
+  savedQueryIdInput,
+  AUDIT_QUERY_SYNTAX,
+  type AuditFacets,
+  type SavedQuery,
+} from "./explorer";
+export { exportAudit, exportFormats, type ExportFormat } from "./export/export";
+export { verifyBundleFile, parseVerifierKey as parseBundleVerifierKey, type BundleVerifyResult } from "./export/verify-bundle";
 export { verifyAuditChainGuarded, verificationsStarted } from "./verify-guard";

@@ -17,6 +17,8 @@ export interface AuditListFilter {
   /** Inclusive bounds on ts. */
   from?: Date;
   to?: Date;
+  /** Conditions of an explorer query (`q`, lib/audit/explorer/search.ts), AND-ed with the above. */
+  extra?: readonly SQL[];
 }
 
 export interface AuditPage {
@@ -36,6 +38,7 @@ export async function listAuditEvents(db: Queryable, filter: AuditListFilter): P
   if (filter.subjectId !== undefined) conditions.push(eq(auditEvents.subjectId, filter.subjectId));
   if (filter.from !== undefined) conditions.push(gte(auditEvents.ts, filter.from));
   if (filter.to !== undefined) conditions.push(lte(auditEvents.ts, filter.to));
+  if (filter.extra) conditions.push(...filter.extra);
 
   const limit = Math.max(1, Math.floor(filter.limit));
   const rows = await db

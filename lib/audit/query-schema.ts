@@ -11,6 +11,8 @@ const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
  */
 export const auditListQuerySchema = z
   .strictObject({
+    /** The explorer's query language (lib/audit/explorer/query-language.ts). */
+    q: z.string().max(2000).optional(),
     cursor: z.coerce.number().int().positive().optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     action: text.optional(),

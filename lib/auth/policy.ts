@@ -17,6 +17,12 @@ export const policy = {
   "auth.endpoints": "public",
   "session.read": everyone,
   "audit.read": ["admin", "reviewer", "lead"],
+  /** A run's own audit events and its lineage ("who authorized this"), on the run page: everyone who may read the run. */
+  "audit.read.run": everyone,
+  /** Evidence exports (JSONL, CSV, bundles) of the whole log. */
+  "audit.export": ["admin", "reviewer"],
+  /** The governance register: what the fleet does and who authorized it. */
+  "governance.read": ["admin", "reviewer"],
   "audit.verify": ["admin", "reviewer"],
   "users.read": ["admin"],
   "users.manage": ["admin"],

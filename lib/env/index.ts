@@ -89,6 +89,11 @@ export const envSchema = z.object({
   FLIGHTDECK_AUDIT_ANCHOR_DIR: optionalNonEmpty,
   FLIGHTDECK_AUDIT_ANCHOR_URL: optionalNonEmpty.pipe(z.url().optional()),
   FLIGHTDECK_AUDIT_SEAL_INTERVAL_MS: intFrom(250, 10, 250),
+  // Compliance (docs/COMPLIANCE.md): the audit log is kept at least this long (EU AI Act Art. 19/26: six months minimum).
+  FLIGHTDECK_AUDIT_RETENTION_DAYS: intFrom(400, 180, 36_500),
+  // Export size limits: a query matching more events is refused with "narrow the query".
+  FLIGHTDECK_AUDIT_EXPORT_MAX_EVENTS: intFrom(1_000_000, 1, 100_000_000),
+  FLIGHTDECK_AUDIT_BUNDLE_MAX_EVENTS: intFrom(100_000, 1, 10_000_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

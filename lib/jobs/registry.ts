@@ -2,6 +2,8 @@ import "server-only";
 import { appContext } from "@/lib/context";
 import type { JobDefinition, SignalTrigger } from "./schema";
 import { validateDeclarations } from "./validate";
+import { governanceProblems } from "@/lib/compliance/declaration";
+import { JobDeclarationError } from "./errors";
 
 export { validateDeclarations } from "./validate";
 
@@ -29,10 +31,12 @@ function state(): JobRegistryState {
 
 /**
  * Replaces the registry with this set of declarations (validated as a set: unique ids
- * and signal names). Throws JobDeclarationError and leaves the registry unchanged.
+ * and signal names; governance consistent with the tools: lib/compliance). Throws JobDeclarationError and leaves the registry unchanged.
  */
 export function registerJobDefinitions(defs: readonly unknown[]): JobDefinition[] {
   const valid = validateDeclarations(defs);
+  const contradictions = governanceProblems(valid);
+  if (contradictions.length > 0) throw new JobDeclarationError(contradictions);
   const next: JobRegistryState = { byId: new Map(), bySignal: new Map() };
   for (const def of valid) {
     next.byId.set(def.id, def);

@@ -11,6 +11,7 @@ import { toJsonSafe } from "./output";
 import { toolRedactor } from "./redactor";
 import { allowlistStage } from "./stages/allowlist";
 import { approvalGateStage } from "./stages/approval-gate";
+import { dataCategoriesStage } from "./stages/data-categories";
 import { inputValidationStage } from "./stages/input-validation";
 import { interruptedCallStage } from "./stages/interrupted-call";
 import { quotaStage } from "./stages/quota";
@@ -22,7 +23,7 @@ const FINAL = new Set(["succeeded", "failed", "refused"]);
 
 /**
  * THE way a tool runs. In order: stored result (idempotency replay) → the stages
- * (allowlist → input validation → approval gate → quota → interrupted call), each of which
+ * (allowlist → governance data categories → input validation → approval gate → quota → interrupted call), each of which
  * proceeds, refuses or parks → the execution tail (claim → execute with timeout → output
  * cap → redaction → record + audit, fenced by the lease; execution.ts). Nothing here throws
  * for a bad call: every refusal or failure is a result the model can read. Only a lost
@@ -60,6 +61,8 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
   const allowed = allowlistStage(call);
   if (allowed.verdict !== "proceed") return stop(call, allowed);
   const tool = allowed.value;
+  const governed = dataCategoriesStage(call, tool);
+  if (governed.verdict !== "proceed") return stop(call, governed);
   const valid = inputValidationStage(call, tool);
   if (valid.verdict !== "proceed") return stop(call, valid);
   // Signal waits park the run instead of executing (signal-wait.ts).

@@ -10,8 +10,11 @@ import { jobDeclaration } from "../fixtures/jobs";
 
 /** A valid job for the agent-turn tests (governance from the shared fixture); override what the test is about. */
 export function testJob(overrides: Partial<JobDeclaration> & { id: string }): JobDefinition {
+  const base = jobDeclaration();
   return defineJob(
     jobDeclaration({
+      // Every category the agent-turn tests' tools touch (governance is checked at declaration and dispatch).
+      governance: { ...base.governance, dataCategories: ["workspace", "run-state", "external-web", "operator-notification", "customer-contact", "payment", "orders"] },
       title: `Test job ${overrides.id}`,
       description: "A job used by the agent-turn tests.",
       agent: { model: "default", instructions: "You are a test agent.", tools: [], maxTurns: 8 },

@@ -1,38 +1,37 @@
-import { ScrollText } from "lucide-react";
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { AuditExplorer } from "@/components/audit/audit-explorer";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { Spinner } from "@/components/ui/spinner";
+import { getDb } from "@/db/client";
+import { latestCheckpoint, listSavedQueries } from "@/lib/audit";
+import { principalRole, roleAllows } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Audit" };
 
 export default async function AuditPage() {
   const access = await authorizePage("audit.read");
   if (!access.allowed) return <Forbidden title="Audit" permission="audit.read" />;
+  const role = principalRole(access.principal);
+  const db = await getDb();
+  const [saved, head] = await Promise.all([listSavedQueries(db, access.principal), latestCheckpoint(db)]);
 
   return (
     <>
       <PageHeader
         title="Audit"
-        description="The tamper-evident record of who did what, under which authorization. Append-only, sealed into a Merkle log with signed checkpoints."
+        description="The tamper-evident record of who did what, under which authorization: sealed into a Merkle log with signed checkpoints. Open an event to check its proof in your browser."
       />
-      <EmptyState
-        icon={ScrollText}
-        title="The audit explorer is not available yet"
-        description={
-          <>
-            Every sign-in, user, role and token change, registry change, run transition, turn and tool call is
-            already recorded and sealed into a Merkle log with signed checkpoints, but the log cannot be browsed here
-            yet. Each run&apos;s own events are on its page (Audit tab); the whole log is queryable with{" "}
-            <code className="font-mono text-xs">GET /api/audit</code>, checkpoints and proofs are served under{" "}
-            <code className="font-mono text-xs">/api/audit/checkpoint</code> and{" "}
-            <code className="font-mono text-xs">/api/audit/proof/…</code>, and its integrity is checked by{" "}
-            <code className="font-mono text-xs">npm run audit:verify</code> or{" "}
-            <code className="font-mono text-xs">GET /api/audit/verify</code>.
-          </>
-        }
-      />
+      <Suspense fallback={<Spinner label="Loading the explorer" />}>
+        <AuditExplorer
+          savedQueries={saved.map((s) => ({ id: s.id, name: s.name, query: s.query }))}
+          canVerify={roleAllows(role, "audit.verify")}
+          canExport={roleAllows(role, "audit.export")}
+          treeSize={head?.treeSize ?? null}
+        />
+      </Suspense>
     </>
   );
 }

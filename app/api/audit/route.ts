@@ -1,10 +1,17 @@
 import { getDb } from "@/db/client";
-import { auditListQuerySchema, listAuditEvents } from "@/lib/audit";
+import { auditListQuerySchema, listAuditEvents, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
 import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 
-/** The audit explorer's feed: newest first, filtered, paged by `nextCursor`. */
-export const GET = apiRoute({ permission: "audit.read", query: auditListQuerySchema }, async ({ query }) =>
-  listAuditEvents(await getDb(), query),
-);
+/**
+ * The audit explorer's feed: newest first, paged by `nextCursor`. `q` takes the query
+ * language (actor:, action:run.*, run:<short id>, job:, token:, outcome:, since:, until:,
+ * free text); the older single-field parameters still work and combine with it.
+ */
+export const GET = apiRoute({ permission: "audit.read", query: auditListQuerySchema }, async ({ query }) => {
+  const db = await getDb();
+  const { q, ...filter } = query;
+  const extra = q ? (await resolveAuditQuery(db, parseAuditQueryOr400(q))).conditions : undefined;
+  return listAuditEvents(db, { ...filter, extra });
+});

@@ -25,7 +25,8 @@ export const kbRefresh = defineJob({
     owner: supportOwner,
     purpose: "Turn recurring ticket topics into help articles so customers find answers without a ticket.",
     riskLevel: "minimal",
-    dataCategories: ["ticket-content"],
+    // Drafts are files in the run's workspace.
+    dataCategories: ["ticket-content", "workspace"],
     humanOversight: "none",
     authorizedBy: supportAuthorizer,
     authorizedAt: supportAuthorizedAt,

@@ -25,7 +25,8 @@ export const slaSweep = defineJob({
     owner: supportOwner,
     purpose: "Make sure no customer ticket silently breaches its service-level agreement.",
     riskLevel: "minimal",
-    dataCategories: ["customer-contact", "ticket-content"],
+    // notify writes an operator notification.
+    dataCategories: ["customer-contact", "ticket-content", "operator-notification"],
     humanOversight: "none",
     authorizedBy: supportAuthorizer,
     authorizedAt: supportAuthorizedAt,

@@ -42,7 +42,8 @@ export const triageTicket = defineJob({
     owner: supportOwner,
     purpose: "Answer incoming customer tickets quickly and consistently, with a human approving every reply sent.",
     riskLevel: "limited",
-    dataCategories: ["customer-contact", "ticket-content"],
+    // Notes in the workspace and a state key per ticket.
+    dataCategories: ["customer-contact", "ticket-content", "workspace", "run-state"],
     humanOversight: "approve-tools",
     authorizedBy: supportAuthorizer,
     authorizedAt: supportAuthorizedAt,

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { WhoAuthorizedPanel } from "@/components/lineage/who-authorized-panel";
 import { ApprovalPanel } from "@/components/runs/approval-panel";
 import { GovernanceList } from "@/components/runs/governance-list";
 import { JsonBlock } from "@/components/runs/json-block";
@@ -25,6 +26,7 @@ import { principalRole } from "@/lib/auth";
 import { loadRunPage } from "@/lib/board";
 import { listRunFiles, readRunFile } from "@/lib/board";
 import { isAppError } from "@/lib/errors";
+import { runLineage } from "@/lib/lineage";
 import { isTerminal } from "@/lib/runtime";
 import { describeWaitPosition, runWaitPosition } from "@/lib/scheduling";
 
@@ -61,10 +63,13 @@ export default async function RunPage({ params, searchParams }: Props) {
 
   const page = await load(id);
   const { run } = page;
-  const [listing, selected, position] = await Promise.all([
+  // A run's own audit events and lineage: audit.read.run (lib/auth/policy.ts).
+  const ownAudit = roleAllows(role, "audit.read.run");
+  const [listing, selected, position, lineage] = await Promise.all([
     listRunFiles(run.id),
     file ? readRunFile(run.id, file) : Promise.resolve(null),
     runWaitPosition(await getDb(), run.id),
+    ownAudit ? runLineage(await getDb(), run.id) : Promise.resolve(null),
   ]);
   const controls = roleAllows(role, "runs.control")
     ? allowedControls({ ...run, retried: page.retries.length > 0 })
@@ -95,6 +100,7 @@ export default async function RunPage({ params, searchParams }: Props) {
       />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="flex min-w-0 flex-col gap-6">
+          {lineage ? <WhoAuthorizedPanel lineage={lineage} linkEvents={roleAllows(role, "audit.read")} /> : null}
           {page.pendingApprovals.length > 0 ? (
             <ApprovalPanel approvals={page.pendingApprovals} canDecide={roleAllows(role, "runs.approve")} />
           ) : null}
@@ -109,7 +115,7 @@ export default async function RunPage({ params, searchParams }: Props) {
             <TabsList aria-label="Run details">
               <TabsTrigger value="timeline">Timeline ({page.turns.length})</TabsTrigger>
               <TabsTrigger value="workspace">Workspace ({listing.entries.filter((e) => e.type === "file").length})</TabsTrigger>
-              <TabsTrigger value="audit">Audit ({page.audit.length}{page.auditMore ? "+" : ""})</TabsTrigger>
+              {ownAudit ? <TabsTrigger value="audit">Audit ({page.audit.length}{page.auditMore ? "+" : ""})</TabsTrigger> : null}
               <TabsTrigger value="io">Input &amp; output</TabsTrigger>
             </TabsList>
             <TabsContent value="timeline">
@@ -118,9 +124,11 @@ export default async function RunPage({ params, searchParams }: Props) {
             <TabsContent value="workspace">
               <WorkspacePanel runId={run.id} listing={listing} selected={selected} />
             </TabsContent>
-            <TabsContent value="audit">
-              <RunAuditTable events={page.audit} more={page.auditMore} runId={run.id} />
-            </TabsContent>
+            {ownAudit ? (
+              <TabsContent value="audit">
+                <RunAuditTable events={page.audit} more={page.auditMore} runId={run.id} />
+              </TabsContent>
+            ) : null}
             <TabsContent value="io" className="flex flex-col gap-4">
               <section className="flex flex-col gap-1.5">
                 <h2 className="text-xs font-medium text-muted">Input</h2>

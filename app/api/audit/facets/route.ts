@@ -1,0 +1,15 @@
+import { z } from "zod";
+import { getDb } from "@/db/client";
+import { auditFacets, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+const facetQuery = z.strictObject({ q: z.string().max(2000).optional() });
+
+/** Counts by action, actor and run for the events an explorer query matches. */
+export const GET = apiRoute({ permission: "audit.read", query: facetQuery }, async ({ query }) => {
+  const db = await getDb();
+  const { conditions } = await resolveAuditQuery(db, parseAuditQueryOr400(query.q));
+  return auditFacets(db, conditions);
+});

@@ -1,0 +1,5 @@
+import "server-only";
+
+export { AUDIT_QUERY_KEYS, AUDIT_QUERY_SYNTAX, AuditQueryError, parseAuditQuery, type ParsedAuditQuery } from "./query-language";
+export { auditFacets, parseAuditQueryOr400, resolveAuditQuery, type AuditFacets, type FacetCount } from "./search";
+export { deleteSavedQuery, listSavedQueries, saveQuery, saveQueryInput, savedQueryIdInput, type SavedQuery } from "./saved";

@@ -1,0 +1,56 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { consistencyRanges, foldRange, inclusionRanges, leafHash, rangeNodes, type Hash } from "./merkle";
+import { verifyConsistency, verifyInclusion, type Sha256 } from "@/lib/proof-check";
+
+const sha256: Sha256 = (data) => createHash("sha256").update(data).digest();
+
+/** MTH of leaves [lo, hi) computed directly from the leaf hashes (RFC 6962 definition, via perfect subtrees). */
+function mth(leaves: Hash[], lo: number, hi: number): Hash {
+  return foldRange(
+    rangeNodes(lo, hi).map((n) => {
+      const start = n.index * 2 ** n.level;
+      let level = leaves.slice(start, start + 2 ** n.level);
+      while (level.length > 1) {
+        const next: Hash[] = [];
+        for (let i = 0; i < level.length; i += 2) next.push(createHash("sha256").update(Buffer.from([1])).update(level[i] as Hash).update(level[i + 1] as Hash).digest());
+        level = next;
+      }
+      return level[0] as Hash;
+    }),
+  );
+}
+
+describe("proof checking (shared by the browser and the offline verifier)", () => {
+  const leaves = Array.from({ length: 37 }, (_, i) => leafHash(`leaf ${i}`));
+
+  it("accepts every inclusion proof the server's arithmetic builds, and refuses a wrong leaf or root", async () => {
+    for (const size of [1, 2, 3, 7, 8, 9, 16, 37]) {
+      const root = mth(leaves, 0, size);
+      for (let m = 0; m < size; m += 1) {
+        const path = inclusionRanges(m, 0, size).map((r) => mth(leaves, r.lo, r.hi));
+        expect(await verifyInclusion(sha256, m, size, leaves[m] as Hash, path, root)).toBe(true);
+        expect(await verifyInclusion(sha256, m, size, leafHash("forged"), path, root)).toBe(false);
+      }
+      expect(await verifyInclusion(sha256, size, size, leaves[0] as Hash, [], root)).toBe(false);
+    }
+  });
+
+  it("accepts consistency proofs between sizes and refuses a rewritten prefix", async () => {
+    for (const [m, n] of [
+      [1, 2],
+      [3, 7],
+      [4, 8],
+      [5, 37],
+      [16, 37],
+      [36, 37],
+      [8, 8],
+    ] as const) {
+      const proof = m === n ? [] : consistencyRanges(m, 0, n, true).map((r) => mth(leaves, r.lo, r.hi));
+      expect(await verifyConsistency(sha256, m, n, mth(leaves, 0, m), mth(leaves, 0, n), proof)).toBe(true);
+      const forged = [...leaves];
+      forged[0] = leafHash("rewritten");
+      expect(await verifyConsistency(sha256, m, n, mth(forged, 0, m), mth(leaves, 0, n), proof)).toBe(false);
+    }
+  });
+});
