@@ -41,6 +41,7 @@ function waitText(run: BoardRun): string {
     case "lock":
       return "Waiting for a lock";
     default:
+      if (run.reason?.startsWith("lock:")) return `Waiting for lock ${run.reason.slice("lock:".length)}`;
       return run.reason ? `Waiting: ${run.reason}` : "Waiting";
   }
 }

@@ -7,6 +7,7 @@ import type { TurnContext, TurnExecutor, TurnOutcome, TurnResult } from "@/lib/r
 import { describeTools, invokeTool, isFinished, registerBuiltinTools, toolRedactor, type InvokeScope, type ToolCallRecord } from "@/lib/tools";
 import { openWorkspace, type Workspace } from "@/lib/workspace";
 import { assistantMessage, finalOutput, historyMessages, runInputMessage, toolMessage, unresolvedCalls } from "./messages";
+import { acquireDeclaredLocks } from "./declared-locks";
 import { loadRunPolicy } from "./run-scope";
 
 export interface AgentExecutorOptions {
@@ -59,6 +60,11 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       };
 
       const history = historyMessages(context.history);
+      // Declared locks are taken before the first model call; waiting for them is not a model turn.
+      if (history.length === 0) {
+        const locked = await acquireDeclaredLocks(db, { runId: context.runId, jobId: context.jobId, input: context.input, leaseToken: context.leaseToken });
+        if (locked) return { model: resolved.label, messagesIn: [], messagesOut: [], toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, outcome: locked, modelCalled: false };
+      }
       const messagesIn: ModelMessage[] = history.length === 0 ? [runInputMessage(context.input)] : [];
       const messagesOut: ModelMessage[] = [];
       const records: ToolCallRecord[] = [];
@@ -136,6 +142,9 @@ async function runCalls(
     out.push(record);
     if (record.outcome === "awaiting_approval") {
       return { kind: "wait", reason: "approval", waitingFor: record.approvalId ?? record.key };
+    }
+    if (record.outcome === "deferred" && record.waitingFor?.startsWith("lock:")) {
+      return { kind: "wait", reason: "lock", waitingFor: record.waitingFor.slice("lock:".length) };
     }
     if (record.outcome === "deferred") {
       return { kind: "wait", reason: "resource", waitingFor: record.waitingFor ?? record.tool };

@@ -1,6 +1,7 @@
 import "server-only";
 import type { JobDefinition, SignalTrigger } from "@/lib/jobs/schema";
 import type { SimulatedScript } from "@/lib/models/simulated-script";
+import type { MemoryCollection } from "@/lib/memory/collection-types";
 import type { TurnExecutor } from "@/lib/runtime/turn-executor";
 import type { ToolDefinition } from "@/lib/tools/types";
 
@@ -29,6 +30,8 @@ export interface AppContext {
   jobs: JobRegistryState;
   tools: Map<string, ToolDefinition>;
   simulatedScripts: Map<string, SimulatedScript>;
+  /** Shared-memory collections declared by the installed packs (lib/memory/collections). */
+  memoryCollections: Map<string, MemoryCollection>;
   turnExecutor: TurnExecutor | undefined;
   boot: BootState;
 }
@@ -48,6 +51,7 @@ export function appContext(): AppContext {
     jobs: { byId: new Map(), bySignal: new Map() },
     tools: new Map(),
     simulatedScripts: new Map(),
+    memoryCollections: new Map(),
     turnExecutor: undefined,
     boot: { startedAt: new Date(), bootMs: null, embeddedRuntime: false, runtimeRunning: false },
   };

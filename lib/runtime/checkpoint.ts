@@ -107,7 +107,7 @@ async function recordCompleted(
     .update(runs)
     .set({
       tokensUsed: run.tokensUsed + tokens,
-      turnsUsed: run.turnsUsed + 1,
+      turnsUsed: run.turnsUsed + (result.modelCalled === false ? 0 : 1),
       updatedAt: sql`now()`,
     })
     .where(eq(runs.id, run.id))

@@ -47,7 +47,9 @@ export async function applyOutcome(
     return;
   }
   if (outcome.kind === "wait") {
-    await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor });
+    // A lock wait's reason names the entity (`lock:<entity>`); waitingFor is the entity.
+    const reason = outcome.reason === "lock" ? `lock:${outcome.waitingFor}` : outcome.reason;
+    await transitionRun(tx, run.id, "waiting", { ...base, reason, waitingFor: outcome.waitingFor });
     return;
   }
   const budget = budgetExhausted(run);

@@ -49,6 +49,8 @@ export interface TurnResult {
   messagesOut: unknown[];
   toolCalls: unknown[];
   usage: TurnUsage;
+  /** False when the turn made no model call (it only waited for the job's declared locks): not counted against the turn budget. */
+  modelCalled?: boolean;
   outcome: TurnOutcome;
 }
 

@@ -5,6 +5,8 @@ import type { DatabaseHandle } from "@/db/client";
 import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
 import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
+import { LOCKS_CHANNEL } from "@/lib/memory";
+import { sweepLocks, wakeLockWaiters } from "./lock-wake";
 import { errorMessage, jsonLogger, type Logger } from "./log";
 import { requeueResourceWaits, sweepOverdueRuns } from "./sweep";
 import type { TurnExecutor } from "./turn-executor";
@@ -73,6 +75,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const unlistenRuns = await handle.listen(RUNS_CHANNEL, signalWake);
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
+  // Lock granted or refused for these runs: move them from waiting to queued (their NOTIFY then wakes a worker).
+  const unlistenLocks = await handle.listen(LOCKS_CHANNEL, (payload) => {
+    wakeLockWaiters(handle.db, id, payload.split(",").filter(Boolean)).catch((error) =>
+      log("error", "lock wake failed", { workerId: id, error: errorMessage(error) }),
+    );
+  });
 
   const start = (claim: ClaimedTurn) => {
     const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight }).finally(() => {
@@ -111,6 +119,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
       .then(() => requeueResourceWaits(handle.db, id, resourceRetryMs))
       .then((n) => n > 0 && log("info", "requeued runs waiting for a resource", { workerId: id, count: n }))
+      .then(() => sweepLocks(handle.db, id))
+      .then((n) => n > 0 && log("info", "woke runs waiting for a lock", { workerId: id, count: n }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
       .finally(() => (sweeping.running = false));
   }, Math.min(Math.max(pollIntervalMs, 250), 1000, resourceRetryMs));
@@ -133,7 +143,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       }, graceMs);
       await Promise.allSettled([...active]);
       clearTimeout(grace);
-      await Promise.allSettled([unlistenRuns(), unlistenControl()]);
+      await Promise.allSettled([unlistenRuns(), unlistenControl(), unlistenLocks()]);
       log("info", "worker stopped", { workerId: id });
     },
   };

@@ -3,6 +3,7 @@ import { registerTools } from "../registry";
 import type { ToolDefinition } from "../types";
 import { deleteFileTool, listFilesTool, readFileTool, writeFileTool } from "./files";
 import { httpFetchTool } from "./http-fetch";
+import { memoryTools } from "./memory";
 import { notifyTool } from "./notify";
 import { stateGetTool, stateSetTool } from "./state";
 
@@ -15,6 +16,7 @@ export const builtinTools: readonly ToolDefinition[] = [
   notifyTool,
   stateGetTool,
   stateSetTool,
+  ...memoryTools,
 ];
 
 export function registerBuiltinTools(): void {
