@@ -60,10 +60,10 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       };
 
       const history = historyMessages(context.history);
-      // Declared locks are taken before the first model call; waiting for them is not a model turn.
+      // Declared locks are taken before the first model call; a turn that only waited for them makes no model call (no tokens) but counts as a turn.
       if (history.length === 0) {
         const locked = await acquireDeclaredLocks(db, { runId: context.runId, jobId: context.jobId, input: context.input, leaseToken: context.leaseToken });
-        if (locked) return { model: resolved.label, messagesIn: [], messagesOut: [], toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, outcome: locked, modelCalled: false };
+        if (locked) return { model: resolved.label, messagesIn: [], messagesOut: [], toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, outcome: locked };
       }
       const messagesIn: ModelMessage[] = history.length === 0 ? [runInputMessage(context.input)] : [];
       const messagesOut: ModelMessage[] = [];

@@ -57,6 +57,12 @@ export const envSchema = z.object({
   FLIGHTDECK_WORKSPACE_QUOTA_BYTES: intFrom(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   FLIGHTDECK_TOOL_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
   FLIGHTDECK_TOOL_OUTPUT_MAX_BYTES: intFrom(32 * 1024, 256, 4 * 1024 * 1024),
+  // The playground pack (domains/playground): hosts its sandbox-agent may http_fetch, comma-separated. Unset: none.
+  FLIGHTDECK_PLAYGROUND_HTTP_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/, "must be host names (optionally *.domain or host:port), comma-separated"))),
 });
 
 export type Env = z.infer<typeof envSchema>;
