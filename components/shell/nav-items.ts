@@ -1,5 +1,6 @@
 import {
   Cpu,
+  Database,
   GalleryVerticalEnd,
   KeyRound,
   ScrollText,
@@ -23,6 +24,7 @@ export const primaryNav: readonly NavItem[] = [
   { href: "/jobs", label: "Jobs", icon: Workflow, permission: "jobs.read" },
   { href: "/audit", label: "Audit", icon: ScrollText, permission: "audit.read" },
   { href: "/flashcards", label: "Flashcards", icon: GalleryVerticalEnd, permission: "flashcards.read" },
+  { href: "/memory", label: "Memory", icon: Database, permission: "memory.read" },
   { href: "/resources", label: "Resources", icon: Cpu, permission: "resources.read" },
 ];
 

@@ -22,4 +22,8 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/tokens": "tokens.read",
   "POST /api/tokens": "tokens.manage",
   "POST /api/tokens/[id]/revoke": "tokens.manage",
+  "GET /api/memory": "memory.read",
+  "GET /api/memory/[collection]/[key]": "memory.read",
+  "POST /api/runs/[id]/revert-writes": "memory.revert",
+  "GET /api/locks": "resources.read",
 };

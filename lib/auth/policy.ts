@@ -30,6 +30,10 @@ export const policy = {
   "signals.send": actors,
   "resources.read": everyone,
   "flashcards.read": everyone,
+  /** Shared memory: collections, entities and their history (lib/memory). */
+  "memory.read": everyone,
+  /** Revert a run's shared-memory writes (POST /api/runs/:id/revert-writes). */
+  "memory.revert": ["admin", "lead"],
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Permission = keyof typeof policy;

@@ -41,3 +41,5 @@ export {
   type DeadlockReport,
 } from "./locks";
 export * from "./wait-graph";
+export { revertRunWrites, type RevertPlan, type RevertChange, type RevertStatus } from "./revert";
+export { collectionsOverview, entityPage, historyEntry, runMemoryView, type CollectionSummary, type EntityPage, type HistoryEntry } from "./queries";

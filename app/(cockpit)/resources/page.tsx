@@ -1,11 +1,14 @@
 import type { Metadata } from "next";
+import { LocksTable } from "@/components/memory/locks-table";
 import { ResourcesBoard } from "@/components/resources/resources-board";
+import { LiveRefresh } from "@/components/runs/live-refresh";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { endpointUsage } from "@/lib/board/resources";
 import { listJobs } from "@/lib/jobs/queries";
+import { listLocks } from "@/lib/memory";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -13,7 +16,7 @@ export default async function ResourcesPage() {
   const access = await authorizePage("resources.read");
   if (!access.allowed) return <Forbidden title="Resources" permission="resources.read" />;
   const db = await getDb();
-  const [usage, jobs] = await Promise.all([endpointUsage(db), listJobs(db, { includeRemoved: true })]);
+  const [usage, jobs, locks] = await Promise.all([endpointUsage(db), listJobs(db, { includeRemoved: true }), listLocks(db)]);
 
   return (
     <>
@@ -22,6 +25,16 @@ export default async function ResourcesPage() {
         description="Shared capacity that runs contend for, and how the runtime is arbitrating it right now. A run holds a model slot only for the length of one turn."
       />
       <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
+      <section className="mt-8 flex flex-col gap-2" aria-labelledby="locks-heading">
+        <LiveRefresh active intervalMs={2_000} />
+        <h2 id="locks-heading" className="text-sm font-medium">
+          Entity locks
+        </h2>
+        <p className="text-xs text-muted">
+          Agent-level locks on shared-memory entities: holders, and waiters in the order they will be granted (a waiting run holds no model slot).
+        </p>
+        <LocksTable locks={locks} />
+      </section>
     </>
   );
 }

@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { LocksTable } from "@/components/memory/locks-table";
+import { RevertButton } from "@/components/memory/revert-button";
+import { RunWrites } from "@/components/memory/run-writes";
 import { ApprovalPanel } from "@/components/runs/approval-panel";
 import { GovernanceList } from "@/components/runs/governance-list";
 import { JsonBlock } from "@/components/runs/json-block";
@@ -25,6 +28,7 @@ import { principalRole } from "@/lib/auth/principal";
 import { loadRunPage } from "@/lib/board/run-page";
 import { listRunFiles, readRunFile } from "@/lib/board/workspace-files";
 import { isAppError } from "@/lib/errors";
+import { runMemoryView } from "@/lib/memory";
 import { isTerminal } from "@/lib/runtime/transition-table";
 
 type Props = {
@@ -60,7 +64,11 @@ export default async function RunPage({ params, searchParams }: Props) {
 
   const page = await load(id);
   const { run } = page;
-  const [listing, selected] = await Promise.all([listRunFiles(run.id), file ? readRunFile(run.id, file) : Promise.resolve(null)]);
+  const [listing, selected, memory] = await Promise.all([
+    listRunFiles(run.id),
+    file ? readRunFile(run.id, file) : Promise.resolve(null),
+    runMemoryView(await getDb(), run.id),
+  ]);
   const controls = roleAllows(role, "runs.control")
     ? allowedControls({ ...run, retried: page.retries.length > 0 })
     : [];
@@ -148,6 +156,17 @@ export default async function RunPage({ params, searchParams }: Props) {
             </CardHeader>
             <CardContent>
               <GovernanceList governance={run.governance} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Shared memory</CardTitle>
+              <p className="text-xs text-muted">What this run wrote, and the locks it holds or waits for.</p>
+            </CardHeader>
+            <CardContent className="flex flex-col gap-3">
+              <RunWrites writes={memory.writes} />
+              {memory.writes.length > 0 && roleAllows(role, "memory.revert") ? <RevertButton runId={run.id} /> : null}
+              {memory.locks.length > 0 ? <LocksTable locks={memory.locks} showRun={false} /> : null}
             </CardContent>
           </Card>
           {decided.length > 0 ? (
