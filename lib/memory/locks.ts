@@ -112,6 +112,14 @@ export async function requestLock(
   if (others.length > 0) await notifyLockChange(tx, others);
   if (granted.includes(runId)) return { status: "held", mode, waitedMs: 0 };
 
+  // A run that holds no lock has no edge pointing at it (it is last in its queue and blocks nobody),
+  // so its wait cannot close a cycle: skip the deployment-wide check.
+  const [holds] = await tx
+    .select({ seq: memoryLocks.seq })
+    .from(memoryLocks)
+    .where(and(eq(memoryLocks.runId, runId), eq(memoryLocks.status, "held")))
+    .limit(1);
+  if (!holds) return { status: "waiting", seq: inserted.seq };
   const reports = await breakDeadlocks(tx);
   const mine = reports.find((r) => r.deadlock.victim.seq === inserted.seq);
   if (mine) {
