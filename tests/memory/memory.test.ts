@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Role } from "@/db/schema";
 import { auditEvents, memoryEntities, memoryHistory, memoryLocks, runs } from "@/db/schema";
 import { systemPrincipal } from "@/lib/auth/audit-actor";
-import { registerCollections } from "@/lib/memory";
+import { registerCollections, sweepLockQueues } from "@/lib/memory";
 import { invokeTool, registerBuiltinTools } from "@/lib/tools";
 import { createApiToken } from "@/lib/tokens";
 import { transitionRun } from "@/lib/runtime/transitions";
@@ -206,6 +206,23 @@ describe("locks", () => {
     // No false deadlock: the older run's wait for d2 is still just a wait.
     const [olderRow] = await handle.db.select().from(memoryLocks).where(and(eq(memoryLocks.runId, older), eq(memoryLocks.entity, "cards/d2")));
     expect(olderRow?.status).toBe("waiting");
+  });
+});
+
+describe("lock wait timeout", () => {
+  it("a wait past its timeout ends in an error result, and the queue moves on", async () => {
+    const holder = await newRun(handle.db, writer.id);
+    const waiter = await newRun(handle.db, writer.id);
+    await invokeTool(await scopeFor(handle.db, holder, writer), call("memory_lock", { entity: "cards/t1", mode: "exclusive" }));
+    const scope = await scopeFor(handle.db, waiter, writer);
+    const request = call("memory_lock", { entity: "cards/t1", mode: "exclusive", timeoutMs: 1 });
+    expect((await invokeTool(scope, request)).outcome).toBe("deferred");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await sweepLockQueues(handle.db)).toContain(waiter);
+    const timedOut = await invokeTool(scope, request);
+    expect(timedOut.outcome).toBe("refused");
+    expect(timedOut.error).toMatch(/the wait for cards\/t1 timed out after \d+ ms/);
+    expect(await handle.db.select().from(memoryLocks).where(eq(memoryLocks.runId, waiter))).toEqual([]);
   });
 });
 
