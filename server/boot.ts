@@ -3,12 +3,13 @@ import { EnvError, getEnv } from "@/lib/env";
 import { getDatabase } from "@/db/client";
 import { MigrationError, runMigrations } from "@/db/migrate";
 import { JobDeclarationError, loadJobRegistry } from "@/lib/jobs";
-import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth/seed-demo";
+import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth";
 import { registerAgentExecutor } from "@/lib/agent";
-import { startEmbeddedRuntime } from "@/lib/runtime/start";
-import { bootState } from "@/lib/runtime/boot-state";
+import { startEmbeddedRuntime } from "@/lib/runtime";
+import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
+import { startAuditSealer } from "@/lib/audit";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -22,6 +23,7 @@ export async function boot(): Promise<void> {
   const handle = await getDatabase();
   await runMigrations(handle);
   const allJobs = installPacks(packs);
+  startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   const registry = await loadJobRegistry(handle.db, allJobs);
   log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
   const seed = await seedDemoUsers(handle.db);

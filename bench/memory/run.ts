@@ -20,10 +20,10 @@ import { z } from "zod";
 import { openPglite, type DatabaseHandle } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { runMigrations } from "@/db/migrate";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { defineJob, registerJobDefinitions, syncRegistry } from "@/lib/jobs";
 import { LOCKS_CHANNEL, registerCollections, releaseLock, requestLock, revertRunWrites, writeEntity, type WriteProvenance } from "@/lib/memory";
-import { createRun } from "@/lib/runtime/create-run";
+import { createRun } from "@/lib/runtime";
 import { withScratchDatabase } from "../scratch-database";
 
 function arg(name: string, fallback: string): string {

@@ -1,10 +1,10 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { authorizeRequest } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 
 type Params = Record<string, string | string[] | undefined>;
 

@@ -165,7 +165,7 @@ export async function breakDeadlocks(tx: Tx): Promise<DeadlockReport[]> {
       actor: { kind: "system", id: "lock-manager", label: "lock manager" },
       action: "memory.deadlock",
       subject: { type: "run", id: victim.from },
-      authorization: { via: "runtime", policy: "deadlock-victim: lowest priority, then youngest" },
+      authorization: { via: "system", reason: "deadlock victim policy: lowest priority, then youngest run" },
       payload: {
         victim: { runId: victim.from, entity: victim.entity, ...rankPayload(ranks.get(victim.from)) },
         cycle: cycle.map((e) => ({ runId: e.from, waitsFor: e.entity, blockedBy: e.to, ...rankPayload(ranks.get(e.from)) })),

@@ -1,5 +1,5 @@
 import "server-only";
-import { appContext } from "@/lib/context";
+import { getJobDefinition } from "@/lib/jobs";
 import { getCollection } from "./collections";
 import { parseEntity, type EntityRef } from "./entity";
 
@@ -26,7 +26,7 @@ export interface JobMemoryPolicy {
 
 /** What a job's declaration allows in shared memory (nothing to write when it declares nothing). */
 export function jobMemoryPolicy(jobId: string): JobMemoryPolicy {
-  const def = appContext().jobs.byId.get(jobId);
+  const def = getJobDefinition(jobId);
   return {
     write: def?.memory?.write ?? [],
     lockTimeoutMs: def?.memory?.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,

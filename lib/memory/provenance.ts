@@ -19,7 +19,7 @@ export async function runWriteProvenance(
     .from(toolCalls)
     .innerJoin(approvals, eq(approvals.id, toolCalls.approvalId))
     .where(eq(toolCalls.key, call.callKey));
-  const g = run?.governance ?? {};
+  const g = run?.governance;
   return {
     kind: "write",
     runId: call.runId,
@@ -33,9 +33,9 @@ export async function runWriteProvenance(
       via: "job-governance",
       jobId: call.jobId,
       jobVersion: run?.jobVersion ?? null,
-      authorizedBy: g.authorizedBy ?? null,
-      authorizedAt: g.authorizedAt ?? null,
-      humanOversight: g.humanOversight ?? null,
+      authorizedBy: g?.authorizedBy ?? null,
+      authorizedAt: g?.authorizedAt ?? null,
+      humanOversight: g?.humanOversight ?? null,
       ...(approval ? { approval: { id: approval.id, status: approval.status, decidedBy: approval.by, decidedAt: approval.at?.toISOString() ?? null } } : {}),
     },
   };

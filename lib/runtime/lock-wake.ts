@@ -3,7 +3,7 @@ import { and, eq, inArray, like, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { memoryLocks, runs } from "@/db/schema";
 import { breakDeadlocks, sweepLockQueues } from "@/lib/memory";
-import { runAuthorization, workerActor } from "./actor";
+import { runAuthorization, workerActor } from "@/lib/audit";
 import { lockRun, transitionRun } from "./transitions";
 
 /**

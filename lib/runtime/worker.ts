@@ -5,6 +5,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
 import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
+import { HistoryCache } from "./history-cache";
 import { LOCKS_CHANNEL } from "@/lib/memory";
 import { sweepLocks, wakeLockWaiters } from "./lock-wake";
 import { errorMessage, jsonLogger, type Logger } from "./log";
@@ -52,6 +53,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const resourceRetryMs = options.resourceRetryMs ?? 5_000;
   const log = options.logger ?? jsonLogger;
   const inflight = new Map<string, InflightTurn>();
+  const history = new HistoryCache();
   const active = new Set<Promise<void>>();
   let stopping = false;
   let pendingWake = false;
@@ -83,7 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   });
 
   const start = (claim: ClaimedTurn) => {
-    const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight }).finally(() => {
+    const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight, history }).finally(() => {
       active.delete(turn);
       signalWake();
     });

@@ -1,8 +1,7 @@
 import "server-only";
 import type { Tx } from "@/db/client";
-import { appendAudit } from "@/lib/audit";
+import { appendAuditEvents, runActor, runAuthorization } from "@/lib/audit";
 import type { Redactor } from "@/lib/redaction";
-import { runAuthorization } from "@/lib/runtime/actor";
 import { assertLease, saveOutcome } from "./call-store";
 import type { CallAuditExtra, CallIdentity, CallResult, ExecutionResult, InvokeScope, ToolCallRecord } from "./call-types";
 import { classifyToolError } from "./errors";
@@ -22,8 +21,7 @@ export async function settleCall(scope: InvokeScope, id: CallIdentity, record: T
 
 /**
  * Stores a call's final state and audits it, inside the caller's transaction (which has
- * checked the lease). The audit events are its last writes: appendAudit holds the chain
- * lock until commit.
+ * checked the lease). Its audit events go in one insert.
  */
 export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, record: ToolCallRecord, extra?: CallAuditExtra): Promise<void> {
   await saveOutcome(tx, id, {
@@ -35,25 +33,25 @@ export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, r
     durationMs: record.durationMs,
   });
   const audit = auditFrame(scope);
-  if (extra) {
-    await appendAudit(tx, { ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } });
-  }
-  await appendAudit(tx, { ...audit, action: "tool.called", payload: callPayload(record, scope) });
+  await appendAuditEvents(tx, [
+    ...(extra ? [{ ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } }] : []),
+    { ...audit, action: "tool.called", payload: callPayload(record, scope) },
+  ]);
 }
 
 /** An execution as the model, the row and the audit trail see it: output capped and redacted, errors classified. */
 export function resultOfExecution(
-  run: ExecutionResult,
+  execution: ExecutionResult,
   params: { durationMs: number; approvalId: string | undefined; maxOutputBytes: number; redactor: Redactor },
 ): { result: CallResult; extra?: CallAuditExtra } {
   const approval = params.approvalId ? { approvalId: params.approvalId } : {};
-  if (run.ok) {
-    const capped = capOutput(params.redactor.redact(toJsonSafe(run.output)), params.maxOutputBytes);
+  if (execution.ok) {
+    const capped = capOutput(params.redactor.redact(toJsonSafe(execution.output)), params.maxOutputBytes);
     return {
       result: { outcome: "succeeded", output: capped.value, durationMs: params.durationMs, ...approval, ...(capped.truncated ? { truncated: true } : {}) },
     };
   }
-  const failure = classifyToolError(run.error);
+  const failure = classifyToolError(execution.error);
   const result: CallResult = {
     outcome: failure.refused ? "refused" : "failed",
     error: params.redactor.redactString(failure.message),
@@ -63,14 +61,12 @@ export function resultOfExecution(
   return failure.auditAction ? { result, extra: { action: failure.auditAction, details: params.redactor.redact(failure.details) } } : { result };
 }
 
+/** Who acts in a tool call's events (the run) and under what (the job's recorded authorization). */
 export function auditFrame(scope: InvokeScope) {
   return {
-    actor: { kind: "run" as const, id: scope.runId, label: `run ${scope.runId} (${scope.jobId})` },
+    actor: runActor(scope),
     subject: { type: "run", id: scope.runId },
-    authorization: {
-      ...runAuthorization({ jobId: scope.jobId, jobVersion: scope.jobVersion, governance: scope.governance }),
-      humanOversight: scope.humanOversight,
-    },
+    authorization: { ...runAuthorization(scope), humanOversight: scope.humanOversight },
   };
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEvents, toolCalls } from "@/db/schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { defineJob, registerJobDefinitions, syncRegistry, type JobDeclaration, type JobDefinition } from "@/lib/jobs";
 import { createRun } from "@/lib/runtime/create-run";
 import type { InvokeScope } from "@/lib/tools";
@@ -70,7 +70,7 @@ export async function auditFor(db: Db, runId: string, action?: string) {
     .select()
     .from(auditEvents)
     .where(action ? and(eq(auditEvents.subjectId, runId), eq(auditEvents.action, action)) : eq(auditEvents.subjectId, runId))
-    .orderBy(auditEvents.seq);
+    .orderBy(auditEvents.id);
   return rows;
 }
 

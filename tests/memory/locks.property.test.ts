@@ -97,7 +97,7 @@ describe("lock manager under random interleavings", () => {
           const [run] = await handle.db.select().from(runs).where(eq(runs.id, runId));
           if (!run || run.state === "cancelled") continue;
           if (c.kind === "die") {
-            await handle.db.transaction((tx) => transitionRun(tx, runId, "cancelled", { actor, authorization: {}, reason: "operator" }));
+            await handle.db.transaction((tx) => transitionRun(tx, runId, "cancelled", { actor, authorization: { via: "system" }, reason: "operator" }));
           } else if (c.kind === "unlock") {
             if (run.state === "waiting") continue; // a parked run makes no calls
             await handle.db.transaction((tx) => releaseLock(tx, runId, `e/${c.entity}`));
@@ -123,7 +123,7 @@ describe("lock manager under random interleavings", () => {
                 const locked = await lockRun(tx, runId);
                 const [mine] = await tx.select().from(memoryLocks).where(and(eq(memoryLocks.runId, runId), eq(memoryLocks.entity, entity)));
                 if (mine?.status !== "waiting") return; // granted meanwhile: no wait
-                await transitionRun(tx, runId, "waiting", { actor, authorization: {}, reason: `lock:${entity}`, waitingFor: entity, locked });
+                await transitionRun(tx, runId, "waiting", { actor, authorization: { via: "system" }, reason: `lock:${entity}`, waitingFor: entity, locked });
               });
             } else if (result.status === "refused") {
               // Consumed by the call; nothing to do.

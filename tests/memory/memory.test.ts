@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Role } from "@/db/schema";
 import { auditEvents, memoryEntities, memoryHistory, memoryLocks, runs } from "@/db/schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { registerCollections, sweepLockQueues } from "@/lib/memory";
 import { invokeTool, registerBuiltinTools } from "@/lib/tools";
 import { createApiToken } from "@/lib/tokens";
@@ -172,7 +172,7 @@ describe("locks", () => {
     ]);
     // A finished run releases everything: c is granted.
     await handle.db.transaction(async (tx) => {
-      await transitionRun(tx, b, "cancelled", { actor: { kind: "system", id: "t", label: "t" }, authorization: {}, reason: "operator" });
+      await transitionRun(tx, b, "cancelled", { actor: { kind: "system", id: "t", label: "t" }, authorization: { via: "system" }, reason: "operator" });
     });
     const [cRow] = await handle.db.select().from(memoryLocks).where(eq(memoryLocks.entity, "cards/l1"));
     expect(cRow).toMatchObject({ runId: c, status: "held" });

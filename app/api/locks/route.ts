@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 import { listLocks } from "@/lib/memory";
 
 export const dynamic = "force-dynamic";

@@ -9,8 +9,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { principalRole, roleAllows } from "@/lib/auth";
 import { entityPage, getCollection, listLocks, parseEntity } from "@/lib/memory";
 
 type Props = { params: Promise<{ collection: string; key: string }> };

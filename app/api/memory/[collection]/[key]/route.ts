@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 import { entityPage, getCollection, parseEntity, MalformedEntityError } from "@/lib/memory";
 
 export const dynamic = "force-dynamic";

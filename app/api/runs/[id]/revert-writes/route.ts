@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
-import { apiRoute } from "@/lib/http/route";
+import { auditActor, auditAuthorization } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
 import { revertRunWrites } from "@/lib/memory";
 
 export const dynamic = "force-dynamic";

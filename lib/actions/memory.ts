@@ -2,8 +2,8 @@
 
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { defineAction } from "@/lib/actions/define-action";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
+import { defineAction } from "./define-action";
+import { auditActor, auditAuthorization } from "@/lib/audit";
 import { revertRunWrites } from "@/lib/memory";
 
 /** The cockpit's revert button: preview (dryRun) then apply, as POST /api/runs/:id/revert-writes. */
