@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+import { secureDataDir } from "./data-dir";
 import { getEnv } from "@/lib/env";
 
 export type Schema = typeof schema;
@@ -26,8 +27,11 @@ export interface DatabaseHandle {
 export async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir) secureDataDir(dataDir);
   const client = await PGlite.create(dataDir ? { dataDir } : {});
+  // Files PGlite created on first open: owner-only as well.
+  if (dataDir) secureDataDir(dataDir);
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     kind: "pglite",

@@ -1,4 +1,5 @@
 import "server-only";
+import { redactString } from "@/lib/redaction";
 import { openWorkspace, resolveWorkspacePath, WorkspaceEscapeError, workspacesDir, type WorkspaceEntry } from "@/lib/workspace";
 
 /** Files are shown up to this size; larger ones are cut with a note. */
@@ -46,7 +47,8 @@ export async function readRunFile(runId: string, path: string): Promise<FileView
     const workspace = await openWorkspace(runId);
     const file = await workspace.readFile(path, MAX_VIEW_BYTES);
     if (file.content.includes("\u0000")) return { kind: "binary", path: file.path, bytes: file.bytes };
-    return { kind: "text", path: file.path, content: file.content, bytes: file.bytes, truncated: file.truncated };
+    // Shown redacted: secrets a tool wrote into the workspace never reach the page.
+    return { kind: "text", path: file.path, content: redactString(file.content), bytes: file.bytes, truncated: file.truncated };
   } catch (error) {
     const known = error instanceof WorkspaceEscapeError || (error instanceof Error && /^(no such file|not a file)/.test(error.message));
     const message = known && error instanceof Error ? error.message : "This path cannot be shown.";

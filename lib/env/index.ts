@@ -46,6 +46,16 @@ export const envSchema = z.object({
   FLIGHTDECK_DEFAULT_MODEL_CONCURRENCY: intFrom(4, 1, 10_000),
   FLIGHTDECK_LOGIN_MAX_ATTEMPTS: intFrom(5, 1, 1000),
   FLIGHTDECK_LOGIN_WINDOW_SECONDS: intFrom(60, 1, 86_400),
+  // Security hardening (docs/SECURITY.md).
+  /** Largest request body any route accepts, in bytes (signals may declare more). */
+  FLIGHTDECK_MAX_BODY_BYTES: intFrom(1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed; none by default. */
+  FLIGHTDECK_TRUSTED_PROXIES: optionalNonEmpty.pipe(
+    z
+      .string()
+      .regex(/^[0-9A-Fa-f:.\/,\s\[\]]+$/, "must be a comma-separated list of IP addresses or CIDR ranges")
+      .optional(),
+  ),
   // Model endpoints (lib/models, docs/MODELS.md). Nothing set: the offline simulated model.
   FLIGHTDECK_MODEL_PROVIDER: optionalNonEmpty.pipe(z.enum(["openai-compatible", "anthropic", "simulated"]).optional()),
   FLIGHTDECK_MODEL_BASE_URL: optionalNonEmpty.pipe(z.url().optional()),

@@ -70,6 +70,8 @@ export const signalTriggerSchema = z.strictObject({
   kind: z.literal("signal"),
   name: signalName,
   payload: zodSchema,
+  /** Largest request body this signal accepts, when more than FLIGHTDECK_MAX_BODY_BYTES (at most 64 MiB). */
+  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
 });
 
 export const manualTriggerSchema = z.strictObject({ kind: z.literal("manual") });

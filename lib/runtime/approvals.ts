@@ -6,6 +6,7 @@ import { approvals, runs, type RunState } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { auditActor, auditAuthorization } from "@/lib/audit";
 import type { Principal } from "@/lib/audit";
+import { assertMayDecide } from "./approval-decider";
 import { AppError } from "@/lib/errors";
 import { isTerminal } from "./transition-table";
 import { lockRun, transitionRun } from "./transitions";
@@ -42,6 +43,7 @@ export async function decideApproval(
     if (approval.status !== "pending") {
       throw new AppError("conflict", `Approval is already ${approval.status}`, { status: approval.status });
     }
+    await assertMayDecide(tx, run, principal);
     const actor = auditActor(principal);
     const authorization = auditAuthorization(principal, "runs.approve");
     const [decided] = await tx

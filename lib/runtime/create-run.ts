@@ -1,4 +1,5 @@
 import "server-only";
+import { redact } from "@/lib/redaction";
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -68,7 +69,8 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
     actorKind: actor.kind,
     actorId: actor.id,
     actorLabel: actor.label,
-    input: input ?? {},
+    // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
+    input: redact(input ?? {}),
     modelEndpoint: def.agent.model,
     budgetTokens: def.budgets.tokens,
     budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),

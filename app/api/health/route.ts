@@ -6,14 +6,17 @@ import { bootState } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness and what the process runs on. No sign-in, no secrets. */
-export const GET = apiRoute({ permission: "health.read" }, async () => {
+/**
+ * Liveness and what the process runs on. No sign-in, no secrets; the applied migration
+ * (which dates the build an attacker would be probing) only for a signed-in caller.
+ */
+export const GET = apiRoute({ permission: "health.read" }, async ({ principal }) => {
   const handle = await getDatabase();
   const state = bootState();
   return {
     ok: true,
     db: handle.kind,
-    migration: await currentMigration(handle),
+    ...(principal.kind === "anonymous" ? {} : { migration: await currentMigration(handle) }),
     audit: await auditHealth(handle.db),
     runtime: {
       embedded: state.embeddedRuntime,

@@ -16,3 +16,8 @@ CREATE TRIGGER memory_history_no_truncate
   FOR EACH STATEMENT EXECUTE FUNCTION memory_history_refuse_change();--> statement-breakpoint
 ALTER TABLE memory_history ENABLE ALWAYS TRIGGER memory_history_no_update_delete;--> statement-breakpoint
 ALTER TABLE memory_history ENABLE ALWAYS TRIGGER memory_history_no_truncate;
+--> statement-breakpoint
+-- The application's least-privilege role (0009): shared memory as it needs it — history insert-only.
+GRANT SELECT, INSERT, UPDATE, DELETE ON memory_entities, memory_locks TO flightdeck_app;--> statement-breakpoint
+GRANT SELECT, INSERT ON memory_history TO flightdeck_app;--> statement-breakpoint
+GRANT USAGE, SELECT ON SEQUENCE memory_history_id_seq, memory_locks_seq_seq TO flightdeck_app;
