@@ -30,7 +30,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("shared memory contention across
     const tokens = new Map<string, string>();
     for (let i = 0; i < 50; i++) {
       const token = `t${i}`;
-      const id = await newRun(handle.db, contentionJob.id, { entity: `counters/c${i % 5}`, token });
+      const id = await newRun(handle.db, contentionJob.id, { entity: `counters/c${i % 5}`, tag: token });
       tokens.set(id, token);
     }
     const script = "tests/memory/fixtures/memory-worker.ts";
