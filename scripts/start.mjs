@@ -5,7 +5,8 @@ import { ensureBuilt, ensureInstalled, root } from "./lib/ensure-build.mjs";
 ensureInstalled();
 ensureBuilt();
 
-Object.assign(process.env, { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" });
+Object.assign(process.env, { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" });
+// Flightdeck handles SIGTERM itself (server/drain.ts): the embedded runtime drains before exit.
 // Files the server creates (the embedded database, workspaces) are the owner's alone.
 process.umask(0o077);
 const port = Number(process.env.PORT || "3000");

@@ -34,7 +34,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("shared memory contention across
       tokens.set(id, token);
     }
     const script = "tests/memory/fixtures/memory-worker.ts";
-    children.push(spawnWorker(handle.url ?? "", "W1", {}, script), spawnWorker(handle.url ?? "", "W2", {}, script));
+    children.push(spawnWorker(handle.url ?? "", "W1", {}, { script }), spawnWorker(handle.url ?? "", "W2", {}, { script }));
     const ids = [...tokens.keys()];
     const finished = await waitFor(
       "all contention runs finished",

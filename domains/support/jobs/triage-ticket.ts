@@ -37,7 +37,8 @@ export const triageTicket = defineJob({
     maxTurns: 8,
   },
   budgets: { tokens: 40_000, turns: 8, wallClockMs: 24 * 3_600_000 },
-  scheduling: { group: "support", weight: 2, priority: 1 },
+  // Each customer domain gets its own fair share of the model (docs/SCHEDULING.md).
+  scheduling: { group: "support", weight: 2, priority: 1, fairShareKey: "customer|domain" },
   // One customer's tickets are triaged one run at a time: the lock is the customer entity.
   locks: (input) => [`customers/${ticketCreatedPayload.parse(input).customer}`],
   memory: { write: ["tickets", "customers"], lockTimeoutMs: 24 * 3_600_000 },

@@ -6,6 +6,7 @@ import { httpFetchTool } from "./http-fetch";
 import { memoryTools } from "./memory";
 import { notifyTool } from "./notify";
 import { stateGetTool, stateSetTool } from "./state";
+import { waitForSignalTool } from "./wait-for-signal";
 
 export const builtinTools: readonly ToolDefinition[] = [
   readFileTool,
@@ -16,6 +17,7 @@ export const builtinTools: readonly ToolDefinition[] = [
   notifyTool,
   stateGetTool,
   stateSetTool,
+  waitForSignalTool,
   ...memoryTools,
 ];
 

@@ -30,6 +30,7 @@ import { listRunFiles, readRunFile } from "@/lib/board";
 import { isAppError } from "@/lib/errors";
 import { runMemoryView } from "@/lib/memory";
 import { isTerminal } from "@/lib/runtime";
+import { describeWaitPosition, runWaitPosition } from "@/lib/scheduling";
 
 type Props = {
   params: Promise<{ id: string }>;
@@ -64,9 +65,10 @@ export default async function RunPage({ params, searchParams }: Props) {
 
   const page = await load(id);
   const { run } = page;
-  const [listing, selected, memory] = await Promise.all([
+  const [listing, selected, position, memory] = await Promise.all([
     listRunFiles(run.id),
     file ? readRunFile(run.id, file) : Promise.resolve(null),
+    runWaitPosition(await getDb(), run.id),
     runMemoryView(await getDb(), run.id),
   ]);
   const controls = roleAllows(role, "runs.control")
@@ -146,7 +148,12 @@ export default async function RunPage({ params, searchParams }: Props) {
               <CardTitle>Run</CardTitle>
             </CardHeader>
             <CardContent>
-              <RunSummary run={run} jobTitle={page.jobTitle} retries={page.retries} />
+              <RunSummary
+                run={run}
+                jobTitle={page.jobTitle}
+                retries={page.retries}
+                queuePosition={position ? describeWaitPosition(position) : null}
+              />
             </CardContent>
           </Card>
           <Card>

@@ -15,7 +15,8 @@ function signalBodyLimit(params: Record<string, string | string[] | undefined>):
 }
 
 /**
- * Delivers a signal: 202 { runs } (one run per subscribed job), 404 for an unknown
+ * Delivers a signal: 202 { runs, woken } (one run per subscribed job; runs parked by
+ * wait_for_signal whose match the payload satisfies), 404 for an unknown
  * signal, 400 with zod issues for a bad payload, 413 for a body over the limit. A
  * repeated Idempotency-Key answers the same runs and creates nothing (409 if reused with
  * another payload).
@@ -31,7 +32,7 @@ export const POST = apiRoute(
       actor: principal,
     });
     return Response.json(
-      { runs: delivery.runs },
+      { runs: delivery.runs, woken: delivery.woken },
       { status: 202, headers: delivery.replayed ? { "Idempotent-Replayed": "true" } : undefined },
     );
   },
