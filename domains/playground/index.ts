@@ -22,7 +22,7 @@ export const playgroundCollections: MemoryCollection[] = [
 
 export const sandboxInput = z.strictObject({ task: z.string().trim().min(1).max(10_000) });
 
-/** Every built-in tool of this build (wait_for_signal is not part of it yet). */
+/** Every built-in tool of this build. */
 export const playgroundTools = [
   "read_file",
   "write_file",
@@ -36,6 +36,7 @@ export const playgroundTools = [
   "memory_lock",
   "memory_unlock",
   "notify",
+  "wait_for_signal",
   "http_fetch",
 ];
 
@@ -54,7 +55,7 @@ export const sandboxAgent = defineJob({
       "Your workspace (read_file, write_file, list_files, delete_file) and state (state_get, state_set) are private to this run.",
       "Shared memory (memory_read, memory_write, memory_list) is shared with every run: the collection is `notes` (entities notes/<key>, values are JSON objects). Every write is recorded with this run as its author and can be reverted by a person.",
       "To change a note other runs may change too, memory_lock it (exclusive) first and memory_unlock it when done; if another run holds it you wait. A deadlock or a timed-out wait comes back as an error: release what you hold and try again or give up.",
-      "Use notify to tell the operators something. http_fetch only reaches the hosts this deployment allows.",
+      "Use notify to tell the operators something, and wait_for_signal to wait for an operator's signal. http_fetch only reaches the hosts this deployment allows.",
       "Finish with a short answer saying what you did.",
     ].join("\n"),
     tools: playgroundTools,
