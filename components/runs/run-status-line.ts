@@ -49,6 +49,7 @@ function waitText(run: BoardRun): string {
       return "Waiting for a lock";
     default:
       if (run.reason?.startsWith("signal:")) return `Waiting for signal ${run.reason.slice("signal:".length)}`;
+      if (run.reason?.startsWith("lock:")) return `Waiting for lock ${run.reason.slice("lock:".length)}`;
       return run.reason ? `Waiting: ${run.reason}` : "Waiting";
   }
 }

@@ -1,5 +1,6 @@
 import {
   Cpu,
+  Database,
   GalleryVerticalEnd,
   KeyRound,
   Landmark,
@@ -25,6 +26,7 @@ export const primaryNav: readonly NavItem[] = [
   { href: "/audit", label: "Audit", icon: ScrollText, permission: "audit.read" },
   { href: "/governance", label: "Governance", icon: Landmark, permission: "governance.read" },
   { href: "/flashcards", label: "Flashcards", icon: GalleryVerticalEnd, permission: "flashcards.read" },
+  { href: "/memory", label: "Memory", icon: Database, permission: "memory.read" },
   { href: "/resources", label: "Resources", icon: Cpu, permission: "resources.read" },
 ];
 

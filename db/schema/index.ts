@@ -10,3 +10,4 @@ export * from "./tool-calls";
 export * from "./notifications";
 export * from "./scheduling";
 export * from "./compliance";
+export * from "./memory";

@@ -3,6 +3,7 @@ import { definePack } from "@/lib/packs";
 import { kbRefresh, kbRefreshScript } from "./jobs/kb-refresh";
 import { slaSweep, slaSweepScript } from "./jobs/sla-sweep";
 import { triageScript, triageTicket } from "./jobs/triage-ticket";
+import { supportCollections } from "./memory";
 import { supportCustomers, supportReplies, supportTickets } from "./schema";
 import { startSupportDemo } from "./seed";
 import { supportTools } from "./tools";
@@ -16,6 +17,7 @@ export const supportPack = definePack({
   name: "support",
   jobs: [triageTicket, slaSweep, kbRefresh],
   tools: supportTools,
+  collections: supportCollections,
   simulatedScripts: {
     [triageTicket.id]: triageScript,
     [slaSweep.id]: slaSweepScript,

@@ -29,6 +29,8 @@ export const demoOpenTickets = [
   { id: "tkt_1001", customerId: "cus_ada", subject: "Dashboard down for our whole team - urgent", body: "Since this morning the dashboard shows an error for everyone in production. We need this fixed asap.", createdAt: hoursAgo(30) },
   { id: "tkt_1002", customerId: "cus_grace", subject: "Charged twice this month", body: "My card was charged twice for the Pro plan in November. Please refund one payment.", createdAt: hoursAgo(2) },
   { id: "tkt_1003", customerId: "cus_alan", subject: "How do I set up SSO?", body: "How can I configure single sign-on with our identity provider?", createdAt: hoursAgo(1) },
+  // A second open ticket for Ada: its triage run waits for the first one's lock on the customer.
+  { id: "tkt_1005", customerId: "cus_ada", subject: "Invoice for last month missing", body: "Our finance team cannot find the October invoice in the billing page.", createdAt: hoursAgo(3) },
   { id: "tkt_1004", customerId: "cus_katherine", subject: "Locked out after enabling 2FA", body: "I enabled 2FA and lost my phone; now I cannot log in to my account.", createdAt: hoursAgo(50) },
 ];
 

@@ -66,7 +66,9 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export async function startTriage(request: APIRequestContext, token: string, subject: string, body = "Please help with my account."): Promise<string> {
   const response = await request.post("/api/runs", {
     headers: bearer(token),
-    data: { jobId: "triage-ticket", input: { subject, body, customer: "grace@hopper.example" } },
+    // A customer of its own: triage runs for one customer take turns (a lock on the customer entity),
+    // and the demo's own runs hold theirs while they wait for approval.
+    data: { jobId: "triage-ticket", input: { subject, body, customer: `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com` } },
   });
   expect(response.status(), await response.text()).toBe(201);
   return ((await response.json()) as { id: string }).id;

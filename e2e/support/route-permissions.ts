@@ -39,4 +39,8 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/users": "users.read",
   "POST /api/users": "users.manage",
   "PATCH /api/users/[id]": "users.manage",
+  "GET /api/memory": "memory.read",
+  "GET /api/memory/[collection]/[key]": "memory.read",
+  "POST /api/runs/[id]/revert-writes": "memory.revert",
+  "GET /api/locks": "resources.read",
 };

@@ -2,6 +2,7 @@
 // Client components import them from here; tests/auth/action-policy.test.ts walks this
 // index and checks that every module in this folder is listed.
 export * from "./audit";
+export * from "./memory";
 export * from "./runs";
 export * from "./tokens";
 export * from "./users";

@@ -9,6 +9,7 @@ import { describeTools, invokeTool, isFinished, registerBuiltinTools, toolRedact
 import { openWorkspace, type Workspace } from "@/lib/workspace";
 import { dropJournal, readJournal, writeJournal } from "./journal";
 import { assistantMessage, finalOutput, historyMessages, runInputMessage, toolMessage, unresolvedCalls } from "./messages";
+import { acquireDeclaredLocks } from "./declared-locks";
 import { loadRunPolicy } from "./run-scope";
 import { withTransientRetry } from "@/lib/runtime/transient";
 
@@ -64,6 +65,11 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       };
 
       const history = historyMessages(context.history);
+      // Declared locks are taken before the first model call; a turn that only waited for them makes no model call (no tokens) but counts as a turn.
+      if (history.length === 0) {
+        const locked = await acquireDeclaredLocks(db, { runId: context.runId, jobId: context.jobId, input: context.input, leaseToken: context.leaseToken });
+        if (locked) return { model: resolved.label, messagesIn: [], messagesOut: [], toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, outcome: locked };
+      }
       const messagesIn: ModelMessage[] = history.length === 0 ? [runInputMessage(context.input)] : [];
       const messagesOut: ModelMessage[] = [];
       const records: ToolCallRecord[] = [];
@@ -165,6 +171,9 @@ async function runCalls(
     out.push(record);
     if (record.outcome === "awaiting_approval") {
       return { kind: "wait", reason: "approval", waitingFor: record.approvalId ?? record.key };
+    }
+    if (record.outcome === "deferred" && record.waitingFor?.startsWith("lock:")) {
+      return { kind: "wait", reason: "lock", waitingFor: record.waitingFor.slice("lock:".length) };
     }
     if (record.outcome === "awaiting_signal") {
       return { kind: "wait", reason: "signal", waitingFor: record.waitingFor ?? record.tool };

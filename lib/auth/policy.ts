@@ -39,6 +39,10 @@ export const policy = {
   /** Fair-share key weights (PUT /api/scheduling/keys/{key}, the Resources page). */
   "scheduling.manage": ["admin"],
   "flashcards.read": everyone,
+  /** Shared memory: collections, entities and their history (lib/memory). */
+  "memory.read": everyone,
+  /** Revert a run's shared-memory writes (POST /api/runs/:id/revert-writes). */
+  "memory.revert": ["admin", "lead"],
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Permission = keyof typeof policy;

@@ -16,6 +16,7 @@ export interface BootState {
  * - tools: the tool registry (lib/tools/registry.ts)
  * - simulatedScripts: the simulated model's scripts (lib/models/simulated-script.ts)
  * - turnExecutor: the runtime's turn executor (lib/runtime/executor-registry.ts)
+ * - memoryCollections: the packs' shared-memory collections (lib/memory/collections.ts)
  * Those modules are the only readers and writers of their part.
  */
 export interface AppContext {

@@ -94,6 +94,12 @@ export const envSchema = z.object({
   // Export size limits: a query matching more events is refused with "narrow the query".
   FLIGHTDECK_AUDIT_EXPORT_MAX_EVENTS: intFrom(1_000_000, 1, 100_000_000),
   FLIGHTDECK_AUDIT_BUNDLE_MAX_EVENTS: intFrom(100_000, 1, 10_000_000),
+  // The playground pack (domains/playground): hosts its sandbox-agent may http_fetch, comma-separated. Unset: none.
+  FLIGHTDECK_PLAYGROUND_HTTP_HOSTS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/, "must be host names (optionally *.domain or host:port), comma-separated"))),
 });
 
 export type Env = z.infer<typeof envSchema>;

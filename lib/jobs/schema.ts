@@ -42,6 +42,16 @@ const hostname = z
 const int32 = z.number().int().max(2_147_483_647);
 const positiveInt = int32.positive();
 
+/** A shared-memory collection name (lib/memory/entity.ts holds the same rule). */
+const collectionName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,63}$/, "Expected a collection name: lower-case letters, digits, _ and -, starting with a letter");
+
+/** Which entities a run locks before its first turn, derived from its (validated) input. */
+const locksFromInput = z.custom<(input: unknown) => readonly string[]>((value) => typeof value === "function", {
+  message: "Expected a function from the run input to entity names",
+});
+
 const timezone = z.string().min(1).refine(isValidTimezone, { message: "Unknown IANA timezone" });
 
 export const scheduleTriggerSchema = z
@@ -116,6 +126,19 @@ export const jobDeclarationSchema = z
       resources: z.array(z.string().min(1).max(100)).optional(),
     }),
     governance: governanceSchema,
+    /**
+     * Shared memory (lib/memory): the collections this job's runs may write (reads are open
+     * to every declared collection) and how long a lock wait may last before it ends in an
+     * error result (default 5 minutes).
+     */
+    memory: z
+      .strictObject({
+        write: z.array(collectionName).default([]),
+        lockTimeoutMs: positiveInt.max(86_400_000).optional(),
+      })
+      .optional(),
+    /** Entities locked (exclusive) before the first turn, e.g. `input => ["customers/" + input.customer]`. */
+    locks: locksFromInput.optional(),
   })
   .superRefine((decl, ctx) => {
     const seen = new Set<string>();

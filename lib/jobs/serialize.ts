@@ -24,6 +24,9 @@ export interface SerializedJob {
   budgets: JobDefinition["budgets"];
   scheduling: JobDefinition["scheduling"];
   governance: JobDefinition["governance"];
+  memory?: JobDefinition["memory"];
+  /** True when the job declares locks taken before its first turn (the function itself is code). */
+  declaresLocks?: true;
 }
 
 export function jsonSchemaOf(schema: z.ZodType): JsonObject {
@@ -64,6 +67,8 @@ export function serializeJob(def: JobDefinition): SerializedJob {
     budgets: def.budgets,
     scheduling: def.scheduling,
     governance: def.governance,
+    ...(def.memory ? { memory: def.memory } : {}),
+    ...(def.locks ? { declaresLocks: true as const } : {}),
   };
   // Drops undefined optionals so the stored jsonb and the hashed value are identical.
   return toJsonObject(plain) as unknown as SerializedJob;

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/db/client";
 import type { JobDefinition } from "@/lib/jobs";
+import type { MemoryCollection } from "@/lib/memory";
 import type { SimulatedScript } from "@/lib/models";
 import type { ToolDefinition } from "@/lib/tools";
 
@@ -15,6 +16,8 @@ export interface DomainPack {
   readonly jobs: readonly JobDefinition[];
   /** The pack's domain tools (the built-in tools come with the runtime). */
   readonly tools: readonly ToolDefinition[];
+  /** Shared-memory collections the pack declares, each with the zod schema its values must pass. */
+  readonly collections?: readonly MemoryCollection[];
   /** The offline simulated model's script per job id. */
   readonly simulatedScripts: Readonly<Record<string, SimulatedScript>>;
   /**

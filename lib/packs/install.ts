@@ -1,5 +1,6 @@
 import "server-only";
 import type { JobDefinition } from "@/lib/jobs";
+import { registerCollections } from "@/lib/memory";
 import { registerSimulatedScript } from "@/lib/models";
 import { registerTools } from "@/lib/tools";
 import type { DomainPack } from "./domain-pack";
@@ -13,6 +14,7 @@ export function installPacks(packs: readonly DomainPack[]): JobDefinition[] {
   const jobs: JobDefinition[] = [];
   for (const pack of packs) {
     registerTools(pack.tools);
+    registerCollections(pack.collections ?? []);
     for (const [jobId, script] of Object.entries(pack.simulatedScripts)) registerSimulatedScript(jobId, script);
     jobs.push(...pack.jobs);
   }

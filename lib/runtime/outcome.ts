@@ -54,8 +54,8 @@ export async function applyOutcome(
     return;
   }
   if (outcome.kind === "wait" && (await waitStillNeeded(tx, run.id, outcome))) {
-    // A signal wait says which signal: reason `signal:<name>`.
-    const reason = outcome.reason === "signal" ? `signal:${outcome.waitingFor}` : outcome.reason;
+    // A signal or lock wait says which: reason `signal:<name>` / `lock:<entity>`.
+    const reason = outcome.reason === "signal" || outcome.reason === "lock" ? `${outcome.reason}:${outcome.waitingFor}` : outcome.reason;
     await transitionRun(tx, run.id, "waiting", { ...base, reason, waitingFor: outcome.waitingFor, patch: carry });
     if (outcome.reason === "resource") noteResourceWait();
     return;

@@ -6,6 +6,7 @@ import { approvals, runs, type RunState } from "@/db/schema";
 import { appendAudit, appendAuditEvents } from "@/lib/audit/append";
 import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import { releaseRunLocks } from "@/lib/memory/locks";
 import { notifyRun } from "./channels";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
 import { canTransition, isTerminal } from "./transition-table";
@@ -94,6 +95,8 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
       .update(approvals)
       .set({ status: "withdrawn", decidedAt: sql`now()`, note: `run ${to}` })
       .where(and(eq(approvals.runId, runId), eq(approvals.status, "pending")));
+    // Locks belong to the run: a finished run releases them, and the next waiters are woken.
+    await releaseRunLocks(tx, runId);
   }
 
   const event: AuditInput = {

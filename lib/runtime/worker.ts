@@ -6,6 +6,8 @@ import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
 import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
 import { HistoryCache } from "./history-cache";
+import { LOCKS_CHANNEL } from "@/lib/memory";
+import { sweepLocks, wakeLockWaiters } from "./lock-wake";
 import { errorMessage, jsonLogger, type Logger } from "./log";
 import { startResourceWaker } from "@/lib/resources/wake";
 import { sweepOverdueRuns } from "./sweep";
@@ -89,6 +91,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const unlistenRuns = await handle.listen(RUNS_CHANNEL, signalWake);
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
+  // Lock granted or refused for these runs: move them from waiting to queued (their NOTIFY then wakes a worker).
+  const unlistenLocks = await handle.listen(LOCKS_CHANNEL, (payload) => {
+    wakeLockWaiters(handle.db, id, payload.split(",").filter(Boolean)).catch((error) =>
+      log("error", "lock wake failed", { workerId: id, error: errorMessage(error) }),
+    );
+  });
 
   const start = (claim: ClaimedTurn) => {
     const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight, history }).finally(() => {
@@ -127,6 +135,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
       .then(() => sweepSignalTimeouts(handle.db, id))
       .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
+      .then(() => sweepLocks(handle.db, id))
+      .then((n) => n > 0 && log("info", "woke runs waiting for a lock", { workerId: id, count: n }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
       .finally(() => (sweeping.running = false));
   }, Math.min(Math.max(pollIntervalMs, 250), 1000));
@@ -159,7 +169,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       }, graceMs);
       await Promise.allSettled([...active]);
       clearTimeout(grace);
-      await Promise.allSettled([unlistenRuns(), unlistenControl()]);
+      await Promise.allSettled([unlistenRuns(), unlistenControl(), unlistenLocks()]);
       log("info", "worker stopped", { workerId: id, drainMs: Date.now() - drainStarted, turnsInFlight: inFlight, graceMs });
     },
   };

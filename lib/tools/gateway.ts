@@ -9,6 +9,7 @@ import { identityMismatch, inputHashOf, refuseMismatch } from "./call-identity";
 import { invokeSignalWait } from "./signal-wait";
 import { toJsonSafe } from "./output";
 import { toolRedactor } from "./redactor";
+import { admissionStage } from "./stages/admission";
 import { allowlistStage } from "./stages/allowlist";
 import { approvalGateStage } from "./stages/approval-gate";
 import { dataCategoriesStage } from "./stages/data-categories";
@@ -23,7 +24,7 @@ const FINAL = new Set(["succeeded", "failed", "refused"]);
 
 /**
  * THE way a tool runs. In order: stored result (idempotency replay) → the stages
- * (allowlist → governance data categories → input validation → approval gate → quota → interrupted call), each of which
+ * (allowlist → governance data categories → input validation → approval gate → quota → admission → interrupted call), each of which
  * proceeds, refuses or parks → the execution tail (claim → execute with timeout → output
  * cap → redaction → record + audit, fenced by the lease; execution.ts). Nothing here throws
  * for a bad call: every refusal or failure is a result the model can read. Only a lost
@@ -74,6 +75,8 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
   const approvalId = gate.value;
   const quota = await quotaStage(call, tool);
   if (quota.verdict !== "proceed") return stop(call, quota);
+  const admitted = await admissionStage(call, tool, valid.value);
+  if (admitted.verdict !== "proceed") return stop(call, admitted);
   const fresh = interruptedCallStage(call, tool, stored, approvalId);
   if (fresh.verdict !== "proceed") return stop(call, fresh);
 

@@ -35,6 +35,23 @@ export interface ToolContext {
  */
 export type DatabaseToolContext = Omit<ToolContext, "db"> & { tx: Tx };
 
+/**
+ * What a tool's admission check answers before it executes (the gateway's admission stage):
+ * go ahead, wait (the call is parked, the turn ends waiting for `waitingFor`, and the call
+ * runs again on a later turn), or refuse (an error result for the model, audited).
+ */
+export type Admission =
+  | { verdict: "admit" }
+  | { verdict: "wait"; waitingFor: string; reason: string }
+  | { verdict: "refuse"; message: string; auditAction: string; details?: Record<string, unknown> };
+
+/** What an admission check gets: the run and the call's own transaction, fenced by the lease. */
+export interface AdmissionContext {
+  runId: string;
+  jobId: string;
+  tx: Tx;
+}
+
 interface ToolBase<Input> {
   name: string;
   description: string;
@@ -44,6 +61,8 @@ interface ToolBase<Input> {
   dataCategories: readonly string[];
   /** Overrides FLIGHTDECK_TOOL_TIMEOUT_MS. */
   timeoutMs?: number;
+  /** Optional check before execution that may park the call (memory_lock waits for its lock). */
+  admit?(input: Input, ctx: AdmissionContext): Promise<Admission>;
 }
 
 /** Reads, files in the workspace, or calls to the outside world: no rows of its own. */

@@ -83,15 +83,17 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
   it("triages every demo ticket: refusals audited, reply sent after a lead's approval, run succeeded", async () => {
     const { seeded, runIds: all } = await startSupportDemo(handle.db);
     expect(seeded).toBe(true);
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(7);
     const triage = await handle.db.select({ id: runs.id }).from(runs).where(and(inArray(runs.id, all), eq(runs.jobId, triageTicket.id)));
     const runIds = triage.map((r) => r.id);
-    expect(runIds).toHaveLength(4);
+    expect(runIds).toHaveLength(5);
 
-    // Each run drafts, then parks send_reply for approval.
-    await waitFor("all triage runs waiting for approval", async () => {
-      const rows = await states(runIds);
-      return rows.every((r) => r.state === "waiting") && rows;
+    // Each run drafts, then parks send_reply for approval; Ada's second ticket waits for her lock.
+    await waitFor("triage runs waiting: four for approval, one for the customer lock", async () => {
+      const rows = await handle.db.select({ state: runs.state, reason: runs.stateReason }).from(runs).where(inArray(runs.id, runIds));
+      const approval = rows.filter((r) => r.state === "waiting" && r.reason === "approval").length;
+      const lock = rows.filter((r) => r.state === "waiting" && r.reason === "lock:customers/ada@lovelace.example").length;
+      return approval === 4 && lock === 1 && rows;
     });
     const pending = await handle.db.select().from(approvals).where(and(inArray(approvals.runId, runIds), eq(approvals.status, "pending")));
     expect(pending).toHaveLength(4);
@@ -100,6 +102,12 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
     expect(await handle.db.select().from(supportReplies).where(inArray(supportReplies.runId, runIds))).toHaveLength(0);
 
     for (const a of pending) await decideApproval(handle.db, a.id, "approved", lead, "looks good");
+    // The first Ada run finished and released the lock: the second runs up to its own approval.
+    const late = await waitFor("the lock waiter's approval", async () => {
+      const rows = await handle.db.select().from(approvals).where(and(inArray(approvals.runId, runIds), eq(approvals.status, "pending")));
+      return rows.length === 1 && rows;
+    });
+    for (const a of late) await decideApproval(handle.db, a.id, "approved", lead, "looks good");
     const done = await waitFor("all triage runs succeeded", async () => {
       const rows = await states(runIds);
       if (rows.some((r) => r.state === "failed")) throw new Error(`a run failed: ${JSON.stringify(rows)}`);
@@ -108,9 +116,9 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
 
     const ada = done.find((r) => (r.output as { ticketId?: string }).ticketId === "tkt_1001");
     expect(ada?.output).toEqual({ category: "bug", priority: "urgent", replied: true, ticketId: "tkt_1001" });
-    const tickets = await handle.db.select().from(supportTickets).where(inArray(supportTickets.id, ["tkt_1001", "tkt_1002", "tkt_1003", "tkt_1004"]));
+    const tickets = await handle.db.select().from(supportTickets).where(inArray(supportTickets.id, ["tkt_1001", "tkt_1002", "tkt_1003", "tkt_1004", "tkt_1005"]));
     expect(tickets.every((t) => t.status === "answered")).toBe(true);
-    expect(await handle.db.select().from(supportReplies).where(inArray(supportReplies.runId, runIds))).toHaveLength(4);
+    expect(await handle.db.select().from(supportReplies).where(inArray(supportReplies.runId, runIds))).toHaveLength(5);
 
     for (const runId of runIds) {
       // The three misbehaving calls: refused, audited, the run went on.
@@ -131,6 +139,9 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
       "lookup_customer:refused",
       "write_file:succeeded",
       "state_set:succeeded",
+      "memory_write:succeeded",
+      "memory_read:succeeded",
+      "memory_write:succeeded",
       "send_reply:succeeded",
     ]);
   }, 120_000);

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { ArbitrationPanel } from "@/components/resources/arbitration-panel";
+import { LocksTable } from "@/components/memory/locks-table";
 import { ResourcesBoard } from "@/components/resources/resources-board";
+import { LiveRefresh } from "@/components/runs/live-refresh";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
@@ -9,6 +11,7 @@ import { endpointUsage } from "@/lib/board";
 import { listJobs } from "@/lib/jobs";
 import { principalRole, roleAllows } from "@/lib/auth";
 import { schedulingOverview, serviceSeries } from "@/lib/scheduling";
+import { listLocks } from "@/lib/memory";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -16,11 +19,12 @@ export default async function ResourcesPage() {
   const access = await authorizePage("resources.read");
   if (!access.allowed) return <Forbidden title="Resources" permission="resources.read" />;
   const db = await getDb();
-  const [usage, jobs, overview, series] = await Promise.all([
+  const [usage, jobs, overview, series, locks] = await Promise.all([
     endpointUsage(db),
     listJobs(db, { includeRemoved: true }),
     schedulingOverview(db),
     serviceSeries(db, 15),
+    listLocks(db),
   ]);
   const canEditWeights = roleAllows(principalRole(access.principal), "scheduling.manage");
 
@@ -34,6 +38,16 @@ export default async function ResourcesPage() {
         <ArbitrationPanel initial={{ ...overview, series }} canEditWeights={canEditWeights} />
         <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
       </div>
+      <section className="mt-8 flex flex-col gap-2" aria-labelledby="locks-heading">
+        <LiveRefresh active intervalMs={2_000} />
+        <h2 id="locks-heading" className="text-sm font-medium">
+          Entity locks
+        </h2>
+        <p className="text-xs text-muted">
+          Agent-level locks on shared-memory entities: holders, and waiters in the order they will be granted (a waiting run holds no model slot).
+        </p>
+        <LocksTable locks={locks} />
+      </section>
     </>
   );
 }

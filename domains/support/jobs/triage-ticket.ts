@@ -19,7 +19,7 @@ export const triageTicket = defineJob({
   domain: "support",
   title: "Triage support ticket",
   description:
-    "Classifies a new ticket, looks up the customer's history, drafts a reply in the run's workspace and sends it once a lead approves.",
+    "Classifies a new ticket, looks up the customer's history, records the classification in shared memory, drafts a reply in the run's workspace and sends it once a lead approves. Runs for one customer take turns (a lock on the customer).",
   input: ticketCreatedPayload,
   triggers: [{ kind: "signal", name: "ticket.created", payload: ticketCreatedPayload }, { kind: "manual" }],
   agent: {
@@ -28,22 +28,26 @@ export const triageTicket = defineJob({
       "You triage one customer support ticket (the run input: subject, body, customer email, optional ticketId).",
       "1. Call lookup_customer with the customer's email to see their plan and ticket history.",
       "2. Classify the ticket: category one of billing, bug, account, how-to, other; priority one of low, normal, high, urgent (enterprise customers and outages rank higher).",
+      "   Record it in shared memory: memory_write tickets/<ticketId or 'ticket'> {ticketId, customer, subject, category, priority}, and read customers/<email> (memory_read) then memory_write it {email, lastTicketId, lastCategory, lastPriority, ticketsTriaged} with the version you read as expectedVersion.",
       "3. Draft a short, friendly reply and save it with write_file to drafts/<ticketId or 'ticket'>.md.",
       "4. Send it with send_reply (include ticketId when the input has one). A lead may have to approve this first.",
       'Finally answer with JSON only: {"category": …, "priority": …, "replied": true|false, "ticketId": …}.',
     ].join("\n"),
-    tools: ["lookup_customer", "write_file", "read_file", "state_set", "send_reply"],
+    tools: ["lookup_customer", "write_file", "read_file", "state_set", "memory_read", "memory_write", "send_reply"],
     maxTurns: 8,
   },
   budgets: { tokens: 40_000, turns: 8, wallClockMs: 24 * 3_600_000 },
   // Each customer domain gets its own fair share of the model (docs/SCHEDULING.md).
   scheduling: { group: "support", weight: 2, priority: 1, fairShareKey: "customer|domain" },
+  // One customer's tickets are triaged one run at a time: the lock is the customer entity.
+  locks: (input) => [`customers/${ticketCreatedPayload.parse(input).customer}`],
+  memory: { write: ["tickets", "customers"], lockTimeoutMs: 24 * 3_600_000 },
   governance: {
     owner: supportOwner,
     purpose: "Answer incoming customer tickets quickly and consistently, with a human approving every reply sent.",
     riskLevel: "limited",
-    // Notes in the workspace and a state key per ticket.
-    dataCategories: ["customer-contact", "ticket-content", "workspace", "run-state"],
+    // Notes in the workspace, a state key per ticket, and the customer and ticket in shared memory.
+    dataCategories: ["customer-contact", "ticket-content", "workspace", "run-state", "shared-memory"],
     humanOversight: "approve-tools",
     authorizedBy: supportAuthorizer,
     authorizedAt: supportAuthorizedAt,
@@ -67,22 +71,40 @@ export const triageScript: SimulatedScript = (state) => {
       return { text: "Looking up the customer first.", toolCalls: [{ toolName: "lookup_customer", input: { email: ticket.customer } }] };
     case 1:
       return {
-        text: `Classified as ${category} / ${priority}. Drafting the reply.`,
+        text: `Classified as ${category} / ${priority}. Recording it and drafting the reply.`,
         toolCalls: [
           { toolName: "write_file", input: { path: draftPath, content: reply } },
           { toolName: "state_set", input: { key: "classification", value: { category, priority } } },
+          {
+            toolName: "memory_write",
+            input: {
+              entity: `tickets/${ticket.ticketId ?? "ticket"}`,
+              value: { ticketId: ticket.ticketId ?? null, customer: ticket.customer, subject: ticket.subject.slice(0, 300), category, priority },
+            },
+          },
+          { toolName: "memory_read", input: { entity: `customers/${ticket.customer}` } },
         ],
       };
-    case 2:
+    case 2: {
+      const known = state.lastResult("memory_read")?.output as { found?: boolean; version?: number; value?: { ticketsTriaged?: number } } | undefined;
       return {
-        text: "Sending the reply.",
+        text: "Updating the customer's memory and sending the reply.",
         toolCalls: [
+          {
+            toolName: "memory_write",
+            input: {
+              entity: `customers/${ticket.customer}`,
+              value: { email: ticket.customer, lastTicketId: ticket.ticketId ?? null, lastCategory: category, lastPriority: priority, ticketsTriaged: (known?.value?.ticketsTriaged ?? 0) + 1 },
+              expectedVersion: known?.version ?? 0,
+            },
+          },
           {
             toolName: "send_reply",
             input: { ...(ticket.ticketId ? { ticketId: ticket.ticketId } : {}), customer: ticket.customer, subject: ticket.subject, category, priority, body: reply },
           },
         ],
       };
+    }
     default: {
       const sent = state.lastResult("send_reply");
       return { text: JSON.stringify({ category, priority, replied: Boolean(sent && !sent.isError), ticketId: ticket.ticketId ?? null }) };

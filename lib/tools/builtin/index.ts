@@ -3,6 +3,7 @@ import { registerTools } from "../registry";
 import type { ToolDefinition } from "../types";
 import { deleteFileTool, listFilesTool, readFileTool, writeFileTool } from "./files";
 import { httpFetchTool } from "./http-fetch";
+import { memoryTools } from "./memory";
 import { notifyTool } from "./notify";
 import { stateGetTool, stateSetTool } from "./state";
 import { waitForSignalTool } from "./wait-for-signal";
@@ -17,6 +18,7 @@ export const builtinTools: readonly ToolDefinition[] = [
   stateGetTool,
   stateSetTool,
   waitForSignalTool,
+  ...memoryTools,
 ];
 
 export function registerBuiltinTools(): void {

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { WhoAuthorizedPanel } from "@/components/lineage/who-authorized-panel";
+import { LocksTable } from "@/components/memory/locks-table";
+import { RevertButton } from "@/components/memory/revert-button";
+import { RunWrites } from "@/components/memory/run-writes";
 import { ApprovalPanel } from "@/components/runs/approval-panel";
 import { GovernanceList } from "@/components/runs/governance-list";
 import { JsonBlock } from "@/components/runs/json-block";
@@ -27,6 +30,7 @@ import { loadRunPage } from "@/lib/board";
 import { listRunFiles, readRunFile } from "@/lib/board";
 import { isAppError } from "@/lib/errors";
 import { runLineage } from "@/lib/lineage";
+import { runMemoryView } from "@/lib/memory";
 import { isTerminal } from "@/lib/runtime";
 import { describeWaitPosition, runWaitPosition } from "@/lib/scheduling";
 
@@ -65,11 +69,12 @@ export default async function RunPage({ params, searchParams }: Props) {
   const { run } = page;
   // A run's own audit events and lineage: audit.read.run (lib/auth/policy.ts).
   const ownAudit = roleAllows(role, "audit.read.run");
-  const [listing, selected, position, lineage] = await Promise.all([
+  const [listing, selected, position, lineage, memory] = await Promise.all([
     listRunFiles(run.id),
     file ? readRunFile(run.id, file) : Promise.resolve(null),
     runWaitPosition(await getDb(), run.id),
     ownAudit ? runLineage(await getDb(), run.id) : Promise.resolve(null),
+    runMemoryView(await getDb(), run.id),
   ]);
   const controls = roleAllows(role, "runs.control")
     ? allowedControls({ ...run, retried: page.retries.length > 0 })
@@ -166,6 +171,17 @@ export default async function RunPage({ params, searchParams }: Props) {
             </CardHeader>
             <CardContent>
               <GovernanceList governance={run.governance} />
+            </CardContent>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Shared memory</CardTitle>
+              <p className="text-xs text-muted">What this run wrote, and the locks it holds or waits for.</p>
+            </CardHeader>
+            <CardContent className="flex flex-col gap-3">
+              <RunWrites writes={memory.writes} />
+              {memory.writes.length > 0 && roleAllows(role, "memory.revert") ? <RevertButton runId={run.id} /> : null}
+              {memory.locks.length > 0 ? <LocksTable locks={memory.locks} showRun={false} /> : null}
             </CardContent>
           </Card>
           {decided.length > 0 ? (
