@@ -8,3 +8,4 @@ export * from "./approvals";
 export * from "./workspace";
 export * from "./tool-calls";
 export * from "./notifications";
+export * from "./flashcards";

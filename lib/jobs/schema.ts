@@ -82,6 +82,20 @@ export const governanceSchema = z.strictObject({
   retentionDays: positiveInt,
 });
 
+/** A duration such as "90s", "30m", "4h" or "2d" (flashcards: approval expiry). */
+export const durationSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,6}(s|m|h|d)$/, 'Expected a duration such as "30m", "4h" or "2d"');
+
+/**
+ * What happens to this job's approvals when nobody decides in time: after expiresAfter the
+ * runtime applies onExpiry (reject unless declared otherwise) and audits it.
+ */
+export const approvalPolicySchema = z.strictObject({
+  expiresAfter: durationSchema,
+  onExpiry: z.enum(["reject", "approve"]).default("reject"),
+});
+
 export const jobDeclarationSchema = z
   .strictObject({
     id: kebabId,
@@ -110,6 +124,7 @@ export const jobDeclarationSchema = z
       deadlineMs: positiveInt.optional(),
     }),
     governance: governanceSchema,
+    approval: approvalPolicySchema.optional(),
   })
   .superRefine((decl, ctx) => {
     const seen = new Set<string>();

@@ -24,6 +24,7 @@ export interface SerializedJob {
   budgets: JobDefinition["budgets"];
   scheduling: JobDefinition["scheduling"];
   governance: JobDefinition["governance"];
+  approval?: JobDefinition["approval"];
 }
 
 export function jsonSchemaOf(schema: z.ZodType): JsonObject {
@@ -59,6 +60,7 @@ export function serializeJob(def: JobDefinition): SerializedJob {
     budgets: def.budgets,
     scheduling: def.scheduling,
     governance: def.governance,
+    approval: def.approval,
   };
   // Drops undefined optionals so the stored jsonb and the hashed value are identical.
   return toJsonObject(plain) as unknown as SerializedJob;

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
+import { flagCheckpoint } from "@/lib/flashcards/hooks";
 import { redactString } from "@/lib/redaction";
 import { runAuthorization, workerActor } from "./actor";
 import { notifyRun } from "./channels";
@@ -125,6 +126,7 @@ async function recordCompleted(
       outputTokens: result.usage.outputTokens,
     },
   });
+  await flagCheckpoint(tx, run, updated, { index: claim.turnIndex, tokens }, sink);
   await params.executor.onCheckpoint?.(tx, params.context, result);
   await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink);
 }

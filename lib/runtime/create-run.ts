@@ -8,6 +8,7 @@ import { appendAudit } from "@/lib/audit/append";
 import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
 import type { Principal } from "@/lib/auth/principal";
 import { AppError } from "@/lib/errors";
+import { raiseApprovalCard } from "@/lib/flashcards/approval-cards";
 import { getJobDefinition } from "@/lib/jobs";
 import { notifyRun } from "./channels";
 import { nowPlusMs } from "./db-time";
@@ -115,6 +116,15 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
       action: "approval.requested",
       subject: { type: "approval", id: approvalId },
       payload: { runId: id, jobId: def.id, kind: "run" },
+    });
+    // The lead's queue: one flashcard per approval, in the approval's transaction.
+    await raiseApprovalCard(tx, {
+      approvalId,
+      runId: id,
+      jobId: def.id,
+      kind: "run",
+      governance: { ...def.governance },
+      details: { jobTitle: def.title, purpose: def.governance.purpose, trigger: params.trigger.kind, requestedBy: actor.label, input: input ?? {} },
     });
   }
   await notifyRun(tx, id);

@@ -3,6 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
+import { withdrawRunApprovalCards } from "@/lib/flashcards/approval-cards";
+import { flagFailure } from "@/lib/flashcards/hooks";
 import { appendAudit } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/types";
 import { AppError } from "@/lib/errors";
@@ -90,6 +92,8 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
       .update(approvals)
       .set({ status: "withdrawn", decidedAt: sql`now()`, note: `run ${to}` })
       .where(and(eq(approvals.runId, runId), eq(approvals.status, "pending")));
+    await withdrawRunApprovalCards(tx, runId, `run ${to}`);
+    if (to === "failed" || to === "timed_out") await flagFailure(tx, updated);
   }
 
   const event: AuditInput = {

@@ -2,6 +2,7 @@ import "server-only";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "@/db/client";
+import { createHousekeeper } from "@/lib/flashcards/housekeeping";
 import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
 import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
@@ -104,6 +105,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   })();
 
   const sweeping = { running: false };
+  const flashcardHousekeeping = createHousekeeper(handle.db);
   const sweepTimer = setInterval(() => {
     if (sweeping.running || stopping) return;
     sweeping.running = true;
@@ -111,6 +113,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
       .then(() => requeueResourceWaits(handle.db, id, resourceRetryMs))
       .then((n) => n > 0 && log("info", "requeued runs waiting for a resource", { workerId: id, count: n }))
+      .then(() => flashcardHousekeeping())
+      .then((c) => (c.returned || c.expired || c.stuck) && log("info", "flashcards housekeeping", { workerId: id, ...c }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
       .finally(() => (sweeping.running = false));
   }, Math.min(Math.max(pollIntervalMs, 250), 1000, resourceRetryMs));

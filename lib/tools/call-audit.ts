@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/db/client";
 import { appendAudit } from "@/lib/audit";
+import { flagRefusal } from "@/lib/flashcards/hooks";
 import type { Redactor } from "@/lib/redaction";
 import { runAuthorization } from "@/lib/runtime/actor";
 import { assertLease, saveOutcome } from "./call-store";
@@ -37,6 +38,10 @@ export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, r
   const audit = auditFrame(scope);
   if (extra) {
     await appendAudit(tx, { ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } });
+    if (record.outcome === "refused") {
+      const refusal = { action: extra.action, runId: scope.runId, jobId: scope.jobId, tool: record.tool, callKey: record.key, error: record.error, input: record.input };
+      await flagRefusal(tx, refusal);
+    }
   }
   await appendAudit(tx, { ...audit, action: "tool.called", payload: callPayload(record, scope) });
 }
