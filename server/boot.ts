@@ -3,10 +3,10 @@ import { EnvError, getEnv } from "@/lib/env";
 import { getDatabase } from "@/db/client";
 import { MigrationError, runMigrations } from "@/db/migrate";
 import { JobDeclarationError, loadJobRegistry } from "@/lib/jobs";
-import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth/seed-demo";
+import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth";
 import { registerAgentExecutor } from "@/lib/agent";
-import { startEmbeddedRuntime } from "@/lib/runtime/start";
-import { bootState } from "@/lib/runtime/boot-state";
+import { startEmbeddedRuntime } from "@/lib/runtime";
+import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
 

@@ -14,13 +14,13 @@ import type { z } from "zod";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { roles, type Role } from "@/db/schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { EnvError } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/tokens";
 import { createUser } from "@/lib/users";
-import { createTokenInput } from "@/lib/tokens/schemas";
-import { createUserInput, type CreateUserInput } from "@/lib/users/schemas";
+import { createTokenInput } from "@/lib/tokens";
+import { createUserInput, type CreateUserInput } from "@/lib/users";
 
 const usage = `Usage:
   npm run flightdeck -- token create --role <${roles.join("|")}> --name <name> [--json]

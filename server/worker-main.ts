@@ -1,5 +1,5 @@
 import "server-only";
-import { errorMessage, jsonLogger } from "@/lib/runtime/log";
+import { errorMessage, jsonLogger } from "@/lib/runtime";
 import { registerAgentExecutor } from "@/lib/agent";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";

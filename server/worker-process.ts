@@ -3,11 +3,11 @@ import { getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { getEnv } from "@/lib/env";
 import { registerJobDefinitions } from "@/lib/jobs";
-import { registeredExecutor } from "@/lib/runtime/executor-registry";
-import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime/log";
-import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime/model-endpoints";
-import type { TurnExecutor } from "@/lib/runtime/turn-executor";
-import { startWorker } from "@/lib/runtime/worker";
+import { registeredExecutor } from "@/lib/runtime";
+import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime";
+import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime";
+import type { TurnExecutor } from "@/lib/runtime";
+import { startWorker } from "@/lib/runtime";
 
 export interface WorkerProcessOptions {
   executor?: TurnExecutor;

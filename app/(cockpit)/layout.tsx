@@ -5,9 +5,9 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Header } from "@/components/shell/header";
 import { primaryNav, settingsNav } from "@/components/shell/nav-items";
 import { Sidebar } from "@/components/shell/sidebar";
-import { currentPrincipal } from "@/lib/auth/dal";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { currentPrincipal } from "@/lib/auth";
+import { roleAllows } from "@/lib/auth";
+import { principalRole } from "@/lib/auth";
 
 /**
  * The cockpit shell. Only people (and tokens) with a role get it; everyone else signs in

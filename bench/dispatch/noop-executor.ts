@@ -1,4 +1,4 @@
-import type { TurnExecutor } from "@/lib/runtime/turn-executor";
+import type { TurnExecutor } from "@/lib/runtime";
 
 /** No model, no tools: measures the runtime's own cost per turn. input.turns sets the length. */
 export const noopExecutor: TurnExecutor = {

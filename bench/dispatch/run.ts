@@ -14,10 +14,10 @@ import path from "node:path";
 import { sql } from "drizzle-orm";
 import { setDatabase, type DatabaseHandle } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
-import { createRun } from "@/lib/runtime/create-run";
-import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
+import { createRun } from "@/lib/runtime";
+import { syncModelEndpoints } from "@/lib/runtime";
 import { withScratchDatabase } from "../scratch-database";
 import { benchJob } from "./bench-job";
 

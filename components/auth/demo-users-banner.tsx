@@ -1,5 +1,5 @@
 import { TriangleAlert } from "lucide-react";
-import { demoBannerInfo } from "@/lib/auth/demo-banner";
+import { demoBannerInfo } from "@/lib/auth";
 
 /**
  * Shown while any demo user exists: anyone who reads the README knows these passwords,

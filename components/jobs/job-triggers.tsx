@@ -1,8 +1,8 @@
 import { CalendarClock, Hand, Radio } from "lucide-react";
 import { JsonBlock } from "@/components/runs/json-block";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { TriggerSummary } from "@/lib/jobs/queries";
-import type { MissedTick } from "@/lib/runtime/triggers/missed-ticks";
+import type { TriggerSummary } from "@/lib/jobs";
+import type { MissedTick } from "@/lib/runtime";
 
 /** Each trigger in full: cron with timezone and next fire time, signal with its payload schema, manual. */
 export function JobTriggers({ triggers, missed, missedTotal }: { triggers: TriggerSummary[]; missed: MissedTick[]; missedTotal: number }) {

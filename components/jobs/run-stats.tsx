@@ -1,5 +1,5 @@
 import { formatDuration } from "@/components/runs/duration";
-import type { JobRunStats } from "@/lib/board/job-stats";
+import type { JobRunStats } from "@/lib/board";
 
 export function successRateText(stats: JobRunStats): string {
   return stats.successRate === null ? "—" : `${Math.round(stats.successRate * 100)}%`;

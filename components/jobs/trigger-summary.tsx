@@ -1,7 +1,7 @@
 import { CalendarClock, Hand, Radio, TriangleAlert } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { TriggerSummary } from "@/lib/jobs/queries";
+import type { TriggerSummary } from "@/lib/jobs";
 
 /** Triggers in one dense line each: cron with its next fire time, signal name, manual. */
 export function TriggerSummaryList({ triggers, missedTicks }: { triggers: TriggerSummary[]; missedTicks: number }) {

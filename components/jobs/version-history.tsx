@@ -1,6 +1,6 @@
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Badge } from "@/components/ui/badge";
-import type { DeclarationChange } from "@/lib/board/declaration-diff";
+import type { DeclarationChange } from "@/lib/board";
 
 export type VersionEntry = {
   version: string;

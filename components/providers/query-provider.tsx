@@ -2,7 +2,7 @@
 
 import { QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import { getQueryClient } from "@/lib/query/get-query-client";
+import { getQueryClient } from "@/lib/query";
 
 export function QueryProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();

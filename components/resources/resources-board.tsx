@@ -7,7 +7,7 @@ import { LiveIndicator } from "@/components/runs/live-indicator";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { EndpointUsage } from "@/lib/board/resources";
+import type { EndpointUsage } from "@/lib/board";
 import { ResourceRunList } from "./run-list";
 import { SlotMeter } from "./slot-meter";
 

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { shortId } from "@/components/runs/run-status-line";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { ResourceRun } from "@/lib/board/resources";
+import type { ResourceRun } from "@/lib/board";
 
 const ROWS = 4;
 

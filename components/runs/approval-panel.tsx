@@ -3,7 +3,7 @@
 import { Check, ShieldQuestion, X } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { decideApproval } from "@/app/(cockpit)/runs/actions";
+import { decideApproval } from "@/lib/actions";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";

@@ -1,4 +1,4 @@
-import type { BoardRun } from "@/lib/board/types";
+import type { BoardRun } from "@/lib/board";
 import { boardColumns, columnOf, compareInColumn, type ColumnId } from "./board-columns";
 import { matchesFilters, type BoardFilters } from "./board-filters";
 

@@ -2,8 +2,8 @@
 
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useRef, type DragEvent } from "react";
-import type { BoardRun } from "@/lib/board/types";
-import { cn } from "@/lib/utils/cn";
+import type { BoardRun } from "@/lib/board";
+import { cn } from "@/lib/utils";
 import { CARD_GAP, CARD_HEIGHT, type ColumnId } from "./board-columns";
 import { RunCard, type RunCardProps } from "./run-card";
 import type { RunControl } from "./run-controls";

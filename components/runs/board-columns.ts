@@ -1,5 +1,5 @@
 import type { RunState } from "@/db/schema/runs";
-import type { BoardRun } from "@/lib/board/types";
+import type { BoardRun } from "@/lib/board";
 
 /** Card height + gap: the virtualizer places cards at fixed offsets, so nothing ever shifts. */
 export const CARD_HEIGHT = 96;

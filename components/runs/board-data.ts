@@ -1,4 +1,4 @@
-import type { BoardJob, BoardResponse, BoardRun } from "@/lib/board/types";
+import type { BoardJob, BoardResponse, BoardRun } from "@/lib/board";
 
 /** A board run patched in the browser by a control the server accepted, until the feed catches up. */
 export type LocalRun = BoardRun & { local?: true };

@@ -1,5 +1,5 @@
 import type { RunState } from "@/db/schema/runs";
-import type { BoardRisk, BoardRun } from "@/lib/board/types";
+import type { BoardRisk, BoardRun } from "@/lib/board";
 import { allRunStates } from "./run-states";
 
 /** The board's filters, as they appear in the URL (?job=…&owner=…&risk=…&state=…). */

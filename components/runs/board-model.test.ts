@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { BoardRun, BoardSnapshot } from "@/lib/board/types";
+import type { BoardRun, BoardSnapshot } from "@/lib/board";
 import { bucketRuns, withPendingMoves } from "./board-buckets";
 import { columnOf } from "./board-columns";
 import { addRetry, fromResponse, patchRun } from "./board-data";

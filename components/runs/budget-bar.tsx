@@ -1,5 +1,5 @@
-import { cn } from "@/lib/utils/cn";
-import type { BoardRun } from "@/lib/board/types";
+import { cn } from "@/lib/utils";
+import type { BoardRun } from "@/lib/board";
 import { budgetShare } from "./run-status-line";
 
 type Budget = Pick<BoardRun, "turnsUsed" | "budgetTurns" | "tokensUsed" | "budgetTokens">;

@@ -1,8 +1,8 @@
 "use client";
 
-import { cancelRun, pauseRun, resumeRun, retryRun } from "@/app/(cockpit)/runs/actions";
-import type { ActionResult } from "@/lib/actions/define-action";
-import type { ControlResult } from "@/lib/runtime/controls";
+import { cancelRun, pauseRun, resumeRun, retryRun } from "@/lib/actions";
+import type { ActionResult } from "@/lib/actions";
+import type { ControlResult } from "@/lib/runtime";
 import type { RunControl } from "./run-controls";
 
 /**

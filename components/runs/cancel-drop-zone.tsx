@@ -2,7 +2,7 @@
 
 import { Ban } from "lucide-react";
 import type { DragEvent } from "react";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 import type { DropTarget } from "./run-controls";
 
 type CancelDropZoneProps = {

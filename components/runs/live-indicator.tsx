@@ -1,6 +1,6 @@
 "use client";
 
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 
 /** "Live" while the feed answers; says so plainly when it does not (the board keeps the last data). */
 export function LiveIndicator({ error, updatedAt }: { error: boolean; updatedAt: number }) {

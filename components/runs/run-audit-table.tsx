@@ -3,7 +3,7 @@ import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { AuditEvent } from "@/lib/audit/types";
+import type { AuditEvent } from "@/lib/audit";
 
 function summary(payload: Record<string, unknown>): string {
   const { jobId: _job, ...rest } = payload;

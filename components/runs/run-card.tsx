@@ -5,8 +5,8 @@ import { memo, useLayoutEffect, useRef, type DragEvent, type KeyboardEvent } fro
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Spinner } from "@/components/ui/spinner";
-import type { BoardRun } from "@/lib/board/types";
-import { cn } from "@/lib/utils/cn";
+import type { BoardRun } from "@/lib/board";
+import { cn } from "@/lib/utils";
 import { CARD_HEIGHT } from "./board-columns";
 import { BudgetBar, budgetDescription } from "./budget-bar";
 import { RunCardMenu } from "./run-card-menu";

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { toast } from "@/components/ui/toaster";
-import { cancelRun } from "@/app/(cockpit)/runs/actions";
+import { cancelRun } from "@/lib/actions";
 import { callControl } from "./call-control";
 import { controlLabels, type RunControl } from "./run-controls";
 import { shortId } from "./run-status-line";

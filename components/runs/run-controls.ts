@@ -1,24 +1,9 @@
-import type { BoardRun } from "@/lib/board/types";
+import { allowedControls, type RunControl } from "@/lib/run-controls";
+import type { BoardRun } from "@/lib/board";
 import type { ColumnId } from "./board-columns";
 
-export type RunControl = "pause" | "resume" | "cancel" | "retry";
-
-/**
- * Which controls the cockpit offers for a run, mirroring lib/runtime/controls.ts so the UI
- * never offers what the server would refuse for the state it shows. The server decides;
- * a stale board still gets its 409 and rolls back.
- */
-export function allowedControls(run: Pick<BoardRun, "state" | "pauseRequested" | "cancelRequested" | "retried">): RunControl[] {
-  const out: RunControl[] = [];
-  const pausing = run.state === "running" && run.pauseRequested;
-  if ((run.state === "queued" || run.state === "waiting" || run.state === "running") && !pausing && !run.cancelRequested) {
-    out.push("pause");
-  }
-  if (run.state === "paused" || pausing) out.push("resume");
-  if (["queued", "waiting", "paused", "running"].includes(run.state) && !run.cancelRequested) out.push("cancel");
-  if ((run.state === "failed" || run.state === "timed_out" || run.state === "cancelled") && !run.retried) out.push("retry");
-  return out;
-}
+// The rules live in lib/run-controls (shared with the server's refusals); this file adds the board's gestures.
+export { allowedControls, type RunControl } from "@/lib/run-controls";
 
 /** The drop target "cancel" is the cancel zone shown while dragging. */
 export type DropTarget = ColumnId | "cancel";

@@ -1,7 +1,7 @@
 import { BellRing } from "lucide-react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { NotificationRecord } from "@/lib/board/run-page";
+import type { NotificationRecord } from "@/lib/board";
 
 const tones: Record<NotificationRecord["level"], BadgeTone> = { info: "info", warning: "warning", critical: "danger" };
 

@@ -1,4 +1,4 @@
-import type { BoardRun } from "@/lib/board/types";
+import type { BoardRun } from "@/lib/board";
 
 export type StatusTone = "muted" | "info" | "warning" | "danger" | "violet" | "success";
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { RunRecord } from "@/lib/board/run-page";
+import type { RunRecord } from "@/lib/board";
 import { durationBetween, formatDuration } from "./duration";
 import { DefinitionList } from "./governance-list";
 import { shortId } from "./run-status-line";

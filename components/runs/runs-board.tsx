@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { Button } from "@/components/ui/button";
 import { buttonClassName } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { BoardRun, BoardSnapshot } from "@/lib/board/types";
+import type { BoardRun, BoardSnapshot } from "@/lib/board";
 import { BoardColumn, type DropState } from "./board-column";
 import { boardColumns, columnOf, type ColumnId } from "./board-columns";
 import { bucketRuns, withPendingMoves } from "./board-buckets";

@@ -2,7 +2,7 @@ import { MessagesSquare } from "lucide-react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { RelativeTime } from "@/components/ui/relative-time";
-import type { TurnRecord } from "@/lib/board/run-page";
+import type { TurnRecord } from "@/lib/board";
 import type { ToolCallRow } from "@/lib/tools";
 import { durationBetween, formatDuration } from "./duration";
 import { ModelMessages } from "./model-messages";

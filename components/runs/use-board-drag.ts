@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useRef, useState, type DragEvent } from "react";
-import type { BoardRun } from "@/lib/board/types";
+import type { BoardRun } from "@/lib/board";
 import type { ColumnId } from "./board-columns";
 import { controlForDrop, type DropTarget, type RunControl } from "./run-controls";
 

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
-import type { BoardRun } from "@/lib/board/types";
+import type { BoardRun } from "@/lib/board";
 import { columnIds, type ColumnId } from "./board-columns";
 import type { RunControl } from "./run-controls";
 

@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { BoardResponse, BoardSnapshot } from "@/lib/board/types";
+import type { BoardResponse, BoardSnapshot } from "@/lib/board";
 import { fromResponse, type BoardData } from "./board-data";
 
 export const boardQueryKey = ["board"] as const;

@@ -1,8 +1,8 @@
 import { File, FolderClosed, FolderOpen, Link2 } from "lucide-react";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
-import type { FileView, WorkspaceListing } from "@/lib/board/workspace-files";
-import { cn } from "@/lib/utils/cn";
+import type { FileView, WorkspaceListing } from "@/lib/board";
+import { cn } from "@/lib/utils";
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;

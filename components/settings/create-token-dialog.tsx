@@ -2,7 +2,7 @@
 
 import { KeyRound } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { createTokenAction } from "@/app/(cockpit)/settings/tokens/actions";
+import { createTokenAction } from "@/lib/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";

@@ -2,7 +2,7 @@
 
 import { UserPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
-import { createUserAction } from "@/app/(cockpit)/settings/users/actions";
+import { createUserAction } from "@/lib/actions";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";

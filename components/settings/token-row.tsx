@@ -1,10 +1,10 @@
 "use client";
 
-import { revokeTokenAction } from "@/app/(cockpit)/settings/tokens/actions";
+import { revokeTokenAction } from "@/lib/actions";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableCell, TableRow } from "@/components/ui/table";
-import type { TokenSummary } from "@/lib/tokens/list";
+import type { TokenSummary } from "@/lib/tokens";
 import { ConfirmButton } from "./confirm-button";
 import { useActionRunner } from "./use-action-runner";
 

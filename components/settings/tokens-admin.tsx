@@ -1,7 +1,7 @@
 import { KeyRound } from "lucide-react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { TokenSummary } from "@/lib/tokens/list";
+import type { TokenSummary } from "@/lib/tokens";
 import { CreateTokenDialog } from "./create-token-dialog";
 import { TokenRow } from "./token-row";
 

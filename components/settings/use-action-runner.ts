@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { toast } from "@/components/ui/toaster";
-import type { ActionResult } from "@/lib/actions/define-action";
+import type { ActionResult } from "@/lib/actions";
 
 /**
  * Runs a server action with a pending flag, reports the outcome as a toast and refreshes

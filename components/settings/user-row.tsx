@@ -1,11 +1,11 @@
 "use client";
 
-import { changeUserRoleAction, deleteDemoUserAction, setUserDisabledAction } from "@/app/(cockpit)/settings/users/actions";
+import { changeUserRoleAction, deleteDemoUserAction, setUserDisabledAction } from "@/lib/actions";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TableCell, TableRow } from "@/components/ui/table";
-import type { UserSummary } from "@/lib/users/list";
+import type { UserSummary } from "@/lib/users";
 import { ConfirmButton } from "./confirm-button";
 import { RoleSelect } from "./role-select";
 import { useActionRunner } from "./use-action-runner";

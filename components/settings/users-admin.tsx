@@ -1,7 +1,7 @@
 import { Users } from "lucide-react";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import type { UserSummary } from "@/lib/users/list";
+import type { UserSummary } from "@/lib/users";
 import { CreateUserDialog } from "./create-user-dialog";
 import { UserRow } from "./user-row";
 

@@ -1,8 +1,8 @@
 import "server-only";
 import { redirect } from "next/navigation";
-import { requirePermission } from "@/lib/auth/dal";
-import type { Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import { requirePermission } from "@/lib/auth";
+import type { Permission } from "@/lib/auth";
+import type { Principal } from "@/lib/auth";
 import { isAppError } from "@/lib/errors";
 
 export type PageAccess = { allowed: true; principal: Principal } | { allowed: false };

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { buttonClassName } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
-import { policy, type Permission } from "@/lib/auth/policy";
+import { policy, type Permission } from "@/lib/auth";
 
 function allowedRoles(permission: Permission): string {
   const rule = policy[permission];

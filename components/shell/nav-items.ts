@@ -8,7 +8,7 @@ import {
   Workflow,
   type LucideIcon,
 } from "lucide-react";
-import type { Permission } from "@/lib/auth/policy";
+import type { Permission } from "@/lib/auth";
 
 export type NavItem = {
   href: string;

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Skeleton } from "@/components/ui/skeleton";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 
 type PageSkeletonProps = {
   /** What screen readers hear while the page loads, e.g. "Loading run…". */

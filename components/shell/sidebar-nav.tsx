@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 import { isActive, primaryNav, settingsNav, type NavItem } from "./nav-items";
 
 function NavLink({ item, pathname }: { item: NavItem; pathname: string }) {

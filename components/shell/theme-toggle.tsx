@@ -2,7 +2,7 @@
 
 import { Monitor, Moon, Sun } from "lucide-react";
 import { ToggleGroup } from "radix-ui";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 import type { ThemePreference } from "./theme-script";
 import { setThemePreference, useThemePreference } from "./theme-store";
 

@@ -1,5 +1,5 @@
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 
 const tones = {
   neutral: "bg-surface-muted text-muted ring-border-strong/60",

@@ -1,4 +1,4 @@
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 
 const variants = {
   primary: "bg-accent text-accent-foreground hover:bg-accent/90 active:bg-accent/85 shadow-xs",

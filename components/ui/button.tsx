@@ -2,7 +2,7 @@
 
 import { Slot } from "radix-ui";
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 import { buttonClassName, type ButtonSize, type ButtonVariant } from "./button-styles";
 import { Spinner } from "./spinner";
 

@@ -3,7 +3,7 @@
 import { Check, Minus } from "lucide-react";
 import { Checkbox as CheckboxPrimitive } from "radix-ui";
 import { useId, type ComponentProps, type ReactNode } from "react";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 import { useFieldControlProps } from "./field-context";
 import { Label } from "./label";
 

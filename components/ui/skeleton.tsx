@@ -1,5 +1,5 @@
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 
 /** A placeholder block; size it like the content it stands in for to avoid layout shift. */
 export function Skeleton({ className, ...props }: ComponentProps<"div">) {

@@ -1,5 +1,5 @@
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 
 /** A dense data table; the wrapper scrolls horizontally instead of squeezing columns. */
 export function Table({ className, ...props }: ComponentProps<"table">) {

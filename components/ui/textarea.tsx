@@ -1,7 +1,7 @@
 "use client";
 
 import type { ComponentProps } from "react";
-import { cn } from "@/lib/utils/cn";
+import { cn } from "@/lib/utils";
 import { useFieldControlProps } from "./field-context";
 import { controlClassName } from "./input-styles";
 

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { Governance } from "@/lib/jobs/governance";
 import { jobs } from "./jobs";
 
 export const runStates = [
@@ -36,7 +37,8 @@ export const runs = pgTable(
     stateReason: text("state_reason"),
     /** For waiting runs: what exactly is awaited (approval id, resource name, signal). */
     waitingFor: text("waiting_for"),
-    governance: jsonb("governance").$type<Record<string, unknown>>().notNull(),
+    /** The job's governance as it was when the run was created. */
+    governance: jsonb("governance").$type<Governance>().notNull(),
     triggerKind: text("trigger_kind", { enum: triggerKinds }).notNull(),
     triggerRef: text("trigger_ref"),
     actorKind: text("actor_kind").notNull(),

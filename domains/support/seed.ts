@@ -2,9 +2,9 @@ import "server-only";
 import { inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { supportCustomers, supportReplies, supportTickets } from "./schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
-import { createRun } from "@/lib/runtime/create-run";
-import { deliverSignal } from "@/lib/runtime/triggers/signals";
+import { systemPrincipal } from "@/lib/audit";
+import { createRun } from "@/lib/runtime";
+import { deliverSignal } from "@/lib/runtime";
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 

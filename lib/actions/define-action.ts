@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { authorize, currentPrincipal } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 
 export type ActionResult<T> =
   | { ok: true; data: T }

@@ -2,13 +2,13 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { runs } from "@/db/schema";
-import { getJobDefinition, type JobDefinition } from "@/lib/jobs";
+import { getJobDefinition, type Governance, type JobDefinition } from "@/lib/jobs";
 import type { TurnContext } from "@/lib/runtime/turn-executor";
 
 export interface RunPolicy {
   def: JobDefinition;
   /** The governance snapshotted on the run at creation (the job's current one if absent). */
-  governance: Record<string, unknown>;
+  governance: Governance;
   humanOversight: string;
 }
 
@@ -24,12 +24,12 @@ export async function loadRunPolicy(
   const def = getJob(context.jobId);
   if (!def) return { error: `job "${context.jobId}" is not declared in this build` };
   const snapshot = context.governance ?? (await snapshotOf(db, context.runId));
-  const governance = snapshot ?? (def.governance as unknown as Record<string, unknown>);
+  const governance = snapshot ?? def.governance;
   const oversight = typeof governance.humanOversight === "string" ? governance.humanOversight : def.governance.humanOversight;
   return { def, governance, humanOversight: oversight };
 }
 
-async function snapshotOf(db: Db, runId: string): Promise<Record<string, unknown> | undefined> {
+async function snapshotOf(db: Db, runId: string): Promise<Governance | undefined> {
   const [row] = await db.select({ governance: runs.governance }).from(runs).where(eq(runs.id, runId));
   return row?.governance;
 }

@@ -7,3 +7,15 @@ export { auditListQuerySchema, type AuditListQuery } from "./query-schema";
 export { computeAuditHash, GENESIS_HASH, type AuditContent } from "./hash";
 export { canonicalJson, toJsonValue, toJsonObject, CanonicalJsonError, type JsonValue } from "./canonical";
 export type { AuditInput, AuditEvent, AuditHead, AuditVerifyResult } from "./types";
+export {
+  auditActor,
+  auditAuthorization,
+  systemPrincipal,
+  workerActor,
+  runActor,
+  runAuthorization,
+  type AuditActor,
+  type Authorization,
+  type RunAuthorization,
+} from "./actors";
+export { principalRole, type Principal } from "./principal";

@@ -5,7 +5,10 @@ export interface AuditInput {
   actor: { kind: ActorKind; id: string | null; label: string };
   action: string;
   subject: { type: string; id: string | null };
-  /** The authority the actor acted under, e.g. { role: "operator", via: "session" }. */
+  /**
+   * The authority the actor acted under, e.g. { role: "operator", via: "session" }. The log
+   * stores any JSON object; the platform builds it as an `Authorization` (lib/audit/actors.ts).
+   */
   authorization: Record<string, unknown>;
   payload?: Record<string, unknown>;
 }

@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { findActiveToken } from "@/lib/tokens/resolve";
 import { clientIp } from "./client-ip";
-import type { Principal } from "./principal";
+import type { Principal } from "@/lib/audit";
 import { checkRateLimit, loginRule, rateLimitKeys, recordFailure } from "./rate-limit";
 
 function sameSecret(a: string, b: string): boolean {

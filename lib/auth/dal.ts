@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/errors";
 import { roleAllows, type Permission } from "./policy";
-import { principalRole, type Principal } from "./principal";
+import { principalRole, type Principal } from "@/lib/audit";
 import { resolvePrincipal } from "./resolve-principal";
 
 /**

@@ -5,7 +5,7 @@ import { AppError } from "@/lib/errors";
 import { getAuth } from "./auth";
 import { resolveBearer } from "./bearer";
 import { hasSessionCookie } from "./session-cookie";
-import type { Principal } from "./principal";
+import type { Principal } from "@/lib/audit";
 
 const anonymous: Principal = { kind: "anonymous" };
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { runs } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 import { defineJob, loadJobRegistry } from "@/lib/jobs";
 import { createRun } from "@/lib/runtime/create-run";
 import { pauseRun } from "@/lib/runtime/controls";

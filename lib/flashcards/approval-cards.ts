@@ -4,6 +4,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { flashcardDecisions, flashcards, liveFlashcardStates } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
+import type { Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { enqueueCardWebhook } from "./outbox";
 import { approvalPolicyFor } from "./policy";
@@ -70,7 +71,7 @@ export async function lockApprovalCard(tx: Tx, approvalId: string): Promise<Flas
 
 export interface Vote {
   actor: AuditInput["actor"];
-  authorization: Record<string, unknown>;
+  authorization: Authorization;
   reason?: string | null;
   editedInput?: unknown;
   diff?: unknown;

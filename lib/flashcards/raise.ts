@@ -5,6 +5,7 @@ import type { Tx } from "@/db/client";
 import { flashcards } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/types";
+import type { Authorization } from "@/lib/audit";
 import { enqueueCardWebhook } from "./outbox";
 import type { RaiseInput, RaiseResult } from "./types";
 
@@ -15,7 +16,7 @@ export interface RaiseOptions {
   onRepeat?: "count" | "ignore";
   /** Audit events go here instead of being appended now (checkpoints append theirs last). */
   auditSink?: AuditInput[];
-  authorization?: Record<string, unknown>;
+  authorization?: Authorization;
 }
 
 /**
@@ -71,7 +72,7 @@ export async function raiseFlashcard(tx: Tx, input: RaiseInput, options: RaiseOp
   if (created) {
     const event: AuditInput = {
       actor: RUNTIME_ACTOR,
-      authorization: options.authorization ?? { via: "runtime" },
+      authorization: options.authorization ?? { via: "system", reason: "flashcard detector" },
       action: "flashcard.raised",
       subject: { type: "flashcard", id },
       payload: { kind: input.kind, severity: input.severity, fingerprint: values.fingerprint, runId: values.runId, jobId: values.jobId, why: values.why },

@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { flashcards, runs } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal, type Authorization } from "@/lib/audit";
 import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { decideApprovalInTx } from "@/lib/runtime/approvals";
@@ -12,6 +12,10 @@ import { detectStuckWait } from "./detectors/stuck";
 import { raiseFlashcard } from "./raise";
 
 const EXPIRY_ACTOR = { kind: "system" as const, id: "flashcards-expiry", label: "approval expiry (runtime)" };
+
+function expiryAuthorization(onExpiry: string | null): Authorization {
+  return { via: "system", reason: `job declaration approval.expiresAfter, onExpiry ${onExpiry ?? "reject"}` };
+}
 
 /** Snoozed cards whose time has come are open again (flashcards_snoozed_idx). Returns how many. */
 export async function returnSnoozedCards(db: Db, limit = 200): Promise<number> {
@@ -31,7 +35,7 @@ export async function returnSnoozedCards(db: Db, limit = 200): Promise<number> {
     for (const card of due) {
       await appendAudit(tx, {
         actor: { kind: "system", id: "flashcards", label: "flashcard snooze" },
-        authorization: { via: "runtime" },
+        authorization: { via: "system", reason: "snooze time reached" },
         action: "flashcard.returned",
         subject: { type: "flashcard", id: card.id },
         payload: { kind: card.kind, runId: card.runId, snoozedUntil: card.snoozedUntil?.toISOString() ?? null },
@@ -64,13 +68,13 @@ export async function expireDueCards(db: Db, limit = 50): Promise<number> {
           note: `No decision before ${card.expiresAt?.toISOString() ?? "the deadline"}; the job's default on expiry is ${decision === "approved" ? "approve" : "reject"}.`,
           as: {
             actor: EXPIRY_ACTOR,
-            authorization: { via: "job-declaration", rule: "approval.expiresAfter", onExpiry: card.onExpiry ?? "reject" },
+            authorization: expiryAuthorization(card.onExpiry),
             action: "approval.expired",
           },
         });
         await insertDecision(tx, card.id, "expire", {
           actor: EXPIRY_ACTOR,
-          authorization: { via: "job-declaration", rule: "approval.expiresAfter", onExpiry: card.onExpiry ?? "reject" },
+          authorization: expiryAuthorization(card.onExpiry),
           reason: `expired at ${card.expiresAt?.toISOString() ?? "?"}: default action ${decision === "approved" ? "approve" : "reject"}`,
         });
       });

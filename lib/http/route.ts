@@ -4,7 +4,7 @@ import { z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { authorizeRequest } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 
 type Params = Record<string, string | string[] | undefined>;
 

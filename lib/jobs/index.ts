@@ -12,6 +12,7 @@ export {
   type SignalTrigger,
   type RiskLevel,
   type HumanOversight,
+  type Governance,
 } from "./schema";
 export { JobDeclarationError, type DeclarationProblem } from "./errors";
 export { parseJobDeclaration, validateDeclarations } from "./validate";
@@ -21,3 +22,4 @@ export { jobVersion } from "./version";
 export { syncRegistry, type SyncResult } from "./sync";
 export { loadJobRegistry } from "./boot";
 export { listJobs, getJob, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";
+export { type TriggerSummary } from "./queries";

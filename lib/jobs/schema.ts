@@ -1,6 +1,10 @@
 import "server-only";
 import { z } from "zod";
 import { cronProblem, isValidTimezone } from "@/lib/runtime/triggers/cron-schedule";
+import { governanceSchema, humanOversightModes, riskLevels } from "./governance";
+
+export { governanceSchema, humanOversightModes, riskLevels };
+export type { Governance } from "./governance";
 
 /**
  * THE job declaration schema (contract: notes/JOB_SHAPE.md). Objects are strict so a
@@ -65,22 +69,6 @@ export const triggerSchema = z.discriminatedUnion("kind", [
   signalTriggerSchema,
   manualTriggerSchema,
 ]);
-
-export const riskLevels = ["minimal", "limited", "high"] as const;
-export const humanOversightModes = ["none", "approve-tools", "approve-run"] as const;
-
-export const governanceSchema = z.strictObject({
-  owner: z.email(),
-  purpose: z.string().trim().min(1),
-  riskLevel: z.enum(riskLevels),
-  dataCategories: z.array(z.string().trim().min(1)),
-  humanOversight: z.enum(humanOversightModes),
-  authorizedBy: z.email(),
-  authorizedAt: z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
-    error: "Expected an ISO date (YYYY-MM-DD) or date-time",
-  }),
-  retentionDays: positiveInt,
-});
 
 /** A duration such as "90s", "30m", "4h" or "2d" (flashcards: approval expiry). */
 export const durationSchema = z

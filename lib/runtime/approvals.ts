@@ -5,8 +5,8 @@ import type { Db, Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/types";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
-import type { Principal } from "@/lib/auth/principal";
+import { auditActor, auditAuthorization } from "@/lib/audit";
+import type { Authorization, Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { closeApprovalCard, lockApprovalCard, recordApprovalVote, insertDecision } from "@/lib/flashcards/approval-cards";
 import { isTerminal } from "./transition-table";
@@ -28,7 +28,7 @@ export interface DecisionOptions {
   editedInput?: unknown;
   diff?: unknown;
   /** Who acts, when it is the runtime applying a default (expiry) rather than a principal. */
-  as?: { actor: AuditInput["actor"]; authorization: Record<string, unknown>; action: string };
+  as?: { actor: AuditInput["actor"]; authorization: Authorization; action: string };
 }
 
 /**

@@ -5,7 +5,7 @@ import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { flagCheckpoint } from "@/lib/flashcards/hooks";
 import { redactString } from "@/lib/redaction";
-import { runAuthorization, workerActor } from "./actor";
+import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
 import { applyOutcome } from "./outcome";

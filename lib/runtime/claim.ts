@@ -6,7 +6,7 @@ import type { Db, Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
-import { runAuthorization, workerActor } from "./actor";
+import { runAuthorization, workerActor } from "@/lib/audit";
 import { selectClaimCandidate } from "./claim-order";
 import { nowPlusMs, wallClockExceeded } from "./db-time";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";

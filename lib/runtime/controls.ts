@@ -3,17 +3,17 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
-import type { Principal } from "@/lib/auth/principal";
+import { auditActor, auditAuthorization } from "@/lib/audit";
+import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import { stateAllows, type RunControl } from "@/lib/run-controls";
 import { CONTROL_CHANNEL, notifyRun } from "./channels";
 import { abortStaleTurns } from "./claim";
 import { createRun } from "./create-run";
 import { dbNowMs } from "./db-time";
 import { lockRun, transitionRun, type RunRow } from "./transitions";
 
-export const runControls = ["pause", "resume", "cancel", "retry"] as const;
-export type RunControl = (typeof runControls)[number];
+export { runControls, type RunControl } from "@/lib/run-controls";
 
 export interface ControlResult {
   id: string;
@@ -53,7 +53,7 @@ export async function pauseRun(db: Db, runId: string, principal: Principal): Pro
       }
       return { id: runId, state: run.state, pending: "pause" };
     }
-    if (run.state !== "queued" && run.state !== "waiting" && run.state !== "running") refuse("pause", run);
+    if (!stateAllows("pause", run.state)) refuse("pause", run);
     if (run.state === "running") await abortStaleTurns(tx, runId, "run paused while its worker was gone");
     const updated = await transitionRun(tx, runId, "paused", { ...who(principal), reason: "operator" });
     return { id: runId, state: updated.state };
@@ -72,7 +72,7 @@ export async function resumeRun(db: Db, runId: string, principal: Principal): Pr
       await recordRequest(tx, run, principal, "run.pause_withdrawn", {});
       return { id: runId, state: run.state };
     }
-    if (run.state !== "paused") refuse("resume", run);
+    if (!stateAllows("resume", run.state)) refuse("resume", run);
     const [pending] = await tx
       .select({ id: approvals.id })
       .from(approvals)
@@ -111,7 +111,7 @@ export async function cancelRun(
       }
       return { id: runId, state: run.state, pending: "cancel" };
     }
-    if (!["queued", "waiting", "paused", "running"].includes(run.state)) refuse("cancel", run);
+    if (!stateAllows("cancel", run.state)) refuse("cancel", run);
     if (run.state === "running") await abortStaleTurns(tx, runId, "run cancelled while its worker was gone");
     const updated = await transitionRun(tx, runId, "cancelled", { ...who(principal), reason: "operator", payload: { hard } });
     return { id: runId, state: updated.state };
@@ -125,7 +125,7 @@ export async function cancelRun(
 export async function retryRun(db: Db, runId: string, principal: Principal): Promise<ControlResult> {
   return db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
-    if (!["failed", "cancelled", "timed_out"].includes(run.state)) refuse("retry", run);
+    if (!stateAllows("retry", run.state)) refuse("retry", run);
     const created = await createRun(tx, {
       jobId: run.jobId,
       input: run.input,

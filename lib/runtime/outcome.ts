@@ -3,7 +3,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AuditInput } from "@/lib/audit/types";
 import { runs } from "@/db/schema";
-import { runAuthorization, workerActor } from "./actor";
+import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import { dbNowMs, wallClockExceeded } from "./db-time";
 import type { TurnOutcome } from "./turn-executor";

@@ -6,7 +6,7 @@ import { approvals, runs, type RunState } from "@/db/schema";
 import { withdrawRunApprovalCards } from "@/lib/flashcards/approval-cards";
 import { flagFailure } from "@/lib/flashcards/hooks";
 import { appendAudit } from "@/lib/audit/append";
-import type { AuditInput } from "@/lib/audit/types";
+import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { notifyRun } from "./channels";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
@@ -21,7 +21,7 @@ export interface TransitionOptions {
   /** For waiting: what exactly is awaited (approval id, resource, signal name). */
   waitingFor?: string | null;
   actor: AuditInput["actor"];
-  authorization: Record<string, unknown>;
+  authorization: Authorization;
   /** Workers pass their lease token: a stale worker's transition throws LeaseLostError. */
   fence?: { leaseToken: string };
   /** Further columns written in the same UPDATE (output, error, lease…). */

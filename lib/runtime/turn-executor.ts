@@ -1,4 +1,5 @@
 import type { Tx } from "@/db/client";
+import type { Governance } from "@/lib/jobs/governance";
 
 /**
  * What one turn does — one model call plus the tool calls it asks for — sits behind this
@@ -25,7 +26,7 @@ export interface TurnContext {
   /** Absolute time by which the turn must finish (wall-clock budget). */
   deadline: Date;
   /** The governance snapshotted on the run at creation (already on the claimed row; saves a query per turn). */
-  governance?: Record<string, unknown>;
+  governance?: Governance;
 }
 
 export interface TurnUsage {

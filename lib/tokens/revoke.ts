@@ -3,8 +3,8 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { apiTokens } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
-import type { Principal } from "@/lib/auth/principal";
+import { auditActor, auditAuthorization } from "@/lib/audit";
+import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 
 /** Revoking keeps the row (for the audit trail and the list) and stops it working at once. */

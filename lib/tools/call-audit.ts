@@ -1,9 +1,8 @@
 import "server-only";
 import type { Tx } from "@/db/client";
-import { appendAudit } from "@/lib/audit";
+import { appendAudit, runActor, runAuthorization } from "@/lib/audit";
 import { flagRefusal } from "@/lib/flashcards/hooks";
 import type { Redactor } from "@/lib/redaction";
-import { runAuthorization } from "@/lib/runtime/actor";
 import { assertLease, saveOutcome } from "./call-store";
 import type { CallAuditExtra, CallIdentity, CallResult, ExecutionResult, InvokeScope, ToolCallRecord } from "./call-types";
 import { classifyToolError } from "./errors";
@@ -68,14 +67,12 @@ export function resultOfExecution(
   return failure.auditAction ? { result, extra: { action: failure.auditAction, details: params.redactor.redact(failure.details) } } : { result };
 }
 
+/** Who acts in a tool call's events (the run) and under what (the job's recorded authorization). */
 export function auditFrame(scope: InvokeScope) {
   return {
-    actor: { kind: "run" as const, id: scope.runId, label: `run ${scope.runId} (${scope.jobId})` },
+    actor: runActor(scope),
     subject: { type: "run", id: scope.runId },
-    authorization: {
-      ...runAuthorization({ jobId: scope.jobId, jobVersion: scope.jobVersion, governance: scope.governance }),
-      humanOversight: scope.humanOversight,
-    },
+    authorization: { ...runAuthorization(scope), humanOversight: scope.humanOversight },
   };
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
+import type { Governance } from "@/lib/jobs/governance";
 import type { Workspace } from "@/lib/workspace";
 
 /**
@@ -12,7 +13,7 @@ export interface InvokeScope {
   runId: string;
   jobId: string;
   jobVersion: string;
-  governance: Record<string, unknown>;
+  governance: Governance;
   allowedTools: readonly string[];
   httpAllowlist: readonly string[];
   humanOversight: string;

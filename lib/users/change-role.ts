@@ -3,8 +3,8 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { user, type Role } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
-import type { Principal } from "@/lib/auth/principal";
+import { auditActor, auditAuthorization } from "@/lib/audit";
+import type { Principal } from "@/lib/audit";
 import { assertNotLastAdmin, lockUserForChange } from "./admin-guard";
 
 /** Takes effect on the user's next request: roles are read from the row, not the session. */

@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { user } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
-import type { Principal } from "@/lib/auth/principal";
+import { auditActor, auditAuthorization } from "@/lib/audit";
+import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { assertNotLastAdmin, lockUserForChange } from "./admin-guard";
 

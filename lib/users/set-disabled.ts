@@ -3,8 +3,8 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { session, user } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
-import { auditActor, auditAuthorization } from "@/lib/auth/audit-actor";
-import type { Principal } from "@/lib/auth/principal";
+import { auditActor, auditAuthorization } from "@/lib/audit";
+import type { Principal } from "@/lib/audit";
 import { assertNotLastAdmin, lockUserForChange } from "./admin-guard";
 
 /** Disabling also ends every session of the user, in the same transaction. */

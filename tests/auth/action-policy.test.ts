@@ -5,35 +5,36 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { roles } from "@/db/schema";
 import { actionRegistry, isDefinedAction, runAction } from "@/lib/actions/define-action";
 import { roleAllows } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/auth";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 
 /**
- * The server-action half of the policy walk: every actions.ts under app/ (found on disk,
- * so new ones are covered without touching this file) exports only defineAction()s, and
- * every registered action answers anonymous with `unauthorized` and each role with
- * `forbidden` exactly when the policy table denies it.
+ * The server-action half of the policy walk: the actions' index (lib/actions/index.ts)
+ * lists every action module in lib/actions (found on disk, so a new module that is not
+ * listed fails here), exports only defineAction()s, and every registered action answers
+ * anonymous with `unauthorized` and each role with `forbidden` exactly when the policy
+ * table denies it.
  */
-const appDir = path.resolve(import.meta.dirname, "../../app");
+const actionsDir = path.resolve(import.meta.dirname, "../../lib/actions");
+const notActionModules = new Set(["index.ts", "define-action.ts"]);
 
 function findActionFiles(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...findActionFiles(full));
-    else if (entry.name === "actions.ts") found.push(full);
-  }
-  return found.sort();
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && !notActionModules.has(entry.name))
+    .map((entry) => path.join(dir, entry.name))
+    .sort();
 }
 
-const files = findActionFiles(appDir);
+const files = findActionFiles(actionsDir);
 const modules = new Map<string, Record<string, unknown>>();
+let indexExports: Record<string, unknown> = {};
 let handle: TestDatabase;
 
 beforeAll(async () => {
   handle = await createTestDatabase();
+  indexExports = (await import("@/lib/actions")) as Record<string, unknown>;
   for (const file of files) {
-    modules.set(path.relative(appDir, file), (await import(pathToFileURL(file).href)) as Record<string, unknown>);
+    modules.set(path.relative(actionsDir, file), (await import(pathToFileURL(file).href)) as Record<string, unknown>);
   }
 });
 afterAll(async () => handle.drop());
@@ -48,12 +49,22 @@ const principalFor = (role: (typeof roles)[number]): Principal => ({
 describe("server action policy walk", () => {
   it("finds the action files", () => {
     expect(files.length).toBeGreaterThan(0);
-    expect(files.map((f) => path.relative(appDir, f))).toContain(path.join("(cockpit)", "settings", "users", "actions.ts"));
+    expect(files.map((f) => path.relative(actionsDir, f))).toContain("users.ts");
   });
 
-  it("every export of every actions.ts is a defineAction()", () => {
-    const offenders: string[] = [];
+  it("the actions' index exports every action of every module", () => {
+    const missing: string[] = [];
     for (const [file, mod] of modules) {
+      for (const [name, value] of Object.entries(mod)) {
+        if (indexExports[name] !== value) missing.push(`${file}: ${name}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("every export of every action module and of the index is a defineAction()", () => {
+    const offenders: string[] = [];
+    for (const [file, mod] of [...modules, ["index.ts", indexExports] as const]) {
       for (const [name, value] of Object.entries(mod)) {
         if (!isDefinedAction(value)) offenders.push(`${file}: ${name}`);
       }

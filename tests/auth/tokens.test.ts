@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiTokens, auditEvents } from "@/db/schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { resolvePrincipal } from "@/lib/auth/resolve-principal";
 import { resetEnvCache } from "@/lib/env";
 import { createApiToken, revokeApiToken } from "@/lib/tokens";

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { session, user } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/auth";
 import { changeUserRole, createUser, deleteDemoUser, listUsers, setUserDisabled } from "@/lib/users";
 import { cookieHeader } from "./http";
 import { addUser, auditOf, setupAuth, signInRequest, type AuthFixture } from "./fixtures";

@@ -4,7 +4,7 @@ import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEvents, toolCalls } from "@/db/schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { defineJob, registerJobDefinitions, syncRegistry, type JobDeclaration, type JobDefinition } from "@/lib/jobs";
 import { createRun } from "@/lib/runtime/create-run";
 import type { InvokeScope } from "@/lib/tools";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "@/db/schema";
-import { systemPrincipal } from "@/lib/auth/audit-actor";
+import { systemPrincipal } from "@/lib/audit";
 import { createApiToken } from "@/lib/tokens";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { serveRoutes, type TestServer } from "@/tests/auth/http";

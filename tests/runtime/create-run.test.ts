@@ -5,7 +5,7 @@ import { actionRegistry, runAction } from "@/lib/actions/define-action";
 import { AppError } from "@/lib/errors";
 import { claimNextRun } from "@/lib/runtime/claim";
 import { createManualRun, createRun } from "@/lib/runtime/create-run";
-import "@/app/(cockpit)/runs/actions";
+import "@/lib/actions/runs";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { runtimeDatabase, getRun, newRun, operator } from "./helpers";
 import { defineJob } from "@/lib/jobs";

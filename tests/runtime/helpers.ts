@@ -1,7 +1,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEvents, runs, turns } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/auth";
 import { loadJobRegistry } from "@/lib/jobs";
 import { createRun } from "@/lib/runtime/create-run";
 import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";

@@ -62,7 +62,7 @@ describe("transitionRun", () => {
       await handle.db.update(runs).set({ state: from }).where(eq(runs.id, id));
       const before = await auditCount(id);
       const attempt = handle.db.transaction((tx) =>
-        transitionRun(tx, id, to, { actor, authorization: { via: "test" }, reason: "because" }),
+        transitionRun(tx, id, to, { actor, authorization: { via: "system" }, reason: "because" }),
       );
       if (allowed.has(`${from}>${to}`)) {
         await attempt;
@@ -83,7 +83,7 @@ describe("transitionRun", () => {
 
   it("records the transition as run.<state> with from, to and reason", async () => {
     const { id } = await newRun(handle.db, "scripted");
-    await handle.db.transaction((tx) => transitionRun(tx, id, "paused", { actor, authorization: {}, reason: "operator" }));
+    await handle.db.transaction((tx) => transitionRun(tx, id, "paused", { actor, authorization: { via: "system" }, reason: "operator" }));
     const [event] = await handle.db
       .select()
       .from(auditEvents)
@@ -95,7 +95,7 @@ describe("transitionRun", () => {
     const { id } = await newRun(handle.db, "scripted");
     await handle.db.update(runs).set({ state: "running", leaseToken: "current" }).where(eq(runs.id, id));
     const stale = handle.db.transaction((tx) =>
-      transitionRun(tx, id, "succeeded", { actor, authorization: {}, fence: { leaseToken: "stale" } }),
+      transitionRun(tx, id, "succeeded", { actor, authorization: { via: "system" }, fence: { leaseToken: "stale" } }),
     );
     await expect(stale).rejects.toBeInstanceOf(LeaseLostError);
     expect((await getRun(handle.db, id)).state).toBe("running");

@@ -5,8 +5,8 @@ import { DemoUsersBanner } from "@/components/auth/demo-users-banner";
 import { LoginForm } from "@/components/auth/login-form";
 import { safeNext } from "@/components/auth/safe-next";
 import { Card, CardContent } from "@/components/ui/card";
-import { currentPrincipal } from "@/lib/auth/dal";
-import type { Principal } from "@/lib/auth/principal";
+import { currentPrincipal } from "@/lib/auth";
+import type { Principal } from "@/lib/auth";
 
 export const metadata: Metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";

@@ -13,10 +13,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RiskBadge } from "@/components/ui/risk-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { getDb } from "@/db/client";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
-import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board/job-stats";
-import { listJobs } from "@/lib/jobs/queries";
+import { roleAllows } from "@/lib/auth";
+import { principalRole } from "@/lib/auth";
+import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board";
+import { listJobs } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Jobs" };
 

@@ -4,8 +4,8 @@ import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { endpointUsage } from "@/lib/board/resources";
-import { listJobs } from "@/lib/jobs/queries";
+import { endpointUsage } from "@/lib/board";
+import { listJobs } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Resources" };
 

@@ -4,9 +4,9 @@ import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
-import { boardSnapshot } from "@/lib/board/queries";
+import { roleAllows } from "@/lib/auth";
+import { principalRole } from "@/lib/auth";
+import { boardSnapshot } from "@/lib/board";
 
 export const metadata: Metadata = { title: "Runs" };
 

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { listApprovals, listApprovalsQuery } from "@/lib/runtime/queries";
+import { apiRoute } from "@/lib/http";
+import { listApprovals, listApprovalsQuery } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { auditListQuerySchema, listAuditEvents } from "@/lib/audit";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { boardUpdate } from "@/lib/board/queries";
-import { apiRoute } from "@/lib/http/route";
+import { boardUpdate } from "@/lib/board";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

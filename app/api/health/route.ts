@@ -1,7 +1,7 @@
 import { getDatabase } from "@/db/client";
 import { currentMigration } from "@/db/migrate";
-import { apiRoute } from "@/lib/http/route";
-import { bootState } from "@/lib/runtime/boot-state";
+import { apiRoute } from "@/lib/http";
+import { bootState } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

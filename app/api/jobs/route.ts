@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { listJobs } from "@/lib/jobs/queries";
-import { apiRoute } from "@/lib/http/route";
+import { listJobs } from "@/lib/jobs";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

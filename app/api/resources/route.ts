@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { endpointUsage } from "@/lib/board/resources";
+import { apiRoute } from "@/lib/http";
+import { endpointUsage } from "@/lib/board";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { createManualRun, manualRunInput } from "@/lib/runtime/create-run";
-import { listRuns, listRunsQuery } from "@/lib/runtime/queries";
+import { apiRoute } from "@/lib/http";
+import { createManualRun, manualRunInput } from "@/lib/runtime";
+import { listRuns, listRunsQuery } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

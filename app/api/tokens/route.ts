@@ -1,5 +1,5 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 import { createApiToken, createTokenInput, listApiTokens } from "@/lib/tokens";
 
 export const dynamic = "force-dynamic";

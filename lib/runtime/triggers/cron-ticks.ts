@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull, max } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { cronTicks, jobs } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import { auditActor, auditAuthorization, systemPrincipal } from "@/lib/auth/audit-actor";
+import { auditActor, auditAuthorization, systemPrincipal } from "@/lib/audit";
 import type { JobDefinition } from "@/lib/jobs/schema";
 import { createRun } from "@/lib/runtime/create-run";
 import { ticksBetween } from "./cron-schedule";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { auditEvents, runs, signalDeliveries } from "@/db/schema";
-import type { Principal } from "@/lib/auth/principal";
+import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { registerJobDefinitions } from "@/lib/jobs/registry";
 import { syncRegistry } from "@/lib/jobs/sync";

@@ -16,13 +16,13 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { PageHeader } from "@/components/ui/page-header";
 import { RiskBadge } from "@/components/ui/risk-badge";
 import { getDb } from "@/db/client";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
-import { diffDeclarations } from "@/lib/board/declaration-diff";
-import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board/job-stats";
-import { getJob } from "@/lib/jobs/queries";
-import { listRuns } from "@/lib/runtime/queries";
-import { listMissedTicks } from "@/lib/runtime/triggers/missed-ticks";
+import { roleAllows } from "@/lib/auth";
+import { principalRole } from "@/lib/auth";
+import { diffDeclarations } from "@/lib/board";
+import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board";
+import { getJob } from "@/lib/jobs";
+import { listRuns } from "@/lib/runtime";
+import { listMissedTicks } from "@/lib/runtime";
 
 type Props = { params: Promise<{ id: string }> };
 

@@ -20,12 +20,12 @@ import { PageHeader } from "@/components/ui/page-header";
 import { RunStateBadge } from "@/components/ui/run-state-badge";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { getDb } from "@/db/client";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
-import { loadRunPage } from "@/lib/board/run-page";
-import { listRunFiles, readRunFile } from "@/lib/board/workspace-files";
+import { roleAllows } from "@/lib/auth";
+import { principalRole } from "@/lib/auth";
+import { loadRunPage } from "@/lib/board";
+import { listRunFiles, readRunFile } from "@/lib/board";
 import { isAppError } from "@/lib/errors";
-import { isTerminal } from "@/lib/runtime/transition-table";
+import { isTerminal } from "@/lib/runtime";
 
 type Props = {
   params: Promise<{ id: string }>;

@@ -3,8 +3,8 @@ import { UsersAdmin } from "@/components/settings/users-admin";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
-import { roleAllows } from "@/lib/auth/policy";
-import { principalRole } from "@/lib/auth/principal";
+import { roleAllows } from "@/lib/auth";
+import { principalRole } from "@/lib/auth";
 import { listUsers } from "@/lib/users";
 
 export const metadata: Metadata = { title: "Users" };

@@ -1,5 +1,5 @@
-import { getAuth } from "@/lib/auth/auth";
-import { apiRoute } from "@/lib/http/route";
+import { getAuth } from "@/lib/auth";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

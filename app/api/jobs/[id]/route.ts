@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { getJob } from "@/lib/jobs/queries";
-import { apiRoute } from "@/lib/http/route";
+import { getJob } from "@/lib/jobs";
+import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
 

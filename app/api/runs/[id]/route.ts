@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { getRunDetail } from "@/lib/runtime/queries";
+import { apiRoute } from "@/lib/http";
+import { getRunDetail } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { apiRoute } from "@/lib/http/route";
-import { deliverSignal } from "@/lib/runtime/triggers/signals";
+import { apiRoute } from "@/lib/http";
+import { deliverSignal } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { apiRoute } from "@/lib/http/route";
-import { decideApproval, decisionBody, decisionFromVerb } from "@/lib/runtime/approvals";
+import { apiRoute } from "@/lib/http";
+import { decideApproval, decisionBody, decisionFromVerb } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

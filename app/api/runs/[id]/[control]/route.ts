@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { apiRoute } from "@/lib/http/route";
-import { applyRunControl, runControls, type RunControl } from "@/lib/runtime/controls";
+import { apiRoute } from "@/lib/http";
+import { applyRunControl, runControls, type RunControl } from "@/lib/runtime";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { getDb } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { apiRoute } from "@/lib/http/route";
+import { apiRoute } from "@/lib/http";
 import { revokeApiToken } from "@/lib/tokens";
 
 export const dynamic = "force-dynamic";

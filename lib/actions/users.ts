@@ -1,7 +1,7 @@
 "use server";
 
 import { getDb } from "@/db/client";
-import { defineAction } from "@/lib/actions/define-action";
+import { defineAction } from "./define-action";
 import {
   changeRoleInput,
   changeUserRole,

@@ -1,7 +1,7 @@
 "use server";
 
 import { getDb } from "@/db/client";
-import { defineAction } from "@/lib/actions/define-action";
+import { defineAction } from "./define-action";
 import { createApiToken, createTokenInput, revokeApiToken, tokenIdInput } from "@/lib/tokens";
 
 /** Returns the secret once, for the "copy it now" dialog; it is never stored. */

@@ -2,7 +2,7 @@
 
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { defineAction } from "@/lib/actions/define-action";
+import { defineAction } from "./define-action";
 import { decideApproval as decide } from "@/lib/runtime/approvals";
 import { cancelRun as cancel, pauseRun as pause, resumeRun as resume, retryRun as retry } from "@/lib/runtime/controls";
 import { createManualRun, manualRunInput } from "@/lib/runtime/create-run";

@@ -1,0 +1,8 @@
+import "server-only";
+
+export { getAuth } from "./auth";
+export { currentPrincipal, requirePermission } from "./dal";
+export { demoBannerInfo } from "./demo-banner";
+export { policy, roleAllows, type Permission } from "./policy";
+export { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "./seed-demo";
+export { principalRole, type Principal } from "@/lib/audit";

@@ -1,0 +1,9 @@
+import "server-only";
+
+export { diffDeclarations, type DeclarationChange } from "./declaration-diff";
+export { STATS_WINDOW_DAYS, emptyStats, jobRunStats, type JobRunStats } from "./job-stats";
+export { boardSnapshot, boardUpdate } from "./queries";
+export { endpointUsage, type EndpointUsage, type ResourceRun } from "./resources";
+export { loadRunPage, type NotificationRecord, type RunRecord, type TurnRecord } from "./run-page";
+export { type BoardJob, type BoardResponse, type BoardRisk, type BoardRun, type BoardSnapshot } from "./types";
+export { listRunFiles, readRunFile, type FileView, type WorkspaceListing } from "./workspace-files";

@@ -1,0 +1,17 @@
+// The runtime's public face: what app/, components/, server/ and bench/ may import.
+import "server-only";
+
+export { decideApproval, decisionBody, decisionFromVerb } from "./approvals";
+export { bootState } from "./boot-state";
+export { applyRunControl, runControls, type ControlResult, type RunControl } from "./controls";
+export { createManualRun, createRun, manualRunInput } from "./create-run";
+export { registeredExecutor } from "./executor-registry";
+export { errorMessage, jsonLogger, silentLogger, type Logger } from "./log";
+export { configuredModelEndpoints, syncModelEndpoints } from "./model-endpoints";
+export { getRunDetail, listApprovals, listApprovalsQuery, listRuns, listRunsQuery } from "./queries";
+export { startEmbeddedRuntime } from "./start";
+export { isTerminal } from "./transition-table";
+export { listMissedTicks, type MissedTick } from "./triggers/missed-ticks";
+export { deliverSignal } from "./triggers/signals";
+export { type TurnExecutor } from "./turn-executor";
+export { startWorker } from "./worker";

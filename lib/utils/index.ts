@@ -1,0 +1,3 @@
+// Client-safe (no "server-only"): used by client components.
+
+export { cn } from "./cn";
