@@ -30,6 +30,8 @@ export const policy = {
   "signals.send": actors,
   "resources.read": everyone,
   "flashcards.read": everyone,
+  /** Approve, reject, snooze or dismiss a flashcard (approval cards also decide the approval). */
+  "flashcards.decide": ["admin", "lead"],
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Permission = keyof typeof policy;
