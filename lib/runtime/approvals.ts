@@ -66,7 +66,7 @@ export async function decideApprovalInTx(
   if (!approval) throw new AppError("not_found", `Approval ${approvalId} not found`);
   const card = await lockApprovalCard(tx, approvalId);
   if (approval.status !== "pending") {
-    throw new AppError("conflict", `Approval is already ${approval.status}`, { status: approval.status, ...(card ? { state: card.state } : {}) });
+    throw new AppError("conflict", `Approval is already ${approval.status}`, { status: approval.status });
   }
   const actor = options.as?.actor ?? auditActor(principal);
   const authorization = options.as?.authorization ?? auditAuthorization(principal, "runs.approve");
