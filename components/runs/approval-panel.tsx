@@ -1,6 +1,7 @@
 "use client";
 
 import { Check, ShieldQuestion, X } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { decideApproval } from "@/lib/actions";
@@ -70,6 +71,9 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
         <span className="ml-auto text-xs text-muted">
           requested <RelativeTime date={approval.requestedAt} />
         </span>
+        <Link className="text-xs font-medium text-accent-text hover:underline" href={`/flashcards?approval=${encodeURIComponent(approval.id)}`}>
+          Open its flashcard
+        </Link>
       </div>
       <ApprovalDetails details={approval.details} />
       {canDecide ? (

@@ -154,3 +154,9 @@ export async function liveCardIds(db: Queryable, by: { fingerprint?: string; job
   const rows = await db.select({ id: flashcards.id }).from(flashcards).where(and(...where)).orderBy(asc(flashcards.lastSeenAt)).limit(500);
   return rows.map((r) => r.id);
 }
+
+/** The card of an approval (run pages and board cards link to it). */
+export async function cardIdForApproval(db: Queryable, approvalId: string): Promise<string | null> {
+  const [row] = await db.select({ id: flashcards.id }).from(flashcards).where(eq(flashcards.approvalId, approvalId));
+  return row?.id ?? null;
+}
