@@ -2,7 +2,7 @@ import "server-only";
 import { definePack } from "@/lib/packs";
 import { kbRefresh, kbRefreshScript } from "./jobs/kb-refresh";
 import { slaSweep, slaSweepScript } from "./jobs/sla-sweep";
-import { triageScript, triageTicket } from "./jobs/triage-ticket";
+import { demoTriageScript, triageTicket } from "./jobs/triage-ticket";
 import { supportCustomers, supportReplies, supportTickets } from "./schema";
 import { startSupportDemo } from "./seed";
 import { supportTools } from "./tools";
@@ -17,7 +17,7 @@ export const supportPack = definePack({
   jobs: [triageTicket, slaSweep, kbRefresh],
   tools: supportTools,
   simulatedScripts: {
-    [triageTicket.id]: triageScript,
+    [triageTicket.id]: demoTriageScript,
     [slaSweep.id]: slaSweepScript,
     [kbRefresh.id]: kbRefreshScript,
   },
