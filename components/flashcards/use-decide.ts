@@ -44,6 +44,8 @@ export function useDecide(onEditRefused?: (card: CardView, message: string) => v
       const votes = result.data.approvals;
       if (body.decision === "approve" && votes.given < votes.required) {
         toast.success(`${votes.given} of ${votes.required} approvals — a second, different lead must approve`);
+      } else if (body.decision === "reject") {
+        toast.warning(`Rejected: ${card.title}`, { duration: 2_000 });
       } else {
         toast.success(`${verb[body.decision] ?? "Decided"}: ${card.title}`, { duration: 2_000 });
       }
