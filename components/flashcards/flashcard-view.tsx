@@ -63,7 +63,7 @@ export function FlashcardView({ detail, fallback }: { detail: DetailView | undef
   const run = detail?.run ?? null;
   const headingId = `card-title-${card.id}`;
   return (
-    <article aria-labelledby={headingId} className="flex flex-col gap-5 rounded-xl border border-border bg-surface-raised p-5 shadow-sm" data-testid="flashcard">
+    <article aria-labelledby={headingId} className="flex flex-col gap-5 rounded-xl border border-border bg-surface-raised p-5 shadow-sm" data-testid="flashcard" data-card-id={card.id}>
       <header className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-2">
           <Badge tone={severityTone[card.severity] ?? "neutral"} dot>

@@ -30,7 +30,11 @@ export interface ApprovalCardInput {
 export async function raiseApprovalCard(tx: Tx, input: ApprovalCardInput): Promise<string> {
   const policy = approvalPolicyFor(input.jobId, input.governance.riskLevel);
   const tool = typeof input.details.tool === "string" ? input.details.tool : null;
-  const title = input.kind === "tool" ? `Approve ${tool ?? "a tool call"} for a ${input.jobId} run` : `Approve a ${input.jobId} run before it starts`;
+  const about = summaryOf(input.details.input);
+  const title =
+    input.kind === "tool"
+      ? `Approve ${tool ?? "a tool call"}${about ? ` ${about}` : ""} for a ${input.jobId} run`
+      : `Approve a ${input.jobId} run${about ? ` ${about}` : ""} before it starts`;
   const why =
     input.kind === "tool"
       ? `Job "${input.jobId}" has human oversight approve-tools and ${tool ?? "this tool"} has an external side effect; the run waits for a decision.`
@@ -62,6 +66,20 @@ export async function raiseApprovalCard(tx: Tx, input: ApprovalCardInput): Promi
     { auditSink: input.auditSink, onRepeat: "ignore" },
   );
   return raised.id;
+}
+
+/** A few words that tell one approval from the next: the input's subject, title, customer or path. */
+function summaryOf(input: unknown): string | null {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return null;
+  const record = input as Record<string, unknown>;
+  for (const key of ["subject", "title", "customer", "email", "to", "path", "url", "name"]) {
+    const value = record[key];
+    if (typeof value === "string" && value.trim()) {
+      const text = value.trim().replace(/\s+/g, " ");
+      return `“${text.length > 60 ? `${text.slice(0, 60)}…` : text}”`;
+    }
+  }
+  return null;
 }
 
 export async function lockApprovalCard(tx: Tx, approvalId: string): Promise<FlashcardRow | undefined> {
