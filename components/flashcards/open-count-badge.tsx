@@ -11,16 +11,16 @@ export function OpenCountBadge() {
   const { data } = useQuery({ queryKey: OPEN_COUNT_KEY, queryFn: fetchOpenCount, refetchInterval: 5_000 });
   const count = data ?? 0;
   useEffect(() => {
-    const base = document.title.replace(/^\(\d+\)\s/, "");
-    document.title = count > 0 ? `(${count}) ${base}` : base;
-    const observer = new MutationObserver(() => {
+    const apply = () => {
       const now = document.title;
       const stripped = now.replace(/^\(\d+\)\s/, "");
       const wanted = count > 0 ? `(${count}) ${stripped}` : stripped;
       if (now !== wanted) document.title = wanted;
-    });
-    const titleEl = document.querySelector("title");
-    if (titleEl) observer.observe(titleEl, { childList: true });
+    };
+    apply();
+    // Next.js rewrites the title on navigation (sometimes replacing the element): put the count back.
+    const observer = new MutationObserver(apply);
+    observer.observe(document.head, { subtree: true, childList: true, characterData: true });
     return () => observer.disconnect();
   }, [count]);
   if (count === 0) return null;
