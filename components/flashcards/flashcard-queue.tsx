@@ -2,7 +2,7 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, ChevronLeft, ChevronRight, Clock, LayoutList, Pencil, SquareStack, X, XCircle } from "lucide-react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Kbd } from "@/components/ui/kbd";
@@ -14,6 +14,8 @@ import { isApproval, type CardView, type DetailView, type PageView } from "./typ
 import { useDecide } from "./use-decide";
 
 const QUEUE_FILTERS = { state: "open" } as const;
+
+const noSubscribe = () => () => {};
 
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -32,6 +34,8 @@ export function FlashcardQueue({
   canDecide: boolean;
 }) {
   const queryClient = useQueryClient();
+  // true once hydrated (keys work): benches and tests wait for data-flashcards-ready.
+  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
   const [mode, setMode] = useState<"queue" | "list">("queue");
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [editError, setEditError] = useState<string | null>(null);
@@ -115,7 +119,7 @@ export function FlashcardQueue({
   }, [mode, dialog, move, canDecide, card, open, approval, editable, act]);
 
   const header = (
-    <div className="mb-4 flex flex-wrap items-center gap-2">
+    <div className="mb-4 flex flex-wrap items-center gap-2" data-flashcards-ready={hydrated ? "true" : "false"}>
       <div role="tablist" aria-label="View" className="flex gap-1 rounded-lg border border-border bg-surface p-0.5">
         <Button role="tab" aria-selected={mode === "queue"} size="sm" variant={mode === "queue" ? "primary" : "ghost"} onClick={() => setMode("queue")}>
           <SquareStack aria-hidden /> One at a time
