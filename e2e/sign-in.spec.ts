@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { roleAllows, type Permission } from "../lib/auth/policy";
 import { signIn, signInAndWait } from "./support/auth";
 import { demoEmail, demoRoles, demoPassword } from "./support/constants";
@@ -30,7 +30,7 @@ for (const role of demoRoles) {
   });
 }
 
-const signInAlert = (page: import("@playwright/test").Page) =>
+const signInAlert = (page: Page) =>
   page.getByRole("form", { name: /sign in/i }).getByRole("alert");
 
 test("a wrong password is refused without saying which part was wrong", async ({ page }) => {

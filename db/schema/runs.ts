@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
-import type { Governance } from "@/lib/jobs/governance";
+import type { Governance } from "@/lib/governance";
 import { jobs } from "./jobs";
 
 export const runStates = [

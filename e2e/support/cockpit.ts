@@ -1,4 +1,4 @@
-import { expect, request as playwrightRequest, type APIRequestContext, type Browser, type Locator, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 import { demoEmail, demoPassword, e2eAdminToken, type DemoRole } from "./constants";
 
 /**
@@ -7,7 +7,7 @@ import { demoEmail, demoPassword, e2eAdminToken, type DemoRole } from "./constan
  * each spec signs in once instead of per test.
  */
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
-const states = new Map<DemoRole, Awaited<ReturnType<import("@playwright/test").BrowserContext["storageState"]>>>();
+const states = new Map<DemoRole, Awaited<ReturnType<BrowserContext["storageState"]>>>();
 const tokens = new Map<DemoRole, string>();
 
 export type ColumnId = "queued" | "running" | "waiting" | "paused" | "attention" | "done";

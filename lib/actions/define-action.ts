@@ -1,5 +1,5 @@
 import "server-only";
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { authorize, currentPrincipal } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";

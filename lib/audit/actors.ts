@@ -1,5 +1,5 @@
 import "server-only";
-import type { Governance } from "@/lib/jobs/governance";
+import type { Governance } from "@/lib/governance";
 import type { Authorization, RunAuthorization } from "./authorization";
 import type { AuditInput } from "./types";
 import type { Principal } from "./principal";

@@ -1,14 +1,4 @@
 import "server-only";
-import type { JobDefinition, SignalTrigger } from "@/lib/jobs/schema";
-import type { SimulatedScript } from "@/lib/models/simulated-script";
-import type { TurnExecutor } from "@/lib/runtime/turn-executor";
-import type { ToolDefinition } from "@/lib/tools/types";
-
-/** The in-memory job registry: the declarations this process was built with. */
-export interface JobRegistryState {
-  byId: Map<string, JobDefinition>;
-  bySignal: Map<string, { def: JobDefinition; trigger: SignalTrigger }[]>;
-}
 
 /** What the running process booted into, for /api/health and the UI. */
 export interface BootState {
@@ -19,17 +9,16 @@ export interface BootState {
 }
 
 /**
- * Everything this process registers at start-up, in one object: the job registry, the
- * tools, the simulated model's scripts, the turn executor and the boot state. The owning
- * modules (lib/jobs/registry, lib/tools/registry, lib/models/simulated-script,
- * lib/runtime/executor-registry, lib/runtime/boot-state) read and write their part
- * through appContext(); nothing else does.
+ * Everything this process registers at start-up, in one object. Each owning module adds
+ * its part by augmenting this interface next to the code that reads it, so lib/context
+ * depends on nothing:
+ * - jobs: the job registry (lib/jobs/registry.ts)
+ * - tools: the tool registry (lib/tools/registry.ts)
+ * - simulatedScripts: the simulated model's scripts (lib/models/simulated-script.ts)
+ * - turnExecutor: the runtime's turn executor (lib/runtime/executor-registry.ts)
+ * Those modules are the only readers and writers of their part.
  */
 export interface AppContext {
-  jobs: JobRegistryState;
-  tools: Map<string, ToolDefinition>;
-  simulatedScripts: Map<string, SimulatedScript>;
-  turnExecutor: TurnExecutor | undefined;
   boot: BootState;
 }
 
@@ -44,12 +33,6 @@ type GlobalWithContext = typeof globalThis & { [key]?: AppContext };
 
 export function appContext(): AppContext {
   const store = globalThis as GlobalWithContext;
-  store[key] ??= {
-    jobs: { byId: new Map(), bySignal: new Map() },
-    tools: new Map(),
-    simulatedScripts: new Map(),
-    turnExecutor: undefined,
-    boot: { startedAt: new Date(), bootMs: null, embeddedRuntime: false, runtimeRunning: false },
-  };
+  store[key] ??= { boot: { startedAt: new Date(), bootMs: null, embeddedRuntime: false, runtimeRunning: false } };
   return store[key];
 }

@@ -1,3 +1,3 @@
 import "server-only";
 
-export { appContext, type AppContext, type BootState, type JobRegistryState } from "./app-context";
+export { appContext, type AppContext, type BootState } from "./app-context";

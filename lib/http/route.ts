@@ -1,6 +1,6 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { z } from "zod";
+import type { z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { authorizeRequest } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";

@@ -2,7 +2,7 @@ import "server-only";
 import { and, count, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { cronTicks, jobs, jobVersions } from "@/db/schema";
-import { nextTickAfter } from "@/lib/runtime/triggers/cron-schedule";
+import { nextTickAfter } from "./cron-schedule";
 import type { SerializedJob, SerializedTrigger } from "./serialize";
 
 export type TriggerSummary =

@@ -1,5 +1,5 @@
 import "server-only";
-import { appContext, type JobRegistryState } from "@/lib/context";
+import { appContext } from "@/lib/context";
 import type { JobDefinition, SignalTrigger } from "./schema";
 import { validateDeclarations } from "./validate";
 
@@ -12,8 +12,19 @@ export { validateDeclarations } from "./validate";
  * Held by the app context (lib/context) so the several module graphs of a Next server
  * share one registry.
  */
+interface JobRegistryState {
+  byId: Map<string, JobDefinition>;
+  bySignal: Map<string, { def: JobDefinition; trigger: SignalTrigger }[]>;
+}
+
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    jobs?: JobRegistryState;
+  }
+}
+
 function state(): JobRegistryState {
-  return appContext().jobs;
+  return (appContext().jobs ??= { byId: new Map(), bySignal: new Map() });
 }
 
 /**

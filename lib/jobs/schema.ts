@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { cronProblem, isValidTimezone } from "@/lib/runtime/triggers/cron-schedule";
-import { governanceSchema, humanOversightModes, riskLevels } from "./governance";
+import { cronProblem, isValidTimezone } from "./cron-schedule";
+import { governanceSchema, humanOversightModes, riskLevels } from "@/lib/governance";
 
 export { governanceSchema, humanOversightModes, riskLevels };
-export type { Governance } from "./governance";
+export type { Governance } from "@/lib/governance";
 
 /**
  * THE job declaration schema (contract: notes/JOB_SHAPE.md). Objects are strict so a

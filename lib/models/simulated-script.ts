@@ -38,13 +38,23 @@ export interface SimulationState {
 
 export type SimulatedScript = (state: SimulationState) => SimulatedReply;
 
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    simulatedScripts?: Map<string, SimulatedScript>;
+  }
+}
+
+function scripts(): Map<string, SimulatedScript> {
+  return (appContext().simulatedScripts ??= new Map());
+}
+
 /** Domain packs bring a script per job (installed by lib/packs; held by the app context). */
 export function registerSimulatedScript(jobId: string, script: SimulatedScript): void {
-  appContext().simulatedScripts.set(jobId, script);
+  scripts().set(jobId, script);
 }
 
 export function getSimulatedScript(jobId: string): SimulatedScript | undefined {
-  return appContext().simulatedScripts.get(jobId);
+  return scripts().get(jobId);
 }
 
 /** Used when a job has no script: the simulated model says so and finishes. */

@@ -13,6 +13,12 @@ export const unconfiguredExecutor: TurnExecutor = {
 };
 
 // Held by the app context (lib/context): instrumentation and route bundles share it.
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    turnExecutor?: TurnExecutor;
+  }
+}
+
 export function setTurnExecutor(executor: TurnExecutor): void {
   appContext().turnExecutor = executor;
 }

@@ -1,5 +1,5 @@
 import type { Tx } from "@/db/client";
-import type { Governance } from "@/lib/jobs/governance";
+import type { Governance } from "@/lib/governance";
 
 /**
  * What one turn does — one model call plus the tool calls it asks for — sits behind this

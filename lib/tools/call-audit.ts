@@ -47,17 +47,17 @@ export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, r
 
 /** An execution as the model, the row and the audit trail see it: output capped and redacted, errors classified. */
 export function resultOfExecution(
-  run: ExecutionResult,
+  execution: ExecutionResult,
   params: { durationMs: number; approvalId: string | undefined; maxOutputBytes: number; redactor: Redactor },
 ): { result: CallResult; extra?: CallAuditExtra } {
   const approval = params.approvalId ? { approvalId: params.approvalId } : {};
-  if (run.ok) {
-    const capped = capOutput(params.redactor.redact(toJsonSafe(run.output)), params.maxOutputBytes);
+  if (execution.ok) {
+    const capped = capOutput(params.redactor.redact(toJsonSafe(execution.output)), params.maxOutputBytes);
     return {
       result: { outcome: "succeeded", output: capped.value, durationMs: params.durationMs, ...approval, ...(capped.truncated ? { truncated: true } : {}) },
     };
   }
-  const failure = classifyToolError(run.error);
+  const failure = classifyToolError(execution.error);
   const result: CallResult = {
     outcome: failure.refused ? "refused" : "failed",
     error: params.redactor.redactString(failure.message),

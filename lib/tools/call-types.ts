@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
-import type { Governance } from "@/lib/jobs/governance";
+import type { Governance } from "@/lib/governance";
 import type { Workspace } from "@/lib/workspace";
 
 /**

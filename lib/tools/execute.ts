@@ -38,7 +38,7 @@ function sharedContext(params: ExecutionParams, signal: AbortSignal): Omit<ToolC
 }
 
 /**
- * Runs execute() under the call's timeout and the run's signal. The race also ends calls
+ * Executes the tool under the call's timeout and the run's signal. The race also ends calls
  * that ignore their signal; such a call may still finish in the background, which is why
  * the key is marked started before it runs.
  */
@@ -63,7 +63,7 @@ export async function executePlainTool(tool: PlainToolDefinition, input: unknown
 }
 
 /**
- * Runs a database tool's execute() on `tx` and waits for it to settle, never racing it:
+ * Executes a database tool on `tx` and waits for it to settle, never racing it:
  * its queries are queued on the transaction's connection, and one issued after the
  * transaction ended would run outside it. A call that finishes after the signal aborted
  * (timeout, cancel, lost lease) counts as failed with the abort's reason, so the caller

@@ -3,8 +3,14 @@ import { appContext } from "@/lib/context";
 import type { ToolDefinition } from "./types";
 
 // Held by the app context (lib/context): instrumentation and route bundles share it.
+declare module "@/lib/context/app-context" {
+  interface AppContext {
+    tools?: Map<string, ToolDefinition>;
+  }
+}
+
 function tools(): Map<string, ToolDefinition> {
-  return appContext().tools;
+  return (appContext().tools ??= new Map());
 }
 
 /** Built-in tools and domain packs register here. Re-registering a name replaces it (dev reloads). */

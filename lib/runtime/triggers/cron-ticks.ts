@@ -6,7 +6,7 @@ import { appendAudit } from "@/lib/audit/append";
 import { auditActor, auditAuthorization, systemPrincipal } from "@/lib/audit";
 import type { JobDefinition } from "@/lib/jobs/schema";
 import { createRun } from "@/lib/runtime/create-run";
-import { ticksBetween } from "./cron-schedule";
+import { ticksBetween } from "@/lib/jobs/cron-schedule";
 
 /** Due ticks older than this when first seen are recorded as missed, not fired. */
 export const DEFAULT_CRON_GRACE_MS = 60_000;

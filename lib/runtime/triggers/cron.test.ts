@@ -11,7 +11,7 @@ import { verifyAuditChain } from "@/lib/audit/verify";
 import { silentLogger } from "@/lib/runtime/log";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { cronJob, jobDeclaration } from "@/tests/fixtures/jobs";
-import { nextTickAfter, ticksBetween } from "./cron-schedule";
+import { nextTickAfter, ticksBetween } from "@/lib/jobs/cron-schedule";
 import { evaluateCronTicks } from "./cron-ticks";
 import { startCronScheduler } from "./cron";
 import { listMissedTicks } from "./missed-ticks";

@@ -3,7 +3,7 @@ import { z } from "zod";
 /**
  * A job's governance declaration (who owns it, why it exists, its risk and oversight, who
  * signed it off). Only zod here: the runs table types its governance snapshot from this
- * (db/schema/runs.ts), and the client may read it.
+ * (db/schema/runs.ts), the job schema embeds it.
  */
 export const riskLevels = ["minimal", "limited", "high"] as const;
 export const humanOversightModes = ["none", "approve-tools", "approve-run"] as const;
