@@ -38,7 +38,9 @@ test("the demo produces approval, SLA notice and policy cards within a minute", 
   await request.dispose();
 });
 
-test("an operator and a reviewer see the cards but cannot decide; the server refuses them anyway", async ({ browser }) => {
+test("an operator and a reviewer see the cards but cannot decide; the server refuses them anyway", async ({
+  browser,
+}) => {
   const request = await api();
   const leadToken = await tokenFor(request, "lead");
   const [first] = (await openCards(request, leadToken)).cards;
@@ -53,7 +55,10 @@ test("an operator and a reviewer see the cards but cannot decide; the server ref
     await page.keyboard.press("d");
     await expect(page.getByRole("dialog")).toHaveCount(0);
     const token = await tokenFor(request, role);
-    const refused = await request.post(`/api/flashcards/${first.id}/decision`, { headers: bearer(token), data: { decision: "dismiss" } });
+    const refused = await request.post(`/api/flashcards/${first.id}/decision`, {
+      headers: bearer(token),
+      data: { decision: "dismiss" },
+    });
     expect(refused.status()).toBe(403);
     await page.context().close();
   }
@@ -110,7 +115,9 @@ test("a lead works a mixed queue by keyboard only, and the page passes axe", asy
     await expect(page.getByRole("dialog")).toHaveCount(0);
     // Automatic advance: the next card (or the empty queue) replaces the decided one.
     await expect
-      .poll(async () => ((await card.count()) === 0 ? null : await card.getAttribute("data-card-id")), { timeout: 5_000 })
+      .poll(async () => ((await card.count()) === 0 ? null : await card.getAttribute("data-card-id")), {
+        timeout: 5_000,
+      })
       .not.toBe(shown);
   }
   expect(decided.map((d) => d.how)).toEqual(expect.arrayContaining(["reject", "snooze", "approve", "dismiss"]));
@@ -119,7 +126,8 @@ test("a lead works a mixed queue by keyboard only, and the page passes axe", asy
 
   // Every decision is audited with who and under what authorization.
   const audit = await request.get("/api/audit?action=approval.rejected&limit=5", { headers: bearer(token) });
-  const events = ((await audit.json()) as { events: { actor: { label: string }; authorization: { role?: string } }[] }).events;
+  const events = ((await audit.json()) as { events: { actor: { label: string }; authorization: { role?: string } }[] })
+    .events;
   expect(events[0]).toMatchObject({ actor: { label: "lead@flightdeck.local" }, authorization: { role: "lead" } });
   await page.context().close();
   await request.dispose();

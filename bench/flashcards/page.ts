@@ -34,7 +34,10 @@ function stats(values: number[]) {
 }
 
 async function main() {
-  const built = spawnSync("node", ["-e", "import('./scripts/lib/ensure-build.mjs').then((m) => m.ensureBuilt())"], { cwd: root, stdio: "inherit" });
+  const built = spawnSync("node", ["-e", "import('./scripts/lib/ensure-build.mjs').then((m) => m.ensureBuilt())"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (built.status !== 0) throw new Error("build failed");
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "flightdeck-fcpage-"));
   const handle = await openPglite(path.join(dataDir, "pglite"));
@@ -66,19 +69,34 @@ async function main() {
   try {
     for (let i = 0; ; i++) {
       if (i > 480) throw new Error("server did not start");
-      const ok = await fetch(`${base}/api/flashcards?limit=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/api/flashcards?limit=1`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--disable-gpu"] });
-    const context = await browser.newContext({ baseURL: base, viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--disable-gpu"],
+    });
+    const context = await browser.newContext({
+      baseURL: base,
+      viewport: { width: 1440, height: 900 },
+      extraHTTPHeaders: { authorization: `Bearer ${token}` },
+    });
     const painted: number[] = [];
     const hydrated: number[] = [];
     for (let i = 0; i <= loads; i++) {
       const page = await context.newPage();
       await page.goto("/flashcards", { waitUntil: "commit" });
       const at = async (selector: string) =>
-        (await page.waitForFunction((s) => (document.querySelector(s) ? performance.now() : 0), selector, { polling: "raf", timeout: 60_000 })).jsonValue();
+        (
+          await page.waitForFunction((s) => (document.querySelector(s) ? performance.now() : 0), selector, {
+            polling: "raf",
+            timeout: 60_000,
+          })
+        ).jsonValue();
       const p = await at("[data-testid=flashcard]");
       const h = await at('[data-flashcards-ready="true"]');
       if (i > 0) {
@@ -97,16 +115,40 @@ async function main() {
       const confirm = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/flashcards"));
       const t0 = await page.evaluate(() => performance.now());
       await page.keyboard.press("d");
-      const t1 = (await page.waitForFunction((id) => {
-        const el = document.querySelector("[data-testid=flashcard]");
-        return el && el.getAttribute("data-card-id") !== id ? performance.now() : 0;
-      }, shown, { polling: "raf" })).jsonValue();
+      const t1 = (
+        await page.waitForFunction(
+          (id) => {
+            const el = document.querySelector("[data-testid=flashcard]");
+            return el && el.getAttribute("data-card-id") !== id ? performance.now() : 0;
+          },
+          shown,
+          { polling: "raf" },
+        )
+      ).jsonValue();
       await confirm;
       const t2 = await page.evaluate(() => performance.now());
       next.push((await t1) - t0);
       confirmed.push(t2 - t0);
     }
-    console.log(JSON.stringify({ date: new Date().toISOString(), openCards: cards, firstCardPaintedMs: stats(painted), hydratedMs: stats(hydrated), decisionToNextCardMs: stats(next), decisionConfirmedMs: stats(confirmed), loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(" "), chromium: browser.version() }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          openCards: cards,
+          firstCardPaintedMs: stats(painted),
+          hydratedMs: stats(hydrated),
+          decisionToNextCardMs: stats(next),
+          decisionConfirmedMs: stats(confirmed),
+          loadAverage: os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" "),
+          chromium: browser.version(),
+        },
+        null,
+        2,
+      ),
+    );
     await browser.close();
   } finally {
     if (server.pid) process.kill(-server.pid, "SIGTERM");

@@ -17,9 +17,7 @@ import { z } from "zod";
 import { setDatabase, type DatabaseHandle } from "@/db/client";
 import { flashcards, runs } from "@/db/schema";
 import { systemPrincipal, type Principal } from "@/lib/audit";
-import { decideFlashcard, getFlashcard, listFlashcards } from "@/lib/flashcards";
-import { TokenNorms } from "@/lib/flashcards/detectors/anomaly";
-import { detectBudget } from "@/lib/flashcards/detectors/budget";
+import { decideFlashcard, detectBudget, getFlashcard, listFlashcards, TokenNorms } from "@/lib/flashcards";
 import { defineJob, loadJobRegistry } from "@/lib/jobs";
 import { createRun, startWorker, syncModelEndpoints } from "@/lib/runtime";
 import { benchJob } from "../dispatch/bench-job";
@@ -31,7 +29,8 @@ const arg = (name: string, fallback: number) => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
   return found ? Number(found.split("=")[1]) : fallback;
 };
-const serverUrl = process.argv.find((a) => a.startsWith("--url="))?.slice(6) ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const serverUrl =
+  process.argv.find((a) => a.startsWith("--url="))?.slice(6) ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const cardCount = arg("cards", smoke ? 300 : 10_000);
 const loads = arg("loads", smoke ? 3 : 20);
 const decisions = arg("decisions", smoke ? 10 : 100);
@@ -75,7 +74,9 @@ async function run() {
     // Approval cards (real runs waiting on approve-run), then N information cards.
     const actor = systemPrincipal("bench", "flashcards bench");
     for (let i = 0; i < Math.ceil(decisions / 2) + 1; i++) {
-      await db.transaction((tx) => createRun(tx, { jobId: approveJob.id, input: {}, trigger: { kind: "manual" }, actor }));
+      await db.transaction((tx) =>
+        createRun(tx, { jobId: approveJob.id, input: {}, trigger: { kind: "manual" }, actor }),
+      );
     }
     await seedCards(handle, cardCount);
     await db.execute(sql`analyze flashcards`);
@@ -92,7 +93,10 @@ async function run() {
     }
 
     // 2. Decision → next card's detail.
-    const approvalCards = await db.select({ id: flashcards.id }).from(flashcards).where(eq(flashcards.kind, "approval"));
+    const approvalCards = await db
+      .select({ id: flashcards.id })
+      .from(flashcards)
+      .where(eq(flashcards.kind, "approval"));
     const infoCards = (await listFlashcards(db, { state: "open", kind: "budget", limit: 200 })).cards.map((c) => c.id);
     const decide: number[] = [];
     const approve: number[] = [];
@@ -110,7 +114,16 @@ async function run() {
 
     // 3. Detection per turn vs the runtime's cost of a turn.
     const norms = new TokenNorms();
-    const before = { id: "r", jobId: "bench", tokensUsed: 100, turnsUsed: 1, budgetTokens: 100_000, budgetTurns: 100, budgetWallClockMs: 3_600_000, startedAt: new Date() };
+    const before = {
+      id: "r",
+      jobId: "bench",
+      tokensUsed: 100,
+      turnsUsed: 1,
+      budgetTokens: 100_000,
+      budgetTurns: 100,
+      budgetWallClockMs: 3_600_000,
+      startedAt: new Date(),
+    };
     const iterations = smoke ? 10_000 : 200_000;
     const d0 = performance.now();
     for (let i = 0; i < iterations; i++) {
@@ -120,12 +133,23 @@ async function run() {
     const detectUs = ((performance.now() - d0) * 1000) / iterations;
 
     for (let i = 0; i < turnRuns; i++) {
-      await db.transaction((tx) => createRun(tx, { jobId: benchJob.id, input: { turns: 1 }, trigger: { kind: "manual" }, actor }));
+      await db.transaction((tx) =>
+        createRun(tx, { jobId: benchJob.id, input: { turns: 1 }, trigger: { kind: "manual" }, actor }),
+      );
     }
     const w0 = performance.now();
-    const worker = await startWorker({ handle, executor: noopExecutor, concurrency: 4, pollIntervalMs: 50, logger: () => {} });
+    const worker = await startWorker({
+      handle,
+      executor: noopExecutor,
+      concurrency: 4,
+      pollIntervalMs: 50,
+      logger: () => {},
+    });
     for (;;) {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(runs).where(sql`${runs.jobId} = ${benchJob.id} and ${runs.state} <> 'succeeded'`);
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(runs)
+        .where(sql`${runs.jobId} = ${benchJob.id} and ${runs.state} <> 'succeeded'`);
       if (Number(row?.n ?? 1) === 0) break;
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -11,13 +11,27 @@ export function BudgetCurve({ curve, budget }: { curve: { turn: number; tokens: 
   const last = curve.at(-1)?.tokens ?? 0;
   return (
     <figure className="flex flex-col gap-1">
-      <svg viewBox={`0 0 ${width} ${height}`} className="h-20 w-full max-w-sm" role="img" aria-label={`Tokens used: ${last} of ${budget} over ${curve.length} turns`}>
-        <line x1="0" x2={width} y1={y(budget * 0.8)} y2={y(budget * 0.8)} className="stroke-warning" strokeDasharray="4 3" strokeWidth="1" />
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        className="h-20 w-full max-w-sm"
+        role="img"
+        aria-label={`Tokens used: ${last} of ${budget} over ${curve.length} turns`}
+      >
+        <line
+          x1="0"
+          x2={width}
+          y1={y(budget * 0.8)}
+          y2={y(budget * 0.8)}
+          className="stroke-warning"
+          strokeDasharray="4 3"
+          strokeWidth="1"
+        />
         <line x1="0" x2={width} y1={y(budget)} y2={y(budget)} className="stroke-danger" strokeWidth="1" />
         <polyline points={points} fill="none" className="stroke-accent" strokeWidth="2" />
       </svg>
       <figcaption className="text-xs text-muted">
-        {last.toLocaleString("en-US")} of {budget.toLocaleString("en-US")} tokens after {curve.length} turn{curve.length === 1 ? "" : "s"} (dashed: 80%)
+        {last.toLocaleString("en-US")} of {budget.toLocaleString("en-US")} tokens after {curve.length} turn
+        {curve.length === 1 ? "" : "s"} (dashed: 80%)
       </figcaption>
     </figure>
   );

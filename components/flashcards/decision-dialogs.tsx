@@ -2,7 +2,14 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/textarea";
 import type { CardView } from "./types";
@@ -17,7 +24,17 @@ const snoozeOptions = [
 ] as const;
 
 /** Reject needs a reason (it is audited and, for a tool call, read by the model). */
-export function RejectDialog({ open, onClose, onReject, bulk }: { open: boolean; onClose: () => void; onReject: (reason: string) => void; bulk?: number }) {
+export function RejectDialog({
+  open,
+  onClose,
+  onReject,
+  bulk,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onReject: (reason: string) => void;
+  bulk?: number;
+}) {
   const [reason, setReason] = useState("");
   const submit = () => {
     if (!reason.trim()) return;
@@ -29,7 +46,9 @@ export function RejectDialog({ open, onClose, onReject, bulk }: { open: boolean;
       <DialogContent>
         <DialogHeader>
           <DialogTitle>{bulk ? `Reject ${bulk} cards` : "Reject"}</DialogTitle>
-          <DialogDescription>The reason is recorded in the audit trail; a rejected tool call returns it to the model.</DialogDescription>
+          <DialogDescription>
+            The reason is recorded in the audit trail; a rejected tool call returns it to the model.
+          </DialogDescription>
         </DialogHeader>
         <form
           onSubmit={(e) => {
@@ -68,7 +87,17 @@ export function RejectDialog({ open, onClose, onReject, bulk }: { open: boolean;
 }
 
 /** Snooze until a time: 1–4 pick a preset. The card returns to the queue then. */
-export function SnoozeDialog({ open, onClose, onSnooze, bulk }: { open: boolean; onClose: () => void; onSnooze: (until: string, label: string) => void; bulk?: number }) {
+export function SnoozeDialog({
+  open,
+  onClose,
+  onSnooze,
+  bulk,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onSnooze: (until: string, label: string) => void;
+  bulk?: number;
+}) {
   return (
     <Dialog open={open} onOpenChange={(o) => !o && onClose()}>
       <DialogContent
@@ -82,11 +111,17 @@ export function SnoozeDialog({ open, onClose, onSnooze, bulk }: { open: boolean;
       >
         <DialogHeader>
           <DialogTitle>{bulk ? `Snooze ${bulk} cards` : "Snooze"}</DialogTitle>
-          <DialogDescription>Not a rejection: the card leaves the queue and comes back at the time you pick. Press 1–4.</DialogDescription>
+          <DialogDescription>
+            Not a rejection: the card leaves the queue and comes back at the time you pick. Press 1–4.
+          </DialogDescription>
         </DialogHeader>
         <div className="grid grid-cols-2 gap-2">
           {snoozeOptions.map((o, i) => (
-            <Button key={o.key} autoFocus={i === 0} onClick={() => onSnooze(new Date(Date.now() + o.ms).toISOString(), o.label)}>
+            <Button
+              key={o.key}
+              autoFocus={i === 0}
+              onClick={() => onSnooze(new Date(Date.now() + o.ms).toISOString(), o.label)}
+            >
               <kbd className="mr-1 font-mono text-xs text-muted">{o.key}</kbd> {o.label}
             </Button>
           ))}
@@ -127,7 +162,8 @@ export function EditDialog({
         <DialogHeader>
           <DialogTitle>Edit arguments, then approve</DialogTitle>
           <DialogDescription>
-            {String(card.details.tool ?? "The tool")} runs with these arguments instead of the model&apos;s. Ctrl+Enter approves.
+            {String(card.details.tool ?? "The tool")} runs with these arguments instead of the model&apos;s. Ctrl+Enter
+            approves.
           </DialogDescription>
         </DialogHeader>
         <form

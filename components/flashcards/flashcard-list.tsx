@@ -19,7 +19,17 @@ import type { DecisionBody } from "./types";
 
 const ALL = "__all";
 
-function FilterSelect({ label, value, options, onChange }: { label: string; value: string | undefined; options: [string, string][]; onChange: (v: string | undefined) => void }) {
+function FilterSelect({
+  label,
+  value,
+  options,
+  onChange,
+}: {
+  label: string;
+  value: string | undefined;
+  options: [string, string][];
+  onChange: (v: string | undefined) => void;
+}) {
   return (
     <Field label={label} className="w-40">
       <Select value={value ?? ALL} onValueChange={(v) => onChange(v === ALL ? undefined : v)}>
@@ -46,9 +56,16 @@ export function FlashcardList({ canDecide, onOpen }: { canDecide: boolean; onOpe
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [dialog, setDialog] = useState<"reject" | "snooze" | null>(null);
   const [busy, setBusy] = useState(false);
-  const { data } = useQuery({ queryKey: ["flashcards", "list", filters], queryFn: () => fetchCards(filters), refetchInterval: 3_000 });
+  const { data } = useQuery({
+    queryKey: ["flashcards", "list", filters],
+    queryFn: () => fetchCards(filters),
+    refetchInterval: 3_000,
+  });
   const cards = useMemo(() => data?.cards ?? [], [data]);
-  const jobs = useMemo(() => [...new Set(cards.map((c) => c.jobId).filter((j): j is string => Boolean(j)))].sort(), [cards]);
+  const jobs = useMemo(
+    () => [...new Set(cards.map((c) => c.jobId).filter((j): j is string => Boolean(j)))].sort(),
+    [cards],
+  );
   const chosen = cards.filter((c) => selected.has(c.id));
   const allApprovals = chosen.length > 0 && chosen.every((c) => c.approvalId !== null);
   const noApprovals = chosen.length > 0 && chosen.every((c) => c.approvalId === null);
@@ -60,7 +77,8 @@ export function FlashcardList({ canDecide, onOpen }: { canDecide: boolean; onOpe
       else next.add(id);
       return next;
     });
-  const selectWhere = (pred: (c: (typeof cards)[number]) => boolean) => setSelected(new Set(cards.filter(pred).map((c) => c.id)));
+  const selectWhere = (pred: (c: (typeof cards)[number]) => boolean) =>
+    setSelected(new Set(cards.filter(pred).map((c) => c.id)));
 
   async function bulk(body: DecisionBody) {
     setDialog(null);
@@ -74,7 +92,10 @@ export function FlashcardList({ canDecide, onOpen }: { canDecide: boolean; onOpe
     const failed = result.data.results.filter((r) => !r.ok);
     setSelected(new Set(failed.map((r) => r.cardId)));
     if (failed.length === 0) toast.success(`${result.data.results.length} cards decided`);
-    else toast.error(`${result.data.results.length - failed.length} decided, ${failed.length} refused: ${failed[0]?.error ?? ""}`);
+    else
+      toast.error(
+        `${result.data.results.length - failed.length} decided, ${failed.length} refused: ${failed[0]?.error ?? ""}`,
+      );
   }
 
   return (
@@ -83,31 +104,83 @@ export function FlashcardList({ canDecide, onOpen }: { canDecide: boolean; onOpe
         <FilterSelect
           label="State"
           value={filters.state}
-          options={[["open", "Open"], ["snoozed", "Snoozed"], ["live", "Open or snoozed"], ["approved", "Approved"], ["rejected", "Rejected"], ["dismissed", "Dismissed"], ["expired", "Expired"], ["withdrawn", "Withdrawn"]]}
+          options={[
+            ["open", "Open"],
+            ["snoozed", "Snoozed"],
+            ["live", "Open or snoozed"],
+            ["approved", "Approved"],
+            ["rejected", "Rejected"],
+            ["dismissed", "Dismissed"],
+            ["expired", "Expired"],
+            ["withdrawn", "Withdrawn"],
+          ]}
           onChange={(state) => setFilters((f) => ({ ...f, state: state ?? "all" }))}
         />
-        <FilterSelect label="Kind" value={filters.kind} options={Object.entries(kindLabels)} onChange={(kind) => setFilters((f) => ({ ...f, kind }))} />
-        <FilterSelect label="Severity" value={filters.severity} options={[["critical", "Critical"], ["warning", "Warning"], ["info", "Info"]]} onChange={(severity) => setFilters((f) => ({ ...f, severity }))} />
-        <FilterSelect label="Job" value={filters.job} options={jobs.map((j) => [j, j])} onChange={(job) => setFilters((f) => ({ ...f, job }))} />
+        <FilterSelect
+          label="Kind"
+          value={filters.kind}
+          options={Object.entries(kindLabels)}
+          onChange={(kind) => setFilters((f) => ({ ...f, kind }))}
+        />
+        <FilterSelect
+          label="Severity"
+          value={filters.severity}
+          options={[
+            ["critical", "Critical"],
+            ["warning", "Warning"],
+            ["info", "Info"],
+          ]}
+          onChange={(severity) => setFilters((f) => ({ ...f, severity }))}
+        />
+        <FilterSelect
+          label="Job"
+          value={filters.job}
+          options={jobs.map((j) => [j, j])}
+          onChange={(job) => setFilters((f) => ({ ...f, job }))}
+        />
       </div>
       {canDecide ? (
         <div className="flex flex-wrap items-center gap-2 text-sm" role="toolbar" aria-label="Bulk decisions">
           <span className="text-muted">{selected.size} selected</span>
           {chosen[0]?.jobId ? (
-            <Button size="sm" variant="ghost" onClick={() => selectWhere((c) => c.jobId === chosen[0]?.jobId && c.kind === chosen[0]?.kind)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => selectWhere((c) => c.jobId === chosen[0]?.jobId && c.kind === chosen[0]?.kind)}
+            >
               Select all {kindLabels[chosen[0].kind] ?? chosen[0].kind} cards of {chosen[0].jobId}
             </Button>
           ) : null}
           {chosen[0] ? (
-            <Button size="sm" variant="ghost" onClick={() => selectWhere((c) => c.fingerprint === chosen[0]?.fingerprint || (c.kind === chosen[0]?.kind && c.entity === chosen[0]?.entity && c.jobId === chosen[0]?.jobId))}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() =>
+                selectWhere(
+                  (c) =>
+                    c.fingerprint === chosen[0]?.fingerprint ||
+                    (c.kind === chosen[0]?.kind && c.entity === chosen[0]?.entity && c.jobId === chosen[0]?.jobId),
+                )
+              }
+            >
               Select similar
             </Button>
           ) : null}
           <div className="ml-auto flex gap-2">
-            <Button size="sm" variant="primary" disabled={!allApprovals || busy} onClick={() => void bulk({ decision: "approve" })}>
+            <Button
+              size="sm"
+              variant="primary"
+              disabled={!allApprovals || busy}
+              onClick={() => void bulk({ decision: "approve" })}
+            >
               Approve
             </Button>
-            <Button size="sm" variant="danger" disabled={chosen.length === 0 || busy} onClick={() => setDialog("reject")}>
+            <Button
+              size="sm"
+              variant="danger"
+              disabled={chosen.length === 0 || busy}
+              onClick={() => setDialog("reject")}
+            >
               Reject
             </Button>
             <Button size="sm" disabled={chosen.length === 0 || busy} onClick={() => setDialog("snooze")}>
@@ -140,11 +213,19 @@ export function FlashcardList({ canDecide, onOpen }: { canDecide: boolean; onOpe
             <TableRow key={c.id}>
               {canDecide ? (
                 <TableCell>
-                  <Checkbox aria-label={`Select ${c.title}`} checked={selected.has(c.id)} onCheckedChange={() => toggle(c.id)} />
+                  <Checkbox
+                    aria-label={`Select ${c.title}`}
+                    checked={selected.has(c.id)}
+                    onCheckedChange={() => toggle(c.id)}
+                  />
                 </TableCell>
               ) : null}
               <TableCell>
-                <button type="button" className="text-left font-medium text-foreground hover:underline" onClick={() => onOpen(c.id)}>
+                <button
+                  type="button"
+                  className="text-left font-medium text-foreground hover:underline"
+                  onClick={() => onOpen(c.id)}
+                >
                   {c.title}
                 </button>
               </TableCell>
@@ -170,8 +251,18 @@ export function FlashcardList({ canDecide, onOpen }: { canDecide: boolean; onOpe
           ) : null}
         </TableBody>
       </Table>
-      <RejectDialog bulk={chosen.length} open={dialog === "reject"} onClose={() => setDialog(null)} onReject={(reason) => void bulk({ decision: "reject", reason })} />
-      <SnoozeDialog bulk={chosen.length} open={dialog === "snooze"} onClose={() => setDialog(null)} onSnooze={(until) => void bulk({ decision: "snooze", until })} />
+      <RejectDialog
+        bulk={chosen.length}
+        open={dialog === "reject"}
+        onClose={() => setDialog(null)}
+        onReject={(reason) => void bulk({ decision: "reject", reason })}
+      />
+      <SnoozeDialog
+        bulk={chosen.length}
+        open={dialog === "snooze"}
+        onClose={() => setDialog(null)}
+        onSnooze={(until) => void bulk({ decision: "snooze", until })}
+      />
     </div>
   );
 }

@@ -19,7 +19,11 @@ const noSubscribe = () => () => {};
 
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.getAttribute("role") === "combobox";
+  return (
+    target.isContentEditable ||
+    ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) ||
+    target.getAttribute("role") === "combobox"
+  );
 }
 
 export function FlashcardQueue({
@@ -35,7 +39,11 @@ export function FlashcardQueue({
 }) {
   const queryClient = useQueryClient();
   // true once hydrated (keys work): benches and tests wait for data-flashcards-ready.
-  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
   const [mode, setMode] = useState<"queue" | "list">("queue");
   const [dialog, setDialog] = useState<DialogKind>(null);
   const [editError, setEditError] = useState<string | null>(null);
@@ -56,8 +64,17 @@ export function FlashcardQueue({
 
   const cards = useMemo(() => list.data.cards.filter((c) => !hidden.has(c.id)), [list.data.cards, hidden]);
   // The focused card; a card opened by link stays shown even when it is no longer open.
-  const index = Math.max(0, cards.findIndex((c) => c.id === currentId));
-  const linked = initialDetail && initialDetail.card.id === currentId && !cards.some((c) => c.id === currentId) && !hidden.has(currentId) ? initialDetail.card : null;
+  const index = Math.max(
+    0,
+    cards.findIndex((c) => c.id === currentId),
+  );
+  const linked =
+    initialDetail &&
+    initialDetail.card.id === currentId &&
+    !cards.some((c) => c.id === currentId) &&
+    !hidden.has(currentId)
+      ? initialDetail.card
+      : null;
   const card: CardView | undefined = linked ?? cards[index];
 
   const detail = useQuery({
@@ -71,7 +88,12 @@ export function FlashcardQueue({
   // The next card's detail is fetched ahead, so moving on shows it complete at once.
   const next = cards[index + 1];
   useEffect(() => {
-    if (next) void queryClient.prefetchQuery({ queryKey: ["flashcards", "card", next.id], queryFn: () => fetchCard(next.id), staleTime: 10_000 });
+    if (next)
+      void queryClient.prefetchQuery({
+        queryKey: ["flashcards", "card", next.id],
+        queryFn: () => fetchCard(next.id),
+        staleTime: 10_000,
+      });
   }, [next, queryClient]);
 
   const move = useCallback(
@@ -121,16 +143,30 @@ export function FlashcardQueue({
   const header = (
     <div className="mb-4 flex flex-wrap items-center gap-2" data-flashcards-ready={hydrated ? "true" : "false"}>
       <div role="tablist" aria-label="View" className="flex gap-1 rounded-lg border border-border bg-surface p-0.5">
-        <Button role="tab" aria-selected={mode === "queue"} size="sm" variant={mode === "queue" ? "primary" : "ghost"} onClick={() => setMode("queue")}>
+        <Button
+          role="tab"
+          aria-selected={mode === "queue"}
+          size="sm"
+          variant={mode === "queue" ? "primary" : "ghost"}
+          onClick={() => setMode("queue")}
+        >
           <SquareStack aria-hidden /> One at a time
         </Button>
-        <Button role="tab" aria-selected={mode === "list"} size="sm" variant={mode === "list" ? "primary" : "ghost"} onClick={() => setMode("list")}>
+        <Button
+          role="tab"
+          aria-selected={mode === "list"}
+          size="sm"
+          variant={mode === "list" ? "primary" : "ghost"}
+          onClick={() => setMode("list")}
+        >
           <LayoutList aria-hidden /> List
         </Button>
       </div>
       <p className="text-sm text-muted" aria-live="polite" data-testid="queue-position">
         {cards.length === 0 ? "Queue clear" : `${Math.min(index + 1, cards.length)} of ${cards.length} open`}
-        {list.data.openCount > cards.length + hidden.size ? ` (${list.data.openCount} in all; the first ${list.data.cards.length} are loaded)` : ""}
+        {list.data.openCount > cards.length + hidden.size
+          ? ` (${list.data.openCount} in all; the first ${list.data.cards.length} are loaded)`
+          : ""}
       </p>
     </div>
   );
@@ -148,7 +184,11 @@ export function FlashcardQueue({
     return (
       <>
         {header}
-        <EmptyState icon={Check} title="Nothing needs you right now" description="New approvals, budget warnings, failure streaks, policy violations and stuck runs appear here as the runtime notices them." />
+        <EmptyState
+          icon={Check}
+          title="Nothing needs you right now"
+          description="New approvals, budget warnings, failure streaks, policy violations and stuck runs appear here as the runtime notices them."
+        />
       </>
     );
   }
@@ -190,12 +230,22 @@ export function FlashcardQueue({
               ) : null}
             </div>
           ) : (
-            <p className="ml-auto text-sm text-muted">{canDecide ? `This card is ${card.state}.` : "Your role can read cards; leads and admins decide them."}</p>
+            <p className="ml-auto text-sm text-muted">
+              {canDecide ? `This card is ${card.state}.` : "Your role can read cards; leads and admins decide them."}
+            </p>
           )}
         </div>
       </div>
-      <RejectDialog open={dialog === "reject"} onClose={() => setDialog(null)} onReject={(reason) => act({ decision: "reject", reason })} />
-      <SnoozeDialog open={dialog === "snooze"} onClose={() => setDialog(null)} onSnooze={(until) => act({ decision: "snooze", until })} />
+      <RejectDialog
+        open={dialog === "reject"}
+        onClose={() => setDialog(null)}
+        onReject={(reason) => act({ decision: "reject", reason })}
+      />
+      <SnoozeDialog
+        open={dialog === "snooze"}
+        onClose={() => setDialog(null)}
+        onSnooze={(until) => act({ decision: "snooze", until })}
+      />
       {editable ? (
         <EditDialog
           key={card.id}

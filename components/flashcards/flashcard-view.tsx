@@ -32,7 +32,9 @@ function WhatIsAsked({ card }: { card: CardView }) {
         {Object.entries(input).map(([key, value]) => (
           <div key={key} className="contents">
             <dt className="text-muted">{key}</dt>
-            <dd className="min-w-0 break-words whitespace-pre-wrap">{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+            <dd className="min-w-0 break-words whitespace-pre-wrap">
+              {typeof value === "string" ? value : JSON.stringify(value)}
+            </dd>
           </div>
         ))}
       </dl>
@@ -63,7 +65,12 @@ export function FlashcardView({ detail, fallback }: { detail: DetailView | undef
   const run = detail?.run ?? null;
   const headingId = `card-title-${card.id}`;
   return (
-    <article aria-labelledby={headingId} className="flex flex-col gap-5 rounded-xl border border-border bg-surface-raised p-5 shadow-sm" data-testid="flashcard" data-card-id={card.id}>
+    <article
+      aria-labelledby={headingId}
+      className="flex flex-col gap-5 rounded-xl border border-border bg-surface-raised p-5 shadow-sm"
+      data-testid="flashcard"
+      data-card-id={card.id}
+    >
       <header className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-2">
           <Badge tone={severityTone[card.severity] ?? "neutral"} dot>
@@ -80,7 +87,8 @@ export function FlashcardView({ detail, fallback }: { detail: DetailView | undef
             </Badge>
           ) : null}
           <span className="ml-auto text-xs text-muted">
-            first seen <RelativeTime date={new Date(card.firstSeenAt)} /> · last <RelativeTime date={new Date(card.lastSeenAt)} />
+            first seen <RelativeTime date={new Date(card.firstSeenAt)} /> · last{" "}
+            <RelativeTime date={new Date(card.lastSeenAt)} />
           </span>
         </div>
         <h2 id={headingId} className="text-xl font-semibold text-foreground">
@@ -92,7 +100,8 @@ export function FlashcardView({ detail, fallback }: { detail: DetailView | undef
         </p>
         {card.expiresAt && (card.state === "open" || card.state === "snoozed") ? (
           <p className="text-xs text-warning-text">
-            Unanswered, it is {card.onExpiry === "approve" ? "approved" : "rejected"} by the runtime <RelativeTime date={new Date(card.expiresAt)} />.
+            Unanswered, it is {card.onExpiry === "approve" ? "approved" : "rejected"} by the runtime{" "}
+            <RelativeTime date={new Date(card.expiresAt)} />.
           </p>
         ) : null}
         {card.decidedByLabel ? (
@@ -113,13 +122,19 @@ export function FlashcardView({ detail, fallback }: { detail: DetailView | undef
             <dl className="grid grid-cols-[minmax(6rem,auto)_1fr] gap-x-3 gap-y-1.5 text-[13px]">
               <dt className="text-muted">Job</dt>
               <dd>
-                <Link className="text-accent-text underline-offset-2 hover:underline" href={`/jobs/${encodeURIComponent(run.jobId)}`}>
+                <Link
+                  className="text-accent-text underline-offset-2 hover:underline"
+                  href={`/jobs/${encodeURIComponent(run.jobId)}`}
+                >
                   {run.jobTitle}
                 </Link>
               </dd>
               <dt className="text-muted">Run</dt>
               <dd>
-                <Link className="font-mono text-xs text-accent-text underline-offset-2 hover:underline" href={`/runs/${encodeURIComponent(run.id)}`}>
+                <Link
+                  className="font-mono text-xs text-accent-text underline-offset-2 hover:underline"
+                  href={`/runs/${encodeURIComponent(run.id)}`}
+                >
                   {run.id.slice(0, 8)}
                 </Link>{" "}
                 <span className="text-muted">
@@ -169,7 +184,10 @@ export function FlashcardView({ detail, fallback }: { detail: DetailView | undef
               </li>
             ))}
             <li>
-              <Link className="text-accent-text hover:underline" href={`/audit?subjectType=flashcard&subjectId=${encodeURIComponent(card.id)}`}>
+              <Link
+                className="text-accent-text hover:underline"
+                href={`/audit?subjectType=flashcard&subjectId=${encodeURIComponent(card.id)}`}
+              >
                 audit events
               </Link>
             </li>
@@ -182,10 +200,12 @@ export function FlashcardView({ detail, fallback }: { detail: DetailView | undef
           <ul className="flex flex-col gap-1 text-[13px]">
             {detail.decisions.map((d) => (
               <li key={d.id}>
-                <span className="font-medium">{d.decision}</span> by {d.actorLabel} (<RelativeTime date={new Date(d.createdAt)} />)
-                {d.reason ? ` — ${d.reason}` : ""}
+                <span className="font-medium">{d.decision}</span> by {d.actorLabel} (
+                <RelativeTime date={new Date(d.createdAt)} />){d.reason ? ` — ${d.reason}` : ""}
                 {d.until ? ` until ${new Date(d.until).toLocaleString("en-GB")}` : ""}
-                {Array.isArray(d.diff) && d.diff.length > 0 ? <JsonBlock value={d.diff} label="Edited arguments" className="mt-1 max-h-32" /> : null}
+                {Array.isArray(d.diff) && d.diff.length > 0 ? (
+                  <JsonBlock value={d.diff} label="Edited arguments" className="mt-1 max-h-32" />
+                ) : null}
               </li>
             ))}
           </ul>

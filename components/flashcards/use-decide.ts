@@ -7,7 +7,12 @@ import { toast } from "@/components/ui/toaster";
 import { OPEN_COUNT_KEY } from "./open-count-badge";
 import type { CardView, DecisionBody } from "./types";
 
-const verb: Record<string, string> = { approve: "Approved", reject: "Rejected", snooze: "Snoozed", dismiss: "Dismissed" };
+const verb: Record<string, string> = {
+  approve: "Approved",
+  reject: "Rejected",
+  snooze: "Snoozed",
+  dismiss: "Dismissed",
+};
 
 /**
  * Optimistic decisions: the card leaves the queue at once (the next one shows), the server
@@ -37,7 +42,8 @@ export function useDecide(onEditRefused?: (card: CardView, message: string) => v
       }
       if (!result.ok) {
         restore();
-        if (body.editedInput !== undefined && result.error.code === "bad_request") onEditRefused?.(card, result.error.message);
+        if (body.editedInput !== undefined && result.error.code === "bad_request")
+          onEditRefused?.(card, result.error.message);
         toast.error(`Not decided: ${result.error.message}`);
         return false;
       }

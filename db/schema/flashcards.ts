@@ -6,12 +6,30 @@ import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex
  * notify tool at level warning/critical, e.g. the SLA sweep); `deadline` and `deadlock`
  * are raised by later work.
  */
-export const flashcardKinds = ["approval", "budget", "failures", "policy", "stuck", "anomaly", "notice", "deadline", "deadlock"] as const;
+export const flashcardKinds = [
+  "approval",
+  "budget",
+  "failures",
+  "policy",
+  "stuck",
+  "anomaly",
+  "notice",
+  "deadline",
+  "deadlock",
+] as const;
 export type FlashcardKind = (typeof flashcardKinds)[number];
 export const flashcardSeverities = ["info", "warning", "critical"] as const;
 export type FlashcardSeverity = (typeof flashcardSeverities)[number];
 /** open and snoozed are live (deduplicated by fingerprint); every other state is final. */
-export const flashcardStates = ["open", "snoozed", "approved", "rejected", "dismissed", "expired", "withdrawn"] as const;
+export const flashcardStates = [
+  "open",
+  "snoozed",
+  "approved",
+  "rejected",
+  "dismissed",
+  "expired",
+  "withdrawn",
+] as const;
 export type FlashcardState = (typeof flashcardStates)[number];
 export const liveFlashcardStates = ["open", "snoozed"] as const;
 export const flashcardDecisionKinds = ["approve", "reject", "snooze", "dismiss", "expire"] as const;
@@ -60,11 +78,19 @@ export const flashcards = pgTable(
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("flashcards_live_fingerprint_uq").on(t.fingerprint).where(sql`state in ('open', 'snoozed')`),
-    uniqueIndex("flashcards_approval_uq").on(t.approvalId).where(sql`approval_id is not null`),
+    uniqueIndex("flashcards_live_fingerprint_uq")
+      .on(t.fingerprint)
+      .where(sql`state in ('open', 'snoozed')`),
+    uniqueIndex("flashcards_approval_uq")
+      .on(t.approvalId)
+      .where(sql`approval_id is not null`),
     index("flashcards_state_idx").on(t.state, t.lastSeenAt, t.id),
-    index("flashcards_snoozed_idx").on(t.snoozedUntil).where(sql`state = 'snoozed'`),
-    index("flashcards_expiry_idx").on(t.expiresAt).where(sql`state in ('open', 'snoozed') and expires_at is not null`),
+    index("flashcards_snoozed_idx")
+      .on(t.snoozedUntil)
+      .where(sql`state = 'snoozed'`),
+    index("flashcards_expiry_idx")
+      .on(t.expiresAt)
+      .where(sql`state in ('open', 'snoozed') and expires_at is not null`),
     index("flashcards_run_idx").on(t.runId),
     index("flashcards_job_idx").on(t.jobId, t.state),
   ],
@@ -92,7 +118,9 @@ export const flashcardDecisions = pgTable(
   (t) => [
     index("flashcard_decisions_card_idx").on(t.cardId, t.createdAt),
     // Two-person approval: one person approves a card once.
-    uniqueIndex("flashcard_decisions_one_approval_uq").on(t.cardId, t.actorKind, t.actorId).where(sql`decision = 'approve'`),
+    uniqueIndex("flashcard_decisions_one_approval_uq")
+      .on(t.cardId, t.actorKind, t.actorId)
+      .where(sql`decision = 'approve'`),
   ],
 );
 
@@ -112,5 +140,9 @@ export const webhookOutbox = pgTable(
     lastError: text("last_error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("webhook_outbox_due_idx").on(t.nextAttemptAt).where(sql`delivered_at is null and failed_at is null`)],
+  (t) => [
+    index("webhook_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`delivered_at is null and failed_at is null`),
+  ],
 );

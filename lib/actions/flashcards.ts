@@ -28,7 +28,10 @@ export const decideCards = defineAction({
       job: z.string().min(1).max(64).optional(),
       body: flashcardDecisionBody,
     })
-    .refine((v) => (v.cardIds?.length ?? 0) > 0 || v.fingerprint || v.job, { message: "Name the cards: cardIds, fingerprint or job", path: ["cardIds"] }),
+    .refine((v) => (v.cardIds?.length ?? 0) > 0 || v.fingerprint || v.job, {
+      message: "Name the cards: cardIds, fingerprint or job",
+      path: ["cardIds"],
+    }),
   handler: async ({ cardIds, fingerprint, job, body }, principal) => {
     const db = await getDb();
     const ids = cardIds?.length ? cardIds : await liveCardIds(db, { fingerprint, job });

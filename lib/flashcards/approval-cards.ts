@@ -39,7 +39,9 @@ export async function raiseApprovalCard(tx: Tx, input: ApprovalCardInput): Promi
     input.kind === "tool"
       ? `Job "${input.jobId}" has human oversight approve-tools and ${tool ?? "this tool"} has an external side effect; the run waits for a decision.`
       : `Job "${input.jobId}" has human oversight approve-run; the run starts only once a lead approves it.`;
-  const expiry = policy.expiresAt ? ` Unanswered, it is ${policy.onExpiry === "approve" ? "approved" : "rejected"} at ${policy.expiresAt.toISOString()}.` : "";
+  const expiry = policy.expiresAt
+    ? ` Unanswered, it is ${policy.onExpiry === "approve" ? "approved" : "rejected"} at ${policy.expiresAt.toISOString()}.`
+    : "";
   const two = policy.approvalsRequired > 1 ? " Risk is high: two different people must approve." : "";
   const raised = await raiseFlashcard(
     tx,
@@ -56,7 +58,9 @@ export async function raiseApprovalCard(tx: Tx, input: ApprovalCardInput): Promi
       evidence: [
         { type: "run", id: input.runId },
         { type: "approval", id: input.approvalId },
-        ...(typeof input.details.callKey === "string" ? [{ type: "tool_call" as const, id: input.details.callKey }] : []),
+        ...(typeof input.details.callKey === "string"
+          ? [{ type: "tool_call" as const, id: input.details.callKey }]
+          : []),
       ],
       details: { approvalKind: input.kind, ...input.details },
       expiresAt: policy.expiresAt,
@@ -100,7 +104,11 @@ export interface Vote {
  * person twice is refused (409). Returns how many have approved and how many are needed.
  * The caller holds the run and approval locks, so two approvals at once are serialised.
  */
-export async function recordApprovalVote(tx: Tx, card: FlashcardRow, vote: Vote): Promise<{ given: number; required: number }> {
+export async function recordApprovalVote(
+  tx: Tx,
+  card: FlashcardRow,
+  vote: Vote,
+): Promise<{ given: number; required: number }> {
   const [mine] = await tx
     .select({ id: flashcardDecisions.id })
     .from(flashcardDecisions)
@@ -109,18 +117,27 @@ export async function recordApprovalVote(tx: Tx, card: FlashcardRow, vote: Vote)
         eq(flashcardDecisions.cardId, card.id),
         eq(flashcardDecisions.decision, "approve"),
         eq(flashcardDecisions.actorKind, vote.actor.kind),
-        vote.actor.id === null ? sql`${flashcardDecisions.actorId} is null` : eq(flashcardDecisions.actorId, vote.actor.id),
+        vote.actor.id === null
+          ? sql`${flashcardDecisions.actorId} is null`
+          : eq(flashcardDecisions.actorId, vote.actor.id),
       ),
     );
   if (mine) {
-    throw new AppError("conflict", `${vote.actor.label} has already approved this card; a second, different person must approve it`, {
-      state: card.state,
-      approvals: { given: card.approvalsGiven, required: card.approvalsRequired },
-    });
+    throw new AppError(
+      "conflict",
+      `${vote.actor.label} has already approved this card; a second, different person must approve it`,
+      {
+        state: card.state,
+        approvals: { given: card.approvalsGiven, required: card.approvalsRequired },
+      },
+    );
   }
   await insertDecision(tx, card.id, "approve", vote);
   const given = card.approvalsGiven + 1;
-  await tx.update(flashcards).set({ approvalsGiven: given, updatedAt: sql`now()` }).where(eq(flashcards.id, card.id));
+  await tx
+    .update(flashcards)
+    .set({ approvalsGiven: given, updatedAt: sql`now()` })
+    .where(eq(flashcards.id, card.id));
   return { given, required: card.approvalsRequired };
 }
 
@@ -155,10 +172,22 @@ export async function closeApprovalCard(
 ): Promise<void> {
   const [card] = await tx
     .update(flashcards)
-    .set({ state, decidedAt: sql`now()`, decidedByLabel: decidedBy, decisionReason: reason, snoozedUntil: null, updatedAt: sql`now()` })
+    .set({
+      state,
+      decidedAt: sql`now()`,
+      decidedByLabel: decidedBy,
+      decisionReason: reason,
+      snoozedUntil: null,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(flashcards.approvalId, approvalId), inArray(flashcards.state, [...liveFlashcardStates])))
     .returning();
-  if (card) await enqueueCardWebhook(tx, "flashcard.decided", card, { decision: state, by: decidedBy ?? "the runtime", reason });
+  if (card)
+    await enqueueCardWebhook(tx, "flashcard.decided", card, {
+      decision: state,
+      by: decidedBy ?? "the runtime",
+      reason,
+    });
 }
 
 /** A run that ended: its approval cards can no longer be acted on (mirrors the approvals' withdrawal). */
@@ -166,5 +195,11 @@ export async function withdrawRunApprovalCards(tx: Tx, runId: string, why: strin
   await tx
     .update(flashcards)
     .set({ state: "withdrawn", decidedAt: sql`now()`, decisionReason: why, snoozedUntil: null, updatedAt: sql`now()` })
-    .where(and(eq(flashcards.runId, runId), eq(flashcards.kind, "approval"), inArray(flashcards.state, [...liveFlashcardStates])));
+    .where(
+      and(
+        eq(flashcards.runId, runId),
+        eq(flashcards.kind, "approval"),
+        inArray(flashcards.state, [...liveFlashcardStates]),
+      ),
+    );
 }

@@ -22,10 +22,13 @@ export const flashcardDecisionBody = z
     editedInput: z.unknown().optional(),
   })
   .superRefine((body, ctx) => {
-    if (body.decision === "reject" && !body.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "A rejection needs a reason" });
+    if (body.decision === "reject" && !body.reason)
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "A rejection needs a reason" });
     if (body.decision === "snooze") {
-      if (!body.until) ctx.addIssue({ code: "custom", path: ["until"], message: "A snooze needs a time to return (until)" });
-      else if (Date.parse(body.until) <= Date.now()) ctx.addIssue({ code: "custom", path: ["until"], message: "until must be in the future" });
+      if (!body.until)
+        ctx.addIssue({ code: "custom", path: ["until"], message: "A snooze needs a time to return (until)" });
+      else if (Date.parse(body.until) <= Date.now())
+        ctx.addIssue({ code: "custom", path: ["until"], message: "until must be in the future" });
     }
     if (body.editedInput !== undefined && body.decision !== "approve") {
       ctx.addIssue({ code: "custom", path: ["editedInput"], message: "Edited arguments go with an approve decision" });
@@ -41,10 +44,20 @@ export interface FlashcardDecisionResult {
 }
 
 function conflict(card: FlashcardRow): AppError {
-  return new AppError("conflict", `This card is already ${card.state}${card.decidedByLabel ? ` (by ${card.decidedByLabel})` : ""}`, {
-    state: card.state,
-    card: { id: card.id, state: card.state, decidedByLabel: card.decidedByLabel, decidedAt: card.decidedAt, decisionReason: card.decisionReason },
-  });
+  return new AppError(
+    "conflict",
+    `This card is already ${card.state}${card.decidedByLabel ? ` (by ${card.decidedByLabel})` : ""}`,
+    {
+      state: card.state,
+      card: {
+        id: card.id,
+        state: card.state,
+        decidedByLabel: card.decidedByLabel,
+        decidedAt: card.decidedAt,
+        decisionReason: card.decisionReason,
+      },
+    },
+  );
 }
 
 /**
@@ -54,7 +67,12 @@ function conflict(card: FlashcardRow): AppError {
  * on a decided card → 409 with the card's state. Every decision is audited with the
  * decider and the authorization they acted under.
  */
-export async function decideFlashcard(db: Db, cardId: string, body: FlashcardDecisionBody, principal: Principal): Promise<FlashcardDecisionResult> {
+export async function decideFlashcard(
+  db: Db,
+  cardId: string,
+  body: FlashcardDecisionBody,
+  principal: Principal,
+): Promise<FlashcardDecisionResult> {
   return db.transaction(async (tx) => {
     const [peek] = await tx.select().from(flashcards).where(eq(flashcards.id, cardId));
     if (!peek) throw new AppError("not_found", `Flashcard ${cardId} not found`);
@@ -62,7 +80,9 @@ export async function decideFlashcard(db: Db, cardId: string, body: FlashcardDec
       return decideApprovalCard(tx, peek, peek.approvalId, body, principal);
     }
     if (peek.approvalId && body.decision === "dismiss") {
-      throw new AppError("bad_request", "An approval is approved or rejected, not dismissed", { issues: [{ path: ["decision"], message: "Approve or reject an approval card" }] });
+      throw new AppError("bad_request", "An approval is approved or rejected, not dismissed", {
+        issues: [{ path: ["decision"], message: "Approve or reject an approval card" }],
+      });
     }
     if (!peek.approvalId && body.decision === "approve") {
       throw new AppError("bad_request", `A ${peek.kind} card asks for no approval: dismiss it or snooze it`, {
@@ -94,10 +114,24 @@ export async function decideFlashcard(db: Db, cardId: string, body: FlashcardDec
       authorization,
       action: `flashcard.${body.decision === "snooze" ? "snoozed" : body.decision === "reject" ? "rejected" : "dismissed"}`,
       subject: { type: "flashcard", id: card.id },
-      payload: { kind: card.kind, runId: card.runId, jobId: card.jobId, reason: body.reason ?? null, ...(until ? { until: until.toISOString() } : {}) },
+      payload: {
+        kind: card.kind,
+        runId: card.runId,
+        jobId: card.jobId,
+        reason: body.reason ?? null,
+        ...(until ? { until: until.toISOString() } : {}),
+      },
     });
-    await enqueueCardWebhook(tx, "flashcard.decided", updated, { decision: body.decision, by: actor.label, reason: body.reason ?? null });
-    return { card: updated, approvals: { given: updated.approvalsGiven, required: updated.approvalsRequired }, run: null };
+    await enqueueCardWebhook(tx, "flashcard.decided", updated, {
+      decision: body.decision,
+      by: actor.label,
+      reason: body.reason ?? null,
+    });
+    return {
+      card: updated,
+      approvals: { given: updated.approvalsGiven, required: updated.approvalsRequired },
+      run: null,
+    };
   });
 }
 
@@ -112,10 +146,13 @@ async function decideApprovalCard(
   let edit: { editedInput: unknown; diff: unknown } | undefined;
   if (body.editedInput !== undefined) {
     const [approval] = await tx.select().from(approvals).where(eq(approvals.id, approvalId));
-    const toolName = approval?.kind === "tool" && typeof approval.details.tool === "string" ? approval.details.tool : null;
+    const toolName =
+      approval?.kind === "tool" && typeof approval.details.tool === "string" ? approval.details.tool : null;
     const tool = toolName ? getTool(toolName) : undefined;
     if (!approval || !tool) {
-      throw new AppError("bad_request", "Only a tool call's arguments can be edited", { issues: [{ path: ["editedInput"], message: "This approval has no tool arguments" }] });
+      throw new AppError("bad_request", "Only a tool call's arguments can be edited", {
+        issues: [{ path: ["editedInput"], message: "This approval has no tool arguments" }],
+      });
     }
     const parsed = tool.input.safeParse(body.editedInput);
     if (!parsed.success) {
@@ -127,13 +164,23 @@ async function decideApprovalCard(
     edit = { editedInput: parsed.data, diff: diffInput(approval.details.input, redacted) };
   }
   try {
-    const result = await decideApprovalInTx(tx, approvalId, body.decision === "approve" ? "approved" : "rejected", principal, {
-      note: body.reason,
-      ...(edit ?? {}),
-    });
+    const result = await decideApprovalInTx(
+      tx,
+      approvalId,
+      body.decision === "approve" ? "approved" : "rejected",
+      principal,
+      {
+        note: body.reason,
+        ...(edit ?? {}),
+      },
+    );
     const [card] = await tx.select().from(flashcards).where(eq(flashcards.approvalId, approvalId));
     if (!card) throw new Error(`approval card for ${approvalId} vanished`);
-    return { card, approvals: result.approvals ?? { given: card.approvalsGiven, required: card.approvalsRequired }, run: result.run };
+    return {
+      card,
+      approvals: result.approvals ?? { given: card.approvalsGiven, required: card.approvalsRequired },
+      run: result.run,
+    };
   } catch (error) {
     if (error instanceof AppError && error.code === "conflict") {
       const [card] = await tx.select().from(flashcards).where(eq(flashcards.approvalId, approvalId));

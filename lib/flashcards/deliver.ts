@@ -21,7 +21,11 @@ export function retryDelayMs(attempts: number): number {
  * never send one row at once and a crash mid-POST only means a retry (receivers dedupe on
  * webhook-id, which stays the same). 2xx → delivered; anything else → retried with backoff.
  */
-export async function deliverWebhooks(db: Db, limit = 20, fetchImpl: typeof fetch = fetch): Promise<{ delivered: number; failed: number }> {
+export async function deliverWebhooks(
+  db: Db,
+  limit = 20,
+  fetchImpl: typeof fetch = fetch,
+): Promise<{ delivered: number; failed: number }> {
   const env = getEnv();
   const url = env.FLIGHTDECK_WEBHOOK_URL;
   const secret = env.FLIGHTDECK_WEBHOOK_SECRET;
@@ -33,7 +37,13 @@ export async function deliverWebhooks(db: Db, limit = 20, fetchImpl: typeof fetc
       const [due] = await tx
         .select()
         .from(webhookOutbox)
-        .where(and(isNull(webhookOutbox.deliveredAt), isNull(webhookOutbox.failedAt), lte(webhookOutbox.nextAttemptAt, sql`now()`)))
+        .where(
+          and(
+            isNull(webhookOutbox.deliveredAt),
+            isNull(webhookOutbox.failedAt),
+            lte(webhookOutbox.nextAttemptAt, sql`now()`),
+          ),
+        )
         .orderBy(asc(webhookOutbox.nextAttemptAt))
         .limit(1)
         .for("update", { skipLocked: true });
@@ -68,7 +78,10 @@ export async function deliverWebhooks(db: Db, limit = 20, fetchImpl: typeof fetc
       error = e instanceof Error ? e.message : String(e);
     }
     if (error === null) {
-      await db.update(webhookOutbox).set({ deliveredAt: sql`now()`, lastError: null }).where(eq(webhookOutbox.seq, row.seq));
+      await db
+        .update(webhookOutbox)
+        .set({ deliveredAt: sql`now()`, lastError: null })
+        .where(eq(webhookOutbox.seq, row.seq));
       delivered += 1;
     } else {
       const giveUp = row.attempts >= WEBHOOK_MAX_ATTEMPTS;

@@ -43,7 +43,10 @@ export async function flagFailure(tx: Tx, run: { id: string; jobId: string }): P
     .orderBy(desc(runs.createdAt))
     .limit(FAILURE_WINDOW);
   // The failing run's own row is already updated in this transaction, so it is in `recent`.
-  const card = detectFailures(run.jobId, recent.filter((r) => r.state !== "cancelled"));
+  const card = detectFailures(
+    run.jobId,
+    recent.filter((r) => r.state !== "cancelled"),
+  );
   if (card) await raiseFlashcard(tx, card);
 }
 
@@ -59,7 +62,11 @@ export async function flagNotice(tx: Tx, notice: Parameters<typeof detectNotice>
 }
 
 /** At a claim that recovers a run whose worker was lost mid-turn. */
-export async function flagRecovery(tx: Tx, run: Parameters<typeof detectRecoveryLoop>[0], auditSink: AuditInput[]): Promise<void> {
+export async function flagRecovery(
+  tx: Tx,
+  run: Parameters<typeof detectRecoveryLoop>[0],
+  auditSink: AuditInput[],
+): Promise<void> {
   const card = detectRecoveryLoop(run);
   if (card) await raiseFlashcard(tx, card, { auditSink, onRepeat: "ignore" });
 }

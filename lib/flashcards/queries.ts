@@ -2,7 +2,16 @@ import "server-only";
 import { and, asc, count, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/client";
-import { flashcardDecisions, flashcardKinds, flashcards, flashcardSeverities, flashcardStates, jobs, runs, turns } from "@/db/schema";
+import {
+  flashcardDecisions,
+  flashcardKinds,
+  flashcards,
+  flashcardSeverities,
+  flashcardStates,
+  jobs,
+  runs,
+  turns,
+} from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { FlashcardRow } from "./types";
 
@@ -42,8 +51,13 @@ export async function listFlashcards(db: Queryable, query: ListFlashcardsQuery):
   if (query.fingerprint) where.push(eq(flashcards.fingerprint, query.fingerprint));
   if (query.cursor) {
     const [at] = await db.select({ id: flashcards.id }).from(flashcards).where(eq(flashcards.id, query.cursor));
-    if (!at) throw new AppError("bad_request", "Unknown cursor", { issues: [{ path: ["cursor"], message: "No card with this id" }] });
-    where.push(sql`(${flashcards.lastSeenAt}, ${flashcards.id}) > (select last_seen_at, id from flashcards where id = ${query.cursor})`);
+    if (!at)
+      throw new AppError("bad_request", "Unknown cursor", {
+        issues: [{ path: ["cursor"], message: "No card with this id" }],
+      });
+    where.push(
+      sql`(${flashcards.lastSeenAt}, ${flashcards.id}) > (select last_seen_at, id from flashcards where id = ${query.cursor})`,
+    );
   }
   const rows = await db
     .select()
@@ -94,7 +108,11 @@ function textOf(messages: unknown[] | null): string | null {
     if (typeof content === "string" && content.trim()) return content;
     if (Array.isArray(content)) {
       const text = content
-        .map((part) => (typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text" ? String((part as { text?: unknown }).text ?? "") : ""))
+        .map((part) =>
+          typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text"
+            ? String((part as { text?: unknown }).text ?? "")
+            : "",
+        )
         .join("")
         .trim();
       if (text) return text;
@@ -107,7 +125,11 @@ function textOf(messages: unknown[] | null): string | null {
 export async function getFlashcard(db: Queryable, id: string): Promise<FlashcardDetail> {
   const [card] = await db.select().from(flashcards).where(eq(flashcards.id, id));
   if (!card) throw new AppError("not_found", `Flashcard ${id} not found`);
-  const decisions = await db.select().from(flashcardDecisions).where(eq(flashcardDecisions.cardId, id)).orderBy(asc(flashcardDecisions.createdAt));
+  const decisions = await db
+    .select()
+    .from(flashcardDecisions)
+    .where(eq(flashcardDecisions.cardId, id))
+    .orderBy(asc(flashcardDecisions.createdAt));
   if (!card.runId) return { card, decisions, run: null };
   const [run] = await db
     .select({
@@ -131,7 +153,11 @@ export async function getFlashcard(db: Queryable, id: string): Promise<Flashcard
     .where(eq(runs.id, card.runId));
   if (!run) return { card, decisions, run: null };
   const done = await db
-    .select({ index: turns.index, tokens: sql<number>`${turns.inputTokens} + ${turns.outputTokens}`, messagesOut: turns.messagesOut })
+    .select({
+      index: turns.index,
+      tokens: sql<number>`${turns.inputTokens} + ${turns.outputTokens}`,
+      messagesOut: turns.messagesOut,
+    })
     .from(turns)
     .where(and(eq(turns.runId, run.id), eq(turns.status, "completed")))
     .orderBy(asc(turns.index))
@@ -151,7 +177,12 @@ export async function liveCardIds(db: Queryable, by: { fingerprint?: string; job
   const where: SQL[] = [inArray(flashcards.state, ["open", "snoozed"])];
   if (by.fingerprint) where.push(eq(flashcards.fingerprint, by.fingerprint));
   if (by.job) where.push(eq(flashcards.jobId, by.job));
-  const rows = await db.select({ id: flashcards.id }).from(flashcards).where(and(...where)).orderBy(asc(flashcards.lastSeenAt)).limit(500);
+  const rows = await db
+    .select({ id: flashcards.id })
+    .from(flashcards)
+    .where(and(...where))
+    .orderBy(asc(flashcards.lastSeenAt))
+    .limit(500);
   return rows.map((r) => r.id);
 }
 

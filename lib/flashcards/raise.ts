@@ -75,7 +75,14 @@ export async function raiseFlashcard(tx: Tx, input: RaiseInput, options: RaiseOp
       authorization: options.authorization ?? { via: "system", reason: "flashcard detector" },
       action: "flashcard.raised",
       subject: { type: "flashcard", id },
-      payload: { kind: input.kind, severity: input.severity, fingerprint: values.fingerprint, runId: values.runId, jobId: values.jobId, why: values.why },
+      payload: {
+        kind: input.kind,
+        severity: input.severity,
+        fingerprint: values.fingerprint,
+        runId: values.runId,
+        jobId: values.jobId,
+        why: values.why,
+      },
     };
     if (options.auditSink) options.auditSink.push(event);
     else await appendAudit(tx, event);

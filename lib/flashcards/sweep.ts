@@ -21,7 +21,12 @@ function expiryAuthorization(onExpiry: string | null): Authorization {
 export async function returnSnoozedCards(db: Db, limit = 200): Promise<number> {
   return db.transaction(async (tx) => {
     const due = await tx
-      .select({ id: flashcards.id, kind: flashcards.kind, runId: flashcards.runId, snoozedUntil: flashcards.snoozedUntil })
+      .select({
+        id: flashcards.id,
+        kind: flashcards.kind,
+        runId: flashcards.runId,
+        snoozedUntil: flashcards.snoozedUntil,
+      })
       .from(flashcards)
       .where(and(eq(flashcards.state, "snoozed"), lte(flashcards.snoozedUntil, sql`now()`)))
       .orderBy(asc(flashcards.snoozedUntil))
@@ -31,7 +36,12 @@ export async function returnSnoozedCards(db: Db, limit = 200): Promise<number> {
     await tx
       .update(flashcards)
       .set({ state: "open", snoozedUntil: null, updatedAt: sql`now()` })
-      .where(inArray(flashcards.id, due.map((c) => c.id)));
+      .where(
+        inArray(
+          flashcards.id,
+          due.map((c) => c.id),
+        ),
+      );
     for (const card of due) {
       await appendAudit(tx, {
         actor: { kind: "system", id: "flashcards", label: "flashcard snooze" },
@@ -52,9 +62,20 @@ export async function returnSnoozedCards(db: Db, limit = 200): Promise<number> {
  */
 export async function expireDueCards(db: Db, limit = 50): Promise<number> {
   const due = await db
-    .select({ id: flashcards.id, approvalId: flashcards.approvalId, onExpiry: flashcards.onExpiry, expiresAt: flashcards.expiresAt })
+    .select({
+      id: flashcards.id,
+      approvalId: flashcards.approvalId,
+      onExpiry: flashcards.onExpiry,
+      expiresAt: flashcards.expiresAt,
+    })
     .from(flashcards)
-    .where(and(inArray(flashcards.state, ["open", "snoozed"]), isNotNull(flashcards.expiresAt), lte(flashcards.expiresAt, sql`now()`)))
+    .where(
+      and(
+        inArray(flashcards.state, ["open", "snoozed"]),
+        isNotNull(flashcards.expiresAt),
+        lte(flashcards.expiresAt, sql`now()`),
+      ),
+    )
     .orderBy(asc(flashcards.expiresAt))
     .limit(limit);
   let applied = 0;

@@ -124,7 +124,13 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
       jobId: def.id,
       kind: "run",
       governance: { ...def.governance },
-      details: { jobTitle: def.title, purpose: def.governance.purpose, trigger: params.trigger.kind, requestedBy: actor.label, input: input ?? {} },
+      details: {
+        jobTitle: def.title,
+        purpose: def.governance.purpose,
+        trigger: params.trigger.kind,
+        requestedBy: actor.label,
+        input: input ?? {},
+      },
     });
   }
   await notifyRun(tx, id);

@@ -22,7 +22,13 @@ beforeAll(async () => {
   resetEnvCache();
   handle = await createTestDatabase();
   await installJobs(handle.db, installPacks([supportPack]));
-  worker = await startWorker({ handle, executor: createAgentExecutor(), pollIntervalMs: 50, leaseMs: 10_000, logger: () => {} });
+  worker = await startWorker({
+    handle,
+    executor: createAgentExecutor(),
+    pollIntervalMs: 50,
+    leaseMs: 10_000,
+    logger: () => {},
+  });
 });
 afterAll(async () => {
   await worker?.stop();
@@ -49,7 +55,14 @@ describe("support demo flashcards", () => {
     const approval = cards.find((c) => c.kind === "approval");
     expect(approval).toMatchObject({ state: "open", jobId: "triage-ticket", entity: "send_reply" });
     expect(approval?.expiresAt).not.toBeNull();
-    expect(cards.find((c) => c.kind === "notice")).toMatchObject({ jobId: "sla-sweep", title: "2 ticket(s) past SLA", severity: "warning" });
-    expect(cards.find((c) => c.kind === "policy")).toMatchObject({ jobId: "triage-ticket", entity: "reset_two_factor" });
+    expect(cards.find((c) => c.kind === "notice")).toMatchObject({
+      jobId: "sla-sweep",
+      title: "2 ticket(s) past SLA",
+      severity: "warning",
+    });
+    expect(cards.find((c) => c.kind === "policy")).toMatchObject({
+      jobId: "triage-ticket",
+      entity: "reset_two_factor",
+    });
   }, 90_000);
 });

@@ -47,7 +47,10 @@ const expiring = testJob({
   governance: { ...testJob({ id: "x" }).governance, humanOversight: "approve-run" },
   approval: { expiresAfter: "1h", onExpiry: "reject" },
 });
-const plain = testJob({ id: "fc-plain", agent: { model: "default", instructions: "t", tools: ["notify"], maxTurns: 5 } });
+const plain = testJob({
+  id: "fc-plain",
+  agent: { model: "default", instructions: "t", tools: ["notify"], maxTurns: 5 },
+});
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -60,8 +63,17 @@ beforeAll(async () => {
     "/api/flashcards/[id]/decision": decisionRoute,
     "/api/approvals/[id]/[decision]": approvalDecisionRoute,
   });
-  for (const [name, role] of [["reviewer", "reviewer"], ["operator", "operator"], ["lead", "lead"], ["lead2", "lead"], ["admin", "admin"]] as const) {
-    const created = await createApiToken(handle.db, systemPrincipal("tests"), { name: `fc-${name}`, role: role as Role });
+  for (const [name, role] of [
+    ["reviewer", "reviewer"],
+    ["operator", "operator"],
+    ["lead", "lead"],
+    ["lead2", "lead"],
+    ["admin", "admin"],
+  ] as const) {
+    const created = await createApiToken(handle.db, systemPrincipal("tests"), {
+      name: `fc-${name}`,
+      role: role as Role,
+    });
     tokens.set(name, created.token);
   }
 });
@@ -75,7 +87,11 @@ async function call(method: string, path: string, who: string | null, body?: unk
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = who ? tokens.get(who) : undefined;
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field below
   const json = (await response.json()) as any;
   return { status: response.status, json };
@@ -88,17 +104,32 @@ async function cardFor(runId: string, kind = "approval") {
   return card;
 }
 
-const toolCall = (callIndex: number, input: unknown, turnIndex = 0) => ({ toolCallId: `c${turnIndex}-${callIndex}`, toolName: "refund_payment", input, turnIndex, callIndex });
+const toolCall = (callIndex: number, input: unknown, turnIndex = 0) => ({
+  toolCallId: `c${turnIndex}-${callIndex}`,
+  toolName: "refund_payment",
+  input,
+  turnIndex,
+  callIndex,
+});
 
 describe("flashcards", () => {
   it("deduplicates by fingerprint while live: five identical policy violations are one card with count 5", async () => {
     const runId = await newRun(handle.db, plain.id);
     const scope = await scopeFor(handle.db, runId, plain);
     for (let i = 0; i < 5; i++) {
-      const r = await invokeTool(scope, { toolCallId: `p${i}`, toolName: "delete_everything", input: {}, turnIndex: 0, callIndex: i });
+      const r = await invokeTool(scope, {
+        toolCallId: `p${i}`,
+        toolName: "delete_everything",
+        input: {},
+        turnIndex: 0,
+        callIndex: i,
+      });
       expect(r.outcome).toBe("refused");
     }
-    const policy = await handle.db.select().from(flashcards).where(eq(flashcards.fingerprint, `policy:${plain.id}:delete_everything:tool.policy_violation`));
+    const policy = await handle.db
+      .select()
+      .from(flashcards)
+      .where(eq(flashcards.fingerprint, `policy:${plain.id}:delete_everything:tool.policy_violation`));
     expect(policy).toHaveLength(1);
     expect(policy[0]).toMatchObject({ kind: "policy", state: "open", count: 5, severity: "critical", jobId: plain.id });
     expect(policy[0]?.lastSeenAt.getTime()).toBeGreaterThanOrEqual(policy[0]?.firstSeenAt.getTime() ?? 0);
@@ -106,17 +137,39 @@ describe("flashcards", () => {
     // Dismissed, the next violation opens a new card.
     const card = policy[0];
     if (!card) throw new Error("no card");
-    expect((await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "dismiss", reason: "known, prompt being fixed" })).status).toBe(200);
+    expect(
+      (
+        await call("POST", `/api/flashcards/${card.id}/decision`, "lead", {
+          decision: "dismiss",
+          reason: "known, prompt being fixed",
+        })
+      ).status,
+    ).toBe(200);
     await invokeTool(scope, { toolCallId: "p9", toolName: "delete_everything", input: {}, turnIndex: 1, callIndex: 0 });
     const after = await handle.db.select().from(flashcards).where(eq(flashcards.fingerprint, card.fingerprint));
-    expect(after.map((c) => [c.state, c.count]).sort()).toEqual([["dismissed", 5], ["open", 1]]);
+    expect(after.map((c) => [c.state, c.count]).sort()).toEqual([
+      ["dismissed", 5],
+      ["open", 1],
+    ]);
   });
 
   it("a warning from notify (the SLA sweep's kind of message) becomes a notice card", async () => {
     const runId = await newRun(handle.db, plain.id);
     const scope = await scopeFor(handle.db, runId, plain);
-    await invokeTool(scope, { toolCallId: "n0", toolName: "notify", input: { title: "2 ticket(s) past SLA", message: "• tkt_1 …", level: "warning" }, turnIndex: 0, callIndex: 0 });
-    await invokeTool(scope, { toolCallId: "n1", toolName: "notify", input: { title: "fyi", message: "all good" }, turnIndex: 0, callIndex: 1 });
+    await invokeTool(scope, {
+      toolCallId: "n0",
+      toolName: "notify",
+      input: { title: "2 ticket(s) past SLA", message: "• tkt_1 …", level: "warning" },
+      turnIndex: 0,
+      callIndex: 0,
+    });
+    await invokeTool(scope, {
+      toolCallId: "n1",
+      toolName: "notify",
+      input: { title: "fyi", message: "all good" },
+      turnIndex: 0,
+      callIndex: 1,
+    });
     const cards = await handle.db.select().from(flashcards).where(eq(flashcards.runId, runId));
     expect(cards.map((c) => [c.kind, c.title, c.severity])).toEqual([["notice", "2 ticket(s) past SLA", "warning"]]);
   });
@@ -133,7 +186,9 @@ describe("flashcards", () => {
     }
     expect((await call("GET", "/api/flashcards", null)).status).toBe(401);
     for (const who of ["reviewer", "operator"]) {
-      expect((await call("POST", `/api/flashcards/${card.id}/decision`, who, { decision: "approve" })).status).toBe(403);
+      expect((await call("POST", `/api/flashcards/${card.id}/decision`, who, { decision: "approve" })).status).toBe(
+        403,
+      );
     }
     expect((await call("POST", `/api/flashcards/${card.id}/decision`, null, { decision: "approve" })).status).toBe(401);
     const noReason = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "reject" });
@@ -149,12 +204,21 @@ describe("flashcards", () => {
   it("a rejected run approval cancels the run, is final (409 with the state) and keeps the approvals API in step", async () => {
     const runId = await newRun(handle.db, expiring.id);
     const card = await cardFor(runId);
-    const rejected = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "reject", reason: "not this week" });
-    expect(rejected).toMatchObject({ status: 200, json: { card: { state: "rejected", decidedByLabel: "token:fc-lead" }, run: { state: "cancelled" } } });
+    const rejected = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", {
+      decision: "reject",
+      reason: "not this week",
+    });
+    expect(rejected).toMatchObject({
+      status: 200,
+      json: { card: { state: "rejected", decidedByLabel: "token:fc-lead" }, run: { state: "cancelled" } },
+    });
     const again = await call("POST", `/api/flashcards/${card.id}/decision`, "admin", { decision: "approve" });
     expect(again.status).toBe(409);
     expect(again.json.error.state).toBe("rejected");
-    const [approval] = await handle.db.select().from(approvals).where(eq(approvals.id, card.approvalId ?? ""));
+    const [approval] = await handle.db
+      .select()
+      .from(approvals)
+      .where(eq(approvals.id, card.approvalId ?? ""));
     expect(approval).toMatchObject({ status: "rejected", note: "not this week" });
     expect((await call("POST", `/api/approvals/${card.approvalId}/approve`, "lead")).status).toBe(409);
     const events = await auditFor(handle.db, card.approvalId ?? "", "approval.rejected");
@@ -176,15 +240,25 @@ describe("flashcards", () => {
     expect(card).toMatchObject({ kind: "approval", entity: "refund_payment", state: "open" });
     expect(card.details).toMatchObject({ tool: "refund_payment", input: { amount: 400, reason: "duplicate charge" } });
 
-    const invalid = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "approve", editedInput: { amount: 9000, reason: "duplicate charge" } });
+    const invalid = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", {
+      decision: "approve",
+      editedInput: { amount: 9000, reason: "duplicate charge" },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.json.error.issues[0].path).toEqual(["editedInput", "amount"]);
     expect((await cardFor(runId)).state).toBe("open");
 
-    const ok = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "approve", editedInput: { amount: 200, reason: "duplicate charge" } });
+    const ok = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", {
+      decision: "approve",
+      editedInput: { amount: 200, reason: "duplicate charge" },
+    });
     expect(ok).toMatchObject({ status: 200, json: { card: { state: "approved" } } });
     const [decision] = await handle.db.select().from(flashcardDecisions).where(eq(flashcardDecisions.cardId, card.id));
-    expect(decision).toMatchObject({ decision: "approve", actorLabel: "token:fc-lead", diff: [{ path: "amount", before: 400, after: 200 }] });
+    expect(decision).toMatchObject({
+      decision: "approve",
+      actorLabel: "token:fc-lead",
+      diff: [{ path: "amount", before: 400, after: 200 }],
+    });
     const audited = await auditFor(handle.db, card.approvalId ?? "", "approval.approved");
     expect(audited[0]?.payload).toMatchObject({ diff: [{ path: "amount", before: 400, after: 200 }] });
 
@@ -199,7 +273,14 @@ describe("flashcards", () => {
     const scope = await scopeFor(handle.db, runId, gated);
     await invokeTool(scope, toolCall(0, { amount: 50, reason: "goodwill" }));
     const card = await cardFor(runId);
-    expect((await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "reject", reason: "no goodwill refunds" })).status).toBe(200);
+    expect(
+      (
+        await call("POST", `/api/flashcards/${card.id}/decision`, "lead", {
+          decision: "reject",
+          reason: "no goodwill refunds",
+        })
+      ).status,
+    ).toBe(200);
     const answer = await invokeTool(scope, toolCall(0, { amount: 50, reason: "goodwill" }));
     expect(answer.outcome).toBe("refused");
     expect(answer.error).toMatch(/rejected by token:fc-lead: no goodwill refunds/);
@@ -210,12 +291,22 @@ describe("flashcards", () => {
     const card = await cardFor(runId);
     expect(card).toMatchObject({ approvalsRequired: 2, severity: "critical" });
     const first = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "approve" });
-    expect(first).toMatchObject({ status: 200, json: { card: { state: "open", approvalsGiven: 1 }, approvals: { given: 1, required: 2 }, run: { state: "waiting" } } });
+    expect(first).toMatchObject({
+      status: 200,
+      json: {
+        card: { state: "open", approvalsGiven: 1 },
+        approvals: { given: 1, required: 2 },
+        run: { state: "waiting" },
+      },
+    });
     const twice = await call("POST", `/api/flashcards/${card.id}/decision`, "lead", { decision: "approve" });
     expect(twice.status).toBe(409);
     expect(twice.json.error.message).toMatch(/already approved/);
     const second = await call("POST", `/api/flashcards/${card.id}/decision`, "lead2", { decision: "approve" });
-    expect(second).toMatchObject({ status: 200, json: { card: { state: "approved" }, approvals: { given: 2, required: 2 }, run: { state: "queued" } } });
+    expect(second).toMatchObject({
+      status: 200,
+      json: { card: { state: "approved" }, approvals: { given: 2, required: 2 }, run: { state: "queued" } },
+    });
     const partial = await auditFor(handle.db, card.approvalId ?? "", "approval.approved_partial");
     expect(partial).toHaveLength(1);
   });
@@ -239,7 +330,10 @@ describe("flashcards", () => {
     const card = await cardFor(runId);
     expect(card.onExpiry).toBe("reject");
     expect(await expireDueCards(handle.db)).toBe(0);
-    await handle.db.update(flashcards).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(flashcards.id, card.id));
+    await handle.db
+      .update(flashcards)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(flashcards.id, card.id));
     expect(await expireDueCards(handle.db)).toBe(1);
     const after = await cardFor(runId);
     expect(after).toMatchObject({ state: "expired", decidedByLabel: "approval expiry (runtime)" });
@@ -255,17 +349,29 @@ describe("flashcards", () => {
       raiseFlashcard(t, { kind: "stuck", fingerprint: "test:snooze", severity: "warning", title: "t", why: "w" }),
     );
     expect((await call("POST", `/api/flashcards/${tx.id}/decision`, "lead", { decision: "snooze" })).status).toBe(400);
-    expect((await call("POST", `/api/flashcards/${tx.id}/decision`, "lead", { decision: "snooze", until: "2001-01-01T00:00:00Z" })).status).toBe(400);
+    expect(
+      (
+        await call("POST", `/api/flashcards/${tx.id}/decision`, "lead", {
+          decision: "snooze",
+          until: "2001-01-01T00:00:00Z",
+        })
+      ).status,
+    ).toBe(400);
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const snoozed = await call("POST", `/api/flashcards/${tx.id}/decision`, "lead", { decision: "snooze", until });
     expect(snoozed.json.card).toMatchObject({ state: "snoozed" });
     const open = await call("GET", "/api/flashcards?kind=stuck", "lead");
     expect(open.json.cards.some((c: { id: string }) => c.id === tx.id)).toBe(false);
     // A repeat while snoozed counts on the snoozed card.
-    const repeat = await handle.db.transaction((t) => raiseFlashcard(t, { kind: "stuck", fingerprint: "test:snooze", severity: "warning", title: "t", why: "w" }));
+    const repeat = await handle.db.transaction((t) =>
+      raiseFlashcard(t, { kind: "stuck", fingerprint: "test:snooze", severity: "warning", title: "t", why: "w" }),
+    );
     expect(repeat).toMatchObject({ id: tx.id, created: false, count: 2 });
     expect(await returnSnoozedCards(handle.db)).toBe(0);
-    await handle.db.update(flashcards).set({ snoozedUntil: sql`now() - interval '1 second'` }).where(eq(flashcards.id, tx.id));
+    await handle.db
+      .update(flashcards)
+      .set({ snoozedUntil: sql`now() - interval '1 second'` })
+      .where(eq(flashcards.id, tx.id));
     expect(await returnSnoozedCards(handle.db)).toBe(1);
     const back = await call("GET", `/api/flashcards/${tx.id}`, "reviewer");
     expect(back.json.card).toMatchObject({ state: "open", snoozedUntil: null });
@@ -283,13 +389,24 @@ describe("flashcards", () => {
 
   it("pages with a cursor over (last seen, id)", async () => {
     for (let i = 0; i < 5; i++) {
-      await handle.db.transaction((t) => raiseFlashcard(t, { kind: "anomaly", fingerprint: `test:page:${i}`, severity: "info", title: `p${i}`, why: "w", jobId: "paging" }));
+      await handle.db.transaction((t) =>
+        raiseFlashcard(t, {
+          kind: "anomaly",
+          fingerprint: `test:page:${i}`,
+          severity: "info",
+          title: `p${i}`,
+          why: "w",
+          jobId: "paging",
+        }),
+      );
     }
     const first = await call("GET", "/api/flashcards?job=paging&limit=2", "reviewer");
     expect(first.json.cards).toHaveLength(2);
     const second = await call("GET", `/api/flashcards?job=paging&limit=2&cursor=${first.json.nextCursor}`, "reviewer");
     const third = await call("GET", `/api/flashcards?job=paging&limit=2&cursor=${second.json.nextCursor}`, "reviewer");
-    const titles = [...first.json.cards, ...second.json.cards, ...third.json.cards].map((c: { title: string }) => c.title);
+    const titles = [...first.json.cards, ...second.json.cards, ...third.json.cards].map(
+      (c: { title: string }) => c.title,
+    );
     expect(titles).toEqual(["p0", "p1", "p2", "p3", "p4"]);
     expect(third.json.nextCursor).toBeNull();
   });

@@ -13,7 +13,13 @@ let worker: Worker;
 
 beforeAll(async () => {
   handle = await runtimeDatabase();
-  worker = await startWorker({ handle, executor: deterministicExecutor(), pollIntervalMs: 50, leaseMs: 5_000, logger: () => {} });
+  worker = await startWorker({
+    handle,
+    executor: deterministicExecutor(),
+    pollIntervalMs: 50,
+    leaseMs: 5_000,
+    logger: () => {},
+  });
 });
 afterAll(async () => {
   await worker.stop();
@@ -48,7 +54,10 @@ describe("detection in the runtime", () => {
     const run = await newRun(handle.db, "scripted", { turns: 3, waitAt: 0, waitReason: "signal" });
     await waitForState(handle.db, run.id, ["waiting"]);
     expect(await flagStuckWaits(handle.db)).toBe(0);
-    await handle.db.update(runs).set({ updatedAt: sql`now() - interval '2 hours'` }).where(eq(runs.id, run.id));
+    await handle.db
+      .update(runs)
+      .set({ updatedAt: sql`now() - interval '2 hours'` })
+      .where(eq(runs.id, run.id));
     expect(await flagStuckWaits(handle.db)).toBe(1);
     expect(await flagStuckWaits(handle.db)).toBe(0);
     const [card] = await cardsOf(eq(flashcards.fingerprint, `stuck:${run.id}:waiting`));

@@ -25,7 +25,11 @@ beforeAll(async () => {
         res.writeHead(503).end();
         return;
       }
-      const verified = verifyWebhook(SECRET, { id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature") }, body);
+      const verified = verifyWebhook(
+        SECRET,
+        { id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature") },
+        body,
+      );
       received.push({ body, verified, id: header("webhook-id") ?? undefined });
       res.writeHead(verified ? 204 : 401).end();
     });
@@ -57,11 +61,25 @@ describe("webhooks", () => {
   it("a new card is queued in its transaction, delivered signed, and retried with backoff after a failure", async () => {
     failNext = 1;
     await handle.db.transaction((tx) =>
-      raiseFlashcard(tx, { kind: "failures", fingerprint: "hook:1", severity: "critical", title: "triage is failing", why: "3 in a row", jobId: "triage" }),
+      raiseFlashcard(tx, {
+        kind: "failures",
+        fingerprint: "hook:1",
+        severity: "critical",
+        title: "triage is failing",
+        why: "3 in a row",
+        jobId: "triage",
+      }),
     );
     // A repeat of the same live card queues nothing new.
     await handle.db.transaction((tx) =>
-      raiseFlashcard(tx, { kind: "failures", fingerprint: "hook:1", severity: "critical", title: "triage is failing", why: "4 in a row", jobId: "triage" }),
+      raiseFlashcard(tx, {
+        kind: "failures",
+        fingerprint: "hook:1",
+        severity: "critical",
+        title: "triage is failing",
+        why: "4 in a row",
+        jobId: "triage",
+      }),
     );
     const queued = await handle.db.select().from(webhookOutbox);
     expect(queued).toHaveLength(1);
@@ -71,14 +89,20 @@ describe("webhooks", () => {
     expect(retry).toMatchObject({ attempts: 1, lastError: "HTTP 503", deliveredAt: null });
     // Not due yet: nothing is sent.
     expect(await deliverWebhooks(handle.db)).toEqual({ delivered: 0, failed: 0 });
-    await handle.db.update(webhookOutbox).set({ nextAttemptAt: sql`now()` }).where(eq(webhookOutbox.seq, retry?.seq ?? 0));
+    await handle.db
+      .update(webhookOutbox)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(eq(webhookOutbox.seq, retry?.seq ?? 0));
     expect(await deliverWebhooks(handle.db)).toEqual({ delivered: 1, failed: 0 });
 
     expect(received).toHaveLength(1);
     expect(received[0]?.verified).toBe(true);
     expect(received[0]?.id).toBe(retry?.id);
     const payload = JSON.parse(received[0]?.body ?? "{}");
-    expect(payload).toMatchObject({ type: "flashcard.created", data: { card: { kind: "failures", severity: "critical", title: "triage is failing" } } });
+    expect(payload).toMatchObject({
+      type: "flashcard.created",
+      data: { card: { kind: "failures", severity: "critical", title: "triage is failing" } },
+    });
     expect(payload.text).toMatch(/^\[critical\] failures: triage is failing — 3 in a row/);
     const [done] = await handle.db.select().from(webhookOutbox);
     expect(done?.deliveredAt).not.toBeNull();

@@ -17,7 +17,11 @@ function asJson<T>(value: unknown): T {
 }
 
 /** ?card=<id> (or ?approval=<id>, from a run waiting on an approval) opens that card first. */
-export default async function FlashcardsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function FlashcardsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const access = await authorizePage("flashcards.read");
   if (!access.allowed) return <Forbidden title="Flashcards" permission="flashcards.read" />;
   const canDecide = roleAllows(principalRole(access.principal), "flashcards.decide");
@@ -25,7 +29,8 @@ export default async function FlashcardsPage({ searchParams }: { searchParams: P
   const db = await getDb();
   const page = await listFlashcards(db, { state: "open", limit: 200 });
   const approval = typeof params.approval === "string" ? params.approval : null;
-  const focusId = typeof params.card === "string" ? params.card : approval ? await cardIdForApproval(db, approval) : null;
+  const focusId =
+    typeof params.card === "string" ? params.card : approval ? await cardIdForApproval(db, approval) : null;
   const firstId = focusId ?? page.cards[0]?.id ?? null;
   let detail: DetailView | null = null;
   if (firstId) {
@@ -47,7 +52,12 @@ export default async function FlashcardsPage({ searchParams }: { searchParams: P
             : "What the runtime noticed that needs a person. Your role can read the cards; leads and admins decide them."
         }
       />
-      <FlashcardQueue initial={asJson<PageView>(page)} initialDetail={detail} focusId={detail ? detail.card.id : null} canDecide={canDecide} />
+      <FlashcardQueue
+        initial={asJson<PageView>(page)}
+        initialDetail={detail}
+        focusId={detail ? detail.card.id : null}
+        canDecide={canDecide}
+      />
     </>
   );
 }

@@ -20,9 +20,14 @@ export class TokenNorms {
   observe(turn: { runId: string; jobId: string; turnIndex: number; tokens: number }): RaiseInput | null {
     const norm = this.norms.get(turn.jobId) ?? { mean: turn.tokens, samples: 0 };
     const mean = norm.mean;
-    const anomalous = norm.samples >= ANOMALY_MIN_SAMPLES && turn.tokens >= ANOMALY_MIN_TOKENS && turn.tokens > ANOMALY_FACTOR * mean;
+    const anomalous =
+      norm.samples >= ANOMALY_MIN_SAMPLES && turn.tokens >= ANOMALY_MIN_TOKENS && turn.tokens > ANOMALY_FACTOR * mean;
     // An outlier does not teach the norm, so a burst of them keeps being flagged.
-    if (!anomalous) this.norms.set(turn.jobId, { mean: norm.samples === 0 ? turn.tokens : mean + ALPHA * (turn.tokens - mean), samples: norm.samples + 1 });
+    if (!anomalous)
+      this.norms.set(turn.jobId, {
+        mean: norm.samples === 0 ? turn.tokens : mean + ALPHA * (turn.tokens - mean),
+        samples: norm.samples + 1,
+      });
     if (!anomalous) return null;
     const ratio = turn.tokens / Math.max(mean, 1);
     return {
@@ -37,7 +42,12 @@ export class TokenNorms {
         { type: "run", id: turn.runId },
         { type: "turn", id: `${turn.runId}:${turn.turnIndex}`, label: `turn ${turn.turnIndex}` },
       ],
-      details: { tokens: turn.tokens, usualTokens: Math.round(mean), ratio: Number(ratio.toFixed(2)), turnIndex: turn.turnIndex },
+      details: {
+        tokens: turn.tokens,
+        usualTokens: Math.round(mean),
+        ratio: Number(ratio.toFixed(2)),
+        turnIndex: turn.turnIndex,
+      },
     };
   }
 }

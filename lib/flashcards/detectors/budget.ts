@@ -18,9 +18,15 @@ export interface BudgetSnapshot {
  * of its tokens, turns or wall clock. Pure: `before` and `after` are the run around the
  * turn, `previousAtMs` when the run was last written (the previous boundary).
  */
-export function detectBudget(before: BudgetSnapshot, after: BudgetSnapshot, previousAtMs: number, nowMs: number): RaiseInput[] {
+export function detectBudget(
+  before: BudgetSnapshot,
+  after: BudgetSnapshot,
+  previousAtMs: number,
+  nowMs: number,
+): RaiseInput[] {
   const found: RaiseInput[] = [];
-  const crossed = (from: number, to: number, limit: number) => limit > 0 && from < BUDGET_THRESHOLD * limit && to >= BUDGET_THRESHOLD * limit;
+  const crossed = (from: number, to: number, limit: number) =>
+    limit > 0 && from < BUDGET_THRESHOLD * limit && to >= BUDGET_THRESHOLD * limit;
   const raise = (dimension: "tokens" | "turns" | "wall_clock", used: string, limit: string, pct: number) =>
     found.push({
       kind: "budget",
@@ -51,7 +57,12 @@ export function detectBudget(before: BudgetSnapshot, after: BudgetSnapshot, prev
     const elapsedBefore = Math.max(0, previousAtMs - start);
     const elapsed = nowMs - start;
     if (crossed(elapsedBefore, elapsed, after.budgetWallClockMs)) {
-      raise("wall_clock", `${Math.round(elapsed / 1000)} s`, `${Math.round(after.budgetWallClockMs / 1000)} s`, elapsed / after.budgetWallClockMs);
+      raise(
+        "wall_clock",
+        `${Math.round(elapsed / 1000)} s`,
+        `${Math.round(after.budgetWallClockMs / 1000)} s`,
+        elapsed / after.budgetWallClockMs,
+      );
     }
   }
   return found;

@@ -33,7 +33,15 @@ export function detectFailures(jobId: string, recent: { id: string; state: strin
     why: `${why} Look at the latest failure before more runs start.`,
     jobId,
     runId: newest?.id ?? null,
-    evidence: [{ type: "job", id: jobId }, ...recent.slice(0, FAILURE_STREAK).map((r) => ({ type: "run" as const, id: r.id }))],
-    details: { streak, failed, window: window.length, runs: recent.slice(0, FAILURE_WINDOW).map((r) => ({ id: r.id, state: r.state })) },
+    evidence: [
+      { type: "job", id: jobId },
+      ...recent.slice(0, FAILURE_STREAK).map((r) => ({ type: "run" as const, id: r.id })),
+    ],
+    details: {
+      streak,
+      failed,
+      window: window.length,
+      runs: recent.slice(0, FAILURE_WINDOW).map((r) => ({ id: r.id, state: r.state })),
+    },
   };
 }

@@ -4,7 +4,14 @@ import type { RaiseInput } from "../types";
  * A run's own warning (the notify tool at level warning or critical — e.g. the nightly
  * SLA sweep's "2 tickets past SLA"): one card per job and title while open. Pure.
  */
-export function detectNotice(n: { runId: string; jobId: string; level: string; title: string; message: string; notificationId: string }): RaiseInput | null {
+export function detectNotice(n: {
+  runId: string;
+  jobId: string;
+  level: string;
+  title: string;
+  message: string;
+  notificationId: string;
+}): RaiseInput | null {
   if (n.level !== "warning" && n.level !== "critical") return null;
   return {
     kind: "notice",

@@ -4,7 +4,10 @@ import type { RaiseInput } from "../types";
 export const STUCK_RECOVERIES = 3;
 
 /** Stuck detector for a waiting run past the threshold (found by the periodic sweep). Pure. */
-export function detectStuckWait(run: { id: string; jobId: string; stateReason: string | null; waitingFor: string | null; waitedMs: number }, thresholdMs: number): RaiseInput | null {
+export function detectStuckWait(
+  run: { id: string; jobId: string; stateReason: string | null; waitingFor: string | null; waitedMs: number },
+  thresholdMs: number,
+): RaiseInput | null {
   if (run.waitedMs < thresholdMs || run.stateReason === "approval") return null;
   const minutes = Math.round(run.waitedMs / 60_000);
   return {
@@ -21,7 +24,12 @@ export function detectStuckWait(run: { id: string; jobId: string; stateReason: s
 }
 
 /** Stuck detector at a claim that recovers a run (lease expired mid-turn). Pure. */
-export function detectRecoveryLoop(run: { id: string; jobId: string; attempt: number; previousOwner: string | null }): RaiseInput | null {
+export function detectRecoveryLoop(run: {
+  id: string;
+  jobId: string;
+  attempt: number;
+  previousOwner: string | null;
+}): RaiseInput | null {
   if (run.attempt <= STUCK_RECOVERIES) return null;
   return {
     kind: "stuck",

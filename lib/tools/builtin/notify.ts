@@ -30,7 +30,14 @@ export const notifyTool = defineTool({
       message: r.redactString(message),
     });
     // A warning or critical message is also a card in the lead's queue.
-    await flagNotice(ctx.tx, { runId: ctx.runId, jobId: ctx.jobId, level: level ?? "info", title: r.redactString(title), message: r.redactString(message), notificationId: id });
+    await flagNotice(ctx.tx, {
+      runId: ctx.runId,
+      jobId: ctx.jobId,
+      level: level ?? "info",
+      title: r.redactString(title),
+      message: r.redactString(message),
+      notificationId: id,
+    });
     return { notificationId: id, delivered: true };
   },
 });

@@ -5,4 +5,6 @@ import { apiRoute } from "@/lib/http";
 export const dynamic = "force-dynamic";
 
 /** GET /api/flashcards/:id → { card, decisions, run } (run: state, governance, budget curve, last model text). */
-export const GET = apiRoute({ permission: "flashcards.read" }, async ({ params }) => getFlashcard(await getDb(), String(params.id)));
+export const GET = apiRoute({ permission: "flashcards.read" }, async ({ params }) =>
+  getFlashcard(await getDb(), String(params.id)),
+);
