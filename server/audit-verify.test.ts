@@ -7,7 +7,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPglite, type DatabaseHandle } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { appendAudit } from "@/lib/audit";
+import { appendAudit, sealBatch } from "@/lib/audit";
+import { auditKeyDir } from "@/lib/audit";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
 import { createTestDatabase } from "@/tests/helpers/db";
 
@@ -27,12 +28,13 @@ beforeAll(async () => {
   const { DATABASE_URL: _ignored, ...base } = process.env;
   if (onPostgres) {
     const handle = await createTestDatabase({ install: false });
-    childEnv = { ...base, DATABASE_URL: handle.url };
+    childEnv = { ...base, DATABASE_URL: handle.url, FLIGHTDECK_AUDIT_KEY_DIR: auditKeyDir() };
     open = async () => handle;
     cleanup = () => handle.drop();
   } else {
     const dir = mkdtempSync(path.join(tmpdir(), "fd-audit-verify-"));
-    childEnv = { ...base, FLIGHTDECK_DATA_DIR: dir };
+    // The child holds the same keys as this process (its MACs must verify there).
+    childEnv = { ...base, FLIGHTDECK_DATA_DIR: dir, FLIGHTDECK_AUDIT_KEY_DIR: auditKeyDir() };
     open = () => openPglite(path.join(dir, "pglite"));
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
@@ -64,13 +66,14 @@ describe("npm run audit:verify", () => {
   it("migrates a fresh database and finds an empty, intact log", async () => {
     const result = await auditVerify();
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ ok: true, checked: 0, firstBadSeq: null, problem: null });
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, checked: 0, firstBadSeq: null, problem: null, treeSize: 0 });
   });
 
   it("verifies a populated log, exits 1 and names the sequence once a row is tampered with", async () => {
     await withDb(async (handle) => {
       await runMigrations(handle);
       for (let i = 0; i < 5; i += 1) await handle.db.transaction((tx) => appendAudit(tx, sampleAuditInput({ payload: { i } })));
+      await sealBatch(handle.db);
     });
     const good = await auditVerify();
     expect(good.code).toBe(0);
@@ -82,11 +85,12 @@ describe("npm run audit:verify", () => {
         await tx.execute(sql`update audit_events set actor_label = 'admin@flightdeck.locaI' where seq = 3`);
         await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
         await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_truncate`);
+        await tx.execute(sql`alter table audit_events enable always trigger audit_events_insert_check`);
       });
     });
     const bad = await auditVerify();
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout)).toEqual({ ok: false, checked: 2, firstBadSeq: 3, problem: "hash" });
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, checked: 2, firstBadSeq: 3, problem: "mac" });
     expect(bad.stderr).toContain("seq 3");
   });
 });

@@ -1,19 +1,22 @@
 import { closeDatabase, getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { verifyAuditChain } from "@/lib/audit";
+import { verifyAuditLog } from "@/lib/audit";
 
 /**
- * `npm run audit:verify`: recompute the audit hash chain of the configured database.
- * Prints the result as JSON; exits 0 when the chain is intact, 1 when it is not.
+ * `npm run audit:verify`: recompute the audit Merkle log of the configured database —
+ * every leaf and root, the checkpoint signatures, every MAC, and the consistency with
+ * each checkpoint anchored in FLIGHTDECK_AUDIT_ANCHOR_DIR. Prints the result as JSON;
+ * exits 0 when the log is intact, 1 when it is not.
  */
 async function main(): Promise<number> {
   const handle = await getDatabase();
   try {
     await runMigrations(handle);
-    const result = await verifyAuditChain(handle.db, { batchSize: 2000 });
+    const result = await verifyAuditLog(handle.db);
     console.log(JSON.stringify(result));
     if (!result.ok) {
-      console.error(`[flightdeck] audit chain broken at seq ${result.firstBadSeq} (${result.problem})`);
+      if (result.firstBadSeq !== null) console.error(`[flightdeck] audit log broken at seq ${result.firstBadSeq} (${result.problem})`);
+      if (result.badUnsealedIds.length > 0) console.error(`[flightdeck] unsealed events with a bad MAC: ids ${result.badUnsealedIds.join(", ")}`);
       return 1;
     }
     return 0;

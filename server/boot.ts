@@ -9,6 +9,7 @@ import { startEmbeddedRuntime } from "@/lib/runtime";
 import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
+import { startAuditSealer } from "@/lib/audit";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -22,6 +23,7 @@ export async function boot(): Promise<void> {
   const handle = await getDatabase();
   await runMigrations(handle);
   const allJobs = installPacks(packs);
+  startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   const registry = await loadJobRegistry(handle.db, allJobs);
   log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
   const seed = await seedDemoUsers(handle.db);

@@ -8,6 +8,7 @@ import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime";
 import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime";
 import type { TurnExecutor } from "@/lib/runtime";
 import { startWorker } from "@/lib/runtime";
+import { startAuditSealer } from "@/lib/audit";
 
 export interface WorkerProcessOptions {
   executor?: TurnExecutor;
@@ -35,6 +36,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
   }
   const handle = await getDatabase();
   await runMigrations(handle);
+  startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   if (options.loadJobs) {
     // Register only: syncing the database registry is the app's job at start-up, so an
     // older worker build never moves a job's current version back.

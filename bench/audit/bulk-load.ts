@@ -1,25 +1,21 @@
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import postgres from "postgres";
-import { AUDIT_LOCK_KEY, computeAuditHash } from "@/lib/audit";
+import { auditContent } from "@/lib/audit";
+import { auditKeys } from "@/lib/audit";
+import { eventMac } from "@/lib/audit";
 import { benchEvent } from "./events";
-
-export interface ChainHead {
-  seq: number;
-  hash: string;
-  /** Epoch ms of the head event's ts (0 on an empty log). */
-  ms: number;
-}
 
 export interface BulkLoadResult {
   rows: number;
   seconds: number;
-  head: ChainHead;
   firstMs: number;
+  lastMs: number;
 }
 
 // "authorization" is a reserved word, so every column is quoted.
-const columns = ["seq", "ts", "actor_kind", "actor_id", "actor_label", "action", "subject_type", "subject_id", "authorization", "payload", "prev_hash", "hash"]
+const columns = ["ts", "actor_kind", "actor_id", "actor_label", "action", "subject_type", "subject_id", "authorization", "payload", "nonce", "mac"]
   .map((c) => `"${c}"`)
   .join(", ");
 
@@ -28,28 +24,23 @@ const field = (v: string | null) =>
   v === null ? "\\N" : v.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r");
 
 /**
- * Extends the chain from `head` to `targetSeq` with one COPY in one transaction. Rows are
- * computed here exactly as appendAudit computes them (benchEvent content, computeAuditHash
- * over it and the previous hash); ts advances by `stepMs` per event from the head's ts.
- * The chain lock is taken like appendAudit does, so nothing can interleave.
+ * Inserts `count` unsealed events (benchEvent(from…)) with one COPY, each with a nonce
+ * and the MAC appendAuditEvents would compute, ts advancing by `stepMs` from `startMs`.
+ * The sealer then integrates them like any other events.
  */
-export async function bulkLoad(url: string, head: ChainHead, targetSeq: number, stepMs: number): Promise<BulkLoadResult> {
+export async function bulkLoad(url: string, from: number, count: number, startMs: number, stepMs: number): Promise<BulkLoadResult> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
-  let prevHash = head.hash;
-  const firstMs = head.ms + stepMs;
+  const { macKey } = auditKeys();
   function* chunks(): Generator<string> {
     const lines: string[] = [];
-    for (let seq = head.seq + 1; seq <= targetSeq; seq++) {
-      const e = benchEvent(seq);
-      const ts = new Date(head.ms + (seq - head.seq) * stepMs).toISOString();
-      const payload = e.payload ?? {};
-      const hash = computeAuditHash({ seq, ts, actor: e.actor, action: e.action, subject: e.subject, authorization: e.authorization, payload }, prevHash);
+    for (let k = 0; k < count; k++) {
+      const content = auditContent(benchEvent(from + k), new Date(startMs + k * stepMs));
+      const nonce = randomBytes(16).toString("base64");
       lines.push(
-        [String(seq), ts, e.actor.kind, e.actor.id, e.actor.label, e.action, e.subject.type, e.subject.id, JSON.stringify(e.authorization), JSON.stringify(payload), prevHash, hash]
+        [content.ts, content.actor.kind, content.actor.id, content.actor.label, content.action, content.subject.type, content.subject.id, JSON.stringify(content.authorization), JSON.stringify(content.payload), nonce, eventMac(macKey, nonce, content)]
           .map(field)
           .join("\t"),
       );
-      prevHash = hash;
       if (lines.length === 2000) yield `${lines.splice(0).join("\n")}\n`;
     }
     if (lines.length > 0) yield `${lines.join("\n")}\n`;
@@ -57,18 +48,11 @@ export async function bulkLoad(url: string, head: ChainHead, targetSeq: number, 
   const t0 = performance.now();
   try {
     await client.begin(async (tx) => {
-      await tx.unsafe(`select pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`);
       const sink = await tx.unsafe(`copy audit_events (${columns}) from stdin`).writable();
       await pipeline(Readable.from(chunks()), sink);
     });
   } finally {
     await client.end({ timeout: 5 });
   }
-  const rows = targetSeq - head.seq;
-  return {
-    rows,
-    seconds: (performance.now() - t0) / 1000,
-    head: { seq: targetSeq, hash: prevHash, ms: head.ms + rows * stepMs },
-    firstMs,
-  };
+  return { rows: count, seconds: (performance.now() - t0) / 1000, firstMs: startMs, lastMs: startMs + (count - 1) * stepMs };
 }

@@ -1,11 +1,11 @@
 /**
- * One verifyAuditChain pass in a process of its own, so its peak RSS is not mixed with
+ * One verifyAuditLog pass in a process of its own, so its peak RSS is not mixed with
  * the bulk load's. Spawned by run.ts; prints one JSON line.
  *   node --conditions=react-server --import tsx bench/audit/verify-child.ts --url=… --batch=1000
  */
 import { sql } from "drizzle-orm";
 import { openPostgres } from "@/db/client";
-import { verifyAuditChain } from "@/lib/audit";
+import { verifyAuditLog } from "@/lib/audit";
 import { arg } from "./stats";
 
 async function main() {
@@ -25,7 +25,7 @@ async function main() {
     const timer = setInterval(sample, 10);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const result = await verifyAuditChain(handle.db, batchSize === undefined ? {} : { batchSize });
+    const result = await verifyAuditLog(handle.db, batchSize === undefined ? { anchorDir: null } : { batchSize, anchorDir: null });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(timer);

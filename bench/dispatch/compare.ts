@@ -1,12 +1,15 @@
 /**
  * Flightdeck vs pg-boss vs graphile-worker on the same Postgres, same no-op job, one
  * process with 4 concurrent handlers each (see RESULTS.md):
- *   npx tsx --conditions=react-server bench/dispatch/compare.ts [--url=…] [--jobs=1000] [--latency=100]
+ *   npx tsx --conditions=react-server bench/dispatch/compare.ts [--url=…] [--jobs=1000] [--latency=100] [--smoke]
  * Latency: an idle worker, jobs enqueued one at a time 25 ms apart; enqueue → handler start
  * (Date.now() carried in the payload, same process clock). Throughput: a backlog inserted
  * while no worker runs, then one worker drains it; jobs / (start → last completion).
  * A Flightdeck "job" is a one-turn run: claim transaction + checkpoint transaction with
- * the audit events (run.running, turn.completed, run.succeeded) the others do not write.
+ * the audit events (run.running, turn.completed, run.succeeded) the others do not write,
+ * sealed into the Merkle log by the audit sealer running in the same process; its column
+ * "all sealed" counts until the last of those events is in a signed checkpoint.
+ * --smoke: 50 jobs, 10 latency samples (CI).
  */
 import { randomBytes } from "node:crypto";
 import os from "node:os";
@@ -24,14 +27,16 @@ import { silentLogger } from "@/lib/runtime";
 import { syncModelEndpoints } from "@/lib/runtime";
 import type { TurnExecutor } from "@/lib/runtime";
 import { startWorker } from "@/lib/runtime";
+import { startAuditSealer } from "@/lib/audit";
 import { benchJob } from "./bench-job";
 import { noopExecutor } from "./noop-executor";
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const serverUrl = arg("url", "postgres://postgres@127.0.0.1:5432/postgres");
-const JOBS = Number(arg("jobs", "1000"));
-const LATENCY = Number(arg("latency", "100"));
+const smoke = process.argv.includes("--smoke");
+const JOBS = Number(arg("jobs", smoke ? "50" : "1000"));
+const LATENCY = Number(arg("latency", smoke ? "10" : "100"));
 const CONCURRENCY = 4;
 // pg-boss polls (0.5 s minimum) and waits out the interval after each fetch, so its
 // throughput is loops × batch / interval: batches are how it is meant to be driven.
@@ -44,6 +49,8 @@ interface Result {
   p95: number;
   p99: number;
   perSecond: number;
+  /** Flightdeck: jobs / (start → every audit event sealed). */
+  sealedPerSecond?: number;
 }
 
 function pct(values: number[], p: number): number {
@@ -87,6 +94,8 @@ async function flightdeck(url: string): Promise<Result> {
     },
   };
   const opts = { handle, concurrency: CONCURRENCY, pollIntervalMs: 1000, leaseMs: 30_000, logger: silentLogger };
+  // Every instance runs the sealer beside its worker; it shares this process and database.
+  const sealer = startAuditSealer(handle, { log: () => {} });
   let worker = await startWorker({ ...opts, executor: timed });
   for (let i = 0; i < LATENCY; i++) {
     await handle.db.transaction((tx) => createRun(tx, { jobId: "bench-noop", input: { t: Date.now() }, trigger: { kind: "manual" }, actor }));
@@ -104,8 +113,11 @@ async function flightdeck(url: string): Promise<Result> {
   await untilCount(done, LATENCY + JOBS);
   const secs = (Date.now() - started) / 1000;
   await worker.stop();
+  await sealer.drain();
+  const sealedSecs = (Date.now() - started) / 1000;
+  await sealer.stop();
   await handle.close();
-  return { system: "flightdeck", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs };
+  return { system: "flightdeck", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs, sealedPerSecond: JOBS / sealedSecs };
 }
 
 async function pgBoss(url: string): Promise<Result> {
@@ -181,9 +193,9 @@ async function main() {
   console.log(`# one process, ${CONCURRENCY} concurrent handlers; ${LATENCY} latency samples; ${JOBS}-job backlog`);
   const results: Result[] = [];
   for (const system of [flightdeck, pgBoss, graphile]) results.push(await withDatabase(system));
-  console.log("\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) |\n|---|---|---|---|---|");
+  console.log("\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) | jobs/s (drain + all audit sealed) |\n|---|---|---|---|---|---|");
   const ms = (v: number) => `${v.toFixed(0)} ms`;
-  for (const r of results) console.log(`| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} |`);
+  for (const r of results) console.log(`| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.sealedPerSecond === undefined ? "—" : r.sealedPerSecond.toFixed(0)} |`);
   console.log(`# load after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
 }
 

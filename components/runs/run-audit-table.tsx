@@ -32,7 +32,7 @@ export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; m
         </TableHeader>
         <TableBody>
           {events.map((event) => (
-            <TableRow key={event.seq}>
+            <TableRow key={event.id}>
               <TableCell className="text-muted">
                 <RelativeTime date={event.ts} />
               </TableCell>
@@ -45,7 +45,7 @@ export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; m
               <TableCell className="max-w-96 truncate font-mono text-[11px] text-muted" title={JSON.stringify(event.payload)}>
                 {summary(event.payload)}
               </TableCell>
-              <TableCell className="text-right font-mono text-[11px] text-muted tabular-nums">{event.seq}</TableCell>
+              <TableCell className="text-right font-mono text-[11px] text-muted tabular-nums">{event.seq ?? "sealing…"}</TableCell>
             </TableRow>
           ))}
         </TableBody>

@@ -1,17 +1,30 @@
-import { bigint, index, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { bigint, customType, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
- * Append-only, hash-chained audit log. `seq` is assigned under a transaction-scoped
- * advisory lock (never a SEQUENCE, which leaves gaps on rollback). Triggers added in a
- * custom migration refuse UPDATE, DELETE and TRUNCATE, even in replica mode.
+ * The audit log (lib/audit, docs/SECURITY.md). Writers insert events with `seq` unset,
+ * in their own transactions and without any shared lock; each carries a MAC only the
+ * application can compute. The sealer (one at a time across instances) assigns the
+ * gapless `seq` once, appends the event as a leaf of an RFC 6962 Merkle tree whose
+ * complete subtrees it stores in audit_tree_nodes, and signs a checkpoint. Triggers in a
+ * custom migration refuse UPDATE (except that one seq assignment), DELETE and TRUNCATE,
+ * also in replica mode. prev_hash/hash are the pre-Merkle chain, kept for old events.
  */
 export const actorKinds = ["user", "token", "run", "system", "anonymous"] as const;
 export type ActorKind = (typeof actorKinds)[number];
 
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
+
 export const auditEvents = pgTable(
   "audit_events",
   {
-    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    /** Insertion order (gaps on rollback); the explorer pages on it. */
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    /** Leaf index + 1 in the Merkle log; null until sealed, set exactly once. */
+    seq: bigint("seq", { mode: "number" }),
     ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
     actorKind: text("actor_kind", { enum: actorKinds }).notNull(),
     actorId: text("actor_id"),
@@ -22,15 +35,48 @@ export const auditEvents = pgTable(
     /** What the actor acted under: a role, a token, a job's authorization, a policy rule. */
     authorization: jsonb("authorization").$type<Record<string, unknown>>().notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    prevHash: text("prev_hash").notNull(),
-    hash: text("hash").notNull(),
+    /** Random per event, covered by the MAC, so a copied row is refused. */
+    nonce: text("nonce"),
+    /** HMAC-SHA-256 (base64) by the writer; null only on events from before the Merkle log. */
+    mac: text("mac"),
+    prevHash: text("prev_hash"),
+    hash: text("hash"),
   },
-  // Filter columns lead and seq follows, so the explorer's "newest first, page by seq"
+  // Filter columns lead and id follows, so the explorer's "newest first, page by id"
   // reads one index range per filter instead of sorting every match.
   (t) => [
+    uniqueIndex("audit_events_seq_idx").on(t.seq),
+    uniqueIndex("audit_events_mac_idx").on(t.mac),
+    index("audit_events_unsealed_idx").on(t.id).where(sql`${t.seq} is null`),
     index("audit_events_ts_idx").on(t.ts),
-    index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.seq),
-    index("audit_events_action_idx").on(t.action, t.seq),
-    index("audit_events_actor_idx").on(t.actorKind, t.actorId, t.seq),
+    index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.id),
+    index("audit_events_action_idx").on(t.action, t.id),
+    index("audit_events_actor_idx").on(t.actorKind, t.actorId, t.id),
   ],
 );
+
+/** Hashes of the complete subtrees of the Merkle tree: (level, index) as Trillian names them. Level 0 holds leaf hashes. */
+export const auditTreeNodes = pgTable(
+  "audit_tree_nodes",
+  {
+    level: smallint("level").notNull(),
+    idx: bigint("idx", { mode: "number" }).notNull(),
+    hash: bytea("hash").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+);
+
+/** One signed checkpoint per sealed batch; `note` is the C2SP signed note. */
+export const auditCheckpoints = pgTable("audit_checkpoints", {
+  treeSize: bigint("tree_size", { mode: "number" }).primaryKey(),
+  rootHash: bytea("root_hash").notNull(),
+  ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
+  note: text("note").notNull(),
+});
+
+/** Events the sealer refused (their MAC does not verify); they are never sealed. */
+export const auditRejections = pgTable("audit_rejections", {
+  eventId: bigint("event_id", { mode: "number" }).primaryKey(),
+  reason: text("reason").notNull(),
+  ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+});

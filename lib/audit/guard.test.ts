@@ -1,15 +1,17 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { computeAuditHash, getAuditHead, listAuditEvents, verifyAuditChain } from "@/lib/audit";
-import { recordAudit, sampleAuditInput } from "@/tests/audit/fixtures";
+import { appendAuditEvents, sealBatch } from "@/lib/audit";
+import { sampleAuditInput } from "@/tests/audit/fixtures";
 
 let handle: TestDatabase;
 beforeAll(async () => {
   handle = await createTestDatabase();
-  for (let i = 0; i < 12; i += 1) await recordAudit(sampleAuditInput({ payload: { i, note: `event ${i}` } }));
+  await handle.db.transaction((tx) => appendAuditEvents(tx, Array.from({ length: 6 }, (_, i) => sampleAuditInput({ payload: { i } }))));
+  await sealBatch(handle.db);
+  // two more, left unsealed
+  await handle.db.transaction((tx) => appendAuditEvents(tx, [sampleAuditInput({ action: "late.a" }), sampleAuditInput({ action: "late.b" })]));
 });
 afterAll(async () => {
   await handle.drop();
@@ -27,26 +29,26 @@ async function refusal(run: () => Promise<unknown>): Promise<string> {
   throw new Error("expected the database to refuse");
 }
 
-/** As superuser: lift the guard for one tampering statement, then restore it exactly. */
-async function tamper(statement: ReturnType<typeof sql>): Promise<void> {
-  await handle.db.transaction(async (tx: Tx) => {
-    await tx.execute(sql`alter table audit_events disable trigger all`);
-    await tx.execute(statement);
-    await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
-    await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_truncate`);
-  });
-}
+class Rollback extends Error {}
 
-describe("the database refuses to change audit events", () => {
-  it("has both guard triggers enabled ALWAYS", async () => {
-    const rows = rowsOf<{ tgname: string; tgenabled: string }>(
+describe("the database guards the audit tables", () => {
+  it("has every guard trigger enabled ALWAYS", async () => {
+    const rows = rowsOf<{ rel: string; tgname: string; tgenabled: string }>(
       await handle.db.execute(sql`
-        select tgname, tgenabled::text as tgenabled from pg_trigger
-        where tgrelid = 'audit_events'::regclass and not tgisinternal order by tgname`),
+        select tgrelid::regclass::text as rel, tgname, tgenabled::text as tgenabled from pg_trigger
+        where tgrelid in ('audit_events'::regclass, 'audit_tree_nodes'::regclass, 'audit_checkpoints'::regclass, 'audit_rejections'::regclass)
+          and not tgisinternal order by 1, 2`),
     );
-    expect(rows).toEqual([
-      { tgname: "audit_events_no_truncate", tgenabled: "A" },
-      { tgname: "audit_events_no_update_delete", tgenabled: "A" },
+    expect(rows.map((r) => `${r.rel}.${r.tgname}:${r.tgenabled}`)).toEqual([
+      "audit_checkpoints.audit_checkpoints_no_change:A",
+      "audit_checkpoints.audit_checkpoints_no_truncate:A",
+      "audit_events.audit_events_insert_check:A",
+      "audit_events.audit_events_no_truncate:A",
+      "audit_events.audit_events_no_update_delete:A",
+      "audit_rejections.audit_rejections_no_change:A",
+      "audit_rejections.audit_rejections_no_truncate:A",
+      "audit_tree_nodes.audit_tree_nodes_no_change:A",
+      "audit_tree_nodes.audit_tree_nodes_no_truncate:A",
     ]);
   });
 
@@ -60,71 +62,91 @@ describe("the database refuses to change audit events", () => {
         }),
       );
 
-    it(`refuses UPDATE ${mode}`, async () => {
-      expect(await attempt(sql`update audit_events set actor_label = 'mallory' where seq = 3`)).toMatch(
-        /append-only: UPDATE refused/,
-      );
+    it(`refuses UPDATE of a sealed event's content or seq ${mode}`, async () => {
+      expect(await attempt(sql`update audit_events set actor_label = 'mallory' where seq = 3`)).toMatch(/append-only: UPDATE refused/);
+      expect(await attempt(sql`update audit_events set seq = 99 where seq = 3`)).toMatch(/append-only: UPDATE refused/);
+      expect(await attempt(sql`update audit_events set seq = null where seq = 3`)).toMatch(/append-only: UPDATE refused/);
     });
 
-    it(`refuses DELETE ${mode}`, async () => {
+    it(`refuses UPDATE of an unsealed event beyond setting its seq ${mode}`, async () => {
+      expect(await attempt(sql`update audit_events set payload = '{}' where action = 'late.a'`)).toMatch(/append-only: UPDATE refused/);
+      expect(await attempt(sql`update audit_events set seq = 7, action = 'x' where action = 'late.a'`)).toMatch(/append-only: UPDATE refused/);
+      expect(await attempt(sql`update audit_events set mac = 'x' where action = 'late.a'`)).toMatch(/append-only: UPDATE refused/);
+    });
+
+    it(`allows exactly the sealer's transition, seq from null to a value ${mode}`, async () => {
+      await expect(
+        handle.db.transaction(async (tx) => {
+          if (replica) await tx.execute(sql`set local session_replication_role = replica`);
+          await tx.execute(sql`update audit_events set seq = 7 where action = 'late.a'`);
+          throw new Rollback();
+        }),
+      ).rejects.toBeInstanceOf(Rollback);
+    });
+
+    it(`refuses DELETE and TRUNCATE ${mode}`, async () => {
       expect(await attempt(sql`delete from audit_events where seq = 3`)).toMatch(/append-only: DELETE refused/);
+      expect(await attempt(sql`delete from audit_events where seq is null`)).toMatch(/append-only: DELETE refused/);
+      expect(await attempt(sql`truncate audit_events`)).toMatch(/append-only: TRUNCATE refused/);
     });
 
-    it(`refuses TRUNCATE ${mode}`, async () => {
-      expect(await attempt(sql`truncate audit_events`)).toMatch(/append-only: TRUNCATE refused/);
+    it(`refuses an INSERT with a seq or without a MAC ${mode}`, async () => {
+      expect(
+        await attempt(sql`insert into audit_events (seq, ts, actor_kind, actor_label, action, subject_type, "authorization", payload, nonce, mac)
+          values (100, now(), 'user', 'm', 'x', 'y', '{}', '{}', 'n', 'm')`),
+      ).toMatch(/inserted unsealed/);
+      expect(
+        await attempt(sql`insert into audit_events (ts, actor_kind, actor_label, action, subject_type, "authorization", payload)
+          values (now(), 'user', 'm', 'x', 'y', '{}', '{}')`),
+      ).toMatch(/inserted unsealed/);
+    });
+
+    it(`refuses changes to the tree, checkpoints and rejections ${mode}`, async () => {
+      for (const table of ["audit_tree_nodes", "audit_checkpoints", "audit_rejections"]) {
+        // (no rejection exists yet: a row trigger has nothing to refuse there)
+        if (table !== "audit_rejections") expect(await attempt(sql.raw(`delete from ${table}`))).toMatch(new RegExp(`${table} is append-only: DELETE`));
+        expect(await attempt(sql.raw(`truncate ${table}`))).toMatch(new RegExp(`${table} is append-only: TRUNCATE`));
+      }
+      expect(await attempt(sql`update audit_tree_nodes set hash = '\\x00' where level = 0 and idx = 0`)).toMatch(/append-only: UPDATE/);
+      expect(await attempt(sql`update audit_checkpoints set note = 'x'`)).toMatch(/append-only: UPDATE/);
     });
   }
 
+  it("compares every column but seq in the update guard: adding a column means updating the guard", async () => {
+    const columns = rowsOf<{ c: string }>(
+      await handle.db.execute(sql`select column_name as c from information_schema.columns where table_name = 'audit_events' order by ordinal_position`),
+    ).map((r) => r.c);
+    expect(columns.sort()).toEqual(
+      ["id", "seq", "ts", "actor_kind", "actor_id", "actor_label", "action", "subject_type", "subject_id", "authorization", "payload", "nonce", "mac", "prev_hash", "hash"].sort(),
+    );
+  });
+
   it("left every event in place", async () => {
-    expect(await verifyAuditChain(handle.db)).toEqual({ ok: true, checked: 12, firstBadSeq: null, problem: null });
-  });
-});
-
-// Each case tampers, checks, and depends on the damage of the cases before it:
-// verification reports the earliest problem, so later cases damage earlier rows.
-describe("verification names the first tampered sequence", () => {
-  it("notices one character flipped in a payload", async () => {
-    await tamper(sql`update audit_events set payload = jsonb_set(payload, '{note}', '"event 1O"') where seq = 10`);
-    expect(await verifyAuditChain(handle.db, { batchSize: 4 })).toEqual({
-      ok: false,
-      checked: 9,
-      firstBadSeq: 10,
-      problem: "hash",
-    });
+    const rows = rowsOf<{ n: number | string; sealed: number | string }>(await handle.db.execute(sql`select count(*) as n, count(seq) as sealed from audit_events`));
+    expect(rows.map((r) => [Number(r.n), Number(r.sealed)])).toEqual([[8, 6]]);
   });
 
-  it("notices a forged event whose hash was recomputed, by the next event's link", async () => {
-    const { events } = await listAuditEvents(handle.db, { cursor: 9, limit: 1 });
-    const original = events[0];
-    if (original?.seq !== 8) throw new Error("expected event 8");
-    const forged = { ...original, actor: { ...original.actor, label: "mallory" } };
-    const forgedHash = computeAuditHash(forged, forged.prevHash);
-    await tamper(sql`update audit_events set actor_label = 'mallory', hash = ${forgedHash} where seq = 8`);
-    expect(await verifyAuditChain(handle.db)).toEqual({ ok: false, checked: 8, firstBadSeq: 9, problem: "link" });
-  });
-
-  it("notices a broken link", async () => {
-    await tamper(sql`update audit_events set prev_hash = repeat('0', 64) where seq = 6`);
-    expect(await verifyAuditChain(handle.db)).toMatchObject({ ok: false, checked: 5, firstBadSeq: 6, problem: "link" });
-  });
-
-  it("names the gap a deleted middle row leaves", async () => {
-    await tamper(sql`delete from audit_events where seq = 4`);
-    expect(await verifyAuditChain(handle.db, { batchSize: 2 })).toEqual({
-      ok: false,
-      checked: 3,
-      firstBadSeq: 4,
-      problem: "gap",
-    });
-  });
-
-  it("names seq 1 when the log's first event is gone", async () => {
-    await tamper(sql`delete from audit_events where seq = 1`);
-    expect(await verifyAuditChain(handle.db)).toEqual({ ok: false, checked: 0, firstBadSeq: 1, problem: "gap" });
-  });
-
-  it("restored the guard after tampering", async () => {
-    expect(await refusal(() => handle.db.execute(sql`delete from audit_events where seq = 2`))).toMatch(/append-only/);
-    expect((await getAuditHead(handle.db)).seq).toBe(12);
+  it("gives the least-privilege role INSERT and SELECT on the audit tables, UPDATE of seq only, and no ownership", async () => {
+    const privileges = rowsOf<{ t: string; p: string }>(
+      await handle.db.execute(sql`
+        select table_name as t, string_agg(privilege_type, ',' order by privilege_type) as p
+        from information_schema.role_table_grants
+        where grantee = 'flightdeck_app' and table_name in ('audit_events', 'audit_tree_nodes', 'audit_checkpoints', 'audit_rejections')
+        group by table_name order by table_name`),
+    );
+    expect(privileges).toEqual([
+      { t: "audit_checkpoints", p: "INSERT,SELECT" },
+      { t: "audit_events", p: "INSERT,SELECT" },
+      { t: "audit_rejections", p: "INSERT,SELECT" },
+      { t: "audit_tree_nodes", p: "INSERT,SELECT" },
+    ]);
+    const columns = rowsOf<{ c: string }>(
+      await handle.db.execute(sql`
+        select column_name as c from information_schema.column_privileges
+        where grantee = 'flightdeck_app' and table_name = 'audit_events' and privilege_type = 'UPDATE'`),
+    );
+    expect(columns).toEqual([{ c: "seq" }]);
+    const owners = rowsOf<{ owner: string }>(await handle.db.execute(sql`select tableowner as owner from pg_tables where tablename = 'audit_events'`));
+    expect(owners.map((o) => o.owner)).not.toContain("flightdeck_app");
   });
 });

@@ -1,11 +1,15 @@
 import "server-only";
 
-export { appendAudit, AUDIT_LOCK_KEY } from "./append";
-export { verifyAuditChain, type VerifyOptions } from "./verify";
-export { listAuditEvents, getAuditHead, type AuditListFilter, type AuditPage } from "./queries";
+export { appendAudit, appendAuditEvents } from "./append";
+export { verifyAuditLog, verifyAuditChain, type VerifyOptions } from "./verify";
+export { listAuditEvents, type AuditListFilter, type AuditPage } from "./queries";
 export { auditListQuerySchema, type AuditListQuery } from "./query-schema";
 export { computeAuditHash, GENESIS_HASH, type AuditContent } from "./hash";
 export { canonicalJson, toJsonValue, toJsonObject, CanonicalJsonError, type JsonValue } from "./canonical";
+export { sealBatch, SEALER_LOCK_KEY, type SealResult } from "./seal";
+export { startAuditSealer, type AuditSealer } from "./sealer";
+export { inclusionProof, consistencyProof, auditEventBySeq } from "./proofs";
+export { auditHealth, type AuditHealth } from "./health";
 export type { AuditInput, AuditEvent, AuditHead, AuditVerifyResult } from "./types";
 export {
   auditActor,
@@ -19,3 +23,9 @@ export {
   type RunAuthorization,
 } from "./actors";
 export { principalRole, type Principal } from "./principal";
+export { checkpointResponse, parseSeqParam, consistencyQuerySchema, inclusionQuerySchema, verifierKeyResponse } from "./http";
+export { auditContent } from "./append";
+export { auditKeys } from "./keys";
+export { eventMac } from "./leaf";
+export { latestCheckpoint } from "./tree-store";
+export { auditKeyDir } from "./keys";

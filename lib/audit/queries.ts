@@ -2,12 +2,11 @@ import "server-only";
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { auditEvents, type ActorKind } from "@/db/schema";
-import { GENESIS_HASH } from "./hash";
 import { auditEventColumns, toAuditEvent } from "./row";
-import type { AuditEvent, AuditHead } from "./types";
+import type { AuditEvent } from "./types";
 
 export interface AuditListFilter {
-  /** Answer events older than this seq (the previous page's nextCursor). */
+  /** Answer events recorded before this id (the previous page's nextCursor). */
   cursor?: number;
   limit: number;
   action?: string;
@@ -26,10 +25,10 @@ export interface AuditPage {
   nextCursor: number | null;
 }
 
-/** Newest first, keyset-paginated on seq, so deep pages cost the same as the first. */
+/** Newest first, keyset-paginated on id (insertion order; unsealed events have no seq yet), so deep pages cost the same as the first. */
 export async function listAuditEvents(db: Queryable, filter: AuditListFilter): Promise<AuditPage> {
   const conditions: SQL[] = [];
-  if (filter.cursor !== undefined) conditions.push(lt(auditEvents.seq, filter.cursor));
+  if (filter.cursor !== undefined) conditions.push(lt(auditEvents.id, filter.cursor));
   if (filter.action !== undefined) conditions.push(eq(auditEvents.action, filter.action));
   if (filter.actorKind !== undefined) conditions.push(eq(auditEvents.actorKind, filter.actorKind));
   if (filter.actorId !== undefined) conditions.push(eq(auditEvents.actorId, filter.actorId));
@@ -43,21 +42,10 @@ export async function listAuditEvents(db: Queryable, filter: AuditListFilter): P
     .select(auditEventColumns)
     .from(auditEvents)
     .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(auditEvents.seq))
+    .orderBy(desc(auditEvents.id))
     .limit(limit + 1);
   const page = rows.slice(0, limit).map(toAuditEvent);
   const last = page[page.length - 1];
-  return { events: page, nextCursor: rows.length > limit && last ? last.seq : null };
+  return { events: page, nextCursor: rows.length > limit && last ? last.id : null };
 }
 
-/** The newest event's seq and hash: what an external anchor would record. */
-export async function getAuditHead(db: Queryable): Promise<AuditHead> {
-  const [row] = await db
-    .select(auditEventColumns)
-    .from(auditEvents)
-    .orderBy(desc(auditEvents.seq))
-    .limit(1);
-  if (!row) return { seq: 0, hash: GENESIS_HASH, ts: null };
-  const event = toAuditEvent(row);
-  return { seq: event.seq, hash: event.hash, ts: event.ts };
-}

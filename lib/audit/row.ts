@@ -5,9 +5,10 @@ import type { AuditEvent } from "./types";
 
 /**
  * Columns selected to rebuild an event. ts comes back as epoch milliseconds so the ISO
- * string that was hashed is rebuilt exactly, whatever the driver does with timestamps.
+ * string that was MACed and hashed is rebuilt exactly, whatever the driver does with timestamps.
  */
 export const auditEventColumns = {
+  id: auditEvents.id,
   seq: auditEvents.seq,
   tsMs: sql<string>`(extract(epoch from ${auditEvents.ts}) * 1000)::bigint`.mapWith(Number),
   actorKind: auditEvents.actorKind,
@@ -18,12 +19,15 @@ export const auditEventColumns = {
   subjectId: auditEvents.subjectId,
   authorization: auditEvents.authorization,
   payload: auditEvents.payload,
+  nonce: auditEvents.nonce,
+  mac: auditEvents.mac,
   prevHash: auditEvents.prevHash,
   hash: auditEvents.hash,
 };
 
 export interface AuditEventRow {
-  seq: number;
+  id: number;
+  seq: number | null;
   tsMs: number;
   actorKind: ActorKind;
   actorId: string | null;
@@ -33,20 +37,22 @@ export interface AuditEventRow {
   subjectId: string | null;
   authorization: Record<string, unknown>;
   payload: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
+  nonce: string | null;
+  mac: string | null;
+  prevHash: string | null;
+  hash: string | null;
 }
 
 export function toAuditEvent(row: AuditEventRow): AuditEvent {
   return {
+    id: row.id,
     seq: row.seq,
+    sealed: row.seq !== null,
     ts: new Date(row.tsMs).toISOString(),
     actor: { kind: row.actorKind, id: row.actorId, label: row.actorLabel },
     action: row.action,
     subject: { type: row.subjectType, id: row.subjectId },
     authorization: row.authorization,
     payload: row.payload,
-    prevHash: row.prevHash,
-    hash: row.hash,
   };
 }

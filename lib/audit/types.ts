@@ -1,6 +1,6 @@
 import type { ActorKind } from "@/db/schema";
 
-/** What a caller supplies; seq, ts, prevHash and hash are assigned by appendAudit. */
+/** What a caller supplies; id, seq, ts, nonce and MAC are assigned when it is recorded. */
 export interface AuditInput {
   actor: { kind: ActorKind; id: string | null; label: string };
   action: string;
@@ -13,9 +13,8 @@ export interface AuditInput {
   payload?: Record<string, unknown>;
 }
 
-/** An event as stored and as the API answers it. */
-export interface AuditEvent {
-  seq: number;
+/** What a leaf and a MAC cover besides seq / nonce. */
+export interface AuditEventContent {
   /** ISO 8601 with milliseconds, UTC. */
   ts: string;
   actor: { kind: ActorKind; id: string | null; label: string };
@@ -23,23 +22,43 @@ export interface AuditEvent {
   subject: { type: string; id: string | null };
   authorization: Record<string, unknown>;
   payload: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
 }
 
-/** The newest event, or seq 0 with the genesis hash on an empty log. */
+/** An event as stored and as the API answers it. */
+export interface AuditEvent extends AuditEventContent {
+  /** Insertion order; stable before and after sealing. */
+  id: number;
+  /** Position in the Merkle log (leaf index + 1); null until the sealer integrates it. */
+  seq: number | null;
+  sealed: boolean;
+}
+
+/** The latest signed checkpoint, or size 0 before anything is sealed. */
 export interface AuditHead {
-  seq: number;
-  hash: string;
+  treeSize: number;
+  /** base64 */
+  rootHash: string;
   ts: string | null;
 }
 
 export interface AuditVerifyResult {
   ok: boolean;
-  /** Events found intact before the first problem (all of them when ok). */
+  /** Sealed events found intact before the first problem (all of them when ok). */
   checked: number;
-  /** The first sequence number that is missing or whose content or link is wrong. */
+  /** The first sequence number that is missing, altered, or no longer matches a signed or anchored checkpoint. */
   firstBadSeq: number | null;
-  /** Why firstBadSeq is bad: the row is missing, its prev_hash link is broken, or its hash does not match. */
-  problem: "gap" | "link" | "hash" | null;
+  /**
+   * Why firstBadSeq is bad: gap (missing row), mac (content changed or forged), link/hash
+   * (a pre-Merkle chained event changed), checkpoint (a stored checkpoint's root or
+   * signature does not match), anchor (an anchored checkpoint is not a prefix of the log).
+   */
+  problem: "gap" | "mac" | "link" | "hash" | "checkpoint" | "signature" | "anchor" | null;
+  /** Size of the newest stored checkpoint. */
+  treeSize: number;
+  /** Anchored checkpoints compared with the recomputed tree. */
+  anchorsChecked: number;
+  /** Unsealed events whose MAC fails (ids), refused or not yet seen by the sealer. */
+  badUnsealedIds: number[];
+  /** Unsealed events waiting for the sealer. */
+  unsealed: number;
 }

@@ -57,6 +57,18 @@ export const envSchema = z.object({
   FLIGHTDECK_WORKSPACE_QUOTA_BYTES: intFrom(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   FLIGHTDECK_TOOL_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
   FLIGHTDECK_TOOL_OUTPUT_MAX_BYTES: intFrom(32 * 1024, 256, 4 * 1024 * 1024),
+  // Audit log (lib/audit, docs/SECURITY.md). Keys: base64 of 32 bytes; unset = generated in the key dir.
+  FLIGHTDECK_AUDIT_SIGNING_KEY: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_MAC_KEY: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_KEY_DIR: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_LOG_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, "must be a non-empty name without spaces or '+'")
+    .optional()
+    .default("flightdeck.local/audit"),
+  FLIGHTDECK_AUDIT_ANCHOR_DIR: optionalNonEmpty,
+  FLIGHTDECK_AUDIT_ANCHOR_URL: optionalNonEmpty.pipe(z.url().optional()),
+  FLIGHTDECK_AUDIT_SEAL_INTERVAL_MS: intFrom(250, 10, 250),
   // Flashcards (lib/flashcards): webhook for new cards and decisions, Standard Webhooks signed.
   FLIGHTDECK_WEBHOOK_URL: optionalNonEmpty.pipe(z.url().optional()),
   FLIGHTDECK_WEBHOOK_SECRET: optionalNonEmpty.pipe(

@@ -22,7 +22,7 @@ async function auditOf(jobId: string) {
     .select()
     .from(auditEvents)
     .where(eq(auditEvents.subjectId, jobId))
-    .orderBy(asc(auditEvents.seq));
+    .orderBy(asc(auditEvents.id));
 }
 
 describe("syncRegistry", () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
@@ -26,27 +26,34 @@ export interface CheckpointParams {
   executor: TurnExecutor;
   context: TurnContext;
   end: TurnEnd;
+  /** Called after commit with a completed turn's messages as stored (the worker's history cache). */
+  onStored?: (messages: unknown[]) => void;
 }
 
 /**
  * Records a turn and moves the run on, in ONE transaction fenced by the lease token. When
  * no row matches the token the worker lost its lease: nothing is written ("lost").
+ * Round trips of a completed turn: lock the run (reading the database clock with it),
+ * finish the turn row, one UPDATE of the run (counters and next state together), NOTIFY,
+ * one INSERT of all the turn's audit events.
  */
 export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<"applied" | "lost"> {
   const { claim, workerId } = params;
-  return db.transaction(async (tx) => {
-    const [run] = await tx
-      .select()
+  let stored: unknown[] | null = null;
+  const outcome = await db.transaction(async (tx): Promise<"applied" | "lost"> => {
+    const [locked] = await tx
+      .select({ ...getTableColumns(runs), nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8`.mapWith(Number) })
       .from(runs)
       .where(and(eq(runs.id, claim.run.id), eq(runs.leaseToken, claim.leaseToken)))
       .for("update");
-    if (!run) return "lost";
+    if (!locked) return "lost";
+    const { nowMs, ...run } = locked;
     const audit = { actor: workerActor(workerId), authorization: runAuthorization(run) };
-    // Audit events are appended last: the chain's lock is then held only for the commit.
+    // The transaction's audit events are collected and written in one insert at the end.
     const sink: AuditInput[] = [];
     const end = params.end;
     if (end.kind === "result") {
-      await recordCompleted(tx, run, params, end.result, sink);
+      stored = await recordCompleted(tx, run, params, end.result, sink, nowMs);
       await flushAudit(tx, sink);
       return "applied";
     }
@@ -84,6 +91,8 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     await flushAudit(tx, sink);
     return "applied";
   });
+  if (outcome === "applied" && stored !== null) params.onStored?.(stored);
+  return outcome;
 }
 
 async function recordCompleted(
@@ -92,10 +101,11 @@ async function recordCompleted(
   params: CheckpointParams,
   result: TurnResult,
   sink: AuditInput[],
-): Promise<void> {
+  nowMs: number,
+): Promise<unknown[]> {
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
-  await finishTurn(tx, claim.turnId, {
+  const stored = await finishTurn(tx, claim.turnId, {
     status: "completed",
     model: result.model,
     messagesIn: result.messagesIn,
@@ -104,16 +114,9 @@ async function recordCompleted(
     inputTokens: result.usage.inputTokens,
     outputTokens: result.usage.outputTokens,
   });
-  const [updated] = await tx
-    .update(runs)
-    .set({
-      tokensUsed: run.tokensUsed + tokens,
-      turnsUsed: run.turnsUsed + 1,
-      updatedAt: sql`now()`,
-    })
-    .where(eq(runs.id, run.id))
-    .returning();
-  if (!updated) throw new Error(`run ${run.id} vanished under its row lock`);
+  // The counters are written by applyOutcome's one UPDATE of the run; the row is locked.
+  const counters = { tokensUsed: run.tokensUsed + tokens, turnsUsed: run.turnsUsed + 1 };
+  const updated: RunRow = { ...run, ...counters };
   sink.push({
     actor: workerActor(workerId),
     authorization: runAuthorization(run),
@@ -128,7 +131,8 @@ async function recordCompleted(
   });
   await flagCheckpoint(tx, run, updated, { index: claim.turnIndex, tokens }, sink);
   await params.executor.onCheckpoint?.(tx, params.context, result);
-  await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink);
+  await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, { patch: counters, nowMs });
+  return stored;
 }
 
 function turnPayload(claim: ClaimedTurn, workerId: string, extra: Record<string, unknown>, error?: string) {
@@ -143,9 +147,12 @@ function turnPayload(claim: ClaimedTurn, workerId: string, extra: Record<string,
   };
 }
 
-async function finishTurn(tx: Tx, turnId: string, values: Partial<typeof turns.$inferInsert>): Promise<void> {
-  await tx
+/** Finishes the turn row; answers its messages as stored (messages_in then messages_out). */
+async function finishTurn(tx: Tx, turnId: string, values: Partial<typeof turns.$inferInsert>): Promise<unknown[]> {
+  const [row] = await tx
     .update(turns)
     .set({ ...values, finishedAt: sql`clock_timestamp()` })
-    .where(eq(turns.id, turnId));
+    .where(eq(turns.id, turnId))
+    .returning({ messagesIn: turns.messagesIn, messagesOut: turns.messagesOut });
+  return row ? [...row.messagesIn, ...(row.messagesOut ?? [])] : [];
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/db/client";
 import { checkpointTurn, type AbortKind, type TurnEnd } from "./checkpoint";
 import type { ClaimedTurn } from "./claim";
+import type { HistoryCache } from "./history-cache";
 import { loadHistory, renewLease } from "./lease";
 import { errorMessage, type Logger } from "./log";
 import type { TurnContext, TurnExecutor } from "./turn-executor";
@@ -19,6 +20,8 @@ interface ExecuteTurnParams {
   log: Logger;
   /** Turns in flight by run id, so a hard-cancel notification can reach this one. */
   inflight: Map<string, InflightTurn>;
+  /** The worker's history cache: a turn then reads only the turns it has not seen. */
+  history?: HistoryCache;
 }
 
 // setTimeout fires at once for delays beyond 2^31-1 ms.
@@ -86,7 +89,7 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
   let end: TurnEnd;
   try {
     if (claim.run.abortRequested) abort("hard-cancel");
-    context.history = await loadHistory(db, runId);
+    context.history = params.history ? await params.history.load(db, runId, claim.turnIndex) : await loadHistory(db, runId);
     controller.signal.throwIfAborted();
     end = { kind: "result", result: await params.executor.execute(context) };
   } catch (error) {
@@ -114,7 +117,10 @@ async function checkpointOrLog(
 ): Promise<void> {
   const { db, claim, workerId, executor, log } = params;
   try {
-    const result = await checkpointTurn(db, { claim, workerId, executor, context, end });
+    const history = params.history;
+    const onStored = history ? (messages: unknown[]) => history.completed(claim.run.id, claim.turnIndex, messages) : undefined;
+    const result = await checkpointTurn(db, { claim, workerId, executor, context, end, onStored });
+    if (history && end.kind !== "result") history.forget(claim.run.id);
     if (result === "lost") log("warn", "lease lost before checkpoint: turn discarded", fields);
     else log("debug", "turn checkpointed", { ...fields, end: end.kind });
   } catch (error) {

@@ -7,13 +7,16 @@ import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import { dbNowMs, wallClockExceeded } from "./db-time";
 import type { TurnOutcome } from "./turn-executor";
-import { transitionRun, type RunRow } from "./transitions";
+import { transitionRun, type RunPatch, type RunRow } from "./transitions";
 
 /**
  * What happens to a run after a checkpointed turn, decided at the turn boundary (inside
  * the checkpoint transaction). Precedence: a finished run finishes (complete/fail); then
  * operator requests (cancel over pause); then budgets (turns/tokens → failed "budget",
  * wall clock → timed_out); otherwise the lease is released and the run is runnable again.
+ * `extra.patch` rides along in the one UPDATE of the run this makes (the checkpoint's
+ * turn and token counters), and `extra.nowMs` is the database clock the caller already
+ * read, so the turn boundary costs no further round trips.
  */
 export async function applyOutcome(
   tx: Tx,
@@ -21,7 +24,9 @@ export async function applyOutcome(
   outcome: TurnOutcome,
   lease: { workerId: string; leaseToken: string },
   auditSink?: AuditInput[],
+  extra: { patch?: RunPatch; nowMs?: number } = {},
 ): Promise<void> {
+  const carry = extra.patch ?? {};
   const base = {
     actor: workerActor(lease.workerId),
     authorization: runAuthorization(run),
@@ -31,37 +36,37 @@ export async function applyOutcome(
     locked: run,
   };
   if (outcome.kind === "complete") {
-    await transitionRun(tx, run.id, "succeeded", { ...base, reason: null, patch: { output: outcome.output ?? null } });
+    await transitionRun(tx, run.id, "succeeded", { ...base, reason: null, patch: { ...carry, output: outcome.output ?? null } });
     return;
   }
   if (outcome.kind === "fail") {
-    await transitionRun(tx, run.id, "failed", { ...base, reason: outcome.reason, patch: { error: outcome.message } });
+    await transitionRun(tx, run.id, "failed", { ...base, reason: outcome.reason, patch: { ...carry, error: outcome.message } });
     return;
   }
   if (run.cancelRequested) {
-    await transitionRun(tx, run.id, "cancelled", { ...base, reason: "operator" });
+    await transitionRun(tx, run.id, "cancelled", { ...base, reason: "operator", patch: carry });
     return;
   }
   if (run.pauseRequested) {
-    await transitionRun(tx, run.id, "paused", { ...base, reason: "operator" });
+    await transitionRun(tx, run.id, "paused", { ...base, reason: "operator", patch: carry });
     return;
   }
   if (outcome.kind === "wait") {
-    await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor });
+    await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor, patch: carry });
     return;
   }
   const budget = budgetExhausted(run);
   if (budget) {
-    await transitionRun(tx, run.id, "failed", { ...base, reason: "budget", patch: { error: budget } });
+    await transitionRun(tx, run.id, "failed", { ...base, reason: "budget", patch: { ...carry, error: budget } });
     return;
   }
-  if (wallClockExceeded(run, await dbNowMs(tx))) {
-    await transitionRun(tx, run.id, "timed_out", { ...base, reason: "wall_clock" });
+  if (wallClockExceeded(run, extra.nowMs ?? (await dbNowMs(tx)))) {
+    await transitionRun(tx, run.id, "timed_out", { ...base, reason: "wall_clock", patch: carry });
     return;
   }
   await tx
     .update(runs)
-    .set({ leaseToken: null, leaseOwner: null, leaseExpiresAt: null, stateReason: null, updatedAt: sql`now()` })
+    .set({ ...carry, leaseToken: null, leaseOwner: null, leaseExpiresAt: null, stateReason: null, updatedAt: sql`now()` })
     .where(eq(runs.id, run.id));
   await notifyRun(tx, run.id);
 }

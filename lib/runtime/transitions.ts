@@ -5,7 +5,7 @@ import type { Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
 import { withdrawRunApprovalCards } from "@/lib/flashcards/approval-cards";
 import { flagFailure } from "@/lib/flashcards/hooks";
-import { appendAudit } from "@/lib/audit/append";
+import { appendAudit, appendAuditEvents } from "@/lib/audit/append";
 import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { notifyRun } from "./channels";
@@ -13,7 +13,7 @@ import { IllegalTransitionError, LeaseLostError } from "./errors";
 import { canTransition, isTerminal } from "./transition-table";
 
 export type RunRow = typeof runs.$inferSelect;
-type RunPatch = Omit<PgUpdateSetSource<typeof runs>, "id" | "state">;
+export type RunPatch = Omit<PgUpdateSetSource<typeof runs>, "id" | "state">;
 
 export interface TransitionOptions {
   /** Why: wait reason, "budget", "error", "operator", "rejected"… stored as state_reason. */
@@ -30,16 +30,16 @@ export interface TransitionOptions {
   payload?: Record<string, unknown>;
   /**
    * Collect the audit event here instead of appending it now; the caller appends the
-   * batch (flushAudit) last, so the chain's lock is held for the end of the transaction only.
+   * batch (flushAudit) in one insert with the transaction's other events.
    */
   auditSink?: AuditInput[];
   /** The run row as already locked FOR UPDATE by the caller in this transaction (saves a round trip). */
   locked?: RunRow;
 }
 
-/** Appends collected events in order; call it as the transaction's last writes. */
+/** Appends the collected events in one insert. */
 export async function flushAudit(tx: Tx, sink: AuditInput[]): Promise<void> {
-  for (const event of sink.splice(0)) await appendAudit(tx, event);
+  await appendAuditEvents(tx, sink.splice(0));
 }
 
 /** Locks the run row (FOR UPDATE) for the rest of the transaction. */

@@ -6,6 +6,7 @@ import { createHousekeeper } from "@/lib/flashcards/housekeeping";
 import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
 import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
+import { HistoryCache } from "./history-cache";
 import { errorMessage, jsonLogger, type Logger } from "./log";
 import { requeueResourceWaits, sweepOverdueRuns } from "./sweep";
 import type { TurnExecutor } from "./turn-executor";
@@ -51,6 +52,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const resourceRetryMs = options.resourceRetryMs ?? 5_000;
   const log = options.logger ?? jsonLogger;
   const inflight = new Map<string, InflightTurn>();
+  const history = new HistoryCache();
   const active = new Set<Promise<void>>();
   let stopping = false;
   let pendingWake = false;
@@ -76,7 +78,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
 
   const start = (claim: ClaimedTurn) => {
-    const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight }).finally(() => {
+    const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight, history }).finally(() => {
       active.delete(turn);
       signalWake();
     });

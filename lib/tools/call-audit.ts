@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "@/db/client";
-import { appendAudit, runActor, runAuthorization } from "@/lib/audit";
+import { appendAuditEvents, runActor, runAuthorization } from "@/lib/audit";
 import { flagRefusal } from "@/lib/flashcards/hooks";
 import type { Redactor } from "@/lib/redaction";
 import { assertLease, saveOutcome } from "./call-store";
@@ -22,8 +22,7 @@ export async function settleCall(scope: InvokeScope, id: CallIdentity, record: T
 
 /**
  * Stores a call's final state and audits it, inside the caller's transaction (which has
- * checked the lease). The audit events are its last writes: appendAudit holds the chain
- * lock until commit.
+ * checked the lease). Its audit events go in one insert.
  */
 export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, record: ToolCallRecord, extra?: CallAuditExtra): Promise<void> {
   await saveOutcome(tx, id, {
@@ -35,14 +34,15 @@ export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, r
     durationMs: record.durationMs,
   });
   const audit = auditFrame(scope);
-  if (extra) {
-    await appendAudit(tx, { ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } });
-    if (record.outcome === "refused") {
-      const refusal = { action: extra.action, runId: scope.runId, jobId: scope.jobId, tool: record.tool, callKey: record.key, error: record.error, input: record.input };
-      await flagRefusal(tx, refusal);
-    }
+  await appendAuditEvents(tx, [
+    ...(extra ? [{ ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } }] : []),
+    { ...audit, action: "tool.called", payload: callPayload(record, scope) },
+  ]);
+  if (extra && record.outcome === "refused") {
+    // A refusal is also a policy flashcard for the lead (deduplicated by job, tool and kind).
+    const refusal = { action: extra.action, runId: scope.runId, jobId: scope.jobId, tool: record.tool, callKey: record.key, error: record.error, input: record.input };
+    await flagRefusal(tx, refusal);
   }
-  await appendAudit(tx, { ...audit, action: "tool.called", payload: callPayload(record, scope) });
 }
 
 /** An execution as the model, the row and the audit trail see it: output capped and redacted, errors classified. */

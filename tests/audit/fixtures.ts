@@ -14,7 +14,7 @@ export function sampleAuditInput(overrides: Partial<AuditInput> = {}): AuditInpu
 }
 
 /** Appends one event in its own transaction on the process database (tests have no other change to attach it to). */
-export async function recordAudit(input: AuditInput): Promise<{ seq: number; hash: string }> {
+export async function recordAudit(input: AuditInput): Promise<void> {
   const db = await getDb();
-  return db.transaction((tx) => appendAudit(tx, input));
+  await db.transaction((tx) => appendAudit(tx, input));
 }

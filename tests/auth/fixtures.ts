@@ -52,7 +52,7 @@ export async function addUser(
 }
 
 export async function auditOf(db: Db, action: string) {
-  return db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(asc(auditEvents.seq));
+  return db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(asc(auditEvents.id));
 }
 
 export function signInRequest(server: TestServer, email: string, password: string, headers: Record<string, string> = {}) {

@@ -70,7 +70,7 @@ export async function auditFor(db: Db, runId: string, action?: string) {
     .select()
     .from(auditEvents)
     .where(action ? and(eq(auditEvents.subjectId, runId), eq(auditEvents.action, action)) : eq(auditEvents.subjectId, runId))
-    .orderBy(auditEvents.seq);
+    .orderBy(auditEvents.id);
   return rows;
 }
 

@@ -41,7 +41,7 @@ export async function auditActionsFor(db: Db, runId: string): Promise<string[]> 
     .select({ action: auditEvents.action })
     .from(auditEvents)
     .where(eq(auditEvents.subjectId, runId))
-    .orderBy(asc(auditEvents.seq));
+    .orderBy(asc(auditEvents.id));
   return rows.map((r) => r.action);
 }
 

@@ -15,7 +15,7 @@ export default async function AuditPage() {
     <>
       <PageHeader
         title="Audit"
-        description="The tamper-evident record of who did what, under which authorization. Append-only and hash-chained."
+        description="The tamper-evident record of who did what, under which authorization. Append-only, sealed into a Merkle log with signed checkpoints."
       />
       <EmptyState
         icon={ScrollText}
@@ -23,9 +23,11 @@ export default async function AuditPage() {
         description={
           <>
             Every sign-in, user, role and token change, registry change, run transition, turn and tool call is
-            already recorded as a hash-chained event, but the log cannot be browsed here yet. Each run&apos;s own
-            events are on its page (Audit tab); the whole log is queryable with{" "}
-            <code className="font-mono text-xs">GET /api/audit</code>, and its integrity is checked by{" "}
+            already recorded and sealed into a Merkle log with signed checkpoints, but the log cannot be browsed here
+            yet. Each run&apos;s own events are on its page (Audit tab); the whole log is queryable with{" "}
+            <code className="font-mono text-xs">GET /api/audit</code>, checkpoints and proofs are served under{" "}
+            <code className="font-mono text-xs">/api/audit/checkpoint</code> and{" "}
+            <code className="font-mono text-xs">/api/audit/proof/…</code>, and its integrity is checked by{" "}
             <code className="font-mono text-xs">npm run audit:verify</code> or{" "}
             <code className="font-mono text-xs">GET /api/audit/verify</code>.
           </>

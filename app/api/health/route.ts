@@ -1,5 +1,6 @@
 import { getDatabase } from "@/db/client";
 import { currentMigration } from "@/db/migrate";
+import { auditHealth } from "@/lib/audit";
 import { apiRoute } from "@/lib/http";
 import { bootState } from "@/lib/runtime";
 
@@ -13,6 +14,7 @@ export const GET = apiRoute({ permission: "health.read" }, async () => {
     ok: true,
     db: handle.kind,
     migration: await currentMigration(handle),
+    audit: await auditHealth(handle.db),
     runtime: {
       embedded: state.embeddedRuntime,
       running: state.runtimeRunning,

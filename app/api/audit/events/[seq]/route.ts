@@ -1,0 +1,15 @@
+import { getDb } from "@/db/client";
+import { auditEventBySeq } from "@/lib/audit";
+import { parseSeqParam } from "@/lib/audit";
+import { AppError } from "@/lib/errors";
+import { apiRoute } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+/** One sealed event with its leaf string (`canonical`) and `leafHash`; 404 when no event has that seq yet. */
+export const GET = apiRoute({ permission: "audit.read" }, async ({ params }) => {
+  const seq = parseSeqParam(params.seq);
+  const event = await auditEventBySeq(await getDb(), seq);
+  if (!event) throw new AppError("not_found", `No sealed event has seq ${seq} (not sealed yet, or beyond the log)`);
+  return event;
+});

@@ -1,0 +1,7 @@
+import { verifierKeyResponse } from "@/lib/audit";
+import { apiRoute } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+/** The note verifier key for checkpoints: <name>+<hex key hash>+<base64(0x01 ‖ public key)>. */
+export const GET = apiRoute({ permission: "audit.read" }, async () => verifierKeyResponse());

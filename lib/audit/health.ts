@@ -1,0 +1,34 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+
+export interface AuditHealth {
+  /** Committed events waiting for the sealer (refused ones excluded). */
+  unsealed: number;
+  /** Age of the oldest of them in ms; 0 when none wait. */
+  lagMs: number;
+  /** Events the sealer refused because their MAC does not verify. */
+  rejected: number;
+  /** Size of the latest signed checkpoint. */
+  treeSize: number;
+}
+
+/** Index-served: the unsealed partial index, the checkpoint key, the rejections key. */
+export async function auditHealth(db: Queryable): Promise<AuditHealth> {
+  const [row] = rowsOf<{ unsealed: number | string; oldest_ms: number | string | null; rejected: number | string; tree_size: number | string | null }>(
+    await db.execute(sql`
+      select count(*) as unsealed,
+             (extract(epoch from clock_timestamp() - min(e.ts)) * 1000)::bigint as oldest_ms,
+             (select count(*) from audit_rejections) as rejected,
+             (select max(tree_size) from audit_checkpoints) as tree_size
+      from audit_events e
+      where e.seq is null and not exists (select 1 from audit_rejections r where r.event_id = e.id)`),
+  );
+  return {
+    unsealed: Number(row?.unsealed ?? 0),
+    lagMs: row?.oldest_ms === null || row?.oldest_ms === undefined ? 0 : Math.max(0, Number(row.oldest_ms)),
+    rejected: Number(row?.rejected ?? 0),
+    treeSize: Number(row?.tree_size ?? 0),
+  };
+}

@@ -1,0 +1,147 @@
+import "server-only";
+import { and, asc, gt, gte, isNull, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+import { auditEvents } from "@/db/schema";
+import { auditKeys, type AuditKeys } from "./keys";
+import { canonicalParts, leafFromParts, macMatches } from "./leaf";
+import { CompactRange, frontierNodes, leafHash, nodeKey, type Hash } from "./merkle";
+import { checkpointText, signNote } from "./note";
+import { auditEventColumns, toAuditEvent, type AuditEventRow } from "./row";
+import { readNodes, writeNodes } from "./tree-store";
+
+/** Transaction-scoped advisory lock held by whichever instance is sealing a batch ("fdseal"). */
+export const SEALER_LOCK_KEY = 0x66647365616c;
+
+export interface SealResult {
+  /** Events given a seq (or, for pre-Merkle events, integrated as leaves) in this batch. */
+  sealed: number;
+  /** Unsealed events refused because their MAC does not verify. */
+  rejected: number;
+  treeSize: number;
+  /** The new signed checkpoint, when the tree grew. */
+  note: string | null;
+  ts: Date | null;
+  /** Highest event id that existed when the batch started (for the caller's low-water mark). */
+  maxId: number;
+}
+
+export interface SealOptions {
+  maxEvents?: number;
+  keys?: AuditKeys;
+  /**
+   * Look for unsealed events from this id up (default 0: all). Sealed events leave dead
+   * entries at the front of the unsealed index until vacuum; starting past them keeps a
+   * batch's cost independent of how much was sealed before (see startAuditSealer).
+   */
+  fromId?: number;
+}
+
+/**
+ * One sealing batch, in one transaction: take the sealer lock (or return null when
+ * another instance holds it), load the tree's right edge, take the oldest committed
+ * unsealed events, check each MAC (a failing event is recorded in audit_rejections and
+ * never sealed), assign the next gapless seqs, append the leaves, store every subtree
+ * they complete, and store a signed checkpoint. A crash anywhere rolls all of it back.
+ * Events that already carry a seq but are not in the tree yet (the hash-chained log
+ * from before the Merkle log) are integrated first, in seq order.
+ */
+export async function sealBatch(db: Db, options: SealOptions = {}): Promise<SealResult | null> {
+  const keys = options.keys ?? auditKeys();
+  const maxEvents = options.maxEvents ?? 10_000;
+  return db.transaction(async (tx) => {
+    const [state] = rowsOf<{ locked: boolean; size: number | string | null; max_seq: number | string | null; max_id: number | string | null }>(
+      await tx.execute(sql`
+        select pg_try_advisory_xact_lock(${sql.raw(String(SEALER_LOCK_KEY))}) as locked,
+               (select max(tree_size) from audit_checkpoints) as size,
+               (select max(seq) from audit_events) as max_seq,
+               (select max(id) from audit_events) as max_id`),
+    );
+    if (!state?.locked) return null;
+    const maxId = state.max_id === null ? 0 : Number(state.max_id);
+    const size = state.size === null ? 0 : Number(state.size);
+    const maxSeq = state.max_seq === null ? 0 : Number(state.max_seq);
+    const edge = frontierNodes(size);
+    const stored = await readNodes(tx, edge);
+    const range = new CompactRange(
+      size,
+      edge.map((n) => {
+        const hash = stored.get(nodeKey(n.level, n.index));
+        if (!hash) throw new Error(`audit tree node (${n.level}, ${n.index}) is missing`);
+        return { level: n.level, hash };
+      }),
+    );
+
+    const legacy = maxSeq > size;
+    const rows: AuditEventRow[] = legacy
+      ? await tx.select(auditEventColumns).from(auditEvents).where(gt(auditEvents.seq, size)).orderBy(asc(auditEvents.seq)).limit(maxEvents)
+      : await tx
+          .select(auditEventColumns)
+          .from(auditEvents)
+          .where(
+            and(
+              isNull(auditEvents.seq),
+              gte(auditEvents.id, options.fromId ?? 0),
+              sql`not exists (select 1 from audit_rejections r where r.event_id = ${auditEvents.id})`,
+            ),
+          )
+          .orderBy(asc(auditEvents.id))
+          .limit(maxEvents);
+    if (rows.length === 0) return { sealed: 0, rejected: 0, treeSize: size, note: null, ts: null, maxId };
+
+    const nodes: { level: number; index: number; hash: Hash }[] = [];
+    const sealedIds: number[] = [];
+    const rejectedIds: number[] = [];
+    for (const row of rows) {
+      const parts = canonicalParts(toAuditEvent(row));
+      let seq: number;
+      if (legacy) {
+        seq = row.seq ?? 0;
+        if (seq !== range.size + 1) throw new Error(`pre-Merkle audit events have a gap before seq ${range.size + 1}`);
+        // Only events from before the Merkle log (no MAC) may carry a seq the sealer did not
+        // assign; a MACed event with one had its seq set behind the sealer's back: never sign it.
+        if (row.mac !== null) throw new Error(`audit event ${row.id} has seq ${seq} set outside the sealer; sealing stopped`);
+      } else {
+        if (!macMatches(keys.macKey, row.nonce, row.mac, parts)) {
+          rejectedIds.push(row.id);
+          continue;
+        }
+        seq = range.size + 1;
+        sealedIds.push(row.id);
+      }
+      nodes.push(...range.append(leafHash(leafFromParts(seq, parts))));
+    }
+
+    if (sealedIds.length > 0) {
+      const ids = `{${sealedIds.join(",")}}`;
+      await tx.execute(sql`
+        update audit_events e set seq = ${size} + v.ord
+        from unnest(${ids}::bigint[]) with ordinality as v(id, ord)
+        where e.id = v.id`);
+    }
+    if (rejectedIds.length > 0) {
+      await tx.execute(sql`
+        insert into audit_rejections (event_id, reason)
+        select unnest(${`{${rejectedIds.join(",")}}`}::bigint[]), 'mac'`);
+    }
+    if (nodes.length === 0) return { sealed: 0, rejected: rejectedIds.length, treeSize: size, note: null, ts: null, maxId };
+
+    await writeNodes(tx, nodes);
+    const root = range.root();
+    const note = signNote(checkpointText(keys.origin, range.size, root), keys.origin, keys.signingKey, keys.publicKey);
+    const [inserted] = rowsOf<{ ts_ms: number | string }>(
+      await tx.execute(sql`
+        insert into audit_checkpoints (tree_size, root_hash, ts, note)
+        values (${range.size}, decode(${root.toString("hex")}, 'hex'), clock_timestamp(), ${note})
+        returning (extract(epoch from ts) * 1000)::bigint as ts_ms`),
+    );
+    return {
+      sealed: legacy ? rows.length : sealedIds.length,
+      rejected: rejectedIds.length,
+      treeSize: range.size,
+      note,
+      ts: inserted ? new Date(Number(inserted.ts_ms)) : null,
+      maxId,
+    };
+  });
+}
