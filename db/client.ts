@@ -4,6 +4,7 @@ import { mkdirSync } from "node:fs";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
+import { secureDataDir } from "./data-dir";
 import { getEnv } from "@/lib/env";
 
 export type Schema = typeof schema;
@@ -26,8 +27,11 @@ export interface DatabaseHandle {
 export async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir) secureDataDir(dataDir);
   const client = await PGlite.create(dataDir ? { dataDir } : {});
+  // Files PGlite created on first open: owner-only as well.
+  if (dataDir) secureDataDir(dataDir);
   const db = drizzle({ client, schema }) as unknown as Db;
   return {
     kind: "pglite",
@@ -40,20 +44,39 @@ export async function openPglite(dataDir: string | undefined): Promise<DatabaseH
   };
 }
 
+/**
+ * Postgres through node-postgres (pg). postgres.js (the driver before) cannot lose a
+ * connection under load: after pg_terminate_backend its pool wrote to a null socket
+ * (`uncaughtException ... reading 'write'`, porsager/postgres#1154, #1199, #1208) and then
+ * hung every query on the dead connections until the process restarted. pg's pool drops a
+ * client whose connection failed and opens a new one; idle-client errors are caught here.
+ */
 export async function openPostgres(url: string, max = 10): Promise<DatabaseHandle> {
-  const { default: postgres } = await import("postgres");
-  const { drizzle } = await import("drizzle-orm/postgres-js");
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: "flightdeck" } });
-  const db = drizzle({ client, schema }) as unknown as Db;
+  const { default: pg } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const { createListener } = await import("./pg-listener");
+  const config = { connectionString: url, application_name: "flightdeck", keepAlive: true };
+  const pool = new pg.Pool({ ...config, max, connectionTimeoutMillis: 5_000, idleTimeoutMillis: 30_000 });
+  // An idle client whose backend died: the pool has already removed it.
+  pool.on("error", () => {});
+  // A checked-out client whose backend dies between two queries emits "error" too; without a
+  // listener that would be an uncaught exception. Its next query fails (retried as transient)
+  // and the pool discards it on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
+  const listener = createListener(config);
+  const db = drizzle({ client: pool, schema }) as unknown as Db;
   return {
     kind: "postgres",
     db,
     url,
-    async listen(channel, onPayload) {
-      const sub = await client.listen(channel, onPayload);
-      return () => sub.unlisten();
+    listen: (channel, onPayload) => listener.listen(channel, onPayload),
+    async close() {
+      await listener.close();
+      // A client still checked out (a transaction cut by a fault) must not hold shutdown forever.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([pool.end(), new Promise((r) => (timer = setTimeout(r, 5_000)))]);
+      clearTimeout(timer);
     },
-    close: () => client.end({ timeout: 5 }),
   };
 }
 

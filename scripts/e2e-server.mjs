@@ -1,5 +1,5 @@
-// Playwright's webServer: the production build on a fresh embedded database.
-import { spawn } from "node:child_process";
+// Playwright's webServer: the production build on a fresh embedded database, served by
+// Flightdeck's own server (scripts/lib/serve.mjs) exactly as `npm start` does.
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,10 +8,12 @@ import { ensureBuilt, root } from "./lib/ensure-build.mjs";
 ensureBuilt();
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "flightdeck-e2e-"));
-const env = { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", FLIGHTDECK_DATA_DIR: dataDir };
+Object.assign(process.env, { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", FLIGHTDECK_DATA_DIR: dataDir });
 // The e2e suite always runs on the embedded database, as a new user would.
-delete env.DATABASE_URL;
+delete process.env.DATABASE_URL;
 console.log(`[e2e] fresh data directory ${dataDir}`);
-const server = spawn("npx", ["next", "start", "-p", process.env.E2E_PORT || "3100"], { cwd: root, stdio: "inherit", env });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+process.umask(0o077);
+const port = Number(process.env.E2E_PORT || "3100");
+process.env.PORT = String(port);
+const { serve } = await import("./lib/serve.mjs");
+await serve({ root, port, host: process.env.HOST || "127.0.0.1" });

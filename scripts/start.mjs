@@ -1,15 +1,15 @@
-// `npm start`: install if needed, build if needed, then serve the cockpit on PORT (3000).
-import { spawn } from "node:child_process";
+// `npm start`: install if needed, build if needed, then serve the cockpit on PORT (3000),
+// listening on 127.0.0.1 unless HOST says otherwise (HOST=0.0.0.0 to listen everywhere).
 import { ensureBuilt, ensureInstalled, root } from "./lib/ensure-build.mjs";
 
 ensureInstalled();
 ensureBuilt();
 
-const port = process.env.PORT || "3000";
-const server = spawn("npx", ["next", "start", "-p", port], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
-});
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
-server.on("exit", (code) => process.exit(code ?? 0));
+Object.assign(process.env, { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" });
+// Flightdeck handles SIGTERM itself (server/drain.ts): the embedded runtime drains before exit.
+// Files the server creates (the embedded database, workspaces) are the owner's alone.
+process.umask(0o077);
+const port = Number(process.env.PORT || "3000");
+const host = process.env.HOST || "127.0.0.1";
+const { serve } = await import("./lib/serve.mjs");
+await serve({ root, port, host });

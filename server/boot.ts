@@ -4,12 +4,15 @@ import { getDatabase } from "@/db/client";
 import { MigrationError, runMigrations } from "@/db/migrate";
 import { JobDeclarationError, loadJobRegistry } from "@/lib/jobs";
 import { isDefaultDemoPassword, listDemoUsers, seedDemoUsers } from "@/lib/auth";
+import { checkDeclaredResources } from "@/lib/resources";
+import { listJobDefinitions } from "@/lib/jobs";
 import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime";
 import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
 import { startAuditSealer } from "@/lib/audit";
+import { installDrain } from "./drain";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -25,6 +28,8 @@ export async function boot(): Promise<void> {
   const allJobs = installPacks(packs);
   startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   const registry = await loadJobRegistry(handle.db, allJobs);
+  // Every resource a job names (endpoint, tool quota, write budget) must be configured.
+  checkDeclaredResources(listJobDefinitions());
   log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
   const seed = await seedDemoUsers(handle.db);
   const demo = await listDemoUsers(handle.db);
@@ -39,12 +44,12 @@ export async function boot(): Promise<void> {
   if (env.FLIGHTDECK_EMBEDDED_RUNTIME) {
     const runtime = await startEmbeddedRuntime(handle);
     state.runtimeRunning = true;
-    const stop = () => {
+    installDrain(async () => {
       state.runtimeRunning = false;
-      void runtime.stop();
-    };
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
+      await runtime.stop();
+    });
+  } else {
+    installDrain(async () => {});
   }
   // The packs' demo data gives a fresh embedded install runs to watch within a minute.
   if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {

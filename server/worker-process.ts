@@ -9,6 +9,7 @@ import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime";
 import type { TurnExecutor } from "@/lib/runtime";
 import { startWorker } from "@/lib/runtime";
 import { startAuditSealer } from "@/lib/audit";
+import { checkDeclaredResources } from "@/lib/resources";
 
 export interface WorkerProcessOptions {
   executor?: TurnExecutor;
@@ -19,6 +20,7 @@ export interface WorkerProcessOptions {
   leaseMs?: number;
   pollIntervalMs?: number;
   concurrency?: number;
+  shutdownGraceMs?: number;
   logger?: Logger;
 }
 
@@ -41,6 +43,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     // Register only: syncing the database registry is the app's job at start-up, so an
     // older worker build never moves a job's current version back.
     const defs = registerJobDefinitions(await options.loadJobs());
+    checkDeclaredResources(defs);
     log("info", "job definitions registered", { count: defs.length });
   }
   await syncModelEndpoints(handle.db, configuredModelEndpoints());
@@ -51,6 +54,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     concurrency: options.concurrency ?? env.FLIGHTDECK_WORKER_CONCURRENCY,
     pollIntervalMs: options.pollIntervalMs ?? env.FLIGHTDECK_POLL_INTERVAL_MS,
     leaseMs: options.leaseMs ?? env.FLIGHTDECK_LEASE_MS,
+    shutdownGraceMs: options.shutdownGraceMs ?? env.FLIGHTDECK_SHUTDOWN_GRACE_MS,
     logger: log,
   });
 

@@ -70,7 +70,11 @@ export function ResourcesBoard({ initial, jobTitles }: { initial: EndpointUsage[
               <div className="flex flex-col gap-2">
                 <SlotMeter capacity={e.capacity} inUse={e.inUse} />
                 <p className="text-xs text-muted">
-                  {e.inUse} of {e.capacity} concurrent turns in use across all instances
+                  {e.inUse} of {e.capacity} concurrent turns in use across all instances ({Math.round((e.inUse / Math.max(1, e.capacity)) * 100)}% utilisation)
+                </p>
+                <p className="text-xs text-muted" data-tokens-per-minute>
+                  {e.tokensLastMinute.toLocaleString("en-US")} tokens in the last minute
+                  {e.tokensPerMinute !== null ? ` of ${e.tokensPerMinute.toLocaleString("en-US")} per minute` : " (no tokens-per-minute limit)"}
                 </p>
               </div>
               <dl className="grid grid-cols-4 gap-2">

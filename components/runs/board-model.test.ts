@@ -12,6 +12,8 @@ function run(overrides: Partial<BoardRun> = {}): BoardRun {
     state: "queued",
     reason: null,
     waitingFor: null,
+    fairKey: "support",
+    priority: 0,
     risk: "limited",
     owner: "o@x.example",
     turnsUsed: 0,

@@ -1,6 +1,7 @@
 "use client";
 
-import { Ban, Copy, Ellipsis, ExternalLink, Pause, Play, RotateCcw } from "lucide-react";
+import { ArrowDown, ArrowUp, Ban, Copy, Ellipsis, ExternalLink, Pause, Play, RotateCcw } from "lucide-react";
+import { setRunPriority } from "@/lib/actions";
 import Link from "next/link";
 import type { RefObject } from "react";
 import {
@@ -26,9 +27,18 @@ type RunCardMenuProps = {
   onControl: (control: RunControl) => void;
   /** Focus returns to the card, not the trigger, when the menu closes. */
   returnFocusTo: RefObject<HTMLElement | null>;
+  /** The run's priority class; with canReprioritise, the menu raises or lowers it by one. */
+  priority?: number;
+  canReprioritise?: boolean;
 };
 
-export function RunCardMenu({ runId, label, open, onOpenChange, controls, onControl, returnFocusTo }: RunCardMenuProps) {
+async function changePriority(runId: string, priority: number) {
+  const result = await setRunPriority({ runId, priority });
+  if (result.ok) toast.success(`Priority set to ${result.data.priority}`);
+  else toast.error(result.error.message);
+}
+
+export function RunCardMenu({ runId, label, open, onOpenChange, controls, onControl, returnFocusTo, priority, canReprioritise }: RunCardMenuProps) {
   return (
     <DropdownMenu open={open} onOpenChange={onOpenChange} modal={false}>
       <DropdownMenuTrigger
@@ -62,6 +72,19 @@ export function RunCardMenu({ runId, label, open, onOpenChange, controls, onCont
           <Copy aria-hidden />
           Copy run ID
         </DropdownMenuItem>
+        {canReprioritise && priority !== undefined ? (
+          <>
+            <DropdownMenuSeparator />
+            <DropdownMenuItem onSelect={() => void changePriority(runId, Math.min(1000, priority + 1))}>
+              <ArrowUp aria-hidden />
+              Raise priority ({priority + 1})
+            </DropdownMenuItem>
+            <DropdownMenuItem onSelect={() => void changePriority(runId, Math.max(-1000, priority - 1))}>
+              <ArrowDown aria-hidden />
+              Lower priority ({priority - 1})
+            </DropdownMenuItem>
+          </>
+        ) : null}
         {controls.length > 0 ? <DropdownMenuSeparator /> : null}
         {controls.map((control) => {
           const Icon = icons[control];

@@ -112,12 +112,19 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
           controls={controls}
           onControl={(control) => props.onControl(run.id, control)}
           returnFocusTo={cardRef}
+          priority={run.priority}
+          // Whoever may control a run may re-prioritise it while it is not finished.
+          canReprioritise={controls.length > 0 && ["queued", "running", "waiting", "paused"].includes(run.state)}
         />
       </div>
       <div className="flex h-4 min-w-0 shrink-0 items-center gap-1.5 overflow-hidden text-xs whitespace-nowrap text-muted">
         <span className="font-mono text-[11px]">{id}</span>
         <span aria-hidden>·</span>
-        <RelativeTime date={run.createdAt} className="min-w-0" />
+        <RelativeTime date={run.createdAt} className="shrink-0" />
+        <span aria-hidden>·</span>
+        <span className="min-w-0 truncate" title={`Fair-share key ${run.fairKey}, priority class ${run.priority}`}>
+          {run.fairKey} · P{run.priority}
+        </span>
       </div>
       {run.state === "waiting" && run.reason === "approval" && run.waitingFor && !pending ? (
         <Link

@@ -7,13 +7,15 @@ export function runStatusLine(run: BoardRun): { text: string; tone: StatusTone }
   if (run.retried) return { text: "Retried", tone: "muted" };
   switch (run.state) {
     case "queued":
-      if (run.reason?.startsWith("resource:")) return { text: `Waiting for ${run.reason.slice(9)} slot`, tone: "warning" };
+      if (run.reason?.startsWith("resource:")) return { text: resourceWait(run), tone: "warning" };
+      if (run.reason?.startsWith("version:")) return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
       if (run.retryOf) return { text: `Retry of ${shortId(run.retryOf)}`, tone: "muted" };
       return { text: run.attempt > 1 ? `Ready · attempt ${run.attempt}` : "Ready to run", tone: "muted" };
     case "running":
       if (run.cancelRequested) return { text: "Cancelling at turn end", tone: "danger" };
       if (run.pauseRequested) return { text: "Pausing at turn end", tone: "violet" };
-      if (run.reason?.startsWith("resource:")) return { text: `Waiting for ${run.reason.slice(9)} slot`, tone: "warning" };
+      if (run.reason?.startsWith("resource:")) return { text: resourceWait(run), tone: "warning" };
+      if (run.reason?.startsWith("version:")) return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
       return { text: `Turn ${run.turnsUsed + 1}`, tone: "info" };
     case "waiting":
       return { text: waitText(run), tone: "warning" };
@@ -31,17 +33,23 @@ export function runStatusLine(run: BoardRun): { text: string; tone: StatusTone }
   }
 }
 
+/** A runnable run held back by a full endpoint: which one, for which key and class. */
+function resourceWait(run: BoardRun): string {
+  return `Waiting for ${run.reason ?? "resource"} · key ${run.fairKey} · class ${run.priority}`;
+}
+
 function waitText(run: BoardRun): string {
   switch (run.reason) {
     case "approval":
       return "Needs approval";
     case "resource":
-      return run.waitingFor ? `Waiting for ${run.waitingFor}` : "Waiting for a resource";
+      return run.waitingFor ? `Waiting for resource:${run.waitingFor} · key ${run.fairKey}` : "Waiting for a resource";
     case "signal":
       return run.waitingFor ? `Waiting for signal ${run.waitingFor}` : "Waiting for a signal";
     case "lock":
       return "Waiting for a lock";
     default:
+      if (run.reason?.startsWith("signal:")) return `Waiting for signal ${run.reason.slice("signal:".length)}`;
       return run.reason ? `Waiting: ${run.reason}` : "Waiting";
   }
 }

@@ -17,7 +17,18 @@ function Time({ value }: { value: Date | null }) {
 }
 
 /** Who or what started the run, on which job version, and what it has used so far. */
-export function RunSummary({ run, jobTitle, retries }: { run: RunRecord; jobTitle: string; retries: { id: string; state: string }[] }) {
+export function RunSummary({
+  run,
+  jobTitle,
+  retries,
+  queuePosition = null,
+}: {
+  run: RunRecord;
+  jobTitle: string;
+  retries: { id: string; state: string }[];
+  /** For a runnable run: its place in the arbitration order ("3rd for default; key acme is over its share"). */
+  queuePosition?: string | null;
+}) {
   const elapsed = durationBetween(run.startedAt ?? run.createdAt, run.finishedAt ?? null);
   return (
     <DefinitionList
@@ -80,7 +91,21 @@ export function RunSummary({ run, jobTitle, retries }: { run: RunRecord; jobTitl
         { term: "Wall clock", value: `budget ${formatDuration(run.budgetWallClockMs)}` },
         { term: "Attempt", value: String(run.attempt) },
         { term: "Model endpoint", value: <code className="font-mono text-xs">{run.modelEndpoint}</code> },
-        { term: "Fair-share group", value: `${run.fairGroup} · weight ${run.weight} · priority ${run.priority}` },
+        { term: "Fair-share key", value: <span data-fair-key>{run.fairGroup}</span> },
+        { term: "Priority class", value: String(run.priority) },
+        ...(run.stateReason?.startsWith("resource") || queuePosition
+          ? [
+              {
+                term: "Waiting for",
+                value: (
+                  <span className="flex flex-col" data-queue-position>
+                    <span>{run.stateReason === "resource" ? `resource:${run.waitingFor ?? "?"}` : (run.stateReason ?? "its next turn")}</span>
+                    {queuePosition ? <span className="text-xs text-muted">{queuePosition}</span> : null}
+                  </span>
+                ),
+              },
+            ]
+          : []),
         ...(run.deadline ? [{ term: "Deadline", value: <Time value={run.deadline} /> }] : []),
       ]}
     />

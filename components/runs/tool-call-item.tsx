@@ -9,6 +9,7 @@ const statusTone: Record<ToolCallRow["status"], BadgeTone> = {
   failed: "danger",
   refused: "warning",
   awaiting_approval: "violet",
+  awaiting_signal: "violet",
 };
 
 const statusLabel: Record<ToolCallRow["status"], string> = {
@@ -17,6 +18,7 @@ const statusLabel: Record<ToolCallRow["status"], string> = {
   failed: "Failed",
   refused: "Refused",
   awaiting_approval: "Awaiting approval",
+  awaiting_signal: "Awaiting signal",
 };
 
 /** One tool call as the wrapper recorded it: redacted input and output, duration, outcome. */

@@ -1,4 +1,4 @@
-import { File, FolderClosed, FolderOpen, Link2 } from "lucide-react";
+import { File, FolderClosed, FolderOpen } from "lucide-react";
 import Link from "next/link";
 import { EmptyState } from "@/components/ui/empty-state";
 import type { FileView, WorkspaceListing } from "@/lib/board";
@@ -31,7 +31,7 @@ export function WorkspacePanel({ runId, listing, selected }: { runId: string; li
         icon={FolderOpen}
         headingLevel="h3"
         title={listing.exists ? "The workspace is empty" : "No workspace yet"}
-        description="Files the run writes with its file tools appear here. Each run has its own directory; no other run can read it."
+        description="Files the run writes with its file tools appear here. They are stored in the database, so every host sees them; no other run can read them."
       />
     );
   }
@@ -44,7 +44,7 @@ export function WorkspacePanel({ runId, listing, selected }: { runId: string; li
             const depth = entry.path.split("/").length - 1;
             const name = entry.path.split("/").at(-1) ?? entry.path;
             const active = selected?.path === entry.path;
-            const Icon = entry.type === "directory" ? FolderClosed : entry.type === "symlink" ? Link2 : File;
+            const Icon = entry.type === "directory" ? FolderClosed : File;
             const row = (
               <>
                 <Icon aria-hidden className="size-3.5 shrink-0 text-muted" />
@@ -60,7 +60,7 @@ export function WorkspacePanel({ runId, listing, selected }: { runId: string; li
                     {row}
                   </Link>
                 ) : (
-                  <span className={cn(className, "text-muted")} title={entry.type === "symlink" ? "Symbolic link (never followed)" : undefined}>
+                  <span className={cn(className, "text-muted")}>
                     {row}
                   </span>
                 )}

@@ -1,13 +1,23 @@
 import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { roles, user } from "./auth";
 
-/** Bearer tokens for automation. Only the SHA-256 of the secret is stored. */
+export const tokenKinds = ["user", "service"] as const;
+export type TokenKind = (typeof tokenKinds)[number];
+
+/**
+ * Bearer tokens for automation. Only the SHA-256 of the secret is stored. A "user" token
+ * belongs to the person who created it (owner_user_id): it acts as them, never above
+ * their current role, and dies with them (disabled: refused; deleted: cascades). A
+ * "service" token (made with the bootstrap token or the CLI) has only its role and name.
+ */
 export const apiTokens = pgTable(
   "api_tokens",
   {
     id: text("id").primaryKey(),
     name: text("name").notNull(),
     role: text("role", { enum: roles }).notNull(),
+    kind: text("kind", { enum: tokenKinds }).notNull().default("service"),
+    ownerUserId: text("owner_user_id").references(() => user.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull().unique(),
     /** First characters of the token, shown so people can tell tokens apart. */
     prefix: text("prefix").notNull(),

@@ -8,4 +8,5 @@ export * from "./approvals";
 export * from "./workspace";
 export * from "./tool-calls";
 export * from "./notifications";
+export * from "./scheduling";
 export * from "./flashcards";

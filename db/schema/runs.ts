@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { Governance } from "@/lib/governance";
 import { jobs } from "./jobs";
 
@@ -53,14 +53,19 @@ export const runs = pgTable(
     budgetWallClockMs: integer("budget_wall_clock_ms").notNull(),
     tokensUsed: integer("tokens_used").notNull().default(0),
     turnsUsed: integer("turns_used").notNull().default(0),
+    /** The fair-share key (lib/scheduling): derived from the input per the job's scheduling.fairShareKey, else its group. */
     fairGroup: text("fair_group").notNull(),
     weight: integer("weight").notNull().default(1),
     priority: integer("priority").notNull().default(0),
     deadline: timestamp("deadline", { withTimezone: true }),
+    /** When the run last became runnable (created, requeued, or its previous turn ended): ageing and wait times. */
+    runnableSince: timestamp("runnable_since", { withTimezone: true }),
     attempt: integer("attempt").notNull().default(1),
     leaseToken: text("lease_token"),
     leaseOwner: text("lease_owner"),
     leaseExpiresAt: timestamp("lease_expires_at", { withTimezone: true }),
+    /** The lease holder is sleeping out a provider backoff: its endpoint slot is free for others meanwhile. */
+    slotReleased: boolean("slot_released").notNull().default(false),
     pauseRequested: boolean("pause_requested").notNull().default(false),
     cancelRequested: boolean("cancel_requested").notNull().default(false),
     /** Hard cancel: the worker aborts the turn in flight (NOTIFY wakes it; its heartbeat also reads this). */
@@ -75,13 +80,20 @@ export const runs = pgTable(
     index("runs_state_idx").on(t.state, t.createdAt),
     index("runs_job_idx").on(t.jobId, t.createdAt),
     index("runs_created_idx").on(t.createdAt, t.id),
-    // Matches the claim ordering (lib/runtime/claim-order.ts) over the runnable set.
-    index("runs_claim_idx")
-      .on(t.priority.desc(), t.deadline.asc().nullsLast(), t.createdAt.asc())
-      .where(sql`state in ('queued', 'running')`),
+    // The claim (lib/runtime/claim-order.ts): within a key and class, earliest deadline then oldest.
+    index("runs_key_claim_idx")
+      .on(t.fairGroup, t.priority, t.deadline.asc().nullsLast(), t.createdAt.asc())
+      .where(sql`state in ('queued', 'running') and lease_token is null`),
+    // Ageing: the oldest runnable run of a class.
+    index("runs_ageing_idx")
+      .on(t.priority, t.runnableSince)
+      .where(sql`state in ('queued', 'running') and lease_token is null`),
+    // Expired leases (a dead worker's runs) are recovered first.
+    index("runs_lease_expiry_idx").on(t.leaseExpiresAt).where(sql`lease_token is not null`),
     // Live leases per endpoint are counted at every claim.
     index("runs_endpoint_lease_idx").on(t.modelEndpoint, t.leaseExpiresAt).where(sql`lease_token is not null`),
-    index("runs_retry_of_idx").on(t.retryOf),
+    // A run is retried at most once: a second retry of the same run is refused (409).
+    uniqueIndex("runs_retry_of_idx").on(t.retryOf),
     // The cockpit's change feed asks for runs updated since a cursor every second.
     index("runs_updated_idx").on(t.updatedAt),
   ],
@@ -108,6 +120,11 @@ export const turns = pgTable(
     toolCalls: jsonb("tool_calls").$type<unknown[]>(),
     inputTokens: integer("input_tokens").notNull().default(0),
     outputTokens: integer("output_tokens").notNull().default(0),
+    /** The run's fair-share key, the cost charged at claim (estimate) and at checkpoint (real), and how long it waited. */
+    fairKey: text("fair_key"),
+    estimatedCost: doublePrecision("estimated_cost"),
+    cost: doublePrecision("cost"),
+    waitMs: integer("wait_ms"),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -115,6 +132,8 @@ export const turns = pgTable(
   (t) => [
     uniqueIndex("turns_run_index_attempt").on(t.runId, t.index, t.attempt),
     index("turns_run_idx").on(t.runId, t.index),
+    // Shares and waits over the last minutes (GET /api/scheduling).
+    index("turns_started_idx").on(t.startedAt),
   ],
 );
 
@@ -124,5 +143,53 @@ export const modelEndpoints = pgTable("model_endpoints", {
   provider: text("provider").notNull(),
   model: text("model").notNull(),
   maxConcurrency: integer("max_concurrency").notNull(),
+  /** Tokens per minute across every instance (null: no limit). */
+  tokensPerMinute: integer("tokens_per_minute"),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The turn journal: the model's answer for (run, turn), stored before any of its tool calls
+ * runs. A turn re-executed after a crash continues from this answer instead of asking the
+ * model again, so its tool calls are the same calls (same identity, same idempotency keys).
+ */
+export const turnJournal = pgTable(
+  "turn_journal",
+  {
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    turnIndex: integer("turn_index").notNull(),
+    /** { text, toolCalls, usage, modelId } as the model answered (redacted). */
+    answer: jsonb("answer").$type<Record<string, unknown>>().notNull(),
+    attempt: integer("attempt").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.turnIndex] })],
+);
+
+export const signalWaitStatuses = ["pending", "woken", "timed_out"] as const;
+export type SignalWaitStatus = (typeof signalWaitStatuses)[number];
+
+/** A run parked by wait_for_signal: woken by POST /api/signals/{name} (payload matches) or its timeout. */
+export const signalWaits = pgTable(
+  "signal_waits",
+  {
+    /** The tool call's idempotency key (run:turn:call). */
+    callKey: text("call_key").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    match: jsonb("match").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: signalWaitStatuses }).notNull().default("pending"),
+    payload: jsonb("payload").$type<unknown>(),
+    timeoutAt: timestamp("timeout_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("signal_waits_pending_idx").on(t.name).where(sql`status = 'pending'`),
+    index("signal_waits_timeout_idx").on(t.timeoutAt).where(sql`status = 'pending'`),
+  ],
+);

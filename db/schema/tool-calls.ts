@@ -9,6 +9,8 @@ export const toolCallStatuses = [
   /** Refused by policy: not allowlisted, invalid input, workspace escape, host not allowed, rejected approval. */
   "refused",
   "awaiting_approval",
+  /** wait_for_signal parked the run; resolved when the signal arrives or the wait times out. */
+  "awaiting_signal",
 ] as const;
 export type ToolCallStatus = (typeof toolCallStatuses)[number];
 
@@ -28,6 +30,8 @@ export const toolCalls = pgTable(
     callIndex: integer("call_index").notNull(),
     toolCallId: text("tool_call_id").notNull(),
     tool: text("tool").notNull(),
+    /** SHA-256 of the canonical JSON of the call's input as the model gave it: with run, turn, call index and tool, the call's identity. */
+    inputHash: text("input_hash"),
     status: text("status", { enum: toolCallStatuses }).notNull(),
     input: jsonb("input").$type<unknown>(),
     output: jsonb("output").$type<unknown>(),

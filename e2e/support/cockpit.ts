@@ -38,7 +38,9 @@ export async function api(): Promise<APIRequestContext> {
 export async function tokenFor(request: APIRequestContext, role: DemoRole): Promise<string> {
   const cached = tokens.get(role);
   if (cached) return cached;
-  const response = await request.post("/api/tokens", {
+  // Approvals are decided by people (issue 12): the lead's token belongs to a person (the
+  // admin, signed in here; capped at the lead role). Other roles get service tokens.
+  const response = role === "lead" ? await personToken(role) : await request.post("/api/tokens", {
     headers: { authorization: `Bearer ${e2eAdminToken}` },
     data: { name: `e2e-cockpit-${role}-${Date.now()}`, role },
   });
@@ -46,6 +48,16 @@ export async function tokenFor(request: APIRequestContext, role: DemoRole): Prom
   const token = ((await response.json()) as { token: string }).token;
   tokens.set(role, token);
   return token;
+}
+
+/** A token of `role` created by the signed-in demo admin, so it is bound to a person. */
+async function personToken(role: DemoRole) {
+  const context = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
+  const signIn = await context.post("/api/auth/sign-in/email", { data: { email: demoEmail("admin"), password: demoPassword } });
+  expect(signIn.status(), await signIn.text()).toBe(200);
+  const response = await context.post("/api/tokens", { data: { name: `e2e-cockpit-${role}-${Date.now()}`, role } });
+  await response.body();
+  return response;
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -1,7 +1,9 @@
 import "server-only";
 import type { z } from "zod";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
-import { authorize, currentPrincipal } from "@/lib/auth/dal";
+import { sanitizeError } from "@/lib/errors/sanitize";
+import { authorize, strictCurrentPrincipal } from "@/lib/auth/dal";
+import { findUnstorable } from "@/lib/text/storable";
 import type { Permission } from "@/lib/auth/policy";
 import type { Principal } from "@/lib/audit";
 
@@ -28,6 +30,12 @@ export async function runAction<T>(
 ): Promise<ActionResult<T>> {
   try {
     authorize(principal, definition.permission);
+    const unstorable = findUnstorable(raw);
+    if (unstorable) {
+      throw new AppError("bad_request", "Invalid input", {
+        issues: [{ code: "invalid_string", path: unstorable.path, message: unstorable.message }],
+      });
+    }
     const parsed = definition.input.safeParse(raw);
     if (!parsed.success) throw AppError.validation(parsed.error, "input");
     return { ok: true, data: await definition.handler(parsed.data, principal) };
@@ -35,7 +43,7 @@ export async function runAction<T>(
     if (isAppError(error)) {
       return { ok: false, error: { code: error.code, message: error.message, issues: error.details?.issues } };
     }
-    console.error(`[flightdeck] action ${definition.name} failed`, error);
+    console.error(`[flightdeck] action ${definition.name} failed`, sanitizeError(error));
     return { ok: false, error: { code: "internal", message: "Something went wrong" } };
   }
 }
@@ -47,8 +55,17 @@ export async function runAction<T>(
 export function defineAction<S extends z.ZodType, T>(definition: ActionDefinition<S, T>) {
   if (actionRegistry.has(definition.name)) throw new Error(`duplicate action ${definition.name}`);
   actionRegistry.set(definition.name, definition as unknown as ActionDefinition<z.ZodType, unknown>);
-  const action = async (raw: z.input<S>): Promise<ActionResult<T>> =>
-    runAction(definition as unknown as ActionDefinition<z.ZodType, T>, await currentPrincipal(), raw);
+  const action = async (raw: z.input<S>): Promise<ActionResult<T>> => {
+    let principal: Principal;
+    try {
+      principal = await strictCurrentPrincipal();
+    } catch (error) {
+      // An invalid or rate-limited bearer is a clean refusal, not a 500.
+      if (isAppError(error)) return { ok: false, error: { code: error.code, message: error.message } };
+      throw error;
+    }
+    return runAction(definition as unknown as ActionDefinition<z.ZodType, T>, principal, raw);
+  };
   definedActions.add(action);
   return action;
 }

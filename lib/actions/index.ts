@@ -5,4 +5,5 @@ export * from "./flashcards";
 export * from "./runs";
 export * from "./tokens";
 export * from "./users";
+export * from "./scheduling";
 export type { ActionResult } from "./define-action";

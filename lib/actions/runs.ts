@@ -6,6 +6,7 @@ import { defineAction } from "./define-action";
 import { decideApproval as decide } from "@/lib/runtime/approvals";
 import { cancelRun as cancel, pauseRun as pause, resumeRun as resume, retryRun as retry } from "@/lib/runtime/controls";
 import { createManualRun, manualRunInput } from "@/lib/runtime/create-run";
+import { runPriorityInput, setRunPriority as setPriority } from "@/lib/scheduling";
 
 const runRef = z.strictObject({ runId: z.string().min(1).max(100) });
 
@@ -54,4 +55,12 @@ export const decideApproval = defineAction({
   }),
   handler: async ({ approvalId, decision, note }, principal) =>
     decide(await getDb(), approvalId, decision, principal, note),
+});
+
+/** The card menu's Raise / Lower priority (audited as run.priority_changed). */
+export const setRunPriority = defineAction({
+  name: "runs.priority",
+  permission: "runs.control",
+  input: runRef.extend(runPriorityInput.shape),
+  handler: async ({ runId, priority }, principal) => setPriority(await getDb(), principal, runId, priority),
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { reacquireEndpointSlot, releaseEndpointSlot } from "@/lib/resources/endpoint-slot";
 import type { ModelMessage } from "ai";
 import { getDb, type Db } from "@/db/client";
 import type { JobDefinition } from "@/lib/jobs";
@@ -6,8 +7,10 @@ import { callModel, ModelCallError, resolveModel, type RetryPolicy } from "@/lib
 import type { TurnContext, TurnExecutor, TurnOutcome, TurnResult } from "@/lib/runtime/turn-executor";
 import { describeTools, invokeTool, isFinished, registerBuiltinTools, toolRedactor, type InvokeScope, type ToolCallRecord } from "@/lib/tools";
 import { openWorkspace, type Workspace } from "@/lib/workspace";
+import { dropJournal, readJournal, writeJournal } from "./journal";
 import { assistantMessage, finalOutput, historyMessages, runInputMessage, toolMessage, unresolvedCalls } from "./messages";
 import { loadRunPolicy } from "./run-scope";
+import { withTransientRetry } from "@/lib/runtime/transient";
 
 export interface AgentExecutorOptions {
   db?: () => Promise<Db>;
@@ -32,7 +35,9 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
     async execute(context: TurnContext): Promise<TurnResult> {
       const db = await (options.db ?? getDb)();
       const redactor = toolRedactor();
-      const policy = await loadRunPolicy(db, context, options.getJob);
+      // A transient database fault (killed connection, deadlock, restart) is retried within the turn's deadline.
+      const retry = { deadline: context.deadline, signal: context.signal };
+      const policy = await withTransientRetry(() => loadRunPolicy(db, context, options.getJob), retry);
       if ("error" in policy) return failed("unknown", "job_missing", policy.error);
       let resolved;
       try {
@@ -80,27 +85,47 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
         if (stop) return result(stop);
       }
 
-      let answer;
-      try {
-        answer = await callModel({
-          model: resolved.model,
-          endpoint: context.modelEndpoint,
-          system: def.agent.instructions,
-          messages: [...history, ...messagesIn, ...messagesOut],
-          tools: describeTools(def.agent.tools),
-          signal: context.signal,
-          deadline: context.deadline,
-          retry: {
-            baseMs: options.retry?.baseMs ?? resolved.endpoint.retryBaseMs,
-            maxMs: options.retry?.maxMs ?? resolved.endpoint.retryMaxMs,
-            ...(options.retry?.random ? { random: options.retry.random } : {}),
-          },
-        });
-      } catch (error) {
-        if (error instanceof ModelCallError && error.failure !== "aborted") {
-          return result({ kind: "fail", reason: error.failure === "deadline" ? "model_deadline" : "model_error", message: redactor.redactString(error.message) });
+      // The turn journal: an answer stored by an earlier attempt of this turn is used as is,
+      // so a turn resumed after a crash runs the same tool calls instead of asking again.
+      let answer = await withTransientRetry(() => readJournal(db, context.runId, context.turnIndex), retry);
+      if (!answer) {
+        try {
+          const fresh = await callModel({
+            model: resolved.model,
+            endpoint: context.modelEndpoint,
+            system: def.agent.instructions,
+            messages: [...history, ...messagesIn, ...messagesOut],
+            tools: describeTools(def.agent.tools),
+            signal: context.signal,
+            deadline: context.deadline,
+            // Provider backoff gives the endpoint slot back for the sleep (lib/resources/endpoint-slot.ts).
+            onBackoff: async () => {
+              await releaseEndpointSlot(scope.db, context.runId, context.leaseToken);
+              return () => reacquireEndpointSlot(scope.db, context.runId, context.leaseToken, context.modelEndpoint, context.signal);
+            },
+            retry: {
+              baseMs: options.retry?.baseMs ?? resolved.endpoint.retryBaseMs,
+              maxMs: options.retry?.maxMs ?? resolved.endpoint.retryMaxMs,
+              ...(options.retry?.random ? { random: options.retry.random } : {}),
+            },
+          });
+          answer = await withTransientRetry(
+            () =>
+              writeJournal(db, {
+                runId: context.runId,
+                turnIndex: context.turnIndex,
+                attempt: context.attempt,
+                leaseToken: context.leaseToken,
+                answer: fresh,
+              }),
+            retry,
+          );
+        } catch (error) {
+          if (error instanceof ModelCallError && error.failure !== "aborted") {
+            return result({ kind: "fail", reason: error.failure === "deadline" ? "model_deadline" : "model_error", message: redactor.redactString(error.message) });
+          }
+          throw error;
         }
-        throw error;
       }
       const usage = answer.usage;
       messagesOut.push(assistantMessage(answer.text, answer.toolCalls, context.turnIndex));
@@ -118,6 +143,9 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       if (done.length > 0) messagesOut.push(toolMessage(done));
       return result(stop ?? { kind: "continue" }, usage);
     },
+    async onCheckpoint(tx, context) {
+      await dropJournal(tx, context.runId, context.turnIndex);
+    },
   };
 }
 
@@ -132,10 +160,14 @@ async function runCalls(
 ): Promise<TurnOutcome | undefined> {
   for (const call of calls) {
     signal.throwIfAborted();
-    const record = await invokeTool(scope, call);
+    // Safe to repeat: a call's identity makes a second attempt a replay of what committed.
+    const record = await withTransientRetry(() => invokeTool(scope, call), { signal });
     out.push(record);
     if (record.outcome === "awaiting_approval") {
       return { kind: "wait", reason: "approval", waitingFor: record.approvalId ?? record.key };
+    }
+    if (record.outcome === "awaiting_signal") {
+      return { kind: "wait", reason: "signal", waitingFor: record.waitingFor ?? record.tool };
     }
     if (record.outcome === "deferred") {
       return { kind: "wait", reason: "resource", waitingFor: record.waitingFor ?? record.tool };

@@ -27,7 +27,9 @@ export function auditAuthorization(principal: Principal, permission?: string): A
     case "token":
       return principal.bootstrap
         ? { ...base, via: "bootstrap-token", role: principal.role }
-        : { ...base, via: "api-token", role: principal.role, tokenId: principal.id };
+        : principal.owner
+          ? { ...base, via: "api-token", role: principal.role, tokenId: principal.id, owner: principal.owner.id, ownerRole: principal.owner.role }
+          : { ...base, via: "service-token", role: principal.role, tokenId: principal.id };
     case "run":
       return { ...base, via: "run", runId: principal.id };
     case "system":

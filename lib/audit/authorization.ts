@@ -12,7 +12,10 @@ type Checked = {
 export type Authorization =
   /** A signed-in user (session cookie); `password` for the sign-in itself. */
   | (Checked & { via: "session" | "password"; role: Role })
-  | (Checked & { via: "api-token"; role: Role; tokenId: string })
+  /** A person's token: acts as `owner`, capped by the owner's role at the time (`ownerRole`). */
+  | (Checked & { via: "api-token"; role: Role; tokenId: string; owner?: string; ownerRole?: Role })
+  /** A service token (made with the bootstrap token or the CLI): a role and a name, no person. */
+  | (Checked & { via: "service-token"; role: Role; tokenId: string })
   /** The bootstrap token from FLIGHTDECK_BOOTSTRAP_TOKEN (not a row). */
   | (Checked & { via: "bootstrap-token"; role: Role })
   /** A run acting as a principal (its id). */

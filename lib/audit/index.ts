@@ -29,3 +29,4 @@ export { auditKeys } from "./keys";
 export { eventMac } from "./leaf";
 export { latestCheckpoint } from "./tree-store";
 export { auditKeyDir } from "./keys";
+export { verifyAuditChainGuarded, verificationsStarted } from "./verify-guard";

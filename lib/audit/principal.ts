@@ -6,7 +6,15 @@ import type { Role } from "@/db/schema";
  */
 export type Principal =
   | { kind: "user"; id: string; label: string; role: Role; sessionId?: string }
-  | { kind: "token"; id: string; label: string; role: Role; bootstrap?: boolean }
+  | {
+      kind: "token";
+      id: string;
+      label: string;
+      role: Role;
+      bootstrap?: boolean;
+      /** A token bound to a person: who, and their role right now (the token never exceeds it). */
+      owner?: { id: string; label: string; role: Role };
+    }
   | { kind: "run"; id: string; label: string }
   | { kind: "system"; id: string; label: string }
   | { kind: "anonymous" };

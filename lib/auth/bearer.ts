@@ -20,26 +20,43 @@ function tooMany(retryAfterSeconds: number): AppError {
   return new AppError("too_many_requests", "Too many invalid tokens. Try again later.", { retryAfterSeconds });
 }
 
-/** FLIGHTDECK_ADMIN_TOKEN, then the api_tokens table; anything else counts towards the IP's limit. */
-export async function resolveBearer(db: Db, secret: string, headers: Headers): Promise<Principal> {
-  const ip = clientIp(headers);
-  const key = rateLimitKeys.bearerIp(ip);
-  const rule = loginRule();
-  const lock = await checkRateLimit(db, [key], rule);
-  if (lock.limited) throw tooMany(lock.retryAfterSeconds);
+const anonymousActor = { kind: "anonymous", id: null, label: "anonymous" } as const;
 
+/**
+ * FLIGHTDECK_ADMIN_TOKEN, then the api_tokens table. A valid token is always accepted —
+ * the lock is consulted only for secrets that do not check out, so nobody's failures
+ * (least of all someone sharing or spoofing the address) can lock a real token out; 256
+ * random bits leave nothing to gain from guessing faster. Invalid secrets count towards
+ * the address's limit; the audit trail gets the first failure of a window and the
+ * lockout, not one event per guess.
+ */
+export async function resolveBearer(db: Db, secret: string, headers: Headers): Promise<Principal> {
   const adminToken = getEnv().FLIGHTDECK_ADMIN_TOKEN;
   if (adminToken && sameSecret(secret, adminToken)) {
     return { kind: "token", id: "bootstrap", label: "bootstrap admin token", role: "admin", bootstrap: true };
   }
   const token = await findActiveToken(db, secret);
-  if (token) return { kind: "token", id: token.id, label: `token:${token.name}`, role: token.role };
+  if (token) return token.principal;
 
+  const ip = clientIp(headers);
+  const key = rateLimitKeys.bearerIp(ip);
+  const rule = loginRule();
+  const lock = await checkRateLimit(db, [key], rule);
+  if (lock.limited) throw tooMany(lock.retryAfterSeconds);
   const failure = await db.transaction(async (tx) => {
     const result = await recordFailure(tx, key, rule);
+    if (result.count === 1) {
+      await appendAudit(tx, {
+        actor: anonymousActor,
+        action: "auth.token_failed",
+        subject: { type: "bearer-token", id: null },
+        authorization: { via: "none" },
+        payload: { ip, note: "first invalid token from this address in the window; the lockout event carries the count" },
+      });
+    }
     if (result.lockedNow) {
       await appendAudit(tx, {
-        actor: { kind: "anonymous", id: null, label: "anonymous" },
+        actor: anonymousActor,
         action: "auth.rate_limited",
         subject: { type: "bearer-token", id: null },
         authorization: { via: "none" },

@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
 import { roleAllows, type Permission } from "./policy";
 import { principalRole, type Principal } from "@/lib/audit";
 import { resolvePrincipal } from "./resolve-principal";
@@ -9,7 +9,9 @@ import { resolvePrincipal } from "./resolve-principal";
  * authorize() before touching data; proxy.ts only redirects browsers to /login.
  */
 export function authorize(principal: Principal, permission: Permission): void {
-  if (roleAllows(principalRole(principal), permission)) return;
+  // A person's token may do what both its own role and its owner's current role allow.
+  const ownerAllows = principal.kind !== "token" || !principal.owner || roleAllows(principal.owner.role, permission);
+  if (ownerAllows && roleAllows(principalRole(principal), permission)) return;
   if (principal.kind === "anonymous") throw new AppError("unauthorized", "Sign in required");
   throw new AppError("forbidden", `Your role may not ${permission}`);
 }
@@ -21,10 +23,26 @@ export async function authorizeRequest(headers: Headers, permission: Permission)
   return principal;
 }
 
-/** For server components and server actions, which read the request's headers. */
-export async function currentPrincipal(): Promise<Principal> {
+/** For server actions: the request's principal; an invalid or rate-limited bearer throws its AppError (401/429). */
+export async function strictCurrentPrincipal(): Promise<Principal> {
   const { headers } = await import("next/headers");
   return resolvePrincipal(await headers());
+}
+
+/**
+ * For server components: the request's principal, where a bearer that does not check out
+ * (invalid, or its address rate-limited) counts as anonymous — the page then answers like
+ * any signed-out visit (sign-in redirect) instead of failing with a 500.
+ */
+export async function currentPrincipal(): Promise<Principal> {
+  try {
+    return await strictCurrentPrincipal();
+  } catch (error) {
+    if (isAppError(error) && (error.code === "unauthorized" || error.code === "too_many_requests")) {
+      return { kind: "anonymous" };
+    }
+    throw error;
+  }
 }
 
 export async function requirePermission(permission: Permission): Promise<Principal> {

@@ -29,6 +29,9 @@ export const policy = {
   "runs.approve": ["admin", "lead"],
   "signals.send": actors,
   "resources.read": everyone,
+  "scheduling.read": everyone,
+  /** Fair-share key weights (PUT /api/scheduling/keys/{key}, the Resources page). */
+  "scheduling.manage": ["admin"],
   "flashcards.read": everyone,
   /** Approve, reject, snooze or dismiss a flashcard (approval cards also decide the approval). */
   "flashcards.decide": ["admin", "lead"],

@@ -21,9 +21,22 @@ export function loginRule(): RateLimitRule {
   return { max: env.FLIGHTDECK_LOGIN_MAX_ATTEMPTS, windowSeconds: env.FLIGHTDECK_LOGIN_WINDOW_SECONDS };
 }
 
+/**
+ * Failures against one account from anywhere: a wider limit than per address, so a
+ * guesser spreading attempts over many addresses is stopped too, while a person's own
+ * typos from one place hit the per-address limit first.
+ */
+export const accountLimitFactor = 4;
+
+export function accountRule(): RateLimitRule {
+  const rule = loginRule();
+  return { max: rule.max * accountLimitFactor, windowSeconds: rule.windowSeconds };
+}
+
 export const rateLimitKeys = {
   signInIpEmail: (ip: string, email: string) => `sign-in:ip-email:${ip}:${email.trim().toLowerCase()}`,
   signInIp: (ip: string) => `sign-in:ip:${ip}`,
+  signInAccount: (email: string) => `sign-in:account:${email.trim().toLowerCase()}`,
   bearerIp: (ip: string) => `bearer:ip:${ip}`,
 };
 
@@ -79,9 +92,13 @@ export async function recordFailure(db: Queryable, key: string, rule: RateLimitR
   };
 }
 
-/** A successful sign-in forgives that person's earlier typos (the per-IP counter stays). */
-export async function clearRateLimit(db: Queryable, key: string): Promise<void> {
-  await db.delete(rateLimits).where(inArray(rateLimits.key, [key]));
+/**
+ * A successful sign-in forgives that person's earlier typos (the per-IP and per-account
+ * counters stay). Answers how many failures were forgiven, for the sign-in's audit event.
+ */
+export async function clearRateLimit(db: Queryable, key: string): Promise<number> {
+  const removed = await db.delete(rateLimits).where(inArray(rateLimits.key, [key])).returning({ count: rateLimits.count });
+  return removed[0]?.count ?? 0;
 }
 
 /** Drops counters whose window ended long ago so the table does not grow without bound. */

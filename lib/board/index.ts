@@ -7,3 +7,4 @@ export { endpointUsage, type EndpointUsage, type ResourceRun } from "./resources
 export { loadRunPage, type NotificationRecord, type RunRecord, type TurnRecord } from "./run-page";
 export { type BoardJob, type BoardResponse, type BoardRisk, type BoardRun, type BoardSnapshot } from "./types";
 export { listRunFiles, readRunFile, type FileView, type WorkspaceListing } from "./workspace-files";
+export { workspaceFileForApi, workspaceListingForApi } from "./workspace-files";

@@ -29,6 +29,8 @@ const columns = {
   state: runs.state,
   reason: runs.stateReason,
   waitingFor: runs.waitingFor,
+  fairKey: runs.fairGroup,
+  priority: runs.priority,
   risk: sql<string | null>`${runs.governance}->>'riskLevel'`,
   owner: sql<string | null>`${runs.governance}->>'owner'`,
   turnsUsed: runs.turnsUsed,

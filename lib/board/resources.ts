@@ -22,6 +22,9 @@ export interface EndpointUsage {
   waiting: number;
   /** Queued runs that will use this endpoint. */
   queued: number;
+  /** Tokens per minute limit (null: none) and input + output tokens of turns started in the last minute. */
+  tokensPerMinute: number | null;
+  tokensLastMinute: number;
   holders: ResourceRun[];
   waiters: ResourceRun[];
 }
@@ -32,7 +35,7 @@ const isoOf = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC',
 
 // Same predicates as lib/runtime/claim.ts: a live lease is unexpired; a resource wait is
 // recorded in state_reason on the runnable run (or as a waiting run's reason).
-const holding = sql`r.lease_token is not null and r.lease_expires_at > now()`;
+const holding = sql`r.lease_token is not null and r.lease_expires_at > now() and not r.slot_released`;
 const waitingFor = (endpoint: SQL) => sql`(
   (r.state in ('queued', 'running') and r.state_reason = 'resource:' || ${endpoint}
      and (r.lease_expires_at is null or r.lease_expires_at < now()))
@@ -40,9 +43,11 @@ const waitingFor = (endpoint: SQL) => sql`(
 
 /** Every configured model endpoint with its capacity, slots in use and who waits for it. */
 export async function endpointUsage(db: Queryable): Promise<EndpointUsage[]> {
-  const endpoints = rowsOf<{ name: string; provider: string; model: string; capacity: number; in_use: string | number; waiting: string | number; queued: string | number }>(
+  const endpoints = rowsOf<{ name: string; provider: string; model: string; capacity: number; tpm: number | null; tokens: string | number; in_use: string | number; waiting: string | number; queued: string | number }>(
     await db.execute(sql`
-      select e.name, e.provider, e.model, e.max_concurrency as capacity,
+      select e.name, e.provider, e.model, e.max_concurrency as capacity, e.tokens_per_minute as tpm,
+        (select coalesce(sum(t.input_tokens + t.output_tokens), 0) from turns t join runs r on r.id = t.run_id
+          where t.started_at > now() - interval '1 minute' and r.model_endpoint = e.name) as tokens,
         (select count(*) from runs r where r.model_endpoint = e.name and ${holding}) as in_use,
         (select count(*) from runs r where r.model_endpoint = e.name and ${waitingFor(sql`e.name`)}) as waiting,
         (select count(*) from runs r where r.model_endpoint = e.name and r.state = 'queued') as queued
@@ -74,6 +79,8 @@ export async function endpointUsage(db: Queryable): Promise<EndpointUsage[]> {
       inUse: Number(e.in_use),
       waiting: Number(e.waiting),
       queued: Number(e.queued),
+      tokensPerMinute: e.tpm === null ? null : Number(e.tpm),
+      tokensLastMinute: Number(e.tokens),
       holders,
       waiters,
     });

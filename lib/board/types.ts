@@ -13,6 +13,9 @@ export interface BoardRun {
   /** state_reason: wait reason, "budget", "operator", "resource:<endpoint>"… */
   reason: string | null;
   waitingFor: string | null;
+  /** Fair-share key and priority class (lib/scheduling). */
+  fairKey: string;
+  priority: number;
   risk: BoardRisk | null;
   owner: string | null;
   turnsUsed: number;

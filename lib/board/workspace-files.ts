@@ -1,5 +1,10 @@
 import "server-only";
-import { openWorkspace, resolveWorkspacePath, WorkspaceEscapeError, workspacesDir, type WorkspaceEntry } from "@/lib/workspace";
+import { eq } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { runs } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import { redactString } from "@/lib/redaction";
+import { openWorkspace, WorkspaceEscapeError, type WorkspaceEntry } from "@/lib/workspace";
 
 /** Files are shown up to this size; larger ones are cut with a note. */
 export const MAX_VIEW_BYTES = 256 * 1024;
@@ -12,26 +17,14 @@ export interface WorkspaceListing {
 }
 
 /**
- * Whether the run has a workspace yet, asked through the workspace module's own path
- * resolution (the run id is a path component under the workspaces directory). Viewing
- * never creates a workspace.
+ * The run's workspace, read-only, from the database (every host sees the same files):
+ * each file with its size, SHA-256 and the turn that wrote it, and the folders they imply.
  */
-async function hasWorkspace(runId: string): Promise<boolean> {
-  try {
-    const resolved = await resolveWorkspacePath(workspacesDir(), runId);
-    return resolved.exists && resolved.relative === runId;
-  } catch {
-    // No workspaces directory yet, or an id that is not a plain path component.
-    return false;
-  }
-}
-
-/** The run's workspace, read-only: every file and directory, without following links. */
-export async function listRunFiles(runId: string): Promise<WorkspaceListing> {
-  if (!(await hasWorkspace(runId))) return { exists: false, entries: [], truncated: false };
-  const workspace = await openWorkspace(runId);
+export async function listRunFiles(runId: string, db?: Db): Promise<WorkspaceListing> {
+  const workspace = await openWorkspace(runId, { db: db ?? (await getDb()) }).catch(() => null);
+  if (!workspace) return { exists: false, entries: [], truncated: false };
   const { entries, truncated } = await workspace.list(".", true, MAX_ENTRIES);
-  return { exists: true, entries, truncated };
+  return { exists: entries.length > 0, entries, truncated };
 }
 
 export type FileView =
@@ -40,16 +33,48 @@ export type FileView =
   | { kind: "error"; path: string; message: string };
 
 /** One file of the run's workspace, as text; the workspace refuses paths that leave it. */
-export async function readRunFile(runId: string, path: string): Promise<FileView> {
-  if (!(await hasWorkspace(runId))) return { kind: "error", path, message: "This run has no workspace." };
+export async function readRunFile(runId: string, path: string, db?: Db): Promise<FileView> {
   try {
-    const workspace = await openWorkspace(runId);
+    const workspace = await openWorkspace(runId, { db: db ?? (await getDb()) });
     const file = await workspace.readFile(path, MAX_VIEW_BYTES);
     if (file.content.includes("\u0000")) return { kind: "binary", path: file.path, bytes: file.bytes };
-    return { kind: "text", path: file.path, content: file.content, bytes: file.bytes, truncated: file.truncated };
+    // Shown redacted: secrets a tool wrote into the workspace never reach the page.
+    return { kind: "text", path: file.path, content: redactString(file.content), bytes: file.bytes, truncated: file.truncated };
   } catch (error) {
     const known = error instanceof WorkspaceEscapeError || (error instanceof Error && /^(no such file|not a file)/.test(error.message));
     const message = known && error instanceof Error ? error.message : "This path cannot be shown.";
     return { kind: "error", path, message };
   }
+}
+
+async function requireRun(db: Db, runId: string): Promise<void> {
+  const [row] = await db.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
+  if (!row) throw new AppError("not_found", `Run ${runId} not found`);
+}
+
+/** GET /api/runs/{id}/workspace: every file (path, size, sha256, written by which turn). 404 for an unknown run. */
+export async function workspaceListingForApi(db: Db, runId: string) {
+  await requireRun(db, runId);
+  const workspace = await openWorkspace(runId, { db });
+  const { entries, truncated } = await workspace.list(".", true, 10_000);
+  const files = entries
+    .filter((e) => e.type === "file")
+    .map((e) => ({ path: e.path, bytes: e.bytes, sha256: e.sha256, turnIndex: e.turnIndex ?? null, writtenAt: e.writtenAt }));
+  return { runId, files, usedBytes: await workspace.usage(), truncated };
+}
+
+/** GET /api/runs/{id}/workspace/{path}: the file's bytes; 404 for an unknown run or a path that is no file. */
+export async function workspaceFileForApi(db: Db, runId: string, path: string): Promise<Response> {
+  await requireRun(db, runId);
+  const workspace = await openWorkspace(runId, { db });
+  let file;
+  try {
+    file = await workspace.readFile(path, Number.MAX_SAFE_INTEGER);
+  } catch (error) {
+    if (error instanceof WorkspaceEscapeError) throw new AppError("bad_request", error.message, { issues: [{ path: ["path"], message: error.why }] });
+    throw new AppError("not_found", `No file ${path.slice(0, 200)} in the workspace of run ${runId}`);
+  }
+  return new Response(file.content, {
+    headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "content-disposition": "inline" },
+  });
 }

@@ -43,9 +43,21 @@ export const envSchema = z.object({
   FLIGHTDECK_POLL_INTERVAL_MS: intFrom(1000, 50, 60_000),
   FLIGHTDECK_LEASE_MS: intFrom(30_000, 1_000, 3_600_000),
   FLIGHTDECK_WORKER_CONCURRENCY: intFrom(4, 1, 256),
+  /** On SIGTERM: how long turns in flight may finish before they are aborted and their runs handed back. */
+  FLIGHTDECK_SHUTDOWN_GRACE_MS: intFrom(25_000, 0, 600_000),
   FLIGHTDECK_DEFAULT_MODEL_CONCURRENCY: intFrom(4, 1, 10_000),
   FLIGHTDECK_LOGIN_MAX_ATTEMPTS: intFrom(5, 1, 1000),
   FLIGHTDECK_LOGIN_WINDOW_SECONDS: intFrom(60, 1, 86_400),
+  // Security hardening (docs/SECURITY.md).
+  /** Largest request body any route accepts, in bytes (signals may declare more). */
+  FLIGHTDECK_MAX_BODY_BYTES: intFrom(1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is believed; none by default. */
+  FLIGHTDECK_TRUSTED_PROXIES: optionalNonEmpty.pipe(
+    z
+      .string()
+      .regex(/^[0-9A-Fa-f:.\/,\s\[\]]+$/, "must be a comma-separated list of IP addresses or CIDR ranges")
+      .optional(),
+  ),
   // Model endpoints (lib/models, docs/MODELS.md). Nothing set: the offline simulated model.
   FLIGHTDECK_MODEL_PROVIDER: optionalNonEmpty.pipe(z.enum(["openai-compatible", "anthropic", "simulated"]).optional()),
   FLIGHTDECK_MODEL_BASE_URL: optionalNonEmpty.pipe(z.url().optional()),
@@ -57,6 +69,14 @@ export const envSchema = z.object({
   FLIGHTDECK_WORKSPACE_QUOTA_BYTES: intFrom(10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   FLIGHTDECK_TOOL_TIMEOUT_MS: intFrom(30_000, 100, 600_000),
   FLIGHTDECK_TOOL_OUTPUT_MAX_BYTES: intFrom(32 * 1024, 256, 4 * 1024 * 1024),
+  // Resource arbitration (lib/scheduling, lib/resources; docs/SCHEDULING.md).
+  FLIGHTDECK_SCHEDULING_INPUT_WEIGHT: z.coerce.number().min(0).max(1000).optional().default(1),
+  FLIGHTDECK_SCHEDULING_OUTPUT_WEIGHT: z.coerce.number().min(0).max(1000).optional().default(2),
+  FLIGHTDECK_SCHEDULING_MIN_TURN_COST: intFrom(100, 1, 1_000_000),
+  FLIGHTDECK_SCHEDULING_AGEING_MS: intFrom(60_000, 1_000, 86_400_000),
+  FLIGHTDECK_DEFAULT_MODEL_TOKENS_PER_MINUTE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(1_000_000_000).optional()),
+  FLIGHTDECK_TOOL_QUOTAS: optionalNonEmpty,
+  FLIGHTDECK_WRITE_BUDGET_PER_MINUTE: optionalNonEmpty.pipe(z.coerce.number<string | undefined>().int().min(1).max(10_000_000).optional()),
   // Audit log (lib/audit, docs/SECURITY.md). Keys: base64 of 32 bytes; unset = generated in the key dir.
   FLIGHTDECK_AUDIT_SIGNING_KEY: optionalNonEmpty,
   FLIGHTDECK_AUDIT_MAC_KEY: optionalNonEmpty,

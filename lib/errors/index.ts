@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { safeErrorMessage } from "./sanitize";
 
 /**
  * The one error type that crosses the boundary to callers. Route handlers and server
@@ -11,6 +12,8 @@ export const errorCodes = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   too_many_requests: 429,
   internal: 500,
 } as const;
@@ -41,7 +44,8 @@ export function isAppError(error: unknown): error is AppError {
 
 /** A thrown value as one line of text for logs and stored errors (not for HTTP answers). */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
+  // Database errors quote bound parameters; only their sanitized shape is ever written.
+  if (error instanceof Error) return safeErrorMessage(error);
   if (typeof error === "string") return error;
   try {
     return JSON.stringify(error) ?? String(error);

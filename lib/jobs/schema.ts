@@ -60,6 +60,8 @@ export const signalTriggerSchema = z.strictObject({
   kind: z.literal("signal"),
   name: signalName,
   payload: zodSchema,
+  /** Largest request body this signal accepts, when more than FLIGHTDECK_MAX_BODY_BYTES (at most 64 MiB). */
+  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
 });
 
 export const manualTriggerSchema = z.strictObject({ kind: z.literal("manual") });
@@ -110,6 +112,22 @@ export const jobDeclarationSchema = z
       weight: int32.min(1).max(1000),
       priority: int32.min(-1000).max(1000),
       deadlineMs: positiveInt.optional(),
+      /**
+       * How a run's fair-share key is derived from its trigger input: a dotted path
+       * ("customer.email"), optionally "|domain" to take an e-mail's domain. Falls back to
+       * the group when the input has no usable value there. Default: the group.
+       */
+      fairShareKey: z
+        .string()
+        .min(1)
+        .max(200)
+        .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*(\|domain)?$/, 'Expected a dotted input path, optionally ending in "|domain"')
+        .optional(),
+      /**
+       * Rate-limited resources the job's runs use beyond their model endpoint (tool quotas
+       * "tool:<name>", the write budget "writes"); each must be configured, or start-up stops.
+       */
+      resources: z.array(z.string().min(1).max(100)).optional(),
     }),
     governance: governanceSchema,
     approval: approvalPolicySchema.optional(),

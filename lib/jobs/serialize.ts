@@ -10,7 +10,7 @@ import type { JobDefinition, JobTrigger } from "./schema";
  */
 export type SerializedTrigger =
   | { kind: "schedule"; cron: string; timezone: string }
-  | { kind: "signal"; name: string; payload: JsonObject }
+  | { kind: "signal"; name: string; payload: JsonObject; maxBodyBytes?: number }
   | { kind: "manual" };
 
 export interface SerializedJob {
@@ -38,7 +38,12 @@ function serializeTrigger(trigger: JobTrigger): SerializedTrigger {
     case "schedule":
       return { kind: "schedule", cron: trigger.cron, timezone: trigger.timezone };
     case "signal":
-      return { kind: "signal", name: trigger.name, payload: jsonSchemaOf(trigger.payload) };
+      return {
+        kind: "signal",
+        name: trigger.name,
+        payload: jsonSchemaOf(trigger.payload),
+        ...(trigger.maxBodyBytes !== undefined ? { maxBodyBytes: trigger.maxBodyBytes } : {}),
+      };
     case "manual":
       return { kind: "manual" };
   }

@@ -18,6 +18,12 @@ export interface ModelCallRequest {
   deadline: Date;
   retry: RetryPolicy;
   now?: () => number;
+  /**
+   * Called before a backoff sleep; the function it returns is awaited after it. The runtime
+   * gives the endpoint slot back for the sleep and takes one again before the retry
+   * (lib/resources/endpoint-slot.ts), so a rate-limited turn does not hold capacity idle.
+   */
+  onBackoff?: (delayMs: number) => Promise<() => Promise<void>>;
 }
 
 export interface ModelToolCall {
@@ -87,8 +93,10 @@ export async function callModel(req: ModelCallRequest): Promise<ModelAnswer> {
       if (!isRetryableModelError(error)) throw providerError(req, attempts, error);
       const delay = backoffDelay(attempts, req.retry, error);
       if (now() + delay >= req.deadline.getTime()) throw providerError(req, attempts, error);
+      const resume = await req.onBackoff?.(delay);
       try {
         await sleep(delay, req.signal);
+        await resume?.();
       } catch {
         throw new ModelCallError("aborted", `model call aborted: ${errorMessage(req.signal.reason)}`, attempts);
       }

@@ -20,6 +20,8 @@ const endpointSchema = z
     model: z.string().min(1).optional(),
     /** Turns holding a slot on this endpoint at once, across all instances. */
     maxConcurrency: z.number().int().min(1).max(10_000).default(4),
+    /** Input + output tokens per minute across all instances (lib/resources); unset: no limit. */
+    tokensPerMinute: z.number().int().min(1).max(1_000_000_000).optional(),
     /** First backoff delay after a 429/5xx; doubles per attempt, with jitter. */
     retryBaseMs: z.number().int().min(1).max(60_000).default(500),
     retryMaxMs: z.number().int().min(1).max(300_000).default(15_000),
@@ -53,7 +55,8 @@ function defaultEndpoint(env: Env): ModelEndpoint {
   const provider: ModelProvider =
     env.FLIGHTDECK_MODEL_PROVIDER ?? (env.FLIGHTDECK_MODEL_BASE_URL ? "openai-compatible" : "simulated");
   const maxConcurrency = env.FLIGHTDECK_DEFAULT_MODEL_CONCURRENCY;
-  if (provider === "simulated") return simulated("default", maxConcurrency);
+  const tokensPerMinute = env.FLIGHTDECK_DEFAULT_MODEL_TOKENS_PER_MINUTE;
+  if (provider === "simulated") return { ...simulated("default", maxConcurrency), tokensPerMinute };
   const issues: { variable: string; message: string }[] = [];
   if (provider === "openai-compatible" && !env.FLIGHTDECK_MODEL_BASE_URL) {
     issues.push({ variable: "FLIGHTDECK_MODEL_BASE_URL", message: "required for an openai-compatible endpoint" });
@@ -72,6 +75,7 @@ function defaultEndpoint(env: Env): ModelEndpoint {
     apiKey: env.FLIGHTDECK_MODEL_API_KEY,
     model: env.FLIGHTDECK_MODEL_ID,
     maxConcurrency,
+    tokensPerMinute,
     retryBaseMs: 500,
     retryMaxMs: 15_000,
   };
@@ -130,12 +134,13 @@ export function endpointModelLabel(e: ModelEndpoint): string {
 }
 
 /** Rows for the runtime's model_endpoints table (lib/runtime/model-endpoints syncModelEndpoints). */
-export function listModelEndpointConfigs(): { name: string; provider: string; model: string; maxConcurrency: number }[] {
+export function listModelEndpointConfigs(): { name: string; provider: string; model: string; maxConcurrency: number; tokensPerMinute: number | null }[] {
   return [...modelEndpoints().values()].map((e) => ({
     name: e.name,
     provider: e.provider,
     model: endpointModelLabel(e),
     maxConcurrency: e.maxConcurrency,
+    tokensPerMinute: e.tokensPerMinute ?? null,
   }));
 }
 

@@ -28,6 +28,18 @@ function globalised(patterns: readonly RedactionPattern[]): RedactionPattern[] {
   );
 }
 
+const matchers = new WeakMap<readonly string[], RegExp | null>();
+
+function secretMatcher(secrets: readonly string[]): RegExp | null {
+  const cached = matchers.get(secrets);
+  if (cached !== undefined) return cached;
+  const ordered = [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length);
+  const matcher =
+    ordered.length === 0 ? null : new RegExp(ordered.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+  matchers.set(secrets, matcher);
+  return matcher;
+}
+
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const secretKey = options.isSecretKey ?? isSecretKey;
   const patterns = globalised(options.patterns ?? defaultPatterns);
@@ -35,11 +47,10 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   function redactString(text: string): string {
     let out = text;
-    // Longest first, so a secret that contains another is not left half-replaced.
-    const ordered = [...secrets()].sort((a, b) => b.length - a.length);
-    for (const secret of ordered) {
-      if (secret !== "" && out.includes(secret)) out = out.split(secret).join(REDACTED);
-    }
+    // Longest first, so a secret that contains another is not left half-replaced; matched
+    // case-insensitively, so an upper-cased or lower-cased copy of a secret is hidden too.
+    const matcher = secretMatcher(secrets());
+    if (matcher) out = out.replace(matcher, REDACTED);
     for (const { pattern, replacement } of patterns) {
       pattern.lastIndex = 0;
       out = out.replace(pattern, replacement);

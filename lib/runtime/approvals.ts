@@ -7,6 +7,7 @@ import { appendAudit } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/types";
 import { auditActor, auditAuthorization } from "@/lib/audit";
 import type { Authorization, Principal } from "@/lib/audit";
+import { assertMayDecide } from "./approval-decider";
 import { AppError } from "@/lib/errors";
 import { closeApprovalCard, lockApprovalCard, recordApprovalVote, insertDecision } from "@/lib/flashcards/approval-cards";
 import { isTerminal } from "./transition-table";
@@ -68,6 +69,8 @@ export async function decideApprovalInTx(
   if (approval.status !== "pending") {
     throw new AppError("conflict", `Approval is already ${approval.status}`, { status: approval.status });
   }
+  // Human oversight: a person, not the one who started the run (the runtime applying an expiry default is exempt).
+  if (!options.as) await assertMayDecide(tx, run, principal);
   const actor = options.as?.actor ?? auditActor(principal);
   const authorization = options.as?.authorization ?? auditAuthorization(principal, "runs.approve");
   const vote = { actor, authorization, reason: note ?? null, editedInput: options.editedInput, diff: options.diff };

@@ -5,6 +5,10 @@ import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { flagCheckpoint } from "@/lib/flashcards/hooks";
 import { redactString } from "@/lib/redaction";
+import { settleEndpointTokens } from "@/lib/resources/endpoint-tokens";
+import { chargeActual } from "@/lib/scheduling/charge";
+import { schedulingConfig } from "@/lib/scheduling/config";
+import { turnCost } from "@/lib/scheduling/policy";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
@@ -13,7 +17,8 @@ import type { TurnContext, TurnExecutor, TurnResult } from "./turn-executor";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
 
 /** Why a turn ended without a result. */
-export type AbortKind = "hard-cancel" | "deadline" | "shutdown";
+/** transient: the database failed under the turn for longer than it could retry; the run is handed back, not failed. */
+export type AbortKind = "hard-cancel" | "deadline" | "shutdown" | "transient";
 
 export type TurnEnd =
   | { kind: "result"; result: TurnResult }
@@ -45,7 +50,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       .select({ ...getTableColumns(runs), nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8`.mapWith(Number) })
       .from(runs)
       .where(and(eq(runs.id, claim.run.id), eq(runs.leaseToken, claim.leaseToken)))
-      .for("update");
+      .for("no key update");
     if (!locked) return "lost";
     const { nowMs, ...run } = locked;
     const audit = { actor: workerActor(workerId), authorization: runAuthorization(run) };
@@ -75,7 +80,8 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     } else if (end.why === "deadline") {
       await transitionRun(tx, run.id, "timed_out", { ...audit, ...fenced, reason: "wall_clock" });
     } else {
-      // Shutdown: hand the run back. The interrupted turn re-runs as the next attempt.
+      // Shutdown or a database fault: hand the run back. The interrupted turn re-runs as the
+      // next attempt (from its journaled answer, so its tool calls are the same calls).
       await tx
         .update(runs)
         .set({ leaseToken: null, leaseOwner: null, leaseExpiresAt: null, attempt: run.attempt + 1, updatedAt: sql`now()` })
@@ -84,7 +90,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
         ...audit,
         action: "run.released",
         subject: { type: "run", id: run.id },
-        payload: { jobId: run.jobId, reason: "shutdown", attempt: run.attempt + 1 },
+        payload: { jobId: run.jobId, reason: end.why, attempt: run.attempt + 1 },
       });
       await notifyRun(tx, run.id);
     }
@@ -106,6 +112,7 @@ async function recordCompleted(
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
   const stored = await finishTurn(tx, claim.turnId, {
+    cost: turnCost(result.usage, schedulingConfig()),
     status: "completed",
     model: result.model,
     messagesIn: result.messagesIn,
@@ -132,6 +139,10 @@ async function recordCompleted(
   await flagCheckpoint(tx, run, updated, { index: claim.turnIndex, tokens }, sink);
   await params.executor.onCheckpoint?.(tx, params.context, result);
   await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, { patch: counters, nowMs });
+  // Fair share: the key is charged the turn's real cost instead of the estimate taken at
+  // claim. Last, so the key's row is locked only for the end of the transaction.
+  await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
+  await settleEndpointTokens(tx, run.modelEndpoint, claim.estimatedCost, result.usage.inputTokens + result.usage.outputTokens);
   return stored;
 }
 

@@ -7,9 +7,12 @@ import { rowsOf } from "@/db/rows";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { runAuthorization, workerActor } from "@/lib/audit";
+import { reserveEndpointTokens } from "@/lib/resources/endpoint-tokens";
+import { chargeEstimate } from "@/lib/scheduling/charge";
 import { selectClaimCandidate } from "./claim-order";
-import { nowPlusMs, wallClockExceeded } from "./db-time";
+import { leaseExpiryIn, wallClockExceeded } from "./db-time";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
+import { markVersionWait } from "./version-pin";
 
 export interface ClaimedTurn {
   run: RunRow;
@@ -19,11 +22,15 @@ export interface ClaimedTurn {
   attempt: number;
   /** The previous lease expired with a turn in flight: this claim resumes from the checkpoint. */
   recovered: boolean;
+  /** The cost charged to the run's fair-share key at claim; the checkpoint corrects it (lib/scheduling/charge.ts). */
+  estimatedCost: number;
 }
 
 export interface ClaimOptions {
   workerId: string;
   leaseMs: number;
+  /** Why this worker cannot run the candidate (its job version is not in this build), or null. */
+  cannotRun?: (run: RunRow) => string | null;
 }
 
 /** Candidates looked at per claim transaction before giving up until the next wake-up. */
@@ -50,14 +57,30 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
   const { nowMs, full: excluded } = await clockAndFullEndpoints(tx);
   for (const endpoint of excluded) await markResourceWaits(tx, endpoint);
   const skipIds: string[] = [];
+  const skipKeys: string[] = [];
   for (let i = 0; i < MAX_CANDIDATES; i++) {
-    const candidate = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds });
-    if (!candidate) return null;
+    const pick = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds, skipKeys });
+    const candidate = pick.run;
+    if (!candidate) {
+      // Another claimer holds the chosen run: try the next one; a key with no claimable
+      // run left (all locked): try the next key. Nothing chosen at all: nothing runnable.
+      if (pick.candidateId) skipIds.push(pick.candidateId);
+      else if (pick.pickedKey) skipKeys.push(pick.pickedKey);
+      else return null;
+      continue;
+    }
     if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) {
       skipIds.push(candidate.id);
       continue;
     }
-    if (!(await endpointHasRoom(tx, candidate.modelEndpoint))) {
+    // Version pinning (version-pin.ts): leave the run for a worker whose build has its version.
+    const missing = options.cannotRun?.(candidate) ?? null;
+    if (missing) {
+      await markVersionWait(tx, candidate, missing);
+      skipIds.push(candidate.id);
+      continue;
+    }
+    if (!(await endpointHasRoom(tx, candidate.modelEndpoint)) || !(await reserveEndpointTokens(tx, candidate.modelEndpoint, candidate.fairGroup))) {
       await markResourceWaits(tx, candidate.modelEndpoint);
       excluded.push(candidate.modelEndpoint);
       continue;
@@ -78,7 +101,10 @@ async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: str
         (select string_agg(e.name, ',') from model_endpoints e
           where e.max_concurrency <= (
             select count(*) from runs r
-            where r.model_endpoint = e.name and r.lease_token is not null and r.lease_expires_at > now()
+            where r.model_endpoint = e.name and r.lease_token is not null and r.lease_expires_at > now() and not r.slot_released
+          ) or e.tokens_per_minute <= (
+            select w.used from resource_windows w
+            where w.resource = 'endpoint:' || e.name and w.scope = '*' and w.window_start = date_trunc('minute', now())
           )) as full`),
   );
   return { nowMs: Number(row?.now_ms), full: row?.full ? row.full.split(",") : [] };
@@ -95,7 +121,7 @@ async function endpointHasRoom(tx: Tx, endpoint: string): Promise<boolean> {
     await tx.execute(sql`
       select (select max_concurrency from model_endpoints where name = ${endpoint}) as max,
              (select count(*) from runs
-               where model_endpoint = ${endpoint} and lease_token is not null and lease_expires_at > now())::int as live`),
+               where model_endpoint = ${endpoint} and lease_token is not null and lease_expires_at > now() and not slot_released)::int as live`),
   );
   if (!row || row.max === null) return true;
   return Number(row.live) < Number(row.max);
@@ -155,9 +181,10 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
   const patch = {
     leaseToken,
     leaseOwner: options.workerId,
-    leaseExpiresAt: nowPlusMs(options.leaseMs),
+    leaseExpiresAt: leaseExpiryIn(options.leaseMs),
     attempt,
     stateReason: null,
+    slotReleased: false,
   };
   let run: RunRow | undefined;
   if (candidate.state === "queued") {
@@ -188,6 +215,7 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
     });
     await flagRecovery(tx, { id: run.id, jobId: run.jobId, attempt, previousOwner: candidate.leaseOwner }, sink);
   }
+  const estimatedCost = await chargeEstimate(tx, run.fairGroup);
   const turnId = randomUUID();
   await tx.insert(turns).values({
     id: turnId,
@@ -197,9 +225,13 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
     status: "running",
     workerId: options.workerId,
     messagesIn: [],
+    fairKey: run.fairGroup,
+    estimatedCost,
+    // runnable_since is left alone by taking the lease (the trigger stamps it only on becoming runnable).
+    waitMs: sql`greatest(0, (extract(epoch from clock_timestamp() - (select coalesce(runnable_since, created_at) from runs where id = ${run.id})) * 1000))::int`,
     // Statement time, not transaction start: the previous turn's checkpoint committed
     // before this row lock was granted, so turns of one run never appear to overlap.
     startedAt: sql`clock_timestamp()`,
   });
-  return { run, leaseToken, turnId, turnIndex: run.turnsUsed, attempt, recovered };
+  return { run, leaseToken, turnId, turnIndex: run.turnsUsed, attempt, recovered, estimatedCost };
 }

@@ -126,6 +126,9 @@ export async function retryRun(db: Db, runId: string, principal: Principal): Pro
   return db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
     if (!stateAllows("retry", run.state)) refuse("retry", run);
+    // Once only: the run row lock serialises concurrent retries, so the second sees the first.
+    const [earlier] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.retryOf, run.id)).limit(1);
+    if (earlier) throw new AppError("conflict", `Run was already retried as ${earlier.id}`, { state: run.state, retriedAs: earlier.id });
     const created = await createRun(tx, {
       jobId: run.jobId,
       input: run.input,

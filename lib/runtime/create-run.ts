@@ -1,4 +1,5 @@
 import "server-only";
+import { redact } from "@/lib/redaction";
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
@@ -10,6 +11,8 @@ import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { raiseApprovalCard } from "@/lib/flashcards/approval-cards";
 import { getJobDefinition } from "@/lib/jobs";
+import { deriveFairShareKey } from "@/lib/scheduling/fair-share-key";
+import { FAIR_SHARE_KEY_MAX, PRIORITY_MAX, PRIORITY_MIN } from "@/lib/scheduling/policy";
 import { notifyRun } from "./channels";
 import { nowPlusMs } from "./db-time";
 
@@ -20,6 +23,9 @@ export interface CreateRunParams {
   trigger: { kind: TriggerKind; ref?: string };
   actor: Principal;
   retryOf?: string;
+  /** Operator overrides (POST /api/runs): otherwise derived from the declaration. */
+  fairShareKey?: string;
+  priority?: number;
 }
 
 /**
@@ -69,14 +75,15 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
     actorKind: actor.kind,
     actorId: actor.id,
     actorLabel: actor.label,
-    input: input ?? {},
+    // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
+    input: redact(input ?? {}),
     modelEndpoint: def.agent.model,
     budgetTokens: def.budgets.tokens,
     budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),
     budgetWallClockMs: def.budgets.wallClockMs,
-    fairGroup: def.scheduling.group,
+    fairGroup: params.fairShareKey ?? deriveFairShareKey(def.scheduling.fairShareKey, input, def.scheduling.group),
     weight: def.scheduling.weight,
-    priority: def.scheduling.priority,
+    priority: params.priority ?? def.scheduling.priority,
     deadline: def.scheduling.deadlineMs === undefined ? null : nowPlusMs(def.scheduling.deadlineMs),
     retryOf: params.retryOf ?? null,
   });
@@ -141,6 +148,10 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
 export const manualRunInput = z.strictObject({
   jobId: z.string().min(1).max(64),
   input: z.unknown().optional(),
+  /** Overrides the key derived from the input (lib/scheduling). */
+  fairShareKey: z.string().trim().min(1).max(FAIR_SHARE_KEY_MAX).optional(),
+  /** Priority class, PRIORITY_MIN..PRIORITY_MAX (higher first); default: the job's. */
+  priority: z.number().int().min(PRIORITY_MIN).max(PRIORITY_MAX).optional(),
 });
 
 /** A run an operator starts by hand (trigger kind "manual"; the job must declare that trigger). */
@@ -150,6 +161,13 @@ export async function createManualRun(
   body: z.infer<typeof manualRunInput>,
 ): Promise<{ id: string; state: RunState }> {
   return db.transaction((tx) =>
-    createRun(tx, { jobId: body.jobId, input: body.input ?? {}, trigger: { kind: "manual" }, actor: principal }),
+    createRun(tx, {
+      jobId: body.jobId,
+      input: body.input ?? {},
+      trigger: { kind: "manual" },
+      actor: principal,
+      fairShareKey: body.fairShareKey,
+      priority: body.priority,
+    }),
   );
 }

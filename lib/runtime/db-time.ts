@@ -15,9 +15,17 @@ export async function dbNowMs(q: Queryable): Promise<number> {
   return Number(row.now_ms);
 }
 
-/** `now() + ms` as SQL, for lease expiries. */
+/** `now() + ms` as SQL (transaction time, like created_at): deadlines. */
 export function nowPlusMs(ms: number) {
   return sql`now() + (${Math.round(ms)}::int * interval '1 millisecond')`;
+}
+
+/**
+ * `clock_timestamp() + ms` as SQL, for lease expiries: statement time, not transaction
+ * start, so a claim that waited for a lock does not hand out a lease that is already old.
+ */
+export function leaseExpiryIn(ms: number) {
+  return sql`clock_timestamp() + (${Math.round(ms)}::int * interval '1 millisecond')`;
 }
 
 export function wallClockExceeded(

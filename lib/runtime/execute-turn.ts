@@ -5,6 +5,7 @@ import type { ClaimedTurn } from "./claim";
 import type { HistoryCache } from "./history-cache";
 import { loadHistory, renewLease } from "./lease";
 import { errorMessage, type Logger } from "./log";
+import { isTransientDbError, withTransientRetry } from "./transient";
 import type { TurnContext, TurnExecutor } from "./turn-executor";
 
 export interface InflightTurn {
@@ -89,12 +90,16 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
   let end: TurnEnd;
   try {
     if (claim.run.abortRequested) abort("hard-cancel");
-    context.history = params.history ? await params.history.load(db, runId, claim.turnIndex) : await loadHistory(db, runId);
+    context.history = await withTransientRetry(
+      () => (params.history ? params.history.load(db, runId, claim.turnIndex) : loadHistory(db, runId)),
+      { deadline, signal: controller.signal },
+    );
     controller.signal.throwIfAborted();
     end = { kind: "result", result: await params.executor.execute(context) };
   } catch (error) {
-    const why: AbortKind | "lease-lost" | null = aborted;
+    const why = (aborted as AbortKind | "lease-lost" | null) ?? (isTransientDbError(error) ? "transient" : null);
     const message = errorMessage(error);
+    // A database fault is no verdict on the run: it is handed back, never failed.
     end = why && why !== "lease-lost" ? { kind: "aborted", why, message } : { kind: "error", message };
   } finally {
     clearInterval(heartbeat);
@@ -119,13 +124,18 @@ async function checkpointOrLog(
   try {
     const history = params.history;
     const onStored = history ? (messages: unknown[]) => history.completed(claim.run.id, claim.turnIndex, messages) : undefined;
-    const result = await checkpointTurn(db, { claim, workerId, executor, context, end, onStored });
+    // Retried through database faults until the lease would have expired anyway.
+    const result = await withTransientRetry(() => checkpointTurn(db, { claim, workerId, executor, context, end, onStored }), {
+      deadline: new Date(Date.now() + params.leaseMs),
+      onRetry: (error, attempt) => log("warn", "checkpoint retried", { ...fields, attempt, error: errorMessage(error) }),
+    });
     if (history && end.kind !== "result") history.forget(claim.run.id);
     if (result === "lost") log("warn", "lease lost before checkpoint: turn discarded", fields);
     else log("debug", "turn checkpointed", { ...fields, end: end.kind });
   } catch (error) {
     log("error", "checkpoint failed", { ...fields, error: errorMessage(error) });
-    if (end.kind !== "result") return;
+    // The database stayed unreachable: leave the lease to expire; another attempt re-runs the turn.
+    if (end.kind !== "result" || isTransientDbError(error)) return;
     // The turn's own writes (onCheckpoint) were rejected: record it as failed instead.
     try {
       await checkpointTurn(db, {

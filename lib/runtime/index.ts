@@ -14,4 +14,6 @@ export { isTerminal } from "./transition-table";
 export { listMissedTicks, type MissedTick } from "./triggers/missed-ticks";
 export { deliverSignal } from "./triggers/signals";
 export { type TurnExecutor } from "./turn-executor";
-export { startWorker } from "./worker";
+export { startWorker, type Worker } from "./worker";
+export { claimNextRun } from "./claim";
+export { claimCandidateSql } from "./claim-order";

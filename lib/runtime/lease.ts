@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { runs, turns } from "@/db/schema";
-import { nowPlusMs } from "./db-time";
+import { leaseExpiryIn } from "./db-time";
 
 export interface RenewResult {
   /** false: another worker holds the run now (or it left running); stop and write nothing. */
@@ -15,7 +15,7 @@ export interface RenewResult {
 export async function renewLease(q: Queryable, runId: string, leaseToken: string, leaseMs: number): Promise<RenewResult> {
   const [row] = await q
     .update(runs)
-    .set({ leaseExpiresAt: nowPlusMs(leaseMs) })
+    .set({ leaseExpiresAt: leaseExpiryIn(leaseMs) })
     .where(and(eq(runs.id, runId), eq(runs.leaseToken, leaseToken), eq(runs.state, "running")))
     .returning({ abortRequested: runs.abortRequested });
   return row ? { held: true, abortRequested: row.abortRequested } : { held: false, abortRequested: false };

@@ -10,6 +10,8 @@ export interface ModelEndpointConfig {
   model: string;
   /** Runs holding a live lease on this endpoint at once, across every instance. */
   maxConcurrency: number;
+  /** Tokens per minute across every instance; null: no limit. */
+  tokensPerMinute?: number | null;
 }
 
 /**
@@ -32,6 +34,7 @@ export async function syncModelEndpoints(db: Queryable, endpoints: ModelEndpoint
         provider: sql`excluded.provider`,
         model: sql`excluded.model`,
         maxConcurrency: sql`excluded.max_concurrency`,
+        tokensPerMinute: sql`excluded.tokens_per_minute`,
         updatedAt: sql`now()`,
       },
     });

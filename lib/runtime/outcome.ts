@@ -3,11 +3,13 @@ import { eq, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import type { AuditInput } from "@/lib/audit/types";
 import { runs } from "@/db/schema";
+import { noteResourceWait } from "@/lib/resources/wake";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import { dbNowMs, wallClockExceeded } from "./db-time";
 import type { TurnOutcome } from "./turn-executor";
 import { transitionRun, type RunPatch, type RunRow } from "./transitions";
+import { waitStillNeeded } from "./wait-guard";
 
 /**
  * What happens to a run after a checkpointed turn, decided at the turn boundary (inside
@@ -51,8 +53,11 @@ export async function applyOutcome(
     await transitionRun(tx, run.id, "paused", { ...base, reason: "operator", patch: carry });
     return;
   }
-  if (outcome.kind === "wait") {
-    await transitionRun(tx, run.id, "waiting", { ...base, reason: outcome.reason, waitingFor: outcome.waitingFor, patch: carry });
+  if (outcome.kind === "wait" && (await waitStillNeeded(tx, run.id, outcome))) {
+    // A signal wait says which signal: reason `signal:<name>`.
+    const reason = outcome.reason === "signal" ? `signal:${outcome.waitingFor}` : outcome.reason;
+    await transitionRun(tx, run.id, "waiting", { ...base, reason, waitingFor: outcome.waitingFor, patch: carry });
+    if (outcome.reason === "resource") noteResourceWait();
     return;
   }
   const budget = budgetExhausted(run);

@@ -31,6 +31,7 @@ export async function startEmbeddedRuntime(
     concurrency: env.FLIGHTDECK_WORKER_CONCURRENCY,
     pollIntervalMs: env.FLIGHTDECK_POLL_INTERVAL_MS,
     leaseMs: env.FLIGHTDECK_LEASE_MS,
+    shutdownGraceMs: env.FLIGHTDECK_SHUTDOWN_GRACE_MS,
     logger,
   });
   const cron = options.cron === false ? null : startCronScheduler({ handle, logger });

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, inArray, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { runs } from "@/db/schema";
 import { runAuthorization, workerActor } from "@/lib/audit";
@@ -36,37 +36,5 @@ export async function sweepOverdueRuns(db: Db, workerId: string, limit = 50): Pr
       });
     }
     return overdue.length;
-  });
-}
-
-/**
- * A turn that ended with wait/resource (a tool quota said "not now") is retried: after
- * retryMs in waiting the run is queued again and its next turn asks again. A stand-in
- * until resource arbitration wakes such runs when the resource frees. Returns how many.
- */
-export async function requeueResourceWaits(db: Db, workerId: string, retryMs: number, limit = 50): Promise<number> {
-  return db.transaction(async (tx) => {
-    const due = await tx
-      .select()
-      .from(runs)
-      .where(
-        and(
-          eq(runs.state, "waiting"),
-          eq(runs.stateReason, "resource"),
-          sql`${runs.updatedAt} < now() - (${Math.round(retryMs)}::int * interval '1 millisecond')`,
-        ),
-      )
-      .limit(limit)
-      .for("update", { skipLocked: true });
-    for (const run of due) {
-      await transitionRun(tx, run.id, "queued", {
-        actor: workerActor(workerId),
-        authorization: runAuthorization(run),
-        reason: "resource_retry",
-        payload: { waitedFor: run.waitingFor },
-        locked: run,
-      });
-    }
-    return due.length;
   });
 }

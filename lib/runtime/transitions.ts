@@ -42,9 +42,13 @@ export async function flushAudit(tx: Tx, sink: AuditInput[]): Promise<void> {
   await appendAuditEvents(tx, sink.splice(0));
 }
 
-/** Locks the run row (FOR UPDATE) for the rest of the transaction. */
+/**
+ * Locks the run row for the rest of the transaction. FOR NO KEY UPDATE (no run key ever
+ * changes): it still excludes other writers and the lease fence's FOR SHARE, but not the
+ * KEY SHARE that rows referencing the run take.
+ */
 export async function lockRun(tx: Tx, runId: string): Promise<RunRow> {
-  const [row] = await tx.select().from(runs).where(eq(runs.id, runId)).for("update");
+  const [row] = await tx.select().from(runs).where(eq(runs.id, runId)).for("no key update");
   if (!row) throw new AppError("not_found", `Run ${runId} not found`);
   return row;
 }

@@ -8,8 +8,11 @@ import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
 import { HistoryCache } from "./history-cache";
 import { errorMessage, jsonLogger, type Logger } from "./log";
-import { requeueResourceWaits, sweepOverdueRuns } from "./sweep";
+import { startResourceWaker } from "@/lib/resources/wake";
+import { sweepOverdueRuns } from "./sweep";
+import { sweepSignalTimeouts } from "./signal-waits";
 import type { TurnExecutor } from "./turn-executor";
+import { missingVersion } from "./version-pin";
 
 export interface WorkerOptions {
   handle: DatabaseHandle;
@@ -22,9 +25,9 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** On stop(), how long turns in flight may finish before they are aborted and released. */
   shutdownGraceMs?: number;
-  /** How long a run waits after a wait/resource outcome before its next turn asks again. */
-  resourceRetryMs?: number;
   logger?: Logger;
+  /** Overrides the version check (version-pin.ts) that leaves runs of versions this build lacks. */
+  cannotRun?: (run: ClaimedTurn["run"]) => string | null;
 }
 
 export interface Worker {
@@ -49,7 +52,6 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const leaseMs = options.leaseMs ?? 30_000;
   const graceMs = options.shutdownGraceMs ?? Math.min(leaseMs, 10_000);
-  const resourceRetryMs = options.resourceRetryMs ?? 5_000;
   const log = options.logger ?? jsonLogger;
   const inflight = new Map<string, InflightTurn>();
   const history = new HistoryCache();
@@ -74,6 +76,18 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       wake = done;
     });
 
+  // Says once per run that it was left for a worker whose build has the run's job version.
+  const refused = new Set<string>();
+  const cannotRun = (run: ClaimedTurn["run"]): string | null => {
+    const why = (options.cannotRun ?? missingVersion)(run);
+    if (why && !refused.has(run.id)) {
+      if (refused.size > 10_000) refused.clear();
+      refused.add(run.id);
+      log("warn", "claim left: this build cannot run the run's job version", { workerId: id, runId: run.id, jobId: run.jobId, why });
+    }
+    return why;
+  };
+
   const unlistenRuns = await handle.listen(RUNS_CHANNEL, signalWake);
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
 
@@ -95,7 +109,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       pendingWake = false;
       let claim: ClaimedTurn | null = null;
       try {
-        claim = await claimNextRun(handle.db, { workerId: id, leaseMs });
+        claim = await claimNextRun(handle.db, { workerId: id, leaseMs, cannotRun });
       } catch (error) {
         log("error", "claim failed", { workerId: id, error: errorMessage(error) });
         await waitForWake(pollIntervalMs);
@@ -113,13 +127,20 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     sweeping.running = true;
     sweepOverdueRuns(handle.db, id)
       .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
-      .then(() => requeueResourceWaits(handle.db, id, resourceRetryMs))
-      .then((n) => n > 0 && log("info", "requeued runs waiting for a resource", { workerId: id, count: n }))
+      .then(() => sweepSignalTimeouts(handle.db, id))
+      .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
       .then(() => flashcardHousekeeping())
       .then((c) => (c.returned || c.expired || c.stuck) && log("info", "flashcards housekeeping", { workerId: id, ...c }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
       .finally(() => (sweeping.running = false));
-  }, Math.min(Math.max(pollIntervalMs, 250), 1000, resourceRetryMs));
+  }, Math.min(Math.max(pollIntervalMs, 250), 1000));
+  // Runs waiting for a rate-limited resource are woken when its window refills (lib/resources/wake.ts).
+  const waker = startResourceWaker({
+    db: handle.db,
+    workerId: id,
+    onError: (error) => log("error", "resource wake failed", { workerId: id, error: errorMessage(error) }),
+    onRequeued: (count) => log("info", "requeued runs: their resource has capacity again", { workerId: id, count }),
+  });
 
   log("info", "worker started", { workerId: id, concurrency, pollIntervalMs, leaseMs });
 
@@ -131,7 +152,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     async stop() {
       if (stopping) return;
       stopping = true;
+      const drainStarted = Date.now();
+      const inFlight = inflight.size;
       clearInterval(sweepTimer);
+      waker.stop();
       signalWake();
       await loop;
       const grace = setTimeout(() => {
@@ -140,7 +164,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await Promise.allSettled([...active]);
       clearTimeout(grace);
       await Promise.allSettled([unlistenRuns(), unlistenControl()]);
-      log("info", "worker stopped", { workerId: id });
+      log("info", "worker stopped", { workerId: id, drainMs: Date.now() - drainStarted, turnsInFlight: inFlight, graceMs });
     },
   };
 }

@@ -14,10 +14,22 @@ export interface CreatedToken extends TokenSummary {
   token: string;
 }
 
+/**
+ * The person a new token belongs to: the signed-in user, or the owner of the person's
+ * token that is creating it. Null for the bootstrap token, service tokens and the CLI:
+ * those make service tokens.
+ */
+function ownerOf(actor: Principal): string | null {
+  if (actor.kind === "user") return actor.id;
+  if (actor.kind === "token" && actor.owner) return actor.owner.id;
+  return null;
+}
+
 export async function createApiToken(db: Db, actor: Principal, input: CreateTokenInput): Promise<CreatedToken> {
   const secret = generateTokenSecret();
   const id = randomUUID();
   const createdByLabel = actor.kind === "anonymous" ? "anonymous" : actor.label;
+  const ownerUserId = ownerOf(actor);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(apiTokens)
@@ -28,6 +40,8 @@ export async function createApiToken(db: Db, actor: Principal, input: CreateToke
         tokenHash: hashToken(secret),
         prefix: displayPrefix(secret),
         createdByUserId: actor.kind === "user" ? actor.id : null,
+        kind: ownerUserId ? "user" : "service",
+        ownerUserId,
         createdByLabel,
       })
       .returning();
@@ -37,7 +51,7 @@ export async function createApiToken(db: Db, actor: Principal, input: CreateToke
       action: "token.created",
       subject: { type: "api_token", id },
       authorization: auditAuthorization(actor, "tokens.manage"),
-      payload: { name: row.name, role: row.role, prefix: row.prefix },
+      payload: { name: row.name, role: row.role, prefix: row.prefix, kind: row.kind, owner: row.ownerUserId },
     });
     return { ...toTokenSummary(row), token: secret };
   });

@@ -8,6 +8,9 @@ export interface TokenSummary {
   id: string;
   name: string;
   role: Role;
+  /** "user": bound to `ownerUserId`, acting as them; "service": a role and a name. */
+  kind: "user" | "service";
+  ownerUserId: string | null;
   prefix: string;
   createdBy: string;
   createdAt: string;
@@ -20,6 +23,8 @@ export function toTokenSummary(row: typeof apiTokens.$inferSelect): TokenSummary
     id: row.id,
     name: row.name,
     role: row.role,
+    kind: row.kind,
+    ownerUserId: row.ownerUserId,
     prefix: row.prefix,
     createdBy: row.createdByLabel,
     createdAt: row.createdAt.toISOString(),

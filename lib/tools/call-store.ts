@@ -53,7 +53,7 @@ export interface CallOutcome {
 
 /** Writes the final (or parked) state of a call; upserts so refusals need no prior row. */
 export async function saveOutcome(tx: Tx, id: CallIdentity, outcome: CallOutcome): Promise<void> {
-  const finished = outcome.status === "awaiting_approval" ? null : sql`now()`;
+  const finished = outcome.status === "awaiting_approval" || outcome.status === "awaiting_signal" ? null : sql`now()`;
   await tx
     .insert(toolCalls)
     .values({ ...id, ...outcome, finishedAt: finished })
@@ -70,7 +70,7 @@ export async function listToolCalls(db: Db | Queryable, runId: string): Promise<
 /** A stored row as the turn records it (a row still "started" reads as failed). */
 export function recordFromRow(row: ToolCallRow, replayed: boolean): ToolCallRecord {
   const outcome: InvokeOutcome =
-    row.status === "started" ? "failed" : row.status === "awaiting_approval" ? "awaiting_approval" : row.status;
+    row.status === "started" ? "failed" : row.status;
   return {
     key: row.key,
     toolCallId: row.toolCallId,

@@ -46,6 +46,8 @@ export interface CallIdentity {
   callIndex: number;
   toolCallId: string;
   tool: string;
+  /** SHA-256 of the canonical input (call-identity.ts): with the key and the tool, the call's identity. */
+  inputHash: string;
 }
 
 export type InvokeOutcome =
@@ -55,7 +57,9 @@ export type InvokeOutcome =
   /** Parked: the turn ends waiting for a lead's decision; the call runs on a later turn. */
   | "awaiting_approval"
   /** Held back by a quota: the turn ends waiting for the resource; the call runs later. */
-  | "deferred";
+  | "deferred"
+  /** wait_for_signal: the turn ends waiting for the signal (waitingFor = its name); resolved on a later turn. */
+  | "awaiting_signal";
 
 /** What one call produced, as recorded in the turn (TurnResult.toolCalls) — redacted. */
 export interface ToolCallRecord {

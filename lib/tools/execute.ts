@@ -1,6 +1,6 @@
 import "server-only";
 import type { Tx } from "@/db/client";
-import type { Workspace } from "@/lib/workspace";
+import { openWorkspace, type Workspace } from "@/lib/workspace";
 import type { ExecutionResult, InvokeScope } from "./call-types";
 import { ToolTimeoutError } from "./errors";
 import type { DatabaseToolContext, DatabaseToolDefinition, PlainToolDefinition, ToolContext } from "./types";
@@ -71,7 +71,13 @@ export async function executePlainTool(tool: PlainToolDefinition, input: unknown
  */
 export async function executeDatabaseTool(tool: DatabaseToolDefinition, input: unknown, params: ExecutionParams, tx: Tx): Promise<ExecutionResult> {
   const { signal, clear } = callSignal(params);
-  const ctx: DatabaseToolContext = { ...sharedContext(params, signal), tx };
+  const ctx: DatabaseToolContext = {
+    ...sharedContext(params, signal),
+    tx,
+    // Workspace writes join the call's transaction: fenced by the lease, recorded with the turn.
+    workspace: () =>
+      openWorkspace(params.scope.runId, { db: tx, turnIndex: params.turnIndex, leaseToken: params.scope.leaseToken }),
+  };
   try {
     signal.throwIfAborted();
     const output = await tool.execute(input, ctx);

@@ -4,6 +4,9 @@ import { settleCall } from "./call-audit";
 import { findToolCall, recordFromRow } from "./call-store";
 import type { CallIdentity, InvokeScope, ToolCallRecord, ToolCallRequest } from "./call-types";
 import { executeCall } from "./execution";
+import { waitForSignalInput, waitForSignalTool } from "./builtin/wait-for-signal";
+import { identityMismatch, inputHashOf, refuseMismatch } from "./call-identity";
+import { invokeSignalWait } from "./signal-wait";
 import { toJsonSafe } from "./output";
 import { toolRedactor } from "./redactor";
 import { allowlistStage } from "./stages/allowlist";
@@ -36,6 +39,7 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
     callIndex: request.callIndex,
     toolCallId: request.toolCallId.slice(0, 200),
     tool: request.toolName.slice(0, 200),
+    inputHash: inputHashOf(request.input),
   };
   const redactor = toolRedactor();
   const input = redactor.redact(toJsonSafe(request.input));
@@ -48,6 +52,9 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
   };
 
   const stored = await findToolCall(scope.db, key);
+  // Replay only the same call: same tool, same input (canonical hash).
+  const mismatch = stored ? identityMismatch(stored, id.tool, id.inputHash) : null;
+  if (stored && mismatch) return refuseMismatch(scope, call.base, stored, id.inputHash, mismatch);
   if (stored && FINAL.has(stored.status)) return recordFromRow(stored, true);
 
   const allowed = allowlistStage(call);
@@ -55,6 +62,10 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
   const tool = allowed.value;
   const valid = inputValidationStage(call, tool);
   if (valid.verdict !== "proceed") return stop(call, valid);
+  // Signal waits park the run instead of executing (signal-wait.ts).
+  if (tool.name === waitForSignalTool.name) {
+    return invokeSignalWait(scope, id, call.base, waitForSignalInput.parse(valid.value), (result, extra) => stop(call, { verdict: "refuse", result, ...(extra ? { audit: extra } : {}) }));
+  }
   const gate = await approvalGateStage(call, tool);
   if (gate.verdict !== "proceed") return stop(call, gate);
   const approvalId = gate.value?.approvalId;

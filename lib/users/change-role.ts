@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { user, type Role } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
 import { auditActor, auditAuthorization } from "@/lib/audit";
@@ -14,7 +14,17 @@ export async function changeUserRole(
   userId: string,
   role: Role,
 ): Promise<{ id: string; role: Role; changed: boolean }> {
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => changeUserRoleIn(tx, actor, userId, role));
+}
+
+/** The same inside the caller's transaction (PATCH /api/users/:id changes role and disabled together). */
+export async function changeUserRoleIn(
+  tx: Tx,
+  actor: Principal,
+  userId: string,
+  role: Role,
+): Promise<{ id: string; role: Role; changed: boolean }> {
+  {
     const target = await lockUserForChange(tx, userId);
     if (target.role === role) return { id: target.id, role, changed: false };
     await assertNotLastAdmin(tx, target);
@@ -27,5 +37,5 @@ export async function changeUserRole(
       payload: { email: target.email, from: target.role, to: role },
     });
     return { id: target.id, role, changed: true };
-  });
+  }
 }

@@ -13,3 +13,4 @@ export {
   userIdInput,
   type CreateUserInput,
 } from "./schemas";
+export { updateUser, updateUserInput, type UpdateUserInput } from "./update";

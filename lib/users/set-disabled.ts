@@ -1,6 +1,6 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Db, Tx } from "@/db/client";
 import { session, user } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
 import { auditActor, auditAuthorization } from "@/lib/audit";
@@ -14,7 +14,17 @@ export async function setUserDisabled(
   userId: string,
   disabled: boolean,
 ): Promise<{ id: string; disabled: boolean; changed: boolean }> {
-  return db.transaction(async (tx) => {
+  return db.transaction((tx) => setUserDisabledIn(tx, actor, userId, disabled));
+}
+
+/** The same inside the caller's transaction. */
+export async function setUserDisabledIn(
+  tx: Tx,
+  actor: Principal,
+  userId: string,
+  disabled: boolean,
+): Promise<{ id: string; disabled: boolean; changed: boolean }> {
+  {
     const target = await lockUserForChange(tx, userId);
     if (target.disabled === disabled) return { id: target.id, disabled, changed: false };
     if (disabled) {
@@ -30,5 +40,5 @@ export async function setUserDisabled(
       payload: { email: target.email, role: target.role },
     });
     return { id: target.id, disabled, changed: true };
-  });
+  }
 }

@@ -1,6 +1,7 @@
 import "server-only";
 
-export { Workspace, openWorkspace, workspacesDir, type WorkspaceEntry } from "./workspace";
-export { resolveWorkspacePath, workspacePathComponents, isWithin, type ResolvedWorkspacePath } from "./paths";
+export { Workspace, openWorkspace, type WorkspaceEntry, type WorkspaceWriter } from "./workspace";
+export { workspacePathComponents } from "./paths";
 export { WorkspaceEscapeError, WorkspaceQuotaError } from "./errors";
+export { WorkspaceFenceError, assertWorkspaceLease } from "./fence";
 export { stateGet, stateSet, stateKeys, STATE_KEY, MAX_STATE_VALUE_BYTES } from "./state";

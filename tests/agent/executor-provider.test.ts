@@ -4,9 +4,8 @@ import { createAgentExecutor } from "@/lib/agent";
 import { resetEnvCache } from "@/lib/env";
 import type { TurnContext, TurnResult } from "@/lib/runtime/turn-executor";
 import { defineTool, registerTools } from "@/lib/tools";
-import { openWorkspace } from "@/lib/workspace";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { auditFor, installJobs, newRun, testJob, testWorkspacesDir, removeTestWorkspaces } from "../helpers/agent-fixtures";
+import { auditFor, installJobs, newRun, testJob } from "../helpers/agent-fixtures";
 import { completion, providerError, startOpenAiLoopback, type Loopback, type Responder } from "../helpers/openai-loopback";
 
 /**
@@ -46,14 +45,12 @@ afterAll(async () => {
   resetEnvCache();
   await server.close();
   await handle.drop();
-  await removeTestWorkspaces();
 });
 beforeEach(() => {
   server.requests.length = 0;
 });
 
-const base = await testWorkspacesDir();
-const executor = createAgentExecutor({ retry: { baseMs: 10, maxMs: 80 }, workspace: (id) => openWorkspace(id, { baseDir: base }) });
+const executor = createAgentExecutor({ retry: { baseMs: 10, maxMs: 80 } });
 
 function context(runId: string, turnIndex: number, history: unknown[], deadlineMs = 10_000): TurnContext {
   return {

@@ -4,9 +4,8 @@ import { createAgentExecutor } from "@/lib/agent";
 import { registerSimulatedScript } from "@/lib/models";
 import type { TurnContext } from "@/lib/runtime/turn-executor";
 import { defineTool, registerTools } from "@/lib/tools";
-import { openWorkspace } from "@/lib/workspace";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { auditFor, installJobs, newRun, testJob, testWorkspacesDir, removeTestWorkspaces } from "../helpers/agent-fixtures";
+import { auditFor, installJobs, newRun, testJob } from "../helpers/agent-fixtures";
 
 /** A turn re-executed after a crash (same run, same turn index) must not repeat side effects. */
 let handle: TestDatabase;
@@ -36,13 +35,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await handle.drop();
-  await removeTestWorkspaces();
 });
 
 describe("turn replay", () => {
   it("returns stored tool results when the same turn runs again", async () => {
-    const base = await testWorkspacesDir();
-    const executor = createAgentExecutor({ workspace: (id) => openWorkspace(id, { baseDir: base }) });
+        const executor = createAgentExecutor();
     const runId = await newRun(handle.db, job.id);
     const ctx: TurnContext = {
       runId,

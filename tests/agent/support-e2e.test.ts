@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { openWorkspace } from "@/lib/workspace";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { and, eq, inArray } from "drizzle-orm";
@@ -119,7 +120,7 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
       const [draft] = await handle.db.select().from(turns).where(and(eq(turns.runId, runId), eq(turns.index, 1)));
       expect(draft?.model).toBe("openai-compatible:loopback-support-model");
       expect(draft?.inputTokens).toBe(120);
-      const text = await readFile(path.join(dataDir, "workspaces", runId, "drafts", `${(done.find((d) => d.id === runId)?.output as { ticketId: string }).ticketId}.md`), "utf8");
+      const text = (await (await openWorkspace(runId, { db: handle.db })).readFile(`drafts/${(done.find((d) => d.id === runId)?.output as { ticketId: string }).ticketId}.md`, 1_000_000)).content;
       expect(text).toMatch(/^Hi /);
     }
     const called = await auditFor(handle.db, runIds[0] ?? "", "tool.called");
@@ -150,7 +151,7 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
     expect(kbRow?.state).toBe("succeeded");
     const articles = (kbRow?.output as { articles: string[] }).articles;
     expect(articles).toEqual(expect.arrayContaining(["articles/billing.md", "articles/index.md"]));
-    const billing = await readFile(path.join(dataDir, "workspaces", kb, "articles", "billing.md"), "utf8");
+    const billing = (await (await openWorkspace(kb, { db: handle.db })).readFile("articles/billing.md", 1_000_000)).content;
     expect(billing).toMatch(/^# Billing questions/);
   }, 60_000);
 });

@@ -1,6 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
 import { NextRequest } from "next/server";
+import { peerAddressHeader } from "@/lib/auth/client-address";
 
 type RouteModule = Record<string, unknown>;
 type Handler = (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
@@ -35,24 +37,25 @@ function compile(pattern: string): (path: string) => Record<string, string | str
     const match = regex.exec(path);
     if (!match) return null;
     const params: Record<string, string | string[]> = {};
+    // Like Next's route matcher: each segment decoded on its own; one that does not
+    // decode is Next's 400, never the handler's problem.
     names.forEach(({ name, rest }, i) => {
-      const value = decodeURIComponent(match[i + 1] ?? "");
-      params[name] = rest ? value.split("/") : value;
+      const raw = match[i + 1] ?? "";
+      params[name] = rest ? raw.split("/").map(decodeURIComponent) : decodeURIComponent(raw);
     });
     return params;
   };
 }
 
 /**
- * Serves route modules over real loopback HTTP the way `next start` calls them: a
- * NextRequest, awaited params, and X-Forwarded-For filled from the socket when absent.
+ * Serves route modules over real loopback HTTP the way Flightdeck's server (scripts/
+ * start.mjs around Next) calls them: a NextRequest whose body streams from the socket,
+ * awaited params, and the peer-address header overwritten with the socket address.
  */
 export async function serveRoutes(routes: Record<string, RouteModule>): Promise<TestServer> {
   const table = Object.entries(routes).map(([pattern, module]) => ({ match: compile(pattern), module }));
   const server = http.createServer((req, res) => {
     void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
       const address = server.address() as AddressInfo;
       const url = new URL(req.url ?? "/", `http://127.0.0.1:${address.port}`);
       const headers = new Headers();
@@ -60,16 +63,23 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
         if (Array.isArray(value)) value.forEach((v) => headers.append(key, v));
         else if (value !== undefined) headers.set(key, value);
       }
-      if (!headers.has("x-forwarded-for")) headers.set("x-forwarded-for", req.socket.remoteAddress ?? "");
+      headers.set(peerAddressHeader, req.socket.remoteAddress ?? "");
       const method = req.method ?? "GET";
-      const body = chunks.length > 0 && method !== "GET" && method !== "HEAD" ? Buffer.concat(chunks) : undefined;
+      const hasBody = method !== "GET" && method !== "HEAD";
+      const body = hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined;
       let response: Response = new Response("not found", { status: 404 });
       for (const { match, module } of table) {
-        const params = match(url.pathname);
+        let params: Record<string, string | string[]> | null;
+        try {
+          params = match(url.pathname);
+        } catch {
+          response = new Response("bad request", { status: 400 });
+          break;
+        }
         if (!params) continue;
         const handler = module[method] as Handler | undefined;
         response = handler
-          ? await handler(new NextRequest(url, { method, headers, body }), { params: Promise.resolve(params) })
+          ? await handler(new NextRequest(url, { method, headers, body, duplex: "half" }), { params: Promise.resolve(params) })
           : new Response("method not allowed", { status: 405 });
         break;
       }
@@ -79,6 +89,12 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
       });
       const cookies = response.headers.getSetCookie();
       if (cookies.length > 0) out["set-cookie"] = cookies;
+      // Whatever the handler left unread is drained so the client sees the answer.
+      // The connection is not reused after an early answer (413) to a body still arriving.
+      if (!req.complete) {
+        req.resume();
+        out.connection = "close";
+      }
       res.writeHead(response.status, out);
       res.end(Buffer.from(await response.arrayBuffer()));
     })().catch((error: unknown) => {

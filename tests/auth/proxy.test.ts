@@ -2,6 +2,7 @@ import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
 import { safeNext } from "@/components/auth/safe-next";
 import { clientIp } from "@/lib/auth/client-ip";
+import { resetEnvCache } from "@/lib/env";
 import { proxy } from "@/proxy";
 
 const req = (path: string, headers: Record<string, string> = {}) => new NextRequest(`http://127.0.0.1:3000${path}`, { headers });
@@ -32,10 +33,33 @@ describe("safeNext", () => {
 });
 
 describe("clientIp", () => {
-  it("takes the hop nearest the server, which a client cannot forge behind a proxy", () => {
-    expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6, 10.0.0.7" }))).toBe("10.0.0.7");
-    expect(clientIp(new Headers({ "x-forwarded-for": "10.0.0.7" }))).toBe("10.0.0.7");
-    expect(clientIp(new Headers({ "x-real-ip": "10.0.0.8" }))).toBe("10.0.0.8");
-    expect(clientIp(new Headers())).toBe("unknown");
+  const peer = (address: string, extra: Record<string, string> = {}) => new Headers({ "x-flightdeck-peer": address, ...extra });
+  const withProxies = (spec: string | undefined, check: () => void) => {
+    if (spec === undefined) delete process.env.FLIGHTDECK_TRUSTED_PROXIES;
+    else process.env.FLIGHTDECK_TRUSTED_PROXIES = spec;
+    resetEnvCache();
+    try {
+      check();
+    } finally {
+      delete process.env.FLIGHTDECK_TRUSTED_PROXIES;
+      resetEnvCache();
+    }
+  };
+
+  it("is the socket peer; forwarded headers from anyone are ignored by default", () => {
+    withProxies(undefined, () => {
+      expect(clientIp(peer("203.0.113.5", { "x-forwarded-for": "6.6.6.6", "x-real-ip": "7.7.7.7" }))).toBe("203.0.113.5");
+      expect(clientIp(peer("::ffff:127.0.0.1"))).toBe("127.0.0.1");
+      expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6" }))).toBe("unknown");
+    });
+  });
+
+  it("believes X-Forwarded-For only from FLIGHTDECK_TRUSTED_PROXIES, right to left, skipping trusted hops", () => {
+    withProxies("10.0.0.0/8, 127.0.0.1", () => {
+      expect(clientIp(peer("127.0.0.1", { "x-forwarded-for": "6.6.6.6, 198.51.100.7, 10.0.0.3" }))).toBe("198.51.100.7");
+      expect(clientIp(peer("127.0.0.1", { "x-forwarded-for": "garbage, 10.0.0.3" }))).toBe("127.0.0.1");
+      // A peer that is not a trusted proxy cannot choose its address.
+      expect(clientIp(peer("203.0.113.5", { "x-forwarded-for": "198.51.100.7" }))).toBe("203.0.113.5");
+    });
   });
 });

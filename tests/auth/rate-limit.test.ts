@@ -6,7 +6,8 @@ const password = "correct horse battery";
 const max = 3;
 
 beforeAll(async () => {
-  f = await setupAuth({ FLIGHTDECK_LOGIN_MAX_ATTEMPTS: String(max), FLIGHTDECK_LOGIN_WINDOW_SECONDS: "120" });
+  // The test server stands in for a trusted reverse proxy on loopback, so X-Forwarded-For picks the client.
+  f = await setupAuth({ FLIGHTDECK_LOGIN_MAX_ATTEMPTS: String(max), FLIGHTDECK_LOGIN_WINDOW_SECONDS: "120", FLIGHTDECK_TRUSTED_PROXIES: "127.0.0.1" });
   await addUser(f.db, "ada@example.com", "operator", password);
   await addUser(f.db, "bob@example.com", "operator", password);
 });

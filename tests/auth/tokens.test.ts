@@ -13,7 +13,7 @@ const adminToken = "bootstrap-admin-token-0123456789abcdef";
 const bearer = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, ...extra });
 
 beforeAll(async () => {
-  f = await setupAuth({ FLIGHTDECK_ADMIN_TOKEN: adminToken, FLIGHTDECK_LOGIN_MAX_ATTEMPTS: "4" });
+  f = await setupAuth({ FLIGHTDECK_ADMIN_TOKEN: adminToken, FLIGHTDECK_LOGIN_MAX_ATTEMPTS: "4", FLIGHTDECK_TRUSTED_PROXIES: "127.0.0.1" });
 });
 afterAll(async () => f.close());
 
@@ -114,8 +114,10 @@ describe("API tokens", () => {
       const res = await fetch(`${f.server.url}/api/tokens`, { headers: bearer(`fd_guess_${i}`, ip) });
       expect(res.status).toBe(401);
     }
-    const locked = await fetch(`${f.server.url}/api/tokens`, { headers: bearer(adminToken, ip) });
+    const locked = await fetch(`${f.server.url}/api/tokens`, { headers: bearer("fd_guess_after_lock", ip) });
     expect(locked.status).toBe(429);
+    // A valid token is never refused because of failures from its address (issue 12).
+    expect((await fetch(`${f.server.url}/api/tokens`, { headers: bearer(adminToken, ip) })).status).toBe(200);
     expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(0);
     const lockouts = (await auditOf(f.db, "auth.rate_limited")).filter((e) => e.payload.ip === "10.9.9.9");
     expect(lockouts).toHaveLength(1);

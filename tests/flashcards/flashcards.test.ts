@@ -6,14 +6,14 @@ import * as cardRoute from "@/app/api/flashcards/[id]/route";
 import * as decisionRoute from "@/app/api/flashcards/[id]/decision/route";
 import * as approvalDecisionRoute from "@/app/api/approvals/[id]/[decision]/route";
 import { approvals, flashcardDecisions, flashcards, runs, type Role } from "@/db/schema";
-import { systemPrincipal } from "@/lib/audit";
 import { raiseFlashcard } from "@/lib/flashcards";
 import { expireDueCards, returnSnoozedCards } from "@/lib/flashcards/sweep";
 import { defineTool, invokeTool, registerBuiltinTools, registerTools } from "@/lib/tools";
 import { createApiToken } from "@/lib/tokens";
 import { serveRoutes, type TestServer } from "@/tests/auth/http";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { auditFor, installJobs, newRun, removeTestWorkspaces, scopeFor, testJob } from "@/tests/helpers/agent-fixtures";
+import { auditFor, installJobs, newRun, scopeFor, testJob } from "@/tests/helpers/agent-fixtures";
+import { addUser } from "@/tests/auth/fixtures";
 
 /** Flashcards end to end on a real database and real HTTP: dedup, approvals, two-person, edit, expiry, snooze, races. */
 let handle: TestDatabase;
@@ -63,24 +63,17 @@ beforeAll(async () => {
     "/api/flashcards/[id]/decision": decisionRoute,
     "/api/approvals/[id]/[decision]": approvalDecisionRoute,
   });
-  for (const [name, role] of [
-    ["reviewer", "reviewer"],
-    ["operator", "operator"],
-    ["lead", "lead"],
-    ["lead2", "lead"],
-    ["admin", "admin"],
-  ] as const) {
-    const created = await createApiToken(handle.db, systemPrincipal("tests"), {
-      name: `fc-${name}`,
-      role: role as Role,
-    });
+  // Each token belongs to a person of its role (approvals are decided by people).
+  for (const [name, role] of [["reviewer", "reviewer"], ["operator", "operator"], ["lead", "lead"], ["lead2", "lead"], ["admin", "admin"]] as const) {
+    const person = await addUser(handle.db, `fc-${name}@example.com`, role as Role);
+    const owner = { kind: "user", id: person.id, label: person.email, role: role as Role } as const;
+    const created = await createApiToken(handle.db, owner, { name: `fc-${name}`, role: role as Role });
     tokens.set(name, created.token);
   }
 });
 afterAll(async () => {
   await server.close();
   await handle.drop();
-  await removeTestWorkspaces();
 });
 
 async function call(method: string, path: string, who: string | null, body?: unknown) {

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEvents, toolCalls } from "@/db/schema";
@@ -36,19 +33,7 @@ export async function newRun(db: Db, jobId: string, input: unknown = {}): Promis
   return run.id;
 }
 
-let workspacesBase: string | undefined;
-export async function testWorkspacesDir(): Promise<string> {
-  workspacesBase ??= await mkdtemp(path.join(tmpdir(), "fd-agent-ws-"));
-  return workspacesBase;
-}
-
-export async function removeTestWorkspaces(): Promise<void> {
-  if (workspacesBase) await rm(workspacesBase, { recursive: true, force: true });
-  workspacesBase = undefined;
-}
-
 export async function scopeFor(db: Db, runId: string, def: JobDefinition, overrides: Partial<InvokeScope> = {}): Promise<InvokeScope> {
-  const base = await testWorkspacesDir();
   return {
     runId,
     jobId: def.id,
@@ -60,7 +45,7 @@ export async function scopeFor(db: Db, runId: string, def: JobDefinition, overri
     model: "simulated/test",
     db,
     signal: new AbortController().signal,
-    workspace: () => openWorkspace(runId, { baseDir: base }),
+    workspace: () => openWorkspace(runId, { db }),
     ...overrides,
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "@/db/schema";
-import { systemPrincipal } from "@/lib/audit";
+import { addUser } from "@/tests/auth/fixtures";
 import { createApiToken } from "@/lib/tokens";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { serveRoutes, type TestServer } from "@/tests/auth/http";
@@ -24,8 +24,11 @@ beforeAll(async () => {
     "/api/approvals": approvalsRoute,
     "/api/approvals/[id]/[decision]": decisionRoute,
   });
+  // Each role's token belongs to a person of that role (approvals need a person).
   for (const role of ["reviewer", "operator", "lead"] as const) {
-    const created = await createApiToken(handle.db, systemPrincipal("tests"), { name: `api-${role}`, role });
+    const person = await addUser(handle.db, `api-${role}@example.com`, role);
+    const owner = { kind: "user", id: person.id, label: person.email, role } as const;
+    const created = await createApiToken(handle.db, owner, { name: `api-${role}`, role });
     tokens.set(role, created.token);
   }
 });

@@ -13,14 +13,19 @@ export interface WorkerChild {
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export function spawnWorker(databaseUrl: string, id: string, args: Record<string, string | number> = {}): WorkerChild {
+export function spawnWorker(
+  databaseUrl: string,
+  id: string,
+  args: Record<string, string | number> = {},
+  options: { script?: string; env?: Record<string, string> } = {},
+): WorkerChild {
   const argv = Object.entries({ "worker-id": id, ...args }).map(([k, v]) => `--${k}=${v}`);
   // node itself with tsx as a loader (not the tsx CLI, which runs the script in a child
   // process): the signals the tests send must reach the worker, not a wrapper.
   const child = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", path.join(root, "tests/runtime/fixtures/worker-process.ts"), ...argv],
-    { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" }, stdio: ["ignore", "pipe", "pipe"] },
+    ["--conditions=react-server", "--import", "tsx", path.join(root, options.script ?? "tests/runtime/fixtures/worker-process.ts"), ...argv],
+    { cwd: root, env: { ...process.env, ...options.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" }, stdio: ["ignore", "pipe", "pipe"] },
   );
   const lines: Record<string, unknown>[] = [];
   const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];

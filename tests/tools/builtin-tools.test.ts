@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { notifications, runState } from "@/db/schema";
 import { hostAllowed, invokeTool, registerBuiltinTools } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { auditFor, installJobs, newRun, scopeFor, testJob, removeTestWorkspaces } from "../helpers/agent-fixtures";
+import { auditFor, installJobs, newRun, scopeFor, testJob } from "../helpers/agent-fixtures";
 
 /** http_fetch, notify and state_get/state_set through the wrapper, on a real database and loopback HTTP. */
 let handle: TestDatabase;
@@ -37,7 +37,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
   await handle.drop();
-  await removeTestWorkspaces();
 });
 
 let callIndex = 0;

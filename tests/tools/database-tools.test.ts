@@ -6,7 +6,7 @@ import { notifications, runState } from "@/db/schema";
 import { verifyAuditChain } from "@/lib/audit";
 import { defineTool, invokeTool, registerTools, ToolLeaseLostError } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { auditFor, installJobs, newRun, removeTestWorkspaces, scopeFor, testJob, toolCallRow } from "../helpers/agent-fixtures";
+import { auditFor, installJobs, newRun, scopeFor, testJob, toolCallRow } from "../helpers/agent-fixtures";
 
 /**
  * A tool's own rows, its tool_calls result and its `tool.called` event commit in one
@@ -74,7 +74,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await handle.drop();
-  await removeTestWorkspaces();
 });
 
 const call = (callIndex: number, toolName: string, input: unknown) => ({ toolCallId: `c${callIndex}`, toolName, input, turnIndex: 0, callIndex });

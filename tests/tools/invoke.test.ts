@@ -5,7 +5,7 @@ import { approvals, toolCalls } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { defineTool, invokeTool, registerBuiltinTools, registerTools, ToolLeaseLostError } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
-import { auditFor, installJobs, newRun, scopeFor, testJob, toolCallRow, removeTestWorkspaces } from "../helpers/agent-fixtures";
+import { auditFor, installJobs, newRun, scopeFor, testJob, toolCallRow } from "../helpers/agent-fixtures";
 
 /** The wrapper's contract, call by call, against a real database. */
 let handle: TestDatabase;
@@ -79,7 +79,6 @@ afterAll(async () => {
   delete process.env.FLIGHTDECK_MODEL_API_KEY;
   resetEnvCache();
   await handle.drop();
-  await removeTestWorkspaces();
 });
 
 const call = (callIndex: number, toolName: string, input: unknown, extra: Record<string, unknown> = {}) => ({

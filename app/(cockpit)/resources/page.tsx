@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ArbitrationPanel } from "@/components/resources/arbitration-panel";
 import { ResourcesBoard } from "@/components/resources/resources-board";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
@@ -6,6 +7,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { endpointUsage } from "@/lib/board";
 import { listJobs } from "@/lib/jobs";
+import { principalRole, roleAllows } from "@/lib/auth";
+import { schedulingOverview, serviceSeries } from "@/lib/scheduling";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -13,15 +16,24 @@ export default async function ResourcesPage() {
   const access = await authorizePage("resources.read");
   if (!access.allowed) return <Forbidden title="Resources" permission="resources.read" />;
   const db = await getDb();
-  const [usage, jobs] = await Promise.all([endpointUsage(db), listJobs(db, { includeRemoved: true })]);
+  const [usage, jobs, overview, series] = await Promise.all([
+    endpointUsage(db),
+    listJobs(db, { includeRemoved: true }),
+    schedulingOverview(db),
+    serviceSeries(db, 15),
+  ]);
+  const canEditWeights = roleAllows(principalRole(access.principal), "scheduling.manage");
 
   return (
     <>
       <PageHeader
         title="Resources"
-        description="Shared capacity that runs contend for, and how the runtime is arbitrating it right now. A run holds a model slot only for the length of one turn."
+        description="Shared capacity that runs contend for, and how the runtime is arbitrating it right now: fair share across keys by weighted token cost, then model slots and rate limits. A run holds a model slot only for the length of one turn."
       />
-      <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
+      <div className="flex flex-col gap-8">
+        <ArbitrationPanel initial={{ ...overview, series }} canEditWeights={canEditWeights} />
+        <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
+      </div>
     </>
   );
 }

@@ -36,7 +36,8 @@ export const triageTicket = defineJob({
     maxTurns: 8,
   },
   budgets: { tokens: 40_000, turns: 8, wallClockMs: 24 * 3_600_000 },
-  scheduling: { group: "support", weight: 2, priority: 1 },
+  // Each customer domain gets its own fair share of the model (docs/SCHEDULING.md).
+  scheduling: { group: "support", weight: 2, priority: 1, fairShareKey: "customer|domain" },
   // An unanswered reply approval is rejected after 8 hours (the ticket is better re-triaged than answered stale).
   approval: { expiresAfter: "8h", onExpiry: "reject" },
   governance: {

@@ -21,27 +21,40 @@ export async function createCronLeadership(handle: DatabaseHandle): Promise<Cron
   if (handle.kind === "pglite" || !handle.url) {
     return { acquire: async () => true, release: async () => {} };
   }
-  const { default: postgres } = await import("postgres");
-  const sql = postgres(handle.url, {
-    max: 1,
-    onnotice: () => {},
-    connection: { application_name: "flightdeck-cron-leader" },
-  });
+  const { default: pg } = await import("pg");
+  const url = handle.url;
+  let client: InstanceType<typeof pg.Client> | null = null;
   let closed = false;
+  // A dead connection (terminated, Postgres restarted) is replaced on the next tick; its
+  // session's lock died with it, so leadership is simply contended again.
+  const connection = async () => {
+    if (client) return client;
+    const next = new pg.Client({ connectionString: url, application_name: "flightdeck-cron-leader" });
+    next.on("error", () => {
+      if (client === next) client = null;
+      next.end().catch(() => {});
+    });
+    await next.connect();
+    client = next;
+    return next;
+  };
   return {
     async acquire() {
       if (closed) return false;
       try {
+        const c = await connection();
         // Checked on the connection itself: after a reconnect the old session's lock is gone.
-        const [held] = await sql<{ held: boolean }[]>`
-          select exists (
+        const held = await c.query<{ held: boolean }>(
+          `select exists (
             select 1 from pg_locks
             where locktype = 'advisory' and pid = pg_backend_pid() and granted
-              and classid = ${LOCK_CLASS} and objid = ${LOCK_OBJECT} and objsubid = 2
-          ) as held`;
-        if (held?.held) return true;
-        const [got] = await sql<{ ok: boolean }[]>`select pg_try_advisory_lock(${LOCK_CLASS}, ${LOCK_OBJECT}) as ok`;
-        return got?.ok === true;
+              and classid = $1 and objid = $2 and objsubid = 2
+          ) as held`,
+          [LOCK_CLASS, LOCK_OBJECT],
+        );
+        if (held.rows[0]?.held) return true;
+        const got = await c.query<{ ok: boolean }>("select pg_try_advisory_lock($1, $2) as ok", [LOCK_CLASS, LOCK_OBJECT]);
+        return got.rows[0]?.ok === true;
       } catch {
         return false;
       }
@@ -50,7 +63,8 @@ export async function createCronLeadership(handle: DatabaseHandle): Promise<Cron
       if (closed) return;
       closed = true;
       // Closing the session releases the lock; no explicit unlock needed.
-      await sql.end({ timeout: 5 });
+      await client?.end().catch(() => {});
+      client = null;
     },
   };
 }

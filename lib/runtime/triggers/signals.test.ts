@@ -95,7 +95,7 @@ describe("deliverSignal", () => {
     const runsAfterFirst = await runCount();
     const auditAfterFirst = (await handle.db.select().from(auditEvents)).length;
     const again = await deliverSignal(handle.db, { name: "ticket.created", payload, idempotencyKey: "evt-1", actor: operator });
-    expect(again).toEqual({ runs: first.runs, replayed: true });
+    expect(again).toEqual({ runs: first.runs, replayed: true, woken: [] });
     expect(await runCount()).toBe(runsAfterFirst);
     expect((await handle.db.select().from(auditEvents)).length).toBe(auditAfterFirst);
 

@@ -11,6 +11,7 @@ import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { signalSubscribers } from "@/lib/jobs/registry";
 import { createRun } from "@/lib/runtime/create-run";
+import { hasPendingWaits, wakeSignalWaits } from "@/lib/runtime/signal-waits";
 
 export const idempotencyKeySchema = z
   .string()
@@ -31,6 +32,8 @@ export interface SignalDelivery {
   runs: string[];
   /** True when the key was seen before: the earlier runs, nothing created. */
   replayed: boolean;
+  /** Runs parked by wait_for_signal that this delivery woke. */
+  woken: string[];
 }
 
 function payloadHash(payload: unknown): string {
@@ -45,7 +48,7 @@ function payloadHash(payload: unknown): string {
  */
 export async function deliverSignal(db: Db, params: SignalDeliveryParams): Promise<SignalDelivery> {
   const subscribers = signalSubscribers(params.name);
-  if (subscribers.length === 0) throw new AppError("not_found", `Unknown signal "${params.name}"`);
+  if (subscribers.length === 0 && !(await hasPendingWaits(db, params.name))) throw new AppError("not_found", `Unknown signal "${params.name}"`);
 
   let key: string | null = null;
   if (params.idempotencyKey !== undefined && params.idempotencyKey !== null) {
@@ -81,7 +84,7 @@ export async function deliverSignal(db: Db, params: SignalDeliveryParams): Promi
             signal: params.name,
           });
         }
-        return { runs: earlier.runIds, replayed: true };
+        return { runs: earlier.runIds, replayed: true, woken: [] };
       }
     }
 
@@ -101,13 +104,16 @@ export async function deliverSignal(db: Db, params: SignalDeliveryParams): Promi
         .set({ runIds: runs })
         .where(and(eq(signalDeliveries.signalName, params.name), eq(signalDeliveries.idempotencyKey, key)));
     }
+    const actor = auditActor(params.actor);
+    const authorization = auditAuthorization(params.actor, "signals.send");
+    const woken = await wakeSignalWaits(tx, params.name, params.payload, actor, authorization);
     await appendAudit(tx, {
-      actor: auditActor(params.actor),
+      actor,
       action: "signal.received",
       subject: { type: "signal", id: params.name },
-      authorization: auditAuthorization(params.actor, "signals.send"),
-      payload: { signal: params.name, idempotencyKey: key, runIds: runs, payloadHash: hash },
+      authorization,
+      payload: { signal: params.name, idempotencyKey: key, runIds: runs, woken, payloadHash: hash },
     });
-    return { runs, replayed: false };
+    return { runs, replayed: false, woken };
   });
 }

@@ -21,6 +21,8 @@ export const writeFileTool = defineTool({
   description: "Create or replace a UTF-8 text file in this run's workspace (parent folders are created).",
   input: z.strictObject({ path: workspacePath, content: z.string().max(5 * 1024 * 1024) }),
   sideEffect: "workspace",
+  // Files live in the database: the write commits with the call's result, fenced by the lease.
+  writes: "database",
   dataCategories: ["workspace"],
   async execute({ path, content }, ctx) {
     const ws = await ctx.workspace();
@@ -45,9 +47,10 @@ export const listFilesTool = defineTool({
 
 export const deleteFileTool = defineTool({
   name: "delete_file",
-  description: "Delete a file (or an empty folder) from this run's workspace.",
+  description: "Delete a file from this run's workspace.",
   input: z.strictObject({ path: workspacePath }),
   sideEffect: "workspace",
+  writes: "database",
   dataCategories: ["workspace"],
   async execute({ path }, ctx) {
     const ws = await ctx.workspace();

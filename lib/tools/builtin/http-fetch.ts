@@ -69,7 +69,13 @@ export const httpFetchTool = defineTool({
   async execute({ url, method }, ctx) {
     let target = checkUrl(url, ctx);
     for (let hop = 0; ; hop++) {
-      const response = await fetch(target, { method: method ?? "GET", redirect: "manual", signal: ctx.signal });
+      // The call's idempotency key, so the other side can deduplicate a call repeated after a crash.
+      const response = await fetch(target, {
+        method: method ?? "GET",
+        redirect: "manual",
+        signal: ctx.signal,
+        headers: { "Idempotency-Key": ctx.callKey },
+      });
       const location = response.headers.get("location");
       if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel();

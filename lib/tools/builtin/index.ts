@@ -5,6 +5,7 @@ import { deleteFileTool, listFilesTool, readFileTool, writeFileTool } from "./fi
 import { httpFetchTool } from "./http-fetch";
 import { notifyTool } from "./notify";
 import { stateGetTool, stateSetTool } from "./state";
+import { waitForSignalTool } from "./wait-for-signal";
 
 export const builtinTools: readonly ToolDefinition[] = [
   readFileTool,
@@ -15,6 +16,7 @@ export const builtinTools: readonly ToolDefinition[] = [
   notifyTool,
   stateGetTool,
   stateSetTool,
+  waitForSignalTool,
 ];
 
 export function registerBuiltinTools(): void {

@@ -27,6 +27,7 @@ import { loadRunPage } from "@/lib/board";
 import { listRunFiles, readRunFile } from "@/lib/board";
 import { isAppError } from "@/lib/errors";
 import { isTerminal } from "@/lib/runtime";
+import { describeWaitPosition, runWaitPosition } from "@/lib/scheduling";
 
 type Props = {
   params: Promise<{ id: string }>;
@@ -61,7 +62,11 @@ export default async function RunPage({ params, searchParams }: Props) {
 
   const page = await load(id);
   const { run } = page;
-  const [listing, selected] = await Promise.all([listRunFiles(run.id), file ? readRunFile(run.id, file) : Promise.resolve(null)]);
+  const [listing, selected, position] = await Promise.all([
+    listRunFiles(run.id),
+    file ? readRunFile(run.id, file) : Promise.resolve(null),
+    runWaitPosition(await getDb(), run.id),
+  ]);
   const controls = roleAllows(role, "runs.control")
     ? allowedControls({ ...run, retried: page.retries.length > 0 })
     : [];
@@ -158,7 +163,12 @@ export default async function RunPage({ params, searchParams }: Props) {
               <CardTitle>Run</CardTitle>
             </CardHeader>
             <CardContent>
-              <RunSummary run={run} jobTitle={page.jobTitle} retries={page.retries} />
+              <RunSummary
+                run={run}
+                jobTitle={page.jobTitle}
+                retries={page.retries}
+                queuePosition={position ? describeWaitPosition(position) : null}
+              />
             </CardContent>
           </Card>
           <Card>

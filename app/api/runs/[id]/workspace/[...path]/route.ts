@@ -1,0 +1,11 @@
+import { getDb } from "@/db/client";
+import { workspaceFileForApi } from "@/lib/board";
+import { apiRoute } from "@/lib/http";
+
+export const dynamic = "force-dynamic";
+
+/** One workspace file's content (text/plain); 404 when the run or the path does not exist. */
+export const GET = apiRoute({ permission: "runs.read" }, async ({ params }) => {
+  const segments = Array.isArray(params.path) ? params.path : [String(params.path ?? "")];
+  return workspaceFileForApi(await getDb(), String(params.id), segments.join("/"));
+});

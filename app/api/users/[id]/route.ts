@@ -1,0 +1,14 @@
+import { getDb } from "@/db/client";
+import { apiRoute } from "@/lib/http";
+import { updateUser, updateUserInput } from "@/lib/users";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * PATCH /api/users/:id { role?, disabled? } (admins): one transaction, each change audited
+ * (`user.role_changed`, `user.disabled` / `user.enabled`); disabling ends the user's
+ * sessions and stops their tokens; the last enabled admin cannot be demoted or disabled (409).
+ */
+export const PATCH = apiRoute({ permission: "users.manage", body: updateUserInput }, async ({ params, body, principal }) =>
+  updateUser(await getDb(), principal, String(params.id), body),
+);

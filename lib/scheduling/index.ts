@@ -1,0 +1,3 @@
+export { schedulingOverview, serviceSeries, runWaitPosition, describeWaitPosition, type SchedulingKeyView, type ServiceBucket, type WaitPosition } from "./queries";
+export { setKeyWeight, setRunPriority, fairShareKeyParam, keyWeightInput, runPriorityInput } from "./admin";
+export { turnCost, PRIORITY_MIN, PRIORITY_MAX, FAIR_SHARE_KEY_MAX } from "./policy";

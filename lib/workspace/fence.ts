@@ -1,0 +1,28 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { runs } from "@/db/schema";
+
+/** A workspace write by a worker whose lease on the run is gone (another worker holds it, or nobody). */
+export class WorkspaceFenceError extends Error {
+  constructor(readonly runId: string) {
+    super(`lease on run ${runId} lost: workspace write refused`);
+    this.name = "WorkspaceFenceError";
+  }
+}
+
+/**
+ * The lease fence for a workspace write, inside the write's transaction: the run row must
+ * still carry this token. The share lock keeps a claim (which rewrites the token) from
+ * committing until this transaction ends, so a write either lands under a held lease or
+ * not at all.
+ */
+export async function assertWorkspaceLease(tx: Tx, runId: string, leaseToken: string | undefined): Promise<void> {
+  if (leaseToken === undefined) return;
+  const [row] = await tx
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.id, runId), eq(runs.leaseToken, leaseToken)))
+    .for("share");
+  if (!row) throw new WorkspaceFenceError(runId);
+}

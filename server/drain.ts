@@ -1,0 +1,30 @@
+import "server-only";
+import { closeDatabase } from "@/db/client";
+
+/**
+ * SIGTERM/SIGINT for the Next server process: stop the embedded runtime (stop claiming, let
+ * turns finish within FLIGHTDECK_SHUTDOWN_GRACE_MS, hand back the rest), close the pool and
+ * exit 0. `npm start` sets NEXT_MANUAL_SIG_HANDLE so Next does not exit first; under a bare
+ * `next start` Next exits at once and leases expire instead. A second signal exits now.
+ */
+export function installDrain(stopRuntime: () => Promise<void>): void {
+  let draining = false;
+  const drain = (signal: string) => {
+    if (draining) process.exit(1);
+    draining = true;
+    const started = Date.now();
+    console.log(`[flightdeck] ${signal}: draining`);
+    stopRuntime()
+      .then(() => closeDatabase())
+      .then(() => {
+        console.log(`[flightdeck] drained in ${Date.now() - started} ms`);
+        process.exit(0);
+      })
+      .catch((error: unknown) => {
+        console.error("[flightdeck] drain failed:", error);
+        process.exit(1);
+      });
+  };
+  process.on("SIGTERM", () => drain("SIGTERM"));
+  process.on("SIGINT", () => drain("SIGINT"));
+}
