@@ -1,6 +1,7 @@
 "use client";
 
 import { Check, ShieldQuestion, X } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { decideApproval } from "@/lib/actions";
@@ -57,7 +58,10 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
     setBusy(null);
     if (!result) return void toast.error("The server could not be reached");
     if (!result.ok) return void toast.error(`Decision refused: ${result.error.message}`);
-    toast.success(decision === "approved" ? "Approved — the run continues" : "Rejected");
+    const votes = result.data.approvals;
+    if (decision === "approved" && votes && votes.given < votes.required) toast.success(`${votes.given} of ${votes.required} approvals — a second, different lead must approve`);
+    else if (decision === "approved") toast.success("Approved — the run continues");
+    else toast.warning("Rejected — the run is told why, and shows the rejection");
     startTransition(() => router.refresh());
   }
 
@@ -70,6 +74,9 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
         <span className="ml-auto text-xs text-muted">
           requested <RelativeTime date={approval.requestedAt} />
         </span>
+        <Link className="text-xs font-medium text-accent-text hover:underline" href={`/flashcards?approval=${encodeURIComponent(approval.id)}`}>
+          Open its flashcard
+        </Link>
       </div>
       <ApprovalDetails details={approval.details} />
       {canDecide ? (

@@ -25,6 +25,7 @@ function run(overrides: Partial<BoardRun> = {}): BoardRun {
     cancelRequested: false,
     retryOf: null,
     retried: false,
+    rejectedActions: 0,
     error: null,
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
@@ -34,6 +35,14 @@ function run(overrides: Partial<BoardRun> = {}): BoardRun {
 }
 
 const snapshot = (runs: BoardRun[]): BoardSnapshot => ({ kind: "snapshot", cursor: "2026-01-01T00:00:01.000000Z", runs, jobs: [], truncated: false });
+
+describe("a rejected action is not plain Succeeded", () => {
+  it("says how many actions were rejected", async () => {
+    const { runStatusLine } = await import("./run-status-line");
+    expect(runStatusLine(run({ state: "succeeded" })).text).toBe("Succeeded");
+    expect(runStatusLine(run({ state: "succeeded", rejectedActions: 1 }))).toEqual({ text: "Succeeded · 1 action rejected", tone: "warning" });
+  });
+});
 
 describe("columns", () => {
   it("places runs by state; a pausing run shows as paused, a retried failure as done", () => {

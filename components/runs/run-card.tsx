@@ -126,9 +126,22 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
           {run.fairKey} · P{run.priority}
         </span>
       </div>
-      <p className={cn("h-4 shrink-0 truncate text-xs leading-4", toneClass[status.tone])} title={status.text}>
-        {status.text}
-      </p>
+      {run.state === "waiting" && run.reason === "approval" && run.waitingFor && !pending ? (
+        <Link
+          href={`/flashcards?approval=${encodeURIComponent(run.waitingFor)}`}
+          tabIndex={-1}
+          draggable={false}
+          prefetch={false}
+          className={cn("h-4 shrink-0 truncate text-xs leading-4 underline-offset-2 hover:underline", toneClass[status.tone])}
+          title="Open the flashcard this run waits on"
+        >
+          {status.text} · open card
+        </Link>
+      ) : (
+        <p className={cn("h-4 shrink-0 truncate text-xs leading-4", toneClass[status.tone])} title={status.text}>
+          {status.text}
+        </p>
+      )}
       <div className="flex h-4 shrink-0 items-center justify-between gap-2 text-[11px] whitespace-nowrap text-muted tabular-nums">
         <span id={`budget-${run.id}`} title={budgetDescription(run)} className="min-w-0 truncate">
           {run.turnsUsed}/{run.budgetTurns} · {compactNumber(run.tokensUsed)} tok

@@ -26,6 +26,7 @@ export function runStatusLine(run: BoardRun): { text: string; tone: StatusTone }
     case "timed_out":
       return { text: run.reason === "wall_clock" ? "Timed out: wall-clock budget" : "Timed out", tone: "danger" };
     case "succeeded":
+      if (run.rejectedActions > 0) return { text: `Succeeded · ${run.rejectedActions} action${run.rejectedActions === 1 ? "" : "s"} rejected`, tone: "warning" };
       return { text: "Succeeded", tone: "success" };
     case "cancelled":
       return { text: run.reason === "rejected" ? "Rejected by approver" : "Cancelled", tone: "muted" };

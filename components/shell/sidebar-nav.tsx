@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { OpenCountBadge } from "@/components/flashcards/open-count-badge";
 import { cn } from "@/lib/utils";
 import { isActive, primaryNav, settingsNav, type NavItem } from "./nav-items";
 
@@ -15,7 +16,7 @@ function NavLink({ item, pathname }: { item: NavItem; pathname: string }) {
         aria-current={active ? "page" : undefined}
         title={item.label}
         className={cn(
-          "group flex h-8 items-center gap-2.5 rounded-md px-2 text-[13px] font-medium transition-colors",
+          "group relative flex h-8 items-center gap-2.5 rounded-md px-2 text-[13px] font-medium transition-colors",
           "max-lg:justify-center",
           active
             ? "bg-surface-muted text-foreground"
@@ -27,6 +28,7 @@ function NavLink({ item, pathname }: { item: NavItem; pathname: string }) {
           className={cn("size-4 shrink-0", active ? "text-accent-text" : "text-muted group-hover:text-foreground")}
         />
         <span className="truncate max-lg:sr-only">{item.label}</span>
+        {item.href === "/flashcards" ? <OpenCountBadge /> : null}
       </Link>
     </li>
   );

@@ -28,6 +28,8 @@ export const approvals = pgTable(
     decidedByLabel: text("decided_by_label"),
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     note: text("note"),
+    /** Edit-then-approve: the arguments the approver set instead of the model's (validated against the tool's schema). */
+    editedInput: jsonb("edited_input").$type<unknown>(),
   },
   (t) => [index("approvals_status_idx").on(t.status, t.requestedAt), index("approvals_run_idx").on(t.runId)],
 );

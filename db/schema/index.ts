@@ -11,3 +11,4 @@ export * from "./notifications";
 export * from "./scheduling";
 export * from "./compliance";
 export * from "./memory";
+export * from "./flashcards";

@@ -2,7 +2,7 @@ import "server-only";
 import { definePack } from "@/lib/packs";
 import { kbRefresh, kbRefreshScript } from "./jobs/kb-refresh";
 import { slaSweep, slaSweepScript } from "./jobs/sla-sweep";
-import { triageScript, triageTicket } from "./jobs/triage-ticket";
+import { demoTriageScript, triageScript, triageTicket } from "./jobs/triage-ticket";
 import { supportCollections } from "./memory";
 import { supportCustomers, supportReplies, supportTickets } from "./schema";
 import { startSupportDemo } from "./seed";
@@ -19,7 +19,7 @@ export const supportPack = definePack({
   tools: supportTools,
   collections: supportCollections,
   simulatedScripts: {
-    [triageTicket.id]: triageScript,
+    [triageTicket.id]: demoTriageScript,
     [slaSweep.id]: slaSweepScript,
     [kbRefresh.id]: kbRefreshScript,
   },

@@ -3,6 +3,7 @@
 // index and checks that every module in this folder is listed.
 export * from "./audit";
 export * from "./memory";
+export * from "./flashcards";
 export * from "./runs";
 export * from "./tokens";
 export * from "./users";

@@ -43,6 +43,8 @@ export const policy = {
   "memory.read": everyone,
   /** Revert a run's shared-memory writes (POST /api/runs/:id/revert-writes). */
   "memory.revert": ["admin", "lead"],
+  /** Approve, reject, snooze or dismiss a flashcard (approval cards also decide the approval). */
+  "flashcards.decide": ["admin", "lead"],
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Permission = keyof typeof policy;

@@ -43,6 +43,7 @@ const columns = {
   retryOf: runs.retryOf,
   // Spelled out: drizzle may leave the outer column unqualified, which would bind to r2.
   retried: sql<boolean>`exists (select 1 from runs as r2 where r2.retry_of = "runs"."id")`,
+  rejectedActions: sql<number>`(select count(*)::int from approvals as a where a.run_id = "runs"."id" and a.status = 'rejected')`,
   error: sql<string | null>`left(split_part(${runs.error}, E'\n', 1), 160)`,
   createdAt: iso(sql`${runs.createdAt}`),
   updatedAt: iso(sql`${runs.updatedAt}`),
@@ -60,6 +61,7 @@ function toBoardRun(row: Row): BoardRun {
     ...(row as unknown as BoardRun),
     risk: risk(row.risk),
     retried: row.retried === true || row.retried === "t",
+    rejectedActions: Number(row.rejectedActions ?? 0),
   };
 }
 

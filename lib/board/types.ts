@@ -28,6 +28,8 @@ export interface BoardRun {
   retryOf: string | null;
   /** A later run retries this one: a failed run that was retried no longer needs attention. */
   retried: boolean;
+  /** Approvals of this run that a person (or the expiry default) rejected: shown so a run is not plain "Succeeded". */
+  rejectedActions: number;
   /** First line of the error, for failed runs. */
   error: string | null;
   createdAt: string;

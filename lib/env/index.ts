@@ -100,6 +100,20 @@ export const envSchema = z.object({
     .optional()
     .transform((v) => (v ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean))
     .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/, "must be host names (optionally *.domain or host:port), comma-separated"))),
+  // Flashcards (lib/flashcards): webhook for new cards and decisions, Standard Webhooks signed.
+  FLIGHTDECK_WEBHOOK_URL: optionalNonEmpty.pipe(z.url().optional()),
+  FLIGHTDECK_WEBHOOK_SECRET: optionalNonEmpty.pipe(
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/, "must be a Standard Webhooks secret: whsec_ followed by at least 24 base64 bytes")
+      .optional(),
+  ),
+  /** A run waiting (not for an approval) longer than this raises a "stuck" flashcard. */
+  FLIGHTDECK_STUCK_AFTER_MS: intFrom(30 * 60_000, 10_000, 7 * 86_400_000),
+}).superRefine((env, ctx) => {
+  if (env.FLIGHTDECK_WEBHOOK_URL && !env.FLIGHTDECK_WEBHOOK_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["FLIGHTDECK_WEBHOOK_SECRET"], message: "is required when FLIGHTDECK_WEBHOOK_URL is set (deliveries are signed)" });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;

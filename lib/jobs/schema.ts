@@ -82,6 +82,20 @@ export const triggerSchema = z.discriminatedUnion("kind", [
   manualTriggerSchema,
 ]);
 
+/** A duration such as "90s", "30m", "4h" or "2d" (flashcards: approval expiry). */
+export const durationSchema = z
+  .string()
+  .regex(/^[1-9][0-9]{0,6}(s|m|h|d)$/, 'Expected a duration such as "30m", "4h" or "2d"');
+
+/**
+ * What happens to this job's approvals when nobody decides in time: after expiresAfter the
+ * runtime applies onExpiry (reject unless declared otherwise) and audits it.
+ */
+export const approvalPolicySchema = z.strictObject({
+  expiresAfter: durationSchema,
+  onExpiry: z.enum(["reject", "approve"]).default("reject"),
+});
+
 export const jobDeclarationSchema = z
   .strictObject({
     id: kebabId,
@@ -139,6 +153,7 @@ export const jobDeclarationSchema = z
       .optional(),
     /** Entities locked (exclusive) before the first turn, e.g. `input => ["customers/" + input.customer]`. */
     locks: locksFromInput.optional(),
+    approval: approvalPolicySchema.optional(),
   })
   .superRefine((decl, ctx) => {
     const seen = new Set<string>();

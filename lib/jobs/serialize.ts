@@ -27,6 +27,7 @@ export interface SerializedJob {
   memory?: JobDefinition["memory"];
   /** True when the job declares locks taken before its first turn (the function itself is code). */
   declaresLocks?: true;
+  approval?: JobDefinition["approval"];
 }
 
 export function jsonSchemaOf(schema: z.ZodType): JsonObject {
@@ -69,6 +70,7 @@ export function serializeJob(def: JobDefinition): SerializedJob {
     governance: def.governance,
     ...(def.memory ? { memory: def.memory } : {}),
     ...(def.locks ? { declaresLocks: true as const } : {}),
+    approval: def.approval,
   };
   // Drops undefined optionals so the stored jsonb and the hashed value are identical.
   return toJsonObject(plain) as unknown as SerializedJob;

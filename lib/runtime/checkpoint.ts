@@ -3,6 +3,7 @@ import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
+import { flagCheckpoint } from "@/lib/flashcards/hooks";
 import { redactString } from "@/lib/redaction";
 import { settleEndpointTokens } from "@/lib/resources/endpoint-tokens";
 import { chargeActual } from "@/lib/scheduling/charge";
@@ -135,6 +136,7 @@ async function recordCompleted(
       outputTokens: result.usage.outputTokens,
     },
   });
+  await flagCheckpoint(tx, run, updated, { index: claim.turnIndex, tokens }, sink);
   await params.executor.onCheckpoint?.(tx, params.context, result);
   await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, { patch: counters, nowMs });
   // Fair share: the key is charged the turn's real cost instead of the estimate taken at

@@ -1,4 +1,5 @@
 import "server-only";
+import { flagRecovery } from "@/lib/flashcards/hooks";
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
@@ -212,6 +213,7 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
       authorization,
       payload: { jobId: run.jobId, previousOwner: candidate.leaseOwner, attempt },
     });
+    await flagRecovery(tx, { id: run.id, jobId: run.jobId, attempt, previousOwner: candidate.leaseOwner }, sink);
   }
   const estimatedCost = await chargeEstimate(tx, run.fairGroup);
   const turnId = randomUUID();

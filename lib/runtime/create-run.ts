@@ -9,6 +9,7 @@ import { appendAudit } from "@/lib/audit/append";
 import { auditActor, auditAuthorization } from "@/lib/audit";
 import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
+import { raiseApprovalCard } from "@/lib/flashcards/approval-cards";
 import { getJobDefinition } from "@/lib/jobs";
 import { deriveFairShareKey } from "@/lib/scheduling/fair-share-key";
 import { FAIR_SHARE_KEY_MAX, PRIORITY_MAX, PRIORITY_MIN } from "@/lib/scheduling/policy";
@@ -122,6 +123,21 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
       action: "approval.requested",
       subject: { type: "approval", id: approvalId },
       payload: { runId: id, jobId: def.id, kind: "run" },
+    });
+    // The lead's queue: one flashcard per approval, in the approval's transaction.
+    await raiseApprovalCard(tx, {
+      approvalId,
+      runId: id,
+      jobId: def.id,
+      kind: "run",
+      governance: { ...def.governance },
+      details: {
+        jobTitle: def.title,
+        purpose: def.governance.purpose,
+        trigger: params.trigger.kind,
+        requestedBy: actor.label,
+        input: input ?? {},
+      },
     });
   }
   await notifyRun(tx, id);

@@ -3,6 +3,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
+import { withdrawRunApprovalCards } from "@/lib/flashcards/approval-cards";
+import { flagFailure } from "@/lib/flashcards/hooks";
 import { appendAudit, appendAuditEvents } from "@/lib/audit/append";
 import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
@@ -97,6 +99,8 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
       .where(and(eq(approvals.runId, runId), eq(approvals.status, "pending")));
     // Locks belong to the run: a finished run releases them, and the next waiters are woken.
     await releaseRunLocks(tx, runId);
+    await withdrawRunApprovalCards(tx, runId, `run ${to}`);
+    if (to === "failed" || to === "timed_out") await flagFailure(tx, updated);
   }
 
   const event: AuditInput = {

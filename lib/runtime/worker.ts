@@ -2,6 +2,7 @@ import "server-only";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "@/db/client";
+import { createHousekeeper } from "@/lib/flashcards/housekeeping";
 import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
 import { claimNextRun, type ClaimedTurn } from "./claim";
 import { executeTurn, type InflightTurn } from "./execute-turn";
@@ -128,6 +129,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   })();
 
   const sweeping = { running: false };
+  const flashcardHousekeeping = createHousekeeper(handle.db);
   const sweepTimer = setInterval(() => {
     if (sweeping.running || stopping) return;
     sweeping.running = true;
@@ -137,6 +139,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
       .then(() => sweepLocks(handle.db, id))
       .then((n) => n > 0 && log("info", "woke runs waiting for a lock", { workerId: id, count: n }))
+      .then(() => flashcardHousekeeping())
+      .then((c) => (c.returned || c.expired || c.stuck) && log("info", "flashcards housekeeping", { workerId: id, ...c }))
       .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
       .finally(() => (sweeping.running = false));
   }, Math.min(Math.max(pollIntervalMs, 250), 1000));

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Tx } from "@/db/client";
 import { appendAuditEvents, runActor, runAuthorization } from "@/lib/audit";
+import { flagRefusal } from "@/lib/flashcards/hooks";
 import type { Redactor } from "@/lib/redaction";
 import { assertLease, saveOutcome } from "./call-store";
 import type { CallAuditExtra, CallIdentity, CallResult, ExecutionResult, InvokeScope, ToolCallRecord } from "./call-types";
@@ -37,6 +38,11 @@ export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, r
     ...(extra ? [{ ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } }] : []),
     { ...audit, action: "tool.called", payload: callPayload(record, scope) },
   ]);
+  if (extra && record.outcome === "refused") {
+    // A refusal is also a policy flashcard for the lead (deduplicated by job, tool and kind).
+    const refusal = { action: extra.action, runId: scope.runId, jobId: scope.jobId, tool: record.tool, callKey: record.key, error: record.error, input: record.input };
+    await flagRefusal(tx, refusal);
+  }
 }
 
 /** An execution as the model, the row and the audit trail see it: output capped and redacted, errors classified. */

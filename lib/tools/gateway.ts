@@ -72,7 +72,10 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
   }
   const gate = await approvalGateStage(call, tool);
   if (gate.verdict !== "proceed") return stop(call, gate);
-  const approvalId = gate.value;
+  const approvalId = gate.value?.approvalId;
+  // Edit-then-approve: the approver's arguments (validated against the tool's schema when decided) replace the model's.
+  const edited = gate.value?.editedInput === undefined ? undefined : tool.input.safeParse(gate.value.editedInput);
+  if (edited?.success) call.base = { ...call.base, input: redactor.redact(toJsonSafe(edited.data)) };
   const quota = await quotaStage(call, tool);
   if (quota.verdict !== "proceed") return stop(call, quota);
   const admitted = await admissionStage(call, tool, valid.value);
@@ -82,7 +85,7 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
 
   return executeCall({
     tool,
-    input: valid.value,
+    input: edited?.success ? edited.data : valid.value,
     id,
     base: call.base,
     approvalId,

@@ -1,26 +1,62 @@
-import { GalleryVerticalEnd } from "lucide-react";
 import type { Metadata } from "next";
+import { FlashcardQueue } from "@/components/flashcards/flashcard-queue";
+import type { DetailView, PageView } from "@/components/flashcards/types";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
-import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { getDb } from "@/db/client";
+import { principalRole, roleAllows } from "@/lib/auth";
+import { cardIdForApproval, getFlashcard, listFlashcards } from "@/lib/flashcards";
+import { isAppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Flashcards" };
 
-export default async function FlashcardsPage() {
+/** Dates become ISO strings, as the API answers them, so the first render and the polled data agree. */
+function asJson<T>(value: unknown): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** ?card=<id> (or ?approval=<id>, from a run waiting on an approval) opens that card first. */
+export default async function FlashcardsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const access = await authorizePage("flashcards.read");
   if (!access.allowed) return <Forbidden title="Flashcards" permission="flashcards.read" />;
+  const canDecide = roleAllows(principalRole(access.principal), "flashcards.decide");
+  const params = await searchParams;
+  const db = await getDb();
+  const page = await listFlashcards(db, { state: "open", limit: 200 });
+  const approval = typeof params.approval === "string" ? params.approval : null;
+  const focusId =
+    typeof params.card === "string" ? params.card : approval ? await cardIdForApproval(db, approval) : null;
+  const firstId = focusId ?? page.cards[0]?.id ?? null;
+  let detail: DetailView | null = null;
+  if (firstId) {
+    try {
+      detail = asJson<DetailView>(await getFlashcard(db, firstId));
+    } catch (error) {
+      if (!isAppError(error)) throw error;
+    }
+  }
 
   return (
     <>
       <PageHeader
         title="Flashcards"
-        description="Things the runtime noticed that need a person. Leads approve, reject or snooze; each decision is audited."
+        className="mb-4"
+        description={
+          canDecide
+            ? "What the runtime noticed that needs a person, one card at a time. A approve · R reject · S snooze · E edit arguments · D dismiss · J/K next/previous."
+            : "What the runtime noticed that needs a person. Your role can read the cards; leads and admins decide them."
+        }
       />
-      <EmptyState
-        icon={GalleryVerticalEnd}
-        title="The flashcard queue is not available yet"
-        description="Until it is, runs that need a person show on the Runs board: approvals in the Waiting column (decided on the run's page), failed and timed-out runs under Needs attention."
+      <FlashcardQueue
+        initial={asJson<PageView>(page)}
+        initialDetail={detail}
+        focusId={detail ? detail.card.id : null}
+        canDecide={canDecide}
       />
     </>
   );

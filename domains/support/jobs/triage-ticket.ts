@@ -42,6 +42,8 @@ export const triageTicket = defineJob({
   // One customer's tickets are triaged one run at a time: the lock is the customer entity.
   locks: (input) => [`customers/${ticketCreatedPayload.parse(input).customer}`],
   memory: { write: ["tickets", "customers"], lockTimeoutMs: 24 * 3_600_000 },
+  // An unanswered reply approval is rejected after 8 hours (the ticket is better re-triaged than answered stale).
+  approval: { expiresAfter: "8h", onExpiry: "reject" },
   governance: {
     owner: supportOwner,
     purpose: "Answer incoming customer tickets quickly and consistently, with a human approving every reply sent.",
@@ -110,4 +112,20 @@ export const triageScript: SimulatedScript = (state) => {
       return { text: JSON.stringify({ category, priority, replied: Boolean(sent && !sent.isError), ticketId: ticket.ticketId ?? null }) };
     }
   }
+};
+
+/**
+ * The demo's simulated model: the triage script, plus one scripted misstep so a fresh
+ * demo shows the policy path — on a ticket about two-factor authentication it first asks
+ * for `reset_two_factor`, a tool this job is not allowed. The gateway refuses it (audited,
+ * a policy flashcard for the lead), the model reads the refusal and carries on.
+ */
+export const demoTriageScript: SimulatedScript = (state) => {
+  const reply = triageScript(state);
+  const input = ticketCreatedPayload.safeParse(state.input);
+  if (state.step !== 1 || !input.success || !/2fa|two-factor/i.test(`${input.data.subject} ${input.data.body}`)) return reply;
+  return {
+    ...reply,
+    toolCalls: [{ toolName: "reset_two_factor", input: { email: input.data.customer } }, ...(reply.toolCalls ?? [])],
+  };
 };

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { notificationLevels, notifications } from "@/db/schema";
+import { flagNotice } from "@/lib/flashcards/hooks";
 import { toolRedactor } from "../redactor";
 import { defineTool } from "../types";
 
@@ -27,6 +28,15 @@ export const notifyTool = defineTool({
       level: level ?? "info",
       title: r.redactString(title),
       message: r.redactString(message),
+    });
+    // A warning or critical message is also a card in the lead's queue.
+    await flagNotice(ctx.tx, {
+      runId: ctx.runId,
+      jobId: ctx.jobId,
+      level: level ?? "info",
+      title: r.redactString(title),
+      message: r.redactString(message),
+      notificationId: id,
     });
     return { notificationId: id, delivered: true };
   },

@@ -4,6 +4,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { approvals } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
+import { raiseApprovalCard } from "@/lib/flashcards/approval-cards";
 import { auditFrame, callPayload } from "../call-audit";
 import { assertLease, saveOutcome } from "../call-store";
 import type { ToolCallRecord } from "../call-types";
@@ -15,6 +16,8 @@ export interface ToolApproval {
   status: "pending" | "approved" | "rejected" | "withdrawn";
   note: string | null;
   decidedBy: string | null;
+  /** Edit-then-approve: the arguments the approver set. */
+  editedInput: unknown;
 }
 
 /** A tool approval's subject: the tool and the call's idempotency key, so one decision covers one call. */
@@ -30,7 +33,7 @@ export async function findToolApproval(db: Queryable, runId: string, subject: st
     .orderBy(desc(approvals.requestedAt))
     .limit(1);
   if (!row) return undefined;
-  return { id: row.id, status: row.status, note: row.note, decidedBy: row.decidedByLabel };
+  return { id: row.id, status: row.status, note: row.note, decidedBy: row.decidedByLabel, editedInput: row.editedInput ?? undefined };
 }
 
 /** Creates the pending request a lead or admin decides; the run waits on its id. */
@@ -55,7 +58,10 @@ export async function requestToolApproval(
  * wait for a lead. No decision yet → park (the request is created once, with its audit
  * event); rejected or withdrawn → refuse; approved → proceed with the approval's id.
  */
-export async function approvalGateStage(call: GatewayCall, tool: ToolDefinition): Promise<StageDecision<string | undefined>> {
+export async function approvalGateStage(
+  call: GatewayCall,
+  tool: ToolDefinition,
+): Promise<StageDecision<{ approvalId: string; editedInput: unknown } | undefined>> {
   const { scope, base, id, redactor } = call;
   if (tool.sideEffect !== "external" || scope.humanOversight !== "approve-tools") return proceed(undefined);
   const key = id.key;
@@ -80,6 +86,14 @@ export async function approvalGateStage(call: GatewayCall, tool: ToolDefinition)
         subject: { type: "approval", id: created },
         payload: { kind: "tool", runId: scope.runId, ...callPayload({ ...parked, approvalId: created }, scope) },
       });
+      await raiseApprovalCard(tx, {
+        approvalId: created,
+        runId: scope.runId,
+        jobId: scope.jobId,
+        kind: "tool",
+        governance: { ...scope.governance },
+        details: { tool: tool.name, callKey: key, input, sideEffect: tool.sideEffect, dataCategories: [...tool.dataCategories], turnIndex: id.turnIndex },
+      });
     });
     return { verdict: "park", record: { ...parked, approvalId: created } };
   }
@@ -91,5 +105,5 @@ export async function approvalGateStage(call: GatewayCall, tool: ToolDefinition)
       result: { outcome: "refused", approvalId: approval.id, durationMs: 0, error: redactor.redactString(`call ${approval.status}${by}${note}`) },
     };
   }
-  return proceed(approval.id);
+  return proceed({ approvalId: approval.id, editedInput: approval.editedInput });
 }

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { WhoAuthorizedPanel } from "@/components/lineage/who-authorized-panel";
@@ -81,6 +82,7 @@ export default async function RunPage({ params, searchParams }: Props) {
     : [];
   const simulated = page.turns.some((t) => isSimulated(t.model));
   const decided = page.approvals.filter((a) => a.status !== "pending");
+  const rejectedActions = decided.filter((a) => a.status === "rejected");
 
   return (
     <>
@@ -108,6 +110,24 @@ export default async function RunPage({ params, searchParams }: Props) {
           {lineage ? <WhoAuthorizedPanel lineage={lineage} linkEvents={roleAllows(role, "audit.read")} /> : null}
           {page.pendingApprovals.length > 0 ? (
             <ApprovalPanel approvals={page.pendingApprovals} canDecide={roleAllows(role, "runs.approve")} />
+          ) : null}
+          {rejectedActions.length > 0 ? (
+            <div role="note" data-testid="rejected-actions" className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text">
+              <span className="font-medium">
+                {rejectedActions.length === 1 ? "1 action was rejected" : `${rejectedActions.length} actions were rejected`}
+                {run.state === "succeeded" ? " — the run finished without it" : ""}:{" "}
+              </span>
+              {rejectedActions.map((a, i) => (
+                <span key={a.id}>
+                  {i > 0 ? "; " : ""}
+                  {a.kind === "tool" ? String(a.details.tool ?? a.subject) : "the run"} by {a.decidedByLabel ?? "?"}
+                  {a.note ? ` (${a.note})` : ""}{" "}
+                  <Link className="underline" href={`/flashcards?approval=${encodeURIComponent(a.id)}`}>
+                    card
+                  </Link>
+                </span>
+              ))}
+            </div>
           ) : null}
           {run.error ? (
             <div role="note" className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text">
