@@ -2,7 +2,7 @@ import "server-only";
 import { definePack } from "@/lib/packs";
 import { kbRefresh, kbRefreshScript } from "./jobs/kb-refresh";
 import { slaSweep, slaSweepScript } from "./jobs/sla-sweep";
-import { demoTriageScript, triageScript, triageTicket } from "./jobs/triage-ticket";
+import { demoTriageScript, triageTicket } from "./jobs/triage-ticket";
 import { supportCollections } from "./memory";
 import { supportCustomers, supportReplies, supportTickets } from "./schema";
 import { startSupportDemo } from "./seed";

@@ -1,5 +1,5 @@
 import "server-only";
-import { getJobDefinition } from "@/lib/jobs";
+import { appContext } from "@/lib/context";
 import { getCollection } from "./collections";
 import { parseEntity, type EntityRef } from "./entity";
 
@@ -26,7 +26,9 @@ export interface JobMemoryPolicy {
 
 /** What a job's declaration allows in shared memory (nothing to write when it declares nothing). */
 export function jobMemoryPolicy(jobId: string): JobMemoryPolicy {
-  const def = getJobDefinition(jobId);
+  // Read from the job registry's slot of the app context (lib/jobs/registry.ts), not through
+  // lib/jobs: jobs → compliance → builtin tools → memory would otherwise close a cycle.
+  const def = appContext().jobs?.byId.get(jobId);
   return {
     write: def?.memory?.write ?? [],
     lockTimeoutMs: def?.memory?.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
