@@ -17,7 +17,16 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: [".next/**", "node_modules/**", ".data/**", "drizzle/**", "test-results/**", "playwright-report/**", "bench/.tmp/**", "next-env.d.ts"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      ".data/**",
+      "drizzle/**",
+      "test-results/**",
+      "playwright-report/**",
+      "bench/.tmp/**",
+      "next-env.d.ts",
+    ],
   },
   {
     plugins: { drizzle },
@@ -57,7 +66,17 @@ const config = [
   },
   {
     files: ["components/**"],
-    rules: { "no-restricted-imports": ["error", { patterns: [...upward(["app", "server", "domains"], "components/ never import app/, server/ or domains/."), libIndexOnly] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...upward(["app", "server", "domains"], "components/ never import app/, server/ or domains/."),
+            libIndexOnly,
+          ],
+        },
+      ],
+    },
   },
   {
     files: ["app/**", "server/**", "domains/**", "bench/**", "proxy.ts", "instrumentation.ts"],
@@ -66,7 +85,15 @@ const config = [
   {
     files: ["lib/**"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: upward(["app", "components", "domains", "server"], "lib/ never imports app/, components/, domains/ or server/.") }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: upward(
+            ["app", "components", "domains", "server"],
+            "lib/ never imports app/, components/, domains/ or server/.",
+          ),
+        },
+      ],
     },
   },
   {
@@ -79,7 +106,11 @@ const config = [
             ...upward(["app", "components", "domains", "server"], "db/ is the bottom layer."),
             { regex: "^@/lib/(?!env$|env/|governance$)", message: "db/ imports nothing of lib/ but lib/env." },
             // The runs table types its governance snapshot from the job schema's type (type import only).
-            { regex: "^@/lib/governance$", allowTypeImports: true, message: "db/ may only type-import the governance type." },
+            {
+              regex: "^@/lib/governance$",
+              allowTypeImports: true,
+              message: "db/ may only type-import the governance type.",
+            },
           ],
         },
       ],

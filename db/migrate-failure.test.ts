@@ -20,12 +20,18 @@ function brokenMigrations(): string {
   dirs.push(dir);
   mkdirSync(path.join(dir, "meta"));
   writeFileSync(path.join(dir, "9000_good.sql"), "CREATE TABLE probe_good (id int);");
-  writeFileSync(path.join(dir, "9001_bad.sql"), "CREATE TABLE probe_bad (id int);\n--> statement-breakpoint\nALTER TABLE no_such_table ADD COLUMN x int;");
+  writeFileSync(
+    path.join(dir, "9001_bad.sql"),
+    "CREATE TABLE probe_bad (id int);\n--> statement-breakpoint\nALTER TABLE no_such_table ADD COLUMN x int;",
+  );
   const entries = [
     { idx: 0, version: "7", when: 1_900_000_000_000, tag: "9000_good", breakpoints: true },
     { idx: 1, version: "7", when: 1_900_000_000_001, tag: "9001_bad", breakpoints: true },
   ];
-  writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify({ version: "7", dialect: "postgresql", entries }));
+  writeFileSync(
+    path.join(dir, "meta", "_journal.json"),
+    JSON.stringify({ version: "7", dialect: "postgresql", entries }),
+  );
   return dir;
 }
 

@@ -43,9 +43,7 @@ export async function runMigrations(handle: DatabaseHandle, folder = migrationsF
 /** The tag of the newest migration applied, for /api/health. */
 export async function currentMigration(handle: DatabaseHandle): Promise<string | null> {
   const [first] = rowsOf<{ created_at: string }>(
-    await handle.db.execute(
-      sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`,
-    ),
+    await handle.db.execute(sql`select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`),
   );
   if (!first) return null;
   const when = Number(first.created_at);

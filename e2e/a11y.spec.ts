@@ -20,7 +20,12 @@ test.beforeAll(async () => {
 });
 
 /** Full rule set; `contrastOnly` for the second theme, where only colours differ. */
-async function check(page: Page, testInfo: TestInfo, name: string, options: { contrastOnly?: boolean } = {}): Promise<void> {
+async function check(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  options: { contrastOnly?: boolean } = {},
+): Promise<void> {
   // Pages render their data on the server; each entry's ready() already waited for it.
   const builder = new AxeBuilder({ page });
   if (options.contrastOnly) builder.withRules(["color-contrast"]);
@@ -28,26 +33,77 @@ async function check(page: Page, testInfo: TestInfo, name: string, options: { co
   const results = await builder.analyze();
   const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   // Full-page shots of the complete scan; the contrast-only pass keeps the (cheaper) viewport.
-  await testInfo.attach(`${name}.png`, { body: await page.screenshot({ fullPage: !options.contrastOnly }), contentType: "image/png" });
-  const summary = serious.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+  await testInfo.attach(`${name}.png`, {
+    body: await page.screenshot({ fullPage: !options.contrastOnly }),
+    contentType: "image/png",
+  });
+  const summary = serious.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 3)
+        .join(", ")}`,
+  );
   expect(summary, `${name}: serious or critical axe violations`).toEqual([]);
 }
 
 const pages: { role: DemoRole; path: () => string; name: string; ready: (page: Page) => Promise<void> }[] = [
   { role: "operator", name: "runs-board", path: () => "/runs", ready: (p) => expectInColumn(p, runId, "waiting") },
-  { role: "operator", name: "run-detail", path: () => `/runs/${runId}`, ready: (p) => expect(p.getByText("Turn 1")).toBeVisible() },
-  { role: "operator", name: "run-workspace", path: () => `/runs/${runId}?tab=workspace&file=drafts%2Fticket.md`, ready: (p) => expect(p.getByLabel(/contents of/i)).toBeVisible() },
+  {
+    role: "operator",
+    name: "run-detail",
+    path: () => `/runs/${runId}`,
+    ready: (p) => expect(p.getByText("Turn 1")).toBeVisible(),
+  },
+  {
+    role: "operator",
+    name: "run-workspace",
+    path: () => `/runs/${runId}?tab=workspace&file=drafts%2Fticket.md`,
+    ready: (p) => expect(p.getByLabel(/contents of/i)).toBeVisible(),
+  },
   { role: "operator", name: "jobs", path: () => "/jobs", ready: (p) => expect(p.getByRole("table")).toBeVisible() },
-  { role: "operator", name: "job-detail", path: () => "/jobs/triage-ticket", ready: (p) => expect(p.getByRole("heading", { name: "Version history" })).toBeVisible() },
-  { role: "operator", name: "resources", path: () => "/resources", ready: (p) => expect(p.getByText("Model endpoints")).toBeVisible() },
-  { role: "reviewer", name: "audit", path: () => "/audit", ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible() },
-  { role: "operator", name: "flashcards", path: () => "/flashcards", ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible() },
-  { role: "admin", name: "settings-users", path: () => "/settings/users", ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible() },
-  { role: "admin", name: "settings-tokens", path: () => "/settings/tokens", ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible() },
+  {
+    role: "operator",
+    name: "job-detail",
+    path: () => "/jobs/triage-ticket",
+    ready: (p) => expect(p.getByRole("heading", { name: "Version history" })).toBeVisible(),
+  },
+  {
+    role: "operator",
+    name: "resources",
+    path: () => "/resources",
+    ready: (p) => expect(p.getByText("Model endpoints")).toBeVisible(),
+  },
+  {
+    role: "reviewer",
+    name: "audit",
+    path: () => "/audit",
+    ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible(),
+  },
+  {
+    role: "operator",
+    name: "flashcards",
+    path: () => "/flashcards",
+    ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible(),
+  },
+  {
+    role: "admin",
+    name: "settings-users",
+    path: () => "/settings/users",
+    ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible(),
+  },
+  {
+    role: "admin",
+    name: "settings-tokens",
+    path: () => "/settings/tokens",
+    ready: (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible(),
+  },
 ];
 
 for (const theme of ["light", "dark"] as const) {
-  test(`every cockpit page passes axe in the ${theme} theme${theme === "dark" ? " (contrast)" : ""}`, async ({ browser }, testInfo) => {
+  test(`every cockpit page passes axe in the ${theme} theme${theme === "dark" ? " (contrast)" : ""}`, async ({
+    browser,
+  }, testInfo) => {
     const byRole = new Map<DemoRole, Page>();
     for (const entry of pages) {
       let page = byRole.get(entry.role);

@@ -20,9 +20,15 @@ test.afterAll(async () => {
 });
 
 test("a key's weight can be set ahead of traffic and shows on the Resources page; the admin edits it there", async () => {
-  const set = await request.put("/api/scheduling/keys/e2e-tenant.example", { headers: bearer(adminToken), data: { weight: 4 } });
+  const set = await request.put("/api/scheduling/keys/e2e-tenant.example", {
+    headers: bearer(adminToken),
+    data: { weight: 4 },
+  });
   expect(set.status()).toBe(200);
-  const bad = await request.put("/api/scheduling/keys/e2e-tenant.example", { headers: bearer(adminToken), data: { weight: 0 } });
+  const bad = await request.put("/api/scheduling/keys/e2e-tenant.example", {
+    headers: bearer(adminToken),
+    data: { weight: 0 },
+  });
   expect(bad.status()).toBe(400);
 
   await admin.goto("/resources");

@@ -1,5 +1,15 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import { api, bearer, boardReady, card, expectInColumn, runState, signedInPage, startTriage, tokenFor } from "./support/cockpit";
+import {
+  api,
+  bearer,
+  boardReady,
+  card,
+  expectInColumn,
+  runState,
+  signedInPage,
+  startTriage,
+  tokenFor,
+} from "./support/cockpit";
 
 /**
  * Read-only everywhere for a reviewer: the board, runs and jobs render without a single
@@ -18,14 +28,18 @@ test.beforeAll(async () => {
   operatorToken = await tokenFor(request, "operator");
   reviewerToken = await tokenFor(request, "reviewer");
   runId = await startTriage(request, operatorToken, `E2E reviewer ${Date.now()}`);
-  await expect.poll(async () => (await runState(request, operatorToken, runId)).state, { timeout: 15_000 }).toBe("waiting");
+  await expect
+    .poll(async () => (await runState(request, operatorToken, runId)).state, { timeout: 15_000 })
+    .toBe("waiting");
 });
 
 test.afterAll(async () => {
   await request.dispose();
 });
 
-test("the reviewer sees the board but no controls: nothing drags, menus only open or copy, keys do nothing", async ({ browser }) => {
+test("the reviewer sees the board but no controls: nothing drags, menus only open or copy, keys do nothing", async ({
+  browser,
+}) => {
   const page = await signedInPage(browser, "reviewer");
   await page.goto("/runs");
   await expectInColumn(page, runId, "waiting");
@@ -33,7 +47,9 @@ test("the reviewer sees the board but no controls: nothing drags, menus only ope
   await expect(page.locator('[data-run-card][draggable="true"]')).toHaveCount(0);
   await expect(page.getByText(/your role can watch the board/i)).toBeVisible();
 
-  await card(page, runId).getByRole("button", { name: /actions for/i }).click();
+  await card(page, runId)
+    .getByRole("button", { name: /actions for/i })
+    .click();
   const menu = page.getByRole("menu");
   await expect(menu.getByRole("menuitem", { name: /open run/i })).toBeVisible();
   await expect(menu.getByRole("menuitem", { name: /pause|resume|cancel|retry/i })).toHaveCount(0);
@@ -68,12 +84,20 @@ test("the server refuses a reviewer's controls whatever the UI shows", async () 
     const response = await request.post(`/api/runs/${runId}/${control}`, { headers: bearer(reviewerToken) });
     expect(response.status(), control).toBe(403);
   }
-  const start = await request.post("/api/runs", { headers: bearer(reviewerToken), data: { jobId: "sla-sweep", input: {} } });
+  const start = await request.post("/api/runs", {
+    headers: bearer(reviewerToken),
+    data: { jobId: "sla-sweep", input: {} },
+  });
   expect(start.status()).toBe(403);
-  const approvals = (await (await request.get("/api/approvals", { headers: bearer(reviewerToken) })).json()) as { approvals: { id: string; runId: string }[] };
+  const approvals = (await (await request.get("/api/approvals", { headers: bearer(reviewerToken) })).json()) as {
+    approvals: { id: string; runId: string }[];
+  };
   const pending = approvals.approvals.find((a) => a.runId === runId);
   expect(pending).toBeTruthy();
-  const decide = await request.post(`/api/approvals/${pending?.id}/approve`, { headers: bearer(reviewerToken), data: {} });
+  const decide = await request.post(`/api/approvals/${pending?.id}/approve`, {
+    headers: bearer(reviewerToken),
+    data: {},
+  });
   expect(decide.status()).toBe(403);
   expect((await runState(request, operatorToken, runId)).state).toBe("waiting");
 });
@@ -86,7 +110,9 @@ test("a lead approves the pending reply from the run page and the run finishes",
   await page.getByLabel("Note (optional)").fill("Reply reads well.");
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByText(/approved — the run continues/i)).toBeVisible();
-  await expect.poll(async () => (await runState(request, operatorToken, runId)).state, { timeout: 15_000 }).toBe("succeeded");
+  await expect
+    .poll(async () => (await runState(request, operatorToken, runId)).state, { timeout: 15_000 })
+    .toBe("succeeded");
   // The page follows the run by itself until it is done.
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Succeeded", { timeout: 10_000 });
   await page.getByRole("tab", { name: /audit/i }).click();

@@ -72,7 +72,9 @@ test("drag a waiting run to Paused pauses it; Resume from the card menu puts it 
   await page.waitForTimeout(1_500);
   await expectInColumn(page, id, "paused", 1_000);
 
-  await card(page, id).getByRole("button", { name: /actions for/i }).click();
+  await card(page, id)
+    .getByRole("button", { name: /actions for/i })
+    .click();
   await page.getByRole("menuitem", { name: /resume/i }).click();
   // Its approval is still pending, so resuming returns it to Waiting rather than Queued.
   await expectInColumn(page, id, "waiting");
@@ -137,7 +139,9 @@ test("a control the server refuses moves the card back and says why", async () =
   const cancelled = await request.post(`/api/runs/${id}/cancel`, { headers: bearer(operatorToken) });
   expect(cancelled.status()).toBe(200);
   await dragCard(page, id, "paused");
-  await expect(page.locator("[data-sonner-toast]").getByText(/pause refused: cannot pause a run that is cancelled/i)).toBeVisible();
+  await expect(
+    page.locator("[data-sonner-toast]").getByText(/pause refused: cannot pause a run that is cancelled/i),
+  ).toBeVisible();
   await expectInColumn(page, id, "waiting", 2_000);
   await page.unroute("**/api/board**");
   await expectInColumn(page, id, "done");

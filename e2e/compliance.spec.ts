@@ -23,16 +23,23 @@ test.beforeAll(async () => {
   const lead = await tokenFor(request, "lead");
   runId = await startTriage(request, operator, `E2E compliance ${Date.now()}`);
   const approval = await pendingApprovalOf(request, lead, runId);
-  const decided = await request.post(`/api/approvals/${approval}/approve`, { headers: bearer(lead), data: { note: "Checked by compliance e2e" } });
+  const decided = await request.post(`/api/approvals/${approval}/approve`, {
+    headers: bearer(lead),
+    data: { note: "Checked by compliance e2e" },
+  });
   expect(decided.status(), await decided.text()).toBe(200);
-  await expect.poll(async () => (await runState(request, operator, runId)).state, { timeout: 20_000 }).toBe("succeeded");
+  await expect
+    .poll(async () => (await runState(request, operator, runId)).state, { timeout: 20_000 })
+    .toBe("succeeded");
 });
 
 test.afterAll(async () => {
   await request.dispose();
 });
 
-test("a reviewer sees who authorized a run and what it touched, and checks an event's proof in the browser", async ({ browser }) => {
+test("a reviewer sees who authorized a run and what it touched, and checks an event's proof in the browser", async ({
+  browser,
+}) => {
   const page = await signedInPage(browser, "reviewer");
   await page.goto(`/runs/${runId}`);
   const panel = page.getByRole("region", { name: "Who authorized this" });
@@ -40,15 +47,24 @@ test("a reviewer sees who authorized a run and what it touched, and checks an ev
   await expect(panel).toContainText("manual by");
   await expect(panel).toContainText(/approved — .* \(lead\)/);
   await expect(panel).toContainText("Checked by compliance e2e");
-  await expect(panel.getByRole("list", { name: "Tool calls and their authorization" })).toContainText("send_reply succeeded");
+  await expect(panel.getByRole("list", { name: "Tool calls and their authorization" })).toContainText(
+    "send_reply succeeded",
+  );
   await expect(panel).toContainText("approved by");
   await expect(panel).toContainText("grace@hopper.example");
 
   // Each lineage line links to its sealed event; the explorer opens it and checks its proof here, in the browser.
-  await panel.getByRole("list", { name: "Tool calls and their authorization" }).getByRole("link", { name: /^#\d+$/ }).first().click();
+  await panel
+    .getByRole("list", { name: "Tool calls and their authorization" })
+    .getByRole("link", { name: /^#\d+$/ })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/audit\?q=run/);
   const drawer = page.getByRole("dialog");
-  await expect(drawer.getByTestId("proof-result")).toContainText(/Verified in your browser: event #\d+ is in the signed log of \d+ events/, { timeout: 15_000 });
+  await expect(drawer.getByTestId("proof-result")).toContainText(
+    /Verified in your browser: event #\d+ is in the signed log of \d+ events/,
+    { timeout: 15_000 },
+  );
   await expect(drawer).toContainText("Who authorized this");
   await page.keyboard.press("Escape");
 
@@ -64,11 +80,15 @@ test("a reviewer sees who authorized a run and what it touched, and checks an ev
   await page.context().close();
 });
 
-test("a reviewer verifies the log and exports a bundle the offline verifier accepts; a tampered copy is refused", async ({ browser }) => {
+test("a reviewer verifies the log and exports a bundle the offline verifier accepts; a tampered copy is refused", async ({
+  browser,
+}) => {
   const page = await signedInPage(browser, "reviewer");
   await page.goto(`/audit?q=${encodeURIComponent(`run:${runId}`)}`);
   await page.getByRole("button", { name: "Verify log" }).click();
-  await expect(page.getByTestId("verify-result")).toContainText(/The log is intact: [\d,]+ events checked/, { timeout: 30_000 });
+  await expect(page.getByTestId("verify-result")).toContainText(/The log is intact: [\d,]+ events checked/, {
+    timeout: 30_000,
+  });
 
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Evidence bundle" }).click();
@@ -87,7 +107,9 @@ test("a reviewer verifies the log and exports a bundle the offline verifier acce
   lines[at] = JSON.stringify(rec);
   const tampered = path.join(dir, "tampered.jsonl");
   await writeFile(tampered, lines.join("\n"));
-  const refused = await exec("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", tampered], { env }).then(
+  const refused = await exec("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", tampered], {
+    env,
+  }).then(
     () => ({ code: 0, stderr: "" }),
     (error: { code: number; stderr: string }) => error,
   );

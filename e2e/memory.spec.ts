@@ -9,7 +9,9 @@ import { api, bearer, boardReady, card, column, signedInPage, tokenFor } from ".
  */
 const entity = "customers/ada@lovelace.example";
 
-test("two triage runs for one customer wait on the lock; the entity page attributes and undoes a write", async ({ browser }) => {
+test("two triage runs for one customer wait on the lock; the entity page attributes and undoes a write", async ({
+  browser,
+}) => {
   const request = await api();
   const token = await tokenFor(request, "lead");
   let holder = "";

@@ -47,7 +47,9 @@ test("every route answers each caller as the policy table says", async ({ reques
 });
 
 test("a bad bearer token is refused with 401 and no hint", async ({ request }) => {
-  const response = await request.get("/api/runs", { headers: { authorization: "Bearer fd_not-a-real-token-at-all-000000" } });
+  const response = await request.get("/api/runs", {
+    headers: { authorization: "Bearer fd_not-a-real-token-at-all-000000" },
+  });
   expect(response.status()).toBe(401);
   const body = (await response.json()) as { error: { message: string } };
   expect(body.error.message).not.toMatch(/token.*(exist|found|revoked)/i);

@@ -14,7 +14,9 @@ test("pages carry the security headers and the cockpit passes its CSP", async ({
 
   const violations: string[] = [];
   await page.addInitScript(() =>
-    document.addEventListener("securitypolicyviolation", (e) => console.error(`csp-violation ${e.violatedDirective} ${e.blockedURI}`)),
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`csp-violation ${e.violatedDirective} ${e.blockedURI}`),
+    ),
   );
   page.on("console", (m) => {
     if (/csp-violation|Content Security Policy/i.test(m.text())) violations.push(m.text());

@@ -30,8 +30,7 @@ for (const role of demoRoles) {
   });
 }
 
-const signInAlert = (page: Page) =>
-  page.getByRole("form", { name: /sign in/i }).getByRole("alert");
+const signInAlert = (page: Page) => page.getByRole("form", { name: /sign in/i }).getByRole("alert");
 
 test("a wrong password is refused without saying which part was wrong", async ({ page }) => {
   await signIn(page, "operator", "not-the-password");

@@ -16,7 +16,11 @@ function platformOf(name) {
   const tokens = name.split("/")[1].split("-");
   const os = tokens.find((t) => osNames.includes(t));
   const cpu = tokens.find((t) => cpuNames.includes(t));
-  const libc = tokens.some((t) => t.startsWith("musl")) ? "musl" : tokens.some((t) => t === "gnu" || t.startsWith("gnueabi")) ? "glibc" : undefined;
+  const libc = tokens.some((t) => t.startsWith("musl"))
+    ? "musl"
+    : tokens.some((t) => t === "gnu" || t.startsWith("gnueabi"))
+      ? "glibc"
+      : undefined;
   return { ...(os ? { os: [os] } : {}), ...(cpu ? { cpu: [cpu] } : {}), ...(libc ? { libc: [libc] } : {}) };
 }
 
@@ -31,7 +35,9 @@ for (const [location, entry] of Object.entries(packages)) {
     added += 1;
   }
 }
-const sorted = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))));
+const sorted = Object.fromEntries(
+  Object.entries(packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b))),
+);
 lock.packages = sorted;
 writeFileSync(lockPath, JSON.stringify(lock, null, 2) + "\n");
 console.log(`lockfile: added ${added} platform entries`);

@@ -66,13 +66,20 @@ describe("npm run audit:verify", () => {
   it("migrates a fresh database and finds an empty, intact log", async () => {
     const result = await auditVerify();
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, checked: 0, firstBadSeq: null, problem: null, treeSize: 0 });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      checked: 0,
+      firstBadSeq: null,
+      problem: null,
+      treeSize: 0,
+    });
   });
 
   it("verifies a populated log, exits 1 and names the sequence once a row is tampered with", async () => {
     await withDb(async (handle) => {
       await runMigrations(handle);
-      for (let i = 0; i < 5; i += 1) await handle.db.transaction((tx) => appendAudit(tx, sampleAuditInput({ payload: { i } })));
+      for (let i = 0; i < 5; i += 1)
+        await handle.db.transaction((tx) => appendAudit(tx, sampleAuditInput({ payload: { i } })));
       await sealBatch(handle.db);
     });
     const good = await auditVerify();

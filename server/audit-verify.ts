@@ -15,8 +15,10 @@ async function main(): Promise<number> {
     const result = await verifyAuditLog(handle.db);
     console.log(JSON.stringify(result));
     if (!result.ok) {
-      if (result.firstBadSeq !== null) console.error(`[flightdeck] audit log broken at seq ${result.firstBadSeq} (${result.problem})`);
-      if (result.badUnsealedIds.length > 0) console.error(`[flightdeck] unsealed events with a bad MAC: ids ${result.badUnsealedIds.join(", ")}`);
+      if (result.firstBadSeq !== null)
+        console.error(`[flightdeck] audit log broken at seq ${result.firstBadSeq} (${result.problem})`);
+      if (result.badUnsealedIds.length > 0)
+        console.error(`[flightdeck] unsealed events with a bad MAC: ids ${result.badUnsealedIds.join(", ")}`);
       return 1;
     }
     return 0;

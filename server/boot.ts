@@ -31,11 +31,15 @@ export async function boot(): Promise<void> {
   const registry = await loadJobRegistry(handle.db, allJobs);
   // Every resource a job names (endpoint, tool quota, write budget) must be configured.
   checkDeclaredResources(listJobDefinitions());
-  log(`job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`);
+  log(
+    `job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`,
+  );
   const seed = await seedDemoUsers(handle.db);
   const demo = await listDemoUsers(handle.db);
   if (demo.length > 0) {
-    const password = isDefaultDemoPassword() ? `"${env.FLIGHTDECK_DEMO_PASSWORD}" (default; set FLIGHTDECK_DEMO_PASSWORD to change)` : "the value of FLIGHTDECK_DEMO_PASSWORD";
+    const password = isDefaultDemoPassword()
+      ? `"${env.FLIGHTDECK_DEMO_PASSWORD}" (default; set FLIGHTDECK_DEMO_PASSWORD to change)`
+      : "the value of FLIGHTDECK_DEMO_PASSWORD";
     log(`demo users${seed.seeded ? " created" : ""} — password ${password}:`);
     for (const u of demo) log(`  ${u.email.padEnd(28)} ${u.role}${u.disabled ? " (disabled)" : ""}`);
   }
@@ -61,7 +65,9 @@ export async function boot(): Promise<void> {
     }
   }
   state.bootMs = Math.round(performance.now() - started);
-  log(`ready on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`);
+  log(
+    `ready on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`,
+  );
 }
 
 export async function bootOrExit(): Promise<void> {

@@ -110,7 +110,7 @@ function strictParse<O extends Options>(args: string[], options: O) {
     return parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
     // node's messages name the offending flag ("Unknown option '--rol'").
-    throw new UsageError(error instanceof Error ? error.message.split(". ")[0] ?? error.message : String(error));
+    throw new UsageError(error instanceof Error ? (error.message.split(". ")[0] ?? error.message) : String(error));
   }
 }
 

@@ -33,7 +33,10 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
   const log = options.logger ?? jsonLogger;
   const env = getEnv();
   if (!env.DATABASE_URL) {
-    log("error", "npm run worker needs DATABASE_URL (a postgres:// URL): the embedded PGlite database is single-process, so extra workers only work against Postgres");
+    log(
+      "error",
+      "npm run worker needs DATABASE_URL (a postgres:// URL): the embedded PGlite database is single-process, so extra workers only work against Postgres",
+    );
     process.exit(1);
   }
   const handle = await getDatabase();

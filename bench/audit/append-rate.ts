@@ -33,7 +33,10 @@ export async function appendPhase(
     while (performance.now() < deadline) {
       const t0 = performance.now();
       await db.transaction(async (tx) => {
-        await appendAuditEvents(tx, Array.from({ length: eventsPerTx }, () => benchEvent(nextIndex())));
+        await appendAuditEvents(
+          tx,
+          Array.from({ length: eventsPerTx }, () => benchEvent(nextIndex())),
+        );
       });
       latencies.push(performance.now() - t0);
     }

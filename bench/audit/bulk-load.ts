@@ -15,7 +15,19 @@ export interface BulkLoadResult {
 }
 
 // "authorization" is a reserved word, so every column is quoted.
-const columns = ["ts", "actor_kind", "actor_id", "actor_label", "action", "subject_type", "subject_id", "authorization", "payload", "nonce", "mac"]
+const columns = [
+  "ts",
+  "actor_kind",
+  "actor_id",
+  "actor_label",
+  "action",
+  "subject_type",
+  "subject_id",
+  "authorization",
+  "payload",
+  "nonce",
+  "mac",
+]
   .map((c) => `"${c}"`)
   .join(", ");
 
@@ -28,7 +40,13 @@ const field = (v: string | null) =>
  * and the MAC appendAuditEvents would compute, ts advancing by `stepMs` from `startMs`.
  * The sealer then integrates them like any other events.
  */
-export async function bulkLoad(url: string, from: number, count: number, startMs: number, stepMs: number): Promise<BulkLoadResult> {
+export async function bulkLoad(
+  url: string,
+  from: number,
+  count: number,
+  startMs: number,
+  stepMs: number,
+): Promise<BulkLoadResult> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   const { macKey } = auditKeys();
   function* chunks(): Generator<string> {
@@ -37,7 +55,19 @@ export async function bulkLoad(url: string, from: number, count: number, startMs
       const content = auditContent(benchEvent(from + k), new Date(startMs + k * stepMs));
       const nonce = randomBytes(16).toString("base64");
       lines.push(
-        [content.ts, content.actor.kind, content.actor.id, content.actor.label, content.action, content.subject.type, content.subject.id, JSON.stringify(content.authorization), JSON.stringify(content.payload), nonce, eventMac(macKey, nonce, content)]
+        [
+          content.ts,
+          content.actor.kind,
+          content.actor.id,
+          content.actor.label,
+          content.action,
+          content.subject.type,
+          content.subject.id,
+          JSON.stringify(content.authorization),
+          JSON.stringify(content.payload),
+          nonce,
+          eventMac(macKey, nonce, content),
+        ]
           .map(field)
           .join("\t"),
       );
@@ -54,5 +84,10 @@ export async function bulkLoad(url: string, from: number, count: number, startMs
   } finally {
     await client.end({ timeout: 5 });
   }
-  return { rows: count, seconds: (performance.now() - t0) / 1000, firstMs: startMs, lastMs: startMs + (count - 1) * stepMs };
+  return {
+    rows: count,
+    seconds: (performance.now() - t0) / 1000,
+    firstMs: startMs,
+    lastMs: startMs + (count - 1) * stepMs,
+  };
 }

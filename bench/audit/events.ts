@@ -62,35 +62,115 @@ export function benchEvent(i: number): AuditInput {
   const jobId = JOBS[runIndex % JOBS.length] ?? "support-triage";
   const worker = `worker-${runIndex % WORKERS}`;
   const user = userId(pickUser(r2));
-  const jobAuthorization = { via: "job-governance", jobId, jobVersion: 1, authorizedBy: "lead@flightdeck.local", authorizedAt: "2026-11-01" };
-  const asWorker = { actor: { kind: "system" as const, id: worker, label: `worker ${worker}` }, authorization: jobAuthorization };
-  const asUser = { actor: { kind: "user" as const, id: user, label: `${user}@flightdeck.local` }, authorization: { via: "session", role: "operator" } };
-  const asRun = { actor: { kind: "run" as const, id: run, label: `run ${run}` }, authorization: { via: "run", runId: run } };
+  const jobAuthorization = {
+    via: "job-governance",
+    jobId,
+    jobVersion: 1,
+    authorizedBy: "lead@flightdeck.local",
+    authorizedAt: "2026-11-01",
+  };
+  const asWorker = {
+    actor: { kind: "system" as const, id: worker, label: `worker ${worker}` },
+    authorization: jobAuthorization,
+  };
+  const asUser = {
+    actor: { kind: "user" as const, id: user, label: `${user}@flightdeck.local` },
+    authorization: { via: "session", role: "operator" },
+  };
+  const asRun = {
+    actor: { kind: "run" as const, id: run, label: `run ${run}` },
+    authorization: { via: "run", runId: run },
+  };
   const onRun = { type: "run", id: run };
   switch (action) {
     case "turn.completed":
-      return { ...asWorker, action, subject: onRun, payload: { jobId, turnId: `${run}-t${i % 10}`, turnIndex: i % 10, attempt: 1, workerId: worker, outcome: "continue", model: "default", inputTokens: 900 + (r2 % 4000), outputTokens: 100 + (r2 % 700) } };
+      return {
+        ...asWorker,
+        action,
+        subject: onRun,
+        payload: {
+          jobId,
+          turnId: `${run}-t${i % 10}`,
+          turnIndex: i % 10,
+          attempt: 1,
+          workerId: worker,
+          outcome: "continue",
+          model: "default",
+          inputTokens: 900 + (r2 % 4000),
+          outputTokens: 100 + (r2 % 700),
+        },
+      };
     case "tool.called":
-      return { ...asRun, action, subject: onRun, payload: { jobId, tool: r2 % 2 ? "http.get" : "state.write", turnIndex: i % 10, durationMs: r2 % 900, ok: true } };
+      return {
+        ...asRun,
+        action,
+        subject: onRun,
+        payload: {
+          jobId,
+          tool: r2 % 2 ? "http.get" : "state.write",
+          turnIndex: i % 10,
+          durationMs: r2 % 900,
+          ok: true,
+        },
+      };
     case "run.running":
     case "run.succeeded":
     case "run.failed":
       return { ...asWorker, action, subject: onRun, payload: { jobId, from: "queued", attempt: 1 } };
     case "run.created":
-      return { ...asUser, authorization: { ...asUser.authorization, permission: "runs.create" }, action, subject: onRun, payload: { jobId, trigger: "manual" } };
+      return {
+        ...asUser,
+        authorization: { ...asUser.authorization, permission: "runs.create" },
+        action,
+        subject: onRun,
+        payload: { jobId, trigger: "manual" },
+      };
     case "approval.requested":
-      return { ...asRun, action, subject: { type: "approval", id: `appr-${runIndex}` }, payload: { jobId, runId: run, reason: "risky tool call" } };
+      return {
+        ...asRun,
+        action,
+        subject: { type: "approval", id: `appr-${runIndex}` },
+        payload: { jobId, runId: run, reason: "risky tool call" },
+      };
     case "approval.decided":
-      return { ...asUser, action, subject: { type: "approval", id: `appr-${runIndex}` }, payload: { decision: r2 % 5 ? "approve" : "reject" } };
+      return {
+        ...asUser,
+        action,
+        subject: { type: "approval", id: `appr-${runIndex}` },
+        payload: { decision: r2 % 5 ? "approve" : "reject" },
+      };
     case "signal.received":
-      return { actor: { kind: "token", id: `tok-${r2 % 7}`, label: `ingest token ${r2 % 7}` }, authorization: { via: "api-token", role: "operator", tokenId: `tok-${r2 % 7}` }, action, subject: { type: "signal", id: `sig-${r2 % 20}` }, payload: { runs: 1 } };
+      return {
+        actor: { kind: "token", id: `tok-${r2 % 7}`, label: `ingest token ${r2 % 7}` },
+        authorization: { via: "api-token", role: "operator", tokenId: `tok-${r2 % 7}` },
+        action,
+        subject: { type: "signal", id: `sig-${r2 % 20}` },
+        payload: { runs: 1 },
+      };
     case "auth.sign_in_failed":
-      return { actor: { kind: "anonymous", id: null, label: "anonymous" }, authorization: { via: "none" }, action, subject: { type: "user", id: null }, payload: { email: `${user}@flightdeck.local` } };
+      return {
+        actor: { kind: "anonymous", id: null, label: "anonymous" },
+        authorization: { via: "none" },
+        action,
+        subject: { type: "user", id: null },
+        payload: { email: `${user}@flightdeck.local` },
+      };
     case "token.created":
     case "user.role_changed":
     case "auth.sign_in":
-      return { ...asUser, action, subject: { type: "user", id: user }, payload: action === "user.role_changed" ? { from: "operator", to: "lead" } : {} };
+      return {
+        ...asUser,
+        action,
+        subject: { type: "user", id: user },
+        payload: action === "user.role_changed" ? { from: "operator", to: "lead" } : {},
+      };
     default:
-      return { actor: { kind: "system", id: "registry", label: "job registry" }, authorization: { via: "system" }, action, subject: { type: "job", id: jobId }, payload: { version: 1 } };
+      return {
+        actor: { kind: "system", id: "registry", label: "job registry" },
+        authorization: { via: "system" },
+        action,
+        subject: { type: "job", id: jobId },
+        payload: { version: 1 },
+      };
   }
 }

@@ -25,10 +25,20 @@ export interface QueryResult {
  * Its own drizzle instance logs the SQL, so the plan Postgres chose can be shown beside
  * the timing (EXPLAIN without ANALYZE, same parameters).
  */
-export async function measureQueries(url: string, cases: QueryCase[], limit: number, reps: number, budgetMs: number): Promise<QueryResult[]> {
+export async function measureQueries(
+  url: string,
+  cases: QueryCase[],
+  limit: number,
+  reps: number,
+  budgetMs: number,
+): Promise<QueryResult[]> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
   let last: { query: string; params: unknown[] } = { query: "", params: [] };
-  const db = drizzle({ client, schema, logger: { logQuery: (query, params) => (last = { query, params }) } }) as unknown as Db;
+  const db = drizzle({
+    client,
+    schema,
+    logger: { logQuery: (query, params) => (last = { query, params }) },
+  }) as unknown as Db;
   const results: QueryResult[] = [];
   try {
     for (const c of cases) {
@@ -52,10 +62,18 @@ export async function measureQueries(url: string, cases: QueryCase[], limit: num
 }
 
 async function explain(client: postgres.Sql, query: string, params: unknown[]): Promise<string> {
-  const rows = await client.unsafe<{ "QUERY PLAN": string }[]>(`explain ${query}`, params as postgres.ParameterOrJSON<never>[]);
+  const rows = await client.unsafe<{ "QUERY PLAN": string }[]>(
+    `explain ${query}`,
+    params as postgres.ParameterOrJSON<never>[],
+  );
   return rows
     .map((r) => r["QUERY PLAN"])
     .filter((line, i) => i === 0 || line.includes("->"))
-    .map((line) => line.replace(/^[\s>-]+/, "").replace(/\s+\(cost=.*$/, "").replace(/ on audit_events$/, ""))
+    .map((line) =>
+      line
+        .replace(/^[\s>-]+/, "")
+        .replace(/\s+\(cost=.*$/, "")
+        .replace(/ on audit_events$/, ""),
+    )
     .join(" > ");
 }

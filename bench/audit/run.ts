@@ -34,10 +34,14 @@ import { withScratchDatabase } from "../scratch-database";
 const smoke = process.argv.includes("--smoke");
 const serverUrl = arg("url", "postgres://postgres@127.0.0.1:5432/postgres");
 const totalEvents = Number(arg("events", smoke ? "2000" : "1000000"));
-const writerCounts = arg("writers", smoke ? "1,4" : "1,16").split(",").map(Number);
+const writerCounts = arg("writers", smoke ? "1,4" : "1,16")
+  .split(",")
+  .map(Number);
 const perTxCounts = arg("per-tx", "1,10").split(",").map(Number);
 const durationMs = Number(arg("duration", smoke ? "0.5" : "10")) * 1000;
-const verifyBatches = arg("verify-batches", "default").split(",").map((b) => (b === "default" ? undefined : Number(b)));
+const verifyBatches = arg("verify-batches", "default")
+  .split(",")
+  .map((b) => (b === "default" ? undefined : Number(b)));
 const proofCount = Number(arg("proofs", smoke ? "20" : "1000"));
 const reps = Number(arg("reps", smoke ? "2" : "20"));
 const limit = Number(arg("limit", "50"));
@@ -58,132 +62,182 @@ const appendRow = (r: AppendResult, lag: Lag, load: number[]) =>
 
 async function main() {
   const startedAt = performance.now();
-  const report: Record<string, unknown> = { command: `npx tsx --conditions=react-server bench/audit/run.ts ${process.argv.slice(2).join(" ")}`.trim() };
-  await withScratchDatabase(serverUrl, { prefix: "fd_bench_audit", poolSize: Math.max(...writerCounts) + 2 }, async (handle, url) => {
-    const settings = rowsOf<{ name: string; setting: string }>(
-      await handle.db.execute(sql`select name, current_setting(name) as setting from pg_settings where name in ('synchronous_commit', 'fsync', 'shared_buffers', 'wal_sync_method', 'commit_delay')`),
-    );
-    const [version] = rowsOf<{ v: string }>(await handle.db.execute(sql`select version() as v`));
-    const machine = {
-      cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-      postgres: version?.v.split(" on ")[0],
-      settings: Object.fromEntries(settings.map((s) => [s.name, s.setting])),
-      loadAtStart: os.loadavg(),
-      date: new Date().toISOString(),
-    };
-    report.machine = machine;
-    console.log(`# machine: ${machine.cpus}, ${machine.memoryGiB} GiB, node ${machine.node}; ${machine.postgres}`);
-    console.log(`# postgres settings: ${JSON.stringify(machine.settings)}`);
-    console.log(`# load average at start (1/5/15 min): ${loadavg(machine.loadAtStart)}`);
-
-    // The sealer on a connection of its own, as an instance runs it beside its writers.
-    const sealerHandle = await openPostgres(url, 2);
-    const sealer = startAuditSealer(sealerHandle, { log: () => {} });
-    try {
-      // 1. Append rate under concurrent writers, sealed as they go.
-      let index = 0;
-      const appends: (AppendResult & { lag: Lag; load: number[] })[] = [];
-      console.log(`\n## 1. Append rate with the sealer running (${durationMs / 1000} s per phase)\n`);
-      console.log(appendHeader);
-      await appendPhase(handle.db, Math.max(...writerCounts), 1, Math.min(1000, durationMs), () => ++index);
-      for (const perTx of perTxCounts) {
-        for (const writers of writerCounts) {
-          const [mark] = rowsOf<{ id: string | null }>(await handle.db.execute(sql`select max(id) as id from audit_events`));
-          const r = await appendPhase(handle.db, writers, perTx, durationMs, () => ++index);
-          await sealer.drain();
-          const lag = await sealingLag(handle.db, Number(mark?.id ?? 0));
-          const load = os.loadavg();
-          appends.push({ ...r, lag, load });
-          console.log(appendRow(r, lag, load));
-        }
-      }
-      report.appends = appends;
-
-      // 2. Bulk-load to totalEvents, seal, verify.
-      const [countRow] = rowsOf<{ n: string }>(await handle.db.execute(sql`select count(*) as n from audit_events`));
-      const have = Number(countRow?.n ?? 0);
-      const toLoad = Math.max(0, totalEvents - have);
-      const stepMs = Math.max(1, Math.floor(spanMs / Math.max(1, toLoad)));
-      console.log(`\n## 2. Bulk load, sealing and verification\n`);
-      const load = await bulkLoad(url, index + 1, toLoad, Date.now() - spanMs, stepMs);
-      index += toLoad;
-      const s0 = performance.now();
-      await sealer.drain();
-      const sealSeconds = (performance.now() - s0) / 1000;
-      const t0 = performance.now();
-      await handle.db.execute(sql`vacuum analyze audit_events`);
-      await handle.db.execute(sql`vacuum analyze audit_tree_nodes`);
-      const vacuumSeconds = (performance.now() - t0) / 1000;
-      const [size] = rowsOf<{ heap: string; total: string; tree: string }>(
-        await handle.db.execute(sql`select pg_relation_size('audit_events') as heap, pg_total_relation_size('audit_events') as total, pg_total_relation_size('audit_tree_nodes') as tree`),
+  const report: Record<string, unknown> = {
+    command: `npx tsx --conditions=react-server bench/audit/run.ts ${process.argv.slice(2).join(" ")}`.trim(),
+  };
+  await withScratchDatabase(
+    serverUrl,
+    { prefix: "fd_bench_audit", poolSize: Math.max(...writerCounts) + 2 },
+    async (handle, url) => {
+      const settings = rowsOf<{ name: string; setting: string }>(
+        await handle.db.execute(
+          sql`select name, current_setting(name) as setting from pg_settings where name in ('synchronous_commit', 'fsync', 'shared_buffers', 'wal_sync_method', 'commit_delay')`,
+        ),
       );
-      console.log(`bulk load: ${int(load.rows)} unsealed events with MACs in ${load.seconds.toFixed(1)} s (one COPY)`);
-      console.log(`sealer: ${int(load.rows)} events integrated in ${sealSeconds.toFixed(1)} s (${int(load.rows / Math.max(sealSeconds, 1e-3))} events/s, batches of 10,000); vacuum analyze ${vacuumSeconds.toFixed(1)} s`);
-      console.log(`tables: audit_events heap ${mib(Number(size?.heap))} MiB, with indexes ${mib(Number(size?.total))} MiB; audit_tree_nodes ${mib(Number(size?.tree))} MiB\n`);
-      console.log("| batch size | events checked | ok | wall s | events/s | Node CPU s | RSS before MiB | peak RSS MiB | peak heap MiB | load 1m |\n|---|---|---|---|---|---|---|---|---|---|");
-      const verifies: (VerifyMeasure & { load: number[] })[] = [];
-      for (const batch of verifyBatches) {
-        const m = await measureVerify(root, url, batch);
-        const l = os.loadavg();
-        verifies.push({ ...m, load: l });
-        console.log(`| ${m.batchSize === "default" ? "default (5000)" : m.batchSize} | ${int(m.result.checked)} | ${m.result.ok ? "yes" : `NO: ${m.result.problem} at ${m.result.firstBadSeq}`} | ${m.seconds.toFixed(1)} | ${int(m.result.checked / m.seconds)} | ${m.cpuSeconds.toFixed(1)} | ${mib(m.baselineRss)} | ${mib(m.peakRss)} | ${mib(m.peakHeap)} | ${l[0]?.toFixed(2)} |`);
-        if (!m.result.ok || m.result.checked !== index) throw new Error(`verification failed: ${JSON.stringify(m.result)} (expected ${index})`);
-      }
-      report.bulk = { ...load, stepMs, sealSeconds, vacuumSeconds, heapBytes: Number(size?.heap), totalBytes: Number(size?.total), treeBytes: Number(size?.tree) };
-      report.verifies = verifies;
+      const [version] = rowsOf<{ v: string }>(await handle.db.execute(sql`select version() as v`));
+      const machine = {
+        cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+        postgres: version?.v.split(" on ")[0],
+        settings: Object.fromEntries(settings.map((s) => [s.name, s.setting])),
+        loadAtStart: os.loadavg(),
+        date: new Date().toISOString(),
+      };
+      report.machine = machine;
+      console.log(`# machine: ${machine.cpus}, ${machine.memoryGiB} GiB, node ${machine.node}; ${machine.postgres}`);
+      console.log(`# postgres settings: ${JSON.stringify(machine.settings)}`);
+      console.log(`# load average at start (1/5/15 min): ${loadavg(machine.loadAtStart)}`);
 
-      // 3. Proofs at full size.
-      const head = await latestCheckpoint(handle.db);
-      const treeSize = head?.treeSize ?? 0;
-      const inclusion: number[] = [];
-      const consistency: number[] = [];
-      for (let i = 0; i < proofCount; i++) {
-        const seq = 1 + Math.floor(Math.random() * treeSize);
-        const a = performance.now();
-        await inclusionProof(handle.db, seq);
-        inclusion.push(performance.now() - a);
-        const b = performance.now();
-        await consistencyProof(handle.db, Math.max(1, seq - 1));
-        consistency.push(performance.now() - b);
-      }
-      const pi = summarize(inclusion);
-      const pc = summarize(consistency);
-      const p99 = (values: number[]) => [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor(values.length * 0.99))] ?? 0;
-      console.log(`\n## 3. Proofs at tree size ${int(treeSize)} (${proofCount} random seqs, in-process, one query each)\n`);
-      console.log("| proof | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|");
-      console.log(`| inclusion | ${ms(pi.p50)} | ${ms(pi.p95)} | ${ms(p99(inclusion))} | ${ms(pi.max)} |`);
-      console.log(`| consistency (seq−1 → latest) | ${ms(pc.p50)} | ${ms(pc.p95)} | ${ms(p99(consistency))} | ${ms(pc.max)} |`);
-      report.proofs = { treeSize, inclusion: { ...pi, p99: p99(inclusion) }, consistency: { ...pc, p99: p99(consistency) } };
+      // The sealer on a connection of its own, as an instance runs it beside its writers.
+      const sealerHandle = await openPostgres(url, 2);
+      const sealer = startAuditSealer(sealerHandle, { log: () => {} });
+      try {
+        // 1. Append rate under concurrent writers, sealed as they go.
+        let index = 0;
+        const appends: (AppendResult & { lag: Lag; load: number[] })[] = [];
+        console.log(`\n## 1. Append rate with the sealer running (${durationMs / 1000} s per phase)\n`);
+        console.log(appendHeader);
+        await appendPhase(handle.db, Math.max(...writerCounts), 1, Math.min(1000, durationMs), () => ++index);
+        for (const perTx of perTxCounts) {
+          for (const writers of writerCounts) {
+            const [mark] = rowsOf<{ id: string | null }>(
+              await handle.db.execute(sql`select max(id) as id from audit_events`),
+            );
+            const r = await appendPhase(handle.db, writers, perTx, durationMs, () => ++index);
+            await sealer.drain();
+            const lag = await sealingLag(handle.db, Number(mark?.id ?? 0));
+            const load = os.loadavg();
+            appends.push({ ...r, lag, load });
+            console.log(appendRow(r, lag, load));
+          }
+        }
+        report.appends = appends;
 
-      // 4. Explorer queries over the full log.
-      const deep = Math.floor(index / 10);
-      const runIndex = Math.floor(index / 20);
-      const mid = new Date(load.firstMs + (load.lastMs - load.firstMs) / 2);
-      const cases: QueryCase[] = [
-        { name: "no filter", filter: {} },
-        { name: "no filter, deep cursor", filter: { cursor: deep } },
-        { name: "action = turn.completed (30%)", filter: { action: "turn.completed" } },
-        { name: "action = user.role_changed (0.1%), deep cursor", filter: { action: "user.role_changed", cursor: deep } },
-        { name: "actor = user u-25 (~0.25%)", filter: { actorKind: "user", actorId: userId(25) } },
-        { name: `subject = run ${runId(runIndex)}`, filter: { subjectType: "run", subjectId: runId(runIndex) } },
-        { name: "ts in a 1 h window mid-log", filter: { from: mid, to: new Date(mid.getTime() + 3_600_000) } },
-      ];
-      console.log(`\n## 4. Explorer queries (listAuditEvents, limit ${limit}, ${reps} timed reps after 2 warm-ups)\n`);
-      console.log("| query | rows | p50 ms | p95 ms | max ms | plan |\n|---|---|---|---|---|---|");
-      const queries = await measureQueries(url, cases, limit, reps, 20_000);
-      for (const q of queries) console.log(`| ${q.name} | ${q.rows} | ${ms(q.latencyMs.p50)} | ${ms(q.latencyMs.p95)} | ${ms(q.latencyMs.max)} | ${q.plan} |`);
-      report.queries = queries;
-    } finally {
-      await sealer.stop();
-      await sealerHandle.close();
-    }
-    report.loadAtEnd = os.loadavg();
-    report.totalSeconds = (performance.now() - startedAt) / 1000;
-    console.log(`\n# load average at end: ${loadavg(os.loadavg())}; total ${(report.totalSeconds as number).toFixed(0)} s`);
-    if (!smoke) writeFileSync(path.join(root, "bench/audit/results.json"), `${JSON.stringify(report, null, 2)}\n`);
-  });
+        // 2. Bulk-load to totalEvents, seal, verify.
+        const [countRow] = rowsOf<{ n: string }>(await handle.db.execute(sql`select count(*) as n from audit_events`));
+        const have = Number(countRow?.n ?? 0);
+        const toLoad = Math.max(0, totalEvents - have);
+        const stepMs = Math.max(1, Math.floor(spanMs / Math.max(1, toLoad)));
+        console.log(`\n## 2. Bulk load, sealing and verification\n`);
+        const load = await bulkLoad(url, index + 1, toLoad, Date.now() - spanMs, stepMs);
+        index += toLoad;
+        const s0 = performance.now();
+        await sealer.drain();
+        const sealSeconds = (performance.now() - s0) / 1000;
+        const t0 = performance.now();
+        await handle.db.execute(sql`vacuum analyze audit_events`);
+        await handle.db.execute(sql`vacuum analyze audit_tree_nodes`);
+        const vacuumSeconds = (performance.now() - t0) / 1000;
+        const [size] = rowsOf<{ heap: string; total: string; tree: string }>(
+          await handle.db.execute(
+            sql`select pg_relation_size('audit_events') as heap, pg_total_relation_size('audit_events') as total, pg_total_relation_size('audit_tree_nodes') as tree`,
+          ),
+        );
+        console.log(
+          `bulk load: ${int(load.rows)} unsealed events with MACs in ${load.seconds.toFixed(1)} s (one COPY)`,
+        );
+        console.log(
+          `sealer: ${int(load.rows)} events integrated in ${sealSeconds.toFixed(1)} s (${int(load.rows / Math.max(sealSeconds, 1e-3))} events/s, batches of 10,000); vacuum analyze ${vacuumSeconds.toFixed(1)} s`,
+        );
+        console.log(
+          `tables: audit_events heap ${mib(Number(size?.heap))} MiB, with indexes ${mib(Number(size?.total))} MiB; audit_tree_nodes ${mib(Number(size?.tree))} MiB\n`,
+        );
+        console.log(
+          "| batch size | events checked | ok | wall s | events/s | Node CPU s | RSS before MiB | peak RSS MiB | peak heap MiB | load 1m |\n|---|---|---|---|---|---|---|---|---|---|",
+        );
+        const verifies: (VerifyMeasure & { load: number[] })[] = [];
+        for (const batch of verifyBatches) {
+          const m = await measureVerify(root, url, batch);
+          const l = os.loadavg();
+          verifies.push({ ...m, load: l });
+          console.log(
+            `| ${m.batchSize === "default" ? "default (5000)" : m.batchSize} | ${int(m.result.checked)} | ${m.result.ok ? "yes" : `NO: ${m.result.problem} at ${m.result.firstBadSeq}`} | ${m.seconds.toFixed(1)} | ${int(m.result.checked / m.seconds)} | ${m.cpuSeconds.toFixed(1)} | ${mib(m.baselineRss)} | ${mib(m.peakRss)} | ${mib(m.peakHeap)} | ${l[0]?.toFixed(2)} |`,
+          );
+          if (!m.result.ok || m.result.checked !== index)
+            throw new Error(`verification failed: ${JSON.stringify(m.result)} (expected ${index})`);
+        }
+        report.bulk = {
+          ...load,
+          stepMs,
+          sealSeconds,
+          vacuumSeconds,
+          heapBytes: Number(size?.heap),
+          totalBytes: Number(size?.total),
+          treeBytes: Number(size?.tree),
+        };
+        report.verifies = verifies;
+
+        // 3. Proofs at full size.
+        const head = await latestCheckpoint(handle.db);
+        const treeSize = head?.treeSize ?? 0;
+        const inclusion: number[] = [];
+        const consistency: number[] = [];
+        for (let i = 0; i < proofCount; i++) {
+          const seq = 1 + Math.floor(Math.random() * treeSize);
+          const a = performance.now();
+          await inclusionProof(handle.db, seq);
+          inclusion.push(performance.now() - a);
+          const b = performance.now();
+          await consistencyProof(handle.db, Math.max(1, seq - 1));
+          consistency.push(performance.now() - b);
+        }
+        const pi = summarize(inclusion);
+        const pc = summarize(consistency);
+        const p99 = (values: number[]) =>
+          [...values].sort((x, y) => x - y)[Math.min(values.length - 1, Math.floor(values.length * 0.99))] ?? 0;
+        console.log(
+          `\n## 3. Proofs at tree size ${int(treeSize)} (${proofCount} random seqs, in-process, one query each)\n`,
+        );
+        console.log("| proof | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|");
+        console.log(`| inclusion | ${ms(pi.p50)} | ${ms(pi.p95)} | ${ms(p99(inclusion))} | ${ms(pi.max)} |`);
+        console.log(
+          `| consistency (seq−1 → latest) | ${ms(pc.p50)} | ${ms(pc.p95)} | ${ms(p99(consistency))} | ${ms(pc.max)} |`,
+        );
+        report.proofs = {
+          treeSize,
+          inclusion: { ...pi, p99: p99(inclusion) },
+          consistency: { ...pc, p99: p99(consistency) },
+        };
+
+        // 4. Explorer queries over the full log.
+        const deep = Math.floor(index / 10);
+        const runIndex = Math.floor(index / 20);
+        const mid = new Date(load.firstMs + (load.lastMs - load.firstMs) / 2);
+        const cases: QueryCase[] = [
+          { name: "no filter", filter: {} },
+          { name: "no filter, deep cursor", filter: { cursor: deep } },
+          { name: "action = turn.completed (30%)", filter: { action: "turn.completed" } },
+          {
+            name: "action = user.role_changed (0.1%), deep cursor",
+            filter: { action: "user.role_changed", cursor: deep },
+          },
+          { name: "actor = user u-25 (~0.25%)", filter: { actorKind: "user", actorId: userId(25) } },
+          { name: `subject = run ${runId(runIndex)}`, filter: { subjectType: "run", subjectId: runId(runIndex) } },
+          { name: "ts in a 1 h window mid-log", filter: { from: mid, to: new Date(mid.getTime() + 3_600_000) } },
+        ];
+        console.log(
+          `\n## 4. Explorer queries (listAuditEvents, limit ${limit}, ${reps} timed reps after 2 warm-ups)\n`,
+        );
+        console.log("| query | rows | p50 ms | p95 ms | max ms | plan |\n|---|---|---|---|---|---|");
+        const queries = await measureQueries(url, cases, limit, reps, 20_000);
+        for (const q of queries)
+          console.log(
+            `| ${q.name} | ${q.rows} | ${ms(q.latencyMs.p50)} | ${ms(q.latencyMs.p95)} | ${ms(q.latencyMs.max)} | ${q.plan} |`,
+          );
+        report.queries = queries;
+      } finally {
+        await sealer.stop();
+        await sealerHandle.close();
+      }
+      report.loadAtEnd = os.loadavg();
+      report.totalSeconds = (performance.now() - startedAt) / 1000;
+      console.log(
+        `\n# load average at end: ${loadavg(os.loadavg())}; total ${(report.totalSeconds as number).toFixed(0)} s`,
+      );
+      if (!smoke) writeFileSync(path.join(root, "bench/audit/results.json"), `${JSON.stringify(report, null, 2)}\n`);
+    },
+  );
 }
 
 /** Per event since `afterId`: time from its ts to the clock time its sealing checkpoint was written. */

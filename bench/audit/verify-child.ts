@@ -25,13 +25,26 @@ async function main() {
     const timer = setInterval(sample, 10);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const result = await verifyAuditLog(handle.db, batchSize === undefined ? { anchorDir: null } : { batchSize, anchorDir: null });
+    const result = await verifyAuditLog(
+      handle.db,
+      batchSize === undefined ? { anchorDir: null } : { batchSize, anchorDir: null },
+    );
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(timer);
     sample();
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    console.log(JSON.stringify({ batchSize: batchSize ?? "default", result, seconds, cpuSeconds, baselineRss: baseline.rss, peakRss, peakHeap }));
+    console.log(
+      JSON.stringify({
+        batchSize: batchSize ?? "default",
+        result,
+        seconds,
+        cpuSeconds,
+        baselineRss: baseline.rss,
+        peakRss,
+        peakHeap,
+      }),
+    );
   } finally {
     await handle.close();
   }

@@ -18,7 +18,14 @@ export function measureVerify(root: string, url: string, batchSize: number | und
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", path.join(root, "bench/audit/verify-child.ts"), `--url=${url}`, ...(batchSize === undefined ? [] : [`--batch=${batchSize}`])],
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        path.join(root, "bench/audit/verify-child.ts"),
+        `--url=${url}`,
+        ...(batchSize === undefined ? [] : [`--batch=${batchSize}`]),
+      ],
       { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";

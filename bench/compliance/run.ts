@@ -19,7 +19,17 @@ import { pipeline } from "node:stream/promises";
 import { sql } from "drizzle-orm";
 import { openPostgres, type Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { appendAuditEvents, listAuditEvents, startAuditSealer, type AuditInput, auditFacets, parseAuditQueryOr400, resolveAuditQuery, exportAudit, verifyBundleFile } from "@/lib/audit";
+import {
+  appendAuditEvents,
+  listAuditEvents,
+  startAuditSealer,
+  type AuditInput,
+  auditFacets,
+  parseAuditQueryOr400,
+  resolveAuditQuery,
+  exportAudit,
+  verifyBundleFile,
+} from "@/lib/audit";
 import { resetEnvCache } from "@/lib/env";
 import { runLineage } from "@/lib/lineage";
 import { withScratchDatabase } from "../scratch-database";
@@ -42,26 +52,69 @@ async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }
 }
 
 async function hundredTurnRun(db: Db): Promise<void> {
-  const governance = { owner: "o@bench", purpose: "bench", riskLevel: "limited", dataCategories: ["workspace"], humanOversight: "none", authorizedBy: "a@bench", authorizedAt: "2026-11-01", retentionDays: 30 };
-  await db.execute(sql`insert into jobs (id, domain, title, current_version, declaration) values ('bench-job', 'bench', 'Bench job', 'v1', ${JSON.stringify({ governance })}::jsonb)`);
-  await db.execute(sql`insert into job_versions (job_id, version, declaration) values ('bench-job', 'v1', ${JSON.stringify({ governance })}::jsonb)`);
+  const governance = {
+    owner: "o@bench",
+    purpose: "bench",
+    riskLevel: "limited",
+    dataCategories: ["workspace"],
+    humanOversight: "none",
+    authorizedBy: "a@bench",
+    authorizedAt: "2026-11-01",
+    retentionDays: 30,
+  };
+  await db.execute(
+    sql`insert into jobs (id, domain, title, current_version, declaration) values ('bench-job', 'bench', 'Bench job', 'v1', ${JSON.stringify({ governance })}::jsonb)`,
+  );
+  await db.execute(
+    sql`insert into job_versions (job_id, version, declaration) values ('bench-job', 'v1', ${JSON.stringify({ governance })}::jsonb)`,
+  );
   await db.execute(sql`
     insert into runs (id, job_id, job_version, state, governance, trigger_kind, actor_kind, actor_id, actor_label, input, model_endpoint, budget_tokens, budget_turns, budget_wall_clock_ms, fair_group, finished_at)
     values (${RUN}, 'bench-job', 'v1', 'succeeded', ${JSON.stringify(governance)}::jsonb, 'manual', 'user', 'u-1', 'u-1@flightdeck.local', '{}'::jsonb, 'default', 1000000, 100, 600000, 'bench', now())`);
   const events: AuditInput[] = [];
-  const auth = { via: "job-governance", jobId: "bench-job", jobVersion: "v1", authorizedBy: "a@bench", authorizedAt: "2026-11-01" };
-  events.push({ actor: { kind: "user", id: "u-1", label: "u-1@flightdeck.local" }, authorization: { via: "session", role: "operator" }, action: "run.created", subject: { type: "run", id: RUN }, payload: { jobId: "bench-job", jobVersion: "v1" } });
+  const auth = {
+    via: "job-governance",
+    jobId: "bench-job",
+    jobVersion: "v1",
+    authorizedBy: "a@bench",
+    authorizedAt: "2026-11-01",
+  };
+  events.push({
+    actor: { kind: "user", id: "u-1", label: "u-1@flightdeck.local" },
+    authorization: { via: "session", role: "operator" },
+    action: "run.created",
+    subject: { type: "run", id: RUN },
+    payload: { jobId: "bench-job", jobVersion: "v1" },
+  });
   for (let t = 0; t < 100; t += 1) {
-    events.push({ actor: { kind: "system", id: "worker-1", label: "worker" }, authorization: auth, action: "turn.completed", subject: { type: "run", id: RUN }, payload: { jobId: "bench-job", turnIndex: t } });
+    events.push({
+      actor: { kind: "system", id: "worker-1", label: "worker" },
+      authorization: auth,
+      action: "turn.completed",
+      subject: { type: "run", id: RUN },
+      payload: { jobId: "bench-job", turnIndex: t },
+    });
     for (let c = 0; c < 3; c += 1) {
       const tool = ["write_file", "state_set", "http_fetch"][c] as string;
-      const input = c === 0 ? { path: `notes/${t}.md` } : c === 1 ? { key: `k${t}` } : { url: `https://api${t % 5}.example.com/x` };
+      const input =
+        c === 0 ? { path: `notes/${t}.md` } : c === 1 ? { key: `k${t}` } : { url: `https://api${t % 5}.example.com/x` };
       events.push({
         actor: { kind: "run", id: RUN, label: `run ${RUN}` },
         authorization: auth,
         action: "tool.called",
         subject: { type: "run", id: RUN },
-        payload: { jobId: "bench-job", tool, callKey: `${RUN}:${t}:${c}`, turnIndex: t, callIndex: c, outcome: "succeeded", input, output: null, sideEffect: "workspace", dataCategories: ["workspace"] },
+        payload: {
+          jobId: "bench-job",
+          tool,
+          callKey: `${RUN}:${t}:${c}`,
+          turnIndex: t,
+          callIndex: c,
+          outcome: "succeeded",
+          input,
+          output: null,
+          sideEffect: "workspace",
+          dataCategories: ["workspace"],
+        },
       });
     }
   }
@@ -107,7 +160,9 @@ async function main() {
         "action:tool.called since:24h",
         `"notes/42.md"`,
       ];
-      console.log("\n## Explorer first page (50 events), p50 / max over reps\n\n| query | rows | p50 ms | max ms |\n|---|---|---|---|");
+      console.log(
+        "\n## Explorer first page (50 events), p50 / max over reps\n\n| query | rows | p50 ms | max ms |\n|---|---|---|---|",
+      );
       for (const q of queries) {
         const times: number[] = [];
         let rows = 0;
@@ -124,10 +179,19 @@ async function main() {
       }
 
       console.log("\n## Facet counts (actions, actors, runs)\n\n| query | p50 ms | max ms |\n|---|---|---|");
-      for (const q of ["", "action:run.*", "since:7d", "job:invoice-check", `action:tool.called since:${day(3)}`, `run:${RUN.slice(0, 8)}`]) {
+      for (const q of [
+        "",
+        "action:run.*",
+        "since:7d",
+        "job:invoice-check",
+        `action:tool.called since:${day(3)}`,
+        `run:${RUN.slice(0, 8)}`,
+      ]) {
         const times: number[] = [];
         for (let i = 0; i < Math.min(reps, 5) + 1; i += 1) {
-          const r = await timeIt(async () => auditFacets(db, (await resolveAuditQuery(db, parseAuditQueryOr400(q))).conditions));
+          const r = await timeIt(async () =>
+            auditFacets(db, (await resolveAuditQuery(db, parseAuditQueryOr400(q))).conditions),
+          );
           if (i > 0) times.push(r.ms);
         }
         const s = summarize(times);
@@ -142,7 +206,9 @@ async function main() {
         calls = r.value.toolCalls.length;
       }
       const ls = summarize(lineageTimes);
-      console.log(`\n## Lineage of a 100-turn run (${calls} tool calls, ${calls + 101} events): p50 ${ms(ls.p50)} ms, max ${ms(ls.max)} ms`);
+      console.log(
+        `\n## Lineage of a 100-turn run (${calls} tool calls, ${calls + 101} events): p50 ${ms(ls.p50)} ms, max ${ms(ls.max)} ms`,
+      );
 
       const rss0 = process.memoryUsage().rss;
       let peak = rss0;
@@ -160,7 +226,7 @@ async function main() {
       });
       clearInterval(sampler);
       console.log(
-        `\n## JSONL export of the whole log: ${int(exported.value)} events in ${(exported.ms / 1000).toFixed(1)} s = ${int(exported.value / (exported.ms / 1000))} events/s; RSS ${int((rss0) / 2 ** 20)} MiB → peak ${int(peak / 2 ** 20)} MiB`,
+        `\n## JSONL export of the whole log: ${int(exported.value)} events in ${(exported.ms / 1000).toFixed(1)} s = ${int(exported.value / (exported.ms / 1000))} events/s; RSS ${int(rss0 / 2 ** 20)} MiB → peak ${int(peak / 2 ** 20)} MiB`,
       );
 
       // A window holding about bundleEvents events (they are evenly spread over 30 days).

@@ -98,16 +98,23 @@ async function flightdeck(url: string): Promise<Result> {
   const sealer = startAuditSealer(handle, { log: () => {} });
   let worker = await startWorker({ ...opts, executor: timed });
   for (let i = 0; i < LATENCY; i++) {
-    await handle.db.transaction((tx) => createRun(tx, { jobId: "bench-noop", input: { t: Date.now() }, trigger: { kind: "manual" }, actor }));
+    await handle.db.transaction((tx) =>
+      createRun(tx, { jobId: "bench-noop", input: { t: Date.now() }, trigger: { kind: "manual" }, actor }),
+    );
     await sleep(25);
   }
   await untilCount(() => latencies.length, LATENCY);
   await worker.stop();
   await handle.db.transaction(async (tx) => {
-    for (let i = 0; i < JOBS; i++) await createRun(tx, { jobId: "bench-noop", input: {}, trigger: { kind: "manual" }, actor });
+    for (let i = 0; i < JOBS; i++)
+      await createRun(tx, { jobId: "bench-noop", input: {}, trigger: { kind: "manual" }, actor });
   });
   const done = async () =>
-    Number(rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from runs where state = 'succeeded'`))[0]?.n);
+    Number(
+      rowsOf<{ n: number }>(
+        await handle.db.execute(sql`select count(*)::int as n from runs where state = 'succeeded'`),
+      )[0]?.n,
+    );
   const started = Date.now();
   worker = await startWorker({ ...opts, executor: noopExecutor });
   await untilCount(done, LATENCY + JOBS);
@@ -117,7 +124,14 @@ async function flightdeck(url: string): Promise<Result> {
   const sealedSecs = (Date.now() - started) / 1000;
   await sealer.stop();
   await handle.close();
-  return { system: "flightdeck", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs, sealedPerSecond: JOBS / sealedSecs };
+  return {
+    system: "flightdeck",
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    p99: pct(latencies, 99),
+    perSecond: JOBS / secs,
+    sealedPerSecond: JOBS / sealedSecs,
+  };
 }
 
 async function pgBoss(url: string): Promise<Result> {
@@ -152,7 +166,13 @@ async function pgBoss(url: string): Promise<Result> {
   await untilCount(() => completed, JOBS);
   const secs = (Date.now() - started) / 1000;
   await boss.stop({ graceful: true, wait: true });
-  return { system: "pg-boss 10.4.2", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs };
+  return {
+    system: "pg-boss 10.4.2",
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    p99: pct(latencies, 99),
+    perSecond: JOBS / secs,
+  };
 }
 
 async function graphile(url: string): Promise<Result> {
@@ -166,7 +186,14 @@ async function graphile(url: string): Promise<Result> {
       completed++;
     },
   };
-  const options = { connectionString: url, concurrency: CONCURRENCY, noHandleSignals: true, pollInterval: 1000, logger, taskList };
+  const options = {
+    connectionString: url,
+    concurrency: CONCURRENCY,
+    noHandleSignals: true,
+    pollInterval: 1000,
+    logger,
+    taskList,
+  };
   let runner = await runGraphile(options);
   const utils = await makeWorkerUtils({ connectionString: url, logger });
   for (let i = 0; i < LATENCY; i++) {
@@ -185,18 +212,39 @@ async function graphile(url: string): Promise<Result> {
   const secs = (Date.now() - started) / 1000;
   await runner.stop();
   await utils.release();
-  return { system: "graphile-worker 0.16.6", p50: pct(latencies, 50), p95: pct(latencies, 95), p99: pct(latencies, 99), perSecond: JOBS / secs };
+  return {
+    system: "graphile-worker 0.16.6",
+    p50: pct(latencies, 50),
+    p95: pct(latencies, 95),
+    p99: pct(latencies, 99),
+    perSecond: JOBS / secs,
+  };
 }
 
 async function main() {
-  console.log(`# ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, node ${process.version}`);
+  console.log(
+    `# ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}, node ${process.version}`,
+  );
   console.log(`# one process, ${CONCURRENCY} concurrent handlers; ${LATENCY} latency samples; ${JOBS}-job backlog`);
   const results: Result[] = [];
   for (const system of [flightdeck, pgBoss, graphile]) results.push(await withDatabase(system));
-  console.log("\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) | jobs/s (drain + all audit sealed) |\n|---|---|---|---|---|---|");
+  console.log(
+    "\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) | jobs/s (drain + all audit sealed) |\n|---|---|---|---|---|---|",
+  );
   const ms = (v: number) => `${v.toFixed(0)} ms`;
-  for (const r of results) console.log(`| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.sealedPerSecond === undefined ? "—" : r.sealedPerSecond.toFixed(0)} |`);
-  console.log(`# load after: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  for (const r of results)
+    console.log(
+      `| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.sealedPerSecond === undefined ? "—" : r.sealedPerSecond.toFixed(0)} |`,
+    );
+  console.log(
+    `# load after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
 }
 
 main().then(

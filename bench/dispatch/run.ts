@@ -34,36 +34,50 @@ const actor = systemPrincipal("bench", "dispatch bench");
 
 function spawnWorkers(url: string, n: number): Promise<ChildProcess[]> {
   return Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      new Promise<ChildProcess>((resolve, reject) => {
-        const child = spawn(
-          process.execPath,
-          ["--conditions=react-server", "--import", "tsx", path.join(root, "bench/dispatch/noop-worker.ts"), `--worker-id=bench-${i + 1}`, `--concurrency=${concurrency}`],
-          { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] },
-        );
-        child.stdout?.on("data", (chunk: Buffer) => {
-          if (chunk.toString().includes('"worker started"')) resolve(child);
-        });
-        child.on("exit", (code) => reject(new Error(`bench worker exited early (${code})`)));
-      }),
+    Array.from(
+      { length: n },
+      (_, i) =>
+        new Promise<ChildProcess>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [
+              "--conditions=react-server",
+              "--import",
+              "tsx",
+              path.join(root, "bench/dispatch/noop-worker.ts"),
+              `--worker-id=bench-${i + 1}`,
+              `--concurrency=${concurrency}`,
+            ],
+            { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] },
+          );
+          child.stdout?.on("data", (chunk: Buffer) => {
+            if (chunk.toString().includes('"worker started"')) resolve(child);
+          });
+          child.on("exit", (code) => reject(new Error(`bench worker exited early (${code})`)));
+        }),
     ),
   );
 }
 
 async function stopWorkers(children: ChildProcess[]) {
   await Promise.all(
-    children.map((c) => new Promise<void>((resolve) => {
-      c.removeAllListeners("exit");
-      c.on("exit", () => resolve());
-      c.kill("SIGTERM");
-    })),
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.removeAllListeners("exit");
+          c.on("exit", () => resolve());
+          c.kill("SIGTERM");
+        }),
+    ),
   );
 }
 
 async function waitAllDone(handle: DatabaseHandle) {
   for (;;) {
     const [row] = rowsOf<{ open: number }>(
-      await handle.db.execute(sql`select count(*)::int as open from runs where state not in ('succeeded', 'failed', 'cancelled', 'timed_out')`),
+      await handle.db.execute(
+        sql`select count(*)::int as open from runs where state not in ('succeeded', 'failed', 'cancelled', 'timed_out')`,
+      ),
     );
     if (Number(row?.open) === 0) return;
     await new Promise((r) => setTimeout(r, 100));
@@ -76,7 +90,9 @@ async function main() {
     await loadJobRegistry(handle.db, [benchJob]);
     await syncModelEndpoints(handle.db, [{ name: "default", provider: "bench", model: "noop", maxConcurrency: 1000 }]);
     const [version] = rowsOf<{ v: string }>(await handle.db.execute(sql`select version() as v`));
-    console.log(`# machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`);
+    console.log(
+      `# machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+    );
     console.log(`# postgres: ${version?.v.split(" on ")[0]}`);
     console.log(`# concurrency per worker: ${concurrency}, turns per run: ${turnsPerRun}`);
 
@@ -84,7 +100,9 @@ async function main() {
     const pool = await spawnWorkers(url, 2);
     await new Promise((r) => setTimeout(r, 500));
     for (let i = 0; i < latencyRuns; i++) {
-      await handle.db.transaction((tx) => createRun(tx, { jobId: "bench-noop", input: { turns: 1 }, trigger: { kind: "manual" }, actor }));
+      await handle.db.transaction((tx) =>
+        createRun(tx, { jobId: "bench-noop", input: { turns: 1 }, trigger: { kind: "manual" }, actor }),
+      );
       await new Promise((r) => setTimeout(r, 25));
     }
     await waitAllDone(handle);
@@ -100,7 +118,9 @@ async function main() {
               from runs r join turns t on t.run_id = r.id and t.index = 0) x`),
     );
     const f = (v: unknown) => Number(v).toFixed(1);
-    console.log(`\nclaim-to-start latency (${latencyRuns} runs, idle pool of 2 worker processes): p50 ${f(lat?.p50)} ms, p95 ${f(lat?.p95)} ms, p99 ${f(lat?.p99)} ms, max ${f(lat?.max)} ms`);
+    console.log(
+      `\nclaim-to-start latency (${latencyRuns} runs, idle pool of 2 worker processes): p50 ${f(lat?.p50)} ms, p95 ${f(lat?.p95)} ms, p99 ${f(lat?.p99)} ms, max ${f(lat?.max)} ms`,
+    );
 
     // 2. Throughput: N worker processes drain a backlog.
     console.log(`\n| worker processes | runs × turns | turns/s | runs/s |\n|---|---|---|---|`);
@@ -109,7 +129,12 @@ async function main() {
       const workers = await spawnWorkers(url, n);
       await handle.db.transaction(async (tx) => {
         for (let i = 0; i < throughputRuns; i++) {
-          await createRun(tx, { jobId: "bench-noop", input: { turns: turnsPerRun }, trigger: { kind: "manual" }, actor });
+          await createRun(tx, {
+            jobId: "bench-noop",
+            input: { turns: turnsPerRun },
+            trigger: { kind: "manual" },
+            actor,
+          });
         }
       });
       await waitAllDone(handle);
@@ -121,7 +146,9 @@ async function main() {
       );
       const turns = Number(tp?.turns);
       const secs = Number(tp?.secs);
-      console.log(`| ${n} | ${throughputRuns} × ${turnsPerRun} | ${(turns / secs).toFixed(0)} | ${(throughputRuns / secs).toFixed(0)} |`);
+      console.log(
+        `| ${n} | ${throughputRuns} × ${turnsPerRun} | ${(turns / secs).toFixed(0)} | ${(throughputRuns / secs).toFixed(0)} |`,
+      );
     }
   });
 }

@@ -26,7 +26,9 @@ export async function claimCost(url: string, sizes: number[], keys: number): Pro
   setDatabase(handle);
   await runMigrations(handle);
   await loadJobRegistry(handle.db, [fairJob]);
-  await syncModelEndpoints(handle.db, [{ name: "default", provider: "bench", model: "sleep", maxConcurrency: 1_000_000 }]);
+  await syncModelEndpoints(handle.db, [
+    { name: "default", provider: "bench", model: "sleep", maxConcurrency: 1_000_000 },
+  ]);
   const out: ClaimCost[] = [];
   try {
     let have = 0;
@@ -76,7 +78,9 @@ export async function claimCost(url: string, sizes: number[], keys: number): Pro
         seqScanOnRuns: /Seq Scan on runs/.test(plan),
         plan,
       };
-      console.log(`  claim @ ${size}: p50 ${cost.p50.toFixed(2)} ms p95 ${cost.p95.toFixed(2)} ms, statement p50 ${cost.statementP50.toFixed(2)} ms, seq scan on runs: ${cost.seqScanOnRuns}`);
+      console.log(
+        `  claim @ ${size}: p50 ${cost.p50.toFixed(2)} ms p95 ${cost.p95.toFixed(2)} ms, statement p50 ${cost.statementP50.toFixed(2)} ms, seq scan on runs: ${cost.seqScanOnRuns}`,
+      );
       out.push(cost);
     }
   } finally {

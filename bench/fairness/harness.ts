@@ -11,7 +11,14 @@ import { runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
 import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
-import { createRun, silentLogger, startWorker, syncModelEndpoints, type TurnExecutor, type Worker } from "@/lib/runtime";
+import {
+  createRun,
+  silentLogger,
+  startWorker,
+  syncModelEndpoints,
+  type TurnExecutor,
+  type Worker,
+} from "@/lib/runtime";
 import { setKeyWeight } from "@/lib/scheduling";
 import { fairJob } from "./fair-job";
 
@@ -55,7 +62,12 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 
 const now = () => performance.timeOrigin + performance.now();
 
-export async function flightdeckSystem(url: string, slots: number, turnMs: number, name = "flightdeck"): Promise<System> {
+export async function flightdeckSystem(
+  url: string,
+  slots: number,
+  turnMs: number,
+  name = "flightdeck",
+): Promise<System> {
   const handle: DatabaseHandle = await openPostgres(url, 12);
   setDatabase(handle);
   await runMigrations(handle);
@@ -81,7 +93,17 @@ export async function flightdeckSystem(url: string, slots: number, turnMs: numbe
   const start = async () => {
     for (let i = 0; i < 2; i++) {
       const concurrency = Math.ceil(slots / 2);
-      workers.push(await startWorker({ handle, executor, workerId: `bench-${i}`, concurrency, pollIntervalMs: 500, leaseMs: 30_000, logger: silentLogger }));
+      workers.push(
+        await startWorker({
+          handle,
+          executor,
+          workerId: `bench-${i}`,
+          concurrency,
+          pollIntervalMs: 500,
+          leaseMs: 30_000,
+          logger: silentLogger,
+        }),
+      );
     }
   };
   await start();
@@ -90,7 +112,13 @@ export async function flightdeckSystem(url: string, slots: number, turnMs: numbe
     async enqueue(jobs) {
       await handle.db.transaction(async (tx) => {
         for (const j of jobs) {
-          await createRun(tx, { jobId: "bench-fair", input: { i: j.inputTokens, o: j.outputTokens }, trigger: { kind: "manual" }, actor, fairShareKey: j.key });
+          await createRun(tx, {
+            jobId: "bench-fair",
+            input: { i: j.inputTokens, o: j.outputTokens },
+            trigger: { kind: "manual" },
+            actor,
+            fairShareKey: j.key,
+          });
         }
       });
     },
@@ -101,7 +129,13 @@ export async function flightdeckSystem(url: string, slots: number, turnMs: numbe
             extract(epoch from t.finished_at) * 1000 as f, t.input_tokens + t.output_tokens as tokens
           from turns t join runs r on r.id = t.run_id where t.status = 'completed'`),
       );
-      return rows.map((r) => ({ key: r.key, enqueuedAt: Number(r.c), startedAt: Number(r.s), finishedAt: Number(r.f), tokens: Number(r.tokens) }));
+      return rows.map((r) => ({
+        key: r.key,
+        enqueuedAt: Number(r.c),
+        startedAt: Number(r.s),
+        finishedAt: Number(r.f),
+        tokens: Number(r.tokens),
+      }));
     },
     async setWeights(weights) {
       for (const [key, weight] of Object.entries(weights)) await setKeyWeight(handle.db, actor, key, weight);
@@ -130,7 +164,14 @@ export async function graphileSystem(url: string, slots: number, turnMs: number)
       served.push({ key: p.key, enqueuedAt: p.t, startedAt, finishedAt: now(), tokens: p.tokens });
     },
   };
-  const options = { connectionString: url, concurrency: slots, noHandleSignals: true, pollInterval: 500, logger, taskList };
+  const options = {
+    connectionString: url,
+    concurrency: slots,
+    noHandleSignals: true,
+    pollInterval: 500,
+    logger,
+    taskList,
+  };
   let runner = await runGraphile(options);
   const utils = await makeWorkerUtils({ connectionString: url, logger });
   return {
@@ -177,12 +218,22 @@ export async function pgBossSystem(url: string, slots: number, turnMs: number): 
   const work = async () => {
     // pg-boss fetches per worker: `slots` workers of one job each = `slots` concurrent turns.
     for (let i = 0; i < slots; i++) {
-      await boss.work<{ key: string; t: number; tokens: number }>(queue, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
-        if (!job) return;
-        const startedAt = now();
-        await sleep(turnMs);
-        served.push({ key: job.data.key, enqueuedAt: job.data.t, startedAt, finishedAt: now(), tokens: job.data.tokens });
-      });
+      await boss.work<{ key: string; t: number; tokens: number }>(
+        queue,
+        { pollingIntervalSeconds: 0.5, batchSize: 1 },
+        async ([job]) => {
+          if (!job) return;
+          const startedAt = now();
+          await sleep(turnMs);
+          served.push({
+            key: job.data.key,
+            enqueuedAt: job.data.t,
+            startedAt,
+            finishedAt: now(),
+            tokens: job.data.tokens,
+          });
+        },
+      );
     }
   };
   await work();
@@ -190,7 +241,13 @@ export async function pgBossSystem(url: string, slots: number, turnMs: number): 
     name: "pg-boss 10.4.2",
     async enqueue(jobs) {
       const t = now();
-      await boss.insert(jobs.map((j) => ({ name: queue, data: { key: j.key, t, tokens: j.inputTokens + j.outputTokens }, priority: j.priority ?? 0 })));
+      await boss.insert(
+        jobs.map((j) => ({
+          name: queue,
+          data: { key: j.key, t, tokens: j.inputTokens + j.outputTokens },
+          priority: j.priority ?? 0,
+        })),
+      );
     },
     async served() {
       return served;

@@ -74,7 +74,11 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
  * A grouped bar chart as a standalone SVG (light and dark via prefers-color-scheme), with
  * <title>/<desc>; the same numbers are in the table next to it in RESULTS.md.
  */
-export function barChart(title: string, unit: string, groups: { label: string; bars: { label: string; value: number }[] }[]): string {
+export function barChart(
+  title: string,
+  unit: string,
+  groups: { label: string; bars: { label: string; value: number }[] }[],
+): string {
   const width = 760;
   const rowH = 22;
   const barCount = groups.reduce((n, g) => n + g.bars.length, 0);
@@ -91,8 +95,12 @@ export function barChart(title: string, unit: string, groups: { label: string; b
       const v = Number.isFinite(b.value) ? b.value : 0;
       const w = Math.max(1, (v / max) * plot);
       parts.push(`<text x="${left - 6}" y="${y + 14}" text-anchor="end" class="l">${esc(b.label)}</text>`);
-      parts.push(`<rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${palette[i % palette.length]}" rx="2"/>`);
-      parts.push(`<text x="${(left + w + 6).toFixed(1)}" y="${y + 14}" class="v">${Number.isFinite(b.value) ? `${fmt(b.value)} ${unit}` : "n/a"}</text>`);
+      parts.push(
+        `<rect x="${left}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${palette[i % palette.length]}" rx="2"/>`,
+      );
+      parts.push(
+        `<text x="${(left + w + 6).toFixed(1)}" y="${y + 14}" class="v">${Number.isFinite(b.value) ? `${fmt(b.value)} ${unit}` : "n/a"}</text>`,
+      );
       y += rowH;
     });
     y += 14;

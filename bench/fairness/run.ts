@@ -50,7 +50,11 @@ async function withDatabase<T>(prefix: string, fn: (url: string) => Promise<T>):
 }
 
 /** Polls until `done` or the cap; returns what was served. */
-async function until(system: System, done: (served: Served[]) => boolean, capMs = CAP_MS): Promise<{ served: Served[]; capped: boolean }> {
+async function until(
+  system: System,
+  done: (served: Served[]) => boolean,
+  capMs = CAP_MS,
+): Promise<{ served: Served[]; capped: boolean }> {
   const started = Date.now();
   for (;;) {
     const served = await system.served();
@@ -61,7 +65,13 @@ async function until(system: System, done: (served: Served[]) => boolean, capMs 
 }
 
 /** B's jobs arriving one every `everyMs`, with A's burst (if any) enqueued first. */
-async function arrivals(system: System, burst: number, bCount: number, everyMs: number, bPriority?: number): Promise<number> {
+async function arrivals(
+  system: System,
+  burst: number,
+  bCount: number,
+  everyMs: number,
+  bPriority?: number,
+): Promise<number> {
   for (let i = 0; i < burst; i += 500) await system.enqueue(jobs("tenant-a", Math.min(500, burst - i)));
   const t = Date.now();
   for (let i = 0; i < bCount; i++) {
@@ -72,21 +82,51 @@ async function arrivals(system: System, burst: number, bCount: number, everyMs: 
   return Date.now();
 }
 
-interface WaitRow { system: string; scenario: string; p50: number; p99: number; served: number; of: number; capped: boolean }
-interface ShareRow { system: string; scenario: string; report: ReturnType<typeof shares>; entitled: Record<string, number> }
+interface WaitRow {
+  system: string;
+  scenario: string;
+  p50: number;
+  p99: number;
+  served: number;
+  of: number;
+  capped: boolean;
+}
+interface ShareRow {
+  system: string;
+  scenario: string;
+  report: ReturnType<typeof shares>;
+  entitled: Record<string, number>;
+}
 
 const waitRows: WaitRow[] = [];
 const shareRows: ShareRow[] = [];
 
-async function waitScenario(system: System, scenario: string, burst: number, bCount: number, everyMs: number, bPriority?: number) {
+async function waitScenario(
+  system: System,
+  scenario: string,
+  burst: number,
+  bCount: number,
+  everyMs: number,
+  bPriority?: number,
+) {
   await arrivals(system, burst, bCount, everyMs, bPriority);
   const { served, capped } = await until(system, (s) => s.filter((x) => x.key === "tenant-b").length >= bCount);
   const w = waits(served, "tenant-b");
   // Jobs of B not served by the cap count as waiting until the cap (a lower bound).
   const missing = bCount - w.length;
   const lower = [...w, ...Array.from({ length: missing }, () => CAP_MS)];
-  waitRows.push({ system: system.name, scenario, p50: pct(lower, 50), p99: pct(lower, 99), served: w.length, of: bCount, capped });
-  console.log(`  ${scenario}: B p50 ${fmt(pct(lower, 50))} ms, p99 ${fmt(pct(lower, 99))} ms (${w.length}/${bCount} served${capped ? ", capped" : ""})`);
+  waitRows.push({
+    system: system.name,
+    scenario,
+    p50: pct(lower, 50),
+    p99: pct(lower, 99),
+    served: w.length,
+    of: bCount,
+    capped,
+  });
+  console.log(
+    `  ${scenario}: B p50 ${fmt(pct(lower, 50))} ms, p99 ${fmt(pct(lower, 99))} ms (${w.length}/${bCount} served${capped ? ", capped" : ""})`,
+  );
   await system.reset();
 }
 
@@ -104,8 +144,15 @@ async function shareScenario(
   const { served } = await until(system, (s) => s.length >= windowTurns);
   const report = shares(served, weights, windowTurns, SLOTS, basis, keyOf);
   const total = Object.values(weights).reduce((a, b) => a + b, 0);
-  shareRows.push({ system: system.name, scenario, report, entitled: Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, w / total])) });
-  console.log(`  ${scenario}: shares ${JSON.stringify(Object.fromEntries(Object.entries(report.share).map(([k, v]) => [k, +v.toFixed(3)])))} jain ${report.jain.toFixed(3)} util ${report.utilisation.toFixed(3)}`);
+  shareRows.push({
+    system: system.name,
+    scenario,
+    report,
+    entitled: Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, w / total])),
+  });
+  console.log(
+    `  ${scenario}: shares ${JSON.stringify(Object.fromEntries(Object.entries(report.share).map(([k, v]) => [k, +v.toFixed(3)])))} jain ${report.jain.toFixed(3)} util ${report.utilisation.toFixed(3)}`,
+  );
   await system.reset();
 }
 
@@ -115,41 +162,82 @@ async function benchSystem(make: (url: string) => Promise<System>, fairOnly: boo
     console.log(`# ${system.name}`);
     try {
       if (only.has("alone")) await waitScenario(system, "B alone", 0, B_RUNS, B_EVERY_MS);
-      if (only.has("skewed")) await waitScenario(system, `skewed burst (A ${BURST}, B ${B_RUNS})`, BURST, B_RUNS, B_EVERY_MS);
-      if (!fairOnly && only.has("prio")) await waitScenario(system, "skewed burst, B hand-prioritised", BURST, B_RUNS, B_EVERY_MS, 10);
-      if (only.has("trickle")) await waitScenario(system, "trickle (B every 2 s)", Math.round(BURST / 2), SMOKE ? 2 : 8, 2000);
+      if (only.has("skewed"))
+        await waitScenario(system, `skewed burst (A ${BURST}, B ${B_RUNS})`, BURST, B_RUNS, B_EVERY_MS);
+      if (!fairOnly && only.has("prio"))
+        await waitScenario(system, "skewed burst, B hand-prioritised", BURST, B_RUNS, B_EVERY_MS, 10);
+      if (only.has("trickle"))
+        await waitScenario(system, "trickle (B every 2 s)", Math.round(BURST / 2), SMOKE ? 2 : 8, 2000);
       const window = Number(arg("window", SMOKE ? "40" : "200"));
-      if (only.has("balanced")) await shareScenario(system, "balanced", async () => {
-        await system.enqueue(jobs("tenant-a", window));
-        await system.enqueue(jobs("tenant-b", window));
-      }, { "tenant-a": 1, "tenant-b": 1 }, window, "tokens");
-      if (only.has("weighted")) await shareScenario(system, "weighted 3:1", async () => {
-        await system.enqueue(jobs("tenant-a", window));
-        await system.enqueue(jobs("tenant-b", window));
-      }, { "tenant-a": 3, "tenant-b": 1 }, window, "tokens");
+      if (only.has("balanced"))
+        await shareScenario(
+          system,
+          "balanced",
+          async () => {
+            await system.enqueue(jobs("tenant-a", window));
+            await system.enqueue(jobs("tenant-b", window));
+          },
+          { "tenant-a": 1, "tenant-b": 1 },
+          window,
+          "tokens",
+        );
+      if (only.has("weighted"))
+        await shareScenario(
+          system,
+          "weighted 3:1",
+          async () => {
+            await system.enqueue(jobs("tenant-a", window));
+            await system.enqueue(jobs("tenant-b", window));
+          },
+          { "tenant-a": 3, "tenant-b": 1 },
+          window,
+          "tokens",
+        );
       if (fairOnly && only.has("spread")) {
         const spreadKeys = SMOKE ? 10 : 50;
-        await shareScenario(system, `A spread over ${spreadKeys} keys`, async () => {
-          const a: Job[] = [];
-          for (let k = 0; k < spreadKeys; k++) a.push(...jobs(`tenant-a-${k}`, Math.ceil((window * 2) / spreadKeys)));
-          await system.enqueue(a);
-          await system.enqueue(jobs("tenant-b", window));
-        }, { "tenant-a": 1, "tenant-b": 1 }, window, "turns", (k) => (k.startsWith("tenant-a") ? "tenant-a" : k));
+        await shareScenario(
+          system,
+          `A spread over ${spreadKeys} keys`,
+          async () => {
+            const a: Job[] = [];
+            for (let k = 0; k < spreadKeys; k++) a.push(...jobs(`tenant-a-${k}`, Math.ceil((window * 2) / spreadKeys)));
+            await system.enqueue(a);
+            await system.enqueue(jobs("tenant-b", window));
+          },
+          { "tenant-a": 1, "tenant-b": 1 },
+          window,
+          "turns",
+          (k) => (k.startsWith("tenant-a") ? "tenant-a" : k),
+        );
       }
       if (fairOnly && only.has("heavy")) {
-        await shareScenario(system, "heavy (A) vs light (B) turns, token-weighted", async () => {
-          await system.enqueue(jobs("tenant-a", window, [4000, 1000]));
-          await system.enqueue(jobs("tenant-b", window * 2, [400, 100]));
-        }, { "tenant-a": 1, "tenant-b": 1 }, window, "tokens");
+        await shareScenario(
+          system,
+          "heavy (A) vs light (B) turns, token-weighted",
+          async () => {
+            await system.enqueue(jobs("tenant-a", window, [4000, 1000]));
+            await system.enqueue(jobs("tenant-b", window * 2, [400, 100]));
+          },
+          { "tenant-a": 1, "tenant-b": 1 },
+          window,
+          "tokens",
+        );
         // Per-turn counting (what Temporal/Hatchet-style round robin does): every turn costs 1.
         process.env.FLIGHTDECK_SCHEDULING_INPUT_WEIGHT = "0";
         process.env.FLIGHTDECK_SCHEDULING_OUTPUT_WEIGHT = "0";
         process.env.FLIGHTDECK_SCHEDULING_MIN_TURN_COST = "1";
         resetEnvCache();
-        await shareScenario(system, "heavy (A) vs light (B) turns, per-turn counting", async () => {
-          await system.enqueue(jobs("tenant-a", window, [4000, 1000]));
-          await system.enqueue(jobs("tenant-b", window * 2, [400, 100]));
-        }, { "tenant-a": 1, "tenant-b": 1 }, window, "tokens");
+        await shareScenario(
+          system,
+          "heavy (A) vs light (B) turns, per-turn counting",
+          async () => {
+            await system.enqueue(jobs("tenant-a", window, [4000, 1000]));
+            await system.enqueue(jobs("tenant-b", window * 2, [400, 100]));
+          },
+          { "tenant-a": 1, "tenant-b": 1 },
+          window,
+          "tokens",
+        );
         delete process.env.FLIGHTDECK_SCHEDULING_INPUT_WEIGHT;
         delete process.env.FLIGHTDECK_SCHEDULING_OUTPUT_WEIGHT;
         delete process.env.FLIGHTDECK_SCHEDULING_MIN_TURN_COST;
@@ -165,23 +253,37 @@ async function main() {
   // --render=results.json: only write the tables and charts of a recorded run (and merge --claims=<json> into it).
   const render = arg("render", "");
   if (render) {
-    const recorded = JSON.parse(readFileSync(render, "utf8")) as { header: string; waitRows: WaitRow[]; shareRows: ShareRow[]; claims: ClaimCostRow[] };
+    const recorded = JSON.parse(readFileSync(render, "utf8")) as {
+      header: string;
+      waitRows: WaitRow[];
+      shareRows: ShareRow[];
+      claims: ClaimCostRow[];
+    };
     const claimsFile = arg("claims", "");
-    const claims = claimsFile ? (JSON.parse(readFileSync(claimsFile, "utf8")) as { claims: ClaimCostRow[] }).claims : recorded.claims;
+    const claims = claimsFile
+      ? (JSON.parse(readFileSync(claimsFile, "utf8")) as { claims: ClaimCostRow[] }).claims
+      : recorded.claims;
     waitRows.push(...recorded.waitRows);
     shareRows.push(...recorded.shareRows);
     write(recorded.header, claims);
     return;
   }
-  const header = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}, node ${process.version}`;
-  console.log(`# ${header}; ${SLOTS} slots, ${TURN_MS} ms turns, burst ${BURST}, cap ${CAP_MS} ms${SMOKE ? " (smoke)" : ""}`);
+  const header = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}, node ${process.version}`;
+  console.log(
+    `# ${header}; ${SLOTS} slots, ${TURN_MS} ms turns, burst ${BURST}, cap ${CAP_MS} ms${SMOKE ? " (smoke)" : ""}`,
+  );
   const scenarioNames = ["alone", "skewed", "prio", "trickle", "balanced", "weighted", "spread", "heavy"];
   if (scenarioNames.some((n) => only.has(n))) {
     await benchSystem((url) => flightdeckSystem(url, SLOTS, TURN_MS), true);
     await benchSystem((url) => graphileSystem(url, SLOTS, TURN_MS), false);
     await benchSystem((url) => pgBossSystem(url, SLOTS, TURN_MS), false);
   }
-  const claims = CLAIM_COST ? await withDatabase("claim", (url) => claimCost(url, SMOKE ? [1_000, 5_000] : [1_000, 10_000, 100_000], 1_000)) : [];
+  const claims = CLAIM_COST
+    ? await withDatabase("claim", (url) => claimCost(url, SMOKE ? [1_000, 5_000] : [1_000, 10_000, 100_000], 1_000))
+    : [];
   write(header, claims);
 }
 
@@ -190,30 +292,85 @@ type ClaimCostRow = Omit<Awaited<ReturnType<typeof claimCost>>[number], "plan"> 
 function write(header: string, claims: ClaimCostRow[]) {
   mkdirSync(path.join(outDir, "charts"), { recursive: true });
   const lines: string[] = [`<!-- ${header} -->`, ""];
-  lines.push("### Tenant B's wait (enqueue → first turn starts)", "", "| system | scenario | B p50 | B p99 | B served |", "|---|---|---|---|---|");
-  for (const r of waitRows) lines.push(`| ${r.system} | ${r.scenario} | ${fmt(r.p50)} ms | ${r.capped ? "≥ " : ""}${fmt(r.p99)} ms | ${r.served}/${r.of}${r.capped ? ` (cap ${CAP_MS / 1000} s)` : ""} |`);
-  lines.push("", "### Shares while every key is backlogged", "", "| system | scenario | share (entitled) | turns | Jain | max share error | utilisation |", "|---|---|---|---|---|---|---|");
+  lines.push(
+    "### Tenant B's wait (enqueue → first turn starts)",
+    "",
+    "| system | scenario | B p50 | B p99 | B served |",
+    "|---|---|---|---|---|",
+  );
+  for (const r of waitRows)
+    lines.push(
+      `| ${r.system} | ${r.scenario} | ${fmt(r.p50)} ms | ${r.capped ? "≥ " : ""}${fmt(r.p99)} ms | ${r.served}/${r.of}${r.capped ? ` (cap ${CAP_MS / 1000} s)` : ""} |`,
+    );
+  lines.push(
+    "",
+    "### Shares while every key is backlogged",
+    "",
+    "| system | scenario | share (entitled) | turns | Jain | max share error | utilisation |",
+    "|---|---|---|---|---|---|---|",
+  );
   for (const r of shareRows) {
-    const share = Object.entries(r.report.share).map(([k, v]) => `${k} ${(v * 100).toFixed(1)}% (${((r.entitled[k] ?? 0) * 100).toFixed(0)}%)`).join(", ");
-    const turns = Object.entries(r.report.turns).map(([k, v]) => `${k} ${v}`).join(", ") || "—";
-    lines.push(`| ${r.system} | ${r.scenario} | ${share} | ${turns} | ${r.report.jain.toFixed(3)} | ${(r.report.shareError * 100).toFixed(1)}% | ${(r.report.utilisation * 100).toFixed(1)}% |`);
+    const share = Object.entries(r.report.share)
+      .map(([k, v]) => `${k} ${(v * 100).toFixed(1)}% (${((r.entitled[k] ?? 0) * 100).toFixed(0)}%)`)
+      .join(", ");
+    const turns =
+      Object.entries(r.report.turns)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ") || "—";
+    lines.push(
+      `| ${r.system} | ${r.scenario} | ${share} | ${turns} | ${r.report.jain.toFixed(3)} | ${(r.report.shareError * 100).toFixed(1)}% | ${(r.report.utilisation * 100).toFixed(1)}% |`,
+    );
   }
-  lines.push("", "### Claim cost against the runnable backlog (1,000 keys)", "", "| runnable runs | claim transaction p50 | p95 | policy statement p50 (EXPLAIN ANALYZE) | seq scan on runs in the plan |", "|---|---|---|---|---|");
-  for (const c of claims) lines.push(`| ${c.runnable.toLocaleString("en-US")} | ${fmt(c.p50)} ms | ${fmt(c.p95)} ms | ${fmt(c.statementP50)} ms | ${c.seqScanOnRuns ? "yes" : "no"} |`);
+  lines.push(
+    "",
+    "### Claim cost against the runnable backlog (1,000 keys)",
+    "",
+    "| runnable runs | claim transaction p50 | p95 | policy statement p50 (EXPLAIN ANALYZE) | seq scan on runs in the plan |",
+    "|---|---|---|---|---|",
+  );
+  for (const c of claims)
+    lines.push(
+      `| ${c.runnable.toLocaleString("en-US")} | ${fmt(c.p50)} ms | ${fmt(c.p95)} ms | ${fmt(c.statementP50)} ms | ${c.seqScanOnRuns ? "yes" : "no"} |`,
+    );
   const scenarios = [...new Set(waitRows.map((r) => r.scenario))];
   scenarios.forEach((scenario, i) => {
-    const svg = barChart(`Tenant B wait — ${scenario}`, "ms", waitRows.filter((r) => r.scenario === scenario).map((r) => ({ label: r.system, bars: [{ label: "p50", value: r.p50 }, { label: "p99", value: r.p99 }] })));
+    const svg = barChart(
+      `Tenant B wait — ${scenario}`,
+      "ms",
+      waitRows
+        .filter((r) => r.scenario === scenario)
+        .map((r) => ({
+          label: r.system,
+          bars: [
+            { label: "p50", value: r.p50 },
+            { label: "p99", value: r.p99 },
+          ],
+        })),
+    );
     writeFileSync(path.join(outDir, "charts", `wait-${i + 1}.svg`), svg);
   });
   const shareScenarios = [...new Set(shareRows.map((r) => r.scenario))];
   shareScenarios.forEach((scenario, i) => {
-    const svg = barChart(`Share of service — ${scenario}`, "%", shareRows.filter((r) => r.scenario === scenario).map((r) => ({
-      label: r.system,
-      bars: Object.entries(r.report.share).flatMap(([k, v]) => [{ label: `${k} share`, value: v * 100 }, { label: `${k} entitled`, value: (r.entitled[k] ?? 0) * 100 }]),
-    })));
+    const svg = barChart(
+      `Share of service — ${scenario}`,
+      "%",
+      shareRows
+        .filter((r) => r.scenario === scenario)
+        .map((r) => ({
+          label: r.system,
+          bars: Object.entries(r.report.share).flatMap(([k, v]) => [
+            { label: `${k} share`, value: v * 100 },
+            { label: `${k} entitled`, value: (r.entitled[k] ?? 0) * 100 },
+          ]),
+        })),
+    );
     writeFileSync(path.join(outDir, "charts", `share-${i + 1}.svg`), svg);
   });
-  writeFileSync(path.join(outDir, "results.json"), JSON.stringify({ header, slots: SLOTS, turnMs: TURN_MS, burst: BURST, waitRows, shareRows, claims }, null, 2) + "\n");
+  writeFileSync(
+    path.join(outDir, "results.json"),
+    JSON.stringify({ header, slots: SLOTS, turnMs: TURN_MS, burst: BURST, waitRows, shareRows, claims }, null, 2) +
+      "\n",
+  );
   console.log(lines.join("\n"));
   writeFileSync(path.join(outDir, "results.md"), lines.join("\n") + "\n");
 }

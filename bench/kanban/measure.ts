@@ -46,7 +46,12 @@ async function timedDrag(page: Page, runId: string): Promise<{ landed: number; c
         observer.disconnect();
       }
     });
-    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-busy"] });
+    observer.observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["aria-busy"],
+    });
   }, runId);
   const card = page.locator(`[data-run-card="${runId}"]`);
   await card.hover();
@@ -56,15 +61,25 @@ async function timedDrag(page: Page, runId: string): Promise<{ landed: number; c
   const target = await page.locator('section[data-column="paused"] header').boundingBox();
   await page.mouse.move((target?.x ?? 0) + 40, (target?.y ?? 0) + 12, { steps: 3 });
   await page.mouse.up();
-  await page.waitForFunction(() => (window as unknown as { __confirmed: number }).__confirmed > 0, undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => (window as unknown as { __confirmed: number }).__confirmed > 0, undefined, {
+    timeout: 15_000,
+  });
   return page.evaluate(() => {
     const w = window as unknown as { __drop: number; __landed: number; __confirmed: number };
     return { landed: w.__landed - w.__drop, confirmed: w.__confirmed - w.__drop };
   });
 }
 
-export async function measureKanban(options: { baseURL: string; token: string; loads: number; drags: number }): Promise<KanbanFigures> {
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--disable-gpu"] });
+export async function measureKanban(options: {
+  baseURL: string;
+  token: string;
+  loads: number;
+  drags: number;
+}): Promise<KanbanFigures> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--disable-gpu"],
+  });
   const context = await browser.newContext({
     baseURL: options.baseURL,
     viewport: { width: 1440, height: 900 },
@@ -103,7 +118,12 @@ export async function measureKanban(options: { baseURL: string; token: string; l
     await page.goto("/runs", { waitUntil: "commit" });
     // Polled every animation frame in the page, so the time is the frame the cards appeared in.
     const at = async (selector: string) =>
-      (await page.waitForFunction((s) => (document.querySelector(s) ? performance.now() : 0), selector, { polling: "raf", timeout: 60_000 })).jsonValue();
+      (
+        await page.waitForFunction((s) => (document.querySelector(s) ? performance.now() : 0), selector, {
+          polling: "raf",
+          timeout: 60_000,
+        })
+      ).jsonValue();
     const cards = await at("[data-run-card]");
     const ready = await at('[aria-label="Runs board"][data-ready="true"]');
     if (i > 0) {

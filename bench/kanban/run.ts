@@ -30,7 +30,10 @@ const total = arg("runs", 5_000);
 
 /** The same "build when stale" step as npm start and the e2e server (scripts/lib/ensure-build.mjs). */
 function ensureBuilt(): void {
-  const result = spawnSync("node", ["-e", "import('./scripts/lib/ensure-build.mjs').then((m) => m.ensureBuilt())"], { cwd: root, stdio: "inherit" });
+  const result = spawnSync("node", ["-e", "import('./scripts/lib/ensure-build.mjs').then((m) => m.ensureBuilt())"], {
+    cwd: root,
+    stdio: "inherit",
+  });
   if (result.status !== 0) throw new Error("build failed");
 }
 const requestedPort = arg("port", 0);
@@ -39,7 +42,13 @@ const token = `kanban-bench-${Date.now()}-token-0123456789`;
 function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-  return { p50: Math.round(q(0.5)), p95: Math.round(q(0.95)), min: Math.round(sorted[0] ?? 0), max: Math.round(sorted.at(-1) ?? 0), n: sorted.length };
+  return {
+    p50: Math.round(q(0.5)),
+    p95: Math.round(q(0.95)),
+    min: Math.round(sorted[0] ?? 0),
+    max: Math.round(sorted.at(-1) ?? 0),
+    n: sorted.length,
+  };
 }
 
 /** A port nobody listens on (other agents' servers share this machine). */
@@ -50,7 +59,9 @@ async function freePort(): Promise<number> {
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
       const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -122,7 +133,10 @@ async function main() {
     cpu: os.cpus()[0]?.model ?? "unknown",
     cores: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-    loadAverage: os.loadavg().map((l) => l.toFixed(2)).join(" "),
+    loadAverage: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" "),
     node: process.version,
     chromium: figures.chromium,
   };
@@ -143,11 +157,14 @@ async function main() {
     longTasksDuringScroll: figures.longTasksDuringScroll,
   };
   writeFileSync(path.join(root, "bench/kanban/results.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  const row = (label: string, s: ReturnType<typeof stats>) => `| ${label} | ${s.p50} | ${s.p95} | ${s.min} | ${s.max} | ${s.n} |`;
+  const row = (label: string, s: ReturnType<typeof stats>) =>
+    `| ${label} | ${s.p50} | ${s.p95} | ${s.min} | ${s.max} | ${s.n} |`;
   console.log(
     [
       "",
-      `Runs on the board: ${total} (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}); cards in the DOM: ${figures.cardsInDom}`,
+      `Runs on the board: ${total} (${Object.entries(counts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(", ")}); cards in the DOM: ${figures.cardsInDom}`,
       `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load ${machine.loadAverage}, Node ${machine.node}, Chromium ${machine.chromium}`,
       "",
       "| measure (ms) | p50 | p95 | min | max | n |",

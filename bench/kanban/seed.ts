@@ -45,13 +45,23 @@ export async function seedBoardRuns(db: Db, total: number): Promise<Record<strin
       const { def, version } = pick;
       const createdMinutesAgo = (total - i) % 1_400;
       const finished = ["succeeded", "failed", "cancelled", "timed_out"].includes(state);
-      const turns = finished || state === "running" || state === "paused" ? 1 + (i % Math.max(1, def.agent.maxTurns - 1)) : 0;
+      const turns =
+        finished || state === "running" || state === "paused" ? 1 + (i % Math.max(1, def.agent.maxTurns - 1)) : 0;
       rows.push({
         id: randomUUID(),
         jobId: def.id,
         jobVersion: version,
         state,
-        stateReason: state === "waiting" ? "approval" : state === "failed" ? "budget" : state === "paused" ? "operator" : state === "timed_out" ? "wall_clock" : null,
+        stateReason:
+          state === "waiting"
+            ? "approval"
+            : state === "failed"
+              ? "budget"
+              : state === "paused"
+                ? "operator"
+                : state === "timed_out"
+                  ? "wall_clock"
+                  : null,
         error: state === "failed" ? `turn budget exhausted (${turns}/${turns})` : null,
         governance: { ...def.governance },
         triggerKind: i % 3 === 0 ? "manual" : "signal",

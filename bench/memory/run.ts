@@ -22,7 +22,15 @@ import { rowsOf } from "@/db/rows";
 import { runMigrations } from "@/db/migrate";
 import { systemPrincipal } from "@/lib/audit";
 import { defineJob, registerJobDefinitions, syncRegistry } from "@/lib/jobs";
-import { LOCKS_CHANNEL, registerCollections, releaseLock, requestLock, revertRunWrites, writeEntity, type WriteProvenance } from "@/lib/memory";
+import {
+  LOCKS_CHANNEL,
+  registerCollections,
+  releaseLock,
+  requestLock,
+  revertRunWrites,
+  writeEntity,
+  type WriteProvenance,
+} from "@/lib/memory";
 import { createRun } from "@/lib/runtime";
 import { withScratchDatabase } from "../scratch-database";
 
@@ -66,7 +74,12 @@ function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
-const summary = (values: number[]) => ({ count: values.length, p50: round(pct(values, 50)), p99: round(pct(values, 99)), max: round(Math.max(...values)) });
+const summary = (values: number[]) => ({
+  count: values.length,
+  p50: round(pct(values, 50)),
+  p99: round(pct(values, 99)),
+  max: round(Math.max(...values)),
+});
 const round = (v: number) => Math.round(v * 100) / 100;
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -81,7 +94,8 @@ async function bench(handle: DatabaseHandle) {
   registerJobDefinitions([job]);
   await syncRegistry(db, [job]);
   const actor = systemPrincipal("bench", "bench");
-  const newRun = async () => (await db.transaction((tx) => createRun(tx, { jobId: job.id, input: {}, trigger: { kind: "manual" }, actor }))).id;
+  const newRun = async () =>
+    (await db.transaction((tx) => createRun(tx, { jobId: job.id, input: {}, trigger: { kind: "manual" }, actor }))).id;
 
   // 1. Uncontended.
   const solo = await newRun();
@@ -89,7 +103,9 @@ async function bench(handle: DatabaseHandle) {
   const release: number[] = [];
   for (let i = 0; i < uncontended; i++) {
     const entity = `bench/solo-${i % 50}`;
-    const [r, a] = await timed(() => db.transaction((tx) => requestLock(tx, { runId: solo, entity, mode: "exclusive", timeoutMs: 60_000 })));
+    const [r, a] = await timed(() =>
+      db.transaction((tx) => requestLock(tx, { runId: solo, entity, mode: "exclusive", timeoutMs: 60_000 })),
+    );
     if (r.status !== "held") throw new Error(`uncontended lock not granted: ${r.status}`);
     const [, b] = await timed(() => db.transaction((tx) => releaseLock(tx, solo, entity)));
     acquire.push(a);
@@ -114,7 +130,11 @@ async function bench(handle: DatabaseHandle) {
       for (let r = 0; r < rounds; r++) {
         const start = performance.now();
         const granted = new Promise<void>((resolve) => waiters.set(runId, resolve));
-        const [result, requestMs] = await timed(() => db.transaction((tx) => requestLock(tx, { runId, entity: "bench/hot", mode: "exclusive", timeoutMs: 600_000 })));
+        const [result, requestMs] = await timed(() =>
+          db.transaction((tx) =>
+            requestLock(tx, { runId, entity: "bench/hot", mode: "exclusive", timeoutMs: 600_000 }),
+          ),
+        );
         cRequest.push(requestMs);
         if (result.status === "waiting") {
           await granted;
@@ -135,18 +155,32 @@ async function bench(handle: DatabaseHandle) {
 
   // 3. Deadlock detection with background waiters in the graph.
   const holder = await newRun();
-  await db.transaction((tx) => requestLock(tx, { runId: holder, entity: "bench/bg", mode: "exclusive", timeoutMs: 600_000 }));
+  await db.transaction((tx) =>
+    requestLock(tx, { runId: holder, entity: "bench/bg", mode: "exclusive", timeoutMs: 600_000 }),
+  );
   for (let i = 0; i < background; i++) {
     const waiter = await newRun();
-    await db.transaction((tx) => requestLock(tx, { runId: waiter, entity: "bench/bg", mode: "exclusive", timeoutMs: 600_000 }));
+    await db.transaction((tx) =>
+      requestLock(tx, { runId: waiter, entity: "bench/bg", mode: "exclusive", timeoutMs: 600_000 }),
+    );
   }
   const detect: number[] = [];
   for (let i = 0; i < deadlocks; i++) {
     const [a, b] = [await newRun(), await newRun()];
-    await db.transaction((tx) => requestLock(tx, { runId: a, entity: `bench/x${i}`, mode: "exclusive", timeoutMs: 600_000 }));
-    await db.transaction((tx) => requestLock(tx, { runId: b, entity: `bench/y${i}`, mode: "exclusive", timeoutMs: 600_000 }));
-    await db.transaction((tx) => requestLock(tx, { runId: a, entity: `bench/y${i}`, mode: "exclusive", timeoutMs: 600_000 }));
-    const [r, ms] = await timed(() => db.transaction((tx) => requestLock(tx, { runId: b, entity: `bench/x${i}`, mode: "exclusive", timeoutMs: 600_000 })));
+    await db.transaction((tx) =>
+      requestLock(tx, { runId: a, entity: `bench/x${i}`, mode: "exclusive", timeoutMs: 600_000 }),
+    );
+    await db.transaction((tx) =>
+      requestLock(tx, { runId: b, entity: `bench/y${i}`, mode: "exclusive", timeoutMs: 600_000 }),
+    );
+    await db.transaction((tx) =>
+      requestLock(tx, { runId: a, entity: `bench/y${i}`, mode: "exclusive", timeoutMs: 600_000 }),
+    );
+    const [r, ms] = await timed(() =>
+      db.transaction((tx) =>
+        requestLock(tx, { runId: b, entity: `bench/x${i}`, mode: "exclusive", timeoutMs: 600_000 }),
+      ),
+    );
     if (r.status !== "refused") throw new Error(`cycle not detected: ${r.status}`);
     detect.push(ms);
   }
@@ -167,7 +201,8 @@ async function bench(handle: DatabaseHandle) {
   const [, writeMs] = await timed(async () => {
     for (let i = 0; i < revertSize; i += 100) {
       await db.transaction(async (tx) => {
-        for (let j = i; j < Math.min(revertSize, i + 100); j++) await writeEntity(tx, { collection: "bench", key: `r${j}` }, { n: j }, { provenance });
+        for (let j = i; j < Math.min(revertSize, i + 100); j++)
+          await writeEntity(tx, { collection: "bench", key: `r${j}` }, { n: j }, { provenance });
       });
     }
   });
@@ -175,7 +210,9 @@ async function bench(handle: DatabaseHandle) {
   const [preview, previewMs] = await timed(() => revertRunWrites(db, writer, { dryRun: true, by }));
   const [applied, applyMs] = await timed(() => revertRunWrites(db, writer, { dryRun: false, by }));
   if (preview.reverted !== revertSize || applied.reverted !== revertSize) throw new Error("revert count mismatch");
-  const [check] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from memory_history where reverts_run = ${writer}`));
+  const [check] = rowsOf<{ n: number }>(
+    await db.execute(sql`select count(*)::int as n from memory_history where reverts_run = ${writer}`),
+  );
   if (check?.n !== revertSize) throw new Error("compensating writes missing");
 
   return {
@@ -195,7 +232,11 @@ async function bench(handle: DatabaseHandle) {
 }
 
 async function main() {
-  const machine = { cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`, node: process.version, load1m: os.loadavg()[0]?.toFixed(2) };
+  const machine = {
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}`,
+    node: process.version,
+    load1m: os.loadavg()[0]?.toFixed(2),
+  };
   const command = `npx tsx --conditions=react-server bench/memory/run.ts ${process.argv.slice(2).join(" ")}`.trim();
   let results;
   if (smoke) {
@@ -207,7 +248,10 @@ async function main() {
       await handle.close();
     }
   } else {
-    results = await withScratchDatabase(serverUrl, { prefix, poolSize: 20 }, async (handle) => ({ database: "postgres", ...(await bench(handle)) }));
+    results = await withScratchDatabase(serverUrl, { prefix, poolSize: 20 }, async (handle) => ({
+      database: "postgres",
+      ...(await bench(handle)),
+    }));
   }
   const report = { command, machine, at: new Date().toISOString(), ...results };
   console.log(JSON.stringify(report, null, 2));

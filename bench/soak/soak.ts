@@ -19,7 +19,8 @@ import { faultJobs, EFFECTS_JOB } from "@/tests/faults/fixtures/fault-jobs";
 import { killAll, spawnWorker } from "@/tests/runtime/processes";
 import { withScratchDatabase } from "../scratch-database";
 
-const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const minutes = arg("minutes", 10);
 const rate = arg("rate", 4);
 const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -27,7 +28,9 @@ const serverUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:543
 function rssMb(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+    const line = readFileSync(`/proc/${pid}/status`, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("VmRSS:"));
     return line ? Math.round(Number(line.replace(/\D+/g, "")) / 1024) : null;
   } catch {
     return null;
@@ -46,7 +49,12 @@ const port = (sink.address() as AddressInfo).port;
 await withScratchDatabase(serverUrl, { prefix: "i11_soak", poolSize: 4 }, async (handle, url) => {
   await installJobs(handle.db, faultJobs(port));
   const workers = ["soak-a", "soak-b"].map((id) =>
-    spawnWorker(url, id, { "lease-ms": 10_000, "poll-ms": 500, concurrency: 4 }, { script: "tests/faults/fixtures/agent-worker.ts", env: { FAULT_SINK_PORT: String(port) } }),
+    spawnWorker(
+      url,
+      id,
+      { "lease-ms": 10_000, "poll-ms": 500, concurrency: 4 },
+      { script: "tests/faults/fixtures/agent-worker.ts", env: { FAULT_SINK_PORT: String(port) } },
+    ),
   );
   await Promise.all(workers.map((w) => w.waitForLine((l) => l.msg === "worker started", 60_000)));
   const samples: Record<string, (number | null)[]> = { bench: [], "soak-a": [], "soak-b": [] };

@@ -70,8 +70,12 @@ await withScratchDatabase(serverUrl, { prefix: "i12_bench_verify", poolSize: 10 
   // Seal what was loaded, so the walk covers a signed Merkle log, not just unsealed MACs.
   while (((await sealBatch(handle.db))?.sealed ?? 0) > 0);
   const baseline = await probeWhile(handle, () => new Promise((r) => setTimeout(r, 500)));
-  const inProcess = await probeWhile(handle, () => Promise.all(Array.from({ length: 4 }, () => verifyAuditChain(handle.db, { batchSize: 2000 }))));
-  const guarded = await probeWhile(handle, () => Promise.all(Array.from({ length: 4 }, () => verifyAuditChainGuarded(handle))));
+  const inProcess = await probeWhile(handle, () =>
+    Promise.all(Array.from({ length: 4 }, () => verifyAuditChain(handle.db, { batchSize: 2000 }))),
+  );
+  const guarded = await probeWhile(handle, () =>
+    Promise.all(Array.from({ length: 4 }, () => verifyAuditChainGuarded(handle))),
+  );
   console.log(JSON.stringify({ events, baseline, fourInProcess: inProcess, fourGuarded: guarded }, null, 2));
 });
 process.exit(0);

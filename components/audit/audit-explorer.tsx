@@ -117,7 +117,10 @@ export function AuditExplorer({
   const feed = useInfiniteQuery({
     queryKey: ["audit-feed", q],
     queryFn: ({ pageParam, signal }) =>
-      fetchJson<Page>(`/api/audit?limit=${PAGE}&q=${encodeURIComponent(q)}${pageParam ? `&cursor=${pageParam}` : ""}`, signal),
+      fetchJson<Page>(
+        `/api/audit?limit=${PAGE}&q=${encodeURIComponent(q)}${pageParam ? `&cursor=${pageParam}` : ""}`,
+        signal,
+      ),
     initialPageParam: 0,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
@@ -135,10 +138,16 @@ export function AuditExplorer({
     queryFn: ({ signal }) => fetchJson<AuditEvent>(`/api/audit/events/${openSeq}`, signal),
     enabled: openSeq !== null && /^\d+$/.test(openSeq) && selected === null,
   });
-  const drawerEvent = selected ?? (openSeq ? (events.find((e) => String(e.seq) === openSeq) ?? linked.data ?? null) : null);
+  const drawerEvent =
+    selected ?? (openSeq ? (events.find((e) => String(e.seq) === openSeq) ?? linked.data ?? null) : null);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: events.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12 });
+  const virtual = useVirtualizer({
+    count: events.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 12,
+  });
   const items = virtual.getVirtualItems();
   const lastIndex = items[items.length - 1]?.index ?? 0;
   useEffect(() => {
@@ -183,7 +192,9 @@ export function AuditExplorer({
               aria-pressed={range === p.value}
               className={cn(
                 "rounded-full border px-2.5 py-0.5 text-xs",
-                range === p.value ? "border-accent bg-accent-soft text-accent-text" : "border-border text-muted hover:text-foreground",
+                range === p.value
+                  ? "border-accent bg-accent-soft text-accent-text"
+                  : "border-border text-muted hover:text-foreground",
               )}
             >
               {p.label}
@@ -192,7 +203,12 @@ export function AuditExplorer({
           {canExport ? (
             <span className="ml-auto flex gap-1.5">
               {(["jsonl", "csv", "bundle"] as const).map((f) => (
-                <a key={f} className={buttonClassName("ghost", "sm")} href={`/api/audit/export?format=${f}&q=${encodeURIComponent(q)}`} download>
+                <a
+                  key={f}
+                  className={buttonClassName("ghost", "sm")}
+                  href={`/api/audit/export?format=${f}&q=${encodeURIComponent(q)}`}
+                  download
+                >
                   <Download aria-hidden />
                   {f === "bundle" ? "Evidence bundle" : f.toUpperCase()}
                 </a>
@@ -201,7 +217,10 @@ export function AuditExplorer({
           ) : null}
         </div>
         {queryError ? (
-          <div role="alert" className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text">
+          <div
+            role="alert"
+            className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text"
+          >
             <p className="font-medium">{queryError.message}</p>
             {queryError.details.token ? (
               <p className="mt-1">
@@ -214,18 +233,31 @@ export function AuditExplorer({
                 ) : null}
               </p>
             ) : null}
-            {queryError.details.syntax ? <pre className="mt-2 font-mono text-[11px] whitespace-pre-wrap text-foreground">{queryError.details.syntax}</pre> : null}
+            {queryError.details.syntax ? (
+              <pre className="mt-2 font-mono text-[11px] whitespace-pre-wrap text-foreground">
+                {queryError.details.syntax}
+              </pre>
+            ) : null}
           </div>
         ) : null}
         <div className="rounded-lg border border-border">
-          <div className="grid grid-cols-[5rem_14rem_minmax(0,1fr)_11rem_minmax(0,1.2fr)] gap-2 border-b border-border px-3 py-2 text-xs font-medium text-muted" role="row">
+          <div
+            className="grid grid-cols-[5rem_14rem_minmax(0,1fr)_11rem_minmax(0,1.2fr)] gap-2 border-b border-border px-3 py-2 text-xs font-medium text-muted"
+            role="row"
+          >
             <span role="columnheader">Seq</span>
             <span role="columnheader">Time</span>
             <span role="columnheader">Actor</span>
             <span role="columnheader">Action</span>
             <span role="columnheader">Subject · details</span>
           </div>
-          <div ref={scroller} className="h-[60vh] overflow-auto" role="table" aria-label="Audit events, newest first" aria-rowcount={events.length}>
+          <div
+            ref={scroller}
+            className="h-[60vh] overflow-auto"
+            role="table"
+            aria-label="Audit events, newest first"
+            aria-rowcount={events.length}
+          >
             {feed.isPending ? (
               <div className="flex items-center gap-2 p-4 text-sm text-muted">
                 <Spinner label="Loading events" /> Loading events…
@@ -252,7 +284,11 @@ export function AuditExplorer({
                       <span role="cell" className="font-mono">
                         {e.seq ?? <span className="text-muted">unsealed</span>}
                       </span>
-                      <span role="cell" className="font-mono text-[11px] tabular-nums" title={`${formatRelative(new Date(e.ts).getTime(), Date.now())} · ${e.ts}`}>
+                      <span
+                        role="cell"
+                        className="font-mono text-[11px] tabular-nums"
+                        title={`${formatRelative(new Date(e.ts).getTime(), Date.now())} · ${e.ts}`}
+                      >
                         {absoluteTime(e.ts)}
                       </span>
                       <span role="cell" className="truncate" title={`${e.actor.kind} ${e.actor.id ?? ""}`}>
@@ -262,7 +298,8 @@ export function AuditExplorer({
                         {e.action}
                       </span>
                       <span role="cell" className="truncate text-muted">
-                        {e.subject.type} {e.subject.id ? e.subject.id.slice(0, 12) : ""} {summary(e) ? `· ${summary(e)}` : ""}
+                        {e.subject.type} {e.subject.id ? e.subject.id.slice(0, 12) : ""}{" "}
+                        {summary(e) ? `· ${summary(e)}` : ""}
                       </span>
                     </button>
                   );
@@ -284,7 +321,12 @@ export function AuditExplorer({
           <ul className="flex flex-col gap-1">
             {savedQueries.map((s) => (
               <li key={s.id} className="flex items-center gap-1 text-xs">
-                <button type="button" className="truncate text-left text-accent-text hover:underline" title={s.query} onClick={() => navigate({ q: s.query, seq: null })}>
+                <button
+                  type="button"
+                  className="truncate text-left text-accent-text hover:underline"
+                  title={s.query}
+                  onClick={() => navigate({ q: s.query, seq: null })}
+                >
                   {s.name}
                 </button>
                 <button
@@ -302,25 +344,44 @@ export function AuditExplorer({
             className="flex gap-1"
             onSubmit={(e) => {
               e.preventDefault();
-              run(() => saveAuditQueryAction({ name: saveName, query: q }), { success: "Query saved", onOk: () => setSaveName("") });
+              run(() => saveAuditQueryAction({ name: saveName, query: q }), {
+                success: "Query saved",
+                onOk: () => setSaveName(""),
+              });
             }}
           >
             <label htmlFor="save-name" className="sr-only">
               Name for this query
             </label>
-            <Input id="save-name" value={saveName} onChange={(e) => setSaveName(e.target.value)} placeholder="Name this query" className="h-7 text-xs" />
-            <Button type="submit" size="sm" variant="secondary" disabled={saving || q.trim() === "" || saveName.trim() === ""}>
+            <Input
+              id="save-name"
+              value={saveName}
+              onChange={(e) => setSaveName(e.target.value)}
+              placeholder="Name this query"
+              className="h-7 text-xs"
+            />
+            <Button
+              type="submit"
+              size="sm"
+              variant="secondary"
+              disabled={saving || q.trim() === "" || saveName.trim() === ""}
+            >
               <Star aria-hidden />
               Save
             </Button>
           </form>
         </section>
         {facets.data?.capped ? (
-          <p className="text-[11px] text-muted">Counts over the newest {facets.data.scanned.toLocaleString()} matching events; add since:/until: to count a window.</p>
+          <p className="text-[11px] text-muted">
+            Counts over the newest {facets.data.scanned.toLocaleString()} matching events; add since:/until: to count a
+            window.
+          </p>
         ) : null}
         {(["actions", "actors", "runs"] as const).map((kind) => (
           <section key={kind} aria-label={`Counts by ${kind.slice(0, -1)}`} className="flex flex-col gap-1">
-            <h2 className="text-xs font-medium text-muted">{kind === "runs" ? "Runs (which runs touched this)" : `By ${kind.slice(0, -1)}`}</h2>
+            <h2 className="text-xs font-medium text-muted">
+              {kind === "runs" ? "Runs (which runs touched this)" : `By ${kind.slice(0, -1)}`}
+            </h2>
             {facets.isPending ? <Spinner label="Counting" /> : null}
             {facets.data && facets.data[kind].length === 0 ? <p className="text-xs text-muted">—</p> : null}
             <ul className="flex flex-col">
@@ -329,7 +390,19 @@ export function AuditExplorer({
                   <button
                     type="button"
                     className="flex w-full items-center justify-between gap-2 rounded px-1 py-0.5 text-left text-xs hover:bg-surface-muted"
-                    onClick={() => navigate({ q: addTerm(q, kind === "actions" ? `action:${f.value}` : kind === "actors" ? `actor:${f.value}` : `run:${f.value}`), seq: null })}
+                    onClick={() =>
+                      navigate({
+                        q: addTerm(
+                          q,
+                          kind === "actions"
+                            ? `action:${f.value}`
+                            : kind === "actors"
+                              ? `actor:${f.value}`
+                              : `run:${f.value}`,
+                        ),
+                        seq: null,
+                      })
+                    }
                   >
                     <span className={cn("truncate", kind !== "actors" && "font-mono")}>{f.label}</span>
                     <span className="tabular-nums text-muted">{f.count.toLocaleString()}</span>

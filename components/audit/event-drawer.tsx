@@ -23,15 +23,26 @@ interface Checked {
 async function loadAndVerify(seq: number, signal: AbortSignal): Promise<Checked> {
   const [event, proof, checkpointNote, verifierKey] = await Promise.all([
     fetchJson<EventWithLeaf>(`/api/audit/events/${seq}`, signal),
-    fetchJson<{ leafIndex: number; treeSize: number; hashes: string[] }>(`/api/audit/proof/inclusion?seq=${seq}`, signal),
+    fetchJson<{ leafIndex: number; treeSize: number; hashes: string[] }>(
+      `/api/audit/proof/inclusion?seq=${seq}`,
+      signal,
+    ),
     fetchText("/api/audit/checkpoint", signal),
     fetchText("/api/audit/verifier-key", signal),
   ]);
-  if (!event.canonical) return { event, result: { ok: false, message: "This event has no canonical leaf.", treeSize: null } };
+  if (!event.canonical)
+    return { event, result: { ok: false, message: "This event has no canonical leaf.", treeSize: null } };
   const result = await verifyEventInBrowser({
     seq,
     canonical: event.canonical,
-    fields: { ts: event.ts, actor: event.actor, action: event.action, subject: event.subject, authorization: event.authorization, payload: event.payload },
+    fields: {
+      ts: event.ts,
+      actor: event.actor,
+      action: event.action,
+      subject: event.subject,
+      authorization: event.authorization,
+      payload: event.payload,
+    },
     proof,
     checkpointNote,
     verifierKey,
@@ -59,16 +70,20 @@ function LineageSummary({ runId }: { runId: string }) {
     <section aria-label="Who authorized this run" className="rounded-lg border border-border p-3 text-xs">
       <h3 className="mb-1 text-sm font-medium">Who authorized this</h3>
       <p>
-        Job <span className="font-mono">{data.run.jobId}</span> authorized by <span className="font-medium">{data.declaration.authorizedBy}</span> on{" "}
-        {data.declaration.authorizedAt} (owner {data.declaration.owner}, version {data.declaration.registryVersion.slice(0, 8)}).
+        Job <span className="font-mono">{data.run.jobId}</span> authorized by{" "}
+        <span className="font-medium">{data.declaration.authorizedBy}</span> on {data.declaration.authorizedAt} (owner{" "}
+        {data.declaration.owner}, version {data.declaration.registryVersion.slice(0, 8)}).
       </p>
       <p>
         Started ({data.started.trigger}) by {data.started.by.label}
         {data.started.signal?.idempotencyKey ? `, idempotency key ${data.started.signal.idempotencyKey}` : ""}.
-        {data.approvals.length > 0 ? ` Approvals: ${data.approvals.map((a) => `${a.status}${a.decidedBy ? ` by ${a.decidedBy.label}` : ""}`).join("; ")}.` : ""}
+        {data.approvals.length > 0
+          ? ` Approvals: ${data.approvals.map((a) => `${a.status}${a.decidedBy ? ` by ${a.decidedBy.label}` : ""}`).join("; ")}.`
+          : ""}
       </p>
       <p>
-        {data.toolCalls.length} tool calls{touched.length > 0 ? `; touched ${touched.slice(0, 6).join(", ")}${touched.length > 6 ? "…" : ""}` : ""}.{" "}
+        {data.toolCalls.length} tool calls
+        {touched.length > 0 ? `; touched ${touched.slice(0, 6).join(", ")}${touched.length > 6 ? "…" : ""}` : ""}.{" "}
         <Link href={`/runs/${runId}`} className="text-accent-text underline">
           Open the run
         </Link>
@@ -97,13 +112,22 @@ export function EventDrawer({ event, onClose }: { event: AuditEvent | null; onCl
                 {event.seq ? `Event #${event.seq}` : `Event id ${event.id} (not sealed yet)`} · {event.action}
               </DialogTitle>
               <DialogDescription>
-                {absoluteTime(event.ts)} · {event.actor.label} ({event.actor.kind}) · {event.subject.type} {event.subject.id ?? ""}
+                {absoluteTime(event.ts)} · {event.actor.label} ({event.actor.kind}) · {event.subject.type}{" "}
+                {event.subject.id ?? ""}
               </DialogDescription>
             </DialogHeader>
             <div className="mt-3 flex flex-col gap-3">
-              <div role="status" aria-live="polite" data-testid="proof-result" className="rounded-lg border border-border p-3 text-sm">
+              <div
+                role="status"
+                aria-live="polite"
+                data-testid="proof-result"
+                className="rounded-lg border border-border p-3 text-sm"
+              >
                 {event.seq === null ? (
-                  <span className="text-muted">Not sealed yet: the sealer adds it to the Merkle log within a second; reopen it then to check its proof.</span>
+                  <span className="text-muted">
+                    Not sealed yet: the sealer adds it to the Merkle log within a second; reopen it then to check its
+                    proof.
+                  </span>
                 ) : check.isPending ? (
                   <span className="flex items-center gap-2 text-muted">
                     <Spinner label="Verifying" /> Checking the inclusion proof in your browser…
@@ -127,9 +151,23 @@ export function EventDrawer({ event, onClose }: { event: AuditEvent | null; onCl
                 </p>
               ) : null}
               <section>
-                <h3 className="mb-1 text-xs font-medium text-muted">Canonical event (RFC 8785, exactly what was hashed)</h3>
+                <h3 className="mb-1 text-xs font-medium text-muted">
+                  Canonical event (RFC 8785, exactly what was hashed)
+                </h3>
                 <pre className="max-h-80 overflow-auto rounded-md bg-surface-muted p-2 font-mono text-[11px] whitespace-pre-wrap break-all">
-                  {check.data?.event.canonical ?? JSON.stringify({ ts: event.ts, actor: event.actor, action: event.action, subject: event.subject, authorization: event.authorization, payload: event.payload }, null, 2)}
+                  {check.data?.event.canonical ??
+                    JSON.stringify(
+                      {
+                        ts: event.ts,
+                        actor: event.actor,
+                        action: event.action,
+                        subject: event.subject,
+                        authorization: event.authorization,
+                        payload: event.payload,
+                      },
+                      null,
+                      2,
+                    )}
                 </pre>
               </section>
             </div>

@@ -13,7 +13,9 @@ export class ApiError extends Error {
 export async function fetchJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, { cache: "no-store", signal, headers: { accept: "application/json" } });
   if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string; token?: string; suggestion?: string; syntax?: string } } | null;
+    const body = (await res.json().catch(() => null)) as {
+      error?: { message?: string; token?: string; suggestion?: string; syntax?: string };
+    } | null;
     throw new ApiError(body?.error?.message ?? `Request failed (${res.status})`, res.status, body?.error ?? {});
   }
   return (await res.json()) as T;

@@ -23,7 +23,13 @@ interface VerifyResult {
  * so progress is the elapsed time against the size of the signed log being checked.
  */
 export function VerifyLog({ treeSize }: { treeSize: number | null }) {
-  const [state, setState] = useState<{ running: boolean; started: number; tookMs: number; result: VerifyResult | null; error: string | null }>({
+  const [state, setState] = useState<{
+    running: boolean;
+    started: number;
+    tookMs: number;
+    result: VerifyResult | null;
+    error: string | null;
+  }>({
     running: false,
     started: 0,
     tookMs: 0,
@@ -45,7 +51,13 @@ export function VerifyLog({ treeSize }: { treeSize: number | null }) {
       const result = await fetchJson<VerifyResult>("/api/audit/verify");
       setState({ running: false, started, tookMs: Date.now() - started, result, error: null });
     } catch (error) {
-      setState({ running: false, started, tookMs: Date.now() - started, result: null, error: error instanceof Error ? error.message : String(error) });
+      setState({
+        running: false,
+        started,
+        tookMs: Date.now() - started,
+        result: null,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 
@@ -59,20 +71,26 @@ export function VerifyLog({ treeSize }: { treeSize: number | null }) {
       <div role="status" aria-live="polite" className="text-xs">
         {state.running ? (
           <span className="flex items-center gap-2 text-muted">
-            <Spinner label="Verifying" /> Checking {treeSize !== null ? `${treeSize.toLocaleString()} sealed events` : "the log"} — every MAC, leaf, root and signature… {((now - state.started) / 1000).toFixed(1)} s
+            <Spinner label="Verifying" /> Checking{" "}
+            {treeSize !== null ? `${treeSize.toLocaleString()} sealed events` : "the log"} — every MAC, leaf, root and
+            signature… {((now - state.started) / 1000).toFixed(1)} s
           </span>
         ) : r ? (
           r.ok ? (
             <p className="text-success-text" data-testid="verify-result">
-              The log is intact: {r.checked.toLocaleString()} events checked against the signed checkpoint of {r.treeSize.toLocaleString()} events
+              The log is intact: {r.checked.toLocaleString()} events checked against the signed checkpoint of{" "}
+              {r.treeSize.toLocaleString()} events
               {r.anchorsChecked > 0 ? `, consistent with ${r.anchorsChecked} anchored checkpoints` : ""}
-              {r.unsealed > 0 ? `; ${r.unsealed} newer events wait for the sealer` : ""}. ({(state.tookMs / 1000).toFixed(1)} s)
+              {r.unsealed > 0 ? `; ${r.unsealed} newer events wait for the sealer` : ""}. (
+              {(state.tookMs / 1000).toFixed(1)} s)
             </p>
           ) : (
             <p className="text-danger-text" data-testid="verify-result">
-              The log is NOT intact{r.firstBadSeq !== null ? `: first bad event is #${r.firstBadSeq} (${r.problem})` : ""}
-              {r.badUnsealedIds.length > 0 ? `; unsealed events with a bad MAC: ${r.badUnsealedIds.join(", ")}` : ""}. {r.checked.toLocaleString()} events were
-              intact before it.
+              The log is NOT intact
+              {r.firstBadSeq !== null ? `: first bad event is #${r.firstBadSeq} (${r.problem})` : ""}
+              {r.badUnsealedIds.length > 0
+                ? `; unsealed events with a bad MAC: ${r.badUnsealedIds.join(", ")}`
+                : ""}. {r.checked.toLocaleString()} events were intact before it.
             </p>
           )
         ) : state.error ? (

@@ -5,7 +5,15 @@ import type { TriggerSummary } from "@/lib/jobs";
 import type { MissedTick } from "@/lib/runtime";
 
 /** Each trigger in full: cron with timezone and next fire time, signal with its payload schema, manual. */
-export function JobTriggers({ triggers, missed, missedTotal }: { triggers: TriggerSummary[]; missed: MissedTick[]; missedTotal: number }) {
+export function JobTriggers({
+  triggers,
+  missed,
+  missedTotal,
+}: {
+  triggers: TriggerSummary[];
+  missed: MissedTick[];
+  missedTotal: number;
+}) {
   return (
     <div className="flex flex-col gap-2">
       <ul className="flex flex-col divide-y divide-border rounded-lg border border-border bg-surface">
@@ -52,7 +60,8 @@ export function JobTriggers({ triggers, missed, missedTotal }: { triggers: Trigg
       {missedTotal > 0 ? (
         <div className="rounded-lg border border-warning/40 bg-warning-soft/40 px-3 py-2 text-xs">
           <p className="font-medium text-warning-text">
-            {missedTotal} cron {missedTotal === 1 ? "tick was" : "ticks were"} missed while nothing was running — recorded, not replayed.
+            {missedTotal} cron {missedTotal === 1 ? "tick was" : "ticks were"} missed while nothing was running —
+            recorded, not replayed.
           </p>
           <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-muted">
             {missed.map((m) => (

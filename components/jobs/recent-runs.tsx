@@ -21,7 +21,15 @@ export type RecentRun = {
 
 export function RecentRuns({ runs, jobId }: { runs: RecentRun[]; jobId: string }) {
   if (runs.length === 0) {
-    return <EmptyState icon={SquareKanban} headingLevel="h3" title="No runs yet" description="Runs of this job will be listed here." className="py-8" />;
+    return (
+      <EmptyState
+        icon={SquareKanban}
+        headingLevel="h3"
+        title="No runs yet"
+        description="Runs of this job will be listed here."
+        className="py-8"
+      />
+    );
   }
   return (
     <div className="flex flex-col gap-2">
@@ -63,7 +71,10 @@ export function RecentRuns({ runs, jobId }: { runs: RecentRun[]; jobId: string }
           ))}
         </TableBody>
       </Table>
-      <Link href={`/runs?job=${encodeURIComponent(jobId)}`} className="self-start text-xs text-accent-text hover:underline">
+      <Link
+        href={`/runs?job=${encodeURIComponent(jobId)}`}
+        className="self-start text-xs text-accent-text hover:underline"
+      >
         See this job&apos;s runs on the board
       </Link>
     </div>

@@ -5,7 +5,16 @@ import { useRouter } from "next/navigation";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { startRun } from "@/lib/actions";
 import { Button, type ButtonProps } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { toast } from "@/components/ui/toaster";
 import { buildInput, fieldsOf, initialValues, JsonFieldError, type FormValues, type JsonSchema } from "./schema-fields";
 import { SchemaForm } from "./schema-form";
@@ -61,7 +70,9 @@ export function RunNowDialog({ jobId, jobTitle, schema, size = "md", variant = "
       const serverErrors = issuesByPath(result.error.issues);
       setErrors(serverErrors);
       setFormError(
-        Object.keys(serverErrors).length > 0 ? `The server refused the input: ${result.error.message}.` : result.error.message,
+        Object.keys(serverErrors).length > 0
+          ? `The server refused the input: ${result.error.message}.`
+          : result.error.message,
       );
       return focusFirstError(serverErrors);
     }
@@ -96,13 +107,30 @@ export function RunNowDialog({ jobId, jobTitle, schema, size = "md", variant = "
         <DialogHeader>
           <DialogTitle>Run “{jobTitle}” now</DialogTitle>
           <DialogDescription>
-            {fields.length > 0 ? "The run starts with this input, at the job's current version." : "This job takes no input."}
+            {fields.length > 0
+              ? "The run starts with this input, at the job's current version."
+              : "This job takes no input."}
           </DialogDescription>
         </DialogHeader>
-        <form noValidate onSubmit={(e) => void submit(e)} className="flex flex-col gap-4" aria-describedby={formError ? `${idPrefix}-form-error` : undefined}>
-          <SchemaForm fields={fields} values={values} errors={errors} idPrefix={idPrefix} onChange={(path, value) => setValues((v) => ({ ...v, [path]: value }))} />
+        <form
+          noValidate
+          onSubmit={(e) => void submit(e)}
+          className="flex flex-col gap-4"
+          aria-describedby={formError ? `${idPrefix}-form-error` : undefined}
+        >
+          <SchemaForm
+            fields={fields}
+            values={values}
+            errors={errors}
+            idPrefix={idPrefix}
+            onChange={(path, value) => setValues((v) => ({ ...v, [path]: value }))}
+          />
           {formError ? (
-            <p id={`${idPrefix}-form-error`} role="alert" className="rounded-md bg-danger-soft px-3 py-2 text-[13px] text-danger-text">
+            <p
+              id={`${idPrefix}-form-error`}
+              role="alert"
+              className="rounded-md bg-danger-soft px-3 py-2 text-[13px] text-danger-text"
+            >
               {formError}
               {errors._form ? ` ${errors._form}` : ""}
             </p>

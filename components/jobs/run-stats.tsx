@@ -15,7 +15,9 @@ export function RunStatsCell({ stats }: { stats: JobRunStats }) {
         {stats.active > 0 ? <span className="text-muted"> · {stats.active} active</span> : null}
       </span>
       <span className="text-muted">
-        <span title="Succeeded of finished (failed and timed-out count against it; cancellations do not)">{successRateText(stats)} success</span>
+        <span title="Succeeded of finished (failed and timed-out count against it; cancellations do not)">
+          {successRateText(stats)} success
+        </span>
         {" · "}
         <span title="Median duration of succeeded runs">{formatDuration(stats.medianDurationMs)} median</span>
       </span>

@@ -37,7 +37,10 @@ const LONG_TEXT = 500;
 const longNames = /^(body|description|message|content|text|notes?|details|instructions)$/i;
 
 function humanize(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/[_-]+/g, " ").trim();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[_-]+/g, " ")
+    .trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -89,14 +92,19 @@ export function initialValues(fields: FieldSpec[], out: FormValues = {}): FormVa
     if (field.children) initialValues(field.children, out);
     else if (field.kind === "boolean") out[field.path] = field.defaultValue === true;
     else if (field.defaultValue !== undefined) {
-      out[field.path] = field.kind === "json" ? JSON.stringify(field.defaultValue, null, 2) : String(field.defaultValue);
+      out[field.path] =
+        field.kind === "json" ? JSON.stringify(field.defaultValue, null, 2) : String(field.defaultValue);
     } else out[field.path] = "";
   }
   return out;
 }
 
 function hasAnyValue(fields: FieldSpec[], values: FormValues): boolean {
-  return fields.some((f) => (f.children ? hasAnyValue(f.children, values) : values[f.path] === true || (typeof values[f.path] === "string" && String(values[f.path]).trim() !== "")));
+  return fields.some((f) =>
+    f.children
+      ? hasAnyValue(f.children, values)
+      : values[f.path] === true || (typeof values[f.path] === "string" && String(values[f.path]).trim() !== ""),
+  );
 }
 
 export class JsonFieldError extends Error {
@@ -125,7 +133,8 @@ export function buildInput(fields: FieldSpec[], values: FormValues): Record<stri
     }
     const text = typeof raw === "string" ? raw : "";
     if (text.trim() === "") {
-      if (field.required && (field.kind === "text" || field.kind === "textarea" || field.kind === "email")) out[key] = text;
+      if (field.required && (field.kind === "text" || field.kind === "textarea" || field.kind === "email"))
+        out[key] = text;
       continue;
     }
     if (field.kind === "number" || field.kind === "integer") out[key] = Number(text);

@@ -39,8 +39,21 @@ describe("form fields from a job's input JSON Schema", () => {
 
   it("builds the input: empty optionals left out, numbers parsed, booleans kept", () => {
     const fields = fieldsOf(ticket);
-    const values = { ...initialValues(fields), subject: "Hi", body: "Text", customer: "a@b.example", retries: "2", notifyOwner: true };
-    expect(buildInput(fields, values)).toEqual({ subject: "Hi", body: "Text", customer: "a@b.example", retries: 2, notifyOwner: true });
+    const values = {
+      ...initialValues(fields),
+      subject: "Hi",
+      body: "Text",
+      customer: "a@b.example",
+      retries: "2",
+      notifyOwner: true,
+    };
+    expect(buildInput(fields, values)).toEqual({
+      subject: "Hi",
+      body: "Text",
+      customer: "a@b.example",
+      retries: 2,
+      notifyOwner: true,
+    });
   });
 
   it("reports bad JSON in a free-form field by its path", () => {
@@ -52,8 +65,18 @@ describe("form fields from a job's input JSON Schema", () => {
 
 describe("browser validation mirrors the server's", () => {
   it("refuses what the schema refuses, with plain messages per field", () => {
-    const errors = validateInput(ticket, { subject: "", body: "x", customer: "not-an-email", retries: 9, notifyOwner: false });
-    expect(errors).toEqual({ subject: "Required", customer: "Enter a valid email address", retries: "Must be at most 5" });
+    const errors = validateInput(ticket, {
+      subject: "",
+      body: "x",
+      customer: "not-an-email",
+      retries: 9,
+      notifyOwner: false,
+    });
+    expect(errors).toEqual({
+      subject: "Required",
+      customer: "Enter a valid email address",
+      retries: "Must be at most 5",
+    });
     expect(validateInput(ticket, { subject: "s", body: "b", customer: "a@b.example", notifyOwner: false })).toEqual({});
   });
 

@@ -26,7 +26,12 @@ function Control({ field, props }: { field: FieldSpec; props: SchemaFormProps })
     case "boolean":
       return (
         <div className="flex flex-col gap-1">
-          <Checkbox id={id} checked={value === true} onCheckedChange={(v) => props.onChange(field.path, v === true)} label={field.label} />
+          <Checkbox
+            id={id}
+            checked={value === true}
+            onCheckedChange={(v) => props.onChange(field.path, v === true)}
+            label={field.label}
+          />
           {error ? <p className="text-xs font-medium text-danger-text">{error}</p> : null}
         </div>
       );
@@ -65,7 +70,9 @@ function Control({ field, props }: { field: FieldSpec; props: SchemaFormProps })
         <Field {...common}>
           <Input
             name={field.path}
-            type={field.kind === "email" ? "email" : field.kind === "number" || field.kind === "integer" ? "number" : "text"}
+            type={
+              field.kind === "email" ? "email" : field.kind === "number" || field.kind === "integer" ? "number" : "text"
+            }
             step={field.kind === "integer" ? 1 : field.kind === "number" ? "any" : undefined}
             inputMode={field.kind === "integer" ? "numeric" : undefined}
             value={text}
@@ -85,7 +92,11 @@ export function SchemaForm(props: SchemaFormProps) {
           <fieldset key={field.path} className="flex flex-col gap-3 rounded-lg border border-border p-3">
             <legend className="px-1 text-[13px] font-medium">
               {field.label}
-              {field.required ? <span aria-hidden className="ml-0.5 text-danger-text">*</span> : null}
+              {field.required ? (
+                <span aria-hidden className="ml-0.5 text-danger-text">
+                  *
+                </span>
+              ) : null}
             </legend>
             <SchemaForm {...props} fields={field.children} />
           </fieldset>

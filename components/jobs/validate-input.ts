@@ -1,14 +1,25 @@
 import { z } from "zod";
 import type { JsonSchema } from "./schema-fields";
 
-type Issue = { path?: readonly PropertyKey[]; code?: string; message?: string; minimum?: unknown; maximum?: unknown; origin?: string; format?: string; values?: unknown[]; input?: unknown };
+type Issue = {
+  path?: readonly PropertyKey[];
+  code?: string;
+  message?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: string;
+  format?: string;
+  values?: unknown[];
+  input?: unknown;
+};
 
 /** Plain-language messages for the issues zod reports (browser and server alike). */
 export function friendlyMessage(issue: Issue): string {
   const n = (v: unknown) => Number(v).toLocaleString("en-US");
   switch (issue.code) {
     case "too_small":
-      if (issue.origin === "string") return Number(issue.minimum) <= 1 ? "Required" : `At least ${n(issue.minimum)} characters`;
+      if (issue.origin === "string")
+        return Number(issue.minimum) <= 1 ? "Required" : `At least ${n(issue.minimum)} characters`;
       return `Must be at least ${n(issue.minimum)}`;
     case "too_big":
       if (issue.origin === "string") return `At most ${n(issue.maximum)} characters`;
@@ -20,7 +31,9 @@ export function friendlyMessage(issue: Issue): string {
     case "invalid_value":
       return Array.isArray(issue.values) ? `Choose one of: ${issue.values.join(", ")}` : "Not an allowed value";
     case "invalid_type":
-      return issue.input === undefined || /received undefined/.test(issue.message ?? "") ? "Required" : (issue.message ?? "Wrong type");
+      return issue.input === undefined || /received undefined/.test(issue.message ?? "")
+        ? "Required"
+        : (issue.message ?? "Wrong type");
     default:
       return issue.message ?? "Invalid value";
   }

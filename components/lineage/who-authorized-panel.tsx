@@ -9,7 +9,14 @@ function Evidence({ refs, runId, linkable = true }: { refs: readonly AuditRef[];
   if (refs.length === 0) return null;
   if (!linkable) {
     // Without audit.read the explorer is closed to the viewer: name the sealed events instead of linking them.
-    return <span className="ml-1 font-mono text-[11px] text-muted">{refs.slice(0, 4).map((r) => (r.seq ? `#${r.seq}` : `id ${r.id}`)).join(" ")}</span>;
+    return (
+      <span className="ml-1 font-mono text-[11px] text-muted">
+        {refs
+          .slice(0, 4)
+          .map((r) => (r.seq ? `#${r.seq}` : `id ${r.id}`))
+          .join(" ")}
+      </span>
+    );
   }
   return (
     <span className="ml-1 inline-flex flex-wrap gap-1">
@@ -50,11 +57,16 @@ function startedLine(l: RunLineage, linkEvents: boolean): ReactNode {
       {role ? ` · role ${role}` : ""}
       {s.tokenId ? ` · token ${s.tokenId}` : ""}
       {s.cronTick ? ` · cron tick ${s.cronTick}` : ""}
-      {s.signal ? ` · signal ${s.signal.name}${s.signal.idempotencyKey ? ` (idempotency key ${s.signal.idempotencyKey})` : " (no idempotency key)"}` : ""}
+      {s.signal
+        ? ` · signal ${s.signal.name}${s.signal.idempotencyKey ? ` (idempotency key ${s.signal.idempotencyKey})` : " (no idempotency key)"}`
+        : ""}
       {s.retryOf ? (
         <>
           {" "}
-          · retry of <Link href={`/runs/${s.retryOf}`} className="font-mono text-xs underline">{s.retryOf.slice(0, 8)}</Link>
+          · retry of{" "}
+          <Link href={`/runs/${s.retryOf}`} className="font-mono text-xs underline">
+            {s.retryOf.slice(0, 8)}
+          </Link>
         </>
       ) : null}
       <Evidence refs={s.audit} runId={l.run.id} linkable={linkEvents} />
@@ -91,8 +103,9 @@ export function WhoAuthorizedPanel({ lineage, linkEvents = true }: { lineage: Ru
       <CardContent>
         <dl className="divide-y divide-border">
           <Row term="Declared by">
-            owner {d.owner ?? "—"}; authorized by <span className="font-medium">{d.authorizedBy ?? "—"}</span> on {d.authorizedAt ?? "—"} · registry
-            version <code className="font-mono text-xs">{d.registryVersion.slice(0, 12)}</code>
+            owner {d.owner ?? "—"}; authorized by <span className="font-medium">{d.authorizedBy ?? "—"}</span> on{" "}
+            {d.authorizedAt ?? "—"} · registry version{" "}
+            <code className="font-mono text-xs">{d.registryVersion.slice(0, 12)}</code>
             {d.versionRegisteredAt ? ` (registered ${d.versionRegisteredAt})` : ""}
             <Evidence refs={d.audit} runId={lineage.run.id} linkable={linkEvents} />
           </Row>
@@ -136,17 +149,25 @@ export function WhoAuthorizedPanel({ lineage, linkEvents = true }: { lineage: Ru
             ) : (
               <ul className="flex flex-col gap-1" aria-label="Tool calls and their authorization">
                 {lineage.toolCalls.map((c) => {
-                  const touched = [...c.touched.files, ...c.touched.stateKeys, ...c.touched.records, ...c.touched.hosts];
+                  const touched = [
+                    ...c.touched.files,
+                    ...c.touched.stateKeys,
+                    ...c.touched.records,
+                    ...c.touched.hosts,
+                  ];
                   return (
                     <li key={c.key}>
                       <span className="font-mono text-xs">
                         t{c.turnIndex}.{c.callIndex}
                       </span>{" "}
                       <span className="font-medium">{c.tool}</span> {c.outcome}
-                      {c.sideEffect && c.sideEffect !== "none" ? ` · ${c.sideEffect}` : ""} · under {c.authorization.via}
+                      {c.sideEffect && c.sideEffect !== "none" ? ` · ${c.sideEffect}` : ""} · under{" "}
+                      {c.authorization.via}
                       {c.authorization.authorizedBy ? ` (${c.authorization.authorizedBy})` : ""}
                       {c.authorization.approvedBy ? ` · approved by ${c.authorization.approvedBy}` : ""}
-                      {touched.length > 0 ? ` · touched ${touched.slice(0, 4).join(", ")}${touched.length > 4 ? "…" : ""}` : ""}
+                      {touched.length > 0
+                        ? ` · touched ${touched.slice(0, 4).join(", ")}${touched.length > 4 ? "…" : ""}`
+                        : ""}
                       <Evidence refs={c.audit} runId={lineage.run.id} linkable={linkEvents} />
                     </li>
                   );

@@ -12,9 +12,11 @@ function show(value: unknown): string {
 }
 
 export function describeChange(before: unknown, after: unknown): string[] {
-  if (before === null || before === undefined) return after === null || after === undefined ? ["no change"] : ["created it"];
+  if (before === null || before === undefined)
+    return after === null || after === undefined ? ["no change"] : ["created it"];
   if (after === null || after === undefined) return ["deleted it"];
-  if (!isRecord(before) || !isRecord(after)) return JSON.stringify(before) === JSON.stringify(after) ? ["no change"] : [`set it to ${show(after)}`];
+  if (!isRecord(before) || !isRecord(after))
+    return JSON.stringify(before) === JSON.stringify(after) ? ["no change"] : [`set it to ${show(after)}`];
   const parts: string[] = [];
   for (const [key, value] of Object.entries(after)) {
     if (!(key in before)) parts.push(`added ${key} ${show(value)}`);

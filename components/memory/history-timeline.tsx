@@ -19,7 +19,9 @@ export function authorityOf(entry: HistoryEntry): string {
   if (approval && text(approval.decidedBy)) return `approved by ${String(approval.decidedBy)}`;
   if (entry.kind === "revert") return `as ${text(a.role) ?? "?"} (${text(a.via) ?? "?"})`;
   const by = text(a.authorizedBy);
-  return by ? `under the job's authorization by ${by}${text(a.authorizedAt) ? ` (${String(a.authorizedAt)})` : ""}` : "under the job's governance";
+  return by
+    ? `under the job's authorization by ${by}${text(a.authorizedAt) ? ` (${String(a.authorizedAt)})` : ""}`
+    : "under the job's governance";
 }
 
 /**
@@ -38,7 +40,10 @@ export function HistoryTimeline({ history, canRevert }: { history: HistoryEntry[
               <span>
                 <span className="font-medium">{h.actor.label}</span> reverted the writes of run{" "}
                 {h.revertsRun ? (
-                  <Link className="font-mono text-accent-text underline-offset-2 hover:underline" href={`/runs/${h.revertsRun}`}>
+                  <Link
+                    className="font-mono text-accent-text underline-offset-2 hover:underline"
+                    href={`/runs/${h.revertsRun}`}
+                  >
                     {shortRun(h.revertsRun)}
                   </Link>
                 ) : null}
@@ -48,11 +53,15 @@ export function HistoryTimeline({ history, canRevert }: { history: HistoryEntry[
               <span>
                 run{" "}
                 {h.runId ? (
-                  <Link className="font-mono text-accent-text underline-offset-2 hover:underline" href={`/runs/${h.runId}`}>
+                  <Link
+                    className="font-mono text-accent-text underline-offset-2 hover:underline"
+                    href={`/runs/${h.runId}`}
+                  >
                     {shortRun(h.runId)}
                   </Link>
                 ) : null}{" "}
-                of <span className="font-medium">{h.jobId}</span> {describeChange(h.before, h.after).join(", ")}, {authorityOf(h)} at {clock(h.at)}
+                of <span className="font-medium">{h.jobId}</span> {describeChange(h.before, h.after).join(", ")},{" "}
+                {authorityOf(h)} at {clock(h.at)}
               </span>
             )}
             {canRevert && h.kind === "write" && h.runId ? (
@@ -63,8 +72,8 @@ export function HistoryTimeline({ history, canRevert }: { history: HistoryEntry[
           </div>
           {h.kind === "write" ? (
             <p className="mt-1 text-xs text-muted">
-              turn {h.turnIndex ?? "?"}, call {h.callIndex ?? "?"} (<code className="font-mono">{h.toolCallKey}</code>), job version{" "}
-              <code className="font-mono">{(h.jobVersion ?? "").slice(0, 12)}</code>
+              turn {h.turnIndex ?? "?"}, call {h.callIndex ?? "?"} (<code className="font-mono">{h.toolCallKey}</code>),
+              job version <code className="font-mono">{(h.jobVersion ?? "").slice(0, 12)}</code>
             </p>
           ) : null}
         </li>

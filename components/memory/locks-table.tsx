@@ -32,7 +32,10 @@ export function LocksTable({ locks, showRun = true }: { locks: LockView[]; showR
             </TableCell>
             {showRun ? (
               <TableCell>
-                <Link className="font-mono text-xs text-accent-text underline-offset-2 hover:underline" href={`/runs/${l.runId}`}>
+                <Link
+                  className="font-mono text-xs text-accent-text underline-offset-2 hover:underline"
+                  href={`/runs/${l.runId}`}
+                >
                   {shortRun(l.runId)}
                 </Link>{" "}
                 <span className="text-xs text-muted">{l.jobId}</span>
@@ -40,7 +43,9 @@ export function LocksTable({ locks, showRun = true }: { locks: LockView[]; showR
             ) : null}
             <TableCell className="text-xs">{l.mode}</TableCell>
             <TableCell>
-              <Badge tone={l.status === "held" ? "success" : l.status === "waiting" ? "warning" : "danger"}>{l.status}</Badge>
+              <Badge tone={l.status === "held" ? "success" : l.status === "waiting" ? "warning" : "danger"}>
+                {l.status}
+              </Badge>
             </TableCell>
             <TableCell className="text-xs tabular-nums">
               {l.status === "held" ? "held " : l.status === "waiting" ? "waiting " : ""}

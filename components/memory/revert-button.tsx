@@ -6,7 +6,14 @@ import { useState, useTransition } from "react";
 import { revertWrites } from "@/lib/actions";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { toast } from "@/components/ui/toaster";
 import type { RevertPlan } from "@/lib/memory";
 import { describeChange, shortRun } from "./describe-change";
@@ -78,7 +85,8 @@ export function RevertButton({ runId, label = "Undo this run's writes" }: { runI
           <DialogHeader>
             <DialogTitle>Undo the shared-memory writes of run {shortRun(runId)}</DialogTitle>
             <DialogDescription>
-              Each entity goes back to the value it had before this run wrote it. This is a new write in its history, attributed to you; nothing is erased.
+              Each entity goes back to the value it had before this run wrote it. This is a new write in its history,
+              attributed to you; nothing is erased.
             </DialogDescription>
           </DialogHeader>
           {plan === null ? (
@@ -91,10 +99,14 @@ export function RevertButton({ runId, label = "Undo this run's writes" }: { runI
                 <li key={c.entity} className="rounded-md border border-border p-2">
                   <div className="flex flex-wrap items-center gap-2">
                     <code className="font-mono text-xs">{c.entity}</code>
-                    <span className={c.status === "conflict" ? "text-warning-text" : "text-muted"}>{statusText[c.status]}</span>
+                    <span className={c.status === "conflict" ? "text-warning-text" : "text-muted"}>
+                      {statusText[c.status]}
+                    </span>
                   </div>
                   {c.status === "revert" || c.status === "forced" ? (
-                    <p className="mt-1 text-xs text-muted">v{c.currentVersion} → {describeChange(c.current, c.restore).join(", ")}</p>
+                    <p className="mt-1 text-xs text-muted">
+                      v{c.currentVersion} → {describeChange(c.current, c.restore).join(", ")}
+                    </p>
                   ) : null}
                   {c.changedAfter.length > 0 ? (
                     <p className="mt-1 text-xs text-muted">
@@ -103,7 +115,11 @@ export function RevertButton({ runId, label = "Undo this run's writes" }: { runI
                   ) : null}
                   {c.status === "conflict" || c.status === "forced" ? (
                     <div className="mt-1 text-xs">
-                      <Checkbox checked={force.has(c.entity)} onCheckedChange={(v) => toggle(c.entity, v === true)} label="Overwrite the later change anyway" />
+                      <Checkbox
+                        checked={force.has(c.entity)}
+                        onCheckedChange={(v) => toggle(c.entity, v === true)}
+                        label="Overwrite the later change anyway"
+                      />
                     </div>
                   ) : null}
                 </li>
@@ -114,7 +130,12 @@ export function RevertButton({ runId, label = "Undo this run's writes" }: { runI
             <Button variant="ghost" onClick={() => setOpen(false)}>
               Cancel
             </Button>
-            <Button variant="danger" loading={busy} disabled={busy || !plan || plan.reverted === 0} onClick={() => void apply()}>
+            <Button
+              variant="danger"
+              loading={busy}
+              disabled={busy || !plan || plan.reverted === 0}
+              onClick={() => void apply()}
+            >
               Revert {plan?.reverted ?? 0} write(s)
             </Button>
           </DialogFooter>

@@ -10,11 +10,16 @@ export function RunWrites({ writes }: { writes: (HistoryEntry & { entity: string
     <ul className="flex flex-col gap-1.5 text-[13px]" aria-label="What this run wrote">
       {writes.map((w) => (
         <li key={`${w.entity}@${w.version}`}>
-          <Link className="font-mono text-xs text-accent-text underline-offset-2 hover:underline" href={`/memory/${w.entity}`}>
+          <Link
+            className="font-mono text-xs text-accent-text underline-offset-2 hover:underline"
+            href={`/memory/${w.entity}`}
+          >
             {w.entity}
           </Link>{" "}
           <span className="text-muted">v{w.version}:</span> {describeChange(w.before, w.after).join(", ")}
-          <span className="block text-xs text-muted">turn {w.turnIndex ?? "?"} · {authorityOf(w)}</span>
+          <span className="block text-xs text-muted">
+            turn {w.turnIndex ?? "?"} · {authorityOf(w)}
+          </span>
         </li>
       ))}
     </ul>

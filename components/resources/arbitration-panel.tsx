@@ -2,7 +2,18 @@
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
-import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import { setFairShareWeight } from "@/lib/actions";
 import { LiveIndicator } from "@/components/runs/live-indicator";
 import { Button } from "@/components/ui/button";
@@ -27,9 +38,21 @@ async function fetchScheduling(signal: AbortSignal): Promise<SchedulingData> {
 const windows = { "5m": "share5m", "15m": "share15m", "60m": "share60m" } as const;
 type WindowName = keyof typeof windows;
 // Theme tokens (app/globals.css): the charts follow light and dark mode.
-const series = ["var(--color-accent)", "var(--color-warning)", "var(--color-success)", "var(--color-danger)", "var(--color-violet-text)", "var(--color-info)"];
+const series = [
+  "var(--color-accent)",
+  "var(--color-warning)",
+  "var(--color-success)",
+  "var(--color-danger)",
+  "var(--color-violet-text)",
+  "var(--color-info)",
+];
 const axis = { stroke: "var(--color-muted)", fontSize: 11 };
-const tooltipStyle = { background: "var(--color-surface-raised)", border: "1px solid var(--color-border)", color: "var(--color-foreground)", fontSize: 12 };
+const tooltipStyle = {
+  background: "var(--color-surface-raised)",
+  border: "1px solid var(--color-border)",
+  color: "var(--color-foreground)",
+  fontSize: 12,
+};
 const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 /**
@@ -72,7 +95,13 @@ function WeightEditor({ item }: { item: SchedulingKeyView }) {
       <label className="sr-only" htmlFor={`weight-${item.key}`}>
         Weight of {item.key}
       </label>
-      <Input id={`weight-${item.key}`} inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} className="h-7 w-16 text-xs" />
+      <Input
+        id={`weight-${item.key}`}
+        inputMode="decimal"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        className="h-7 w-16 text-xs"
+      />
       <Button type="submit" size="sm" variant="secondary" disabled={pending || value === String(item.weight)}>
         Set
       </Button>
@@ -97,12 +126,27 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
   });
   const keys = data.keys;
   if (keys.length === 0) {
-    return <EmptyState icon={Scale} title="No fair-share keys yet" description="A key appears with its first run, or when an admin sets its weight ahead of traffic." />;
+    return (
+      <EmptyState
+        icon={Scale}
+        title="No fair-share keys yet"
+        description="A key appears with its first run, or when an admin sets its weight ahead of traffic."
+      />
+    );
   }
   const field = windows[windowName];
-  const shareData = keys.map((k) => ({ key: k.key, share: k[field].share, entitled: k.entitled, turns: k[field].turns, tokens: k[field].tokens }));
+  const shareData = keys.map((k) => ({
+    key: k.key,
+    share: k[field].share,
+    entitled: k.entitled,
+    turns: k[field].turns,
+    tokens: k[field].tokens,
+  }));
   const keyNames = [...new Set(data.series.flatMap((b) => Object.keys(b.cost)))];
-  const serviceData = data.series.map((b) => ({ at: new Date(b.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }), ...b.cost }));
+  const serviceData = data.series.map((b) => ({
+    at: new Date(b.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+    ...b.cost,
+  }));
   const waitData = keys.map((k) => ({ key: k.key, p50: k.waitP50Ms ?? 0, p95: k.waitP95Ms ?? 0 }));
 
   return (
@@ -116,11 +160,18 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
       <Card>
         <CardHeader className="flex-row flex-wrap items-center justify-between gap-2">
           <p className="text-xs text-muted">
-            The next turn goes to the key with the least weighted service (turn cost = input + 2 × output tokens), so a key&apos;s share follows its weight while it has work.
+            The next turn goes to the key with the least weighted service (turn cost = input + 2 × output tokens), so a
+            key&apos;s share follows its weight while it has work.
           </p>
           <div role="group" aria-label="Window" className="flex gap-1">
             {(Object.keys(windows) as WindowName[]).map((w) => (
-              <Button key={w} size="sm" variant={w === windowName ? "primary" : "secondary"} aria-pressed={w === windowName} onClick={() => setWindowName(w)}>
+              <Button
+                key={w}
+                size="sm"
+                variant={w === windowName ? "primary" : "secondary"}
+                aria-pressed={w === windowName}
+                onClick={() => setWindowName(w)}
+              >
                 {w}
               </Button>
             ))}
@@ -146,11 +197,25 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
               <table className="w-full text-left tabular-nums">
                 <caption className="sr-only">Share of service per key, last {windowName}</caption>
                 <thead>
-                  <tr><th scope="col">Key</th><th scope="col">Turns</th><th scope="col">Tokens</th><th scope="col">Share</th><th scope="col">Entitled</th></tr>
+                  <tr>
+                    <th scope="col">Key</th>
+                    <th scope="col">Turns</th>
+                    <th scope="col">Tokens</th>
+                    <th scope="col">Share</th>
+                    <th scope="col">Entitled</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {shareData.map((r) => (
-                    <tr key={r.key}><th scope="row" className="font-mono font-normal">{r.key}</th><td>{r.turns}</td><td>{r.tokens.toLocaleString("en-US")}</td><td>{pctText(r.share)}</td><td>{pctText(r.entitled)}</td></tr>
+                    <tr key={r.key}>
+                      <th scope="row" className="font-mono font-normal">
+                        {r.key}
+                      </th>
+                      <td>{r.turns}</td>
+                      <td>{r.tokens.toLocaleString("en-US")}</td>
+                      <td>{pctText(r.share)}</td>
+                      <td>{pctText(r.entitled)}</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -160,14 +225,26 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
             title="Turn cost served per minute, last 15 minutes"
             chart={
               <ResponsiveContainer>
-                <AreaChart accessibilityLayer={false} data={serviceData} margin={{ left: 0, right: 8, top: 8, bottom: 0 }}>
+                <AreaChart
+                  accessibilityLayer={false}
+                  data={serviceData}
+                  margin={{ left: 0, right: 8, top: 8, bottom: 0 }}
+                >
                   <CartesianGrid stroke="var(--color-border)" vertical={false} />
                   <XAxis dataKey="at" tick={axis} />
                   <YAxis tick={axis} />
                   <Tooltip contentStyle={tooltipStyle} />
                   <Legend wrapperStyle={{ fontSize: 11 }} />
                   {keyNames.map((k, i) => (
-                    <Area key={k} dataKey={k} stackId="1" stroke={series[i % series.length]} fill={series[i % series.length]} fillOpacity={0.35} isAnimationActive={false} />
+                    <Area
+                      key={k}
+                      dataKey={k}
+                      stackId="1"
+                      stroke={series[i % series.length]}
+                      fill={series[i % series.length]}
+                      fillOpacity={0.35}
+                      isAnimationActive={false}
+                    />
                   ))}
                 </AreaChart>
               </ResponsiveContainer>
@@ -176,11 +253,25 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
               <table className="w-full text-left tabular-nums">
                 <caption className="sr-only">Turn cost served per key per minute</caption>
                 <thead>
-                  <tr><th scope="col">Minute</th>{keyNames.map((k) => <th key={k} scope="col" className="font-mono">{k}</th>)}</tr>
+                  <tr>
+                    <th scope="col">Minute</th>
+                    {keyNames.map((k) => (
+                      <th key={k} scope="col" className="font-mono">
+                        {k}
+                      </th>
+                    ))}
+                  </tr>
                 </thead>
                 <tbody>
                   {data.series.map((b) => (
-                    <tr key={b.at}><th scope="row" className="font-normal">{new Date(b.at).toLocaleTimeString()}</th>{keyNames.map((k) => <td key={k}>{Math.round(b.cost[k] ?? 0).toLocaleString("en-US")}</td>)}</tr>
+                    <tr key={b.at}>
+                      <th scope="row" className="font-normal">
+                        {new Date(b.at).toLocaleTimeString()}
+                      </th>
+                      {keyNames.map((k) => (
+                        <td key={k}>{Math.round(b.cost[k] ?? 0).toLocaleString("en-US")}</td>
+                      ))}
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -205,11 +296,21 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
               <table className="w-full text-left tabular-nums">
                 <caption className="sr-only">Wait percentiles per key</caption>
                 <thead>
-                  <tr><th scope="col">Key</th><th scope="col">p50</th><th scope="col">p95</th></tr>
+                  <tr>
+                    <th scope="col">Key</th>
+                    <th scope="col">p50</th>
+                    <th scope="col">p95</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {keys.map((k) => (
-                    <tr key={k.key}><th scope="row" className="font-mono font-normal">{k.key}</th><td>{k.waitP50Ms ?? "—"} ms</td><td>{k.waitP95Ms ?? "—"} ms</td></tr>
+                    <tr key={k.key}>
+                      <th scope="row" className="font-mono font-normal">
+                        {k.key}
+                      </th>
+                      <td>{k.waitP50Ms ?? "—"} ms</td>
+                      <td>{k.waitP95Ms ?? "—"} ms</td>
+                    </tr>
                   ))}
                 </tbody>
               </table>
@@ -217,17 +318,30 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
           />
           <div className="overflow-x-auto">
             <table className="w-full text-left text-xs tabular-nums" data-scheduling-keys>
-              <caption className="pb-2 text-left text-xs font-medium text-muted">Keys: weight, virtual time and queue</caption>
+              <caption className="pb-2 text-left text-xs font-medium text-muted">
+                Keys: weight, virtual time and queue
+              </caption>
               <thead className="text-muted">
-                <tr><th scope="col">Key</th><th scope="col">Weight</th><th scope="col">Virtual time</th><th scope="col">Queued</th><th scope="col">Running</th><th scope="col">Waiting</th></tr>
+                <tr>
+                  <th scope="col">Key</th>
+                  <th scope="col">Weight</th>
+                  <th scope="col">Virtual time</th>
+                  <th scope="col">Queued</th>
+                  <th scope="col">Running</th>
+                  <th scope="col">Waiting</th>
+                </tr>
               </thead>
               <tbody>
                 {keys.map((k) => (
                   <tr key={k.key} data-key={k.key} className="border-t border-border">
-                    <th scope="row" className="py-1 font-mono font-normal">{k.key}</th>
+                    <th scope="row" className="py-1 font-mono font-normal">
+                      {k.key}
+                    </th>
                     <td className="py-1">
                       {canEditWeights ? <WeightEditor key={`${k.key}:${k.weight}`} item={k} /> : k.weight}
-                      <span className="sr-only">{k.weightSource === "admin" ? " (set by an admin)" : " (declared)"}</span>
+                      <span className="sr-only">
+                        {k.weightSource === "admin" ? " (set by an admin)" : " (declared)"}
+                      </span>
                     </td>
                     <td className="py-1">{Math.round(k.vtime).toLocaleString("en-US")}</td>
                     <td className="py-1">{k.queued}</td>

@@ -21,13 +21,23 @@ function Figure({ label, value, tone }: { label: string; value: number; tone?: "
   return (
     <div>
       <dt className="text-xs text-muted">{label}</dt>
-      <dd className={`text-lg font-semibold tabular-nums ${tone === "warning" && value > 0 ? "text-warning-text" : ""}`}>{value.toLocaleString("en-US")}</dd>
+      <dd
+        className={`text-lg font-semibold tabular-nums ${tone === "warning" && value > 0 ? "text-warning-text" : ""}`}
+      >
+        {value.toLocaleString("en-US")}
+      </dd>
     </div>
   );
 }
 
 /** Model endpoints, live: the runtime's view of capacity, who holds a slot and who waits. */
-export function ResourcesBoard({ initial, jobTitles }: { initial: EndpointUsage[]; jobTitles: Record<string, string> }) {
+export function ResourcesBoard({
+  initial,
+  jobTitles,
+}: {
+  initial: EndpointUsage[];
+  jobTitles: Record<string, string>;
+}) {
   const { data, isError, dataUpdatedAt } = useQuery({
     queryKey: ["resources"],
     queryFn: ({ signal }) => fetchUsage(signal),
@@ -39,7 +49,13 @@ export function ResourcesBoard({ initial, jobTitles }: { initial: EndpointUsage[
   const jobTitle = useCallback((id: string) => jobTitles[id] ?? id, [jobTitles]);
 
   if (data.length === 0) {
-    return <EmptyState icon={Cpu} title="No model endpoints configured" description="Endpoints are synced from the configuration when the runtime starts (docs/MODELS.md)." />;
+    return (
+      <EmptyState
+        icon={Cpu}
+        title="No model endpoints configured"
+        description="Endpoints are synced from the configuration when the runtime starts (docs/MODELS.md)."
+      />
+    );
   }
   return (
     <div className="flex flex-col gap-3">
@@ -70,11 +86,14 @@ export function ResourcesBoard({ initial, jobTitles }: { initial: EndpointUsage[
               <div className="flex flex-col gap-2">
                 <SlotMeter capacity={e.capacity} inUse={e.inUse} />
                 <p className="text-xs text-muted">
-                  {e.inUse} of {e.capacity} concurrent turns in use across all instances ({Math.round((e.inUse / Math.max(1, e.capacity)) * 100)}% utilisation)
+                  {e.inUse} of {e.capacity} concurrent turns in use across all instances (
+                  {Math.round((e.inUse / Math.max(1, e.capacity)) * 100)}% utilisation)
                 </p>
                 <p className="text-xs text-muted" data-tokens-per-minute>
                   {e.tokensLastMinute.toLocaleString("en-US")} tokens in the last minute
-                  {e.tokensPerMinute !== null ? ` of ${e.tokensPerMinute.toLocaleString("en-US")} per minute` : " (no tokens-per-minute limit)"}
+                  {e.tokensPerMinute !== null
+                    ? ` of ${e.tokensPerMinute.toLocaleString("en-US")} per minute`
+                    : " (no tokens-per-minute limit)"}
                 </p>
               </div>
               <dl className="grid grid-cols-4 gap-2">
@@ -84,8 +103,20 @@ export function ResourcesBoard({ initial, jobTitles }: { initial: EndpointUsage[
                 <Figure label="Queued" value={e.queued} />
               </dl>
               <div className="grid gap-4 sm:grid-cols-2">
-                <ResourceRunList title="Holding a slot" runs={e.holders} total={e.inUse} empty="No turn in flight" jobTitle={jobTitle} />
-                <ResourceRunList title="Waiting for a slot" runs={e.waiters} total={e.waiting} empty="Nobody waiting" jobTitle={jobTitle} />
+                <ResourceRunList
+                  title="Holding a slot"
+                  runs={e.holders}
+                  total={e.inUse}
+                  empty="No turn in flight"
+                  jobTitle={jobTitle}
+                />
+                <ResourceRunList
+                  title="Waiting for a slot"
+                  runs={e.waiters}
+                  total={e.waiting}
+                  empty="Nobody waiting"
+                  jobTitle={jobTitle}
+                />
               </div>
             </CardContent>
           </Card>

@@ -6,7 +6,19 @@ import type { ResourceRun } from "@/lib/board";
 const ROWS = 4;
 
 /** A fixed-height list (four runs and a "more" line) so live updates never move what is below it. */
-export function ResourceRunList({ title, runs, total, empty, jobTitle }: { title: string; runs: ResourceRun[]; total: number; empty: string; jobTitle: (id: string) => string }) {
+export function ResourceRunList({
+  title,
+  runs,
+  total,
+  empty,
+  jobTitle,
+}: {
+  title: string;
+  runs: ResourceRun[];
+  total: number;
+  empty: string;
+  jobTitle: (id: string) => string;
+}) {
   const shown = runs.slice(0, ROWS);
   return (
     <div className="min-w-0">
@@ -26,7 +38,9 @@ export function ResourceRunList({ title, runs, total, empty, jobTitle }: { title
             <RelativeTime date={run.since} className="text-muted" />
           </li>
         ))}
-        {total > ROWS ? <li className="flex h-7 items-center text-xs text-muted">+ {total - shown.length} more</li> : null}
+        {total > ROWS ? (
+          <li className="flex h-7 items-center text-xs text-muted">+ {total - shown.length} more</li>
+        ) : null}
       </ul>
     </div>
   );

@@ -11,7 +11,10 @@ export function SlotMeter({ capacity, inUse }: { capacity: number; inUse: number
         {Array.from({ length: capacity }, (_, i) => (
           <span
             key={i}
-            className={cn("size-3.5 rounded-[3px] border transition-colors", i < inUse ? "border-info bg-info" : "border-border-strong bg-surface-muted")}
+            className={cn(
+              "size-3.5 rounded-[3px] border transition-colors",
+              i < inUse ? "border-info bg-info" : "border-border-strong bg-surface-muted",
+            )}
           />
         ))}
       </div>
@@ -20,7 +23,10 @@ export function SlotMeter({ capacity, inUse }: { capacity: number; inUse: number
   const share = capacity > 0 ? Math.min(1, inUse / capacity) : 0;
   return (
     <div role="img" aria-label={label} className="h-2 w-full overflow-hidden rounded-full bg-surface-muted">
-      <div className="h-full rounded-full bg-info transition-[width]" style={{ width: `${Math.round(share * 100)}%` }} />
+      <div
+        className="h-full rounded-full bg-info transition-[width]"
+        style={{ width: `${Math.round(share * 100)}%` }}
+      />
     </div>
   );
 }

@@ -39,7 +39,9 @@ function ApprovalDetails({ details }: { details: Record<string, unknown> }) {
       {Object.entries(input).map(([key, value]) => (
         <div key={key} className="contents">
           <dt className="text-muted">{key}</dt>
-          <dd className="min-w-0 break-words whitespace-pre-wrap">{typeof value === "string" ? value : JSON.stringify(value)}</dd>
+          <dd className="min-w-0 break-words whitespace-pre-wrap">
+            {typeof value === "string" ? value : JSON.stringify(value)}
+          </dd>
         </div>
       ))}
     </dl>
@@ -54,12 +56,15 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
 
   async function decide(decision: "approved" | "rejected") {
     setBusy(decision);
-    const result = await decideApproval({ approvalId: approval.id, decision, note: note.trim() || undefined }).catch(() => null);
+    const result = await decideApproval({ approvalId: approval.id, decision, note: note.trim() || undefined }).catch(
+      () => null,
+    );
     setBusy(null);
     if (!result) return void toast.error("The server could not be reached");
     if (!result.ok) return void toast.error(`Decision refused: ${result.error.message}`);
     const votes = result.data.approvals;
-    if (decision === "approved" && votes && votes.given < votes.required) toast.success(`${votes.given} of ${votes.required} approvals — a second, different lead must approve`);
+    if (decision === "approved" && votes && votes.given < votes.required)
+      toast.success(`${votes.given} of ${votes.required} approvals — a second, different lead must approve`);
     else if (decision === "approved") toast.success("Approved — the run continues");
     else toast.warning("Rejected — the run is told why, and shows the rejection");
     startTransition(() => router.refresh());
@@ -69,12 +74,17 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
     <li className="flex flex-col gap-3 rounded-lg border border-warning/40 bg-warning-soft/40 p-3">
       <div className="flex flex-wrap items-center gap-2 text-[13px]">
         <ShieldQuestion aria-hidden className="size-4 text-warning-text" />
-        <span className="font-medium text-foreground">{approval.kind === "run" ? "Approve this run before it starts" : "Approve a tool call"}</span>
+        <span className="font-medium text-foreground">
+          {approval.kind === "run" ? "Approve this run before it starts" : "Approve a tool call"}
+        </span>
         <code className="font-mono text-xs text-muted">{approval.subject}</code>
         <span className="ml-auto text-xs text-muted">
           requested <RelativeTime date={approval.requestedAt} />
         </span>
-        <Link className="text-xs font-medium text-accent-text hover:underline" href={`/flashcards?approval=${encodeURIComponent(approval.id)}`}>
+        <Link
+          className="text-xs font-medium text-accent-text hover:underline"
+          href={`/flashcards?approval=${encodeURIComponent(approval.id)}`}
+        >
           Open its flashcard
         </Link>
       </div>
@@ -82,13 +92,28 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
       {canDecide ? (
         <div className="flex flex-wrap items-end gap-2">
           <Field label="Note (optional)" className="min-w-56 flex-1">
-            <Input value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} placeholder="Why — recorded in the audit trail" />
+            <Input
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              maxLength={2000}
+              placeholder="Why — recorded in the audit trail"
+            />
           </Field>
-          <Button variant="primary" loading={busy === "approved"} disabled={busy !== null} onClick={() => void decide("approved")}>
+          <Button
+            variant="primary"
+            loading={busy === "approved"}
+            disabled={busy !== null}
+            onClick={() => void decide("approved")}
+          >
             {busy === "approved" ? null : <Check aria-hidden />}
             Approve
           </Button>
-          <Button variant="danger" loading={busy === "rejected"} disabled={busy !== null} onClick={() => void decide("rejected")}>
+          <Button
+            variant="danger"
+            loading={busy === "rejected"}
+            disabled={busy !== null}
+            onClick={() => void decide("rejected")}
+          >
             {busy === "rejected" ? null : <X aria-hidden />}
             Reject
           </Button>

@@ -71,7 +71,9 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
     if (index < 0) return;
     virtualizer.scrollToIndex(index, { align: "auto" });
     const frame = requestAnimationFrame(() => {
-      scrollRef.current?.querySelector<HTMLElement>(`[data-run-card="${CSS.escape(focusRequest.id)}"]`)?.focus({ preventScroll: true });
+      scrollRef.current
+        ?.querySelector<HTMLElement>(`[data-run-card="${CSS.escape(focusRequest.id)}"]`)
+        ?.focus({ preventScroll: true });
     });
     return () => cancelAnimationFrame(frame);
     // Only a new request moves focus; data updates must not steal it back.
@@ -96,7 +98,13 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
       )}
     >
       <header className="flex h-9 shrink-0 items-center justify-between gap-2 px-2.5">
-        <h2 id={headingId} className={cn("truncate text-xs font-semibold", id === "attention" && runs.length > 0 ? "text-danger-text" : "text-foreground")}>
+        <h2
+          id={headingId}
+          className={cn(
+            "truncate text-xs font-semibold",
+            id === "attention" && runs.length > 0 ? "text-danger-text" : "text-foreground",
+          )}
+        >
           {title}
         </h2>
         <span className="shrink-0 text-xs text-muted tabular-nums">
@@ -118,7 +126,12 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
             No runs
           </p>
         ) : (
-          <div role="list" aria-label={`${title} runs`} className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+          <div
+            role="list"
+            aria-label={`${title} runs`}
+            className="relative w-full"
+            style={{ height: virtualizer.getTotalSize() }}
+          >
             {items.map((item) => {
               const run = runs[item.index];
               if (!run) return null;

@@ -23,7 +23,8 @@ export function fromResponse(previous: BoardData | undefined, response: BoardRes
     };
   }
   if (!previous) throw new Error("a delta needs a snapshot first");
-  if (response.runs.length === 0) return previous.cursor === response.cursor ? previous : { ...previous, cursor: response.cursor };
+  if (response.runs.length === 0)
+    return previous.cursor === response.cursor ? previous : { ...previous, cursor: response.cursor };
   let changed = false;
   const runs = new Map(previous.runs);
   for (const incoming of response.runs) {

@@ -57,7 +57,14 @@ function FilterSelect(props: {
 export function BoardFilterBar({ filters, jobs, owners, onChange, onClear, shown, total }: FilterBarProps) {
   return (
     <div role="group" aria-label="Filters" className="flex flex-wrap items-center gap-2">
-      <FilterSelect label="Filter by job" value={filters.job} options={jobs} allLabel="All jobs" width="w-48" onChange={(v) => onChange("job", v)} />
+      <FilterSelect
+        label="Filter by job"
+        value={filters.job}
+        options={jobs}
+        allLabel="All jobs"
+        width="w-48"
+        onChange={(v) => onChange("job", v)}
+      />
       <FilterSelect
         label="Filter by owner"
         value={filters.owner}
@@ -83,12 +90,20 @@ export function BoardFilterBar({ filters, jobs, owners, onChange, onClear, shown
         onChange={(v) => onChange("state", v)}
       />
       {/* Always rendered so the bar never reflows when a filter is set. */}
-      <Button variant="ghost" size="sm" onClick={onClear} disabled={!hasFilters(filters)} className={hasFilters(filters) ? "" : "invisible"}>
+      <Button
+        variant="ghost"
+        size="sm"
+        onClick={onClear}
+        disabled={!hasFilters(filters)}
+        className={hasFilters(filters) ? "" : "invisible"}
+      >
         <X aria-hidden />
         Clear
       </Button>
       <p className="ml-auto text-xs text-muted tabular-nums" aria-live="polite">
-        {hasFilters(filters) ? `${shown.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} runs` : `${total.toLocaleString("en-US")} runs`}
+        {hasFilters(filters)
+          ? `${shown.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} runs`
+          : `${total.toLocaleString("en-US")} runs`}
       </p>
     </div>
   );

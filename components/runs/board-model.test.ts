@@ -34,13 +34,22 @@ function run(overrides: Partial<BoardRun> = {}): BoardRun {
   };
 }
 
-const snapshot = (runs: BoardRun[]): BoardSnapshot => ({ kind: "snapshot", cursor: "2026-01-01T00:00:01.000000Z", runs, jobs: [], truncated: false });
+const snapshot = (runs: BoardRun[]): BoardSnapshot => ({
+  kind: "snapshot",
+  cursor: "2026-01-01T00:00:01.000000Z",
+  runs,
+  jobs: [],
+  truncated: false,
+});
 
 describe("a rejected action is not plain Succeeded", () => {
   it("says how many actions were rejected", async () => {
     const { runStatusLine } = await import("./run-status-line");
     expect(runStatusLine(run({ state: "succeeded" })).text).toBe("Succeeded");
-    expect(runStatusLine(run({ state: "succeeded", rejectedActions: 1 }))).toEqual({ text: "Succeeded · 1 action rejected", tone: "warning" });
+    expect(runStatusLine(run({ state: "succeeded", rejectedActions: 1 }))).toEqual({
+      text: "Succeeded · 1 action rejected",
+      tone: "warning",
+    });
   });
 });
 
@@ -88,7 +97,11 @@ describe("merging the feed", () => {
     // A delta that still carries the pre-action row must not undo the patch.
     data = fromResponse(data, { kind: "delta", cursor: "c2", runs: [run()] });
     expect(data.runs.get("r1")?.state).toBe("paused");
-    data = fromResponse(data, { kind: "delta", cursor: "c3", runs: [run({ state: "paused", updatedAt: "2026-01-01T00:00:05.000Z" })] });
+    data = fromResponse(data, {
+      kind: "delta",
+      cursor: "c3",
+      runs: [run({ state: "paused", updatedAt: "2026-01-01T00:00:05.000Z" })],
+    });
     expect(data.runs.get("r1")).toMatchObject({ state: "paused", updatedAt: "2026-01-01T00:00:05.000Z" });
     expect(data.runs.get("r1")?.local).toBeUndefined();
   });
@@ -104,7 +117,11 @@ describe("merging the feed", () => {
     let data = addRetry(fromResponse(undefined, snapshot([failed])), failed, "n1", "queued");
     expect(columnOf(data.runs.get("f1") ?? failed)).toBe("done");
     expect(data.runs.get("n1")).toMatchObject({ state: "queued", retryOf: "f1", turnsUsed: 0 });
-    data = fromResponse(data, { kind: "delta", cursor: "c", runs: [run({ id: "n1", state: "running", retryOf: "f1", updatedAt: "2026-01-01T00:01:00.000Z" })] });
+    data = fromResponse(data, {
+      kind: "delta",
+      cursor: "c",
+      runs: [run({ id: "n1", state: "running", retryOf: "f1", updatedAt: "2026-01-01T00:01:00.000Z" })],
+    });
     expect(data.runs.get("n1")?.state).toBe("running");
   });
 
@@ -135,7 +152,12 @@ describe("buckets", () => {
 
   it("moves a pending card between columns without touching the others", () => {
     const sorted = bucketRuns(runs, {});
-    const moved = withPendingMoves(sorted, new Map([["a", { column: "paused" as const }]]), new Map(runs.map((r) => [r.id, r])), {});
+    const moved = withPendingMoves(
+      sorted,
+      new Map([["a", { column: "paused" as const }]]),
+      new Map(runs.map((r) => [r.id, r])),
+      {},
+    );
     expect(moved.queued.map((r) => r.id)).toEqual(["b", "x"]);
     expect(moved.paused.map((r) => r.id)).toEqual(["p", "a"]); // newest change first
     expect(moved.waiting).toBe(sorted.waiting);

@@ -18,7 +18,9 @@ function isRisk(value: unknown): value is RiskLevel {
 
 /** The governance declaration (or a run's snapshot of it) as a definition list. */
 export function GovernanceList({ governance }: { governance: Record<string, unknown> }) {
-  const categories = Array.isArray(governance.dataCategories) ? (governance.dataCategories as unknown[]).map(String) : [];
+  const categories = Array.isArray(governance.dataCategories)
+    ? (governance.dataCategories as unknown[]).map(String)
+    : [];
   const rows: { term: string; value: ReactNode }[] = [
     { term: "Owner", value: String(governance.owner ?? "—") },
     { term: "Purpose", value: String(governance.purpose ?? "—") },
@@ -37,7 +39,10 @@ export function GovernanceList({ governance }: { governance: Record<string, unkn
           </span>
         ),
     },
-    { term: "Authorized by", value: `${String(governance.authorizedBy ?? "—")} on ${String(governance.authorizedAt ?? "—")}` },
+    {
+      term: "Authorized by",
+      value: `${String(governance.authorizedBy ?? "—")} on ${String(governance.authorizedAt ?? "—")}`,
+    },
     { term: "Retention", value: governance.retentionDays ? `${String(governance.retentionDays)} days` : "—" },
   ];
   return <DefinitionList rows={rows} />;

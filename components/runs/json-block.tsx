@@ -15,7 +15,9 @@ export function JsonBlock({ value, className, label }: { value: unknown; classNa
         className,
       )}
     >
-      {cut ? `${text.slice(0, MAX_CHARS)}\n… (${(text.length - MAX_CHARS).toLocaleString("en-US")} more characters not shown)` : text}
+      {cut
+        ? `${text.slice(0, MAX_CHARS)}\n… (${(text.length - MAX_CHARS).toLocaleString("en-US")} more characters not shown)`
+        : text}
     </pre>
   );
 }

@@ -44,7 +44,12 @@ function PartView({ part }: { part: Part }) {
   return <JsonBlock value={part} />;
 }
 
-const roleLabels: Record<string, string> = { system: "System", user: "Input", assistant: "Model", tool: "Tool results" };
+const roleLabels: Record<string, string> = {
+  system: "System",
+  user: "Input",
+  assistant: "Model",
+  tool: "Tool results",
+};
 
 /** The model's messages of one turn (AI SDK message JSON as stored, already redacted). */
 export function ModelMessages({ messages, empty }: { messages: unknown[] | null; empty: string }) {

@@ -14,7 +14,14 @@ function summary(payload: Record<string, unknown>): string {
 /** The run's own audit trail (subject = this run), newest first. */
 export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; more: boolean; runId: string }) {
   if (events.length === 0) {
-    return <EmptyState icon={ScrollText} headingLevel="h3" title="No audit events" description="Every change to this run will be recorded here." />;
+    return (
+      <EmptyState
+        icon={ScrollText}
+        headingLevel="h3"
+        title="No audit events"
+        description="Every change to this run will be recorded here."
+      />
+    );
   }
   return (
     <div className="flex flex-col gap-2">
@@ -42,10 +49,15 @@ export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; m
               <TableCell className="max-w-48 truncate" title={`${event.actor.label} (${event.actor.kind})`}>
                 {event.actor.label} <span className="text-muted">({event.actor.kind})</span>
               </TableCell>
-              <TableCell className="max-w-96 truncate font-mono text-[11px] text-muted" title={JSON.stringify(event.payload)}>
+              <TableCell
+                className="max-w-96 truncate font-mono text-[11px] text-muted"
+                title={JSON.stringify(event.payload)}
+              >
                 {summary(event.payload)}
               </TableCell>
-              <TableCell className="text-right font-mono text-[11px] text-muted tabular-nums">{event.seq ?? "sealing…"}</TableCell>
+              <TableCell className="text-right font-mono text-[11px] text-muted tabular-nums">
+                {event.seq ?? "sealing…"}
+              </TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -53,7 +65,10 @@ export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; m
       {more ? (
         <p className="text-xs text-muted">
           Showing the newest {events.length} events.{" "}
-          <Link href={`/audit?subjectType=run&subjectId=${encodeURIComponent(runId)}`} className="text-accent-text hover:underline">
+          <Link
+            href={`/audit?subjectType=run&subjectId=${encodeURIComponent(runId)}`}
+            className="text-accent-text hover:underline"
+          >
             See all in the audit explorer
           </Link>
         </p>

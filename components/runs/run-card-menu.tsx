@@ -38,7 +38,17 @@ async function changePriority(runId: string, priority: number) {
   else toast.error(result.error.message);
 }
 
-export function RunCardMenu({ runId, label, open, onOpenChange, controls, onControl, returnFocusTo, priority, canReprioritise }: RunCardMenuProps) {
+export function RunCardMenu({
+  runId,
+  label,
+  open,
+  onOpenChange,
+  controls,
+  onControl,
+  returnFocusTo,
+  priority,
+  canReprioritise,
+}: RunCardMenuProps) {
   return (
     <DropdownMenu open={open} onOpenChange={onOpenChange} modal={false}>
       <DropdownMenuTrigger
@@ -89,7 +99,11 @@ export function RunCardMenu({ runId, label, open, onOpenChange, controls, onCont
         {controls.map((control) => {
           const Icon = icons[control];
           return (
-            <DropdownMenuItem key={control} variant={control === "cancel" ? "danger" : "default"} onSelect={() => onControl(control)}>
+            <DropdownMenuItem
+              key={control}
+              variant={control === "cancel" ? "danger" : "default"}
+              onSelect={() => onControl(control)}
+            >
               <Icon aria-hidden />
               {controlLabels[control].label}
               <DropdownMenuShortcut>{controlLabels[control].key.toUpperCase()}</DropdownMenuShortcut>

@@ -13,8 +13,11 @@ import { RunCardMenu } from "./run-card-menu";
 import { controlLabels, type RunControl } from "./run-controls";
 import { compactNumber, runStatusLine, shortId, type StatusTone } from "./run-status-line";
 
-
-const riskTone: Record<NonNullable<BoardRun["risk"]>, BadgeTone> = { minimal: "neutral", limited: "warning", high: "danger" };
+const riskTone: Record<NonNullable<BoardRun["risk"]>, BadgeTone> = {
+  minimal: "neutral",
+  limited: "warning",
+  high: "danger",
+};
 
 const toneClass: Record<StatusTone, string> = {
   muted: "text-muted",
@@ -132,7 +135,10 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
           tabIndex={-1}
           draggable={false}
           prefetch={false}
-          className={cn("h-4 shrink-0 truncate text-xs leading-4 underline-offset-2 hover:underline", toneClass[status.tone])}
+          className={cn(
+            "h-4 shrink-0 truncate text-xs leading-4 underline-offset-2 hover:underline",
+            toneClass[status.tone],
+          )}
           title="Open the flashcard this run waits on"
         >
           {status.text} · open card

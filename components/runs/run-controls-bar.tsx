@@ -5,7 +5,15 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
-import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogClose,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+} from "@/components/ui/dialog";
 import { toast } from "@/components/ui/toaster";
 import { cancelRun } from "@/lib/actions";
 import { callControl } from "./call-control";
@@ -15,7 +23,15 @@ import { shortId } from "./run-status-line";
 const icons = { pause: Pause, resume: Play, cancel: Ban, retry: RotateCcw } as const;
 
 /** The controls this viewer's role allows for this run's state; the server decides again. */
-export function RunControlsBar({ runId, controls, running }: { runId: string; controls: readonly RunControl[]; running: boolean }) {
+export function RunControlsBar({
+  runId,
+  controls,
+  running,
+}: {
+  runId: string;
+  controls: readonly RunControl[];
+  running: boolean;
+}) {
   const router = useRouter();
   const [busy, setBusy] = useState<RunControl | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -24,7 +40,9 @@ export function RunControlsBar({ runId, controls, running }: { runId: string; co
 
   async function act(control: RunControl, options: { hard?: boolean } = {}) {
     setBusy(control);
-    const result = options.hard ? await cancelRun({ runId, hard: true }).catch(() => null) : await callControl(control, runId);
+    const result = options.hard
+      ? await cancelRun({ runId, hard: true }).catch(() => null)
+      : await callControl(control, runId);
     setBusy(null);
     if (!result) {
       toast.error("The server could not be reached");
@@ -40,7 +58,11 @@ export function RunControlsBar({ runId, controls, running }: { runId: string; co
       router.push(`/runs/${result.data.id}`);
       return;
     }
-    toast.success(result.data.pending ? `${controlLabels[control].progressive} at the end of the current turn` : `Run ${controlLabels[control].done.toLowerCase()}`);
+    toast.success(
+      result.data.pending
+        ? `${controlLabels[control].progressive} at the end of the current turn`
+        : `Run ${controlLabels[control].done.toLowerCase()}`,
+    );
     startTransition(() => router.refresh());
   }
 
@@ -72,7 +94,13 @@ export function RunControlsBar({ runId, controls, running }: { runId: string; co
                 : "The run stops now. A cancelled run can be retried as a new run."}
             </DialogDescription>
           </DialogHeader>
-          {running ? <Checkbox checked={hard} onCheckedChange={(v) => setHard(v === true)} label="Stop the turn in flight now (hard cancel)" /> : null}
+          {running ? (
+            <Checkbox
+              checked={hard}
+              onCheckedChange={(v) => setHard(v === true)}
+              label="Stop the turn in flight now (hard cancel)"
+            />
+          ) : null}
           <DialogFooter>
             <DialogClose asChild>
               <Button>Keep running</Button>

@@ -8,14 +8,16 @@ export function runStatusLine(run: BoardRun): { text: string; tone: StatusTone }
   switch (run.state) {
     case "queued":
       if (run.reason?.startsWith("resource:")) return { text: resourceWait(run), tone: "warning" };
-      if (run.reason?.startsWith("version:")) return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
+      if (run.reason?.startsWith("version:"))
+        return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
       if (run.retryOf) return { text: `Retry of ${shortId(run.retryOf)}`, tone: "muted" };
       return { text: run.attempt > 1 ? `Ready · attempt ${run.attempt}` : "Ready to run", tone: "muted" };
     case "running":
       if (run.cancelRequested) return { text: "Cancelling at turn end", tone: "danger" };
       if (run.pauseRequested) return { text: "Pausing at turn end", tone: "violet" };
       if (run.reason?.startsWith("resource:")) return { text: resourceWait(run), tone: "warning" };
-      if (run.reason?.startsWith("version:")) return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
+      if (run.reason?.startsWith("version:"))
+        return { text: `No worker has job ${run.reason.slice(8)}`, tone: "warning" };
       return { text: `Turn ${run.turnsUsed + 1}`, tone: "info" };
     case "waiting":
       return { text: waitText(run), tone: "warning" };
@@ -26,7 +28,11 @@ export function runStatusLine(run: BoardRun): { text: string; tone: StatusTone }
     case "timed_out":
       return { text: run.reason === "wall_clock" ? "Timed out: wall-clock budget" : "Timed out", tone: "danger" };
     case "succeeded":
-      if (run.rejectedActions > 0) return { text: `Succeeded · ${run.rejectedActions} action${run.rejectedActions === 1 ? "" : "s"} rejected`, tone: "warning" };
+      if (run.rejectedActions > 0)
+        return {
+          text: `Succeeded · ${run.rejectedActions} action${run.rejectedActions === 1 ? "" : "s"} rejected`,
+          tone: "warning",
+        };
       return { text: "Succeeded", tone: "success" };
     case "cancelled":
       return { text: run.reason === "rejected" ? "Rejected by approver" : "Cancelled", tone: "muted" };

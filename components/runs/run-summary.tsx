@@ -51,7 +51,9 @@ export function RunSummary({
           value: (
             <span className="flex flex-col">
               <span>{triggerLabels[run.triggerKind] ?? run.triggerKind}</span>
-              {run.triggerRef ? <span className="font-mono text-[11px] break-all text-muted">{run.triggerRef}</span> : null}
+              {run.triggerRef ? (
+                <span className="font-mono text-[11px] break-all text-muted">{run.triggerRef}</span>
+              ) : null}
             </span>
           ),
         },
@@ -64,7 +66,16 @@ export function RunSummary({
           ),
         },
         ...(run.retryOf
-          ? [{ term: "Retry of", value: <Link href={`/runs/${run.retryOf}`} className="font-mono text-accent-text hover:underline">{shortId(run.retryOf)}</Link> }]
+          ? [
+              {
+                term: "Retry of",
+                value: (
+                  <Link href={`/runs/${run.retryOf}`} className="font-mono text-accent-text hover:underline">
+                    {shortId(run.retryOf)}
+                  </Link>
+                ),
+              },
+            ]
           : []),
         ...(retries.length > 0
           ? [
@@ -85,9 +96,15 @@ export function RunSummary({
         { term: "Created", value: <Time value={run.createdAt} /> },
         { term: "Started", value: <Time value={run.startedAt} /> },
         { term: "Finished", value: <Time value={run.finishedAt} /> },
-        { term: "Duration", value: elapsed !== null && run.finishedAt ? formatDuration(elapsed) : run.startedAt ? "In progress" : "—" },
+        {
+          term: "Duration",
+          value: elapsed !== null && run.finishedAt ? formatDuration(elapsed) : run.startedAt ? "In progress" : "—",
+        },
         { term: "Turns", value: `${run.turnsUsed} of ${run.budgetTurns}` },
-        { term: "Tokens", value: `${run.tokensUsed.toLocaleString("en-US")} of ${run.budgetTokens.toLocaleString("en-US")}` },
+        {
+          term: "Tokens",
+          value: `${run.tokensUsed.toLocaleString("en-US")} of ${run.budgetTokens.toLocaleString("en-US")}`,
+        },
         { term: "Wall clock", value: `budget ${formatDuration(run.budgetWallClockMs)}` },
         { term: "Attempt", value: String(run.attempt) },
         { term: "Model endpoint", value: <code className="font-mono text-xs">{run.modelEndpoint}</code> },
@@ -99,7 +116,11 @@ export function RunSummary({
                 term: "Waiting for",
                 value: (
                   <span className="flex flex-col" data-queue-position>
-                    <span>{run.stateReason === "resource" ? `resource:${run.waitingFor ?? "?"}` : (run.stateReason ?? "its next turn")}</span>
+                    <span>
+                      {run.stateReason === "resource"
+                        ? `resource:${run.waitingFor ?? "?"}`
+                        : (run.stateReason ?? "its next turn")}
+                    </span>
                     {queuePosition ? <span className="text-xs text-muted">{queuePosition}</span> : null}
                   </span>
                 ),

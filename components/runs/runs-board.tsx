@@ -41,7 +41,11 @@ const noopSubscribe = () => () => {};
 
 export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; canControl: boolean }) {
   // True once hydrated: drag, keys and menus work from then on (tests and the bench wait for it).
-  const ready = useSyncExternalStore(noopSubscribe, () => true, () => false);
+  const ready = useSyncExternalStore(
+    noopSubscribe,
+    () => true,
+    () => false,
+  );
   const { data, isError, dataUpdatedAt } = useBoard(initial);
   const searchParams = useSearchParams();
   const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
@@ -66,7 +70,10 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
   // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort 5,000 runs.
   const sorted = useMemo(() => bucketRuns(data.runs.values(), filters), [data.runs, filters]);
   // Moves in flight are applied on top, one card each, so a drop never re-sorts the board.
-  const columns = useMemo(() => withPendingMoves(sorted, pending, data.runs, filters), [sorted, pending, data.runs, filters]);
+  const columns = useMemo(
+    () => withPendingMoves(sorted, pending, data.runs, filters),
+    [sorted, pending, data.runs, filters],
+  );
 
   const shown = useMemo(() => boardColumns.reduce((n, c) => n + columns[c.id].length, 0), [columns]);
   const jobOptions = useMemo(() => [...data.jobs.values()].map((j) => ({ value: j.id, label: j.title })), [data.jobs]);
@@ -165,7 +172,9 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
         </div>
       </div>
       {data.truncated ? (
-        <p className="text-xs text-warning-text">More active runs exist than the board shows; filter by job to see them all.</p>
+        <p className="text-xs text-warning-text">
+          More active runs exist than the board shows; filter by job to see them all.
+        </p>
       ) : null}
       <div
         aria-label="Runs board"

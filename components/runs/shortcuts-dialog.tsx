@@ -31,7 +31,15 @@ const groups: { title: string; rows: { keys: string[]; what: string }[] }[] = [
   },
 ];
 
-export function ShortcutsDialog({ open, onOpenChange, canControl }: { open: boolean; onOpenChange: (open: boolean) => void; canControl: boolean }) {
+export function ShortcutsDialog({
+  open,
+  onOpenChange,
+  canControl,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  canControl: boolean;
+}) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent className="max-w-md">

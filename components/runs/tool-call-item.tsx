@@ -27,7 +27,9 @@ export function ToolCallItem({ call }: { call: ToolCallRow }) {
     <li className="rounded-md border border-border bg-surface">
       <details className="group">
         <summary className="flex cursor-pointer list-none items-center gap-2 px-2.5 py-2 text-[13px] marker:hidden [&::-webkit-details-marker]:hidden">
-          <span aria-hidden className="text-muted transition-transform group-open:rotate-90">›</span>
+          <span aria-hidden className="text-muted transition-transform group-open:rotate-90">
+            ›
+          </span>
           <code className="font-mono text-xs font-medium text-foreground">{call.tool}</code>
           <Badge tone={statusTone[call.status]}>{statusLabel[call.status]}</Badge>
           {call.error ? (
@@ -44,13 +46,18 @@ export function ToolCallItem({ call }: { call: ToolCallRow }) {
           </div>
           <div className="flex min-w-0 flex-col gap-1">
             <span className="text-[11px] font-medium text-muted uppercase">Output</span>
-            <JsonBlock value={call.output ?? call.error ?? null} label={`Output of ${call.tool}`} className="max-h-56" />
+            <JsonBlock
+              value={call.output ?? call.error ?? null}
+              label={`Output of ${call.tool}`}
+              className="max-h-56"
+            />
           </div>
           <p className="text-[11px] text-muted md:col-span-2">
             Idempotency key <code className="font-mono">{call.key}</code>
             {call.approvalId ? (
               <>
-                {" "}· approval <code className="font-mono">{call.approvalId}</code>
+                {" "}
+                · approval <code className="font-mono">{call.approvalId}</code>
               </>
             ) : null}
           </p>

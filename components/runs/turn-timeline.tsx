@@ -23,7 +23,10 @@ function TurnItem({ turn, calls, last }: { turn: TurnRecord; calls: ToolCallRow[
   const duration = durationBetween(turn.startedAt, turn.finishedAt);
   return (
     <li className="relative pl-6">
-      <span aria-hidden className="absolute top-2.5 left-[5px] size-2.5 rounded-full border-2 border-surface bg-accent ring-1 ring-accent/40" />
+      <span
+        aria-hidden
+        className="absolute top-2.5 left-[5px] size-2.5 rounded-full border-2 border-surface bg-accent ring-1 ring-accent/40"
+      />
       {last ? null : <span aria-hidden className="absolute top-5 bottom-[-1rem] left-[9px] w-px bg-border" />}
       <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-[13px]">
         <h3 className="font-semibold text-foreground">Turn {turn.index + 1}</h3>
@@ -44,15 +47,22 @@ function TurnItem({ turn, calls, last }: { turn: TurnRecord; calls: ToolCallRow[
       {turn.error ? <p className="mt-1 text-xs text-danger-text">{turn.error}</p> : null}
       <div className="mt-2 grid gap-2 lg:grid-cols-2">
         <details className="min-w-0 rounded-md border border-border bg-surface-muted/30 p-2" open={last}>
-          <summary className="cursor-pointer text-xs font-medium text-muted">Model input ({turn.messagesIn.length})</summary>
+          <summary className="cursor-pointer text-xs font-medium text-muted">
+            Model input ({turn.messagesIn.length})
+          </summary>
           <div className="mt-2">
             <ModelMessages messages={turn.messagesIn} empty="Continues the conversation of the previous turns." />
           </div>
         </details>
         <details className="min-w-0 rounded-md border border-border bg-surface-muted/30 p-2" open={last}>
-          <summary className="cursor-pointer text-xs font-medium text-muted">Model output ({turn.messagesOut?.length ?? 0})</summary>
+          <summary className="cursor-pointer text-xs font-medium text-muted">
+            Model output ({turn.messagesOut?.length ?? 0})
+          </summary>
           <div className="mt-2">
-            <ModelMessages messages={turn.messagesOut} empty={turn.status === "running" ? "Waiting for the model…" : "No output."} />
+            <ModelMessages
+              messages={turn.messagesOut}
+              empty={turn.status === "running" ? "Waiting for the model…" : "No output."}
+            />
           </div>
         </details>
       </div>
@@ -92,7 +102,9 @@ export function TurnTimeline({ turns, toolCalls }: { turns: TurnRecord[]; toolCa
           key={turn.id}
           turn={turn}
           last={i === turns.length - 1}
-          calls={lastAttempt.get(turn.index) === turn.attempt ? toolCalls.filter((c) => c.turnIndex === turn.index) : []}
+          calls={
+            lastAttempt.get(turn.index) === turn.attempt ? toolCalls.filter((c) => c.turnIndex === turn.index) : []
+          }
         />
       ))}
     </ol>

@@ -11,7 +11,10 @@ const MIME = "application/x-flightdeck-run";
  * Native HTML5 drag and drop: a card drags, each column (and the cancel zone) says
  * whether this run may land there — dropEffect "none" and a dimmed column when not.
  */
-export function useBoardDrag(getRun: (id: string) => BoardRun | undefined, act: (run: BoardRun, control: RunControl) => void) {
+export function useBoardDrag(
+  getRun: (id: string) => BoardRun | undefined,
+  act: (run: BoardRun, control: RunControl) => void,
+) {
   const [draggingId, setDraggingId] = useState<string | null>(null);
   const [over, setOver] = useState<DropTarget | null>(null);
   // Read by dragover synchronously: the state above only drives the visuals.

@@ -12,7 +12,11 @@ const controlKeys: Record<string, RunControl> = { p: "pause", r: "resume", c: "c
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.getAttribute("role") === "combobox";
+  return (
+    target.isContentEditable ||
+    ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) ||
+    target.getAttribute("role") === "combobox"
+  );
 }
 
 /**
@@ -54,9 +58,12 @@ export function useBoardKeyboard(options: {
     seq.current += 1;
     setFocusRequest({ id: runId, seq: seq.current });
   }, []);
-  const moveTo = useCallback((run: BoardRun | undefined) => {
-    if (run) follow(run.id);
-  }, [follow]);
+  const moveTo = useCallback(
+    (run: BoardRun | undefined) => {
+      if (run) follow(run.id);
+    },
+    [follow],
+  );
 
   const onKeyDown = useCallback(
     (event: KeyboardEvent<HTMLElement>, runId: string) => {

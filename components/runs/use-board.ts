@@ -29,7 +29,8 @@ export function useBoard(initial: BoardSnapshot) {
   // Coming back to the board: the server's fresh snapshot beats a cache left behind earlier.
   useState(() => {
     const cached = queryClient.getQueryData<BoardData>(boardQueryKey);
-    if (cached && cached.cursor < initial.cursor) queryClient.setQueryData(boardQueryKey, fromResponse(undefined, initial));
+    if (cached && cached.cursor < initial.cursor)
+      queryClient.setQueryData(boardQueryKey, fromResponse(undefined, initial));
     return null;
   });
   return useQuery({

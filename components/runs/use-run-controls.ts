@@ -61,7 +61,9 @@ export function useRunControls(announce: (message: string) => void) {
             action: { label: "Open", onClick: () => router.push(`/runs/${result.data.id}`) },
           });
         }
-        announce(`Run ${shortId(target.id)}: ${result.data.pending ? `${label.progressive.toLowerCase()} at the end of its turn` : label.done.toLowerCase()}`);
+        announce(
+          `Run ${shortId(target.id)}: ${result.data.pending ? `${label.progressive.toLowerCase()} at the end of its turn` : label.done.toLowerCase()}`,
+        );
       } else {
         const state = result.error.code === "conflict" ? " — the board may be behind; it refreshes now" : "";
         toast.error(`${label.label} refused: ${result.error.message}${state}`);

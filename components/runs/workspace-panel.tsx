@@ -12,19 +12,36 @@ function formatBytes(bytes: number): string {
 
 function FileContent({ view }: { view: FileView }) {
   if (view.kind === "error") return <p className="p-3 text-xs text-danger-text">{view.message}</p>;
-  if (view.kind === "binary") return <p className="p-3 text-xs text-muted">Binary file ({formatBytes(view.bytes)}) — not shown.</p>;
+  if (view.kind === "binary")
+    return <p className="p-3 text-xs text-muted">Binary file ({formatBytes(view.bytes)}) — not shown.</p>;
   return (
     <>
-      <pre tabIndex={0} aria-label={`Contents of ${view.path}`} className="max-h-[32rem] overflow-auto p-3 font-mono text-[12px] leading-[1.55] whitespace-pre-wrap text-foreground">
+      <pre
+        tabIndex={0}
+        aria-label={`Contents of ${view.path}`}
+        className="max-h-[32rem] overflow-auto p-3 font-mono text-[12px] leading-[1.55] whitespace-pre-wrap text-foreground"
+      >
         {view.content}
       </pre>
-      {view.truncated ? <p className="border-t border-border px-3 py-1.5 text-[11px] text-muted">Showing the first 256 KB of {formatBytes(view.bytes)}.</p> : null}
+      {view.truncated ? (
+        <p className="border-t border-border px-3 py-1.5 text-[11px] text-muted">
+          Showing the first 256 KB of {formatBytes(view.bytes)}.
+        </p>
+      ) : null}
     </>
   );
 }
 
 /** The run's workspace, read-only: a file list and the selected text file. */
-export function WorkspacePanel({ runId, listing, selected }: { runId: string; listing: WorkspaceListing; selected: FileView | null }) {
+export function WorkspacePanel({
+  runId,
+  listing,
+  selected,
+}: {
+  runId: string;
+  listing: WorkspaceListing;
+  selected: FileView | null;
+}) {
   if (!listing.exists || listing.entries.length === 0) {
     return (
       <EmptyState
@@ -49,26 +66,36 @@ export function WorkspacePanel({ runId, listing, selected }: { runId: string; li
               <>
                 <Icon aria-hidden className="size-3.5 shrink-0 text-muted" />
                 <span className="min-w-0 flex-1 truncate">{name}</span>
-                {entry.type === "file" ? <span className="shrink-0 text-[11px] text-muted tabular-nums">{formatBytes(entry.bytes)}</span> : null}
+                {entry.type === "file" ? (
+                  <span className="shrink-0 text-[11px] text-muted tabular-nums">{formatBytes(entry.bytes)}</span>
+                ) : null}
               </>
             );
-            const className = cn("flex h-7 items-center gap-1.5 rounded-md pr-2 text-[13px]", active && "bg-accent-soft text-accent-text");
+            const className = cn(
+              "flex h-7 items-center gap-1.5 rounded-md pr-2 text-[13px]",
+              active && "bg-accent-soft text-accent-text",
+            );
             return (
               <li key={entry.path} style={{ paddingLeft: `${depth * 0.875 + 0.5}rem` }} className="rounded-md">
                 {entry.type === "file" ? (
-                  <Link href={href(entry.path)} scroll={false} aria-current={active ? "true" : undefined} className={cn(className, "hover:bg-surface-muted")}>
+                  <Link
+                    href={href(entry.path)}
+                    scroll={false}
+                    aria-current={active ? "true" : undefined}
+                    className={cn(className, "hover:bg-surface-muted")}
+                  >
                     {row}
                   </Link>
                 ) : (
-                  <span className={cn(className, "text-muted")}>
-                    {row}
-                  </span>
+                  <span className={cn(className, "text-muted")}>{row}</span>
                 )}
               </li>
             );
           })}
         </ul>
-        {listing.truncated ? <p className="px-2 py-1.5 text-[11px] text-muted">Only the first 500 entries are listed.</p> : null}
+        {listing.truncated ? (
+          <p className="px-2 py-1.5 text-[11px] text-muted">Only the first 500 entries are listed.</p>
+        ) : null}
       </nav>
       <section aria-label={selected ? `File ${selected.path}` : "File viewer"} className="min-w-0">
         {selected ? (
@@ -77,7 +104,9 @@ export function WorkspacePanel({ runId, listing, selected }: { runId: string; li
             <FileContent view={selected} />
           </>
         ) : (
-          <p className="flex h-full min-h-40 items-center justify-center text-xs text-muted">Select a file to view it.</p>
+          <p className="flex h-full min-h-40 items-center justify-center text-xs text-muted">
+            Select a file to view it.
+          </p>
         )}
       </section>
     </div>

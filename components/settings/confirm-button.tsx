@@ -3,7 +3,15 @@
 import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import type { ButtonVariant } from "@/components/ui/button-styles";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 
 type ConfirmButtonProps = {
   /** Text of the button that opens the dialog. */
@@ -19,12 +27,26 @@ type ConfirmButtonProps = {
 };
 
 /** A small button that asks before doing something that cannot be undone from here. */
-export function ConfirmButton({ label, ariaLabel, title, description, confirmLabel, variant = "danger", pending, onConfirm }: ConfirmButtonProps) {
+export function ConfirmButton({
+  label,
+  ariaLabel,
+  title,
+  description,
+  confirmLabel,
+  variant = "danger",
+  pending,
+  onConfirm,
+}: ConfirmButtonProps) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button size="sm" variant={variant === "danger" ? "secondary" : variant} aria-label={ariaLabel} disabled={pending}>
+        <Button
+          size="sm"
+          variant={variant === "danger" ? "secondary" : variant}
+          aria-label={ariaLabel}
+          disabled={pending}
+        >
           {label}
         </Button>
       </DialogTrigger>

@@ -4,7 +4,15 @@ import { KeyRound } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { createTokenAction } from "@/lib/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { Role } from "@/db/schema";
@@ -56,7 +64,9 @@ export function CreateTokenDialog() {
         <DialogHeader>
           <DialogTitle>{created ? "Token created" : "Create API token"}</DialogTitle>
           <DialogDescription>
-            {created ? "Copy the token before closing this dialog." : "For scripts and CI. The token acts with the role you pick."}
+            {created
+              ? "Copy the token before closing this dialog."
+              : "For scripts and CI. The token acts with the role you pick."}
           </DialogDescription>
         </DialogHeader>
         {created ? (

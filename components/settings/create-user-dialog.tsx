@@ -4,7 +4,15 @@ import { UserPlus } from "lucide-react";
 import { useState, type FormEvent } from "react";
 import { createUserAction } from "@/lib/actions";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogDescription,
+  DialogFooter,
+  DialogHeader,
+  DialogTitle,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { Role } from "@/db/schema";
@@ -58,9 +66,7 @@ export function CreateUserDialog() {
       <DialogContent>
         <DialogHeader>
           <DialogTitle>Create user</DialogTitle>
-          <DialogDescription>
-            Share the initial password with the person through a safe channel.
-          </DialogDescription>
+          <DialogDescription>Share the initial password with the person through a safe channel.</DialogDescription>
         </DialogHeader>
         <form onSubmit={onSubmit} className="flex flex-col gap-4" noValidate>
           <Field label="Email" required error={errors.email}>

@@ -23,7 +23,9 @@ export function TokenRow({ token, canManage }: { token: TokenSummary; canManage:
       <TableCell>
         <RelativeTime date={token.createdAt} />
       </TableCell>
-      <TableCell>{token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} /> : <span className="text-muted">never</span>}</TableCell>
+      <TableCell>
+        {token.lastUsedAt ? <RelativeTime date={token.lastUsedAt} /> : <span className="text-muted">never</span>}
+      </TableCell>
       <TableCell>
         {revoked && token.revokedAt ? (
           <Badge tone="danger">

@@ -44,7 +44,11 @@ export function TokenSecret({ token, name }: { token: string; name: string }) {
         </Button>
       </div>
       <p role="status" className="text-xs text-muted">
-        {copyFailed ? "Copying was blocked by the browser; select the token and copy it by hand." : copied ? "Token copied to the clipboard." : ""}
+        {copyFailed
+          ? "Copying was blocked by the browser; select the token and copy it by hand."
+          : copied
+            ? "Token copied to the clipboard."
+            : ""}
       </p>
       <p className="text-xs text-muted">
         Send it as <code className="font-mono">Authorization: Bearer &lt;token&gt;</code>.

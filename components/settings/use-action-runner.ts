@@ -15,7 +15,11 @@ export function useActionRunner() {
 
   function run<T>(
     action: () => Promise<ActionResult<T>>,
-    options: { success: string; onOk?: (data: T) => void; onError?: (result: Extract<ActionResult<T>, { ok: false }>) => void },
+    options: {
+      success: string;
+      onOk?: (data: T) => void;
+      onError?: (result: Extract<ActionResult<T>, { ok: false }>) => void;
+    },
   ) {
     startTransition(async () => {
       const result = await action();

@@ -55,7 +55,9 @@ export function UserRow({ user, isSelf, canManage }: UserRowProps) {
                 aria-label={`Enable ${user.email}`}
                 disabled={pending}
                 onClick={() =>
-                  run(() => setUserDisabledAction({ userId: user.id, disabled: false }), { success: `Enabled ${user.email}` })
+                  run(() => setUserDisabledAction({ userId: user.id, disabled: false }), {
+                    success: `Enabled ${user.email}`,
+                  })
                 }
               >
                 Enable
@@ -69,7 +71,9 @@ export function UserRow({ user, isSelf, canManage }: UserRowProps) {
                 confirmLabel="Disable user"
                 pending={pending}
                 onConfirm={() =>
-                  run(() => setUserDisabledAction({ userId: user.id, disabled: true }), { success: `Disabled ${user.email}` })
+                  run(() => setUserDisabledAction({ userId: user.id, disabled: true }), {
+                    success: `Disabled ${user.email}`,
+                  })
                 }
               />
             )}
@@ -81,7 +85,9 @@ export function UserRow({ user, isSelf, canManage }: UserRowProps) {
                 description="The account, its sessions and its password are removed. The audit trail keeps what it did."
                 confirmLabel="Delete user"
                 pending={pending}
-                onConfirm={() => run(() => deleteDemoUserAction({ userId: user.id }), { success: `Deleted ${user.email}` })}
+                onConfirm={() =>
+                  run(() => deleteDemoUserAction({ userId: user.id }), { success: `Deleted ${user.email}` })
+                }
               />
             ) : null}
           </span>

@@ -29,8 +29,8 @@ export function Forbidden({ title, permission }: ForbiddenProps) {
         title="You don't have access to this page"
         description={
           <>
-            Your role can&apos;t open {title}. It is available to the {allowedRoles(permission)} roles. Ask an
-            admin to change your role if you need it.
+            Your role can&apos;t open {title}. It is available to the {allowedRoles(permission)} roles. Ask an admin to
+            change your role if you need it.
           </>
         }
         action={

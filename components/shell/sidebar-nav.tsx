@@ -18,9 +18,7 @@ function NavLink({ item, pathname }: { item: NavItem; pathname: string }) {
         className={cn(
           "group relative flex h-8 items-center gap-2.5 rounded-md px-2 text-[13px] font-medium transition-colors",
           "max-lg:justify-center",
-          active
-            ? "bg-surface-muted text-foreground"
-            : "text-muted hover:bg-surface-muted/70 hover:text-foreground",
+          active ? "bg-surface-muted text-foreground" : "text-muted hover:bg-surface-muted/70 hover:text-foreground",
         )}
       >
         <Icon

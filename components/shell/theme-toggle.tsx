@@ -24,7 +24,10 @@ export function ThemeToggle({ className }: { className?: string }) {
         if (value === "light" || value === "dark" || value === "system") setThemePreference(value);
       }}
       aria-label="Theme"
-      className={cn("inline-flex items-center gap-0.5 rounded-md border border-border bg-surface-muted/60 p-0.5", className)}
+      className={cn(
+        "inline-flex items-center gap-0.5 rounded-md border border-border bg-surface-muted/60 p-0.5",
+        className,
+      )}
     >
       {options.map(({ value, label, Icon }) => (
         <ToggleGroup.Item

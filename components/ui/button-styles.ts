@@ -28,4 +28,3 @@ export function buttonClassName(variant: ButtonVariant = "secondary", size: Butt
     sizes[size],
   );
 }
-

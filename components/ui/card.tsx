@@ -23,9 +23,6 @@ export function CardContent({ className, ...props }: ComponentProps<"div">) {
 
 export function CardFooter({ className, ...props }: ComponentProps<"div">) {
   return (
-    <div
-      className={cn("flex items-center justify-end gap-2 border-t border-border px-4 py-3", className)}
-      {...props}
-    />
+    <div className={cn("flex items-center justify-end gap-2 border-t border-border px-4 py-3", className)} {...props} />
   );
 }

@@ -32,8 +32,7 @@ function subscribe(listener: () => void): () => void {
 }
 
 const getSnapshot = (): number => now;
-const getServerSnapshot = (): number =>
-  typeof window === "undefined" ? Math.floor(Date.now() / 1000) * 1000 : now;
+const getServerSnapshot = (): number => (typeof window === "undefined" ? Math.floor(Date.now() / 1000) * 1000 : now);
 
 /** Current time in ms, re-rendering subscribers every 30 seconds. */
 export function useNow(): number {

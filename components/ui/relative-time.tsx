@@ -21,7 +21,11 @@ export function RelativeTime({ date, className }: RelativeTimeProps) {
   const then = date instanceof Date ? date.getTime() : new Date(date).getTime();
   const now = useNow();
   // The server does not know the viewer's time zone: show local time only once hydrated.
-  const hydrated = useSyncExternalStore(noopSubscribe, () => true, () => false);
+  const hydrated = useSyncExternalStore(
+    noopSubscribe,
+    () => true,
+    () => false,
+  );
 
   if (Number.isNaN(then)) {
     return <span className={cn("text-muted", className)}>—</span>;

@@ -11,11 +11,7 @@ export const Select = SelectPrimitive.Root;
 export const SelectGroup = SelectPrimitive.Group;
 export const SelectValue = SelectPrimitive.Value;
 
-export function SelectTrigger({
-  className,
-  children,
-  ...props
-}: ComponentProps<typeof SelectPrimitive.Trigger>) {
+export function SelectTrigger({ className, children, ...props }: ComponentProps<typeof SelectPrimitive.Trigger>) {
   const fieldProps = useFieldControlProps(props);
   return (
     <SelectPrimitive.Trigger
@@ -88,10 +84,7 @@ export function SelectItem({ className, children, ...props }: ComponentProps<typ
 
 export function SelectLabel({ className, ...props }: ComponentProps<typeof SelectPrimitive.Label>) {
   return (
-    <SelectPrimitive.Label
-      className={cn("px-2 pt-1.5 pb-1 text-xs font-medium text-muted", className)}
-      {...props}
-    />
+    <SelectPrimitive.Label className={cn("px-2 pt-1.5 pb-1 text-xs font-medium text-muted", className)} {...props} />
   );
 }
 

@@ -21,7 +21,10 @@ export function TableBody({ className, ...props }: ComponentProps<"tbody">) {
 export function TableRow({ className, ...props }: ComponentProps<"tr">) {
   return (
     <tr
-      className={cn("border-b border-border transition-colors hover:bg-surface-muted/50 data-[state=selected]:bg-accent-soft", className)}
+      className={cn(
+        "border-b border-border transition-colors hover:bg-surface-muted/50 data-[state=selected]:bg-accent-soft",
+        className,
+      )}
       {...props}
     />
   );

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, customType, index, jsonb, pgTable, primaryKey, smallint, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  customType,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 
 /**
  * The audit log (lib/audit, docs/SECURITY.md). Writers insert events with `seq` unset,
@@ -47,15 +58,23 @@ export const auditEvents = pgTable(
   (t) => [
     uniqueIndex("audit_events_seq_idx").on(t.seq),
     uniqueIndex("audit_events_mac_idx").on(t.mac),
-    index("audit_events_unsealed_idx").on(t.id).where(sql`${t.seq} is null`),
+    index("audit_events_unsealed_idx")
+      .on(t.id)
+      .where(sql`${t.seq} is null`),
     index("audit_events_ts_idx").on(t.ts),
     index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.id),
     index("audit_events_action_idx").on(t.action, t.id),
     index("audit_events_actor_idx").on(t.actorKind, t.actorId, t.id),
     // The explorer's run:, job: and outcome: keys (lib/audit/explorer): partial, so events without the key cost nothing.
-    index("audit_events_payload_run_idx").on(sql`(${t.payload} ->> 'runId')`, t.id).where(sql`${t.payload} ? 'runId'`),
-    index("audit_events_payload_job_idx").on(sql`(${t.payload} ->> 'jobId')`, t.id).where(sql`${t.payload} ? 'jobId'`),
-    index("audit_events_payload_outcome_idx").on(sql`(${t.payload} ->> 'outcome')`, t.id).where(sql`${t.payload} ? 'outcome'`),
+    index("audit_events_payload_run_idx")
+      .on(sql`(${t.payload} ->> 'runId')`, t.id)
+      .where(sql`${t.payload} ? 'runId'`),
+    index("audit_events_payload_job_idx")
+      .on(sql`(${t.payload} ->> 'jobId')`, t.id)
+      .where(sql`${t.payload} ? 'jobId'`),
+    index("audit_events_payload_outcome_idx")
+      .on(sql`(${t.payload} ->> 'outcome')`, t.id)
+      .where(sql`${t.payload} ? 'outcome'`),
   ],
 );
 

@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import { runs } from "./runs";
 
 /**
@@ -53,7 +63,9 @@ export const memoryHistory = pgTable(
     authorization: jsonb("authorization").$type<Record<string, unknown>>().notNull(),
     /** For kind revert: the run whose writes were reverted. */
     revertsRun: text("reverts_run"),
-    at: timestamp("at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    at: timestamp("at", { withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
   },
   (t) => [
     uniqueIndex("memory_history_entity_version").on(t.collection, t.key, t.version),
@@ -83,7 +95,9 @@ export const memoryLocks = pgTable(
     status: text("status", { enum: lockStatuses }).notNull(),
     /** Why a refused request was refused (deadlock with run …, wait timed out …). */
     refusal: text("refusal"),
-    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    requestedAt: timestamp("requested_at", { withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
     grantedAt: timestamp("granted_at", { withTimezone: true }),
     /** A waiting request is refused once this passes. */
     timeoutAt: timestamp("timeout_at", { withTimezone: true }),
@@ -92,6 +106,8 @@ export const memoryLocks = pgTable(
     uniqueIndex("memory_locks_entity_run").on(t.entity, t.runId),
     index("memory_locks_entity_idx").on(t.entity, t.seq),
     index("memory_locks_run_idx").on(t.runId),
-    index("memory_locks_waiting_idx").on(t.timeoutAt).where(sql`status = 'waiting'`),
+    index("memory_locks_waiting_idx")
+      .on(t.timeoutAt)
+      .where(sql`status = 'waiting'`),
   ],
 );

@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import type { Governance } from "@/lib/governance";
 import { jobs } from "./jobs";
 
@@ -89,9 +100,13 @@ export const runs = pgTable(
       .on(t.priority, t.runnableSince)
       .where(sql`state in ('queued', 'running') and lease_token is null`),
     // Expired leases (a dead worker's runs) are recovered first.
-    index("runs_lease_expiry_idx").on(t.leaseExpiresAt).where(sql`lease_token is not null`),
+    index("runs_lease_expiry_idx")
+      .on(t.leaseExpiresAt)
+      .where(sql`lease_token is not null`),
     // Live leases per endpoint are counted at every claim.
-    index("runs_endpoint_lease_idx").on(t.modelEndpoint, t.leaseExpiresAt).where(sql`lease_token is not null`),
+    index("runs_endpoint_lease_idx")
+      .on(t.modelEndpoint, t.leaseExpiresAt)
+      .where(sql`lease_token is not null`),
     // A run is retried at most once: a second retry of the same run is refused (409).
     uniqueIndex("runs_retry_of_idx").on(t.retryOf),
     // The cockpit's change feed asks for runs updated since a cursor every second.
@@ -189,7 +204,11 @@ export const signalWaits = pgTable(
     resolvedAt: timestamp("resolved_at", { withTimezone: true }),
   },
   (t) => [
-    index("signal_waits_pending_idx").on(t.name).where(sql`status = 'pending'`),
-    index("signal_waits_timeout_idx").on(t.timeoutAt).where(sql`status = 'pending'`),
+    index("signal_waits_pending_idx")
+      .on(t.name)
+      .where(sql`status = 'pending'`),
+    index("signal_waits_timeout_idx")
+      .on(t.timeoutAt)
+      .where(sql`status = 'pending'`),
   ],
 );

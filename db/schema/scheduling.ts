@@ -13,7 +13,9 @@ export const schedulingKeys = pgTable(
     key: text("key").primaryKey(),
     weight: doublePrecision("weight").notNull().default(1),
     /** "declaration": follows the job's declared weight; "admin": set with PUT /api/scheduling/keys/{key}. */
-    weightSource: text("weight_source", { enum: ["declaration", "admin"] }).notNull().default("declaration"),
+    weightSource: text("weight_source", { enum: ["declaration", "admin"] })
+      .notNull()
+      .default("declaration"),
     vtime: doublePrecision("vtime").notNull().default(0),
     /** Running average of the real cost of this key's turns: the estimate charged at claim. */
     avgCost: doublePrecision("avg_cost"),
@@ -21,7 +23,11 @@ export const schedulingKeys = pgTable(
     leased: integer("leased").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("scheduling_keys_active_idx").on(t.vtime).where(sql`runnable + leased > 0`)],
+  (t) => [
+    index("scheduling_keys_active_idx")
+      .on(t.vtime)
+      .where(sql`runnable + leased > 0`),
+  ],
 );
 
 /** Runnable runs per (key, priority class, model endpoint): the claim's first step reads these. */
@@ -35,7 +41,9 @@ export const schedulingLanes = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.key, t.priority, t.modelEndpoint] }),
-    index("scheduling_lanes_top_idx").on(t.priority.desc(), t.key).where(sql`runnable > 0`),
+    index("scheduling_lanes_top_idx")
+      .on(t.priority.desc(), t.key)
+      .where(sql`runnable > 0`),
   ],
 );
 

@@ -67,7 +67,8 @@ export const sandboxAgent = defineJob({
   memory: { write: ["notes"], lockTimeoutMs: 120_000 },
   governance: {
     owner: "platform@acme.example",
-    purpose: "Let an operator try the runtime's guarantees with a real model on a task of their choosing, inside a sandbox.",
+    purpose:
+      "Let an operator try the runtime's guarantees with a real model on a task of their choosing, inside a sandbox.",
     riskLevel: "limited",
     dataCategories: ["workspace-files", "run-state", "shared-memory", "operator-notification", "web-content"],
     humanOversight: "none",
@@ -86,16 +87,30 @@ export const sandboxScript: SimulatedScript = (state) => {
   const task = input.success ? input.data.task : "(no task)";
   switch (state.step) {
     case 0:
-      return { text: "Taking the lock on the playground note.", toolCalls: [{ toolName: "memory_lock", input: { entity: "notes/playground", mode: "exclusive" } }] };
+      return {
+        text: "Taking the lock on the playground note.",
+        toolCalls: [{ toolName: "memory_lock", input: { entity: "notes/playground", mode: "exclusive" } }],
+      };
     case 1:
-      return { text: "Reading the note.", toolCalls: [{ toolName: "memory_read", input: { entity: "notes/playground" } }] };
+      return {
+        text: "Reading the note.",
+        toolCalls: [{ toolName: "memory_read", input: { entity: "notes/playground" } }],
+      };
     case 2: {
-      const read = state.lastResult("memory_read")?.output as { version?: number; value?: { tasks?: unknown } } | undefined;
+      const read = state.lastResult("memory_read")?.output as
+        { version?: number; value?: { tasks?: unknown } } | undefined;
       const tasks = Array.isArray(read?.value?.tasks) ? read.value.tasks : [];
       return {
         text: "Recording the task and releasing the lock.",
         toolCalls: [
-          { toolName: "memory_write", input: { entity: "notes/playground", value: { tasks: [...tasks, task].slice(-20) }, expectedVersion: read?.version ?? 0 } },
+          {
+            toolName: "memory_write",
+            input: {
+              entity: "notes/playground",
+              value: { tasks: [...tasks, task].slice(-20) },
+              expectedVersion: read?.version ?? 0,
+            },
+          },
           { toolName: "memory_unlock", input: { entity: "notes/playground" } },
         ],
       };

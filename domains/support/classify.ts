@@ -14,21 +14,33 @@ const rules: [Category, RegExp][] = [
  * The simulated model's classifier: keyword rules, so a demo ticket always lands in the
  * same category. (A real model does this from the instructions.)
  */
-export function classifyTicket(subject: string, body: string, plan?: string): { category: Category; priority: TicketPriority } {
+export function classifyTicket(
+  subject: string,
+  body: string,
+  plan?: string,
+): { category: Category; priority: TicketPriority } {
   const text = `${subject}\n${body}`;
   const category = rules.find(([, re]) => re.test(text))?.[0] ?? "other";
   const urgent = /\b(urgent|asap|down|outage|production|immediately)\b/i.test(text);
   const priority: TicketPriority = urgent
-    ? plan === "enterprise" ? "urgent" : "high"
-    : category === "bug" || plan === "enterprise" ? "high" : category === "how-to" ? "low" : "normal";
+    ? plan === "enterprise"
+      ? "urgent"
+      : "high"
+    : category === "bug" || plan === "enterprise"
+      ? "high"
+      : category === "how-to"
+        ? "low"
+        : "normal";
   return { category, priority };
 }
 
 export function draftReply(name: string, subject: string, category: Category): string {
   const opener: Record<Category, string> = {
-    billing: "I have looked into the charge you mentioned and our billing team will correct anything that is wrong on your invoice.",
+    billing:
+      "I have looked into the charge you mentioned and our billing team will correct anything that is wrong on your invoice.",
     bug: "Thank you for the detailed report. I have reproduced the problem and passed it to our engineers with your details.",
-    account: "I have checked your account; you can reset access from the sign-in page, and I have added a note to your profile.",
+    account:
+      "I have checked your account; you can reset access from the sign-in page, and I have added a note to your profile.",
     "how-to": "Good question — here is how to do it, step by step, and a link to the matching help article.",
     other: "Thanks for getting in touch. I have read your message and will make sure the right person follows up.",
   };

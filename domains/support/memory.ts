@@ -26,6 +26,14 @@ export const customerMemory = z.strictObject({
 });
 
 export const supportCollections: MemoryCollection[] = [
-  { name: "tickets", description: "Each ticket's classification, as the triage run that classified it recorded it.", schema: ticketClassification },
-  { name: "customers", description: "Per customer: the latest triaged ticket and how many were triaged.", schema: customerMemory },
+  {
+    name: "tickets",
+    description: "Each ticket's classification, as the triage run that classified it recorded it.",
+    schema: ticketClassification,
+  },
+  {
+    name: "customers",
+    description: "Per customer: the latest triaged ticket and how many were triaged.",
+    schema: customerMemory,
+  },
 ];

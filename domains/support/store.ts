@@ -27,7 +27,13 @@ export async function customerHistory(db: Queryable, email: string) {
     .limit(10);
   return {
     found: true as const,
-    customer: { id: customer.id, name: customer.name, email: customer.email, plan: customer.plan, since: customer.createdAt },
+    customer: {
+      id: customer.id,
+      name: customer.name,
+      email: customer.email,
+      plan: customer.plan,
+      since: customer.createdAt,
+    },
     openTickets: tickets.filter((t) => t.status === "open").length,
     tickets,
   };
@@ -47,7 +53,11 @@ export async function overdueTickets(db: Queryable, asOf: Date) {
     .where(eq(supportTickets.status, "open"))
     .orderBy(supportTickets.createdAt);
   return rows
-    .map((r) => ({ ...r, ageHours: Math.floor((asOf.getTime() - r.createdAt.getTime()) / 3_600_000), slaHours: SLA_HOURS[r.priority] }))
+    .map((r) => ({
+      ...r,
+      ageHours: Math.floor((asOf.getTime() - r.createdAt.getTime()) / 3_600_000),
+      slaHours: SLA_HOURS[r.priority],
+    }))
     .filter((r) => r.ageHours >= r.slaHours)
     .map(({ createdAt, ...r }) => ({ ...r, createdAt: createdAt.toISOString() }));
 }
@@ -92,20 +102,31 @@ export async function recordReply(tx: Tx, input: ReplyInput, runId: string) {
   if (!customer) throw new Error("customer could not be recorded");
   let ticketId = input.ticketId;
   if (ticketId) {
-    const [t] = await tx.select({ id: supportTickets.id, customerId: supportTickets.customerId }).from(supportTickets).where(eq(supportTickets.id, ticketId));
+    const [t] = await tx
+      .select({ id: supportTickets.id, customerId: supportTickets.customerId })
+      .from(supportTickets)
+      .where(eq(supportTickets.id, ticketId));
     if (!t) throw new Error(`no ticket ${ticketId}`);
     if (t.customerId !== customer.id) throw new Error(`ticket ${ticketId} does not belong to ${email}`);
   } else {
     const [t] = await tx
       .select({ id: supportTickets.id })
       .from(supportTickets)
-      .where(and(eq(supportTickets.customerId, customer.id), eq(supportTickets.subject, input.subject), eq(supportTickets.status, "open")))
+      .where(
+        and(
+          eq(supportTickets.customerId, customer.id),
+          eq(supportTickets.subject, input.subject),
+          eq(supportTickets.status, "open"),
+        ),
+      )
       .orderBy(desc(supportTickets.createdAt))
       .limit(1);
     ticketId = t?.id;
     if (!ticketId) {
       ticketId = `tkt_${randomUUID()}`;
-      await tx.insert(supportTickets).values({ id: ticketId, customerId: customer.id, subject: input.subject, body: "(created from a signal)" });
+      await tx
+        .insert(supportTickets)
+        .values({ id: ticketId, customerId: customer.id, subject: input.subject, body: "(created from a signal)" });
     }
   }
   const replyId = `rpl_${randomUUID()}`;

@@ -63,4 +63,9 @@ export const sendReplyTool = defineTool({
   },
 });
 
-export const supportTools: readonly ToolDefinition[] = [lookupCustomerTool, listOverdueTicketsTool, listTicketTopicsTool, sendReplyTool];
+export const supportTools: readonly ToolDefinition[] = [
+  lookupCustomerTool,
+  listOverdueTicketsTool,
+  listTicketTopicsTool,
+  sendReplyTool,
+];

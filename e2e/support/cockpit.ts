@@ -1,4 +1,12 @@
-import { expect, request as playwrightRequest, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import {
+  expect,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from "@playwright/test";
 import { demoEmail, demoPassword, e2eAdminToken, type DemoRole } from "./constants";
 
 /**
@@ -40,10 +48,13 @@ export async function tokenFor(request: APIRequestContext, role: DemoRole): Prom
   if (cached) return cached;
   // Approvals are decided by people (issue 12): the lead's token belongs to a person (the
   // admin, signed in here; capped at the lead role). Other roles get service tokens.
-  const response = role === "lead" ? await personToken(role) : await request.post("/api/tokens", {
-    headers: { authorization: `Bearer ${e2eAdminToken}` },
-    data: { name: `e2e-cockpit-${role}-${Date.now()}`, role },
-  });
+  const response =
+    role === "lead"
+      ? await personToken(role)
+      : await request.post("/api/tokens", {
+          headers: { authorization: `Bearer ${e2eAdminToken}` },
+          data: { name: `e2e-cockpit-${role}-${Date.now()}`, role },
+        });
   expect(response.status(), await response.text()).toBe(201);
   const token = ((await response.json()) as { token: string }).token;
   tokens.set(role, token);
@@ -53,7 +64,9 @@ export async function tokenFor(request: APIRequestContext, role: DemoRole): Prom
 /** A token of `role` created by the signed-in demo admin, so it is bound to a person. */
 async function personToken(role: DemoRole) {
   const context = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
-  const signIn = await context.post("/api/auth/sign-in/email", { data: { email: demoEmail("admin"), password: demoPassword } });
+  const signIn = await context.post("/api/auth/sign-in/email", {
+    data: { email: demoEmail("admin"), password: demoPassword },
+  });
   expect(signIn.status(), await signIn.text()).toBe(200);
   const response = await context.post("/api/tokens", { data: { name: `e2e-cockpit-${role}-${Date.now()}`, role } });
   await response.body();
@@ -63,12 +76,20 @@ async function personToken(role: DemoRole) {
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** A triage run (waits for a lead's approval before it sends its reply). */
-export async function startTriage(request: APIRequestContext, token: string, subject: string, body = "Please help with my account."): Promise<string> {
+export async function startTriage(
+  request: APIRequestContext,
+  token: string,
+  subject: string,
+  body = "Please help with my account.",
+): Promise<string> {
   const response = await request.post("/api/runs", {
     headers: bearer(token),
     // A customer of its own: triage runs for one customer take turns (a lock on the customer entity),
     // and the demo's own runs hold theirs while they wait for approval.
-    data: { jobId: "triage-ticket", input: { subject, body, customer: `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com` } },
+    data: {
+      jobId: "triage-ticket",
+      input: { subject, body, customer: `e2e-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com` },
+    },
   });
   expect(response.status(), await response.text()).toBe(201);
   return ((await response.json()) as { id: string }).id;
@@ -83,7 +104,11 @@ export async function startFailingRun(request: APIRequestContext, token: string)
   return startTriage(request, token, `E2E budget breaker ${Date.now()}`, '"'.repeat(20_000));
 }
 
-export async function runState(request: APIRequestContext, token: string, id: string): Promise<{ state: string; retryOf: string | null }> {
+export async function runState(
+  request: APIRequestContext,
+  token: string,
+  id: string,
+): Promise<{ state: string; retryOf: string | null }> {
   const response = await request.get(`/api/runs/${id}`, { headers: bearer(token) });
   expect(response.status()).toBe(200);
   return ((await response.json()) as { run: { state: string; retryOf: string | null } }).run;
@@ -121,7 +146,8 @@ export async function dragCard(page: Page, runId: string, target: ColumnId | "ca
   const box = await source.boundingBox();
   if (!box) throw new Error(`card ${runId} is not on screen`);
   await page.mouse.move(box.x + box.width / 2 + 12, box.y + box.height / 2 + 12, { steps: 3 });
-  const drop = target === "cancel" ? page.locator('[data-drop-target="cancel"]') : column(page, target).locator("header");
+  const drop =
+    target === "cancel" ? page.locator('[data-drop-target="cancel"]') : column(page, target).locator("header");
   await expect(drop).toBeVisible();
   const dropBox = await drop.boundingBox();
   if (!dropBox) throw new Error(`drop target ${target} is not on screen`);

@@ -20,7 +20,8 @@ export function discoverApiRoutes(root = path.resolve("app/api")): DiscoveredRou
         const source = readFileSync(full, "utf8");
         const pattern = "/api/" + path.relative(root, dir).split(path.sep).join("/");
         for (const method of methods) {
-          const exported = new RegExp(`export\\s+(const|async function|function)\\s+${method}\\b`).test(source) ||
+          const exported =
+            new RegExp(`export\\s+(const|async function|function)\\s+${method}\\b`).test(source) ||
             new RegExp(`export\\s*\\{[^}]*\\b${method}\\b[^}]*\\}`).test(source);
           if (exported) found.push({ method, pattern: pattern.replace(/\/$/, "") });
         }
@@ -35,7 +36,8 @@ const sampleParams: Record<string, string> = { control: "pause", decision: "appr
 
 /** A concrete URL for a pattern: dynamic segments become ids that do not exist. */
 export function sampleUrl(pattern: string): string {
-  return pattern.replace(/\[(\.\.\.)?([^\]]+)\]/g, (_m, _rest: string | undefined, name: string) =>
-    sampleParams[name] ?? "e2e-missing-id",
+  return pattern.replace(
+    /\[(\.\.\.)?([^\]]+)\]/g,
+    (_m, _rest: string | undefined, name: string) => sampleParams[name] ?? "e2e-missing-id",
   );
 }

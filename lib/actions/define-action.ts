@@ -8,8 +8,7 @@ import type { Permission } from "@/lib/auth/policy";
 import type { Principal } from "@/lib/audit";
 
 export type ActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: { code: ErrorCode; message: string; issues?: unknown } };
+  { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; issues?: unknown } };
 
 interface ActionDefinition<S extends z.ZodType, T> {
   name: string;

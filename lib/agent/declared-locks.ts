@@ -25,7 +25,11 @@ export async function acquireDeclaredLocks(
     });
   } catch (error) {
     const message = error instanceof MemoryPolicyError || error instanceof Error ? error.message : String(error);
-    return { kind: "fail", reason: "locks", message: `the job's declared locks could not be derived from the input: ${message}` };
+    return {
+      kind: "fail",
+      reason: "locks",
+      message: `the job's declared locks could not be derived from the input: ${message}`,
+    };
   }
   for (const entity of entities.sort()) {
     const result = await db.transaction(async (tx) => {

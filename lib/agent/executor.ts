@@ -5,10 +5,25 @@ import { getDb, type Db } from "@/db/client";
 import type { JobDefinition } from "@/lib/jobs";
 import { callModel, ModelCallError, resolveModel, type RetryPolicy } from "@/lib/models";
 import type { TurnContext, TurnExecutor, TurnOutcome, TurnResult } from "@/lib/runtime/turn-executor";
-import { describeTools, invokeTool, isFinished, registerBuiltinTools, toolRedactor, type InvokeScope, type ToolCallRecord } from "@/lib/tools";
+import {
+  describeTools,
+  invokeTool,
+  isFinished,
+  registerBuiltinTools,
+  toolRedactor,
+  type InvokeScope,
+  type ToolCallRecord,
+} from "@/lib/tools";
 import { openWorkspace, type Workspace } from "@/lib/workspace";
 import { dropJournal, readJournal, writeJournal } from "./journal";
-import { assistantMessage, finalOutput, historyMessages, runInputMessage, toolMessage, unresolvedCalls } from "./messages";
+import {
+  assistantMessage,
+  finalOutput,
+  historyMessages,
+  runInputMessage,
+  toolMessage,
+  unresolvedCalls,
+} from "./messages";
 import { acquireDeclaredLocks } from "./declared-locks";
 import { loadRunPolicy } from "./run-scope";
 import { withTransientRetry } from "@/lib/runtime/transient";
@@ -67,8 +82,21 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       const history = historyMessages(context.history);
       // Declared locks are taken before the first model call; a turn that only waited for them makes no model call (no tokens) but counts as a turn.
       if (history.length === 0) {
-        const locked = await acquireDeclaredLocks(db, { runId: context.runId, jobId: context.jobId, input: context.input, leaseToken: context.leaseToken });
-        if (locked) return { model: resolved.label, messagesIn: [], messagesOut: [], toolCalls: [], usage: { inputTokens: 0, outputTokens: 0 }, outcome: locked };
+        const locked = await acquireDeclaredLocks(db, {
+          runId: context.runId,
+          jobId: context.jobId,
+          input: context.input,
+          leaseToken: context.leaseToken,
+        });
+        if (locked)
+          return {
+            model: resolved.label,
+            messagesIn: [],
+            messagesOut: [],
+            toolCalls: [],
+            usage: { inputTokens: 0, outputTokens: 0 },
+            outcome: locked,
+          };
       }
       const messagesIn: ModelMessage[] = history.length === 0 ? [runInputMessage(context.input)] : [];
       const messagesOut: ModelMessage[] = [];
@@ -107,7 +135,14 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
             // Provider backoff gives the endpoint slot back for the sleep (lib/resources/endpoint-slot.ts).
             onBackoff: async () => {
               await releaseEndpointSlot(scope.db, context.runId, context.leaseToken);
-              return () => reacquireEndpointSlot(scope.db, context.runId, context.leaseToken, context.modelEndpoint, context.signal);
+              return () =>
+                reacquireEndpointSlot(
+                  scope.db,
+                  context.runId,
+                  context.leaseToken,
+                  context.modelEndpoint,
+                  context.signal,
+                );
             },
             retry: {
               baseMs: options.retry?.baseMs ?? resolved.endpoint.retryBaseMs,
@@ -128,14 +163,19 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
           );
         } catch (error) {
           if (error instanceof ModelCallError && error.failure !== "aborted") {
-            return result({ kind: "fail", reason: error.failure === "deadline" ? "model_deadline" : "model_error", message: redactor.redactString(error.message) });
+            return result({
+              kind: "fail",
+              reason: error.failure === "deadline" ? "model_deadline" : "model_error",
+              message: redactor.redactString(error.message),
+            });
           }
           throw error;
         }
       }
       const usage = answer.usage;
       messagesOut.push(assistantMessage(answer.text, answer.toolCalls, context.turnIndex));
-      if (answer.toolCalls.length === 0) return result({ kind: "complete", output: redactor.redact(finalOutput(answer.text)) }, usage);
+      if (answer.toolCalls.length === 0)
+        return result({ kind: "complete", output: redactor.redact(finalOutput(answer.text)) }, usage);
 
       const fresh: ToolCallRecord[] = [];
       const stop = await runCalls(
@@ -155,7 +195,14 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
   };
 }
 
-type CallToRun = { toolCallId: string; toolName: string; input: unknown; parseError?: string; turnIndex: number; callIndex: number };
+type CallToRun = {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  parseError?: string;
+  turnIndex: number;
+  callIndex: number;
+};
 
 /** Runs calls in order; stops at the first that must wait, leaving it and later ones open. */
 async function runCalls(

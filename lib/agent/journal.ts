@@ -17,7 +17,12 @@ export async function readJournal(db: Db, runId: string, turnIndex: number): Pro
   if (!row) return undefined;
   const a = row.answer as Partial<JournaledAnswer>;
   if (typeof a.text !== "string" || !Array.isArray(a.toolCalls) || !a.usage) return undefined;
-  return { text: a.text, toolCalls: a.toolCalls, usage: a.usage, modelId: typeof a.modelId === "string" ? a.modelId : "" };
+  return {
+    text: a.text,
+    toolCalls: a.toolCalls,
+    usage: a.usage,
+    modelId: typeof a.modelId === "string" ? a.modelId : "",
+  };
 }
 
 /**
@@ -27,7 +32,13 @@ export async function readJournal(db: Db, runId: string, turnIndex: number): Pro
  */
 export async function writeJournal(
   db: Db,
-  params: { runId: string; turnIndex: number; attempt: number; leaseToken: string | undefined; answer: JournaledAnswer },
+  params: {
+    runId: string;
+    turnIndex: number;
+    attempt: number;
+    leaseToken: string | undefined;
+    answer: JournaledAnswer;
+  },
 ): Promise<JournaledAnswer> {
   const answer: JournaledAnswer = {
     text: params.answer.text,

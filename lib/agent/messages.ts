@@ -15,7 +15,10 @@ export interface CallCoordinates {
 }
 
 export function runInputMessage(input: unknown): ModelMessage {
-  return { role: "user", content: [{ type: "text", text: `${RUN_INPUT_MARKER}${JSON.stringify(input ?? {}, null, 2)}` }] };
+  return {
+    role: "user",
+    content: [{ type: "text", text: `${RUN_INPUT_MARKER}${JSON.stringify(input ?? {}, null, 2)}` }],
+  };
 }
 
 export function assistantMessage(
@@ -85,7 +88,13 @@ export function unresolvedCalls(messages: readonly ModelMessage[]): UnresolvedCa
     if (part.type !== "tool-call" || answered.has(part.toolCallId)) return;
     const coords = part.providerOptions?.flightdeck as Partial<CallCoordinates> | undefined;
     if (typeof coords?.turnIndex !== "number" || typeof coords.callIndex !== "number") return;
-    calls.push({ toolCallId: part.toolCallId, toolName: part.toolName, input: part.input, turnIndex: coords.turnIndex, callIndex: coords.callIndex });
+    calls.push({
+      toolCallId: part.toolCallId,
+      toolName: part.toolName,
+      input: part.input,
+      turnIndex: coords.turnIndex,
+      callIndex: coords.callIndex,
+    });
   });
   return calls;
 }

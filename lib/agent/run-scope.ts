@@ -25,7 +25,8 @@ export async function loadRunPolicy(
   if (!def) return { error: `job "${context.jobId}" is not declared in this build` };
   const snapshot = context.governance ?? (await snapshotOf(db, context.runId));
   const governance = snapshot ?? def.governance;
-  const oversight = typeof governance.humanOversight === "string" ? governance.humanOversight : def.governance.humanOversight;
+  const oversight =
+    typeof governance.humanOversight === "string" ? governance.humanOversight : def.governance.humanOversight;
   return { def, governance, humanOversight: oversight };
 }
 

@@ -28,7 +28,14 @@ export function auditAuthorization(principal: Principal, permission?: string): A
       return principal.bootstrap
         ? { ...base, via: "bootstrap-token", role: principal.role }
         : principal.owner
-          ? { ...base, via: "api-token", role: principal.role, tokenId: principal.id, owner: principal.owner.id, ownerRole: principal.owner.role }
+          ? {
+              ...base,
+              via: "api-token",
+              role: principal.role,
+              tokenId: principal.id,
+              owner: principal.owner.id,
+              ownerRole: principal.owner.role,
+            }
           : { ...base, via: "service-token", role: principal.role, tokenId: principal.id };
     case "run":
       return { ...base, via: "run", runId: principal.id };
@@ -55,7 +62,11 @@ export function runActor(run: { runId: string; jobId: string }): AuditActor {
  * What a worker acts under when it advances a run: the job's recorded authorization
  * (snapshotted on the run at creation), not any human's session.
  */
-export function runAuthorization(run: { jobId: string; jobVersion: string; governance: Partial<Pick<Governance, "authorizedBy" | "authorizedAt">> }): RunAuthorization {
+export function runAuthorization(run: {
+  jobId: string;
+  jobVersion: string;
+  governance: Partial<Pick<Governance, "authorizedBy" | "authorizedAt">>;
+}): RunAuthorization {
   const g = run.governance;
   return {
     via: "job-governance",

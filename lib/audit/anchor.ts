@@ -65,7 +65,12 @@ export function witnessQueue(
     const note = pending;
     running = true;
     try {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "text/plain; charset=utf-8" }, body: note, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "text/plain; charset=utf-8" },
+        body: note,
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) throw new Error(`witness answered ${res.status}`);
       if (pending === note) pending = null;
       running = false;
@@ -83,10 +88,11 @@ export function witnessQueue(
       pending = note;
       if (!running && timer === null && !stopped) timer = setTimeout(() => void attempt(base), 0);
     },
-    idle: () => new Promise<void>((resolve) => {
-      idleWaiters.push(resolve);
-      settle();
-    }),
+    idle: () =>
+      new Promise<void>((resolve) => {
+        idleWaiters.push(resolve);
+        settle();
+      }),
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

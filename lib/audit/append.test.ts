@@ -18,11 +18,19 @@ afterAll(async () => {
   await handle.drop();
 });
 
-const count = async () => Number(rowsOf<{ n: number | string }>(await handle.db.execute(sql`select count(*) as n from audit_events`))[0]?.n);
+const count = async () =>
+  Number(rowsOf<{ n: number | string }>(await handle.db.execute(sql`select count(*) as n from audit_events`))[0]?.n);
 
 describe("appendAudit", () => {
   it("verifies an empty log", async () => {
-    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, checked: 0, firstBadSeq: null, problem: null, treeSize: 0, unsealed: 0 });
+    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({
+      ok: true,
+      checked: 0,
+      firstBadSeq: null,
+      problem: null,
+      treeSize: 0,
+      unsealed: 0,
+    });
   });
 
   it("records an unsealed event with a nonce and the writer's MAC over its content", async () => {
@@ -32,7 +40,9 @@ describe("appendAudit", () => {
     expect(event).toMatchObject({ seq: null, sealed: false, action: "user.role_changed" });
     expect(event.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Math.abs(Date.parse(event.ts) - Date.now())).toBeLessThan(60_000);
-    const [raw] = rowsOf<{ nonce: string; mac: string }>(await handle.db.execute(sql`select nonce, mac from audit_events where id = ${event.id}`));
+    const [raw] = rowsOf<{ nonce: string; mac: string }>(
+      await handle.db.execute(sql`select nonce, mac from audit_events where id = ${event.id}`),
+    );
     if (!raw) throw new Error("missing row");
     expect(raw.mac).toBe(eventMac(auditKeys().macKey, raw.nonce, event));
     // The MAC is HMAC-SHA-256 over the JCS of {nonce, ts, actor, action, subject, authorization, payload}.
@@ -41,7 +51,11 @@ describe("appendAudit", () => {
     expect(raw.mac).toBe(createHmac("sha256", auditKeys().macKey).update(message).digest("base64"));
     // The key itself is nowhere in the row.
     expect(JSON.stringify(raw)).not.toContain(auditKeys().macKey.toString("base64"));
-    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, unsealed: 1, badUnsealedIds: [] });
+    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({
+      ok: true,
+      unsealed: 1,
+      badUnsealedIds: [],
+    });
     expect(await sealBatch(handle.db)).toMatchObject({ sealed: 1, treeSize: 1 });
     const [sealed] = (await listAuditEvents(handle.db, { limit: 1 })).events;
     expect(sealed).toMatchObject({ id: event.id, seq: 1, sealed: true });
@@ -56,7 +70,9 @@ describe("appendAudit", () => {
       }),
     );
     const raw = rowsOf<{ payload: unknown; authorization: unknown }>(
-      await handle.db.execute(sql`select payload::text as payload, "authorization"::text as authorization from audit_events where action = 'token.created'`),
+      await handle.db.execute(
+        sql`select payload::text as payload, "authorization"::text as authorization from audit_events where action = 'token.created'`,
+      ),
     )[0];
     expect(JSON.stringify(raw)).not.toContain("abcdefghijklmnop");
     const [event] = (await listAuditEvents(handle.db, { limit: 1 })).events;
@@ -77,18 +93,26 @@ describe("appendAudit", () => {
     expect(await count()).toBe(before);
     await recordAudit(sampleAuditInput({ action: "after.rollback" }));
     expect(await sealBatch(handle.db)).toMatchObject({ sealed: 1, treeSize: 3 });
-    const doomed = await handle.db.select().from(auditEvents).where(sql`${auditEvents.action} = 'doomed'`);
+    const doomed = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(sql`${auditEvents.action} = 'doomed'`);
     expect(doomed).toEqual([]);
     expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, checked: 3 });
   });
 
   it("writes the events of one transaction in one insert, in order, sealed in that order", async () => {
-    await handle.db.transaction((tx) => appendAuditEvents(tx, [sampleAuditInput({ action: "multi.a" }), sampleAuditInput({ action: "multi.b" })]));
+    await handle.db.transaction((tx) =>
+      appendAuditEvents(tx, [sampleAuditInput({ action: "multi.a" }), sampleAuditInput({ action: "multi.b" })]),
+    );
     await sealBatch(handle.db);
     const rows = rowsOf<{ action: string; seq: number | string }>(
       await handle.db.execute(sql`select action, seq from audit_events where action like 'multi.%' order by id`),
     );
-    expect(rows.map((r) => [r.action, Number(r.seq)])).toEqual([["multi.a", 4], ["multi.b", 5]]);
+    expect(rows.map((r) => [r.action, Number(r.seq)])).toEqual([
+      ["multi.a", 4],
+      ["multi.b", 5],
+    ]);
   });
 
   it("refuses a copied event: the MAC is unique, so a replayed row cannot be inserted", async () => {

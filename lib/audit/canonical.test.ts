@@ -10,14 +10,28 @@ function shuffledKeys(value: unknown, seed: number): unknown {
   if (value === null || typeof value !== "object") return value;
   const entries = Object.entries(value);
   // deterministic reversal/rotation is enough to change insertion order
-  const rotated = entries.slice(seed % Math.max(1, entries.length)).concat(entries.slice(0, seed % Math.max(1, entries.length)));
-  return Object.fromEntries((seed % 2 === 0 ? rotated.reverse() : rotated).map(([k, v]) => [k, shuffledKeys(v, seed + 1)]));
+  const rotated = entries
+    .slice(seed % Math.max(1, entries.length))
+    .concat(entries.slice(0, seed % Math.max(1, entries.length)));
+  return Object.fromEntries(
+    (seed % 2 === 0 ? rotated.reverse() : rotated).map(([k, v]) => [k, shuffledKeys(v, seed + 1)]),
+  );
 }
 
 // Any UTF-16 code unit, so lone surrogates and NUL turn up.
 const codeUnit = fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c));
 const hostileJson = fc.jsonValue({ stringUnit: codeUnit, maxDepth: 4 });
-const edgeNumbers = fc.constantFrom(-0, 0, 1e21, 1e-7, 5e-324, 1.7976931348623157e308, 2 ** 53 + 2, -123.456, 0.1 + 0.2);
+const edgeNumbers = fc.constantFrom(
+  -0,
+  0,
+  1e21,
+  1e-7,
+  5e-324,
+  1.7976931348623157e308,
+  2 ** 53 + 2,
+  -123.456,
+  0.1 + 0.2,
+);
 
 describe("canonicalJson", () => {
   it("writes sorted keys without whitespace", () => {
@@ -129,7 +143,11 @@ describe("jsonb round trip", () => {
     const readBack = page.events.reverse().map((e) => canonicalJson(e.payload));
     expect(readBack).toEqual(written);
     // MACs computed before storage verify on what comes back, and the leaves seal.
-    expect(await verifyAuditChain(handle.db, { batchSize: 37, anchorDir: null })).toMatchObject({ ok: true, unsealed: payloads.length, badUnsealedIds: [] });
+    expect(await verifyAuditChain(handle.db, { batchSize: 37, anchorDir: null })).toMatchObject({
+      ok: true,
+      unsealed: payloads.length,
+      badUnsealedIds: [],
+    });
     expect(await sealBatch(handle.db)).toMatchObject({ sealed: payloads.length, rejected: 0 });
     expect(await verifyAuditChain(handle.db, { batchSize: 37, anchorDir: null })).toMatchObject({
       ok: true,

@@ -14,7 +14,10 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 export class CanonicalJsonError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(`${message} at ${path || "(root)"}`);
     this.name = "CanonicalJsonError";
   }

@@ -65,10 +65,23 @@ describe("concurrent writers", () => {
     for (const seq of [1, 2, 777, total - 1, total]) {
       const event = await auditEventBySeq(handle.db, seq);
       const proof = await inclusionProof(handle.db, seq);
-      expect(rfcVerifyInclusion(seq - 1, total, rfcLeafHash(event?.canonical ?? ""), proof.hashes.map((h) => Buffer.from(h, "base64")), head.rootHash)).toBe(true);
+      expect(
+        rfcVerifyInclusion(
+          seq - 1,
+          total,
+          rfcLeafHash(event?.canonical ?? ""),
+          proof.hashes.map((h) => Buffer.from(h, "base64")),
+          head.rootHash,
+        ),
+      ).toBe(true);
     }
 
-    const [stats] = rowsOf<{ n: string | number; lo: string | number; hi: string | number; distinct_seq: string | number }>(
+    const [stats] = rowsOf<{
+      n: string | number;
+      lo: string | number;
+      hi: string | number;
+      distinct_seq: string | number;
+    }>(
       await handle.db.execute(
         sql`select count(*) as n, min(seq) as lo, max(seq) as hi, count(distinct seq) as distinct_seq from audit_events`,
       ),

@@ -8,10 +8,17 @@ import { sampleAuditInput } from "@/tests/audit/fixtures";
 let handle: TestDatabase;
 beforeAll(async () => {
   handle = await createTestDatabase();
-  await handle.db.transaction((tx) => appendAuditEvents(tx, Array.from({ length: 6 }, (_, i) => sampleAuditInput({ payload: { i } }))));
+  await handle.db.transaction((tx) =>
+    appendAuditEvents(
+      tx,
+      Array.from({ length: 6 }, (_, i) => sampleAuditInput({ payload: { i } })),
+    ),
+  );
   await sealBatch(handle.db);
   // two more, left unsealed
-  await handle.db.transaction((tx) => appendAuditEvents(tx, [sampleAuditInput({ action: "late.a" }), sampleAuditInput({ action: "late.b" })]));
+  await handle.db.transaction((tx) =>
+    appendAuditEvents(tx, [sampleAuditInput({ action: "late.a" }), sampleAuditInput({ action: "late.b" })]),
+  );
 });
 afterAll(async () => {
   await handle.drop();
@@ -63,15 +70,25 @@ describe("the database guards the audit tables", () => {
       );
 
     it(`refuses UPDATE of a sealed event's content or seq ${mode}`, async () => {
-      expect(await attempt(sql`update audit_events set actor_label = 'mallory' where seq = 3`)).toMatch(/append-only: UPDATE refused/);
+      expect(await attempt(sql`update audit_events set actor_label = 'mallory' where seq = 3`)).toMatch(
+        /append-only: UPDATE refused/,
+      );
       expect(await attempt(sql`update audit_events set seq = 99 where seq = 3`)).toMatch(/append-only: UPDATE refused/);
-      expect(await attempt(sql`update audit_events set seq = null where seq = 3`)).toMatch(/append-only: UPDATE refused/);
+      expect(await attempt(sql`update audit_events set seq = null where seq = 3`)).toMatch(
+        /append-only: UPDATE refused/,
+      );
     });
 
     it(`refuses UPDATE of an unsealed event beyond setting its seq ${mode}`, async () => {
-      expect(await attempt(sql`update audit_events set payload = '{}' where action = 'late.a'`)).toMatch(/append-only: UPDATE refused/);
-      expect(await attempt(sql`update audit_events set seq = 7, action = 'x' where action = 'late.a'`)).toMatch(/append-only: UPDATE refused/);
-      expect(await attempt(sql`update audit_events set mac = 'x' where action = 'late.a'`)).toMatch(/append-only: UPDATE refused/);
+      expect(await attempt(sql`update audit_events set payload = '{}' where action = 'late.a'`)).toMatch(
+        /append-only: UPDATE refused/,
+      );
+      expect(await attempt(sql`update audit_events set seq = 7, action = 'x' where action = 'late.a'`)).toMatch(
+        /append-only: UPDATE refused/,
+      );
+      expect(await attempt(sql`update audit_events set mac = 'x' where action = 'late.a'`)).toMatch(
+        /append-only: UPDATE refused/,
+      );
     });
 
     it(`allows exactly the sealer's transition, seq from null to a value ${mode}`, async () => {
@@ -104,25 +121,48 @@ describe("the database guards the audit tables", () => {
     it(`refuses changes to the tree, checkpoints and rejections ${mode}`, async () => {
       for (const table of ["audit_tree_nodes", "audit_checkpoints", "audit_rejections"]) {
         // (no rejection exists yet: a row trigger has nothing to refuse there)
-        if (table !== "audit_rejections") expect(await attempt(sql.raw(`delete from ${table}`))).toMatch(new RegExp(`${table} is append-only: DELETE`));
+        if (table !== "audit_rejections")
+          expect(await attempt(sql.raw(`delete from ${table}`))).toMatch(new RegExp(`${table} is append-only: DELETE`));
         expect(await attempt(sql.raw(`truncate ${table}`))).toMatch(new RegExp(`${table} is append-only: TRUNCATE`));
       }
-      expect(await attempt(sql`update audit_tree_nodes set hash = '\\x00' where level = 0 and idx = 0`)).toMatch(/append-only: UPDATE/);
+      expect(await attempt(sql`update audit_tree_nodes set hash = '\\x00' where level = 0 and idx = 0`)).toMatch(
+        /append-only: UPDATE/,
+      );
       expect(await attempt(sql`update audit_checkpoints set note = 'x'`)).toMatch(/append-only: UPDATE/);
     });
   }
 
   it("compares every column but seq in the update guard: adding a column means updating the guard", async () => {
     const columns = rowsOf<{ c: string }>(
-      await handle.db.execute(sql`select column_name as c from information_schema.columns where table_name = 'audit_events' order by ordinal_position`),
+      await handle.db.execute(
+        sql`select column_name as c from information_schema.columns where table_name = 'audit_events' order by ordinal_position`,
+      ),
     ).map((r) => r.c);
     expect(columns.sort()).toEqual(
-      ["id", "seq", "ts", "actor_kind", "actor_id", "actor_label", "action", "subject_type", "subject_id", "authorization", "payload", "nonce", "mac", "prev_hash", "hash"].sort(),
+      [
+        "id",
+        "seq",
+        "ts",
+        "actor_kind",
+        "actor_id",
+        "actor_label",
+        "action",
+        "subject_type",
+        "subject_id",
+        "authorization",
+        "payload",
+        "nonce",
+        "mac",
+        "prev_hash",
+        "hash",
+      ].sort(),
     );
   });
 
   it("left every event in place", async () => {
-    const rows = rowsOf<{ n: number | string; sealed: number | string }>(await handle.db.execute(sql`select count(*) as n, count(seq) as sealed from audit_events`));
+    const rows = rowsOf<{ n: number | string; sealed: number | string }>(
+      await handle.db.execute(sql`select count(*) as n, count(seq) as sealed from audit_events`),
+    );
     expect(rows.map((r) => [Number(r.n), Number(r.sealed)])).toEqual([[8, 6]]);
   });
 
@@ -146,7 +186,9 @@ describe("the database guards the audit tables", () => {
         where grantee = 'flightdeck_app' and table_name = 'audit_events' and privilege_type = 'UPDATE'`),
     );
     expect(columns).toEqual([{ c: "seq" }]);
-    const owners = rowsOf<{ owner: string }>(await handle.db.execute(sql`select tableowner as owner from pg_tables where tablename = 'audit_events'`));
+    const owners = rowsOf<{ owner: string }>(
+      await handle.db.execute(sql`select tableowner as owner from pg_tables where tablename = 'audit_events'`),
+    );
     expect(owners.map((o) => o.owner)).not.toContain("flightdeck_app");
   });
 });

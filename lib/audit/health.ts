@@ -16,7 +16,12 @@ export interface AuditHealth {
 
 /** Index-served: the unsealed partial index, the checkpoint key, the rejections key. */
 export async function auditHealth(db: Queryable): Promise<AuditHealth> {
-  const [row] = rowsOf<{ unsealed: number | string; oldest_ms: number | string | null; rejected: number | string; tree_size: number | string | null }>(
+  const [row] = rowsOf<{
+    unsealed: number | string;
+    oldest_ms: number | string | null;
+    rejected: number | string;
+    tree_size: number | string | null;
+  }>(
     await db.execute(sql`
       select count(*) as unsealed,
              (extract(epoch from clock_timestamp() - min(e.ts)) * 1000)::bigint as oldest_ms,

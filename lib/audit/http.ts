@@ -18,7 +18,8 @@ export function parseSeqParam(value: unknown): number {
   return parsed.data;
 }
 
-const textPlain = (body: string) => new Response(body, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+const textPlain = (body: string) =>
+  new Response(body, { headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 
 /** The latest checkpoint note; before the first seal, the signed checkpoint of the empty tree. */
 export async function checkpointResponse(db: Queryable): Promise<Response> {

@@ -23,7 +23,13 @@ export {
   type RunAuthorization,
 } from "./actors";
 export { principalRole, type Principal } from "./principal";
-export { checkpointResponse, parseSeqParam, consistencyQuerySchema, inclusionQuerySchema, verifierKeyResponse } from "./http";
+export {
+  checkpointResponse,
+  parseSeqParam,
+  consistencyQuerySchema,
+  inclusionQuerySchema,
+  verifierKeyResponse,
+} from "./http";
 export { auditContent } from "./append";
 export { auditKeys } from "./keys";
 export { eventMac } from "./leaf";
@@ -44,5 +50,9 @@ export {
   type SavedQuery,
 } from "./explorer";
 export { exportAudit, exportFormats, type ExportFormat } from "./export/export";
-export { verifyBundleFile, parseVerifierKey as parseBundleVerifierKey, type BundleVerifyResult } from "./export/verify-bundle";
+export {
+  verifyBundleFile,
+  parseVerifierKey as parseBundleVerifierKey,
+  type BundleVerifyResult,
+} from "./export/verify-bundle";
 export { verifyAuditChainGuarded, verificationsStarted } from "./verify-guard";

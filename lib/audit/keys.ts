@@ -33,7 +33,11 @@ const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "he
 
 export function ed25519FromSeed(seed: Buffer): { signingKey: KeyObject; publicKey: Buffer } {
   if (seed.length !== 32) throw new AuditKeyError("an Ed25519 seed is 32 bytes");
-  const signingKey = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: "der", type: "pkcs8" });
+  const signingKey = createPrivateKey({
+    key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]),
+    format: "der",
+    type: "pkcs8",
+  });
   const spki = createPublicKey(signingKey).export({ format: "der", type: "spki" });
   return { signingKey, publicKey: Buffer.from(spki.subarray(spki.length - 32)) };
 }

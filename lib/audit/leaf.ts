@@ -48,11 +48,19 @@ function macMessage(nonce: string, p: CanonicalParts): string {
 
 /** The writer's MAC (base64 HMAC-SHA-256) over the canonical JSON of the event's content and its random nonce. */
 export function eventMac(key: Buffer, nonce: string, content: AuditEventContent | CanonicalParts): string {
-  const parts = "actor" in content && typeof content.actor === "string" ? (content as CanonicalParts) : canonicalParts(content as AuditEventContent);
+  const parts =
+    "actor" in content && typeof content.actor === "string"
+      ? (content as CanonicalParts)
+      : canonicalParts(content as AuditEventContent);
   return createHmac("sha256", key).update(macMessage(nonce, parts)).digest("base64");
 }
 
-export function macMatches(key: Buffer, nonce: string | null, mac: string | null, content: AuditEventContent | CanonicalParts): boolean {
+export function macMatches(
+  key: Buffer,
+  nonce: string | null,
+  mac: string | null,
+  content: AuditEventContent | CanonicalParts,
+): boolean {
   if (nonce === null || mac === null) return false;
   const want = Buffer.from(eventMac(key, nonce, content), "base64");
   const got = Buffer.from(mac, "base64");

@@ -6,7 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationsFolder, runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
 import type { TestDatabase } from "@/tests/helpers/db";
-import { GENESIS_HASH, auditEventBySeq, computeAuditHash, inclusionProof, sealBatch, verifyAuditLog } from "@/lib/audit";
+import {
+  GENESIS_HASH,
+  auditEventBySeq,
+  computeAuditHash,
+  inclusionProof,
+  sealBatch,
+  verifyAuditLog,
+} from "@/lib/audit";
 import { latestCheckpoint } from "@/lib/audit/tree-store";
 import { recordAudit, sampleAuditInput } from "@/tests/audit/fixtures";
 import { rfcLeafHash, rfcRoot, rfcVerifyInclusion } from "@/tests/audit/rfc9162";
@@ -56,7 +63,18 @@ beforeAll(async () => {
   for (let seq = 1; seq <= 11; seq += 1) {
     const ts = new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString();
     const e = sampleAuditInput({ payload: { legacy: seq } });
-    const hash = computeAuditHash({ seq, ts, actor: e.actor, action: e.action, subject: e.subject, authorization: e.authorization, payload: e.payload ?? {} }, prev);
+    const hash = computeAuditHash(
+      {
+        seq,
+        ts,
+        actor: e.actor,
+        action: e.action,
+        subject: e.subject,
+        authorization: e.authorization,
+        payload: e.payload ?? {},
+      },
+      prev,
+    );
     await handle.db.execute(sql`
       insert into audit_events (seq, ts, actor_kind, actor_id, actor_label, action, subject_type, subject_id, "authorization", payload, prev_hash, hash)
       values (${seq}, ${ts}, ${e.actor.kind}, ${e.actor.id}, ${e.actor.label}, ${e.action}, ${e.subject.type}, ${e.subject.id},
@@ -72,8 +90,12 @@ afterAll(async () => {
 
 describe("migrating the hash-chained log into the Merkle tree", () => {
   it("keeps old events' seqs and orders them first by id", async () => {
-    const rows = rowsOf<{ id: number | string; seq: number | string }>(await handle.db.execute(sql`select id, seq from audit_events order by id`));
-    expect(rows.map((r) => [Number(r.id), Number(r.seq)])).toEqual(Array.from({ length: 11 }, (_, i) => [i + 1, i + 1]));
+    const rows = rowsOf<{ id: number | string; seq: number | string }>(
+      await handle.db.execute(sql`select id, seq from audit_events order by id`),
+    );
+    expect(rows.map((r) => [Number(r.id), Number(r.seq)])).toEqual(
+      Array.from({ length: 11 }, (_, i) => [i + 1, i + 1]),
+    );
     expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, checked: 11, treeSize: 0 });
   });
 
@@ -86,11 +108,20 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
     const newest = await auditEventBySeq(handle.db, 12);
     expect(newest?.action).toBe("after.migration");
     const leaves: Buffer[] = [];
-    for (let seq = 1; seq <= 12; seq += 1) leaves.push(rfcLeafHash((await auditEventBySeq(handle.db, seq))?.canonical ?? ""));
+    for (let seq = 1; seq <= 12; seq += 1)
+      leaves.push(rfcLeafHash((await auditEventBySeq(handle.db, seq))?.canonical ?? ""));
     const head = await latestCheckpoint(handle.db);
     expect(head?.rootHash.equals(rfcRoot(leaves))).toBe(true);
     const proof = await inclusionProof(handle.db, 4);
-    expect(rfcVerifyInclusion(3, 12, leaves[3] ?? Buffer.alloc(0), proof.hashes.map((h) => Buffer.from(h, "base64")), rfcRoot(leaves))).toBe(true);
+    expect(
+      rfcVerifyInclusion(
+        3,
+        12,
+        leaves[3] ?? Buffer.alloc(0),
+        proof.hashes.map((h) => Buffer.from(h, "base64")),
+        rfcRoot(leaves),
+      ),
+    ).toBe(true);
     expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, checked: 12, treeSize: 12 });
   });
 
@@ -100,6 +131,11 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
       await tx.execute(sql`update audit_events set actor_label = 'mallory' where seq = 6`);
       await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
     });
-    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: false, checked: 5, firstBadSeq: 6, problem: "hash" });
+    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({
+      ok: false,
+      checked: 5,
+      firstBadSeq: 6,
+      problem: "hash",
+    });
   });
 });

@@ -6,7 +6,15 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { appendAuditEvents, auditEventBySeq, canonicalJson, consistencyProof, inclusionProof, sealBatch, verifyAuditLog } from "@/lib/audit";
+import {
+  appendAuditEvents,
+  auditEventBySeq,
+  canonicalJson,
+  consistencyProof,
+  inclusionProof,
+  sealBatch,
+  verifyAuditLog,
+} from "@/lib/audit";
 import { auditKeys } from "@/lib/audit/keys";
 import { verifierKey } from "@/lib/audit/note";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
@@ -35,7 +43,12 @@ function openNote(note: string, vkey: string): { origin: string; size: number; r
   const key = b64(keyB64);
   expect(key[0]).toBe(1);
   const pub = key.subarray(1);
-  const expectedHash = createHash("sha256").update(`${name}\n`).update(Uint8Array.of(1)).update(pub).digest().subarray(0, 4);
+  const expectedHash = createHash("sha256")
+    .update(`${name}\n`)
+    .update(Uint8Array.of(1))
+    .update(pub)
+    .digest()
+    .subarray(0, 4);
   expect(expectedHash.toString("hex")).toBe(hashHex);
   const [text, sigs] = note.split("\n\n");
   if (text === undefined || sigs === undefined) throw new Error("not a signed note");
@@ -44,7 +57,12 @@ function openNote(note: string, vkey: string): { origin: string; size: number; r
   const blob = b64(line.slice(`\u2014 ${name} `.length));
   expect(blob.subarray(0, 4).equals(expectedHash)).toBe(true);
   const spki = Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), pub]);
-  const ok = verify(null, Buffer.from(`${text}\n`), createPublicKey({ key: spki, format: "der", type: "spki" }), blob.subarray(4));
+  const ok = verify(
+    null,
+    Buffer.from(`${text}\n`),
+    createPublicKey({ key: spki, format: "der", type: "spki" }),
+    blob.subarray(4),
+  );
   expect(ok).toBe(true);
   const [origin, size, root] = text.split("\n");
   return { origin: origin ?? "", size: Number(size), root: b64(root ?? "") };
@@ -58,7 +76,12 @@ describe("the Merkle audit log", () => {
     // Uneven batches so the tree passes through many shapes (sizes 1, 2, 3, 5, 8, 13, …).
     for (const count of [1, 1, 1, 2, 3, 5, 8, 13, 1, 4]) {
       await handle.db.transaction((tx) =>
-        appendAuditEvents(tx, Array.from({ length: count }, (_, i) => sampleAuditInput({ payload: { batch: notes.length, i, text: "héllo ✓ \u{1F600}" } }))),
+        appendAuditEvents(
+          tx,
+          Array.from({ length: count }, (_, i) =>
+            sampleAuditInput({ payload: { batch: notes.length, i, text: "héllo ✓ \u{1F600}" } }),
+          ),
+        ),
       );
       const result = await sealBatch(handle.db);
       total += count;
@@ -68,7 +91,9 @@ describe("the Merkle audit log", () => {
     }
     const again = await sealBatch(handle.db);
     expect(again).toMatchObject({ sealed: 0, treeSize: total, note: null });
-    const seqs = rowsOf<{ seq: number | string }>(await handle.db.execute(sql`select seq from audit_events order by seq`)).map((r) => Number(r.seq));
+    const seqs = rowsOf<{ seq: number | string }>(
+      await handle.db.execute(sql`select seq from audit_events order by seq`),
+    ).map((r) => Number(r.seq));
     expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
   });
 
@@ -81,7 +106,15 @@ describe("the Merkle audit log", () => {
       const event = await auditEventBySeq(handle.db, seq);
       if (!event?.canonical || !event.leafHash) throw new Error(`event ${seq} missing`);
       // The leaf string is JCS of exactly these fields.
-      expect(Object.keys(JSON.parse(event.canonical) as object).sort()).toEqual(["action", "actor", "authorization", "payload", "seq", "subject", "ts"]);
+      expect(Object.keys(JSON.parse(event.canonical) as object).sort()).toEqual([
+        "action",
+        "actor",
+        "authorization",
+        "payload",
+        "seq",
+        "subject",
+        "ts",
+      ]);
       expect(rfcLeafHash(event.canonical).toString("base64")).toBe(event.leafHash);
       // … and is exactly the canonical form (JCS) of itself.
       expect(canonicalJson(JSON.parse(event.canonical))).toBe(event.canonical);
@@ -121,23 +154,48 @@ describe("the Merkle audit log", () => {
         if (to < from || to > total) continue;
         const proof = await consistencyProof(handle.db, from, to);
         expect(proof).toMatchObject({ from, to });
-        const ok = rfcVerifyConsistency(from, to, rfcRoot(leaves.slice(0, from)), rfcRoot(leaves.slice(0, to)), proof.hashes.map(b64));
+        const ok = rfcVerifyConsistency(
+          from,
+          to,
+          rfcRoot(leaves.slice(0, from)),
+          rfcRoot(leaves.slice(0, to)),
+          proof.hashes.map(b64),
+        );
         expect(ok, `consistency ${from} → ${to}`).toBe(true);
       }
     }
     const wrong = await consistencyProof(handle.db, 5, total);
-    expect(rfcVerifyConsistency(5, total, rfcRoot(leaves.slice(0, 4)), rfcRoot(leaves), wrong.hashes.map(b64))).toBe(false);
+    expect(rfcVerifyConsistency(5, total, rfcRoot(leaves.slice(0, 4)), rfcRoot(leaves), wrong.hashes.map(b64))).toBe(
+      false,
+    );
   });
 
   it("says which bound is wrong for proofs out of range", async () => {
-    await expect(inclusionProof(handle.db, total + 1)).rejects.toMatchObject({ status: 404, message: expect.stringMatching(/not sealed yet/) });
-    await expect(inclusionProof(handle.db, 2, total + 5)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/treeSize/) });
-    await expect(inclusionProof(handle.db, 5, 3)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/outside a tree of size 3/) });
-    await expect(consistencyProof(handle.db, 6, 4)).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/from 6/) });
+    await expect(inclusionProof(handle.db, total + 1)).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringMatching(/not sealed yet/),
+    });
+    await expect(inclusionProof(handle.db, 2, total + 5)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/treeSize/),
+    });
+    await expect(inclusionProof(handle.db, 5, 3)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/outside a tree of size 3/),
+    });
+    await expect(consistencyProof(handle.db, 6, 4)).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/from 6/),
+    });
   });
 
   it("verifies the whole log, and never seals an event whose MAC fails", async () => {
-    expect(await verifyAuditLog(handle.db, { batchSize: 7, anchorDir: null })).toMatchObject({ ok: true, checked: total, firstBadSeq: null, treeSize: total });
+    expect(await verifyAuditLog(handle.db, { batchSize: 7, anchorDir: null })).toMatchObject({
+      ok: true,
+      checked: total,
+      firstBadSeq: null,
+      treeSize: total,
+    });
     // A forged INSERT (as the database owner, triggers intact) without the MAC key.
     await handle.db.execute(sql`
       insert into audit_events (ts, actor_kind, actor_label, action, subject_type, "authorization", payload, nonce, mac)
@@ -147,7 +205,9 @@ describe("the Merkle audit log", () => {
     expect(verified.badUnsealedIds).toHaveLength(1);
     const result = await sealBatch(handle.db);
     expect(result).toMatchObject({ sealed: 0, rejected: 1, treeSize: total });
-    const forged = rowsOf<{ seq: number | null }>(await handle.db.execute(sql`select seq from audit_events where actor_label = 'mallory'`));
+    const forged = rowsOf<{ seq: number | null }>(
+      await handle.db.execute(sql`select seq from audit_events where actor_label = 'mallory'`),
+    );
     expect(forged).toEqual([{ seq: null }]);
     // Next batches skip it for good.
     await handle.db.transaction((tx) => appendAuditEvents(tx, [sampleAuditInput()]));

@@ -13,7 +13,14 @@ function mth(leaves: Hash[], lo: number, hi: number): Hash {
       let level = leaves.slice(start, start + 2 ** n.level);
       while (level.length > 1) {
         const next: Hash[] = [];
-        for (let i = 0; i < level.length; i += 2) next.push(createHash("sha256").update(Buffer.from([1])).update(level[i] as Hash).update(level[i + 1] as Hash).digest());
+        for (let i = 0; i < level.length; i += 2)
+          next.push(
+            createHash("sha256")
+              .update(Buffer.from([1]))
+              .update(level[i] as Hash)
+              .update(level[i + 1] as Hash)
+              .digest(),
+          );
         level = next;
       }
       return level[0] as Hash;

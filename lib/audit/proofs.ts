@@ -4,7 +4,17 @@ import type { Queryable } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { leafString } from "./leaf";
-import { consistencyRanges, foldRange, inclusionRanges, leafHash, nodeKey, rangeNodes, type Hash, type NodeId, type RangeRef } from "./merkle";
+import {
+  consistencyRanges,
+  foldRange,
+  inclusionRanges,
+  leafHash,
+  nodeKey,
+  rangeNodes,
+  type Hash,
+  type NodeId,
+  type RangeRef,
+} from "./merkle";
 import { auditEventColumns, toAuditEvent } from "./row";
 import { latestCheckpoint, readNodes } from "./tree-store";
 import type { AuditEvent } from "./types";
@@ -30,7 +40,10 @@ async function resolveTreeSize(db: Queryable, requested: number | undefined): Pr
   const head = await latestCheckpoint(db);
   const latest = head?.treeSize ?? 0;
   if (requested === undefined) return latest;
-  if (requested > latest) throw new AppError("bad_request", `treeSize ${requested} is beyond the latest checkpoint (${latest})`, { field: "treeSize" });
+  if (requested > latest)
+    throw new AppError("bad_request", `treeSize ${requested} is beyond the latest checkpoint (${latest})`, {
+      field: "treeSize",
+    });
   return requested;
 }
 
@@ -48,12 +61,17 @@ export async function inclusionProof(db: Queryable, seq: number, treeSizeParam?:
   if (seq > treeSize) {
     throw new AppError(
       treeSizeParam === undefined ? "not_found" : "bad_request",
-      treeSizeParam === undefined ? `seq ${seq} is not sealed yet (latest checkpoint has ${treeSize} events)` : `seq ${seq} is outside a tree of size ${treeSize}`,
+      treeSizeParam === undefined
+        ? `seq ${seq} is not sealed yet (latest checkpoint has ${treeSize} events)`
+        : `seq ${seq} is outside a tree of size ${treeSize}`,
       { field: "seq" },
     );
   }
   const leafIndex = seq - 1;
-  const [leaf, ...path] = await rangeHashes(db, [{ lo: leafIndex, hi: seq }, ...inclusionRanges(leafIndex, 0, treeSize)]);
+  const [leaf, ...path] = await rangeHashes(db, [
+    { lo: leafIndex, hi: seq },
+    ...inclusionRanges(leafIndex, 0, treeSize),
+  ]);
   if (!leaf) throw new Error("leaf hash missing");
   return { seq, leafIndex, treeSize, leafHash: leaf.toString("base64"), hashes: path.map((h) => h.toString("base64")) };
 }

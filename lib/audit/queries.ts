@@ -51,4 +51,3 @@ export async function listAuditEvents(db: Queryable, filter: AuditListFilter): P
   const last = page[page.length - 1];
   return { events: page, nextCursor: rows.length > limit && last ? last.id : null };
 }
-

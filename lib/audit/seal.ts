@@ -50,7 +50,12 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
   const keys = options.keys ?? auditKeys();
   const maxEvents = options.maxEvents ?? 10_000;
   return db.transaction(async (tx) => {
-    const [state] = rowsOf<{ locked: boolean; size: number | string | null; max_seq: number | string | null; max_id: number | string | null }>(
+    const [state] = rowsOf<{
+      locked: boolean;
+      size: number | string | null;
+      max_seq: number | string | null;
+      max_id: number | string | null;
+    }>(
       await tx.execute(sql`
         select pg_try_advisory_xact_lock(${sql.raw(String(SEALER_LOCK_KEY))}) as locked,
                (select max(tree_size) from audit_checkpoints) as size,
@@ -74,7 +79,12 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
 
     const legacy = maxSeq > size;
     const rows: AuditEventRow[] = legacy
-      ? await tx.select(auditEventColumns).from(auditEvents).where(gt(auditEvents.seq, size)).orderBy(asc(auditEvents.seq)).limit(maxEvents)
+      ? await tx
+          .select(auditEventColumns)
+          .from(auditEvents)
+          .where(gt(auditEvents.seq, size))
+          .orderBy(asc(auditEvents.seq))
+          .limit(maxEvents)
       : await tx
           .select(auditEventColumns)
           .from(auditEvents)
@@ -100,7 +110,8 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
         if (seq !== range.size + 1) throw new Error(`pre-Merkle audit events have a gap before seq ${range.size + 1}`);
         // Only events from before the Merkle log (no MAC) may carry a seq the sealer did not
         // assign; a MACed event with one had its seq set behind the sealer's back: never sign it.
-        if (row.mac !== null) throw new Error(`audit event ${row.id} has seq ${seq} set outside the sealer; sealing stopped`);
+        if (row.mac !== null)
+          throw new Error(`audit event ${row.id} has seq ${seq} set outside the sealer; sealing stopped`);
       } else {
         if (!macMatches(keys.macKey, row.nonce, row.mac, parts)) {
           rejectedIds.push(row.id);
@@ -124,7 +135,8 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
         insert into audit_rejections (event_id, reason)
         select unnest(${`{${rejectedIds.join(",")}}`}::bigint[]), 'mac'`);
     }
-    if (nodes.length === 0) return { sealed: 0, rejected: rejectedIds.length, treeSize: size, note: null, ts: null, maxId };
+    if (nodes.length === 0)
+      return { sealed: 0, rejected: rejectedIds.length, treeSize: size, note: null, ts: null, maxId };
 
     await writeNodes(tx, nodes);
     const root = range.root();

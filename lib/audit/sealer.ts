@@ -62,10 +62,15 @@ export function startAuditSealer(
 ): AuditSealer {
   const env = getEnv();
   const interval = options.intervalMs ?? env.FLIGHTDECK_AUDIT_SEAL_INTERVAL_MS;
-  const log: Log = options.log ?? ((level, message, fields) => console[level === "info" ? "log" : level](`[flightdeck] audit sealer: ${message}`, fields ?? ""));
+  const log: Log =
+    options.log ??
+    ((level, message, fields) =>
+      console[level === "info" ? "log" : level](`[flightdeck] audit sealer: ${message}`, fields ?? ""));
   const anchorDir = env.FLIGHTDECK_AUDIT_ANCHOR_DIR;
   const witness: WitnessQueue | null = env.FLIGHTDECK_AUDIT_ANCHOR_URL
-    ? witnessQueue(env.FLIGHTDECK_AUDIT_ANCHOR_URL, { onError: (message) => log("warn", "witness POST failed, will retry", { message }) })
+    ? witnessQueue(env.FLIGHTDECK_AUDIT_ANCHOR_URL, {
+        onError: (message) => log("warn", "witness POST failed, will retry", { message }),
+      })
     : null;
   const maxEvents = 10_000;
   const lowWater = new LowWater(options.graceMs ?? 30_000, options.rescanMs ?? 60_000);

@@ -15,7 +15,9 @@ let anchorDir: string;
 
 /** Appends one event and seals it, anchoring every checkpoint as the sealer does. */
 async function recordAndSeal(i: number): Promise<void> {
-  await handle.db.transaction((tx) => appendAuditEvents(tx, [sampleAuditInput({ payload: { i, note: `event ${i}` } })]));
+  await handle.db.transaction((tx) =>
+    appendAuditEvents(tx, [sampleAuditInput({ payload: { i, note: `event ${i}` } })]),
+  );
   const result = await sealBatch(handle.db);
   if (!result?.note) throw new Error("nothing sealed");
   await writeAnchorFile(anchorDir, result.treeSize, result.note);
@@ -39,7 +41,9 @@ async function tamper(...statements: ReturnType<typeof sql>[]): Promise<void> {
     for (const t of tables) await tx.execute(sql.raw(`alter table ${t} disable trigger all`));
     for (const statement of statements) await tx.execute(statement);
     const triggers = rowsOf<{ rel: string; name: string }>(
-      await tx.execute(sql`select tgrelid::regclass::text as rel, tgname as name from pg_trigger where tgrelid::regclass::text in ('audit_events', 'audit_tree_nodes', 'audit_checkpoints') and not tgisinternal`),
+      await tx.execute(
+        sql`select tgrelid::regclass::text as rel, tgname as name from pg_trigger where tgrelid::regclass::text in ('audit_events', 'audit_tree_nodes', 'audit_checkpoints') and not tgisinternal`,
+      ),
     );
     for (const t of triggers) await tx.execute(sql.raw(`alter table ${t.rel} enable always trigger ${t.name}`));
   });
@@ -52,7 +56,13 @@ const verify = (anchors: boolean) => verifyAuditLog(handle.db, { anchorDir: anch
 describe("verification names the first tampered seq, as a database superuser tampers", () => {
   it("checks every anchored checkpoint of an intact log", async () => {
     expect(readdirSync(anchorDir)).toHaveLength(12);
-    expect(await verify(true)).toMatchObject({ ok: true, checked: 12, firstBadSeq: null, treeSize: 12, anchorsChecked: 12 });
+    expect(await verify(true)).toMatchObject({
+      ok: true,
+      checked: 12,
+      firstBadSeq: null,
+      treeSize: 12,
+      anchorsChecked: 12,
+    });
   });
 
   it("names the first truncated seq when the tail was cut back to an earlier signed checkpoint", async () => {
@@ -74,7 +84,9 @@ describe("verification names the first tampered seq, as a database superuser tam
     );
     // Re-recorded with the application's own keys: MACs, tree and signatures all fit.
     for (const i of [90, 100]) {
-      await handle.db.transaction((tx) => appendAuditEvents(tx, [sampleAuditInput({ payload: { i, note: "rewritten" } })]));
+      await handle.db.transaction((tx) =>
+        appendAuditEvents(tx, [sampleAuditInput({ payload: { i, note: "rewritten" } })]),
+      );
       await sealBatch(handle.db);
     }
     expect(await verify(false)).toMatchObject({ ok: true, checked: 10, treeSize: 10 });

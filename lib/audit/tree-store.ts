@@ -21,7 +21,10 @@ export async function readNodes(db: Queryable, ids: readonly NodeId[]): Promise<
 }
 
 /** Appends completed subtree hashes in one statement. */
-export async function writeNodes(db: Queryable, nodes: readonly { level: number; index: number; hash: Hash }[]): Promise<void> {
+export async function writeNodes(
+  db: Queryable,
+  nodes: readonly { level: number; index: number; hash: Hash }[],
+): Promise<void> {
   if (nodes.length === 0) return;
   const levels = `{${nodes.map((n) => n.level).join(",")}}`;
   const indexes = `{${nodes.map((n) => n.index).join(",")}}`;
@@ -45,5 +48,10 @@ export async function latestCheckpoint(db: Queryable): Promise<StoredCheckpoint 
       from audit_checkpoints order by tree_size desc limit 1`),
   );
   if (!row) return null;
-  return { treeSize: Number(row.tree_size), rootHash: Buffer.from(row.root_hash), ts: new Date(Number(row.ts_ms)), note: row.note };
+  return {
+    treeSize: Number(row.tree_size),
+    rootHash: Buffer.from(row.root_hash),
+    ts: new Date(Number(row.ts_ms)),
+    note: row.note,
+  };
 }

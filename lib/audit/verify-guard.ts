@@ -55,7 +55,8 @@ function inWorkerThread(url: string): Promise<AuditVerifyResult> {
 export function verifyAuditChainGuarded(handle: DatabaseHandle): Promise<AuditVerifyResult> {
   if (inFlight) return inFlight;
   started += 1;
-  const run = handle.kind === "postgres" && handle.url ? inWorkerThread(handle.url) : verifyAuditLog(handle.db, { batchSize });
+  const run =
+    handle.kind === "postgres" && handle.url ? inWorkerThread(handle.url) : verifyAuditLog(handle.db, { batchSize });
   inFlight = run.finally(() => {
     inFlight = null;
   });

@@ -37,14 +37,17 @@ function checkpointReader(db: Queryable, keys: AuditKeys, pageSize: number) {
     async peek(): Promise<Point | null> {
       if (page.length === 0 && !done) {
         const rows = rowsOf<{ tree_size: number | string; root_hash: Uint8Array; note: string }>(
-          await db.execute(sql`select tree_size, root_hash, note from audit_checkpoints where tree_size > ${after} order by tree_size limit ${pageSize}`),
+          await db.execute(
+            sql`select tree_size, root_hash, note from audit_checkpoints where tree_size > ${after} order by tree_size limit ${pageSize}`,
+          ),
         );
         if (rows.length < pageSize) done = true;
         page = rows.map((r) => {
           const size = Number(r.tree_size);
           const root = Buffer.from(r.root_hash);
           const opened = openCheckpoint(r.note, keys.origin, keys.publicKey);
-          const badSignature = !opened || opened.treeSize !== size || !opened.rootHash.equals(root) || opened.origin !== keys.origin;
+          const badSignature =
+            !opened || opened.treeSize !== size || !opened.rootHash.equals(root) || opened.origin !== keys.origin;
           return { size, root, badSignature };
         });
         const last = page[page.length - 1];
@@ -70,7 +73,10 @@ function checkpointReader(db: Queryable, keys: AuditKeys, pageSize: number) {
 export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000));
   const keys = options.keys ?? auditKeys();
-  const anchorDir = options.anchorDir === undefined ? (await import("@/lib/env")).getEnv().FLIGHTDECK_AUDIT_ANCHOR_DIR : options.anchorDir;
+  const anchorDir =
+    options.anchorDir === undefined
+      ? (await import("@/lib/env")).getEnv().FLIGHTDECK_AUDIT_ANCHOR_DIR
+      : options.anchorDir;
   const anchors: Point[] = [];
   for (const { note } of anchorDir ? await readAnchorFiles(anchorDir) : []) {
     const opened = openCheckpoint(note, keys.origin, keys.publicKey);
@@ -160,7 +166,11 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
 }
 
 /** MACs of the events not sealed yet; the ids of those that fail (at most 100 listed). */
-async function unsealedCheck(db: Queryable, keys: AuditKeys, batchSize: number): Promise<{ unsealed: number; badUnsealedIds: number[] }> {
+async function unsealedCheck(
+  db: Queryable,
+  keys: AuditKeys,
+  batchSize: number,
+): Promise<{ unsealed: number; badUnsealedIds: number[] }> {
   let after = 0;
   let unsealed = 0;
   const badUnsealedIds: number[] = [];
@@ -174,7 +184,8 @@ async function unsealedCheck(db: Queryable, keys: AuditKeys, batchSize: number):
     for (const row of rows) {
       after = row.id;
       unsealed += 1;
-      if (!macMatches(keys.macKey, row.nonce, row.mac, toAuditEvent(row)) && badUnsealedIds.length < 100) badUnsealedIds.push(row.id);
+      if (!macMatches(keys.macKey, row.nonce, row.mac, toAuditEvent(row)) && badUnsealedIds.length < 100)
+        badUnsealedIds.push(row.id);
     }
     if (rows.length < batchSize) return { unsealed, badUnsealedIds };
   }

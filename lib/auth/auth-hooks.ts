@@ -6,7 +6,15 @@ import type { Db } from "@/db/client";
 import { session as sessionTable, user as userTable } from "@/db/schema";
 import { appendAudit } from "@/lib/audit";
 import { clientIp, userAgent } from "./client-ip";
-import { accountRule, checkRateLimit, clearRateLimit, loginRule, pruneRateLimits, rateLimitKeys, recordFailure } from "./rate-limit";
+import {
+  accountRule,
+  checkRateLimit,
+  clearRateLimit,
+  loginRule,
+  pruneRateLimits,
+  rateLimitKeys,
+  recordFailure,
+} from "./rate-limit";
 
 const signInBody = z.object({ email: z.string() });
 const noAuthority = { via: "none" };
@@ -26,7 +34,10 @@ export function authHooks(db: Db) {
       // Rate-limited like sign-in (a wrong current password is a guess), and a change
       // always ends the user's other sessions: Better Auth then issues this browser a new one.
       const headers = requestHeaders(ctx.headers);
-      const owner = await sessionOwner(db, await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret));
+      const owner = await sessionOwner(
+        db,
+        await ctx.getSignedCookie(ctx.context.authCookies.sessionToken.name, ctx.context.secret),
+      );
       const lock = await checkRateLimit(db, passwordChangeKeys(clientIp(headers), owner?.userId ?? null), loginRule());
       if (lock.limited) {
         throw new APIError(
@@ -35,7 +46,8 @@ export function authHooks(db: Db) {
           { "Retry-After": String(lock.retryAfterSeconds) },
         );
       }
-      const body: Record<string, unknown> = typeof ctx.body === "object" && ctx.body !== null ? { ...(ctx.body as Record<string, unknown>) } : {};
+      const body: Record<string, unknown> =
+        typeof ctx.body === "object" && ctx.body !== null ? { ...(ctx.body as Record<string, unknown>) } : {};
       return { context: { body: { ...body, revokeOtherSessions: true } } };
     }
     if (ctx.path === "/sign-in/email") {
@@ -86,7 +98,9 @@ export function authHooks(db: Db) {
       const headers = requestHeaders(ctx.headers);
       const returned = ctx.context.returned;
       if (isAPIError(returned) && (returned.statusCode === 400 || returned.statusCode === 401)) {
-        const owner = ctx.context.session ? { userId: ctx.context.session.user.id, email: ctx.context.session.user.email } : null;
+        const owner = ctx.context.session
+          ? { userId: ctx.context.session.user.id, email: ctx.context.session.user.email }
+          : null;
         return recordPasswordChangeFailure(db, clientIp(headers), owner, headers);
       }
       return auditPasswordChange(db, returned, headers);

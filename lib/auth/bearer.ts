@@ -51,7 +51,10 @@ export async function resolveBearer(db: Db, secret: string, headers: Headers): P
         action: "auth.token_failed",
         subject: { type: "bearer-token", id: null },
         authorization: { via: "none" },
-        payload: { ip, note: "first invalid token from this address in the window; the lockout event carries the count" },
+        payload: {
+          ip,
+          note: "first invalid token from this address in the window; the lockout event carries the count",
+        },
       });
     }
     if (result.lockedNow) {

@@ -65,7 +65,10 @@ export function clientAddress(headers: Headers): string {
   if (!peer) return "unknown";
   const list = trustedProxies();
   if (!list || !isTrusted(list, peer)) return peer;
-  const hops = (headers.get("x-forwarded-for") ?? "").split(",").map((h) => h.trim()).filter((h) => h !== "");
+  const hops = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter((h) => h !== "");
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = normalize(hops[i]);
     if (!hop) return peer; // a hop that is not an address: stop believing the chain here

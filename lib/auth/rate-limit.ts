@@ -97,11 +97,16 @@ export async function recordFailure(db: Queryable, key: string, rule: RateLimitR
  * counters stay). Answers how many failures were forgiven, for the sign-in's audit event.
  */
 export async function clearRateLimit(db: Queryable, key: string): Promise<number> {
-  const removed = await db.delete(rateLimits).where(inArray(rateLimits.key, [key])).returning({ count: rateLimits.count });
+  const removed = await db
+    .delete(rateLimits)
+    .where(inArray(rateLimits.key, [key]))
+    .returning({ count: rateLimits.count });
   return removed[0]?.count ?? 0;
 }
 
 /** Drops counters whose window ended long ago so the table does not grow without bound. */
 export async function pruneRateLimits(db: Queryable, olderThanSeconds: number): Promise<void> {
-  await db.delete(rateLimits).where(lt(rateLimits.windowStart, sql`now() - make_interval(secs => ${olderThanSeconds})`));
+  await db
+    .delete(rateLimits)
+    .where(lt(rateLimits.windowStart, sql`now() - make_interval(secs => ${olderThanSeconds})`));
 }

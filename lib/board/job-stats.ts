@@ -72,5 +72,15 @@ export async function jobRunStats(db: Queryable, jobId?: string): Promise<Map<st
 }
 
 export function emptyStats(jobId: string): JobRunStats {
-  return { jobId, runs: 0, active: 0, succeeded: 0, failed: 0, cancelled: 0, successRate: null, medianDurationMs: null, lastRunAt: null };
+  return {
+    jobId,
+    runs: 0,
+    active: 0,
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+    successRate: null,
+    medianDurationMs: null,
+    lastRunAt: null,
+  };
 }

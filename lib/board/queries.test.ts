@@ -21,7 +21,9 @@ const triage = defineJob(
     governance: { ...jobDeclaration().governance, owner: "support@acme.example", riskLevel: "limited" },
   }),
 );
-const sweep = defineJob(jobDeclaration({ id: "board-sweep", title: "Board sweep", agent: { ...jobDeclaration().agent, model: "narrow" } }));
+const sweep = defineJob(
+  jobDeclaration({ id: "board-sweep", title: "Board sweep", agent: { ...jobDeclaration().agent, model: "narrow" } }),
+);
 
 let handle: TestDatabase;
 beforeAll(async () => {
@@ -37,12 +39,17 @@ afterAll(async () => {
 });
 
 async function newRun(jobId: string): Promise<string> {
-  const run = await handle.db.transaction((tx) => createRun(tx, { jobId, input: {}, trigger: { kind: "manual" }, actor: operator }));
+  const run = await handle.db.transaction((tx) =>
+    createRun(tx, { jobId, input: {}, trigger: { kind: "manual" }, actor: operator }),
+  );
   return run.id;
 }
 
 async function setRun(id: string, patch: PgUpdateSetSource<typeof runs>): Promise<void> {
-  await handle.db.update(runs).set({ ...patch, updatedAt: sql`now()` }).where(eq(runs.id, id));
+  await handle.db
+    .update(runs)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(eq(runs.id, id));
 }
 
 describe("board snapshot and delta", () => {
@@ -69,13 +76,20 @@ describe("board snapshot and delta", () => {
     expect(queued?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(snapshot.runs.find((r) => r.id === ids.paused)?.state).toBe("paused");
     expect(snapshot.jobs).toEqual(
-      expect.arrayContaining([{ id: "board-triage", title: "Board triage", owner: "support@acme.example", risk: "limited" }]),
+      expect.arrayContaining([
+        { id: "board-triage", title: "Board triage", owner: "support@acme.example", risk: "limited" },
+      ]),
     );
   });
 
   it("keeps failed runs until retried, and only the last day of finished runs", async () => {
     ids.failed = await newRun("board-triage");
-    await setRun(ids.failed, { state: "failed", stateReason: "budget", error: "turn budget exhausted (4/4)\nmore", finishedAt: sql`now()` });
+    await setRun(ids.failed, {
+      state: "failed",
+      stateReason: "budget",
+      error: "turn budget exhausted (4/4)\nmore",
+      finishedAt: sql`now()`,
+    });
     ids.oldDone = await newRun("board-sweep");
     await setRun(ids.oldDone, { state: "succeeded", finishedAt: sql`now() - interval '2 days'` });
     ids.done = await newRun("board-sweep");
@@ -83,7 +97,12 @@ describe("board snapshot and delta", () => {
 
     let snapshot = await boardSnapshot(handle.db);
     const failed = snapshot.runs.find((r) => r.id === ids.failed);
-    expect(failed).toMatchObject({ state: "failed", reason: "budget", error: "turn budget exhausted (4/4)", retried: false });
+    expect(failed).toMatchObject({
+      state: "failed",
+      reason: "budget",
+      error: "turn budget exhausted (4/4)",
+      retried: false,
+    });
     expect(snapshot.runs.map((r) => r.id)).toContain(ids.done);
     expect(snapshot.runs.map((r) => r.id)).not.toContain(ids.oldDone);
 
@@ -97,7 +116,10 @@ describe("board snapshot and delta", () => {
   it("a delta carries only runs changed since the cursor (with overlap), and a later change", async () => {
     const { cursor } = await boardSnapshot(handle.db);
     // Rows written well before the cursor are not repeated once the overlap has passed.
-    await handle.db.update(runs).set({ updatedAt: sql`now() - interval '1 minute'` }).where(sql`true`);
+    await handle.db
+      .update(runs)
+      .set({ updatedAt: sql`now() - interval '1 minute'` })
+      .where(sql`true`);
     const quiet = await boardDelta(handle.db, cursor);
     expect(quiet?.runs).toEqual([]);
     expect(quiet && quiet.cursor >= cursor).toBe(true);
@@ -135,7 +157,12 @@ describe("endpoint usage", () => {
   it("reports capacity, live leases and the runs held back by a full endpoint", async () => {
     const holder = await newRun("board-sweep");
     const waiter = await newRun("board-sweep");
-    await setRun(holder, { state: "running", leaseToken: "lease-1", leaseOwner: "w1", leaseExpiresAt: sql`now() + interval '1 minute'` });
+    await setRun(holder, {
+      state: "running",
+      leaseToken: "lease-1",
+      leaseOwner: "w1",
+      leaseExpiresAt: sql`now() + interval '1 minute'`,
+    });
     await setRun(waiter, { stateReason: "resource:narrow" });
     const usage = await endpointUsage(handle.db);
     const narrow = usage.find((e) => e.name === "narrow");

@@ -47,7 +47,9 @@ const columns = {
   error: sql<string | null>`left(split_part(${runs.error}, E'\n', 1), 160)`,
   createdAt: iso(sql`${runs.createdAt}`),
   updatedAt: iso(sql`${runs.updatedAt}`),
-  finishedAt: sql<string | null>`case when ${runs.finishedAt} is null then null else ${iso(sql`${runs.finishedAt}`)} end`,
+  finishedAt: sql<
+    string | null
+  >`case when ${runs.finishedAt} is null then null else ${iso(sql`${runs.finishedAt}`)} end`,
 };
 
 type Row = { [K in keyof typeof columns]: unknown };

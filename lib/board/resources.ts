@@ -43,7 +43,17 @@ const waitingFor = (endpoint: SQL) => sql`(
 
 /** Every configured model endpoint with its capacity, slots in use and who waits for it. */
 export async function endpointUsage(db: Queryable): Promise<EndpointUsage[]> {
-  const endpoints = rowsOf<{ name: string; provider: string; model: string; capacity: number; tpm: number | null; tokens: string | number; in_use: string | number; waiting: string | number; queued: string | number }>(
+  const endpoints = rowsOf<{
+    name: string;
+    provider: string;
+    model: string;
+    capacity: number;
+    tpm: number | null;
+    tokens: string | number;
+    in_use: string | number;
+    waiting: string | number;
+    queued: string | number;
+  }>(
     await db.execute(sql`
       select e.name, e.provider, e.model, e.max_concurrency as capacity, e.tokens_per_minute as tpm,
         (select coalesce(sum(t.input_tokens + t.output_tokens), 0) from turns t join runs r on r.id = t.run_id

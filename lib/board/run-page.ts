@@ -31,8 +31,16 @@ export async function loadRunPage(db: Queryable, runId: string): Promise<RunPage
   const detail = await getRunDetail(db, runId);
   const [job] = await db.select({ title: jobs.title }).from(jobs).where(eq(jobs.id, detail.run.jobId));
   const toolCalls = await listToolCalls(db, runId);
-  const allApprovals = await db.select().from(approvals).where(eq(approvals.runId, runId)).orderBy(asc(approvals.requestedAt));
-  const notes = await db.select().from(notifications).where(eq(notifications.runId, runId)).orderBy(asc(notifications.createdAt));
+  const allApprovals = await db
+    .select()
+    .from(approvals)
+    .where(eq(approvals.runId, runId))
+    .orderBy(asc(approvals.requestedAt));
+  const notes = await db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.runId, runId))
+    .orderBy(asc(notifications.createdAt));
   const audit = await listAuditEvents(db, { subjectType: "run", subjectId: runId, limit: AUDIT_LIMIT });
   const retries = await db
     .select({ id: runs.id, state: runs.state, createdAt: runs.createdAt })

@@ -13,7 +13,11 @@ const job = testJob({ id: "board-ws", agent: { model: "default", instructions: "
 beforeAll(async () => {
   handle = await createTestDatabase();
   await installJobs(handle.db, [job]);
-  [run1, run2, run3] = [await newRun(handle.db, job.id), await newRun(handle.db, job.id), await newRun(handle.db, job.id)];
+  [run1, run2, run3] = [
+    await newRun(handle.db, job.id),
+    await newRun(handle.db, job.id),
+    await newRun(handle.db, job.id),
+  ];
   const ws = await openWorkspace(run1, { db: handle.db, turnIndex: 3 });
   await ws.writeFile("drafts/reply.md", "# Hello\nThanks for writing.");
   await ws.writeFile("bin.dat", "a\u0000b");
@@ -35,7 +39,11 @@ describe("run workspace viewing (from the database)", () => {
   });
 
   it("shows text, marks binary, and refuses escapes and siblings", async () => {
-    expect(await readRunFile(run1, "drafts/reply.md", handle.db)).toMatchObject({ kind: "text", content: "# Hello\nThanks for writing.", truncated: false });
+    expect(await readRunFile(run1, "drafts/reply.md", handle.db)).toMatchObject({
+      kind: "text",
+      content: "# Hello\nThanks for writing.",
+      truncated: false,
+    });
     expect(await readRunFile(run1, "bin.dat", handle.db)).toMatchObject({ kind: "binary" });
     for (const hostile of [`../${run2}/secret.txt`, "/etc/passwd", "secret.txt", `drafts/../../${run2}/secret.txt`]) {
       const view = await readRunFile(run1, hostile, handle.db);
@@ -52,7 +60,12 @@ describe("run workspace viewing (from the database)", () => {
     const listing = await workspaceListingForApi(handle.db, run1);
     expect(listing.files).toEqual([
       expect.objectContaining({ path: "bin.dat", bytes: 3, turnIndex: 3 }),
-      expect.objectContaining({ path: "drafts/reply.md", bytes: 27, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), turnIndex: 3 }),
+      expect.objectContaining({
+        path: "drafts/reply.md",
+        bytes: 27,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        turnIndex: 3,
+      }),
     ]);
     expect(listing.usedBytes).toBe(30);
     const file = await workspaceFileForApi(handle.db, run1, "drafts/reply.md");

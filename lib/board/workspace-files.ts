@@ -39,9 +39,17 @@ export async function readRunFile(runId: string, path: string, db?: Db): Promise
     const file = await workspace.readFile(path, MAX_VIEW_BYTES);
     if (file.content.includes("\u0000")) return { kind: "binary", path: file.path, bytes: file.bytes };
     // Shown redacted: secrets a tool wrote into the workspace never reach the page.
-    return { kind: "text", path: file.path, content: redactString(file.content), bytes: file.bytes, truncated: file.truncated };
+    return {
+      kind: "text",
+      path: file.path,
+      content: redactString(file.content),
+      bytes: file.bytes,
+      truncated: file.truncated,
+    };
   } catch (error) {
-    const known = error instanceof WorkspaceEscapeError || (error instanceof Error && /^(no such file|not a file)/.test(error.message));
+    const known =
+      error instanceof WorkspaceEscapeError ||
+      (error instanceof Error && /^(no such file|not a file)/.test(error.message));
     const message = known && error instanceof Error ? error.message : "This path cannot be shown.";
     return { kind: "error", path, message };
   }
@@ -59,7 +67,13 @@ export async function workspaceListingForApi(db: Db, runId: string) {
   const { entries, truncated } = await workspace.list(".", true, 10_000);
   const files = entries
     .filter((e) => e.type === "file")
-    .map((e) => ({ path: e.path, bytes: e.bytes, sha256: e.sha256, turnIndex: e.turnIndex ?? null, writtenAt: e.writtenAt }));
+    .map((e) => ({
+      path: e.path,
+      bytes: e.bytes,
+      sha256: e.sha256,
+      turnIndex: e.turnIndex ?? null,
+      writtenAt: e.writtenAt,
+    }));
   return { runId, files, usedBytes: await workspace.usage(), truncated };
 }
 
@@ -71,10 +85,15 @@ export async function workspaceFileForApi(db: Db, runId: string, path: string): 
   try {
     file = await workspace.readFile(path, Number.MAX_SAFE_INTEGER);
   } catch (error) {
-    if (error instanceof WorkspaceEscapeError) throw new AppError("bad_request", error.message, { issues: [{ path: ["path"], message: error.why }] });
+    if (error instanceof WorkspaceEscapeError)
+      throw new AppError("bad_request", error.message, { issues: [{ path: ["path"], message: error.why }] });
     throw new AppError("not_found", `No file ${path.slice(0, 200)} in the workspace of run ${runId}`);
   }
   return new Response(file.content, {
-    headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", "content-disposition": "inline" },
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "x-content-type-options": "nosniff",
+      "content-disposition": "inline",
+    },
   });
 }

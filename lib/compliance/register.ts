@@ -44,7 +44,10 @@ export const governanceQuerySchema = z.strictObject({
 export type GovernanceQuery = z.infer<typeof governanceQuerySchema>;
 
 /** "What does this fleet do, and who authorized it": every job's governance, tools, versions and run counts. */
-export async function governanceRegister(db: Queryable, filter: Omit<GovernanceQuery, "format"> = {}): Promise<RegisterEntry[]> {
+export async function governanceRegister(
+  db: Queryable,
+  filter: Omit<GovernanceQuery, "format"> = {},
+): Promise<RegisterEntry[]> {
   const [jobs, counts] = await Promise.all([
     listJobs(db, { includeRemoved: filter.includeRemoved === "true" }),
     db.execute(sql`
@@ -55,7 +58,9 @@ export async function governanceRegister(db: Queryable, filter: Omit<GovernanceQ
       from jobs j`),
   ]);
   const byJob = new Map(
-    rowsOf<{ job_id: string; versions: string | number; runs: string | number; last_run_at: string | null }>(counts).map((r) => [r.job_id, r]),
+    rowsOf<{ job_id: string; versions: string | number; runs: string | number; last_run_at: string | null }>(
+      counts,
+    ).map((r) => [r.job_id, r]),
   );
   const entries = jobs.map((job): RegisterEntry => {
     const g = job.governance;
@@ -83,7 +88,10 @@ export async function governanceRegister(db: Queryable, filter: Omit<GovernanceQ
       removedAt: job.removedAt,
     };
   });
-  return entries.filter((e) => (!filter.risk || e.riskLevel === filter.risk) && (!filter.category || e.dataCategories.includes(filter.category)));
+  return entries.filter(
+    (e) =>
+      (!filter.risk || e.riskLevel === filter.risk) && (!filter.category || e.dataCategories.includes(filter.category)),
+  );
 }
 
 function cell(value: unknown): string {
@@ -93,17 +101,50 @@ function cell(value: unknown): string {
 }
 
 const CSV_HEADER = [
-  "job_id", "title", "domain", "owner", "purpose", "risk_level", "data_categories", "human_oversight", "authorized_by",
-  "authorized_at", "retention_days", "tools", "version", "versions", "runs", "last_run_at", "removed_at",
+  "job_id",
+  "title",
+  "domain",
+  "owner",
+  "purpose",
+  "risk_level",
+  "data_categories",
+  "human_oversight",
+  "authorized_by",
+  "authorized_at",
+  "retention_days",
+  "tools",
+  "version",
+  "versions",
+  "runs",
+  "last_run_at",
+  "removed_at",
 ];
 
 export function registerCsv(entries: readonly RegisterEntry[]): string {
   const lines = entries.map((e) =>
     [
-      e.jobId, e.title, e.domain, e.owner, e.purpose, e.riskLevel, e.dataCategories.join("; "), e.humanOversight, e.authorizedBy,
-      e.authorizedAt, e.retentionDays, e.tools.map((t) => `${t.name} (${t.sideEffect ?? "unknown"}: ${t.dataCategories.join("/") || "none"})`).join("; "),
-      e.version, e.versions, e.runs, e.lastRunAt, e.removedAt,
-    ].map(cell).join(","),
+      e.jobId,
+      e.title,
+      e.domain,
+      e.owner,
+      e.purpose,
+      e.riskLevel,
+      e.dataCategories.join("; "),
+      e.humanOversight,
+      e.authorizedBy,
+      e.authorizedAt,
+      e.retentionDays,
+      e.tools
+        .map((t) => `${t.name} (${t.sideEffect ?? "unknown"}: ${t.dataCategories.join("/") || "none"})`)
+        .join("; "),
+      e.version,
+      e.versions,
+      e.runs,
+      e.lastRunAt,
+      e.removedAt,
+    ]
+      .map(cell)
+      .join(","),
   );
   return `${[CSV_HEADER.join(","), ...lines].join("\r\n")}\r\n`;
 }

@@ -47,14 +47,22 @@ export async function purgeExpiredRuns(db: Db, options: { now?: Date; limit?: nu
     await db.transaction(async (tx) => {
       const [locked] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, c.id)).for("update");
       if (!locked) return;
-      const [done] = await tx.select({ runId: runPurges.runId }).from(runPurges).where(eq(runPurges.runId, c.id)).limit(1);
+      const [done] = await tx
+        .select({ runId: runPurges.runId })
+        .from(runPurges)
+        .where(eq(runPurges.runId, c.id))
+        .limit(1);
       if (done) return;
       const turnRows = await tx
         .update(turns)
         .set({ messagesIn: [], messagesOut: null, toolCalls: null })
         .where(eq(turns.runId, c.id))
         .returning({ id: turns.id });
-      const callRows = await tx.update(toolCalls).set({ input: null, output: null }).where(eq(toolCalls.runId, c.id)).returning({ key: toolCalls.key });
+      const callRows = await tx
+        .update(toolCalls)
+        .set({ input: null, output: null })
+        .where(eq(toolCalls.runId, c.id))
+        .returning({ key: toolCalls.key });
       const approvalRows = await tx
         .update(approvals)
         .set({ details: { purged: "retention" } })
@@ -62,18 +70,31 @@ export async function purgeExpiredRuns(db: Db, options: { now?: Date; limit?: nu
         .returning({ id: approvals.id });
       const stateRows = await tx.delete(runState).where(eq(runState.runId, c.id)).returning({ key: runState.key });
       // Workspaces live in the database (lib/workspace): the run's files go, then any blob no file refers to.
-      const fileRows = await tx.delete(workspaceFiles).where(eq(workspaceFiles.runId, c.id)).returning({ sha256: workspaceFiles.sha256 });
+      const fileRows = await tx
+        .delete(workspaceFiles)
+        .where(eq(workspaceFiles.runId, c.id))
+        .returning({ sha256: workspaceFiles.sha256 });
       await tx.update(workspaceUsage).set({ bytes: 0 }).where(eq(workspaceUsage.runId, c.id));
       const shas = [...new Set(fileRows.map((f) => f.sha256))];
       if (shas.length > 0) {
         await tx.execute(sql`
           delete from workspace_blobs b
-          where b.sha256 in (${sql.join(shas.map((h) => sql`${h}`), sql`, `)})
+          where b.sha256 in (${sql.join(
+            shas.map((h) => sql`${h}`),
+            sql`, `,
+          )})
             and not exists (select 1 from workspace_files f where f.sha256 = b.sha256)`);
       }
       const files = fileRows.length;
       await tx.update(runs).set({ input: PURGED_INPUT }).where(eq(runs.id, c.id));
-      const removed = { input: true, turns: turnRows.length, toolCalls: callRows.length, approvals: approvalRows.length, stateKeys: stateRows.length, workspaceFiles: files };
+      const removed = {
+        input: true,
+        turns: turnRows.length,
+        toolCalls: callRows.length,
+        approvals: approvalRows.length,
+        stateKeys: stateRows.length,
+        workspaceFiles: files,
+      };
       await tx.insert(runPurges).values({ runId: c.id, purgedAt: now, retentionDays: days, removed });
       await appendAudit(tx, {
         actor: system,
@@ -104,7 +125,10 @@ export function startRetention(db: Db, options: { firstDelayMs?: number } = {}):
       let result: RetentionResult;
       do {
         result = await purgeExpiredRuns(db);
-        if (result.purged.length > 0) console.log(`[flightdeck] retention: purged ${result.purged.length} finished runs past their job's retentionDays`);
+        if (result.purged.length > 0)
+          console.log(
+            `[flightdeck] retention: purged ${result.purged.length} finished runs past their job's retentionDays`,
+          );
       } while (result.more && !stopped);
     } catch (error) {
       console.error("[flightdeck] retention pass failed (retried in 24 h)", error);

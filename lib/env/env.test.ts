@@ -18,7 +18,12 @@ describe("environment", () => {
   it("names every invalid variable in one error", () => {
     let caught: unknown;
     try {
-      parseEnv({ PORT: "eighty", DATABASE_URL: "mysql://x", FLIGHTDECK_ADMIN_TOKEN: "short", FLIGHTDECK_EMBEDDED_RUNTIME: "maybe" });
+      parseEnv({
+        PORT: "eighty",
+        DATABASE_URL: "mysql://x",
+        FLIGHTDECK_ADMIN_TOKEN: "short",
+        FLIGHTDECK_EMBEDDED_RUNTIME: "maybe",
+      });
     } catch (error) {
       caught = error;
     }

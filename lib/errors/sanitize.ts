@@ -36,11 +36,13 @@ function frames(stack: unknown): string | undefined {
 
 /** Removes the "params: …" tail drizzle appends and any "Key (col)=(value)" detail quoted in a message. */
 function scrubMessage(message: string): string {
-  return message
-    .replace(/\nparams:[\s\S]*$/, "")
-    // Postgres quotes the offending value at the end: invalid input syntax for type uuid: "…"
-    .replace(/: "[^"]*"$/, ': "…"')
-    .replace(/\(([^()]*)\)=\([^\n]*?\)(?= |$|\n|\.)/g, "($1)=(…)");
+  return (
+    message
+      .replace(/\nparams:[\s\S]*$/, "")
+      // Postgres quotes the offending value at the end: invalid input syntax for type uuid: "…"
+      .replace(/: "[^"]*"$/, ': "…"')
+      .replace(/\(([^()]*)\)=\([^\n]*?\)(?= |$|\n|\.)/g, "($1)=(…)")
+  );
 }
 
 export function sanitizeError(error: unknown, depth = 0): SanitizedError {

@@ -36,7 +36,8 @@ export function assertSameOriginJson(request: Request): void {
   }
   const contentType = request.headers.get("content-type");
   const length = request.headers.get("content-length");
-  const hasBody = (length !== null && length.trim() !== "0") || request.headers.has("transfer-encoding") || contentType !== null;
+  const hasBody =
+    (length !== null && length.trim() !== "0") || request.headers.has("transfer-encoding") || contentType !== null;
   if (hasBody && !isJson(contentType)) {
     throw new AppError("unsupported_media_type", "Cookie-authenticated requests must send application/json", {
       reason: "csrf",

@@ -46,7 +46,13 @@ function checkParams(params: Params): void {
     const values = Array.isArray(value) ? value : value === undefined ? [] : [value];
     if (values.some((v) => !isStorableText(v))) {
       throw new AppError("bad_request", `Invalid path parameter "${name}"`, {
-        issues: [{ code: "invalid_string", path: [name], message: "Text must not contain NUL characters or unpaired surrogates" }],
+        issues: [
+          {
+            code: "invalid_string",
+            path: [name],
+            message: "Text must not contain NUL characters or unpaired surrogates",
+          },
+        ],
       });
     }
   }
@@ -123,7 +129,10 @@ function errorResponse(error: unknown): Response {
     const retryAfter = error.details?.retryAfterSeconds;
     return Response.json(
       { error: { code: error.code, message: error.message, ...error.details } },
-      { status: error.status, headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined },
+      {
+        status: error.status,
+        headers: typeof retryAfter === "number" ? { "Retry-After": String(retryAfter) } : undefined,
+      },
     );
   }
   console.error("[flightdeck] unhandled route error", sanitizeError(error));

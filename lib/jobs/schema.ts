@@ -45,7 +45,10 @@ const positiveInt = int32.positive();
 /** A shared-memory collection name (lib/memory/entity.ts holds the same rule). */
 const collectionName = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,63}$/, "Expected a collection name: lower-case letters, digits, _ and -, starting with a letter");
+  .regex(
+    /^[a-z][a-z0-9_-]{0,63}$/,
+    "Expected a collection name: lower-case letters, digits, _ and -, starting with a letter",
+  );
 
 /** Which entities a run locks before its first turn, derived from its (validated) input. */
 const locksFromInput = z.custom<(input: unknown) => readonly string[]>((value) => typeof value === "function", {
@@ -71,7 +74,12 @@ export const signalTriggerSchema = z.strictObject({
   name: signalName,
   payload: zodSchema,
   /** Largest request body this signal accepts, when more than FLIGHTDECK_MAX_BODY_BYTES (at most 64 MiB). */
-  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .optional(),
 });
 
 export const manualTriggerSchema = z.strictObject({ kind: z.literal("manual") });
@@ -131,7 +139,10 @@ export const jobDeclarationSchema = z
         .string()
         .min(1)
         .max(200)
-        .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*(\|domain)?$/, 'Expected a dotted input path, optionally ending in "|domain"')
+        .regex(
+          /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*(\|domain)?$/,
+          'Expected a dotted input path, optionally ending in "|domain"',
+        )
         .optional(),
       /**
        * Rate-limited resources the job's runs use beyond their model endpoint (tool quotas
@@ -160,7 +171,11 @@ export const jobDeclarationSchema = z
     decl.triggers.forEach((trigger, index) => {
       if (trigger.kind === "signal") {
         if (seen.has(trigger.name)) {
-          ctx.addIssue({ code: "custom", path: ["triggers", index, "name"], message: `Signal "${trigger.name}" is declared twice` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["triggers", index, "name"],
+            message: `Signal "${trigger.name}" is declared twice`,
+          });
         }
         seen.add(trigger.name);
       }
@@ -174,7 +189,8 @@ export const jobDeclarationSchema = z
       }
     });
     const manualCount = decl.triggers.filter((t) => t.kind === "manual").length;
-    if (manualCount > 1) ctx.addIssue({ code: "custom", path: ["triggers"], message: "Declare the manual trigger at most once" });
+    if (manualCount > 1)
+      ctx.addIssue({ code: "custom", path: ["triggers"], message: "Declare the manual trigger at most once" });
   });
 
 export type JobDeclaration = z.input<typeof jobDeclarationSchema>;

@@ -18,11 +18,7 @@ afterAll(async () => {
 });
 
 async function auditOf(jobId: string) {
-  return handle.db
-    .select()
-    .from(auditEvents)
-    .where(eq(auditEvents.subjectId, jobId))
-    .orderBy(asc(auditEvents.id));
+  return handle.db.select().from(auditEvents).where(eq(auditEvents.subjectId, jobId)).orderBy(asc(auditEvents.id));
 }
 
 describe("syncRegistry", () => {
@@ -112,7 +108,11 @@ describe("syncRegistry", () => {
       "weekly-report",
     ]);
     // Removing again is a no-op.
-    expect(await syncRegistry(handle.db, [other])).toEqual({ registered: [], removed: [], unchanged: ["weekly-report"] });
+    expect(await syncRegistry(handle.db, [other])).toEqual({
+      registered: [],
+      removed: [],
+      unchanged: ["weekly-report"],
+    });
 
     const back = await syncRegistry(handle.db, [v1, other]);
     expect(back.registered).toHaveLength(1);

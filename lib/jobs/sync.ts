@@ -131,7 +131,12 @@ export async function syncRegistry(
       await tx
         .update(jobs)
         .set({ removedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(inArray(jobs.id, gone.map((r) => r.id)));
+        .where(
+          inArray(
+            jobs.id,
+            gone.map((r) => r.id),
+          ),
+        );
       for (const row of gone) {
         await appendAudit(tx, {
           actor: auditActor(actor),
@@ -146,4 +151,3 @@ export async function syncRegistry(
     return result;
   });
 }
-

@@ -39,7 +39,10 @@ describe("job declarations", () => {
     const base = jobDeclaration({ id: "many-problems" });
     const raw = {
       ...base,
-      triggers: [{ kind: "schedule", cron: "61 * * * *", timezone: "Mars/Olympus_Mons" }, { kind: "signal", name: "x" }],
+      triggers: [
+        { kind: "schedule", cron: "61 * * * *", timezone: "Mars/Olympus_Mons" },
+        { kind: "signal", name: "x" },
+      ],
       budgets: { tokens: -1, turns: 2, wallClockMs: 1.5 },
       governance: { ...base.governance, owner: "not-an-email", authorizedAt: "yesterday" },
     };
@@ -109,9 +112,13 @@ describe("job declarations", () => {
   });
 
   it("refuses duplicate ids and a signal declared by two jobs", () => {
-    const dup = declarationError(() => validateDeclarations([jobDeclaration({ id: "a" }), jobDeclaration({ id: "a" })]));
+    const dup = declarationError(() =>
+      validateDeclarations([jobDeclaration({ id: "a" }), jobDeclaration({ id: "a" })]),
+    );
     expect(dup.message).toBe('Job "a": id: Duplicate job id (declarations #1 and #2)');
-    const sig = declarationError(() => validateDeclarations([signalJob("one", "ticket.created"), signalJob("two", "ticket.created")]));
+    const sig = declarationError(() =>
+      validateDeclarations([signalJob("one", "ticket.created"), signalJob("two", "ticket.created")]),
+    );
     expect(sig.message).toBe('Job "two": triggers[0].name: Signal "ticket.created" is already declared by job "one"');
   });
 
@@ -120,7 +127,11 @@ describe("job declarations", () => {
     expect(() => registerJobDefinitions([jobDeclaration({ id: "x" }), jobDeclaration({ id: "x" })])).toThrow(
       JobDeclarationError,
     );
-    expect(listJobDefinitions().map((d) => d.id).sort()).toEqual(["plain", "sig-job"]);
+    expect(
+      listJobDefinitions()
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual(["plain", "sig-job"]);
     expect(getJobDefinition("sig-job")?.title).toBe("Fixture job");
     expect(getJobDefinition("nope")).toBeUndefined();
     expect(signalSubscribers("ticket.created").map((s) => s.def.id)).toEqual(["sig-job"]);

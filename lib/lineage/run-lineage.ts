@@ -62,7 +62,14 @@ export interface RunLineage {
     audit: AuditRef[];
   }[];
   /** Pause, resume, cancel, retry… by people or tokens. */
-  controls: { action: string; by: LineageActor; role: string | null; at: string; reason: string | null; audit: AuditRef[] }[];
+  controls: {
+    action: string;
+    by: LineageActor;
+    role: string | null;
+    at: string;
+    reason: string | null;
+    audit: AuditRef[];
+  }[];
   toolCalls: {
     key: string;
     turnIndex: number;
@@ -73,7 +80,13 @@ export interface RunLineage {
     sideEffect: string | null;
     dataCategories: string[];
     /** The authority the call ran under: the job's governance (authorizedBy, version), plus the approval when one was needed. */
-    authorization: { via: string; authorizedBy: string | null; jobVersion: string | null; approvalId: string | null; approvedBy: string | null };
+    authorization: {
+      via: string;
+      authorizedBy: string | null;
+      jobVersion: string | null;
+      approvalId: string | null;
+      approvedBy: string | null;
+    };
     touched: Touched;
     audit: AuditRef[];
   }[];
@@ -110,7 +123,11 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
   const [events, approvalRows, [version], [purge]] = await Promise.all([
     runAuditEvents(db, runId),
     db.select().from(approvals).where(eq(approvals.runId, runId)).orderBy(asc(approvals.requestedAt)),
-    db.select({ createdAt: jobVersions.createdAt }).from(jobVersions).where(and(eq(jobVersions.jobId, run.jobId), eq(jobVersions.version, run.jobVersion))).limit(1),
+    db
+      .select({ createdAt: jobVersions.createdAt })
+      .from(jobVersions)
+      .where(and(eq(jobVersions.jobId, run.jobId), eq(jobVersions.version, run.jobVersion)))
+      .limit(1),
     db.select().from(runPurges).where(eq(runPurges.runId, runId)).limit(1),
   ]);
 
@@ -119,21 +136,36 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
   const registered = await db
     .select(auditEventColumns)
     .from(auditEvents)
-    .where(and(eq(auditEvents.subjectType, "job"), eq(auditEvents.subjectId, run.jobId), sql`${auditEvents.payload} ->> 'version' = ${run.jobVersion}`))
+    .where(
+      and(
+        eq(auditEvents.subjectType, "job"),
+        eq(auditEvents.subjectId, run.jobId),
+        sql`${auditEvents.payload} ->> 'version' = ${run.jobVersion}`,
+      ),
+    )
     .orderBy(asc(auditEvents.id))
     .limit(3);
 
   let cronTick: string | null = null;
   let signal: RunLineage["started"]["signal"] = null;
   if (run.triggerKind === "schedule") {
-    const [tick] = await db.select({ tickAt: cronTicks.tickAt }).from(cronTicks).where(and(eq(cronTicks.jobId, run.jobId), eq(cronTicks.runId, runId))).limit(1);
+    const [tick] = await db
+      .select({ tickAt: cronTicks.tickAt })
+      .from(cronTicks)
+      .where(and(eq(cronTicks.jobId, run.jobId), eq(cronTicks.runId, runId)))
+      .limit(1);
     cronTick = iso(tick?.tickAt ?? null);
   }
   if (run.triggerKind === "signal" && run.triggerRef) {
     const [delivery] = await db
       .select({ key: signalDeliveries.idempotencyKey })
       .from(signalDeliveries)
-      .where(and(eq(signalDeliveries.signalName, run.triggerRef), sql`${signalDeliveries.runIds} @> ${JSON.stringify([runId])}::jsonb`))
+      .where(
+        and(
+          eq(signalDeliveries.signalName, run.triggerRef),
+          sql`${signalDeliveries.runIds} @> ${JSON.stringify([runId])}::jsonb`,
+        ),
+      )
       .limit(1);
     signal = { name: run.triggerRef, idempotencyKey: delivery?.key ?? null };
   }
@@ -143,11 +175,19 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
   const byCall = new Map<string, AuditEvent[]>();
   const controls: RunLineage["controls"] = [];
   for (const e of events) {
-    if (e.subject.type === "approval" && e.subject.id) byApproval.set(e.subject.id, [...(byApproval.get(e.subject.id) ?? []), e]);
+    if (e.subject.type === "approval" && e.subject.id)
+      byApproval.set(e.subject.id, [...(byApproval.get(e.subject.id) ?? []), e]);
     const callKey = str(e.payload.callKey);
     if (callKey && e.action.startsWith("tool.")) byCall.set(callKey, [...(byCall.get(callKey) ?? []), e]);
     if (e.action.startsWith("run.") && e.action !== "run.created" && !SELF_ACTORS.has(e.actor.kind)) {
-      controls.push({ action: e.action, by: e.actor, role: str(e.authorization.role), at: e.ts, reason: str(e.payload.reason), audit: [ref(e)] });
+      controls.push({
+        action: e.action,
+        by: e.actor,
+        role: str(e.authorization.role),
+        at: e.ts,
+        reason: str(e.payload.reason),
+        audit: [ref(e)],
+      });
     }
   }
 
@@ -167,7 +207,9 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
       outcome: str(p.outcome) ?? last.action.replace(/^tool\./, ""),
       at: last.ts,
       sideEffect: str(p.sideEffect),
-      dataCategories: Array.isArray(p.dataCategories) ? p.dataCategories.filter((c): c is string => typeof c === "string") : [],
+      dataCategories: Array.isArray(p.dataCategories)
+        ? p.dataCategories.filter((c): c is string => typeof c === "string")
+        : [],
       authorization: {
         via: str(last.authorization.via) ?? "job-governance",
         authorizedBy: str(last.authorization.authorizedBy),
@@ -183,16 +225,26 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
 
   const touched: Touched = { files: [], stateKeys: [], records: [], hosts: [] };
   for (const c of toolCallsOut) {
-    for (const k of ["files", "stateKeys", "records", "hosts"] as const) for (const v of c.touched[k]) if (!touched[k].includes(v)) touched[k].push(v);
+    for (const k of ["files", "stateKeys", "records", "hosts"] as const)
+      for (const v of c.touched[k]) if (!touched[k].includes(v)) touched[k].push(v);
   }
 
   return {
-    run: { id: run.id, jobId: run.jobId, jobVersion: run.jobVersion, state: run.state, createdAt: run.createdAt.toISOString(), finishedAt: iso(run.finishedAt) },
+    run: {
+      id: run.id,
+      jobId: run.jobId,
+      jobVersion: run.jobVersion,
+      state: run.state,
+      createdAt: run.createdAt.toISOString(),
+      finishedAt: iso(run.finishedAt),
+    },
     declaration: {
       owner: str(g.owner),
       purpose: str(g.purpose),
       riskLevel: str(g.riskLevel),
-      dataCategories: Array.isArray(g.dataCategories) ? g.dataCategories.filter((c): c is string => typeof c === "string") : [],
+      dataCategories: Array.isArray(g.dataCategories)
+        ? g.dataCategories.filter((c): c is string => typeof c === "string")
+        : [],
       humanOversight: str(g.humanOversight),
       authorizedBy: str(g.authorizedBy),
       authorizedAt: str(g.authorizedAt),
@@ -220,7 +272,9 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
         subject: a.subject,
         status: a.status,
         requestedAt: a.requestedAt.toISOString(),
-        decidedBy: a.decidedByLabel ? { kind: a.decidedByKind ?? "user", id: a.decidedById, label: a.decidedByLabel } : null,
+        decidedBy: a.decidedByLabel
+          ? { kind: a.decidedByKind ?? "user", id: a.decidedById, label: a.decidedByLabel }
+          : null,
         role: decided ? str(decided.authorization.role) : null,
         decidedAt: iso(a.decidedAt),
         note: a.note,
@@ -230,7 +284,9 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
     controls,
     toolCalls: toolCallsOut,
     touched,
-    purge: purge ? { purgedAt: purge.purgedAt.toISOString(), retentionDays: purge.retentionDays, removed: purge.removed } : null,
+    purge: purge
+      ? { purgedAt: purge.purgedAt.toISOString(), retentionDays: purge.retentionDays, removed: purge.removed }
+      : null,
   };
 }
 

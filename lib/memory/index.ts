@@ -42,4 +42,12 @@ export {
 } from "./locks";
 export * from "./wait-graph";
 export { revertRunWrites, type RevertPlan, type RevertChange, type RevertStatus } from "./revert";
-export { collectionsOverview, entityPage, historyEntry, runMemoryView, type CollectionSummary, type EntityPage, type HistoryEntry } from "./queries";
+export {
+  collectionsOverview,
+  entityPage,
+  historyEntry,
+  runMemoryView,
+  type CollectionSummary,
+  type EntityPage,
+  type HistoryEntry,
+} from "./queries";

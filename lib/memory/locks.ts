@@ -58,7 +58,12 @@ export async function grantPass(tx: Tx, entity: string): Promise<string[]> {
   await tx
     .update(memoryLocks)
     .set({ status: "held", grantedAt: sql`clock_timestamp()`, timeoutAt: null })
-    .where(inArray(memoryLocks.seq, granted.map((g) => g.seq)));
+    .where(
+      inArray(
+        memoryLocks.seq,
+        granted.map((g) => g.seq),
+      ),
+    );
   return granted.map((g) => g.runId);
 }
 
@@ -83,14 +88,18 @@ export async function requestLock(
 ): Promise<LockRequestResult> {
   const { runId, entity, mode } = params;
   await lockQueue(tx, entity);
-  const [existing] = await tx.select().from(memoryLocks).where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.runId, runId)));
+  const [existing] = await tx
+    .select()
+    .from(memoryLocks)
+    .where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.runId, runId)));
   if (existing) {
     if (existing.status === "refused") {
       await tx.delete(memoryLocks).where(eq(memoryLocks.seq, existing.seq));
       return { status: "refused", reason: existing.refusal ?? "lock request refused" };
     }
     if (existing.status === "waiting") return { status: "waiting", seq: existing.seq };
-    if (existing.mode === "exclusive" || existing.mode === mode) return { status: "held", mode: existing.mode, waitedMs: waited(existing) };
+    if (existing.mode === "exclusive" || existing.mode === mode)
+      return { status: "held", mode: existing.mode, waitedMs: waited(existing) };
     return {
       status: "invalid",
       reason: `this run holds ${entity} shared; upgrading to exclusive is not supported (memory_unlock it, then ask for exclusive)`,
@@ -142,11 +151,19 @@ function waited(row: LockRow): number | null {
  */
 export async function breakDeadlocks(tx: Tx): Promise<DeadlockReport[]> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${DEADLOCK_LOCK}))`);
-  const rows = await tx.select().from(memoryLocks).where(inArray(memoryLocks.status, ["held", "waiting"]));
+  const rows = await tx
+    .select()
+    .from(memoryLocks)
+    .where(inArray(memoryLocks.status, ["held", "waiting"]));
   if (!rows.some((r) => r.status === "waiting")) return [];
   const runIds = [...new Set(rows.map((r) => r.runId))];
-  const rankRows = await tx.select({ id: runs.id, priority: runs.priority, createdAt: runs.createdAt }).from(runs).where(inArray(runs.id, runIds));
-  const ranks = new Map<string, RunRank>(rankRows.map((r) => [r.id, { priority: r.priority, createdAt: r.createdAt.getTime() }]));
+  const rankRows = await tx
+    .select({ id: runs.id, priority: runs.priority, createdAt: runs.createdAt })
+    .from(runs)
+    .where(inArray(runs.id, runIds));
+  const ranks = new Map<string, RunRank>(
+    rankRows.map((r) => [r.id, { priority: r.priority, createdAt: r.createdAt.getTime() }]),
+  );
   const deadlocks = resolveDeadlocks(rows.map(entryOf), ranks);
   const reports: DeadlockReport[] = [];
   for (const deadlock of deadlocks) {
@@ -168,7 +185,12 @@ export async function breakDeadlocks(tx: Tx): Promise<DeadlockReport[]> {
       authorization: { via: "system", reason: "deadlock victim policy: lowest priority, then youngest run" },
       payload: {
         victim: { runId: victim.from, entity: victim.entity, ...rankPayload(ranks.get(victim.from)) },
-        cycle: cycle.map((e) => ({ runId: e.from, waitsFor: e.entity, blockedBy: e.to, ...rankPayload(ranks.get(e.from)) })),
+        cycle: cycle.map((e) => ({
+          runId: e.from,
+          waitsFor: e.entity,
+          blockedBy: e.to,
+          ...rankPayload(ranks.get(e.from)),
+        })),
       },
     });
     const report = { deadlock, reason };
@@ -188,7 +210,13 @@ export async function releaseLock(tx: Tx, runId: string, entity: string): Promis
   await lockQueue(tx, entity);
   const deleted = await tx
     .delete(memoryLocks)
-    .where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.runId, runId), inArray(memoryLocks.status, ["held", "waiting"])))
+    .where(
+      and(
+        eq(memoryLocks.entity, entity),
+        eq(memoryLocks.runId, runId),
+        inArray(memoryLocks.status, ["held", "waiting"]),
+      ),
+    )
     .returning({ seq: memoryLocks.seq });
   if (deleted.length === 0) return false;
   const granted = await grantPass(tx, entity);
@@ -220,9 +248,15 @@ export async function releaseRunLocks(tx: Tx, runId: string): Promise<string[]> 
  * head became grantable (a refused request no longer blocks) are granted. Answers the runs
  * to wake. One short transaction per entity.
  */
-export async function sweepLockQueues(db: { transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> }): Promise<string[]> {
+export async function sweepLockQueues(db: {
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+}): Promise<string[]> {
   const entities = await db.transaction(async (tx) =>
-    rowsOf<{ entity: string }>(await tx.execute(sql`select distinct entity from memory_locks where status = 'waiting' order by entity limit 500`)),
+    rowsOf<{ entity: string }>(
+      await tx.execute(
+        sql`select distinct entity from memory_locks where status = 'waiting' order by entity limit 500`,
+      ),
+    ),
   );
   const woken: string[] = [];
   for (const { entity } of entities) {
@@ -235,7 +269,13 @@ export async function sweepLockQueues(db: { transaction<T>(fn: (tx: Tx) => Promi
           refusal: sql`'the wait for ' || ${memoryLocks.entity} || ' timed out after ' || round(extract(epoch from (clock_timestamp() - ${memoryLocks.requestedAt})) * 1000)::bigint || ' ms (the job''s lock wait timeout); the lock was not taken'`,
           timeoutAt: null,
         })
-        .where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.status, "waiting"), sql`${memoryLocks.timeoutAt} < clock_timestamp()`))
+        .where(
+          and(
+            eq(memoryLocks.entity, entity),
+            eq(memoryLocks.status, "waiting"),
+            sql`${memoryLocks.timeoutAt} < clock_timestamp()`,
+          ),
+        )
         .returning({ runId: memoryLocks.runId });
       const ids = [...expired.map((r) => r.runId), ...(await grantPass(tx, entity))];
       if (ids.length > 0) await notifyLockChange(tx, ids);
@@ -290,6 +330,9 @@ export async function listLocks(db: Queryable, filter: { runId?: string; entity?
 
 /** The lock state of one run's request for one entity (the admission check of a resumed call). */
 export async function lockStatus(db: Queryable, runId: string, entity: string): Promise<LockRow | undefined> {
-  const [row] = await db.select().from(memoryLocks).where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.runId, runId)));
+  const [row] = await db
+    .select()
+    .from(memoryLocks)
+    .where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.runId, runId)));
   return row;
 }

@@ -10,7 +10,8 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 300_000;
 export class MemoryPolicyError extends Error {
   constructor(
     message: string,
-    readonly reason: "malformed_entity" | "unknown_collection" | "schema" | "write_not_allowed" | "not_held" | "upgrade",
+    readonly reason:
+      "malformed_entity" | "unknown_collection" | "schema" | "write_not_allowed" | "not_held" | "upgrade",
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);
@@ -42,23 +43,34 @@ export function declaredEntity(entity: string): EntityRef {
   try {
     ref = parseEntity(entity);
   } catch (error) {
-    throw new MemoryPolicyError(error instanceof Error ? error.message : String(error), "malformed_entity", { entity: entity.slice(0, 200) });
+    throw new MemoryPolicyError(error instanceof Error ? error.message : String(error), "malformed_entity", {
+      entity: entity.slice(0, 200),
+    });
   }
   if (!getCollection(ref.collection)) {
-    throw new MemoryPolicyError(`unknown collection "${ref.collection}"`, "unknown_collection", { entity, collection: ref.collection });
+    throw new MemoryPolicyError(`unknown collection "${ref.collection}"`, "unknown_collection", {
+      entity,
+      collection: ref.collection,
+    });
   }
   return ref;
 }
 
 export function declaredCollection(name: string): string {
-  if (!getCollection(name)) throw new MemoryPolicyError(`unknown collection "${name.slice(0, 100)}"`, "unknown_collection", { collection: name.slice(0, 100) });
+  if (!getCollection(name))
+    throw new MemoryPolicyError(`unknown collection "${name.slice(0, 100)}"`, "unknown_collection", {
+      collection: name.slice(0, 100),
+    });
   return name;
 }
 
 /** The collection's schema accepts the value (answers the parsed value), and the job may write there. */
 export function checkWrite(jobId: string, ref: EntityRef, value: unknown): unknown {
   const collection = getCollection(ref.collection);
-  if (!collection) throw new MemoryPolicyError(`unknown collection "${ref.collection}"`, "unknown_collection", { collection: ref.collection });
+  if (!collection)
+    throw new MemoryPolicyError(`unknown collection "${ref.collection}"`, "unknown_collection", {
+      collection: ref.collection,
+    });
   if (!jobMemoryPolicy(jobId).write.includes(ref.collection)) {
     throw new MemoryPolicyError(
       `job "${jobId}" may not write collection "${ref.collection}" (its declaration's memory.write does not list it)`,
@@ -69,10 +81,14 @@ export function checkWrite(jobId: string, ref: EntityRef, value: unknown): unkno
   const parsed = collection.schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "value"}: ${i.message}`);
-    throw new MemoryPolicyError(`value refused by the schema of collection "${ref.collection}": ${issues.join("; ")}`, "schema", {
-      collection: ref.collection,
-      issues,
-    });
+    throw new MemoryPolicyError(
+      `value refused by the schema of collection "${ref.collection}": ${issues.join("; ")}`,
+      "schema",
+      {
+        collection: ref.collection,
+        issues,
+      },
+    );
   }
   return parsed.data;
 }

@@ -13,7 +13,10 @@ export async function runWriteProvenance(
   tx: Tx,
   call: { runId: string; jobId: string; turnIndex: number; callIndex: number; callKey: string },
 ): Promise<WriteProvenance> {
-  const [run] = await tx.select({ jobVersion: runs.jobVersion, governance: runs.governance }).from(runs).where(eq(runs.id, call.runId));
+  const [run] = await tx
+    .select({ jobVersion: runs.jobVersion, governance: runs.governance })
+    .from(runs)
+    .where(eq(runs.id, call.runId));
   const [approval] = await tx
     .select({ id: approvals.id, status: approvals.status, by: approvals.decidedByLabel, at: approvals.decidedAt })
     .from(toolCalls)
@@ -36,7 +39,16 @@ export async function runWriteProvenance(
       authorizedBy: g?.authorizedBy ?? null,
       authorizedAt: g?.authorizedAt ?? null,
       humanOversight: g?.humanOversight ?? null,
-      ...(approval ? { approval: { id: approval.id, status: approval.status, decidedBy: approval.by, decidedAt: approval.at?.toISOString() ?? null } } : {}),
+      ...(approval
+        ? {
+            approval: {
+              id: approval.id,
+              status: approval.status,
+              decidedBy: approval.by,
+              decidedAt: approval.at?.toISOString() ?? null,
+            },
+          }
+        : {}),
     },
   };
 }

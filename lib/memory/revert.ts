@@ -57,12 +57,23 @@ async function planIn(q: Db | Tx, runId: string, force: ReadonlySet<string>, loc
   const changes: RevertChange[] = [];
   const names = [...byEntity.keys()].sort();
   for (let i = 0; i < names.length; i += 500) {
-    const chunk = names.slice(i, i + 500).map((n) => byEntity.get(n)).filter((e) => e !== undefined);
+    const chunk = names
+      .slice(i, i + 500)
+      .map((n) => byEntity.get(n))
+      .filter((e) => e !== undefined);
     const collections = [...new Set(chunk.map((c) => c.collection))];
     const query = q
       .select()
       .from(memoryEntities)
-      .where(and(inArray(memoryEntities.collection, collections), inArray(memoryEntities.key, chunk.map((c) => c.key))));
+      .where(
+        and(
+          inArray(memoryEntities.collection, collections),
+          inArray(
+            memoryEntities.key,
+            chunk.map((c) => c.key),
+          ),
+        ),
+      );
     const rows = lock ? await query.for("update") : await query;
     const current = new Map(rows.map((r) => [`${r.collection}/${r.key}`, r]));
     for (const e of chunk) {
@@ -79,7 +90,13 @@ async function planIn(q: Db | Tx, runId: string, force: ReadonlySet<string>, loc
         const later = await q
           .select()
           .from(memoryHistory)
-          .where(and(eq(memoryHistory.collection, e.collection), eq(memoryHistory.key, e.key), gt(memoryHistory.version, e.last.version)))
+          .where(
+            and(
+              eq(memoryHistory.collection, e.collection),
+              eq(memoryHistory.key, e.key),
+              gt(memoryHistory.version, e.last.version),
+            ),
+          )
           .orderBy(asc(memoryHistory.version));
         changedAfter = later
           .reverse()
@@ -88,7 +105,15 @@ async function planIn(q: Db | Tx, runId: string, force: ReadonlySet<string>, loc
         const revertedAlready = later.length > 0 && later.every((h) => h.revertsRun === runId);
         status = revertedAlready ? "unchanged" : force.has(name) ? "forced" : "conflict";
       }
-      changes.push({ entity: name, status, current: currentValue, currentVersion, restore, runVersion: e.last.version, changedAfter });
+      changes.push({
+        entity: name,
+        status,
+        current: currentValue,
+        currentVersion,
+        restore,
+        runVersion: e.last.version,
+        changedAfter,
+      });
     }
   }
   return changes;
@@ -138,7 +163,10 @@ export async function revertRunWrites(
       authorization: options.by.authorization,
       payload: {
         runId,
-        reverted: changes.filter((c) => c.status === "revert").map((c) => c.entity).slice(0, 1_000),
+        reverted: changes
+          .filter((c) => c.status === "revert")
+          .map((c) => c.entity)
+          .slice(0, 1_000),
         forced: changes.filter((c) => c.status === "forced").map((c) => c.entity),
         conflicts: plan.conflicts,
         count: plan.reverted,

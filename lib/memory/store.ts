@@ -38,7 +38,9 @@ export class VersionConflictError extends Error {
     readonly expected: number,
     readonly actual: number,
   ) {
-    super(`version conflict on ${entity}: expected version ${expected}, it is at version ${actual}; nothing was written (read it again)`);
+    super(
+      `version conflict on ${entity}: expected version ${expected}, it is at version ${actual}; nothing was written (read it again)`,
+    );
     this.name = "VersionConflictError";
   }
 }
@@ -104,7 +106,11 @@ export async function writeEntity(
     .for("update");
   const currentVersion = current?.version ?? 0;
   const liveVersion = current && current.value !== null ? currentVersion : 0;
-  if (options.expectedVersion !== undefined && options.expectedVersion !== liveVersion && options.expectedVersion !== currentVersion) {
+  if (
+    options.expectedVersion !== undefined &&
+    options.expectedVersion !== liveVersion &&
+    options.expectedVersion !== currentVersion
+  ) {
     throw new VersionConflictError(entityName(ref), options.expectedVersion, currentVersion);
   }
   const version = currentVersion + 1;
@@ -170,7 +176,9 @@ export async function revertsOf(db: Queryable, runId: string): Promise<HistoryRo
 }
 
 /** Per collection: live entity count and the last write. */
-export async function collectionStats(db: Queryable): Promise<{ collection: string; entities: number; lastWriteAt: Date | null }[]> {
+export async function collectionStats(
+  db: Queryable,
+): Promise<{ collection: string; entities: number; lastWriteAt: Date | null }[]> {
   const rows = await db
     .select({
       collection: memoryEntities.collection,

@@ -49,7 +49,8 @@ export function waitEdges(entries: readonly LockEntry[]): WaitEdge[] {
       for (const other of list) {
         if (other.runId === waiter.runId) continue;
         const blocks = other.status === "held" || other.seq < waiter.seq;
-        if (blocks && conflicts(waiter.mode, other.mode)) edges.push({ from: waiter.runId, to: other.runId, entity, seq: waiter.seq });
+        if (blocks && conflicts(waiter.mode, other.mode))
+          edges.push({ from: waiter.runId, to: other.runId, entity, seq: waiter.seq });
       }
     }
   }
@@ -121,7 +122,8 @@ export function chooseVictim(cycle: readonly WaitEdge[], ranks: ReadonlyMap<stri
     const b = rank(victim.from);
     const worse =
       a.priority < b.priority ||
-      (a.priority === b.priority && (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && edge.from > victim.from)));
+      (a.priority === b.priority &&
+        (a.createdAt > b.createdAt || (a.createdAt === b.createdAt && edge.from > victim.from)));
     if (worse) victim = edge;
   }
   return victim;

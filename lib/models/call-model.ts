@@ -56,7 +56,8 @@ export async function callModel(req: ModelCallRequest): Promise<ModelAnswer> {
   let lastError: unknown;
   for (;;) {
     const remaining = req.deadline.getTime() - now();
-    if (remaining <= 0) throw lastError === undefined ? deadlineError(req, attempts) : providerError(req, attempts, lastError);
+    if (remaining <= 0)
+      throw lastError === undefined ? deadlineError(req, attempts) : providerError(req, attempts, lastError);
     attempts += 1;
     const timeout = AbortSignal.timeout(remaining);
     const signal = AbortSignal.any([req.signal, timeout]);
@@ -88,7 +89,8 @@ export async function callModel(req: ModelCallRequest): Promise<ModelAnswer> {
         throw new ModelCallError("aborted", `model call aborted: ${errorMessage(req.signal.reason)}`, attempts);
       }
       // The provider kept failing and the deadline cut the retry short: its message is the reason.
-      if (timeout.aborted) throw lastError === undefined ? deadlineError(req, attempts) : providerError(req, attempts, lastError);
+      if (timeout.aborted)
+        throw lastError === undefined ? deadlineError(req, attempts) : providerError(req, attempts, lastError);
       lastError = error;
       if (!isRetryableModelError(error)) throw providerError(req, attempts, error);
       const delay = backoffDelay(attempts, req.retry, error);
@@ -116,5 +118,9 @@ function providerError(req: ModelCallRequest, attempts: number, error: unknown):
 }
 
 function deadlineError(req: ModelCallRequest, attempts: number): ModelCallError {
-  return new ModelCallError("deadline", `model endpoint "${req.endpoint}" did not answer before the turn deadline`, attempts);
+  return new ModelCallError(
+    "deadline",
+    `model endpoint "${req.endpoint}" did not answer before the turn deadline`,
+    attempts,
+  );
 }

@@ -36,7 +36,10 @@ const endpointSchema = z
     }
   });
 
-const endpointsSchema = z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "endpoint names are lowercase [a-z0-9._-]"), endpointSchema);
+const endpointsSchema = z.record(
+  z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, "endpoint names are lowercase [a-z0-9._-]"),
+  endpointSchema,
+);
 
 export type EndpointSettings = z.output<typeof endpointSchema>;
 export interface ModelEndpoint extends EndpointSettings {
@@ -134,7 +137,13 @@ export function endpointModelLabel(e: ModelEndpoint): string {
 }
 
 /** Rows for the runtime's model_endpoints table (lib/runtime/model-endpoints syncModelEndpoints). */
-export function listModelEndpointConfigs(): { name: string; provider: string; model: string; maxConcurrency: number; tokensPerMinute: number | null }[] {
+export function listModelEndpointConfigs(): {
+  name: string;
+  provider: string;
+  model: string;
+  maxConcurrency: number;
+  tokensPerMinute: number | null;
+}[] {
   return [...modelEndpoints().values()].map((e) => ({
     name: e.name,
     provider: e.provider,

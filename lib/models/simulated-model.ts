@@ -85,7 +85,8 @@ export function simulationState(prompt: LanguageModelV3Prompt): SimulationState 
         if (part.type !== "tool-result") continue;
         const out = part.output;
         const isError = out.type === "error-text" || out.type === "error-json" || out.type === "execution-denied";
-        const value = out.type === "json" || out.type === "error-json" ? out.value : "value" in out ? out.value : out.reason;
+        const value =
+          out.type === "json" || out.type === "error-json" ? out.value : "value" in out ? out.value : out.reason;
         results.push({ toolName: part.toolName, toolCallId: part.toolCallId, output: value, isError });
       }
     }

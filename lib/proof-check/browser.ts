@@ -43,14 +43,24 @@ export async function openCheckpointInBrowser(note: string, key: VerifierKey): P
   const split = note.lastIndexOf("\n\n");
   if (split < 0) return null;
   const text = note.slice(0, split + 1);
-  const publicKey = await crypto.subtle.importKey("raw", key.publicKey as BufferSource, { name: "Ed25519" }, false, ["verify"]);
+  const publicKey = await crypto.subtle.importKey("raw", key.publicKey as BufferSource, { name: "Ed25519" }, false, [
+    "verify",
+  ]);
   let verified = false;
   for (const line of note.slice(split + 2).split("\n")) {
     const prefix = `\u2014 ${key.name} `;
     if (!line.startsWith(prefix)) continue;
     const blob = fromBase64(line.slice(prefix.length));
     if (blob.length !== 68 || !equalBytes(blob.slice(0, 4), key.keyHash)) continue;
-    if (await crypto.subtle.verify({ name: "Ed25519" }, publicKey, blob.slice(4) as BufferSource, utf8(text) as BufferSource)) verified = true;
+    if (
+      await crypto.subtle.verify(
+        { name: "Ed25519" },
+        publicKey,
+        blob.slice(4) as BufferSource,
+        utf8(text) as BufferSource,
+      )
+    )
+      verified = true;
   }
   if (!verified) return null;
   const [origin, size, root] = text.split("\n");
@@ -79,7 +89,11 @@ export interface EventProofResult {
 function sameJson(a: unknown, b: unknown): boolean {
   const norm = (v: unknown): unknown =>
     v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, norm((v as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(v as object)
+            .sort()
+            .map((k) => [k, norm((v as Record<string, unknown>)[k])]),
+        )
       : Array.isArray(v)
         ? v.map(norm)
         : v;
@@ -87,16 +101,30 @@ function sameJson(a: unknown, b: unknown): boolean {
 }
 
 export async function verifyEventInBrowser(input: EventProofInput): Promise<EventProofResult> {
-  if (!globalThis.crypto?.subtle) return { ok: false, message: "This browser has no Web Crypto (a secure context is needed); the proof was not checked.", treeSize: null };
+  if (!globalThis.crypto?.subtle)
+    return {
+      ok: false,
+      message: "This browser has no Web Crypto (a secure context is needed); the proof was not checked.",
+      treeSize: null,
+    };
   const key = await parseVerifierKey(input.verifierKey);
   if (!key) return { ok: false, message: "The log's verifier key is malformed.", treeSize: null };
   let checkpoint: OpenedCheckpoint | null;
   try {
     checkpoint = await openCheckpointInBrowser(input.checkpointNote, key);
   } catch {
-    return { ok: false, message: "This browser cannot check Ed25519 signatures; the proof was not checked.", treeSize: null };
+    return {
+      ok: false,
+      message: "This browser cannot check Ed25519 signatures; the proof was not checked.",
+      treeSize: null,
+    };
   }
-  if (!checkpoint) return { ok: false, message: "The latest checkpoint's signature does NOT verify with the log's key.", treeSize: null };
+  if (!checkpoint)
+    return {
+      ok: false,
+      message: "The latest checkpoint's signature does NOT verify with the log's key.",
+      treeSize: null,
+    };
   let leaf: unknown;
   try {
     leaf = JSON.parse(input.canonical);
@@ -104,14 +132,37 @@ export async function verifyEventInBrowser(input: EventProofInput): Promise<Even
     return { ok: false, message: "The event's canonical form is not JSON.", treeSize: checkpoint.treeSize };
   }
   if (!sameJson(leaf, { ...input.fields, seq: input.seq })) {
-    return { ok: false, message: `Event #${input.seq} as shown does NOT match the leaf that was sealed.`, treeSize: checkpoint.treeSize };
+    return {
+      ok: false,
+      message: `Event #${input.seq} as shown does NOT match the leaf that was sealed.`,
+      treeSize: checkpoint.treeSize,
+    };
   }
   if (input.proof.treeSize !== checkpoint.treeSize) {
-    return { ok: false, message: `The proof is for a tree of ${input.proof.treeSize} events, the signed checkpoint has ${checkpoint.treeSize}.`, treeSize: checkpoint.treeSize };
+    return {
+      ok: false,
+      message: `The proof is for a tree of ${input.proof.treeSize} events, the signed checkpoint has ${checkpoint.treeSize}.`,
+      treeSize: checkpoint.treeSize,
+    };
   }
   const leafHash = await leafHashOf(sha256, utf8(input.canonical));
-  const included = await verifyInclusion(sha256, input.seq - 1, checkpoint.treeSize, leafHash, input.proof.hashes.map(fromBase64), checkpoint.rootHash);
+  const included = await verifyInclusion(
+    sha256,
+    input.seq - 1,
+    checkpoint.treeSize,
+    leafHash,
+    input.proof.hashes.map(fromBase64),
+    checkpoint.rootHash,
+  );
   return included
-    ? { ok: true, message: `Verified in your browser: event #${input.seq} is in the signed log of ${checkpoint.treeSize} events (checkpoint signed by ${key.name}).`, treeSize: checkpoint.treeSize }
-    : { ok: false, message: `Event #${input.seq} is NOT in the signed log: its inclusion proof does not lead to the signed root.`, treeSize: checkpoint.treeSize };
+    ? {
+        ok: true,
+        message: `Verified in your browser: event #${input.seq} is in the signed log of ${checkpoint.treeSize} events (checkpoint signed by ${key.name}).`,
+        treeSize: checkpoint.treeSize,
+      }
+    : {
+        ok: false,
+        message: `Event #${input.seq} is NOT in the signed log: its inclusion proof does not lead to the signed root.`,
+        treeSize: checkpoint.treeSize,
+      };
 }

@@ -1,4 +1,12 @@
 // Client-safe (no Node, no database): RFC 9162 proof checking shared by the browser
 // (Web Crypto) and the offline bundle verifier (node:crypto).
 export { equalBytes, fromBase64, leafHashOf, verifyConsistency, verifyInclusion, type Sha256 } from "./proof-check";
-export { openCheckpointInBrowser, parseVerifierKey, verifyEventInBrowser, type EventProofInput, type EventProofResult, type OpenedCheckpoint, type VerifierKey } from "./browser";
+export {
+  openCheckpointInBrowser,
+  parseVerifierKey,
+  verifyEventInBrowser,
+  type EventProofInput,
+  type EventProofResult,
+  type OpenedCheckpoint,
+  type VerifierKey,
+} from "./browser";

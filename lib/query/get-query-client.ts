@@ -11,8 +11,7 @@ function makeQueryClient(): QueryClient {
       dehydrate: {
         // Also stream queries still pending on the server, so prefetches started in a
         // server component are not thrown away.
-        shouldDehydrateQuery: (query) =>
-          defaultShouldDehydrateQuery(query) || query.state.status === "pending",
+        shouldDehydrateQuery: (query) => defaultShouldDehydrateQuery(query) || query.state.status === "pending",
       },
     },
   });

@@ -35,7 +35,9 @@ function secretMatcher(secrets: readonly string[]): RegExp | null {
   if (cached !== undefined) return cached;
   const ordered = [...secrets].filter((s) => s !== "").sort((a, b) => b.length - a.length);
   const matcher =
-    ordered.length === 0 ? null : new RegExp(ordered.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+    ordered.length === 0
+      ? null
+      : new RegExp(ordered.map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
   matchers.set(secrets, matcher);
   return matcher;
 }

@@ -15,20 +15,51 @@ function withEnv(vars: Record<string, string>): void {
 
 describe("isSecretKey", () => {
   it.each([
-    "password", "PASSWORD", "newPassword", "db_password", "passwd", "secret", "clientSecret", "client_secret",
-    "token", "accessToken", "refresh_token", "id-token", "apiKey", "api_key", "API-KEY", "x-api-key",
-    "authorization", "Authorization", "proxy-authorization", "cookie", "Set-Cookie", "privateKey", "private_key",
-    "credentials", "aws_secret_access_key", "pwd", "dsn",
+    "password",
+    "PASSWORD",
+    "newPassword",
+    "db_password",
+    "passwd",
+    "secret",
+    "clientSecret",
+    "client_secret",
+    "token",
+    "accessToken",
+    "refresh_token",
+    "id-token",
+    "apiKey",
+    "api_key",
+    "API-KEY",
+    "x-api-key",
+    "authorization",
+    "Authorization",
+    "proxy-authorization",
+    "cookie",
+    "Set-Cookie",
+    "privateKey",
+    "private_key",
+    "credentials",
+    "aws_secret_access_key",
+    "pwd",
+    "dsn",
   ])("treats %s as secret", (key) => {
     expect(isSecretKey(key)).toBe(true);
   });
 
-  it.each(["tokenId", "inputTokens", "maxTokens", "apiKeyId", "secretName", "author", "role", "sessionId", "key", "id"])(
-    "keeps %s readable",
-    (key) => {
-      expect(isSecretKey(key)).toBe(false);
-    },
-  );
+  it.each([
+    "tokenId",
+    "inputTokens",
+    "maxTokens",
+    "apiKeyId",
+    "secretName",
+    "author",
+    "role",
+    "sessionId",
+    "key",
+    "id",
+  ])("keeps %s readable", (key) => {
+    expect(isSecretKey(key)).toBe(false);
+  });
 });
 
 describe("redact", () => {
@@ -93,7 +124,12 @@ describe("redact", () => {
       DATABASE_URL: "postgres://app:pa%2Fss-w0rd-long@127.0.0.1:5432/fd",
     });
     expect(secretValues()).toEqual(
-      expect.arrayContaining([adminToken, "auth-secret-auth-secret-auth-secret-42", "pa/ss-w0rd-long", "pa%2Fss-w0rd-long"]),
+      expect.arrayContaining([
+        adminToken,
+        "auth-secret-auth-secret-auth-secret-42",
+        "pa/ss-w0rd-long",
+        "pa%2Fss-w0rd-long",
+      ]),
     );
     const out = redact({
       note: `used ${adminToken} twice: ${adminToken}`,
@@ -118,7 +154,10 @@ describe("redact", () => {
     const out = redact({
       when,
       error: new Error("failed with sk-abcdefghijklmnopqrstuvwxyz"),
-      map: new Map([["secret", "x"], ["plain", "y"]]),
+      map: new Map([
+        ["secret", "x"],
+        ["plain", "y"],
+      ]),
       set: new Set(["a"]),
       cyclic,
     }) as unknown as Record<string, unknown>;

@@ -19,7 +19,11 @@ export async function acquireToolCall(db: Queryable, runId: string, tool: string
   const scope = quota.perKey ? await keyOfRun(db, runId) : "*";
   if (await acquireWindow(db, quota.resource, scope, 1, quota.callsPerMinute)) return { allowed: true };
   const who = quota.perKey ? ` for key ${scope}` : "";
-  return { allowed: false, resource: quota.resource, reason: `${quota.resource}: ${quota.callsPerMinute} calls per minute used${who}` };
+  return {
+    allowed: false,
+    resource: quota.resource,
+    reason: `${quota.resource}: ${quota.callsPerMinute} calls per minute used${who}`,
+  };
 }
 
 export type WriteKind = "workspace" | "state" | "memory";
@@ -32,7 +36,11 @@ export async function chargeWrite(db: Queryable, key: string, kind: WriteKind): 
   const limit = writeBudgetPerMinute();
   if (limit === null) return { allowed: true };
   if (await acquireWindow(db, WRITES_RESOURCE, key, 1, limit)) return { allowed: true };
-  return { allowed: false, resource: WRITES_RESOURCE, reason: `writes: key ${key} used its ${limit} writes per minute (${kind} write deferred)` };
+  return {
+    allowed: false,
+    resource: WRITES_RESOURCE,
+    reason: `writes: key ${key} used its ${limit} writes per minute (${kind} write deferred)`,
+  };
 }
 
 /** chargeWrite for a run (its key is looked up). */

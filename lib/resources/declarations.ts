@@ -23,11 +23,21 @@ export function checkDeclaredResources(defs: readonly JobDefinition[]): void {
   const problems: DeclarationProblem[] = [];
   for (const def of defs) {
     if (!endpoints.has(def.agent.model)) {
-      problems.push({ jobId: def.id, position: null, path: "agent.model", message: `Unknown resource "${def.agent.model}": no model endpoint of that name is configured` });
+      problems.push({
+        jobId: def.id,
+        position: null,
+        path: "agent.model",
+        message: `Unknown resource "${def.agent.model}": no model endpoint of that name is configured`,
+      });
     }
     (def.scheduling.resources ?? []).forEach((name, i) => {
       if (!known.has(name)) {
-        problems.push({ jobId: def.id, position: null, path: `scheduling.resources[${i}]`, message: `Unknown resource "${name}": configure it (FLIGHTDECK_TOOL_QUOTAS, FLIGHTDECK_WRITE_BUDGET_PER_MINUTE or FLIGHTDECK_MODEL_ENDPOINTS)` });
+        problems.push({
+          jobId: def.id,
+          position: null,
+          path: `scheduling.resources[${i}]`,
+          message: `Unknown resource "${name}": configure it (FLIGHTDECK_TOOL_QUOTAS, FLIGHTDECK_WRITE_BUDGET_PER_MINUTE or FLIGHTDECK_MODEL_ENDPOINTS)`,
+        });
       }
     });
   }

@@ -23,14 +23,22 @@ export async function releaseEndpointSlot(db: Db, runId: string, leaseToken: str
  * Returns at once when the run no longer holds this lease (or never did): the turn's own
  * fencing then stops it; there is no slot to wait for.
  */
-export async function reacquireEndpointSlot(db: Db, runId: string, leaseToken: string, endpoint: string, signal: AbortSignal): Promise<void> {
+export async function reacquireEndpointSlot(
+  db: Db,
+  runId: string,
+  leaseToken: string,
+  endpoint: string,
+  signal: AbortSignal,
+): Promise<void> {
   if (!leaseToken) return;
   for (let waitMs = 50; ; waitMs = Math.min(1_000, waitMs * 2)) {
     signal.throwIfAborted();
     const got = await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flightdeck.endpoint:${endpoint}`}))`);
       const [held] = rowsOf<{ released: boolean | string }>(
-        await tx.execute(sql`select slot_released as released from runs where id = ${runId} and lease_token = ${leaseToken}`),
+        await tx.execute(
+          sql`select slot_released as released from runs where id = ${runId} and lease_token = ${leaseToken}`,
+        ),
       );
       if (!held || held.released === false || held.released === "f") return true;
       const [row] = rowsOf<{ ok: boolean | string }>(

@@ -29,12 +29,17 @@ export function parseToolQuotas(env: Env): ToolQuota[] {
   try {
     json = JSON.parse(raw);
   } catch (error) {
-    throw new EnvError([{ variable: "FLIGHTDECK_TOOL_QUOTAS", message: `not valid JSON (${(error as Error).message})` }]);
+    throw new EnvError([
+      { variable: "FLIGHTDECK_TOOL_QUOTAS", message: `not valid JSON (${(error as Error).message})` },
+    ]);
   }
   const parsed = toolQuotasSchema.safeParse(json);
   if (!parsed.success) {
     throw new EnvError(
-      parsed.error.issues.map((i) => ({ variable: "FLIGHTDECK_TOOL_QUOTAS", message: `${i.path.join(".") || "(root)"}: ${i.message}` })),
+      parsed.error.issues.map((i) => ({
+        variable: "FLIGHTDECK_TOOL_QUOTAS",
+        message: `${i.path.join(".") || "(root)"}: ${i.message}`,
+      })),
     );
   }
   return Object.entries(parsed.data).map(([tool, q]) => ({ tool, resource: `tool:${tool}`, ...q }));

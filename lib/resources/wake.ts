@@ -28,7 +28,11 @@ function windowedResources(): string[] {
  * Oldest wait first. Returns how many, and how long until the next window starts
  * if runs still wait (null when none do).
  */
-export async function requeueRefilledWaits(db: Db, workerId: string, limit = 200): Promise<{ requeued: number; nextInMs: number | null }> {
+export async function requeueRefilledWaits(
+  db: Db,
+  workerId: string,
+  limit = 200,
+): Promise<{ requeued: number; nextInMs: number | null }> {
   return db.transaction(async (tx) => {
     const due = await tx
       .select()

@@ -12,7 +12,13 @@ export const WINDOW_MS = 60_000;
  * the limit (a first request in an empty window is always granted, so one request larger
  * than the limit cannot wait forever). Returns whether it was granted.
  */
-export async function acquireWindow(db: Queryable, resource: string, scope: string, amount: number, limit: number): Promise<boolean> {
+export async function acquireWindow(
+  db: Queryable,
+  resource: string,
+  scope: string,
+  amount: number,
+  limit: number,
+): Promise<boolean> {
   const rows = rowsOf<{ used: number | string }>(
     await db.execute(sql`
       insert into resource_windows as w (resource, scope, window_start, used)

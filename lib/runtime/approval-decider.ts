@@ -32,7 +32,10 @@ export async function assertMayDecide(tx: Tx, run: typeof runs.$inferSelect, pri
   else if (run.actorKind === "token" && run.actorId !== null) {
     if (principal.kind === "token" && principal.id === run.actorId) starter = person;
     else {
-      const [token] = await tx.select({ owner: apiTokens.ownerUserId }).from(apiTokens).where(eq(apiTokens.id, run.actorId));
+      const [token] = await tx
+        .select({ owner: apiTokens.ownerUserId })
+        .from(apiTokens)
+        .where(eq(apiTokens.id, run.actorId));
       starter = token?.owner ?? null;
     }
   }

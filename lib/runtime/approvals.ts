@@ -9,7 +9,12 @@ import { auditActor, auditAuthorization } from "@/lib/audit";
 import type { Authorization, Principal } from "@/lib/audit";
 import { assertMayDecide } from "./approval-decider";
 import { AppError } from "@/lib/errors";
-import { closeApprovalCard, lockApprovalCard, recordApprovalVote, insertDecision } from "@/lib/flashcards/approval-cards";
+import {
+  closeApprovalCard,
+  lockApprovalCard,
+  recordApprovalVote,
+  insertDecision,
+} from "@/lib/flashcards/approval-cards";
 import { isTerminal } from "./transition-table";
 import { lockRun, transitionRun } from "./transitions";
 
@@ -84,7 +89,14 @@ export async function decideApprovalInTx(
           authorization,
           action: "approval.approved_partial",
           subject: { type: "approval", id: approvalId },
-          payload: { runId: run.id, jobId: run.jobId, cardId: card.id, given: votes.given, required: votes.required, note: note ?? null },
+          payload: {
+            runId: run.id,
+            jobId: run.jobId,
+            cardId: card.id,
+            given: votes.given,
+            required: votes.required,
+            note: note ?? null,
+          },
         });
         return { approval, run: { id: run.id, state: run.state }, approvals: votes };
       }
@@ -128,7 +140,8 @@ export async function decideApprovalInTx(
   let state = run.state;
   const common = { actor, authorization, payload: { approvalId }, locked: run };
   if (approval.kind === "run" && decision === "rejected") {
-    if (!isTerminal(run.state)) state = (await transitionRun(tx, run.id, "cancelled", { ...common, reason: "rejected" })).state;
+    if (!isTerminal(run.state))
+      state = (await transitionRun(tx, run.id, "cancelled", { ...common, reason: "rejected" })).state;
   } else if (run.state === "waiting" && run.stateReason === "approval") {
     const [other] = await tx
       .select({ id: approvals.id })
@@ -137,7 +150,10 @@ export async function decideApprovalInTx(
       .limit(1);
     if (other) {
       // Still waiting, now for the next pending approval.
-      await tx.update(runs).set({ waitingFor: other.id, updatedAt: sql`now()` }).where(eq(runs.id, run.id));
+      await tx
+        .update(runs)
+        .set({ waitingFor: other.id, updatedAt: sql`now()` })
+        .where(eq(runs.id, run.id));
     } else {
       state = (await transitionRun(tx, run.id, "queued", { ...common, reason: decision })).state;
     }

@@ -47,7 +47,10 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
   let stored: unknown[] | null = null;
   const outcome = await db.transaction(async (tx): Promise<"applied" | "lost"> => {
     const [locked] = await tx
-      .select({ ...getTableColumns(runs), nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8`.mapWith(Number) })
+      .select({
+        ...getTableColumns(runs),
+        nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8`.mapWith(Number),
+      })
       .from(runs)
       .where(and(eq(runs.id, claim.run.id), eq(runs.leaseToken, claim.leaseToken)))
       .for("no key update");
@@ -76,7 +79,12 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     if (end.kind === "error") {
       await transitionRun(tx, run.id, "failed", { ...audit, ...fenced, reason: "error", patch: { error: message } });
     } else if (end.why === "hard-cancel") {
-      await transitionRun(tx, run.id, "cancelled", { ...audit, ...fenced, reason: "operator", payload: { hard: true } });
+      await transitionRun(tx, run.id, "cancelled", {
+        ...audit,
+        ...fenced,
+        reason: "operator",
+        payload: { hard: true },
+      });
     } else if (end.why === "deadline") {
       await transitionRun(tx, run.id, "timed_out", { ...audit, ...fenced, reason: "wall_clock" });
     } else {
@@ -84,7 +92,13 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       // next attempt (from its journaled answer, so its tool calls are the same calls).
       await tx
         .update(runs)
-        .set({ leaseToken: null, leaseOwner: null, leaseExpiresAt: null, attempt: run.attempt + 1, updatedAt: sql`now()` })
+        .set({
+          leaseToken: null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          attempt: run.attempt + 1,
+          updatedAt: sql`now()`,
+        })
         .where(eq(runs.id, run.id));
       sink.push({
         ...audit,
@@ -138,11 +152,19 @@ async function recordCompleted(
   });
   await flagCheckpoint(tx, run, updated, { index: claim.turnIndex, tokens }, sink);
   await params.executor.onCheckpoint?.(tx, params.context, result);
-  await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, { patch: counters, nowMs });
+  await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, {
+    patch: counters,
+    nowMs,
+  });
   // Fair share: the key is charged the turn's real cost instead of the estimate taken at
   // claim. Last, so the key's row is locked only for the end of the transaction.
   await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
-  await settleEndpointTokens(tx, run.modelEndpoint, claim.estimatedCost, result.usage.inputTokens + result.usage.outputTokens);
+  await settleEndpointTokens(
+    tx,
+    run.modelEndpoint,
+    claim.estimatedCost,
+    result.usage.inputTokens + result.usage.outputTokens,
+  );
   return stored;
 }
 

@@ -80,7 +80,10 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
       skipIds.push(candidate.id);
       continue;
     }
-    if (!(await endpointHasRoom(tx, candidate.modelEndpoint)) || !(await reserveEndpointTokens(tx, candidate.modelEndpoint, candidate.fairGroup))) {
+    if (
+      !(await endpointHasRoom(tx, candidate.modelEndpoint)) ||
+      !(await reserveEndpointTokens(tx, candidate.modelEndpoint, candidate.fairGroup))
+    ) {
       await markResourceWaits(tx, candidate.modelEndpoint);
       excluded.push(candidate.modelEndpoint);
       continue;
@@ -159,7 +162,13 @@ export async function abortStaleTurns(tx: Tx, runId: string, why: string): Promi
  * last worker died after the request, or it sat idle past its budget. Returns true when
  * the run was settled instead of claimed.
  */
-async function settleAtBoundary(tx: Tx, run: RunRow, nowMs: number, workerId: string, sink: AuditInput[]): Promise<boolean> {
+async function settleAtBoundary(
+  tx: Tx,
+  run: RunRow,
+  nowMs: number,
+  workerId: string,
+  sink: AuditInput[],
+): Promise<boolean> {
   const common = { actor: workerActor(workerId), authorization: runAuthorization(run), auditSink: sink, locked: run };
   let to: "cancelled" | "paused" | "timed_out" | null = null;
   let reason = "";

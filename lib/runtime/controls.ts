@@ -37,8 +37,19 @@ async function turnInFlight(tx: Tx, run: RunRow): Promise<boolean> {
   return run.leaseToken !== null && run.leaseExpiresAt !== null && run.leaseExpiresAt.getTime() > (await dbNowMs(tx));
 }
 
-async function recordRequest(tx: Tx, run: RunRow, principal: Principal, action: string, payload: Record<string, unknown>) {
-  await appendAudit(tx, { ...who(principal), action, subject: { type: "run", id: run.id }, payload: { jobId: run.jobId, ...payload } });
+async function recordRequest(
+  tx: Tx,
+  run: RunRow,
+  principal: Principal,
+  action: string,
+  payload: Record<string, unknown>,
+) {
+  await appendAudit(tx, {
+    ...who(principal),
+    action,
+    subject: { type: "run", id: run.id },
+    payload: { jobId: run.jobId, ...payload },
+  });
 }
 
 /** queued/waiting → paused now; running → paused at the turn boundary (or now, between turns). */
@@ -47,7 +58,10 @@ export async function pauseRun(db: Db, runId: string, principal: Principal): Pro
     const run = await lockRun(tx, runId);
     if (run.state === "running" && (await turnInFlight(tx, run))) {
       if (!run.pauseRequested) {
-        await tx.update(runs).set({ pauseRequested: true, updatedAt: sql`now()` }).where(eq(runs.id, runId));
+        await tx
+          .update(runs)
+          .set({ pauseRequested: true, updatedAt: sql`now()` })
+          .where(eq(runs.id, runId));
         await recordRequest(tx, run, principal, "run.pause_requested", {});
         await notifyRun(tx, runId);
       }
@@ -68,7 +82,10 @@ export async function resumeRun(db: Db, runId: string, principal: Principal): Pr
   return db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
     if (run.state === "running" && run.pauseRequested) {
-      await tx.update(runs).set({ pauseRequested: false, updatedAt: sql`now()` }).where(eq(runs.id, runId));
+      await tx
+        .update(runs)
+        .set({ pauseRequested: false, updatedAt: sql`now()` })
+        .where(eq(runs.id, runId));
       await recordRequest(tx, run, principal, "run.pause_withdrawn", {});
       return { id: runId, state: run.state };
     }
@@ -113,7 +130,11 @@ export async function cancelRun(
     }
     if (!stateAllows("cancel", run.state)) refuse("cancel", run);
     if (run.state === "running") await abortStaleTurns(tx, runId, "run cancelled while its worker was gone");
-    const updated = await transitionRun(tx, runId, "cancelled", { ...who(principal), reason: "operator", payload: { hard } });
+    const updated = await transitionRun(tx, runId, "cancelled", {
+      ...who(principal),
+      reason: "operator",
+      payload: { hard },
+    });
     return { id: runId, state: updated.state };
   });
 }
@@ -128,7 +149,11 @@ export async function retryRun(db: Db, runId: string, principal: Principal): Pro
     if (!stateAllows("retry", run.state)) refuse("retry", run);
     // Once only: the run row lock serialises concurrent retries, so the second sees the first.
     const [earlier] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.retryOf, run.id)).limit(1);
-    if (earlier) throw new AppError("conflict", `Run was already retried as ${earlier.id}`, { state: run.state, retriedAs: earlier.id });
+    if (earlier)
+      throw new AppError("conflict", `Run was already retried as ${earlier.id}`, {
+        state: run.state,
+        retriedAs: earlier.id,
+      });
     const created = await createRun(tx, {
       jobId: run.jobId,
       input: run.input,

@@ -28,9 +28,6 @@ export function leaseExpiryIn(ms: number) {
   return sql`clock_timestamp() + (${Math.round(ms)}::int * interval '1 millisecond')`;
 }
 
-export function wallClockExceeded(
-  run: { startedAt: Date | null; budgetWallClockMs: number },
-  nowMs: number,
-): boolean {
+export function wallClockExceeded(run: { startedAt: Date | null; budgetWallClockMs: number }, nowMs: number): boolean {
   return run.startedAt !== null && nowMs > run.startedAt.getTime() + run.budgetWallClockMs;
 }

@@ -66,25 +66,31 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
 
   let lastRenewed = Date.now();
   let renewing = false;
-  const heartbeat = setInterval(() => {
-    if (renewing) return;
-    renewing = true;
-    renewLease(db, runId, claim.leaseToken, leaseMs)
-      .then((r) => {
-        if (!r.held) return abort("lease-lost");
-        lastRenewed = Date.now();
-        if (r.abortRequested) abort("hard-cancel");
-      })
-      .catch((error) => {
-        log("warn", "heartbeat failed", { ...fields, error: errorMessage(error) });
-        if (Date.now() - lastRenewed > leaseMs) abort("lease-lost");
-      })
-      .finally(() => (renewing = false));
-  }, Math.max(50, Math.floor(leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      if (renewing) return;
+      renewing = true;
+      renewLease(db, runId, claim.leaseToken, leaseMs)
+        .then((r) => {
+          if (!r.held) return abort("lease-lost");
+          lastRenewed = Date.now();
+          if (r.abortRequested) abort("hard-cancel");
+        })
+        .catch((error) => {
+          log("warn", "heartbeat failed", { ...fields, error: errorMessage(error) });
+          if (Date.now() - lastRenewed > leaseMs) abort("lease-lost");
+        })
+        .finally(() => (renewing = false));
+    },
+    Math.max(50, Math.floor(leaseMs / 3)),
+  );
 
   const startedAt = claim.run.startedAt ?? new Date();
   const deadline = new Date(startedAt.getTime() + claim.run.budgetWallClockMs);
-  const deadlineTimer = setTimeout(() => abort("deadline"), Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now())));
+  const deadlineTimer = setTimeout(
+    () => abort("deadline"),
+    Math.min(MAX_TIMER_MS, Math.max(0, deadline.getTime() - Date.now())),
+  );
 
   const context = turnContextFor(claim, controller.signal, deadline);
   let end: TurnEnd;
@@ -123,12 +129,18 @@ async function checkpointOrLog(
   const { db, claim, workerId, executor, log } = params;
   try {
     const history = params.history;
-    const onStored = history ? (messages: unknown[]) => history.completed(claim.run.id, claim.turnIndex, messages) : undefined;
+    const onStored = history
+      ? (messages: unknown[]) => history.completed(claim.run.id, claim.turnIndex, messages)
+      : undefined;
     // Retried through database faults until the lease would have expired anyway.
-    const result = await withTransientRetry(() => checkpointTurn(db, { claim, workerId, executor, context, end, onStored }), {
-      deadline: new Date(Date.now() + params.leaseMs),
-      onRetry: (error, attempt) => log("warn", "checkpoint retried", { ...fields, attempt, error: errorMessage(error) }),
-    });
+    const result = await withTransientRetry(
+      () => checkpointTurn(db, { claim, workerId, executor, context, end, onStored }),
+      {
+        deadline: new Date(Date.now() + params.leaseMs),
+        onRetry: (error, attempt) =>
+          log("warn", "checkpoint retried", { ...fields, attempt, error: errorMessage(error) }),
+      },
+    );
     if (history && end.kind !== "result") history.forget(claim.run.id);
     if (result === "lost") log("warn", "lease lost before checkpoint: turn discarded", fields);
     else log("debug", "turn checkpointed", { ...fields, end: end.kind });

@@ -31,7 +31,14 @@ export class HistoryCache {
       const rows = await q
         .select({ index: turns.index, messagesIn: turns.messagesIn, messagesOut: turns.messagesOut })
         .from(turns)
-        .where(and(eq(turns.runId, runId), eq(turns.status, "completed"), gt(turns.index, after), lt(turns.index, turnIndex)))
+        .where(
+          and(
+            eq(turns.runId, runId),
+            eq(turns.status, "completed"),
+            gt(turns.index, after),
+            lt(turns.index, turnIndex),
+          ),
+        )
         .orderBy(asc(turns.index));
       entry = { through: after, messages: entry ? entry.messages : [] };
       for (const r of rows) {

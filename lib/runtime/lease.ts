@@ -12,7 +12,12 @@ export interface RenewResult {
 }
 
 /** Heartbeat: extends the lease only while the token still matches (the fence). */
-export async function renewLease(q: Queryable, runId: string, leaseToken: string, leaseMs: number): Promise<RenewResult> {
+export async function renewLease(
+  q: Queryable,
+  runId: string,
+  leaseToken: string,
+  leaseMs: number,
+): Promise<RenewResult> {
   const [row] = await q
     .update(runs)
     .set({ leaseExpiresAt: leaseExpiryIn(leaseMs) })

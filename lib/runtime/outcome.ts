@@ -38,11 +38,19 @@ export async function applyOutcome(
     locked: run,
   };
   if (outcome.kind === "complete") {
-    await transitionRun(tx, run.id, "succeeded", { ...base, reason: null, patch: { ...carry, output: outcome.output ?? null } });
+    await transitionRun(tx, run.id, "succeeded", {
+      ...base,
+      reason: null,
+      patch: { ...carry, output: outcome.output ?? null },
+    });
     return;
   }
   if (outcome.kind === "fail") {
-    await transitionRun(tx, run.id, "failed", { ...base, reason: outcome.reason, patch: { ...carry, error: outcome.message } });
+    await transitionRun(tx, run.id, "failed", {
+      ...base,
+      reason: outcome.reason,
+      patch: { ...carry, error: outcome.message },
+    });
     return;
   }
   if (run.cancelRequested) {
@@ -55,7 +63,10 @@ export async function applyOutcome(
   }
   if (outcome.kind === "wait" && (await waitStillNeeded(tx, run.id, outcome))) {
     // A signal or lock wait says which: reason `signal:<name>` / `lock:<entity>`.
-    const reason = outcome.reason === "signal" || outcome.reason === "lock" ? `${outcome.reason}:${outcome.waitingFor}` : outcome.reason;
+    const reason =
+      outcome.reason === "signal" || outcome.reason === "lock"
+        ? `${outcome.reason}:${outcome.waitingFor}`
+        : outcome.reason;
     await transitionRun(tx, run.id, "waiting", { ...base, reason, waitingFor: outcome.waitingFor, patch: carry });
     if (outcome.reason === "resource") noteResourceWait();
     return;
@@ -71,7 +82,14 @@ export async function applyOutcome(
   }
   await tx
     .update(runs)
-    .set({ ...carry, leaseToken: null, leaseOwner: null, leaseExpiresAt: null, stateReason: null, updatedAt: sql`now()` })
+    .set({
+      ...carry,
+      leaseToken: null,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      stateReason: null,
+      updatedAt: sql`now()`,
+    })
     .where(eq(runs.id, run.id));
   await notifyRun(tx, run.id);
 }

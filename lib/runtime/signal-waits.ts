@@ -20,7 +20,8 @@ function same(a: unknown, b: unknown): boolean {
 
 /** A wait matches a payload when every field of its `match` equals the payload's field of that name. */
 export function payloadMatches(match: Record<string, unknown>, payload: unknown): boolean {
-  const fields = payload && typeof payload === "object" && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
+  const fields =
+    payload && typeof payload === "object" && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
   return Object.entries(match).every(([key, value]) => key in fields && same(fields[key], value));
 }
 
@@ -54,7 +55,12 @@ async function resolveWait(
     payload: { jobId: run.jobId, signal: wait.name, callKey: wait.callKey },
   });
   if (run.state === "waiting" && run.stateReason === `signal:${wait.name}`) {
-    await transitionRun(tx, run.id, "queued", { actor, authorization: auth, reason: to === "woken" ? "signal" : "signal_timeout", locked: run });
+    await transitionRun(tx, run.id, "queued", {
+      actor,
+      authorization: auth,
+      reason: to === "woken" ? "signal" : "signal_timeout",
+      locked: run,
+    });
   }
   return true;
 }

@@ -8,14 +8,30 @@ import "server-only";
  * dies or cannot be opened.
  */
 const TRANSIENT_SQLSTATE = new Set(["40P01", "40001", "57P01", "57P02", "57P03", "53300", "55P03"]);
-const TRANSIENT_ERRNO = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ENOTCONN", "EHOSTUNREACH", "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT"]);
-const TRANSIENT_MESSAGE = /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|the database system is (starting up|shutting down)/i;
+const TRANSIENT_ERRNO = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTCONN",
+  "EHOSTUNREACH",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+]);
+const TRANSIENT_MESSAGE =
+  /Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect|Client was closed and is not queryable|the database system is (starting up|shutting down)/i;
 
 export function isTransientDbError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     if (typeof e !== "object") return false;
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && (TRANSIENT_SQLSTATE.has(code) || code.startsWith("08") || TRANSIENT_ERRNO.has(code))) return true;
+    if (
+      typeof code === "string" &&
+      (TRANSIENT_SQLSTATE.has(code) || code.startsWith("08") || TRANSIENT_ERRNO.has(code))
+    )
+      return true;
     const message = (e as { message?: unknown }).message;
     if (typeof message === "string" && TRANSIENT_MESSAGE.test(message)) return true;
     e = (e as { cause?: unknown }).cause;

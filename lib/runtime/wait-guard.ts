@@ -11,7 +11,11 @@ import type { TurnOutcome } from "./turn-executor";
  * decided would strand it, since nothing would ever wake it. Both deciders lock the run row
  * first, so each either sees the run waiting (and wakes it) or lands before this check.
  */
-export async function waitStillNeeded(tx: Tx, runId: string, outcome: Extract<TurnOutcome, { kind: "wait" }>): Promise<boolean> {
+export async function waitStillNeeded(
+  tx: Tx,
+  runId: string,
+  outcome: Extract<TurnOutcome, { kind: "wait" }>,
+): Promise<boolean> {
   if (outcome.reason === "approval") {
     const [row] = await tx
       .select({ status: approvals.status })

@@ -85,7 +85,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     if (why && !refused.has(run.id)) {
       if (refused.size > 10_000) refused.clear();
       refused.add(run.id);
-      log("warn", "claim left: this build cannot run the run's job version", { workerId: id, runId: run.id, jobId: run.jobId, why });
+      log("warn", "claim left: this build cannot run the run's job version", {
+        workerId: id,
+        runId: run.id,
+        jobId: run.jobId,
+        why,
+      });
     }
     return why;
   };
@@ -100,10 +105,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   });
 
   const start = (claim: ClaimedTurn) => {
-    const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight, history }).finally(() => {
-      active.delete(turn);
-      signalWake();
-    });
+    const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight, history }).finally(
+      () => {
+        active.delete(turn);
+        signalWake();
+      },
+    );
     active.add(turn);
   };
 
@@ -130,20 +137,25 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   const sweeping = { running: false };
   const flashcardHousekeeping = createHousekeeper(handle.db);
-  const sweepTimer = setInterval(() => {
-    if (sweeping.running || stopping) return;
-    sweeping.running = true;
-    sweepOverdueRuns(handle.db, id)
-      .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
-      .then(() => sweepSignalTimeouts(handle.db, id))
-      .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
-      .then(() => sweepLocks(handle.db, id))
-      .then((n) => n > 0 && log("info", "woke runs waiting for a lock", { workerId: id, count: n }))
-      .then(() => flashcardHousekeeping())
-      .then((c) => (c.returned || c.expired || c.stuck) && log("info", "flashcards housekeeping", { workerId: id, ...c }))
-      .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
-      .finally(() => (sweeping.running = false));
-  }, Math.min(Math.max(pollIntervalMs, 250), 1000));
+  const sweepTimer = setInterval(
+    () => {
+      if (sweeping.running || stopping) return;
+      sweeping.running = true;
+      sweepOverdueRuns(handle.db, id)
+        .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
+        .then(() => sweepSignalTimeouts(handle.db, id))
+        .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
+        .then(() => sweepLocks(handle.db, id))
+        .then((n) => n > 0 && log("info", "woke runs waiting for a lock", { workerId: id, count: n }))
+        .then(() => flashcardHousekeeping())
+        .then(
+          (c) => (c.returned || c.expired || c.stuck) && log("info", "flashcards housekeeping", { workerId: id, ...c }),
+        )
+        .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
+        .finally(() => (sweeping.running = false));
+    },
+    Math.min(Math.max(pollIntervalMs, 250), 1000),
+  );
   // Runs waiting for a rate-limited resource are woken when its window refills (lib/resources/wake.ts).
   const waker = startResourceWaker({
     db: handle.db,
@@ -174,7 +186,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await Promise.allSettled([...active]);
       clearTimeout(grace);
       await Promise.allSettled([unlistenRuns(), unlistenControl(), unlistenLocks()]);
-      log("info", "worker stopped", { workerId: id, drainMs: Date.now() - drainStarted, turnsInFlight: inFlight, graceMs });
+      log("info", "worker stopped", {
+        workerId: id,
+        drainMs: Date.now() - drainStarted,
+        turnsInFlight: inFlight,
+        graceMs,
+      });
     },
   };
 }

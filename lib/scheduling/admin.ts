@@ -24,9 +24,16 @@ export const runPriorityInput = z.strictObject({ priority: z.number().int().min(
  * set ahead of traffic. From then on the key keeps this weight whatever its jobs declare.
  * Audited as scheduling.weight_set.
  */
-export async function setKeyWeight(db: Db, principal: Principal, key: string, weight: number): Promise<{ key: string; weight: number; previous: number | null }> {
+export async function setKeyWeight(
+  db: Db,
+  principal: Principal,
+  key: string,
+  weight: number,
+): Promise<{ key: string; weight: number; previous: number | null }> {
   return db.transaction(async (tx) => {
-    const [before] = rowsOf<{ weight: number | string }>(await tx.execute(sql`select weight from scheduling_keys where key = ${key} for update`));
+    const [before] = rowsOf<{ weight: number | string }>(
+      await tx.execute(sql`select weight from scheduling_keys where key = ${key} for update`),
+    );
     await tx.execute(sql`
       insert into scheduling_keys as k (key, weight, weight_source, vtime)
       values (${key}, ${weight}, 'admin', coalesce((select min(s.vtime) from scheduling_keys s where s.runnable + s.leased > 0), 0))
@@ -47,11 +54,20 @@ export async function setKeyWeight(db: Db, principal: Principal, key: string, we
  * Re-prioritises a run that has not finished (operators; audited as run.priority_changed).
  * Takes effect at its next claim: the scheduling counters follow via the runs trigger.
  */
-export async function setRunPriority(db: Db, principal: Principal, runId: string, priority: number): Promise<{ id: string; priority: number; previous: number }> {
+export async function setRunPriority(
+  db: Db,
+  principal: Principal,
+  runId: string,
+  priority: number,
+): Promise<{ id: string; priority: number; previous: number }> {
   return db.transaction(async (tx) => {
     const run = await lockRun(tx, runId);
-    if (isTerminal(run.state)) throw new AppError("conflict", `Cannot re-prioritise a run that is ${run.state}`, { state: run.state });
-    await tx.update(runs).set({ priority, updatedAt: sql`now()` }).where(sql`${runs.id} = ${runId}`);
+    if (isTerminal(run.state))
+      throw new AppError("conflict", `Cannot re-prioritise a run that is ${run.state}`, { state: run.state });
+    await tx
+      .update(runs)
+      .set({ priority, updatedAt: sql`now()` })
+      .where(sql`${runs.id} = ${runId}`);
     await appendAudit(tx, {
       actor: auditActor(principal),
       authorization: auditAuthorization(principal, "runs.control"),

@@ -9,7 +9,9 @@ describe("turn cost", () => {
   it("is input + 2 × output tokens, never below the documented minimum", () => {
     expect(turnCost({ inputTokens: 1000, outputTokens: 200 })).toBe(1400);
     expect(turnCost({ inputTokens: 0, outputTokens: 0 })).toBe(MIN);
-    expect(turnCost({ inputTokens: 10, outputTokens: 5 }, { inputWeight: 1, outputWeight: 4, minTurnCost: 1 })).toBe(30);
+    expect(turnCost({ inputTokens: 10, outputTokens: 5 }, { inputWeight: 1, outputWeight: 4, minTurnCost: 1 })).toBe(
+      30,
+    );
   });
 
   it("lifts a returning key to the minimum of the active keys, never lowers it", () => {
@@ -20,7 +22,11 @@ describe("turn cost", () => {
 });
 
 describe("pickNext", () => {
-  const run = (id: string, key: string, extra: Partial<{ priority: number; deadline: number; createdAt: number; runnableSince: number }> = {}) => ({
+  const run = (
+    id: string,
+    key: string,
+    extra: Partial<{ priority: number; deadline: number; createdAt: number; runnableSince: number }> = {},
+  ) => ({
     id,
     key,
     priority: extra.priority ?? 0,
@@ -30,8 +36,15 @@ describe("pickNext", () => {
   });
 
   it("serves the key with the least virtual time, then earliest deadline, then age", () => {
-    const v = new Map([["a", 50], ["b", 10]]);
-    const runnable = [run("a1", "a"), run("b1", "b", { createdAt: 1 }), run("b2", "b", { createdAt: 2, deadline: 100 })];
+    const v = new Map([
+      ["a", 50],
+      ["b", 10],
+    ]);
+    const runnable = [
+      run("a1", "a"),
+      run("b1", "b", { createdAt: 1 }),
+      run("b2", "b", { createdAt: 2, deadline: 100 }),
+    ];
     expect(pickNext({ now: 10, runnable, vtime: (k) => v.get(k) ?? 0, ageingMs: 1000 })?.id).toBe("b2");
   });
 
@@ -47,10 +60,13 @@ const workload = fc.record({
   slots: fc.integer({ min: 1, max: 4 }),
   weights: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 5 }),
   burst: fc.integer({ min: 20, max: 60 }),
-  seed: fc.array(fc.tuple(fc.integer({ min: 0, max: 900 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 100, max: 5000 })), {
-    minLength: 50,
-    maxLength: 50,
-  }),
+  seed: fc.array(
+    fc.tuple(fc.integer({ min: 0, max: 900 }), fc.integer({ min: 0, max: 400 }), fc.integer({ min: 100, max: 5000 })),
+    {
+      minLength: 50,
+      maxLength: 50,
+    },
+  ),
 });
 
 describe("VTC on a simulated clock (property)", () => {
@@ -64,7 +80,13 @@ describe("VTC on a simulated clock (property)", () => {
           for (let i = 0; i < burst * (weights[ki] ?? 1); i++) {
             const [inTok, outTok, duration] = seed[(i * 7 + ki * 13) % seed.length] ?? [0, 0, 1];
             maxCost = Math.max(maxCost, turnCost({ inputTokens: inTok, outputTokens: outTok }));
-            runs.push({ id: `${key}-${i}`, key, arrival: 0, durationMs: duration, usage: { inputTokens: inTok, outputTokens: outTok } });
+            runs.push({
+              id: `${key}-${i}`,
+              key,
+              arrival: 0,
+              durationMs: duration,
+              usage: { inputTokens: inTok, outputTokens: outTok },
+            });
           }
         });
         const bound = ((slots + 1) * maxCost) / Math.min(...weights);
@@ -96,10 +118,22 @@ describe("VTC on a simulated clock (property)", () => {
           for (let i = 0; i < burst * 3; i++) {
             const [inTok, outTok, duration] = seed[(i * 11 + ki) % seed.length] ?? [0, 0, 1];
             maxCost = Math.max(maxCost, turnCost({ inputTokens: inTok, outputTokens: outTok }));
-            runs.push({ id: `${key}-${i}`, key, arrival: (i % 5) * 1000, durationMs: duration, usage: { inputTokens: inTok, outputTokens: outTok } });
+            runs.push({
+              id: `${key}-${i}`,
+              key,
+              arrival: (i % 5) * 1000,
+              durationMs: duration,
+              usage: { inputTokens: inTok, outputTokens: outTok },
+            });
           }
         });
-        runs.push({ id: "late", key: "late", arrival: lateAt, durationMs: 1000, usage: { inputTokens: 10, outputTokens: 10 } });
+        runs.push({
+          id: "late",
+          key: "late",
+          arrival: lateAt,
+          durationMs: 1000,
+          usage: { inputTokens: 10, outputTokens: 10 },
+        });
         const startOrder: string[] = [];
         const result = simulate(runs, {
           slots,
@@ -109,7 +143,13 @@ describe("VTC on a simulated clock (property)", () => {
         expect(result.started.size).toBe(runs.length);
         const lateStart = result.started.get("late") ?? Infinity;
         // Turns started after "late" arrived and before it started.
-        const overtaking = runs.filter((r) => r.id !== "late" && r.arrival <= lateAt && (result.started.get(r.id) ?? 0) > lateAt && (result.started.get(r.id) ?? 0) < lateStart).length;
+        const overtaking = runs.filter(
+          (r) =>
+            r.id !== "late" &&
+            r.arrival <= lateAt &&
+            (result.started.get(r.id) ?? 0) > lateAt &&
+            (result.started.get(r.id) ?? 0) < lateStart,
+        ).length;
         const perKey = (slots + 1) * Math.ceil(maxCost / MIN) * Math.max(...weights);
         expect(overtaking).toBeLessThanOrEqual(keys.length * perKey);
       }),
@@ -119,16 +159,35 @@ describe("VTC on a simulated clock (property)", () => {
 
   it("ageing bound: a lower-class run under a flood of higher-class work starts within ageingMs + one turn", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1000, max: 20_000 }), fc.integer({ min: 100, max: 3000 }), (slots, ageingMs, turnMs) => {
-        const runs: SimRun[] = [];
-        for (let i = 0; i < 400; i++) {
-          runs.push({ id: `hi-${i}`, key: `hi${i % 3}`, priority: 10, arrival: Math.floor(i / 4) * 200, durationMs: turnMs, usage: { inputTokens: 500, outputTokens: 100 } });
-        }
-        runs.push({ id: "lo", key: "lo", priority: 0, arrival: 50, durationMs: turnMs, usage: { inputTokens: 500, outputTokens: 100 } });
-        const result = simulate(runs, { slots, ageingMs });
-        const wait = (result.started.get("lo") ?? Infinity) - 50;
-        expect(wait).toBeLessThanOrEqual(ageingMs + turnMs);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1000, max: 20_000 }),
+        fc.integer({ min: 100, max: 3000 }),
+        (slots, ageingMs, turnMs) => {
+          const runs: SimRun[] = [];
+          for (let i = 0; i < 400; i++) {
+            runs.push({
+              id: `hi-${i}`,
+              key: `hi${i % 3}`,
+              priority: 10,
+              arrival: Math.floor(i / 4) * 200,
+              durationMs: turnMs,
+              usage: { inputTokens: 500, outputTokens: 100 },
+            });
+          }
+          runs.push({
+            id: "lo",
+            key: "lo",
+            priority: 0,
+            arrival: 50,
+            durationMs: turnMs,
+            usage: { inputTokens: 500, outputTokens: 100 },
+          });
+          const result = simulate(runs, { slots, ageingMs });
+          const wait = (result.started.get("lo") ?? Infinity) - 50;
+          expect(wait).toBeLessThanOrEqual(ageingMs + turnMs);
+        },
+      ),
       { numRuns: 40 },
     );
   });

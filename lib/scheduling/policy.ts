@@ -83,7 +83,8 @@ export function pickNext(input: PickInput): RunnableRun | undefined {
   let aged: RunnableRun | undefined;
   for (const r of runnable) {
     if (r.priority < top && now - r.runnableSince >= input.ageingMs) {
-      if (!aged || r.runnableSince < aged.runnableSince || (r.runnableSince === aged.runnableSince && r.id < aged.id)) aged = r;
+      if (!aged || r.runnableSince < aged.runnableSince || (r.runnableSince === aged.runnableSince && r.id < aged.id))
+        aged = r;
     }
   }
   if (aged) return aged;

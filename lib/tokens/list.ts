@@ -35,6 +35,8 @@ export function toTokenSummary(row: typeof apiTokens.$inferSelect): TokenSummary
 
 export async function listApiTokens(db?: Queryable): Promise<TokenSummary[]> {
   const rows = await (db ?? (await getDb()))
-    .select().from(apiTokens).orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
+    .select()
+    .from(apiTokens)
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
   return rows.map(toTokenSummary);
 }

@@ -42,7 +42,8 @@ export async function findActiveToken(db: Queryable, secret: string): Promise<Re
     .leftJoin(user, eq(user.id, apiTokens.ownerUserId))
     .where(and(eq(apiTokens.tokenHash, hashToken(secret)), isNull(apiTokens.revokedAt)));
   if (!row) return null;
-  if (row.kind === "user" && (row.ownerId === null || row.ownerDisabled !== false || !isRole(row.ownerRole))) return null;
+  if (row.kind === "user" && (row.ownerId === null || row.ownerDisabled !== false || !isRole(row.ownerRole)))
+    return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() >= touchAfterMs) {
     // The guard repeats the staleness test in SQL so concurrent requests write once.
     await db
@@ -59,6 +60,12 @@ export async function findActiveToken(db: Queryable, secret: string): Promise<Re
     row.kind === "user" && row.ownerId !== null && row.ownerEmail !== null && isRole(row.ownerRole)
       ? { id: row.ownerId, label: row.ownerEmail, role: row.ownerRole }
       : undefined;
-  const principal: Principal = { kind: "token", id: row.id, label: `token:${row.name}`, role: row.role, ...(owner ? { owner } : {}) };
+  const principal: Principal = {
+    kind: "token",
+    id: row.id,
+    label: `token:${row.name}`,
+    role: row.role,
+    ...(owner ? { owner } : {}),
+  };
   return { id: row.id, name: row.name, role: row.role, principal };
 }

@@ -14,7 +14,13 @@ export async function revokeApiToken(db: Db, actor: Principal, id: string): Prom
       .update(apiTokens)
       .set({ revokedAt: sql`now()` })
       .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-      .returning({ id: apiTokens.id, name: apiTokens.name, role: apiTokens.role, prefix: apiTokens.prefix, revokedAt: apiTokens.revokedAt });
+      .returning({
+        id: apiTokens.id,
+        name: apiTokens.name,
+        role: apiTokens.role,
+        prefix: apiTokens.prefix,
+        revokedAt: apiTokens.revokedAt,
+      });
     if (!row || !row.revokedAt) {
       const [existing] = await tx.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.id, id));
       if (existing) throw new AppError("conflict", "Token is already revoked");

@@ -4,7 +4,14 @@ import { appendAuditEvents, runActor, runAuthorization } from "@/lib/audit";
 import { flagRefusal } from "@/lib/flashcards/hooks";
 import type { Redactor } from "@/lib/redaction";
 import { assertLease, saveOutcome } from "./call-store";
-import type { CallAuditExtra, CallIdentity, CallResult, ExecutionResult, InvokeScope, ToolCallRecord } from "./call-types";
+import type {
+  CallAuditExtra,
+  CallIdentity,
+  CallResult,
+  ExecutionResult,
+  InvokeScope,
+  ToolCallRecord,
+} from "./call-types";
 import { classifyToolError } from "./errors";
 import { capOutput, toJsonSafe } from "./output";
 import { getTool } from "./registry";
@@ -13,7 +20,12 @@ import { getTool } from "./registry";
  * Settles a call outside any open transaction: one transaction that checks the lease, then
  * stores the final state and its audit events (refusals, and plain tools after execute()).
  */
-export async function settleCall(scope: InvokeScope, id: CallIdentity, record: ToolCallRecord, extra?: CallAuditExtra): Promise<void> {
+export async function settleCall(
+  scope: InvokeScope,
+  id: CallIdentity,
+  record: ToolCallRecord,
+  extra?: CallAuditExtra,
+): Promise<void> {
   await scope.db.transaction(async (tx) => {
     await assertLease(tx, scope.runId, scope.leaseToken);
     await recordCall(tx, scope, id, record, extra);
@@ -24,7 +36,13 @@ export async function settleCall(scope: InvokeScope, id: CallIdentity, record: T
  * Stores a call's final state and audits it, inside the caller's transaction (which has
  * checked the lease). Its audit events go in one insert.
  */
-export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, record: ToolCallRecord, extra?: CallAuditExtra): Promise<void> {
+export async function recordCall(
+  tx: Tx,
+  scope: InvokeScope,
+  id: CallIdentity,
+  record: ToolCallRecord,
+  extra?: CallAuditExtra,
+): Promise<void> {
   await saveOutcome(tx, id, {
     status: record.outcome === "deferred" ? "refused" : record.outcome,
     input: record.input,
@@ -35,12 +53,22 @@ export async function recordCall(tx: Tx, scope: InvokeScope, id: CallIdentity, r
   });
   const audit = auditFrame(scope);
   await appendAuditEvents(tx, [
-    ...(extra ? [{ ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } }] : []),
+    ...(extra
+      ? [{ ...audit, action: extra.action, payload: { ...callPayload(record, scope), ...extra.details } }]
+      : []),
     { ...audit, action: "tool.called", payload: callPayload(record, scope) },
   ]);
   if (extra && record.outcome === "refused") {
     // A refusal is also a policy flashcard for the lead (deduplicated by job, tool and kind).
-    const refusal = { action: extra.action, runId: scope.runId, jobId: scope.jobId, tool: record.tool, callKey: record.key, error: record.error, input: record.input };
+    const refusal = {
+      action: extra.action,
+      runId: scope.runId,
+      jobId: scope.jobId,
+      tool: record.tool,
+      callKey: record.key,
+      error: record.error,
+      input: record.input,
+    };
     await flagRefusal(tx, refusal);
   }
 }
@@ -54,7 +82,13 @@ export function resultOfExecution(
   if (execution.ok) {
     const capped = capOutput(params.redactor.redact(toJsonSafe(execution.output)), params.maxOutputBytes);
     return {
-      result: { outcome: "succeeded", output: capped.value, durationMs: params.durationMs, ...approval, ...(capped.truncated ? { truncated: true } : {}) },
+      result: {
+        outcome: "succeeded",
+        output: capped.value,
+        durationMs: params.durationMs,
+        ...approval,
+        ...(capped.truncated ? { truncated: true } : {}),
+      },
     };
   }
   const failure = classifyToolError(execution.error);
@@ -64,7 +98,9 @@ export function resultOfExecution(
     durationMs: params.durationMs,
     ...approval,
   };
-  return failure.auditAction ? { result, extra: { action: failure.auditAction, details: params.redactor.redact(failure.details) } } : { result };
+  return failure.auditAction
+    ? { result, extra: { action: failure.auditAction, details: params.redactor.redact(failure.details) } }
+    : { result };
 }
 
 /** Who acts in a tool call's events (the run) and under what (the job's recorded authorization). */

@@ -24,7 +24,8 @@ export function inputHashOf(input: unknown): string {
 /** Why a stored row is not this call, or null when it is. */
 export function identityMismatch(stored: ToolCallRow, tool: string, inputHash: string): string | null {
   if (stored.tool !== tool) return `the key holds a call of "${stored.tool}", not "${tool}"`;
-  if (stored.inputHash !== null && stored.inputHash !== inputHash) return `the key holds "${tool}" with a different input`;
+  if (stored.inputHash !== null && stored.inputHash !== inputHash)
+    return `the key holds "${tool}" with a different input`;
   return null;
 }
 

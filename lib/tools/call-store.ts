@@ -28,7 +28,12 @@ export async function findToolCall(db: Queryable, key: string): Promise<ToolCall
  * Claims the key before a side effect runs. Returns false when another attempt already
  * holds it in a state that must not be overwritten (the caller then replays the row).
  */
-export async function markStarted(tx: Tx, id: CallIdentity, input: unknown, approvalId: string | null): Promise<boolean> {
+export async function markStarted(
+  tx: Tx,
+  id: CallIdentity,
+  input: unknown,
+  approvalId: string | null,
+): Promise<boolean> {
   const rows = await tx
     .insert(toolCalls)
     .values({ ...id, status: "started", input, approvalId })
@@ -64,13 +69,16 @@ export async function saveOutcome(tx: Tx, id: CallIdentity, outcome: CallOutcome
 }
 
 export async function listToolCalls(db: Db | Queryable, runId: string): Promise<ToolCallRow[]> {
-  return db.select().from(toolCalls).where(eq(toolCalls.runId, runId)).orderBy(toolCalls.turnIndex, toolCalls.callIndex);
+  return db
+    .select()
+    .from(toolCalls)
+    .where(eq(toolCalls.runId, runId))
+    .orderBy(toolCalls.turnIndex, toolCalls.callIndex);
 }
 
 /** A stored row as the turn records it (a row still "started" reads as failed). */
 export function recordFromRow(row: ToolCallRow, replayed: boolean): ToolCallRecord {
-  const outcome: InvokeOutcome =
-    row.status === "started" ? "failed" : row.status;
+  const outcome: InvokeOutcome = row.status === "started" ? "failed" : row.status;
   return {
     key: row.key,
     toolCallId: row.toolCallId,

@@ -96,9 +96,7 @@ export type ExecutionResult = { ok: true; output: unknown } | { ok: false; error
 
 /** The tool-result part the model sees for a finished call. */
 export type ModelToolOutput =
-  | { type: "json"; value: unknown }
-  | { type: "text"; value: string }
-  | { type: "error-text"; value: string };
+  { type: "json"; value: unknown } | { type: "text"; value: string } | { type: "error-text"; value: string };
 
 export function isFinished(record: ToolCallRecord): boolean {
   return record.outcome === "succeeded" || record.outcome === "failed" || record.outcome === "refused";

@@ -42,7 +42,11 @@ function sharedContext(params: ExecutionParams, signal: AbortSignal): Omit<ToolC
  * that ignore their signal; such a call may still finish in the background, which is why
  * the key is marked started before it runs.
  */
-export async function executePlainTool(tool: PlainToolDefinition, input: unknown, params: ExecutionParams): Promise<ExecutionResult> {
+export async function executePlainTool(
+  tool: PlainToolDefinition,
+  input: unknown,
+  params: ExecutionParams,
+): Promise<ExecutionResult> {
   const { signal, clear } = callSignal(params);
   const ctx: ToolContext = { ...sharedContext(params, signal), db: params.scope.db };
   let onAbort: (() => void) | undefined;
@@ -69,7 +73,12 @@ export async function executePlainTool(tool: PlainToolDefinition, input: unknown
  * (timeout, cancel, lost lease) counts as failed with the abort's reason, so the caller
  * rolls its writes back rather than keep work the model is told did not happen.
  */
-export async function executeDatabaseTool(tool: DatabaseToolDefinition, input: unknown, params: ExecutionParams, tx: Tx): Promise<ExecutionResult> {
+export async function executeDatabaseTool(
+  tool: DatabaseToolDefinition,
+  input: unknown,
+  params: ExecutionParams,
+  tx: Tx,
+): Promise<ExecutionResult> {
   const { signal, clear } = callSignal(params);
   const ctx: DatabaseToolContext = {
     ...sharedContext(params, signal),

@@ -49,7 +49,14 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
     scope,
     request,
     id,
-    base: { key, toolCallId: id.toolCallId, tool: id.tool, turnIndex: request.turnIndex, callIndex: request.callIndex, input },
+    base: {
+      key,
+      toolCallId: id.toolCallId,
+      tool: id.tool,
+      turnIndex: request.turnIndex,
+      callIndex: request.callIndex,
+      input,
+    },
     redactor,
   };
 
@@ -68,7 +75,9 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
   if (valid.verdict !== "proceed") return stop(call, valid);
   // Signal waits park the run instead of executing (signal-wait.ts).
   if (tool.name === waitForSignalTool.name) {
-    return invokeSignalWait(scope, id, call.base, waitForSignalInput.parse(valid.value), (result, extra) => stop(call, { verdict: "refuse", result, ...(extra ? { audit: extra } : {}) }));
+    return invokeSignalWait(scope, id, call.base, waitForSignalInput.parse(valid.value), (result, extra) =>
+      stop(call, { verdict: "refuse", result, ...(extra ? { audit: extra } : {}) }),
+    );
   }
   const gate = await approvalGateStage(call, tool);
   if (gate.verdict !== "proceed") return stop(call, gate);

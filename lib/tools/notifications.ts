@@ -7,7 +7,12 @@ export type NotificationRow = typeof notifications.$inferSelect;
 
 /** Operator messages a run left with the `notify` tool, newest first (already redacted). */
 export async function listRunNotifications(db: Queryable, runId: string, limit = 100): Promise<NotificationRow[]> {
-  return db.select().from(notifications).where(eq(notifications.runId, runId)).orderBy(desc(notifications.createdAt)).limit(limit);
+  return db
+    .select()
+    .from(notifications)
+    .where(eq(notifications.runId, runId))
+    .orderBy(desc(notifications.createdAt))
+    .limit(limit);
 }
 
 /** The latest operator messages across all runs (for a cockpit feed). */

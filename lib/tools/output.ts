@@ -18,6 +18,9 @@ export function capOutput(value: unknown, maxBytes: number): { value: unknown; t
   const text = typeof value === "string" ? value : JSON.stringify(value);
   const bytes = Buffer.byteLength(text);
   if (bytes <= maxBytes) return { value, truncated: false, bytes };
-  const cut = Buffer.from(text).subarray(0, maxBytes).toString("utf8").replace(/\uFFFD+$/, "");
+  const cut = Buffer.from(text)
+    .subarray(0, maxBytes)
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "");
   return { value: `${cut}\n…[output truncated: ${maxBytes} of ${bytes} bytes shown]`, truncated: true, bytes };
 }

@@ -27,18 +27,36 @@ export async function invokeSignalWait(
 ): Promise<ToolCallRecord> {
   if (signalSubscribers(input.name).length === 0) {
     return finish(
-      { outcome: "refused", durationMs: 0, error: `unknown signal "${input.name.slice(0, 200)}": no job declares it as a signal trigger` },
+      {
+        outcome: "refused",
+        durationMs: 0,
+        error: `unknown signal "${input.name.slice(0, 200)}": no job declares it as a signal trigger`,
+      },
       { action: "signal.wait_refused", details: { signal: input.name.slice(0, 200), reason: "unknown signal" } },
     );
   }
   const [wait] = await scope.db.select().from(signalWaits).where(eq(signalWaits.callKey, id.key));
   if (wait?.status === "woken") {
-    return finish({ outcome: "succeeded", durationMs: 0, output: { signal: wait.name, payload: toolRedactor().redact(wait.payload ?? null) } });
+    return finish({
+      outcome: "succeeded",
+      durationMs: 0,
+      output: { signal: wait.name, payload: toolRedactor().redact(wait.payload ?? null) },
+    });
   }
   if (wait?.status === "timed_out") {
-    return finish({ outcome: "succeeded", durationMs: 0, output: { signal: wait.name, timedOut: true, timeoutSeconds: input.timeoutSeconds } });
+    return finish({
+      outcome: "succeeded",
+      durationMs: 0,
+      output: { signal: wait.name, timedOut: true, timeoutSeconds: input.timeoutSeconds },
+    });
   }
-  const parked: ToolCallRecord = { ...base, outcome: "awaiting_signal", waitingFor: input.name, durationMs: 0, replayed: false };
+  const parked: ToolCallRecord = {
+    ...base,
+    outcome: "awaiting_signal",
+    waitingFor: input.name,
+    durationMs: 0,
+    replayed: false,
+  };
   if (wait) return parked;
   await scope.db.transaction(async (tx) => {
     await assertLease(tx, scope.runId, scope.leaseToken);
@@ -52,11 +70,23 @@ export async function invokeSignalWait(
         timeoutAt: sql`now() + ${input.timeoutSeconds} * interval '1 second'`,
       })
       .onConflictDoNothing();
-    await saveOutcome(tx, id, { status: "awaiting_signal", input: base.input, output: null, error: null, approvalId: null, durationMs: null });
+    await saveOutcome(tx, id, {
+      status: "awaiting_signal",
+      input: base.input,
+      output: null,
+      error: null,
+      approvalId: null,
+      durationMs: null,
+    });
     await appendAudit(tx, {
       ...auditFrame(scope),
       action: "signal.wait",
-      payload: { ...callPayload(parked, scope), signal: input.name, match: toolRedactor().redact(input.match ?? {}), timeoutSeconds: input.timeoutSeconds },
+      payload: {
+        ...callPayload(parked, scope),
+        signal: input.name,
+        match: toolRedactor().redact(input.match ?? {}),
+        timeoutSeconds: input.timeoutSeconds,
+      },
     });
   });
   return parked;

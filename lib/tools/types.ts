@@ -82,8 +82,7 @@ export interface DatabaseToolDefinition<Input = unknown, Output = unknown> exten
 }
 
 export type ToolDefinition<Input = unknown, Output = unknown> =
-  | PlainToolDefinition<Input, Output>
-  | DatabaseToolDefinition<Input, Output>;
+  PlainToolDefinition<Input, Output> | DatabaseToolDefinition<Input, Output>;
 
 /** Keeps the input type of execute() tied to the schema. */
 export function defineTool<S extends z.ZodType, Output>(

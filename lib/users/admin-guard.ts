@@ -21,7 +21,14 @@ export interface LockedUser {
 export async function lockUserForChange(tx: Tx, userId: string): Promise<LockedUser> {
   await tx.execute(sql`select pg_advisory_xact_lock(${adminSetLock})`);
   const [row] = await tx
-    .select({ id: user.id, email: user.email, name: user.name, role: user.role, disabled: user.disabled, isDemo: user.isDemo })
+    .select({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      disabled: user.disabled,
+      isDemo: user.isDemo,
+    })
     .from(user)
     .where(eq(user.id, userId))
     .for("update");

@@ -28,7 +28,10 @@ export async function changeUserRoleIn(
     const target = await lockUserForChange(tx, userId);
     if (target.role === role) return { id: target.id, role, changed: false };
     await assertNotLastAdmin(tx, target);
-    await tx.update(user).set({ role, updatedAt: sql`now()` }).where(eq(user.id, userId));
+    await tx
+      .update(user)
+      .set({ role, updatedAt: sql`now()` })
+      .where(eq(user.id, userId));
     await appendAudit(tx, {
       actor: auditActor(actor),
       action: "user.role_changed",

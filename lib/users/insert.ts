@@ -41,6 +41,8 @@ export async function insertUserWithPassword(tx: Tx, input: NewUser, passwordHas
     })
     .returning();
   if (!row) throw new Error("user insert returned no row");
-  await tx.insert(account).values({ id: randomUUID(), accountId: id, providerId: "credential", userId: id, password: hash });
+  await tx
+    .insert(account)
+    .values({ id: randomUUID(), accountId: id, providerId: "credential", userId: id, password: hash });
   return { id: row.id, email: row.email, name: row.name, role: row.role, isDemo: row.isDemo, createdAt: row.createdAt };
 }

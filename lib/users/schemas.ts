@@ -4,11 +4,7 @@ import { roles } from "@/db/schema/auth";
 
 export const minPasswordLength = 12;
 
-const emailInput = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .pipe(z.email("Enter a valid email address").max(254));
+const emailInput = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address").max(254));
 
 export const createUserInput = z.object({
   email: emailInput,

@@ -31,7 +31,10 @@ export async function setUserDisabledIn(
       await assertNotLastAdmin(tx, target);
       await tx.delete(session).where(eq(session.userId, userId));
     }
-    await tx.update(user).set({ disabled, updatedAt: sql`now()` }).where(eq(user.id, userId));
+    await tx
+      .update(user)
+      .set({ disabled, updatedAt: sql`now()` })
+      .where(eq(user.id, userId));
     await appendAudit(tx, {
       actor: auditActor(actor),
       action: disabled ? "user.disabled" : "user.enabled",

@@ -14,7 +14,12 @@ export const updateUserInput = z
   .refine((v) => v.role !== undefined || v.disabled !== undefined, { message: "Send role, disabled or both" });
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 
-export async function updateUser(db: Db, actor: Principal, userId: string, input: UpdateUserInput): Promise<UserSummary> {
+export async function updateUser(
+  db: Db,
+  actor: Principal,
+  userId: string,
+  input: UpdateUserInput,
+): Promise<UserSummary> {
   await db.transaction(async (tx) => {
     const role: Role | undefined = input.role;
     if (role !== undefined) await changeUserRoleIn(tx, actor, userId, role);

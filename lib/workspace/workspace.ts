@@ -51,7 +51,10 @@ export class Workspace {
     private readonly writer: WorkspaceWriter = {},
   ) {}
 
-  async readFile(userPath: unknown, maxBytes: number): Promise<{ path: string; content: string; bytes: number; truncated: boolean }> {
+  async readFile(
+    userPath: unknown,
+    maxBytes: number,
+  ): Promise<{ path: string; content: string; bytes: number; truncated: boolean }> {
     const relative = normalise(userPath);
     if (relative === "") throw new Error("not a file: .");
     const [row] = rowsOf<{ bytes: number; head: Buffer | Uint8Array }>(
@@ -103,7 +106,11 @@ export class Workspace {
     });
   }
 
-  async list(userPath: unknown = ".", recursive = true, limit = 500): Promise<{ entries: WorkspaceEntry[]; truncated: boolean }> {
+  async list(
+    userPath: unknown = ".",
+    recursive = true,
+    limit = 500,
+  ): Promise<{ entries: WorkspaceEntry[]; truncated: boolean }> {
     const relative = normalise(userPath);
     const prefix = relative === "" ? "" : `${relative}/`;
     const rows = await this.db
@@ -157,7 +164,10 @@ export class Workspace {
 
   /** Bytes held by the run's files (kept by every write). */
   async usage(): Promise<number> {
-    const [row] = await this.db.select({ bytes: workspaceUsage.bytes }).from(workspaceUsage).where(eq(workspaceUsage.runId, this.runId));
+    const [row] = await this.db
+      .select({ bytes: workspaceUsage.bytes })
+      .from(workspaceUsage)
+      .where(eq(workspaceUsage.runId, this.runId));
     return Number(row?.bytes ?? 0);
   }
 
@@ -180,7 +190,10 @@ export class Workspace {
       .returning({ bytes: workspaceUsage.bytes });
     if (row) return Number(row.bytes);
     // Read in the transaction: on PGlite a query outside it would wait for it.
-    const [current] = await tx.select({ bytes: workspaceUsage.bytes }).from(workspaceUsage).where(eq(workspaceUsage.runId, this.runId));
+    const [current] = await tx
+      .select({ bytes: workspaceUsage.bytes })
+      .from(workspaceUsage)
+      .where(eq(workspaceUsage.runId, this.runId));
     const used = Number(current?.bytes ?? 0);
     throw new WorkspaceQuotaError(used - (requested - delta), requested, this.quotaBytes);
   }

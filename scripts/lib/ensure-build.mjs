@@ -6,8 +6,19 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 const sourceEntries = [
-  "app", "components", "lib", "db", "domains", "drizzle", "public",
-  "next.config.ts", "instrumentation.ts", "proxy.ts", "postcss.config.mjs", "package-lock.json", "tsconfig.json",
+  "app",
+  "components",
+  "lib",
+  "db",
+  "domains",
+  "drizzle",
+  "public",
+  "next.config.ts",
+  "instrumentation.ts",
+  "proxy.ts",
+  "postcss.config.mjs",
+  "package-lock.json",
+  "tsconfig.json",
 ];
 
 function run(command, args, extraEnv = {}) {

@@ -51,7 +51,9 @@ export async function serve({ root, port, host }) {
     });
   } catch (error) {
     // e.g. EADDRINUSE: the runtime started by Next's instrumentation must not live on without a server.
-    console.error(`[flightdeck] cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `[flightdeck] cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(1);
   }
   console.log(`[flightdeck] listening on http://${host.includes(":") ? `[${host}]` : host}:${port}`);

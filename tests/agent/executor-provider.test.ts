@@ -6,7 +6,13 @@ import type { TurnContext, TurnResult } from "@/lib/runtime/turn-executor";
 import { defineTool, registerTools } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { auditFor, installJobs, newRun, testJob } from "../helpers/agent-fixtures";
-import { completion, providerError, startOpenAiLoopback, type Loopback, type Responder } from "../helpers/openai-loopback";
+import {
+  completion,
+  providerError,
+  startOpenAiLoopback,
+  type Loopback,
+  type Responder,
+} from "../helpers/openai-loopback";
 
 /**
  * The executor on the real provider path: AI SDK openai-compatible provider → HTTP on a
@@ -27,7 +33,12 @@ const lookup = defineTool({
 });
 const job = testJob({
   id: "provider-path",
-  agent: { model: "default", instructions: "You answer order questions.", tools: ["lookup_order", "write_file"], maxTurns: 6 },
+  agent: {
+    model: "default",
+    instructions: "You answer order questions.",
+    tools: ["lookup_order", "write_file"],
+    maxTurns: 6,
+  },
 });
 
 beforeAll(async () => {
@@ -41,7 +52,8 @@ beforeAll(async () => {
   await installJobs(handle.db, [job]);
 });
 afterAll(async () => {
-  for (const k of ["FLIGHTDECK_MODEL_BASE_URL", "FLIGHTDECK_MODEL_ID", "FLIGHTDECK_MODEL_API_KEY"]) delete process.env[k];
+  for (const k of ["FLIGHTDECK_MODEL_BASE_URL", "FLIGHTDECK_MODEL_ID", "FLIGHTDECK_MODEL_API_KEY"])
+    delete process.env[k];
   resetEnvCache();
   await server.close();
   await handle.drop();
@@ -73,7 +85,10 @@ async function drive(runId: string, maxTurns = 6): Promise<TurnResult[]> {
   const history: unknown[] = [];
   const results: TurnResult[] = [];
   for (let t = 0; t < maxTurns; t++) {
-    const r = await executor.execute({ ...context(runId, t, [...history]), leaseToken: undefined as unknown as string });
+    const r = await executor.execute({
+      ...context(runId, t, [...history]),
+      leaseToken: undefined as unknown as string,
+    });
     results.push(r);
     history.push(...r.messagesIn, ...r.messagesOut);
     if (r.outcome.kind !== "continue") break;
@@ -86,16 +101,29 @@ describe("agent executor on the OpenAI-compatible provider path", () => {
     responder = (body) => {
       const toolMessages = body.messages.filter((m) => m.role === "tool");
       if (toolMessages.length === 0) {
-        return completion({ content: "Checking.", toolCalls: [{ name: "lookup_order", arguments: { orderId: "ord_42" } }], usage: { prompt_tokens: 50, completion_tokens: 10 } });
+        return completion({
+          content: "Checking.",
+          toolCalls: [{ name: "lookup_order", arguments: { orderId: "ord_42" } }],
+          usage: { prompt_tokens: 50, completion_tokens: 10 },
+        });
       }
-      return completion({ content: '{"answer": "ord_42 has shipped"}', usage: { prompt_tokens: 80, completion_tokens: 12 } });
+      return completion({
+        content: '{"answer": "ord_42 has shipped"}',
+        usage: { prompt_tokens: 80, completion_tokens: 12 },
+      });
     };
     const runId = await newRun(handle.db, job.id);
     const [first, second] = await drive(runId);
     expect(first?.model).toBe("openai-compatible:loop-model");
     expect(first?.outcome).toEqual({ kind: "continue" });
     expect(first?.usage).toEqual({ inputTokens: 50, outputTokens: 10 });
-    expect(first?.toolCalls).toEqual([expect.objectContaining({ tool: "lookup_order", outcome: "succeeded", output: { orderId: "ord_42", status: "shipped" } })]);
+    expect(first?.toolCalls).toEqual([
+      expect.objectContaining({
+        tool: "lookup_order",
+        outcome: "succeeded",
+        output: { orderId: "ord_42", status: "shipped" },
+      }),
+    ]);
     expect(second?.outcome).toEqual({ kind: "complete", output: { answer: "ord_42 has shipped" } });
     expect(second?.usage).toEqual({ inputTokens: 80, outputTokens: 12 });
     // The second request carried the system prompt, the run input, the call and its result.
@@ -107,7 +135,8 @@ describe("agent executor on the OpenAI-compatible provider path", () => {
   });
 
   it("retries a 429 inside the turn", async () => {
-    responder = (_b, i) => (i === 0 ? providerError(429, "Rate limit reached") : completion({ content: '{"ok": true}' }));
+    responder = (_b, i) =>
+      i === 0 ? providerError(429, "Rate limit reached") : completion({ content: '{"ok": true}' });
     const runId = await newRun(handle.db, job.id);
     const [only] = await drive(runId);
     expect(only?.outcome).toEqual({ kind: "complete", output: { ok: true } });
@@ -119,7 +148,9 @@ describe("agent executor on the OpenAI-compatible provider path", () => {
     const runId = await newRun(handle.db, job.id);
     const r = await executor.execute(context(runId, 0, [], 600));
     expect(r.outcome).toMatchObject({ kind: "fail", reason: "model_error" });
-    expect(r.outcome.kind === "fail" && r.outcome.message).toMatch(/HTTP 500 after \d+ attempts: The server had an error/);
+    expect(r.outcome.kind === "fail" && r.outcome.message).toMatch(
+      /HTTP 500 after \d+ attempts: The server had an error/,
+    );
     expect(server.requests.length).toBeGreaterThan(2);
   });
 
@@ -157,7 +188,12 @@ describe("agent executor on the OpenAI-compatible provider path", () => {
     const runId = await newRun(handle.db, job.id);
     const [first, second] = await drive(runId);
     expect(first?.outcome).toEqual({ kind: "continue" });
-    expect(first?.toolCalls.map((c) => (c as { outcome: string }).outcome)).toEqual(["refused", "refused", "refused", "refused"]);
+    expect(first?.toolCalls.map((c) => (c as { outcome: string }).outcome)).toEqual([
+      "refused",
+      "refused",
+      "refused",
+      "refused",
+    ]);
     expect(second?.outcome).toEqual({ kind: "complete", output: { answer: "recovered" } });
     const fed = JSON.stringify(server.requests[1]?.body.messages.filter((m) => m.role === "tool"));
     expect(fed).toMatch(/not available to this job/);

@@ -21,14 +21,23 @@ const sendEmail = defineTool({
     return { sentTo: to };
   },
 });
-const job = testJob({ id: "replay-job", agent: { model: "default", instructions: "Send one email.", tools: ["send_email", "notify"], maxTurns: 3 } });
+const job = testJob({
+  id: "replay-job",
+  agent: { model: "default", instructions: "Send one email.", tools: ["send_email", "notify"], maxTurns: 3 },
+});
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   registerTools([sendEmail]);
   registerSimulatedScript(job.id, (s) =>
     s.step === 0
-      ? { text: "Sending.", toolCalls: [{ toolName: "send_email", input: { to: "ada@lovelace.example" } }, { toolName: "notify", input: { title: "sent", message: "email sent" } }] }
+      ? {
+          text: "Sending.",
+          toolCalls: [
+            { toolName: "send_email", input: { to: "ada@lovelace.example" } },
+            { toolName: "notify", input: { title: "sent", message: "email sent" } },
+          ],
+        }
       : { text: '{"done": true}' },
   );
   await installJobs(handle.db, [job]);
@@ -39,7 +48,7 @@ afterAll(async () => {
 
 describe("turn replay", () => {
   it("returns stored tool results when the same turn runs again", async () => {
-        const executor = createAgentExecutor();
+    const executor = createAgentExecutor();
     const runId = await newRun(handle.db, job.id);
     const ctx: TurnContext = {
       runId,
@@ -60,7 +69,12 @@ describe("turn replay", () => {
     expect(sent).toBe(1);
     expect(first.model).toBe("simulated/replay-job");
     expect(second.toolCalls).toEqual([
-      expect.objectContaining({ tool: "send_email", outcome: "succeeded", replayed: true, output: { sentTo: "ada@lovelace.example" } }),
+      expect.objectContaining({
+        tool: "send_email",
+        outcome: "succeeded",
+        replayed: true,
+        output: { sentTo: "ada@lovelace.example" },
+      }),
       expect.objectContaining({ tool: "notify", outcome: "succeeded", replayed: true }),
     ]);
     expect(second.messagesOut).toEqual(first.messagesOut);

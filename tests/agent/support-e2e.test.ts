@@ -50,7 +50,10 @@ const misbehavingTriage: SimulatedScript = (state) => {
 const lead = { kind: "user" as const, id: "u_lead", label: "lead@acme.example", role: "lead" as const };
 
 const states = async (ids: string[]) =>
-  handle.db.select({ id: runs.id, state: runs.state, error: runs.error, output: runs.output }).from(runs).where(inArray(runs.id, ids));
+  handle.db
+    .select({ id: runs.id, state: runs.state, error: runs.error, output: runs.output })
+    .from(runs)
+    .where(inArray(runs.id, ids));
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "fd-support-e2e-"));
@@ -67,7 +70,14 @@ beforeAll(async () => {
   resetEnvCache();
   handle = await createTestDatabase();
   await installJobs(handle.db, installPacks([supportPack]));
-  worker = await startWorker({ handle, executor: createAgentExecutor(), pollIntervalMs: 50, leaseMs: 10_000, concurrency: 4, logger: () => {} });
+  worker = await startWorker({
+    handle,
+    executor: createAgentExecutor(),
+    pollIntervalMs: 50,
+    leaseMs: 10_000,
+    concurrency: 4,
+    logger: () => {},
+  });
 });
 
 afterAll(async () => {
@@ -84,18 +94,29 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
     const { seeded, runIds: all } = await startSupportDemo(handle.db);
     expect(seeded).toBe(true);
     expect(all).toHaveLength(7);
-    const triage = await handle.db.select({ id: runs.id }).from(runs).where(and(inArray(runs.id, all), eq(runs.jobId, triageTicket.id)));
+    const triage = await handle.db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(and(inArray(runs.id, all), eq(runs.jobId, triageTicket.id)));
     const runIds = triage.map((r) => r.id);
     expect(runIds).toHaveLength(5);
 
     // Each run drafts, then parks send_reply for approval; Ada's second ticket waits for her lock.
     await waitFor("triage runs waiting: four for approval, one for the customer lock", async () => {
-      const rows = await handle.db.select({ state: runs.state, reason: runs.stateReason }).from(runs).where(inArray(runs.id, runIds));
+      const rows = await handle.db
+        .select({ state: runs.state, reason: runs.stateReason })
+        .from(runs)
+        .where(inArray(runs.id, runIds));
       const approval = rows.filter((r) => r.state === "waiting" && r.reason === "approval").length;
-      const lock = rows.filter((r) => r.state === "waiting" && r.reason === "lock:customers/ada@lovelace.example").length;
+      const lock = rows.filter(
+        (r) => r.state === "waiting" && r.reason === "lock:customers/ada@lovelace.example",
+      ).length;
       return approval === 4 && lock === 1 && rows;
     });
-    const pending = await handle.db.select().from(approvals).where(and(inArray(approvals.runId, runIds), eq(approvals.status, "pending")));
+    const pending = await handle.db
+      .select()
+      .from(approvals)
+      .where(and(inArray(approvals.runId, runIds), eq(approvals.status, "pending")));
     expect(pending).toHaveLength(4);
     expect(pending.every((a) => a.kind === "tool" && a.subject.startsWith("send_reply:"))).toBe(true);
     // Nothing reached a customer before approval.
@@ -104,7 +125,10 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
     for (const a of pending) await decideApproval(handle.db, a.id, "approved", lead, "looks good");
     // The first Ada run finished and released the lock: the second runs up to its own approval.
     const late = await waitFor("the lock waiter's approval", async () => {
-      const rows = await handle.db.select().from(approvals).where(and(inArray(approvals.runId, runIds), eq(approvals.status, "pending")));
+      const rows = await handle.db
+        .select()
+        .from(approvals)
+        .where(and(inArray(approvals.runId, runIds), eq(approvals.status, "pending")));
       return rows.length === 1 && rows;
     });
     for (const a of late) await decideApproval(handle.db, a.id, "approved", lead, "looks good");
@@ -116,19 +140,34 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
 
     const ada = done.find((r) => (r.output as { ticketId?: string }).ticketId === "tkt_1001");
     expect(ada?.output).toEqual({ category: "bug", priority: "urgent", replied: true, ticketId: "tkt_1001" });
-    const tickets = await handle.db.select().from(supportTickets).where(inArray(supportTickets.id, ["tkt_1001", "tkt_1002", "tkt_1003", "tkt_1004", "tkt_1005"]));
+    const tickets = await handle.db
+      .select()
+      .from(supportTickets)
+      .where(inArray(supportTickets.id, ["tkt_1001", "tkt_1002", "tkt_1003", "tkt_1004", "tkt_1005"]));
     expect(tickets.every((t) => t.status === "answered")).toBe(true);
     expect(await handle.db.select().from(supportReplies).where(inArray(supportReplies.runId, runIds))).toHaveLength(5);
 
     for (const runId of runIds) {
       // The three misbehaving calls: refused, audited, the run went on.
       expect(await auditFor(handle.db, runId, "tool.policy_violation")).toHaveLength(1);
-      expect((await auditFor(handle.db, runId, "workspace.escape_refused"))[0]?.payload.attemptedPath).toBe("../../../../etc/passwd");
+      expect((await auditFor(handle.db, runId, "workspace.escape_refused"))[0]?.payload.attemptedPath).toBe(
+        "../../../../etc/passwd",
+      );
       expect(await auditFor(handle.db, runId, "tool.invalid_input")).toHaveLength(1);
-      const [draft] = await handle.db.select().from(turns).where(and(eq(turns.runId, runId), eq(turns.index, 1)));
+      const [draft] = await handle.db
+        .select()
+        .from(turns)
+        .where(and(eq(turns.runId, runId), eq(turns.index, 1)));
       expect(draft?.model).toBe("openai-compatible:loopback-support-model");
       expect(draft?.inputTokens).toBe(120);
-      const text = (await (await openWorkspace(runId, { db: handle.db })).readFile(`drafts/${(done.find((d) => d.id === runId)?.output as { ticketId: string }).ticketId}.md`, 1_000_000)).content;
+      const text = (
+        await (
+          await openWorkspace(runId, { db: handle.db })
+        ).readFile(
+          `drafts/${(done.find((d) => d.id === runId)?.output as { ticketId: string }).ticketId}.md`,
+          1_000_000,
+        )
+      ).content;
       expect(text).toMatch(/^Hi /);
     }
     const called = await auditFor(handle.db, runIds[0] ?? "", "tool.called");
@@ -154,7 +193,10 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
       const r = await states([sweep, kb]);
       return r.every((x) => x.state === "succeeded" || x.state === "failed") && r;
     });
-    expect(rows.find((r) => r.id === sweep)).toMatchObject({ state: "succeeded", output: { overdue: 1, notified: true } });
+    expect(rows.find((r) => r.id === sweep)).toMatchObject({
+      state: "succeeded",
+      output: { overdue: 1, notified: true },
+    });
     const [note] = await handle.db.select().from(notifications).where(eq(notifications.runId, sweep));
     expect(note?.title).toBe("1 ticket(s) past SLA");
     expect(note?.message).toContain("tkt_1004");
@@ -162,7 +204,8 @@ describe("support pack end to end over the OpenAI-compatible provider", () => {
     expect(kbRow?.state).toBe("succeeded");
     const articles = (kbRow?.output as { articles: string[] }).articles;
     expect(articles).toEqual(expect.arrayContaining(["articles/billing.md", "articles/index.md"]));
-    const billing = (await (await openWorkspace(kb, { db: handle.db })).readFile("articles/billing.md", 1_000_000)).content;
+    const billing = (await (await openWorkspace(kb, { db: handle.db })).readFile("articles/billing.md", 1_000_000))
+      .content;
     expect(billing).toMatch(/^# Billing questions/);
   }, 60_000);
 });

@@ -28,7 +28,10 @@ const send = defineTool({
     return { sent: body };
   },
 });
-const job = testJob({ id: "journal-job", agent: { model: "default", instructions: "Send.", tools: ["journal_send", "http_fetch"], maxTurns: 3 } });
+const job = testJob({
+  id: "journal-job",
+  agent: { model: "default", instructions: "Send.", tools: ["journal_send", "http_fetch"], maxTurns: 3 },
+});
 
 let sink: Server;
 const seenKeys: (string | undefined)[] = [];
@@ -80,27 +83,58 @@ describe("turn journal", () => {
     const second = await executor.execute(context(runId, 2));
     expect(modelCalls).toBe(1);
     expect(effects).toEqual(["answer #1"]);
-    expect(second.toolCalls).toEqual([expect.objectContaining({ tool: "journal_send", replayed: true, outcome: "succeeded", output: { sent: "answer #1" } })]);
+    expect(second.toolCalls).toEqual([
+      expect.objectContaining({
+        tool: "journal_send",
+        replayed: true,
+        outcome: "succeeded",
+        output: { sent: "answer #1" },
+      }),
+    ]);
     expect(second.messagesOut).toEqual(first.messagesOut);
   });
 
   it("a stored result is not replayed under another call: the mismatch is refused and audited", async () => {
     const runId = await newRun(handle.db, job.id);
     const scope = await scopeFor(handle.db, runId, job);
-    const firstCall = await invokeTool(scope, { toolCallId: "a", toolName: "journal_send", input: { body: "one" }, turnIndex: 0, callIndex: 0 });
+    const firstCall = await invokeTool(scope, {
+      toolCallId: "a",
+      toolName: "journal_send",
+      input: { body: "one" },
+      turnIndex: 0,
+      callIndex: 0,
+    });
     expect(firstCall.outcome).toBe("succeeded");
-    const other = await invokeTool(scope, { toolCallId: "b", toolName: "journal_send", input: { body: "two" }, turnIndex: 0, callIndex: 0 });
+    const other = await invokeTool(scope, {
+      toolCallId: "b",
+      toolName: "journal_send",
+      input: { body: "two" },
+      turnIndex: 0,
+      callIndex: 0,
+    });
     expect(other.outcome).toBe("refused");
     expect(other.replayed).toBe(false);
     expect(other.error).toMatch(/different input/);
-    const otherTool = await invokeTool(scope, { toolCallId: "c", toolName: "http_fetch", input: { url: "http://127.0.0.1/" }, turnIndex: 0, callIndex: 0 });
+    const otherTool = await invokeTool(scope, {
+      toolCallId: "c",
+      toolName: "http_fetch",
+      input: { url: "http://127.0.0.1/" },
+      turnIndex: 0,
+      callIndex: 0,
+    });
     expect(otherTool.error).toMatch(/holds a call of "journal_send"/);
     expect(effects.filter((e) => e === "two")).toHaveLength(0);
     const audit = await auditFor(handle.db, runId, "tool.identity_mismatch");
     expect(audit).toHaveLength(2);
     expect(audit[0]?.payload).toMatchObject({ callKey: `${runId}:0:0`, storedTool: "journal_send" });
     // Same identity (key order does not matter): replayed.
-    const same = await invokeTool(scope, { toolCallId: "d", toolName: "journal_send", input: { body: "one" }, turnIndex: 0, callIndex: 0 });
+    const same = await invokeTool(scope, {
+      toolCallId: "d",
+      toolName: "journal_send",
+      input: { body: "one" },
+      turnIndex: 0,
+      callIndex: 0,
+    });
     expect(same).toMatchObject({ replayed: true, outcome: "succeeded" });
     const rows = await handle.db.select().from(toolCalls);
     expect(rows.find((r) => r.key === `${runId}:0:0`)?.inputHash).toMatch(/^[0-9a-f]{64}$/);
@@ -110,12 +144,24 @@ describe("turn journal", () => {
     const port = (sink.address() as AddressInfo).port;
     const fetchJob = testJob({
       id: "journal-fetch",
-      agent: { model: "default", instructions: "t", tools: ["http_fetch"], maxTurns: 2, httpAllowlist: [`127.0.0.1:${port}`] },
+      agent: {
+        model: "default",
+        instructions: "t",
+        tools: ["http_fetch"],
+        maxTurns: 2,
+        httpAllowlist: [`127.0.0.1:${port}`],
+      },
     });
     await installJobs(handle.db, [job, fetchJob]);
     const runId = await newRun(handle.db, fetchJob.id);
     const scope = await scopeFor(handle.db, runId, fetchJob);
-    const record = await invokeTool(scope, { toolCallId: "f", toolName: "http_fetch", input: { url: `http://127.0.0.1:${port}/effect` }, turnIndex: 2, callIndex: 1 });
+    const record = await invokeTool(scope, {
+      toolCallId: "f",
+      toolName: "http_fetch",
+      input: { url: `http://127.0.0.1:${port}/effect` },
+      turnIndex: 2,
+      callIndex: 1,
+    });
     expect(record.outcome).toBe("succeeded");
     expect(seenKeys).toEqual([`${runId}:2:1`]);
   });

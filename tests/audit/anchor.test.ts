@@ -58,7 +58,11 @@ describe("anchoring checkpoints outside the database", () => {
       await sealer.stop();
     }
     const files = readdirSync(anchorDir).sort();
-    expect(files).toEqual(["checkpoint-0000000000000001.txt", "checkpoint-0000000000000002.txt", "checkpoint-0000000000000003.txt"]);
+    expect(files).toEqual([
+      "checkpoint-0000000000000001.txt",
+      "checkpoint-0000000000000002.txt",
+      "checkpoint-0000000000000003.txt",
+    ]);
     expect(readFileSync(path.join(anchorDir, files[2] ?? ""), "utf8")).toMatch(/^flightdeck\.local\/audit\n3\n/);
   });
 

@@ -27,7 +27,10 @@ let lead: string;
 let runId: string;
 let dir: string;
 
-const job = testJob({ id: "explorer-job", agent: { model: "default", instructions: "t", tools: ["write_file", "state_set"], maxTurns: 4 } });
+const job = testJob({
+  id: "explorer-job",
+  agent: { model: "default", instructions: "t", tools: ["write_file", "state_set"], maxTurns: 4 },
+});
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -48,8 +51,20 @@ beforeAll(async () => {
   await installJobs(handle.db, [job]);
   runId = await newRun(handle.db, job.id);
   const scope = await scopeFor(handle.db, runId, job);
-  await invokeTool(scope, { toolCallId: "c0", toolName: "write_file", input: { path: "notes/customer-ada.md", content: "hi" }, turnIndex: 0, callIndex: 0 });
-  await invokeTool(scope, { toolCallId: "c1", toolName: "state_set", input: { key: "ticket-42", value: 1 }, turnIndex: 0, callIndex: 1 });
+  await invokeTool(scope, {
+    toolCallId: "c0",
+    toolName: "write_file",
+    input: { path: "notes/customer-ada.md", content: "hi" },
+    turnIndex: 0,
+    callIndex: 0,
+  });
+  await invokeTool(scope, {
+    toolCallId: "c1",
+    toolName: "state_set",
+    input: { key: "ticket-42", value: 1 },
+    turnIndex: 0,
+    callIndex: 1,
+  });
   await sealBatch(handle.db);
 });
 afterAll(async () => {
@@ -67,16 +82,22 @@ describe("GET /api/audit?q=", () => {
     expect(res.status).toBe(200);
     const page = (await res.json()) as { events: { action: string; payload: { tool: string } }[] };
     expect(page.events.map((e) => e.payload.tool)).toEqual(["state_set", "write_file"]);
-    const text = (await (await get(`/api/audit?q=${q('"customer-ada"')}`, reviewer)).json()) as { events: { action: string }[] };
+    const text = (await (await get(`/api/audit?q=${q('"customer-ada"')}`, reviewer)).json()) as {
+      events: { action: string }[];
+    };
     expect(text.events.map((e) => e.action)).toEqual(["tool.called"]);
-    const legacy = (await (await get(`/api/audit?action=run.created&q=${q(`job:${job.id}`)}`, reviewer)).json()) as { events: unknown[] };
+    const legacy = (await (await get(`/api/audit?action=run.created&q=${q(`job:${job.id}`)}`, reviewer)).json()) as {
+      events: unknown[];
+    };
     expect(legacy.events).toHaveLength(1);
   });
 
   it("answers 400 naming the failing token with the syntax, suggesting keys, refusing since > until", async () => {
     const bad = await get(`/api/audit?q=${q("acion:jane")}`, reviewer);
     expect(bad.status).toBe(400);
-    const body = (await bad.json()) as { error: { message: string; token: string; suggestion: string; syntax: string } };
+    const body = (await bad.json()) as {
+      error: { message: string; token: string; suggestion: string; syntax: string };
+    };
     expect(body.error.token).toBe("acion:jane");
     expect(body.error.suggestion).toBe("action:");
     expect(body.error.syntax).toContain("action:<action>");
@@ -110,7 +131,13 @@ describe("GET /api/runs/{id}/lineage", () => {
     const l = (await res.json()) as {
       declaration: { authorizedBy: string; owner: string; registryVersion: string; audit: { seq: number }[] };
       started: { trigger: string; by: { label: string }; audit: { action: string; seq: number }[] };
-      toolCalls: { tool: string; outcome: string; authorization: { via: string; authorizedBy: string }; touched: { files: string[]; stateKeys: string[] }; audit: { seq: number }[] }[];
+      toolCalls: {
+        tool: string;
+        outcome: string;
+        authorization: { via: string; authorizedBy: string };
+        touched: { files: string[]; stateKeys: string[] };
+        audit: { seq: number }[];
+      }[];
       touched: { files: string[]; stateKeys: string[] };
     };
     expect(l.declaration).toMatchObject({ authorizedBy: "jane.doe@acme.example", owner: "owner@acme.example" });
@@ -131,13 +158,20 @@ describe("GET /api/audit/export", () => {
   it("streams JSON Lines and CSV, and audits each export", async () => {
     const jsonl = await get(`/api/audit/export?format=jsonl&q=${q(`run:${runId}`)}`, reviewer);
     expect(jsonl.status).toBe(200);
-    const lines = (await jsonl.text()).trim().split("\n").map((l) => JSON.parse(l) as { action: string });
+    const lines = (await jsonl.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { action: string });
     expect(lines.map((l) => l.action)).toEqual(["run.created", "tool.called", "tool.called"]);
     const csv = await get(`/api/audit/export?format=csv&q=${q("action:tool.called")}`, reviewer);
     const rows = (await csv.text()).trim().split("\r\n");
-    expect(rows[0]).toBe("id,seq,ts,actor_kind,actor_id,actor_label,action,subject_type,subject_id,authorization,payload");
+    expect(rows[0]).toBe(
+      "id,seq,ts,actor_kind,actor_id,actor_label,action,subject_type,subject_id,authorization,payload",
+    );
     expect(rows).toHaveLength(3);
-    const audited = (await (await get(`/api/audit?q=${q("action:audit.exported")}`, reviewer)).json()) as { events: { payload: { format: string } }[] };
+    const audited = (await (await get(`/api/audit?q=${q("action:audit.exported")}`, reviewer)).json()) as {
+      events: { payload: { format: string } }[];
+    };
     expect(audited.events.map((e) => e.payload.format)).toEqual(["csv", "jsonl"]);
     expect((await get(`/api/audit/export?format=zip`, reviewer)).status).toBe(400);
   });
@@ -163,11 +197,17 @@ describe("GET /api/audit/export", () => {
     expect(refused.problem).toMatch(new RegExp(`event seq ${rec.seq} was altered`));
 
     // The npm script: no database, exit code 1 on a tampered bundle.
-    const cli = await run("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", file, "--key", key], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } });
-    expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, events: 3 });
-    const refusedCli = await run("npx", ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", tampered], { env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } }).catch(
-      (error: { code: number; stderr: string }) => error,
+    const cli = await run(
+      "npx",
+      ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", file, "--key", key],
+      { env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } },
     );
+    expect(JSON.parse(cli.stdout)).toMatchObject({ ok: true, events: 3 });
+    const refusedCli = await run(
+      "npx",
+      ["tsx", "--conditions=react-server", "server/audit-verify-bundle.ts", tampered],
+      { env: { PATH: process.env.PATH ?? "", NODE_ENV: "production" } },
+    ).catch((error: { code: number; stderr: string }) => error);
     expect("code" in refusedCli ? refusedCli.code : 0).toBe(1);
     expect("stderr" in refusedCli ? refusedCli.stderr : "").toContain(`event seq ${rec.seq} was altered`);
   }, 60_000);

@@ -13,7 +13,8 @@ const sha = (...parts: Uint8Array[]) => {
 const ZERO = Uint8Array.of(0);
 const ONE = Uint8Array.of(1);
 
-export const rfcLeafHash = (leaf: Uint8Array | string) => sha(ZERO, typeof leaf === "string" ? Buffer.from(leaf, "utf8") : leaf);
+export const rfcLeafHash = (leaf: Uint8Array | string) =>
+  sha(ZERO, typeof leaf === "string" ? Buffer.from(leaf, "utf8") : leaf);
 
 /** MTH(D[n]) from the leaf hashes. */
 export function rfcRoot(leafHashes: readonly Buffer[]): Buffer {
@@ -27,7 +28,13 @@ export function rfcRoot(leafHashes: readonly Buffer[]): Buffer {
 
 const lsb = (x: bigint) => (x & 1n) === 1n;
 
-export function rfcVerifyInclusion(leafIndex: number, treeSize: number, leafHash: Buffer, path: readonly Buffer[], root: Buffer): boolean {
+export function rfcVerifyInclusion(
+  leafIndex: number,
+  treeSize: number,
+  leafHash: Buffer,
+  path: readonly Buffer[],
+  root: Buffer,
+): boolean {
   if (leafIndex >= treeSize) return false;
   let fn = BigInt(leafIndex);
   let sn = BigInt(treeSize - 1);
@@ -51,7 +58,13 @@ export function rfcVerifyInclusion(leafIndex: number, treeSize: number, leafHash
   return sn === 0n && r.equals(root);
 }
 
-export function rfcVerifyConsistency(firstSize: number, secondSize: number, firstHash: Buffer, secondHash: Buffer, proof: readonly Buffer[]): boolean {
+export function rfcVerifyConsistency(
+  firstSize: number,
+  secondSize: number,
+  firstHash: Buffer,
+  secondHash: Buffer,
+  proof: readonly Buffer[],
+): boolean {
   if (firstSize === secondSize) return proof.length === 0 && firstHash.equals(secondHash);
   if (firstSize === 0 || firstSize > secondSize || proof.length === 0) return false;
   const path = [...proof];

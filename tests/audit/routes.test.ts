@@ -72,7 +72,9 @@ describe("GET /api/audit", () => {
     const page = (await res.json()) as { events: { id: number; action: string }[]; nextCursor: number | null };
     expect(page.events.map((e) => e.action)).toEqual(["route.b", "route.b"]);
     expect(page.nextCursor).toBe(page.events[1]?.id);
-    const rest = (await (await get(`/api/audit?action=route.b&limit=2&cursor=${page.nextCursor}`, adminToken)).json()) as {
+    const rest = (await (
+      await get(`/api/audit?action=route.b&limit=2&cursor=${page.nextCursor}`, adminToken)
+    ).json()) as {
       events: { seq: number }[];
       nextCursor: number | null;
     };
@@ -103,24 +105,44 @@ describe("the Merkle log over HTTP", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     const note = await res.text();
-    expect(note).toMatch(/^flightdeck\.local\/audit\n7\n[A-Za-z0-9+/]{43}=\n\n\u2014 flightdeck\.local\/audit [A-Za-z0-9+/]{91}=\n$/);
+    expect(note).toMatch(
+      /^flightdeck\.local\/audit\n7\n[A-Za-z0-9+/]{43}=\n\n\u2014 flightdeck\.local\/audit [A-Za-z0-9+/]{91}=\n$/,
+    );
     const key = await get("/api/audit/verifier-key", adminToken);
     expect(key.headers.get("content-type")).toMatch(/^text\/plain/);
     expect(await key.text()).toMatch(/^flightdeck\.local\/audit\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}\n$/);
   });
 
   it("serves an event with its leaf string, leaf hash and sealed flag, and a proof that verifies", async () => {
-    const event = (await (await get("/api/audit/events/6", reviewer)).json()) as { seq: number; canonical: string; leafHash: string; sealed: boolean; action: string };
+    const event = (await (await get("/api/audit/events/6", reviewer)).json()) as {
+      seq: number;
+      canonical: string;
+      leafHash: string;
+      sealed: boolean;
+      action: string;
+    };
     expect(event).toMatchObject({ seq: 6, sealed: true, action: "route.b" });
     expect(rfcLeafHash(event.canonical).toString("base64")).toBe(event.leafHash);
     const note = await (await get("/api/audit/checkpoint", reviewer)).text();
     const root = b64(note.split("\n")[2] ?? "");
-    const proof = (await (await get("/api/audit/proof/inclusion?seq=6", reviewer)).json()) as { seq: number; leafIndex: number; treeSize: number; leafHash: string; hashes: string[] };
+    const proof = (await (await get("/api/audit/proof/inclusion?seq=6", reviewer)).json()) as {
+      seq: number;
+      leafIndex: number;
+      treeSize: number;
+      leafHash: string;
+      hashes: string[];
+    };
     expect(proof).toMatchObject({ seq: 6, leafIndex: 5, treeSize: 7, leafHash: event.leafHash });
     expect(rfcVerifyInclusion(5, 7, b64(event.leafHash), proof.hashes.map(b64), root)).toBe(true);
-    const consistency = (await (await get("/api/audit/proof/consistency?from=3&to=7", reviewer)).json()) as { from: number; to: number; hashes: string[] };
+    const consistency = (await (await get("/api/audit/proof/consistency?from=3&to=7", reviewer)).json()) as {
+      from: number;
+      to: number;
+      hashes: string[];
+    };
     expect(consistency).toMatchObject({ from: 3, to: 7 });
-    const cpAt3 = (await (await get("/api/audit/proof/inclusion?seq=1&treeSize=3", reviewer)).json()) as { treeSize: number };
+    const cpAt3 = (await (await get("/api/audit/proof/inclusion?seq=1&treeSize=3", reviewer)).json()) as {
+      treeSize: number;
+    };
     expect(cpAt3.treeSize).toBe(3);
     expect(consistency.hashes.length).toBeGreaterThan(0);
     expect(rfcVerifyConsistency(7, 7, root, root, [])).toBe(true);
@@ -142,14 +164,22 @@ describe("the Merkle log over HTTP", () => {
   });
 
   it("refuses anonymous callers and operators on every audit route", async () => {
-    for (const path of ["/api/audit/checkpoint", "/api/audit/verifier-key", "/api/audit/events/1", "/api/audit/proof/inclusion?seq=1", "/api/audit/proof/consistency?from=1"]) {
+    for (const path of [
+      "/api/audit/checkpoint",
+      "/api/audit/verifier-key",
+      "/api/audit/events/1",
+      "/api/audit/proof/inclusion?seq=1",
+      "/api/audit/proof/consistency?from=1",
+    ]) {
       expect((await get(path)).status, path).toBe(401);
       expect((await get(path, operator)).status, path).toBe(403);
     }
   });
 
   it("shows the sealing backlog in /api/health", async () => {
-    const health = (await (await get("/api/health")).json()) as { audit: { unsealed: number; lagMs: number; rejected: number } };
+    const health = (await (await get("/api/health")).json()) as {
+      audit: { unsealed: number; lagMs: number; rejected: number };
+    };
     expect(health.audit.unsealed).toBe(1);
     expect(health.audit.lagMs).toBeGreaterThanOrEqual(0);
     expect(health.audit.rejected).toBe(0);

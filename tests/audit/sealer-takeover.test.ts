@@ -12,11 +12,15 @@ const root = path.resolve(import.meta.dirname, "../..");
 const TOTAL = 40_000;
 
 function spawnSealer(url: string): ChildProcess {
-  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", path.join(root, "tests/audit/fixtures/sealer-process.ts")], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url, NODE_ENV: "test", FLIGHTDECK_AUDIT_KEY_DIR: auditKeyDir() },
-    stdio: "ignore",
-  });
+  return spawn(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", path.join(root, "tests/audit/fixtures/sealer-process.ts")],
+    {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: url, NODE_ENV: "test", FLIGHTDECK_AUDIT_KEY_DIR: auditKeyDir() },
+      stdio: "ignore",
+    },
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,7 +31,12 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("sealer leadership across proces
   beforeAll(async () => {
     handle = await createTestDatabase();
     for (let i = 0; i < TOTAL; i += 1000) {
-      await handle.db.transaction((tx) => appendAuditEvents(tx, Array.from({ length: 1000 }, (_, k) => sampleAuditInput({ payload: { n: i + k } }))));
+      await handle.db.transaction((tx) =>
+        appendAuditEvents(
+          tx,
+          Array.from({ length: 1000 }, (_, k) => sampleAuditInput({ payload: { n: i + k } })),
+        ),
+      );
     }
   }, 300_000);
   afterAll(async () => {
@@ -40,11 +49,16 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("sealer leadership across proces
     const a = spawnSealer(url);
     const b = spawnSealer(url);
     children.push(a, b);
-    const checkpoints = async () => Number(rowsOf<{ n: string | number }>(await handle.db.execute(sql`select count(*) as n from audit_checkpoints`))[0]?.n);
+    const checkpoints = async () =>
+      Number(
+        rowsOf<{ n: string | number }>(await handle.db.execute(sql`select count(*) as n from audit_checkpoints`))[0]?.n,
+      );
     // The sealer lock, held only inside a batch's transaction, names the process sealing now.
     const holder = async () =>
       rowsOf<{ pid: number }>(
-        await handle.db.execute(sql`select a.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted and l.objid = ${0x7365616c}`),
+        await handle.db.execute(
+          sql`select a.pid from pg_locks l join pg_stat_activity a on a.pid = l.pid where l.locktype = 'advisory' and l.granted and l.objid = ${0x7365616c}`,
+        ),
       )[0]?.pid;
     // Let one batch commit, then kill whichever process holds the lock in a later batch.
     const deadline = Date.now() + 60_000;
@@ -56,7 +70,9 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("sealer leadership across proces
         // the backend pid is the database's; find our child by asking who it is: kill both
         // candidates in turn would be wrong, so kill the one whose connection holds it.
         const owner = rowsOf<{ app: string; port: number | null }>(
-          await handle.db.execute(sql`select application_name as app, client_port as port from pg_stat_activity where pid = ${pid}`),
+          await handle.db.execute(
+            sql`select application_name as app, client_port as port from pg_stat_activity where pid = ${pid}`,
+          ),
         )[0];
         if (owner) {
           // Kill the child whose socket is that client port: probe with lsof-free /proc lookup.
@@ -78,7 +94,9 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("sealer leadership across proces
     while (!takenOver && Date.now() - started < 30_000) {
       const pid = await holder();
       if (pid !== undefined) {
-        const owner = rowsOf<{ port: number | null }>(await handle.db.execute(sql`select client_port as port from pg_stat_activity where pid = ${pid}`))[0];
+        const owner = rowsOf<{ port: number | null }>(
+          await handle.db.execute(sql`select client_port as port from pg_stat_activity where pid = ${pid}`),
+        )[0];
         const child = owner ? await childOwningPort([a, b], owner.port) : undefined;
         takenOver = child !== undefined && !child.killed;
       }
@@ -87,19 +105,34 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("sealer leadership across proces
     expect(takenOver).toBe(true);
     expect(Date.now() - started).toBeLessThan(5_000);
     while (Date.now() - started < 120_000) {
-      const [row] = rowsOf<{ unsealed: string | number }>(await handle.db.execute(sql`select count(*) as unsealed from audit_events where seq is null`));
+      const [row] = rowsOf<{ unsealed: string | number }>(
+        await handle.db.execute(sql`select count(*) as unsealed from audit_events where seq is null`),
+      );
       if (Number(row?.unsealed) === 0) break;
       await sleep(100);
     }
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-    const [stats] = rowsOf<{ n: string | number; lo: string | number; hi: string | number; d: string | number; p: string | number }>(
-      await handle.db.execute(sql`select count(*) as n, min(seq) as lo, max(seq) as hi, count(distinct seq) as d, count(distinct payload->>'n') as p from audit_events`),
+    const [stats] = rowsOf<{
+      n: string | number;
+      lo: string | number;
+      hi: string | number;
+      d: string | number;
+      p: string | number;
+    }>(
+      await handle.db.execute(
+        sql`select count(*) as n, min(seq) as lo, max(seq) as hi, count(distinct seq) as d, count(distinct payload->>'n') as p from audit_events`,
+      ),
     );
     expect([stats?.n, stats?.lo, stats?.hi, stats?.d, stats?.p].map(Number)).toEqual([TOTAL, 1, TOTAL, TOTAL, TOTAL]);
     const sealer = startAuditSealer(handle, { intervalMs: 50 });
     await sealer.drain();
     await sealer.stop();
-    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, checked: TOTAL, treeSize: TOTAL, unsealed: 0 });
+    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({
+      ok: true,
+      checked: TOTAL,
+      treeSize: TOTAL,
+      unsealed: 0,
+    });
   }, 300_000);
 });
 

@@ -20,7 +20,13 @@ const notActionModules = new Set(["index.ts", "define-action.ts"]);
 
 function findActionFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts") && !notActionModules.has(entry.name))
+    .filter(
+      (entry) =>
+        entry.isFile() &&
+        entry.name.endsWith(".ts") &&
+        !entry.name.endsWith(".test.ts") &&
+        !notActionModules.has(entry.name),
+    )
     .map((entry) => path.join(dir, entry.name))
     .sort();
 }
@@ -83,14 +89,16 @@ describe("server action policy walk", () => {
       const publicAction = roleAllows(null, definition.permission);
       const anonCode = anonymous.ok ? "ok" : anonymous.error.code;
       if (!publicAction && anonCode !== "unauthorized") mismatches.push(`${name} anonymous: ${anonCode}`);
-      if (publicAction && (anonCode === "unauthorized" || anonCode === "forbidden")) mismatches.push(`${name} anonymous: ${anonCode}`);
+      if (publicAction && (anonCode === "unauthorized" || anonCode === "forbidden"))
+        mismatches.push(`${name} anonymous: ${anonCode}`);
       checked++;
       for (const role of roles) {
         const result = await runAction(definition, principalFor(role), {});
         const code = result.ok ? "ok" : result.error.code;
         const allowed = roleAllows(role, definition.permission);
         if (!allowed && code !== "forbidden") mismatches.push(`${name} as ${role}: expected forbidden, got ${code}`);
-        if (allowed && (code === "forbidden" || code === "unauthorized")) mismatches.push(`${name} as ${role}: expected allowed, got ${code}`);
+        if (allowed && (code === "forbidden" || code === "unauthorized"))
+          mismatches.push(`${name} as ${role}: expected allowed, got ${code}`);
         checked++;
       }
     }

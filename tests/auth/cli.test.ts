@@ -33,9 +33,14 @@ function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr:
   delete env.DATABASE_URL;
   if (pg?.url) env.DATABASE_URL = pg.url;
   return new Promise((resolve) => {
-    execFile(tsx, ["--conditions=react-server", "server/cli.ts", ...args], { cwd: root, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      tsx,
+      ["--conditions=react-server", "server/cli.ts", ...args],
+      { cwd: root, env },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

@@ -48,14 +48,21 @@ export async function addUser(
   password = "correct horse battery",
   extra: { isDemo?: boolean } = {},
 ) {
-  return db.transaction((tx) => insertUserWithPassword(tx, { email, name: email.split("@")[0] ?? email, role, password, ...extra }));
+  return db.transaction((tx) =>
+    insertUserWithPassword(tx, { email, name: email.split("@")[0] ?? email, role, password, ...extra }),
+  );
 }
 
 export async function auditOf(db: Db, action: string) {
   return db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(asc(auditEvents.id));
 }
 
-export function signInRequest(server: TestServer, email: string, password: string, headers: Record<string, string> = {}) {
+export function signInRequest(
+  server: TestServer,
+  email: string,
+  password: string,
+  headers: Record<string, string> = {},
+) {
   return fetch(`${server.url}/api/auth/sign-in/email`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: server.url, "user-agent": "vitest-browser", ...headers },

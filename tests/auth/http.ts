@@ -5,7 +5,10 @@ import { NextRequest } from "next/server";
 import { peerAddressHeader } from "@/lib/auth/client-address";
 
 type RouteModule = Record<string, unknown>;
-type Handler = (request: NextRequest, context: { params: Promise<Record<string, string | string[]>> }) => Promise<Response>;
+type Handler = (
+  request: NextRequest,
+  context: { params: Promise<Record<string, string | string[]>> },
+) => Promise<Response>;
 
 export interface TestServer {
   url: string;
@@ -79,7 +82,9 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
         if (!params) continue;
         const handler = module[method] as Handler | undefined;
         response = handler
-          ? await handler(new NextRequest(url, { method, headers, body, duplex: "half" }), { params: Promise.resolve(params) })
+          ? await handler(new NextRequest(url, { method, headers, body, duplex: "half" }), {
+              params: Promise.resolve(params),
+            })
           : new Response("method not allowed", { status: 405 });
         break;
       }

@@ -5,7 +5,8 @@ import { clientIp } from "@/lib/auth/client-ip";
 import { resetEnvCache } from "@/lib/env";
 import { proxy } from "@/proxy";
 
-const req = (path: string, headers: Record<string, string> = {}) => new NextRequest(`http://127.0.0.1:3000${path}`, { headers });
+const req = (path: string, headers: Record<string, string> = {}) =>
+  new NextRequest(`http://127.0.0.1:3000${path}`, { headers });
 
 describe("proxy.ts", () => {
   it("sends a browser without a session cookie to /login with where it was going", () => {
@@ -26,14 +27,25 @@ describe("safeNext", () => {
   it("keeps same-site paths and refuses anything that could leave the site", () => {
     expect(safeNext("/runs/abc?x=1")).toBe("/runs/abc?x=1");
     expect(safeNext(["/audit", "/x"])).toBe("/audit");
-    for (const bad of [undefined, "", "runs", "//evil.example", "/\\evil.example", "https://evil.example", "/login", "/login?next=/x", "/a\nb"]) {
+    for (const bad of [
+      undefined,
+      "",
+      "runs",
+      "//evil.example",
+      "/\\evil.example",
+      "https://evil.example",
+      "/login",
+      "/login?next=/x",
+      "/a\nb",
+    ]) {
       expect(safeNext(bad)).toBe("/runs");
     }
   });
 });
 
 describe("clientIp", () => {
-  const peer = (address: string, extra: Record<string, string> = {}) => new Headers({ "x-flightdeck-peer": address, ...extra });
+  const peer = (address: string, extra: Record<string, string> = {}) =>
+    new Headers({ "x-flightdeck-peer": address, ...extra });
   const withProxies = (spec: string | undefined, check: () => void) => {
     if (spec === undefined) delete process.env.FLIGHTDECK_TRUSTED_PROXIES;
     else process.env.FLIGHTDECK_TRUSTED_PROXIES = spec;
@@ -48,7 +60,9 @@ describe("clientIp", () => {
 
   it("is the socket peer; forwarded headers from anyone are ignored by default", () => {
     withProxies(undefined, () => {
-      expect(clientIp(peer("203.0.113.5", { "x-forwarded-for": "6.6.6.6", "x-real-ip": "7.7.7.7" }))).toBe("203.0.113.5");
+      expect(clientIp(peer("203.0.113.5", { "x-forwarded-for": "6.6.6.6", "x-real-ip": "7.7.7.7" }))).toBe(
+        "203.0.113.5",
+      );
       expect(clientIp(peer("::ffff:127.0.0.1"))).toBe("127.0.0.1");
       expect(clientIp(new Headers({ "x-forwarded-for": "6.6.6.6" }))).toBe("unknown");
     });
@@ -56,7 +70,9 @@ describe("clientIp", () => {
 
   it("believes X-Forwarded-For only from FLIGHTDECK_TRUSTED_PROXIES, right to left, skipping trusted hops", () => {
     withProxies("10.0.0.0/8, 127.0.0.1", () => {
-      expect(clientIp(peer("127.0.0.1", { "x-forwarded-for": "6.6.6.6, 198.51.100.7, 10.0.0.3" }))).toBe("198.51.100.7");
+      expect(clientIp(peer("127.0.0.1", { "x-forwarded-for": "6.6.6.6, 198.51.100.7, 10.0.0.3" }))).toBe(
+        "198.51.100.7",
+      );
       expect(clientIp(peer("127.0.0.1", { "x-forwarded-for": "garbage, 10.0.0.3" }))).toBe("127.0.0.1");
       // A peer that is not a trusted proxy cannot choose its address.
       expect(clientIp(peer("203.0.113.5", { "x-forwarded-for": "198.51.100.7" }))).toBe("203.0.113.5");

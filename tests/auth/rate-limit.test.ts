@@ -7,7 +7,11 @@ const max = 3;
 
 beforeAll(async () => {
   // The test server stands in for a trusted reverse proxy on loopback, so X-Forwarded-For picks the client.
-  f = await setupAuth({ FLIGHTDECK_LOGIN_MAX_ATTEMPTS: String(max), FLIGHTDECK_LOGIN_WINDOW_SECONDS: "120", FLIGHTDECK_TRUSTED_PROXIES: "127.0.0.1" });
+  f = await setupAuth({
+    FLIGHTDECK_LOGIN_MAX_ATTEMPTS: String(max),
+    FLIGHTDECK_LOGIN_WINDOW_SECONDS: "120",
+    FLIGHTDECK_TRUSTED_PROXIES: "127.0.0.1",
+  });
   await addUser(f.db, "ada@example.com", "operator", password);
   await addUser(f.db, "bob@example.com", "operator", password);
 });
@@ -58,7 +62,8 @@ describe("sign-in rate limit (database-backed, fixed window)", () => {
   it("starts a new window once the old one has passed", async () => {
     await f.db.execute(
       // Simulate time passing: move every window on 10.0.0.1 back past its length.
-      (await import("drizzle-orm")).sql`update rate_limits set window_start = now() - interval '10 minutes' where key like '%10.0.0.1%'`,
+      (await import("drizzle-orm"))
+        .sql`update rate_limits set window_start = now() - interval '10 minutes' where key like '%10.0.0.1%'`,
     );
     expect((await signInRequest(f.server, "ada@example.com", password, from("10.0.0.1"))).status).toBe(200);
   });

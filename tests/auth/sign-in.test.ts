@@ -39,7 +39,9 @@ describe("password sign-in over HTTP", () => {
     const b = (await unknown.json()) as { message: string; code: string };
     expect(a).toEqual(b);
     expect(a.message).toBe("Invalid email or password");
-    expect(wrong.headers.getSetCookie().filter((c) => c.includes("session_token=") && !c.includes("session_token=;"))).toEqual([]);
+    expect(
+      wrong.headers.getSetCookie().filter((c) => c.includes("session_token=") && !c.includes("session_token=;")),
+    ).toEqual([]);
 
     const failed = await auditOf(f.db, "auth.sign_in_failed");
     expect(failed.map((e) => e.payload.email)).toEqual(["ada@example.com", "nobody@example.com"]);
@@ -53,7 +55,9 @@ describe("password sign-in over HTTP", () => {
   it("refuses a disabled user with the same 401 and ends their sessions", async () => {
     const before = await signInRequest(f.server, "ada@example.com", password);
     const cookie = cookieHeader(before);
-    const admin = await resolvePrincipal(new Headers({ cookie: cookieHeader(await signInRequest(f.server, "root@example.com", password)) }));
+    const admin = await resolvePrincipal(
+      new Headers({ cookie: cookieHeader(await signInRequest(f.server, "root@example.com", password)) }),
+    );
     const ada = await resolvePrincipal(new Headers({ cookie }));
     if (ada.kind !== "user") throw new Error("expected a user principal");
 

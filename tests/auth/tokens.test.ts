@@ -13,7 +13,11 @@ const adminToken = "bootstrap-admin-token-0123456789abcdef";
 const bearer = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, ...extra });
 
 beforeAll(async () => {
-  f = await setupAuth({ FLIGHTDECK_ADMIN_TOKEN: adminToken, FLIGHTDECK_LOGIN_MAX_ATTEMPTS: "4", FLIGHTDECK_TRUSTED_PROXIES: "127.0.0.1" });
+  f = await setupAuth({
+    FLIGHTDECK_ADMIN_TOKEN: adminToken,
+    FLIGHTDECK_LOGIN_MAX_ATTEMPTS: "4",
+    FLIGHTDECK_TRUSTED_PROXIES: "127.0.0.1",
+  });
 });
 afterAll(async () => f.close());
 
@@ -25,7 +29,13 @@ describe("API tokens", () => {
       body: JSON.stringify({ name: "ci", role: "operator" }),
     });
     expect(res.status).toBe(201);
-    const created = (await res.json()) as { id: string; token: string; prefix: string; role: string; createdBy: string };
+    const created = (await res.json()) as {
+      id: string;
+      token: string;
+      prefix: string;
+      role: string;
+      createdBy: string;
+    };
     expect(created.token).toMatch(/^fd_[A-Za-z0-9_-]{43}$/);
     expect(created.prefix).toBe(created.token.slice(0, 10));
     expect(created).toMatchObject({ role: "operator", createdBy: "bootstrap admin token" });
@@ -58,7 +68,10 @@ describe("API tokens", () => {
     expect(first).toBeInstanceOf(Date);
     await resolvePrincipal(new Headers(bearer(created.token)));
     expect(await lastUsed()).toEqual(first);
-    await f.db.update(apiTokens).set({ lastUsedAt: sql`now() - interval '2 minutes'` }).where(eq(apiTokens.id, created.id));
+    await f.db
+      .update(apiTokens)
+      .set({ lastUsedAt: sql`now() - interval '2 minutes'` })
+      .where(eq(apiTokens.id, created.id));
     const stale = await lastUsed();
     await resolvePrincipal(new Headers(bearer(created.token)));
     expect((await lastUsed())?.getTime()).toBeGreaterThan(stale?.getTime() ?? Infinity);
@@ -73,11 +86,20 @@ describe("API tokens", () => {
     const ok = await fetch(`${f.server.url}/api/tokens`, { headers: bearer(created.token) });
     expect(ok.status).toBe(200);
 
-    const revoke = await fetch(`${f.server.url}/api/tokens/${created.id}/revoke`, { method: "POST", headers: bearer(adminToken) });
+    const revoke = await fetch(`${f.server.url}/api/tokens/${created.id}/revoke`, {
+      method: "POST",
+      headers: bearer(adminToken),
+    });
     expect(revoke.status).toBe(200);
-    const again = await fetch(`${f.server.url}/api/tokens/${created.id}/revoke`, { method: "POST", headers: bearer(adminToken) });
+    const again = await fetch(`${f.server.url}/api/tokens/${created.id}/revoke`, {
+      method: "POST",
+      headers: bearer(adminToken),
+    });
     expect(again.status).toBe(409);
-    const missing = await fetch(`${f.server.url}/api/tokens/nope/revoke`, { method: "POST", headers: bearer(adminToken) });
+    const missing = await fetch(`${f.server.url}/api/tokens/nope/revoke`, {
+      method: "POST",
+      headers: bearer(adminToken),
+    });
     expect(missing.status).toBe(404);
 
     const refused = await fetch(`${f.server.url}/api/tokens`, { headers: bearer(created.token) });
@@ -104,7 +126,9 @@ describe("API tokens", () => {
     await addUser(f.db, "root@example.com", "admin");
     const cookie = cookieHeader(await signInRequest(f.server, "root@example.com", "correct horse battery"));
     expect((await fetch(`${f.server.url}/api/tokens`, { headers: { cookie } })).status).toBe(200);
-    const res = await fetch(`${f.server.url}/api/tokens`, { headers: { cookie, ...bearer("fd_wrong", { "x-forwarded-for": "10.1.1.1" }) } });
+    const res = await fetch(`${f.server.url}/api/tokens`, {
+      headers: { cookie, ...bearer("fd_wrong", { "x-forwarded-for": "10.1.1.1" }) },
+    });
     expect(res.status).toBe(401);
   });
 
@@ -123,15 +147,22 @@ describe("API tokens", () => {
     expect(lockouts).toHaveLength(1);
     expect(lockouts[0]?.subjectType).toBe("bearer-token");
     // Other callers keep working.
-    expect((await fetch(`${f.server.url}/api/tokens`, { headers: bearer(adminToken, { "x-forwarded-for": "10.9.9.8" }) })).status).toBe(200);
+    expect(
+      (await fetch(`${f.server.url}/api/tokens`, { headers: bearer(adminToken, { "x-forwarded-for": "10.9.9.8" }) }))
+        .status,
+    ).toBe(200);
   });
 
   it("the bootstrap token works only while FLIGHTDECK_ADMIN_TOKEN is set", async () => {
-    const wrong = await fetch(`${f.server.url}/api/tokens`, { headers: bearer(adminToken + "x", { "x-forwarded-for": "10.2.2.2" }) });
+    const wrong = await fetch(`${f.server.url}/api/tokens`, {
+      headers: bearer(adminToken + "x", { "x-forwarded-for": "10.2.2.2" }),
+    });
     expect(wrong.status).toBe(401);
     delete process.env.FLIGHTDECK_ADMIN_TOKEN;
     resetEnvCache();
-    const unset = await fetch(`${f.server.url}/api/tokens`, { headers: bearer(adminToken, { "x-forwarded-for": "10.2.2.3" }) });
+    const unset = await fetch(`${f.server.url}/api/tokens`, {
+      headers: bearer(adminToken, { "x-forwarded-for": "10.2.2.3" }),
+    });
     expect(unset.status).toBe(401);
     const anonymous = await fetch(`${f.server.url}/api/tokens`);
     expect(anonymous.status).toBe(401);

@@ -20,14 +20,23 @@ afterAll(async () => f.close());
 
 describe("user administration", () => {
   it("creates a user who can sign in; duplicates are a conflict", async () => {
-    const created = await createUser(f.db, root, { email: "Eve@Example.com", name: "Eve", role: "reviewer", password: "a long password!" });
+    const created = await createUser(f.db, root, {
+      email: "Eve@Example.com",
+      name: "Eve",
+      role: "reviewer",
+      password: "a long password!",
+    });
     expect(created).toMatchObject({ email: "eve@example.com", role: "reviewer", disabled: false, isDemo: false });
     expect((await signInRequest(f.server, "eve@example.com", "a long password!")).status).toBe(200);
     await expect(
       createUser(f.db, root, { email: "eve@example.com", name: "Eve 2", role: "lead", password: "a long password!" }),
     ).rejects.toMatchObject({ code: "conflict" });
     const [event] = await auditOf(f.db, "user.created");
-    expect(event).toMatchObject({ actorId: rootId, subjectId: created.id, payload: { email: "eve@example.com", role: "reviewer" } });
+    expect(event).toMatchObject({
+      actorId: rootId,
+      subjectId: created.id,
+      payload: { email: "eve@example.com", role: "reviewer" },
+    });
     expect(JSON.stringify(event)).not.toContain("a long password!");
     expect((await listUsers(f.db)).map((u) => u.email)).toEqual(["eve@example.com", "root@example.com"]);
   });

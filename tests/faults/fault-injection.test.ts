@@ -37,7 +37,12 @@ const deliveries = new Map<string, string[]>();
 const children: WorkerChild[] = [];
 
 function spawn(url: string, id: string, args: Record<string, number> = {}): WorkerChild {
-  const child = spawnWorker(url, id, { "lease-ms": LEASE_MS, "poll-ms": 200, concurrency: 4, ...args }, { script: SCRIPT, env: { FAULT_SINK_PORT: String(port) } });
+  const child = spawnWorker(
+    url,
+    id,
+    { "lease-ms": LEASE_MS, "poll-ms": 200, concurrency: 4, ...args },
+    { script: SCRIPT, env: { FAULT_SINK_PORT: String(port) } },
+  );
   children.push(child);
   return child;
 }
@@ -48,7 +53,9 @@ const retrying = <T>(fn: () => Promise<T>) => withTransientRetry(fn, { deadline:
 async function settle(db: Db, ids: string[], timeoutMs = 90_000) {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await retrying(() => db.select({ id: runs.id, state: runs.state }).from(runs).where(inArray(runs.id, ids)));
+    const rows = await retrying(() =>
+      db.select({ id: runs.id, state: runs.state }).from(runs).where(inArray(runs.id, ids)),
+    );
     if (rows.filter((r) => TERMINAL.includes(r.state)).length === ids.length || Date.now() > until) return rows;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -83,12 +90,12 @@ async function createRuns(db: Db, n: number, job = EFFECTS_JOB): Promise<string[
 
 beforeAll(async () => {
   sink = createServer((req, res) => {
-      const key = String(req.headers["idempotency-key"] ?? "none");
-      deliveries.set(key, [...(deliveries.get(key) ?? []), req.url ?? ""]);
-      // Slow enough that kills land in the middle of tool calls.
-      setTimeout(() => res.end("ok"), 40 + Math.floor(Math.random() * 120));
-    });
-    await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+    const key = String(req.headers["idempotency-key"] ?? "none");
+    deliveries.set(key, [...(deliveries.get(key) ?? []), req.url ?? ""]);
+    // Slow enough that kills land in the middle of tool calls.
+    setTimeout(() => res.end("ok"), 40 + Math.floor(Math.random() * 120));
+  });
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
   port = (sink.address() as AddressInfo).port;
 });
 afterAll(async () => {
@@ -125,9 +132,23 @@ describe.runIf(process.env.TEST_DATABASE_URL)("fault injection (Postgres)", () =
     const [first] = await handle.db
       .select({ at: sql<number | null>`(extract(epoch from min(${turns.startedAt})) * 1000)::float8` })
       .from(turns)
-      .where(and(inArray(turns.runId, ids), gt(turns.attempt, 1), sql`${turns.startedAt} > to_timestamp(${killedAt / 1000})`));
+      .where(
+        and(
+          inArray(turns.runId, ids),
+          gt(turns.attempt, 1),
+          sql`${turns.startedAt} > to_timestamp(${killedAt / 1000})`,
+        ),
+      );
     const resumedAt = first?.at ? Number(first.at) : null;
-    console.log(JSON.stringify({ msg: "fault-figures", scenario: "sigkill-recovery", leaseMs: LEASE_MS, killToResumedMs: resumedAt ? resumedAt - killedAt : null, leaseExpiryToResumedMs: resumedAt ? resumedAt - killedAt - LEASE_MS : null }));
+    console.log(
+      JSON.stringify({
+        msg: "fault-figures",
+        scenario: "sigkill-recovery",
+        leaseMs: LEASE_MS,
+        killToResumedMs: resumedAt ? resumedAt - killedAt : null,
+        leaseExpiryToResumedMs: resumedAt ? resumedAt - killedAt - LEASE_MS : null,
+      }),
+    );
     expect(figures.runs).toBe(24);
     await killAll(children);
   }, 180_000);
@@ -151,13 +172,20 @@ describe.runIf(process.env.TEST_DATABASE_URL)("fault injection (Postgres)", () =
     expect(String(refused.error)).toMatch(/lease .* lost: workspace write refused/);
     const [done] = await settle(handle.db, [runId], 60_000);
     expect(done?.state).toBe("succeeded");
-    const [file] = await handle.db.select().from(workspaceFiles).where(and(eq(workspaceFiles.runId, runId), eq(workspaceFiles.path, "stale.txt")));
+    const [file] = await handle.db
+      .select()
+      .from(workspaceFiles)
+      .where(and(eq(workspaceFiles.runId, runId), eq(workspaceFiles.path, "stale.txt")));
     const content = rowsOf<{ content: string }>(
-      await handle.db.execute(sql`select convert_from(content, 'UTF8') as content from workspace_blobs where sha256 = ${file?.sha256 ?? ""}`),
+      await handle.db.execute(
+        sql`select convert_from(content, 'UTF8') as content from workspace_blobs where sha256 = ${file?.sha256 ?? ""}`,
+      ),
     )[0]?.content;
     expect(content).toBe(`written by pid ${rescuer.child.pid}`);
     expect((await verifyAuditChain(handle.db)).ok).toBe(true);
-    console.log(JSON.stringify({ msg: "fault-figures", scenario: "sigstop", staleWriteRefused: true, fileWrittenBy: "rescuer" }));
+    console.log(
+      JSON.stringify({ msg: "fault-figures", scenario: "sigstop", staleWriteRefused: true, fileWrittenBy: "rescuer" }),
+    );
     await killAll([stale, rescuer]);
   }, 120_000);
 
@@ -167,7 +195,14 @@ describe.runIf(process.env.TEST_DATABASE_URL)("fault injection (Postgres)", () =
     spawn(url, "term-b");
     await Promise.all(children.slice(-2).map((c) => c.waitForLine((l) => l.msg === "worker started", 60_000)));
     // The test process is an app instance too: it runs a worker on its own pool.
-    const local = await startWorker({ handle, executor: createAgentExecutor(), workerId: "term-app", pollIntervalMs: 200, leaseMs: LEASE_MS, logger: silentLogger });
+    const local = await startWorker({
+      handle,
+      executor: createAgentExecutor(),
+      workerId: "term-app",
+      pollIntervalMs: 200,
+      leaseMs: LEASE_MS,
+      logger: silentLogger,
+    });
     const ids = await createRuns(handle.db, 24);
     const admin = await openPostgres(url, 1);
     let terminated = 0;
@@ -181,8 +216,18 @@ describe.runIf(process.env.TEST_DATABASE_URL)("fault injection (Postgres)", () =
     }
     await admin.close();
     const healthStarted = Date.now();
-    expect(await retrying(() => pingDatabase(handle).then((ok) => (ok ? ok : Promise.reject(Object.assign(new Error("down"), { code: "08006" })))))).toBe(true);
-    const figures = await report(handle.db, "pg_terminate_backend", ids, { rounds: 6, connectionsTerminated: terminated, healthyAfterMs: Date.now() - healthStarted });
+    expect(
+      await retrying(() =>
+        pingDatabase(handle).then((ok) =>
+          ok ? ok : Promise.reject(Object.assign(new Error("down"), { code: "08006" })),
+        ),
+      ),
+    ).toBe(true);
+    const figures = await report(handle.db, "pg_terminate_backend", ids, {
+      rounds: 6,
+      connectionsTerminated: terminated,
+      healthyAfterMs: Date.now() - healthStarted,
+    });
     await local.stop();
     await killAll(children);
     expect(figures.lost).toBe(0);
@@ -206,7 +251,12 @@ describe.runIf(process.env.TEST_DATABASE_URL)("fault injection (Postgres)", () =
       .from(runs)
       .where(and(eq(runs.leaseOwner, "drain-a"), isNotNull(runs.leaseToken), gt(runs.leaseExpiresAt, sql`now()`)));
     expect(held).toEqual([]);
-    await report(handle.db, "sigterm-drain", ids, { exitMs, drainMs: stopped.drainMs, turnsInFlight: stopped.turnsInFlight, leasesLeftHeld: held.length });
+    await report(handle.db, "sigterm-drain", ids, {
+      exitMs,
+      drainMs: stopped.drainMs,
+      turnsInFlight: stopped.turnsInFlight,
+      leasesLeftHeld: held.length,
+    });
     await killAll(children);
   }, 180_000);
 });
@@ -237,7 +287,7 @@ describe.runIf(process.env.TEST_DATABASE_URL)("Postgres restart under load (priv
     cluster.start();
     const startedAt = Date.now();
     let servedAgainMs: number | null = null;
-    for (const until = Date.now() + 60_000; Date.now() < until; ) {
+    for (const until = Date.now() + 60_000; Date.now() < until;) {
       const [row] = await db.db
         .select({ n: sql<number>`count(*)::int` })
         .from(turns)
@@ -252,6 +302,10 @@ describe.runIf(process.env.TEST_DATABASE_URL)("Postgres restart under load (priv
     const healthAfter = await pingDatabase(db);
     expect(healthWhileDown).toBe(false);
     expect(healthAfter).toBe(true);
-    await report(db.db, "postgres-restart", ids, { downMs: startedAt - stoppedAt, servedAgainAfterStartMs: servedAgainMs, healthWhileDown: healthWhileDown ? "up" : "down" });
+    await report(db.db, "postgres-restart", ids, {
+      downMs: startedAt - stoppedAt,
+      servedAgainAfterStartMs: servedAgainMs,
+      healthWhileDown: healthWhileDown ? "up" : "down",
+    });
   }, 240_000);
 });

@@ -64,7 +64,13 @@ beforeAll(async () => {
     "/api/approvals/[id]/[decision]": approvalDecisionRoute,
   });
   // Each token belongs to a person of its role (approvals are decided by people).
-  for (const [name, role] of [["reviewer", "reviewer"], ["operator", "operator"], ["lead", "lead"], ["lead2", "lead"], ["admin", "admin"]] as const) {
+  for (const [name, role] of [
+    ["reviewer", "reviewer"],
+    ["operator", "operator"],
+    ["lead", "lead"],
+    ["lead2", "lead"],
+    ["admin", "admin"],
+  ] as const) {
     const person = await addUser(handle.db, `fc-${name}@example.com`, role as Role);
     const owner = { kind: "user", id: person.id, label: person.email, role: role as Role } as const;
     const created = await createApiToken(handle.db, owner, { name: `fc-${name}`, role: role as Role });

@@ -53,15 +53,24 @@ describe("governance at declaration", () => {
         governance: { ...base.governance, dataCategories: ["workspace"] },
       }),
     ]);
-    expect(e.message).toContain('Job "pays-without-saying": governance.dataCategories: tool "gov_charge_card" touches "payment"');
+    expect(e.message).toContain(
+      'Job "pays-without-saying": governance.dataCategories: tool "gov_charge_card" touches "payment"',
+    );
   });
 
   it("refuses high risk without human oversight", () => {
     const base = jobDeclaration();
-    const e = declarationError([jobDeclaration({ id: "risky", governance: { ...base.governance, riskLevel: "high", humanOversight: "none" } })]);
+    const e = declarationError([
+      jobDeclaration({ id: "risky", governance: { ...base.governance, riskLevel: "high", humanOversight: "none" } }),
+    ]);
     expect(e.message).toContain('Job "risky": governance.humanOversight: riskLevel "high" requires human oversight');
     expect(() =>
-      registerJobDefinitions([jobDeclaration({ id: "risky", governance: { ...base.governance, riskLevel: "high", humanOversight: "approve-run" } })]),
+      registerJobDefinitions([
+        jobDeclaration({
+          id: "risky",
+          governance: { ...base.governance, riskLevel: "high", humanOversight: "approve-run" },
+        }),
+      ]),
     ).not.toThrow();
   });
 
@@ -73,12 +82,23 @@ describe("governance at declaration", () => {
 
 describe("governance at dispatch", () => {
   it("refuses a tool call outside the run's pinned categories and audits a policy violation", async () => {
-    const job = testJob({ id: "gov-dispatch", agent: { model: "default", instructions: "t", tools: ["gov_charge_card"], maxTurns: 3 } });
+    const job = testJob({
+      id: "gov-dispatch",
+      agent: { model: "default", instructions: "t", tools: ["gov_charge_card"], maxTurns: 3 },
+    });
     await installJobs(handle.db, [job]);
     const runId = await newRun(handle.db, job.id);
     // The run was pinned to a version whose governance did not include "payment" (e.g. declared before the tool changed).
-    const scope = await scopeFor(handle.db, runId, job, { governance: { ...job.governance, dataCategories: ["workspace"] } });
-    const record = await invokeTool(scope, { toolCallId: "c0", toolName: "gov_charge_card", input: { amount: 5 }, turnIndex: 0, callIndex: 0 });
+    const scope = await scopeFor(handle.db, runId, job, {
+      governance: { ...job.governance, dataCategories: ["workspace"] },
+    });
+    const record = await invokeTool(scope, {
+      toolCallId: "c0",
+      toolName: "gov_charge_card",
+      input: { amount: 5 },
+      turnIndex: 0,
+      callIndex: 0,
+    });
     expect(record.outcome).toBe("refused");
     expect(record.error).toMatch(/not authorized for \(payment\)/);
     expect(charges).toBe(0);

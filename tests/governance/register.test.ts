@@ -33,16 +33,33 @@ describe("GET /api/governance", () => {
   it("lists every job with its governance, tools (side effects, categories), versions and runs", async () => {
     const res = await get("/api/governance", reviewer);
     expect(res.status).toBe(200);
-    const { jobs } = (await res.json()) as { jobs: { jobId: string; authorizedBy: string; retentionDays: number; tools: { name: string; sideEffect: string; dataCategories: string[] }[]; versions: number; runs: number }[] };
+    const { jobs } = (await res.json()) as {
+      jobs: {
+        jobId: string;
+        authorizedBy: string;
+        retentionDays: number;
+        tools: { name: string; sideEffect: string; dataCategories: string[] }[];
+        versions: number;
+        runs: number;
+      }[];
+    };
     const triage = jobs.find((j) => j.jobId === "triage-ticket");
     expect(triage).toMatchObject({ authorizedBy: "jane.doe@acme.example", versions: 1, runs: 0 });
-    expect(triage?.tools.find((t) => t.name === "send_reply")).toEqual({ name: "send_reply", sideEffect: "external", dataCategories: ["customer-contact", "ticket-content"] });
+    expect(triage?.tools.find((t) => t.name === "send_reply")).toEqual({
+      name: "send_reply",
+      sideEffect: "external",
+      dataCategories: ["customer-contact", "ticket-content"],
+    });
   });
 
   it("filters by risk and data category and exports CSV", async () => {
-    const limited = (await (await get("/api/governance?risk=limited", reviewer)).json()) as { jobs: { jobId: string }[] };
+    const limited = (await (await get("/api/governance?risk=limited", reviewer)).json()) as {
+      jobs: { jobId: string }[];
+    };
     expect(limited.jobs.map((j) => j.jobId)).toEqual(["triage-ticket"]);
-    const notify = (await (await get("/api/governance?category=operator-notification", reviewer)).json()) as { jobs: { jobId: string }[] };
+    const notify = (await (await get("/api/governance?category=operator-notification", reviewer)).json()) as {
+      jobs: { jobId: string }[];
+    };
     expect(notify.jobs.map((j) => j.jobId)).toEqual(["sla-sweep"]);
     const csv = await get("/api/governance?format=csv", reviewer);
     expect(csv.headers.get("content-type")).toContain("text/csv");

@@ -8,7 +8,10 @@ import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { auditFor, installJobs, newRun, scopeFor, testJob } from "../helpers/agent-fixtures";
 
 let handle: TestDatabase;
-const job = testJob({ id: "retention-job", agent: { model: "default", instructions: "t", tools: ["state_set"], maxTurns: 3 } });
+const job = testJob({
+  id: "retention-job",
+  agent: { model: "default", instructions: "t", tools: ["state_set"], maxTurns: 3 },
+});
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -24,14 +27,26 @@ describe("retention", () => {
     const expired = await newRun(handle.db, job.id, { secret: "customer data" });
     const fresh = await newRun(handle.db, job.id, { secret: "still needed" });
     const scope = await scopeFor(handle.db, expired, job);
-    await invokeTool(scope, { toolCallId: "c0", toolName: "state_set", input: { key: "ticket", value: "x" }, turnIndex: 0, callIndex: 0 });
+    await invokeTool(scope, {
+      toolCallId: "c0",
+      toolName: "state_set",
+      input: { key: "ticket", value: "x" },
+      turnIndex: 0,
+      callIndex: 0,
+    });
     // Two workspace files (workspaces live in the database), one blob shared with the fresh run.
-    await handle.db.execute(sql`insert into workspace_blobs (sha256, content, bytes) values ('h1', 'hello'::bytea, 5), ('h2', 'bye'::bytea, 3)`);
+    await handle.db.execute(
+      sql`insert into workspace_blobs (sha256, content, bytes) values ('h1', 'hello'::bytea, 5), ('h2', 'bye'::bytea, 3)`,
+    );
     await handle.db.execute(sql`insert into workspace_files (run_id, path, sha256, bytes) values
       (${expired}, 'notes/a.md', 'h1', 5), (${expired}, 'notes/b.md', 'h2', 3), (${fresh}, 'keep.md', 'h1', 5)`);
     const days = job.governance.retentionDays;
-    await handle.db.execute(sql`update runs set state = 'succeeded', finished_at = now() - make_interval(days => ${days + 1}) where id = ${expired}`);
-    await handle.db.execute(sql`update runs set state = 'succeeded', finished_at = now() - make_interval(days => ${days - 1}) where id = ${fresh}`);
+    await handle.db.execute(
+      sql`update runs set state = 'succeeded', finished_at = now() - make_interval(days => ${days + 1}) where id = ${expired}`,
+    );
+    await handle.db.execute(
+      sql`update runs set state = 'succeeded', finished_at = now() - make_interval(days => ${days - 1}) where id = ${fresh}`,
+    );
 
     const result = await purgeExpiredRuns(handle.db);
     expect(result).toEqual({ purged: [expired], more: false });

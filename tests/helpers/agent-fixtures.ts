@@ -14,7 +14,18 @@ export function testJob(overrides: Partial<JobDeclaration> & { id: string }): Jo
   return defineJob(
     jobDeclaration({
       // Every category the agent-turn tests' tools touch (governance is checked at declaration and dispatch).
-      governance: { ...base.governance, dataCategories: ["workspace", "run-state", "external-web", "operator-notification", "customer-contact", "payment", "orders"] },
+      governance: {
+        ...base.governance,
+        dataCategories: [
+          "workspace",
+          "run-state",
+          "external-web",
+          "operator-notification",
+          "customer-contact",
+          "payment",
+          "orders",
+        ],
+      },
       title: `Test job ${overrides.id}`,
       description: "A job used by the agent-turn tests.",
       agent: { model: "default", instructions: "You are a test agent.", tools: [], maxTurns: 8 },
@@ -36,7 +47,12 @@ export async function newRun(db: Db, jobId: string, input: unknown = {}): Promis
   return run.id;
 }
 
-export async function scopeFor(db: Db, runId: string, def: JobDefinition, overrides: Partial<InvokeScope> = {}): Promise<InvokeScope> {
+export async function scopeFor(
+  db: Db,
+  runId: string,
+  def: JobDefinition,
+  overrides: Partial<InvokeScope> = {},
+): Promise<InvokeScope> {
   return {
     runId,
     jobId: def.id,
@@ -57,7 +73,9 @@ export async function auditFor(db: Db, runId: string, action?: string) {
   const rows = await db
     .select()
     .from(auditEvents)
-    .where(action ? and(eq(auditEvents.subjectId, runId), eq(auditEvents.action, action)) : eq(auditEvents.subjectId, runId))
+    .where(
+      action ? and(eq(auditEvents.subjectId, runId), eq(auditEvents.action, action)) : eq(auditEvents.subjectId, runId),
+    )
     .orderBy(auditEvents.id);
   return rows;
 }
@@ -68,7 +86,11 @@ export async function toolCallRow(db: Db, key: string) {
 }
 
 /** Polls until the probe returns something truthy (workers run asynchronously). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 45_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 45_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

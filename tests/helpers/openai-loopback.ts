@@ -99,7 +99,11 @@ export function completion(options: {
       choices: [
         {
           index: 0,
-          message: { role: "assistant", content: options.content ?? null, ...(toolCalls?.length ? { tool_calls: toolCalls } : {}) },
+          message: {
+            role: "assistant",
+            content: options.content ?? null,
+            ...(toolCalls?.length ? { tool_calls: toolCalls } : {}),
+          },
           finish_reason: toolCalls?.length ? "tool_calls" : "stop",
         },
       ],

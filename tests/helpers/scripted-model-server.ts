@@ -1,4 +1,10 @@
-import { RUN_INPUT_MARKER, type SimulatedReply, type SimulatedScript, type SimulatedToolResult, type SimulationState } from "@/lib/models";
+import {
+  RUN_INPUT_MARKER,
+  type SimulatedReply,
+  type SimulatedScript,
+  type SimulatedToolResult,
+  type SimulationState,
+} from "@/lib/models";
 import { completion, type ChatRequestBody, type ScriptedReply } from "./openai-loopback";
 
 /**
@@ -14,9 +20,15 @@ export function stateFromChatRequest(body: ChatRequestBody): SimulationState {
   for (const m of body.messages) {
     if (m.role === "assistant") {
       step += 1;
-      for (const c of (m.tool_calls ?? []) as { id: string; function: { name: string } }[]) names.set(c.id, c.function.name);
+      for (const c of (m.tool_calls ?? []) as { id: string; function: { name: string } }[])
+        names.set(c.id, c.function.name);
     }
-    if (m.role === "user" && input === undefined && typeof m.content === "string" && m.content.startsWith(RUN_INPUT_MARKER)) {
+    if (
+      m.role === "user" &&
+      input === undefined &&
+      typeof m.content === "string" &&
+      m.content.startsWith(RUN_INPUT_MARKER)
+    ) {
       input = JSON.parse(m.content.slice(RUN_INPUT_MARKER.length)) as unknown;
     }
     if (m.role === "tool" && typeof m.content === "string") {
@@ -27,13 +39,21 @@ export function stateFromChatRequest(body: ChatRequestBody): SimulationState {
       } catch {
         // text or error output
       }
-      results.push({ toolCallId: m.tool_call_id ?? "", toolName: names.get(m.tool_call_id ?? "") ?? "", output, isError });
+      results.push({
+        toolCallId: m.tool_call_id ?? "",
+        toolName: names.get(m.tool_call_id ?? "") ?? "",
+        output,
+        isError,
+      });
     }
   }
   return { step, input, results, lastResult: (n) => [...results].reverse().find((r) => r.toolName === n) };
 }
 
-export function replyAsCompletion(reply: SimulatedReply, usage = { prompt_tokens: 120, completion_tokens: 30 }): ScriptedReply {
+export function replyAsCompletion(
+  reply: SimulatedReply,
+  usage = { prompt_tokens: 120, completion_tokens: 30 },
+): ScriptedReply {
   return completion({
     content: reply.text ?? null,
     toolCalls: reply.toolCalls?.map((c) => ({ name: c.toolName, arguments: c.rawInput ?? c.input })),

@@ -34,19 +34,29 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("shared memory contention across
       tokens.set(id, token);
     }
     const script = "tests/memory/fixtures/memory-worker.ts";
-    children.push(spawnWorker(handle.url ?? "", "W1", {}, { script }), spawnWorker(handle.url ?? "", "W2", {}, { script }));
+    children.push(
+      spawnWorker(handle.url ?? "", "W1", {}, { script }),
+      spawnWorker(handle.url ?? "", "W2", {}, { script }),
+    );
     const ids = [...tokens.keys()];
     const finished = await waitFor(
       "all contention runs finished",
       async () => {
-        const rows = await handle.db.select({ id: runs.id, state: runs.state, error: runs.error }).from(runs).where(inArray(runs.id, ids));
+        const rows = await handle.db
+          .select({ id: runs.id, state: runs.state, error: runs.error })
+          .from(runs)
+          .where(inArray(runs.id, ids));
         return rows.every((r) => ["succeeded", "failed", "cancelled", "timed_out"].includes(r.state)) && rows;
       },
       240_000,
     );
     expect(finished.filter((r) => r.state !== "succeeded")).toEqual([]);
 
-    const history = await handle.db.select().from(memoryHistory).where(eq(memoryHistory.collection, "counters")).orderBy(memoryHistory.key, memoryHistory.version);
+    const history = await handle.db
+      .select()
+      .from(memoryHistory)
+      .where(eq(memoryHistory.collection, "counters"))
+      .orderBy(memoryHistory.key, memoryHistory.version);
     expect(history).toHaveLength(100);
     for (const h of history) {
       // Attribution: the run named on the row is the run whose input carried the token it wrote.
@@ -68,7 +78,9 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("shared memory contention across
     }
     // Both processes did work.
     const workers = rowsOf<{ worker_id: string }>(
-      await handle.db.execute(sql`select distinct worker_id from turns where run_id in (select id from runs where job_id = ${contentionJob.id})`),
+      await handle.db.execute(
+        sql`select distinct worker_id from turns where run_id in (select id from runs where job_id = ${contentionJob.id})`,
+      ),
     );
     expect(workers.map((w) => w.worker_id).sort()).toEqual(["W1", "W2"]);
   }, 300_000);

@@ -32,18 +32,34 @@ beforeAll(async () => {
 afterAll(async () => handle.drop());
 
 type Mode = "exclusive" | "shared";
-type Command = { kind: "lock"; run: number; entity: number; mode: Mode } | { kind: "unlock"; run: number; entity: number } | { kind: "die"; run: number };
+type Command =
+  | { kind: "lock"; run: number; entity: number; mode: Mode }
+  | { kind: "unlock"; run: number; entity: number }
+  | { kind: "die"; run: number };
 
 const RUNS = 4;
 const ENTITIES = 3;
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant("lock" as const), run: fc.nat(RUNS - 1), entity: fc.nat(ENTITIES - 1), mode: fc.constantFrom<Mode>("exclusive", "shared") }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("unlock" as const), run: fc.nat(RUNS - 1), entity: fc.nat(ENTITIES - 1) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("lock" as const),
+      run: fc.nat(RUNS - 1),
+      entity: fc.nat(ENTITIES - 1),
+      mode: fc.constantFrom<Mode>("exclusive", "shared"),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("unlock" as const), run: fc.nat(RUNS - 1), entity: fc.nat(ENTITIES - 1) }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("die" as const), run: fc.nat(RUNS - 1) }) },
 );
 
 /** Independent oracle: does the wait-for relation (built here) have a cycle? Transitive closure. */
-function hasCycle(rows: readonly { entity: string; runId: string; mode: Mode; status: string; seq: number }[]): boolean {
+function hasCycle(
+  rows: readonly { entity: string; runId: string; mode: Mode; status: string; seq: number }[],
+): boolean {
   const live = rows.filter((r) => r.status !== "refused");
   const edges = new Map<string, Set<string>>();
   for (const w of live) {
@@ -97,7 +113,9 @@ describe("lock manager under random interleavings", () => {
           const [run] = await handle.db.select().from(runs).where(eq(runs.id, runId));
           if (!run || run.state === "cancelled") continue;
           if (c.kind === "die") {
-            await handle.db.transaction((tx) => transitionRun(tx, runId, "cancelled", { actor, authorization: { via: "system" }, reason: "operator" }));
+            await handle.db.transaction((tx) =>
+              transitionRun(tx, runId, "cancelled", { actor, authorization: { via: "system" }, reason: "operator" }),
+            );
           } else if (c.kind === "unlock") {
             if (run.state === "waiting") continue; // a parked run makes no calls
             await handle.db.transaction((tx) => releaseLock(tx, runId, `e/${c.entity}`));
@@ -105,15 +123,27 @@ describe("lock manager under random interleavings", () => {
             if (run.state === "waiting") continue;
             const entity = `e/${c.entity}`;
             const before = await lockRows();
-            const result = await handle.db.transaction((tx) => requestLock(tx, { runId, entity, mode: c.mode, timeoutMs: 60_000 }));
+            const result = await handle.db.transaction((tx) =>
+              requestLock(tx, { runId, entity, mode: c.mode, timeoutMs: 60_000 }),
+            );
             const after = await lockRows();
-            const refusedOthers = after.filter((r) => r.status === "refused" && !before.some((b) => b.seq === r.seq && b.status === "refused"));
-            const deadlockNow = (result.status === "refused" && result.reason.startsWith("deadlock")) || refusedOthers.length > 0;
+            const refusedOthers = after.filter(
+              (r) => r.status === "refused" && !before.some((b) => b.seq === r.seq && b.status === "refused"),
+            );
+            const deadlockNow =
+              (result.status === "refused" && result.reason.startsWith("deadlock")) || refusedOthers.length > 0;
             if (!before.some((b) => b.runId === runId && b.entity === entity)) {
               // The graph as it would be with this request queued (and nothing granted by it).
-              const hypothetical = [...before, { entity, runId, mode: c.mode, status: "waiting", seq: Number.MAX_SAFE_INTEGER }];
-              const couldGrant = grantable(hypothetical.filter((r) => r.entity === entity) as LockEntry[]).some((g) => g.runId === runId);
-              expect(deadlockNow, "deadlock refused exactly when a cycle formed").toBe(!couldGrant && hasCycle(hypothetical));
+              const hypothetical = [
+                ...before,
+                { entity, runId, mode: c.mode, status: "waiting", seq: Number.MAX_SAFE_INTEGER },
+              ];
+              const couldGrant = grantable(hypothetical.filter((r) => r.entity === entity) as LockEntry[]).some(
+                (g) => g.runId === runId,
+              );
+              expect(deadlockNow, "deadlock refused exactly when a cycle formed").toBe(
+                !couldGrant && hasCycle(hypothetical),
+              );
             } else {
               expect(refusedOthers).toEqual([]);
             }
@@ -121,9 +151,18 @@ describe("lock manager under random interleavings", () => {
               // The turn ends here: the run waits for the lock (as the checkpoint would record it).
               await handle.db.transaction(async (tx) => {
                 const locked = await lockRun(tx, runId);
-                const [mine] = await tx.select().from(memoryLocks).where(and(eq(memoryLocks.runId, runId), eq(memoryLocks.entity, entity)));
+                const [mine] = await tx
+                  .select()
+                  .from(memoryLocks)
+                  .where(and(eq(memoryLocks.runId, runId), eq(memoryLocks.entity, entity)));
                 if (mine?.status !== "waiting") return; // granted meanwhile: no wait
-                await transitionRun(tx, runId, "waiting", { actor, authorization: { via: "system" }, reason: `lock:${entity}`, waitingFor: entity, locked });
+                await transitionRun(tx, runId, "waiting", {
+                  actor,
+                  authorization: { via: "system" },
+                  reason: `lock:${entity}`,
+                  waitingFor: entity,
+                  locked,
+                });
               });
             } else if (result.status === "refused") {
               // Consumed by the call; nothing to do.
@@ -135,7 +174,9 @@ describe("lock manager under random interleavings", () => {
             const queue = rows.filter((r) => r.entity === `e/${e}`);
             const holders = queue.filter((r) => r.status === "held");
             const exclusive = holders.filter((h) => h.mode === "exclusive");
-            expect(exclusive.length <= 1 && (exclusive.length === 0 || holders.length === 1), "mutual exclusion").toBe(true);
+            expect(exclusive.length <= 1 && (exclusive.length === 0 || holders.length === 1), "mutual exclusion").toBe(
+              true,
+            );
             expect(grantable(queue).length, "nothing grantable left waiting").toBe(0);
           }
           expect(hasCycle(rows), "no undetected cycle").toBe(false);
@@ -150,7 +191,10 @@ describe("lock manager under random interleavings", () => {
           // A woken run resumes its call: consume a refusal so the next request starts fresh.
           for (const r of rows.filter((x) => x.status === "refused")) {
             const [owner] = await handle.db.select({ state: runs.state }).from(runs).where(eq(runs.id, r.runId));
-            if (owner?.state === "queued") await handle.db.transaction((tx) => requestLock(tx, { runId: r.runId, entity: r.entity, mode: r.mode, timeoutMs: 60_000 }));
+            if (owner?.state === "queued")
+              await handle.db.transaction((tx) =>
+                requestLock(tx, { runId: r.runId, entity: r.entity, mode: r.mode, timeoutMs: 60_000 }),
+              );
           }
         }
       }),

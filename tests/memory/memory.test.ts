@@ -26,7 +26,11 @@ let server: TestServer;
 const tokens = new Map<Role, string>();
 
 const tools = ["memory_read", "memory_write", "memory_list", "memory_lock", "memory_unlock"];
-const writer = testJob({ id: "mem-writer", agent: { model: "default", instructions: "t", tools, maxTurns: 5 }, memory: { write: ["cards"] } });
+const writer = testJob({
+  id: "mem-writer",
+  agent: { model: "default", instructions: "t", tools, maxTurns: 5 },
+  memory: { write: ["cards"] },
+});
 const reader = testJob({ id: "mem-reader", agent: { model: "default", instructions: "t", tools, maxTurns: 5 } });
 const urgent = testJob({
   id: "mem-urgent",
@@ -39,7 +43,11 @@ beforeAll(async () => {
   handle = await createTestDatabase();
   registerBuiltinTools();
   registerCollections([
-    { name: "cards", description: "test cards", schema: z.strictObject({ title: z.string(), priority: z.enum(["low", "high"]).optional() }) },
+    {
+      name: "cards",
+      description: "test cards",
+      schema: z.strictObject({ title: z.string(), priority: z.enum(["low", "high"]).optional() }),
+    },
     { name: "other", description: "another", schema: z.record(z.string(), z.json()) },
   ]);
   await installJobs(handle.db, [writer, reader, urgent]);
@@ -59,13 +67,23 @@ afterAll(async () => {
 });
 
 let n = 0;
-const call = (toolName: string, input: unknown, turnIndex = 0) => ({ toolCallId: `m${n}`, toolName, input, turnIndex, callIndex: n++ });
+const call = (toolName: string, input: unknown, turnIndex = 0) => ({
+  toolCallId: `m${n}`,
+  toolName,
+  input,
+  turnIndex,
+  callIndex: n++,
+});
 
 async function http(method: string, path: string, role: Role | null, body?: unknown) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = role ? tokens.get(role) : undefined;
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -73,20 +91,42 @@ describe("memory tools", () => {
   it("writes with provenance, reads, lists, and refuses a stale expectedVersion without writing", async () => {
     const runId = await newRun(handle.db, writer.id);
     const scope = await scopeFor(handle.db, runId, writer);
-    const first = await invokeTool(scope, call("memory_write", { entity: "cards/a1", value: { title: "first" }, expectedVersion: 0 }, 2));
+    const first = await invokeTool(
+      scope,
+      call("memory_write", { entity: "cards/a1", value: { title: "first" }, expectedVersion: 0 }, 2),
+    );
     expect(first).toMatchObject({ outcome: "succeeded", output: { entity: "cards/a1", version: 1, written: true } });
-    const second = await invokeTool(scope, call("memory_write", { entity: "cards/a1", value: { title: "second", priority: "high" }, expectedVersion: 1 }, 3));
+    const second = await invokeTool(
+      scope,
+      call("memory_write", { entity: "cards/a1", value: { title: "second", priority: "high" }, expectedVersion: 1 }, 3),
+    );
     expect(second.output).toMatchObject({ version: 2 });
-    const stale = await invokeTool(scope, call("memory_write", { entity: "cards/a1", value: { title: "stale" }, expectedVersion: 1 }, 3));
+    const stale = await invokeTool(
+      scope,
+      call("memory_write", { entity: "cards/a1", value: { title: "stale" }, expectedVersion: 1 }, 3),
+    );
     expect(stale.outcome).toBe("failed");
     expect(stale.error).toMatch(/version conflict on cards\/a1: expected version 1, it is at version 2/);
 
     const read = await invokeTool(scope, call("memory_read", { entity: "cards/a1" }));
-    expect(read.output).toMatchObject({ found: true, version: 2, value: { title: "second", priority: "high" }, updatedByRun: runId });
+    expect(read.output).toMatchObject({
+      found: true,
+      version: 2,
+      value: { title: "second", priority: "high" },
+      updatedByRun: runId,
+    });
     const list = await invokeTool(scope, call("memory_list", { collection: "cards", prefix: "a" }));
-    expect(list.output).toMatchObject({ collection: "cards", entities: [{ entity: "cards/a1", version: 2 }], more: false });
+    expect(list.output).toMatchObject({
+      collection: "cards",
+      entities: [{ entity: "cards/a1", version: 2 }],
+      more: false,
+    });
 
-    const history = await handle.db.select().from(memoryHistory).where(eq(memoryHistory.key, "a1")).orderBy(memoryHistory.version);
+    const history = await handle.db
+      .select()
+      .from(memoryHistory)
+      .where(eq(memoryHistory.key, "a1"))
+      .orderBy(memoryHistory.version);
     expect(history).toHaveLength(2);
     expect(history[1]).toMatchObject({
       kind: "write",
@@ -103,7 +143,11 @@ describe("memory tools", () => {
     expect(history[1]?.authorization).toMatchObject({ via: "job-governance", authorizedBy: "jane.doe@acme.example" });
     const events = await handle.db.select().from(memoryHistory);
     expect(events.length).toBe(2);
-    const written = await handle.db.select().from(auditEvents).where(and(eq(auditEvents.action, "memory.written"), eq(auditEvents.actorId, runId))).orderBy(auditEvents.seq);
+    const written = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "memory.written"), eq(auditEvents.actorId, runId)))
+      .orderBy(auditEvents.seq);
     expect(written.map((e) => [e.subjectId, e.payload.version])).toEqual([
       ["cards/a1", 1],
       ["cards/a1", 2],
@@ -116,7 +160,11 @@ describe("memory tools", () => {
     const cases: [string, unknown, RegExp][] = [
       ["memory_write", { entity: "no-slash", value: {} }, /malformed entity name/],
       ["memory_write", { entity: "nope/x", value: {} }, /unknown collection "nope"/],
-      ["memory_write", { entity: "cards/x", value: { title: 3 } }, /refused by the schema of collection "cards": title/],
+      [
+        "memory_write",
+        { entity: "cards/x", value: { title: 3 } },
+        /refused by the schema of collection "cards": title/,
+      ],
       ["memory_write", { entity: "other/x", value: { a: 1 } }, /may not write collection "other"/],
       ["memory_unlock", { entity: "cards/x" }, /holds no lock on cards\/x/],
       ["memory_lock", { entity: "Bad Name/x", mode: "exclusive" }, /malformed entity name/],
@@ -141,20 +189,34 @@ describe("memory tools", () => {
     // The read-only job may read but not write.
     const readOnly = await scopeFor(handle.db, await newRun(handle.db, reader.id), reader);
     expect((await invokeTool(readOnly, call("memory_read", { entity: "cards/a1" }))).outcome).toBe("succeeded");
-    expect((await invokeTool(readOnly, call("memory_write", { entity: "cards/a1", value: { title: "x" } }))).error).toMatch(/may not write/);
+    expect(
+      (await invokeTool(readOnly, call("memory_write", { entity: "cards/a1", value: { title: "x" } }))).error,
+    ).toMatch(/may not write/);
   });
 });
 
 describe("locks", () => {
   it("parks a conflicting request, grants FIFO on release, and never lets a shared request overtake an exclusive waiter", async () => {
-    const [a, b, c] = [await newRun(handle.db, writer.id), await newRun(handle.db, writer.id), await newRun(handle.db, writer.id)];
-    const [sa, sb, sc] = [await scopeFor(handle.db, a, writer), await scopeFor(handle.db, b, writer), await scopeFor(handle.db, c, writer)];
-    expect((await invokeTool(sa, call("memory_lock", { entity: "cards/l1", mode: "shared" }))).outcome).toBe("succeeded");
+    const [a, b, c] = [
+      await newRun(handle.db, writer.id),
+      await newRun(handle.db, writer.id),
+      await newRun(handle.db, writer.id),
+    ];
+    const [sa, sb, sc] = [
+      await scopeFor(handle.db, a, writer),
+      await scopeFor(handle.db, b, writer),
+      await scopeFor(handle.db, c, writer),
+    ];
+    expect((await invokeTool(sa, call("memory_lock", { entity: "cards/l1", mode: "shared" }))).outcome).toBe(
+      "succeeded",
+    );
     const bLock = call("memory_lock", { entity: "cards/l1", mode: "exclusive" });
     const parked = await invokeTool(sb, bLock);
     expect(parked).toMatchObject({ outcome: "deferred", waitingFor: "lock:cards/l1" });
     // c asks shared: compatible with a, but b (exclusive) is ahead in the queue.
-    expect((await invokeTool(sc, call("memory_lock", { entity: "cards/l1", mode: "shared" }))).outcome).toBe("deferred");
+    expect((await invokeTool(sc, call("memory_lock", { entity: "cards/l1", mode: "shared" }))).outcome).toBe(
+      "deferred",
+    );
     const locks = await http("GET", "/api/locks?entity=cards/l1", "reviewer");
     expect((locks.json.locks as { runId: string; status: string }[]).map((l) => [l.runId, l.status])).toEqual([
       [a, "held"],
@@ -164,15 +226,26 @@ describe("locks", () => {
     expect((await invokeTool(sa, call("memory_unlock", { entity: "cards/l1" }))).outcome).toBe("succeeded");
     // The same call, resumed under its own key, now runs.
     const resumed = await invokeTool(sb, bLock);
-    expect(resumed).toMatchObject({ outcome: "succeeded", output: { entity: "cards/l1", mode: "exclusive", held: true } });
-    const rows = await handle.db.select().from(memoryLocks).where(eq(memoryLocks.entity, "cards/l1")).orderBy(memoryLocks.seq);
+    expect(resumed).toMatchObject({
+      outcome: "succeeded",
+      output: { entity: "cards/l1", mode: "exclusive", held: true },
+    });
+    const rows = await handle.db
+      .select()
+      .from(memoryLocks)
+      .where(eq(memoryLocks.entity, "cards/l1"))
+      .orderBy(memoryLocks.seq);
     expect(rows.map((r) => [r.runId, r.status])).toEqual([
       [b, "held"],
       [c, "waiting"],
     ]);
     // A finished run releases everything: c is granted.
     await handle.db.transaction(async (tx) => {
-      await transitionRun(tx, b, "cancelled", { actor: { kind: "system", id: "t", label: "t" }, authorization: { via: "system" }, reason: "operator" });
+      await transitionRun(tx, b, "cancelled", {
+        actor: { kind: "system", id: "t", label: "t" },
+        authorization: { via: "system" },
+        reason: "operator",
+      });
     });
     const [cRow] = await handle.db.select().from(memoryLocks).where(eq(memoryLocks.entity, "cards/l1"));
     expect(cRow).toMatchObject({ runId: c, status: "held" });
@@ -182,10 +255,16 @@ describe("locks", () => {
     const older = await newRun(handle.db, writer.id);
     const younger = await newRun(handle.db, writer.id);
     const important = await newRun(handle.db, urgent.id);
-    const [so, sy, si] = [await scopeFor(handle.db, older, writer), await scopeFor(handle.db, younger, writer), await scopeFor(handle.db, important, urgent)];
+    const [so, sy, si] = [
+      await scopeFor(handle.db, older, writer),
+      await scopeFor(handle.db, younger, writer),
+      await scopeFor(handle.db, important, urgent),
+    ];
     await invokeTool(so, call("memory_lock", { entity: "cards/d1", mode: "exclusive" }));
     await invokeTool(sy, call("memory_lock", { entity: "cards/d2", mode: "exclusive" }));
-    expect((await invokeTool(so, call("memory_lock", { entity: "cards/d2", mode: "exclusive" }))).outcome).toBe("deferred");
+    expect((await invokeTool(so, call("memory_lock", { entity: "cards/d2", mode: "exclusive" }))).outcome).toBe(
+      "deferred",
+    );
     // younger closes the cycle; it is the younger of two equal priorities: its own request is refused.
     const refused = await invokeTool(sy, call("memory_lock", { entity: "cards/d1", mode: "exclusive" }));
     expect(refused.outcome).toBe("refused");
@@ -199,12 +278,17 @@ describe("locks", () => {
     const waitLow = call("memory_lock", { entity: "cards/d3", mode: "exclusive" });
     expect((await invokeTool(sy, waitLow)).outcome).toBe("deferred");
     // important wants d2 (held by younger): cycle important → younger → important; victim younger (priority 0 < 5).
-    expect((await invokeTool(si, call("memory_lock", { entity: "cards/d2", mode: "exclusive" }))).outcome).toBe("deferred");
+    expect((await invokeTool(si, call("memory_lock", { entity: "cards/d2", mode: "exclusive" }))).outcome).toBe(
+      "deferred",
+    );
     const victimAgain = await invokeTool(sy, waitLow);
     expect(victimAgain.outcome).toBe("refused");
     expect(victimAgain.error).toContain(`deadlock with run ${important}`);
     // No false deadlock: the older run's wait for d2 is still just a wait.
-    const [olderRow] = await handle.db.select().from(memoryLocks).where(and(eq(memoryLocks.runId, older), eq(memoryLocks.entity, "cards/d2")));
+    const [olderRow] = await handle.db
+      .select()
+      .from(memoryLocks)
+      .where(and(eq(memoryLocks.runId, older), eq(memoryLocks.entity, "cards/d2")));
     expect(olderRow?.status).toBe("waiting");
   });
 });
@@ -213,7 +297,10 @@ describe("lock wait timeout", () => {
   it("a wait past its timeout ends in an error result, and the queue moves on", async () => {
     const holder = await newRun(handle.db, writer.id);
     const waiter = await newRun(handle.db, writer.id);
-    await invokeTool(await scopeFor(handle.db, holder, writer), call("memory_lock", { entity: "cards/t1", mode: "exclusive" }));
+    await invokeTool(
+      await scopeFor(handle.db, holder, writer),
+      call("memory_lock", { entity: "cards/t1", mode: "exclusive" }),
+    );
     const scope = await scopeFor(handle.db, waiter, writer);
     const request = call("memory_lock", { entity: "cards/t1", mode: "exclusive", timeoutMs: 1 });
     expect((await invokeTool(scope, request)).outcome).toBe("deferred");
@@ -262,13 +349,21 @@ describe("memory routes and revert", () => {
     expect(applied.json).toMatchObject({ dryRun: false, reverted: 2, conflicts: ["cards/r3"] });
     const r1 = await http("GET", "/api/memory/cards/r1", "reviewer");
     expect(r1.json).toMatchObject({ version: 3, value: { title: "original" } });
-    expect((r1.json.history as Record<string, unknown>[])[0]).toMatchObject({ kind: "revert", revertsRun: runA, runId: null, actor: { kind: "token" } });
+    expect((r1.json.history as Record<string, unknown>[])[0]).toMatchObject({
+      kind: "revert",
+      revertsRun: runA,
+      runId: null,
+      actor: { kind: "token" },
+    });
     const r2 = await http("GET", "/api/memory/cards/r2", "reviewer");
     expect(r2.json).toMatchObject({ exists: false, version: 2 });
     const r3 = await http("GET", "/api/memory/cards/r3", "reviewer");
     expect(r3.json).toMatchObject({ value: { title: "B after A" } });
 
-    const forced = await http("POST", `/api/runs/${runA}/revert-writes`, "lead", { dryRun: false, force: ["cards/r3"] });
+    const forced = await http("POST", `/api/runs/${runA}/revert-writes`, "lead", {
+      dryRun: false,
+      force: ["cards/r3"],
+    });
     expect(forced.json).toMatchObject({ reverted: 1, conflicts: [] });
     expect((await http("GET", "/api/memory/cards/r3", "reviewer")).json).toMatchObject({ exists: false });
     const [audit] = await auditFor(handle.db, runA, "memory.reverted");

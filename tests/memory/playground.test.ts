@@ -19,7 +19,13 @@ describe("playground sandbox-agent", () => {
   beforeAll(async () => {
     handle = await createTestDatabase();
     await installJobs(handle.db, installPacks([playgroundPack]));
-    worker = await startWorker({ handle, executor: createAgentExecutor(), pollIntervalMs: 1000, concurrency: 3, logger: () => {} });
+    worker = await startWorker({
+      handle,
+      executor: createAgentExecutor(),
+      pollIntervalMs: 1000,
+      concurrency: 3,
+      logger: () => {},
+    });
   });
   afterAll(async () => {
     await worker.stop();
@@ -30,11 +36,25 @@ describe("playground sandbox-agent", () => {
     expect(sandboxAgent.triggers).toEqual([{ kind: "manual" }]);
     expect(sandboxAgent.governance.riskLevel).toBe("limited");
     expect(sandboxAgent.agent.httpAllowlist).toEqual([]);
-    expect(sandboxAgent.agent.tools).toEqual(expect.arrayContaining(["memory_lock", "memory_unlock", "memory_write", "notify", "http_fetch", "write_file", "state_set"]));
+    expect(sandboxAgent.agent.tools).toEqual(
+      expect.arrayContaining([
+        "memory_lock",
+        "memory_unlock",
+        "memory_write",
+        "notify",
+        "http_fetch",
+        "write_file",
+        "state_set",
+      ]),
+    );
   });
 
   it("serialises three runs on one note through memory_lock and loses no update", async () => {
-    const ids = [await newRun(handle.db, sandboxAgent.id, { task: "one" }), await newRun(handle.db, sandboxAgent.id, { task: "two" }), await newRun(handle.db, sandboxAgent.id, { task: "three" })];
+    const ids = [
+      await newRun(handle.db, sandboxAgent.id, { task: "one" }),
+      await newRun(handle.db, sandboxAgent.id, { task: "two" }),
+      await newRun(handle.db, sandboxAgent.id, { task: "three" }),
+    ];
     const rows = await waitFor(
       "sandbox runs finished",
       async () => {
@@ -44,7 +64,11 @@ describe("playground sandbox-agent", () => {
       90_000,
     );
     expect(rows.map((r) => r.state)).toEqual(["succeeded", "succeeded", "succeeded"]);
-    const history = await handle.db.select().from(memoryHistory).where(eq(memoryHistory.key, "playground")).orderBy(memoryHistory.version);
+    const history = await handle.db
+      .select()
+      .from(memoryHistory)
+      .where(eq(memoryHistory.key, "playground"))
+      .orderBy(memoryHistory.version);
     expect(history.map((h) => h.version)).toEqual([1, 2, 3]);
     expect(((history[2]?.after as { tasks: string[] }).tasks ?? []).sort()).toEqual(["one", "three", "two"]);
     // At least one run waited for the lock and was woken.

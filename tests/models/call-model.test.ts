@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonSchema, tool } from "ai";
 import { callModel, ModelCallError, modelFor, type ModelEndpoint } from "@/lib/models";
-import { completion, providerError, startOpenAiLoopback, type Loopback, type Responder } from "../helpers/openai-loopback";
+import {
+  completion,
+  providerError,
+  startOpenAiLoopback,
+  type Loopback,
+  type Responder,
+} from "../helpers/openai-loopback";
 
 /**
  * The real provider path (AI SDK openai-compatible → HTTP on loopback) under callModel's

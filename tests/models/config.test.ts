@@ -17,19 +17,36 @@ describe("model endpoint configuration", () => {
 
   it("makes the default endpoint openai-compatible from the three FLIGHTDECK_MODEL_* variables", () => {
     const endpoints = parseModelEndpoints(
-      env({ FLIGHTDECK_MODEL_BASE_URL: "http://127.0.0.1:11434/v1", FLIGHTDECK_MODEL_ID: "llama3.2", FLIGHTDECK_MODEL_API_KEY: "ollama" }),
+      env({
+        FLIGHTDECK_MODEL_BASE_URL: "http://127.0.0.1:11434/v1",
+        FLIGHTDECK_MODEL_ID: "llama3.2",
+        FLIGHTDECK_MODEL_API_KEY: "ollama",
+      }),
     );
-    expect(endpoints.get("default")).toMatchObject({ provider: "openai-compatible", baseUrl: "http://127.0.0.1:11434/v1", model: "llama3.2", maxConcurrency: 4 });
+    expect(endpoints.get("default")).toMatchObject({
+      provider: "openai-compatible",
+      baseUrl: "http://127.0.0.1:11434/v1",
+      model: "llama3.2",
+      maxConcurrency: 4,
+    });
   });
 
   it("names the missing variable", () => {
-    expect(() => parseModelEndpoints(env({ FLIGHTDECK_MODEL_BASE_URL: "http://127.0.0.1:1/v1" }))).toThrow(/FLIGHTDECK_MODEL_ID/);
-    expect(() => parseModelEndpoints(env({ FLIGHTDECK_MODEL_PROVIDER: "openai-compatible", FLIGHTDECK_MODEL_ID: "x" }))).toThrow(/FLIGHTDECK_MODEL_BASE_URL/);
-    expect(() => parseModelEndpoints(env({ FLIGHTDECK_MODEL_PROVIDER: "anthropic", FLIGHTDECK_MODEL_ID: "claude" }))).toThrow(/FLIGHTDECK_MODEL_API_KEY/);
+    expect(() => parseModelEndpoints(env({ FLIGHTDECK_MODEL_BASE_URL: "http://127.0.0.1:1/v1" }))).toThrow(
+      /FLIGHTDECK_MODEL_ID/,
+    );
+    expect(() =>
+      parseModelEndpoints(env({ FLIGHTDECK_MODEL_PROVIDER: "openai-compatible", FLIGHTDECK_MODEL_ID: "x" })),
+    ).toThrow(/FLIGHTDECK_MODEL_BASE_URL/);
+    expect(() =>
+      parseModelEndpoints(env({ FLIGHTDECK_MODEL_PROVIDER: "anthropic", FLIGHTDECK_MODEL_ID: "claude" })),
+    ).toThrow(/FLIGHTDECK_MODEL_API_KEY/);
   });
 
   it("redacts API keys configured inline for further endpoints", () => {
-    process.env.FLIGHTDECK_MODEL_ENDPOINTS = JSON.stringify({ lab: { provider: "openai-compatible", baseUrl: "http://10.0.0.1/v1", model: "m", apiKey: "lab-plain-key-7731" } });
+    process.env.FLIGHTDECK_MODEL_ENDPOINTS = JSON.stringify({
+      lab: { provider: "openai-compatible", baseUrl: "http://10.0.0.1/v1", model: "m", apiKey: "lab-plain-key-7731" },
+    });
     resetEnvCache();
     try {
       expect(toolRedactor().redactString("calling with lab-plain-key-7731")).toBe("calling with [REDACTED]");
@@ -43,7 +60,12 @@ describe("model endpoint configuration", () => {
     const endpoints = parseModelEndpoints(
       env({
         FLIGHTDECK_MODEL_ENDPOINTS: JSON.stringify({
-          fast: { provider: "openai-compatible", baseUrl: "http://127.0.0.1:8000/v1", model: "qwen", maxConcurrency: 2 },
+          fast: {
+            provider: "openai-compatible",
+            baseUrl: "http://127.0.0.1:8000/v1",
+            model: "qwen",
+            maxConcurrency: 2,
+          },
           claude: { provider: "anthropic", model: "claude-sonnet-4-5", apiKey: "sk-ant-0123456789", maxConcurrency: 8 },
         }),
       }),
@@ -53,7 +75,9 @@ describe("model endpoint configuration", () => {
     const bad = (value: string) => () => parseModelEndpoints(env({ FLIGHTDECK_MODEL_ENDPOINTS: value }));
     expect(bad("{not json")).toThrow(EnvError);
     expect(bad(JSON.stringify({ x: { provider: "openai-compatible", model: "m" } }))).toThrow(/x\.baseUrl: required/);
-    expect(bad(JSON.stringify({ x: { provider: "anthropic", model: "m", maxConcurrency: 0 } }))).toThrow(/x\.maxConcurrency/);
+    expect(bad(JSON.stringify({ x: { provider: "anthropic", model: "m", maxConcurrency: 0 } }))).toThrow(
+      /x\.maxConcurrency/,
+    );
     expect(bad(JSON.stringify({ x: { provider: "simulated", colour: "red" } }))).toThrow(/FLIGHTDECK_MODEL_ENDPOINTS/);
   });
 });
@@ -72,7 +96,9 @@ describe("Anthropic endpoint", () => {
             type: "message",
             role: "assistant",
             model: "claude-test",
-            content: [{ type: "tool_use", id: "toolu_1", name: "lookup_customer", input: { email: "ada@lovelace.example" } }],
+            content: [
+              { type: "tool_use", id: "toolu_1", name: "lookup_customer", input: { email: "ada@lovelace.example" } },
+            ],
             stop_reason: "tool_use",
             usage: { input_tokens: 33, output_tokens: 7 },
           }),
@@ -83,7 +109,16 @@ describe("Anthropic endpoint", () => {
     try {
       const port = (server.address() as AddressInfo).port;
       const { model, label } = modelFor(
-        { name: "claude", provider: "anthropic", baseUrl: `http://127.0.0.1:${port}/v1`, apiKey: "sk-ant-test-0123456789", model: "claude-test", maxConcurrency: 1, retryBaseMs: 10, retryMaxMs: 10 },
+        {
+          name: "claude",
+          provider: "anthropic",
+          baseUrl: `http://127.0.0.1:${port}/v1`,
+          apiKey: "sk-ant-test-0123456789",
+          model: "claude-test",
+          maxConcurrency: 1,
+          retryBaseMs: 10,
+          retryMaxMs: 10,
+        },
         "job",
       );
       expect(label).toBe("anthropic:claude-test");
@@ -93,13 +128,20 @@ describe("Anthropic endpoint", () => {
         endpoint: "claude",
         system: "s",
         messages: [{ role: "user", content: "hi" }],
-        tools: { lookup_customer: tool({ description: "d", inputSchema: jsonSchema({ type: "object", properties: { email: { type: "string" } } }) }) },
+        tools: {
+          lookup_customer: tool({
+            description: "d",
+            inputSchema: jsonSchema({ type: "object", properties: { email: { type: "string" } } }),
+          }),
+        },
         signal: new AbortController().signal,
         deadline: new Date(Date.now() + 5_000),
         retry: { baseMs: 10, maxMs: 10 },
       });
       expect(seen).toEqual({ path: "/v1/messages", key: "sk-ant-test-0123456789" });
-      expect(answer.toolCalls).toEqual([expect.objectContaining({ toolName: "lookup_customer", input: { email: "ada@lovelace.example" } })]);
+      expect(answer.toolCalls).toEqual([
+        expect.objectContaining({ toolName: "lookup_customer", input: { email: "ada@lovelace.example" } }),
+      ]);
       expect(answer.usage).toEqual({ inputTokens: 33, outputTokens: 7 });
     } finally {
       await new Promise((r) => server.close(r));

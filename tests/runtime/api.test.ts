@@ -41,7 +41,11 @@ async function call(method: string, path: string, role: Role | null, body?: unkn
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = role ? tokens.get(role) : undefined;
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies are asserted field by field below
   const json = (await response.json()) as any;
   return { status: response.status, json };
@@ -65,7 +69,10 @@ describe("POST /api/runs", () => {
 
   it("refuses a job that declares no manual trigger with 409", async () => {
     const refused = await call("POST", "/api/runs", "operator", { jobId: "signal-only", input: { turns: 1 } });
-    expect(refused).toMatchObject({ status: 409, json: { error: { code: "conflict", message: 'Job "signal-only" does not declare a manual trigger' } } });
+    expect(refused).toMatchObject({
+      status: 409,
+      json: { error: { code: "conflict", message: 'Job "signal-only" does not declare a manual trigger' } },
+    });
     const listed = await call("GET", "/api/runs?job=signal-only", "reviewer");
     expect(listed.json.runs).toEqual([]);
   });
@@ -74,15 +81,13 @@ describe("POST /api/runs", () => {
 describe("GET /api/runs and /api/runs/:id", () => {
   it("pages with a cursor, filters by state and job, and refuses bad filters", async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await call("POST", "/api/runs", "operator", { jobId: "few-turns", input: {} })).json.id);
+    for (let i = 0; i < 5; i++)
+      ids.push((await call("POST", "/api/runs", "operator", { jobId: "few-turns", input: {} })).json.id);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; json: { runs: { id: string; jobId: string }[]; nextCursor: string | null } } = await call(
-        "GET",
-        `/api/runs?job=few-turns&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
-        "reviewer",
-      );
+      const page: { status: number; json: { runs: { id: string; jobId: string }[]; nextCursor: string | null } } =
+        await call("GET", `/api/runs?job=few-turns&limit=2${cursor ? `&cursor=${cursor}` : ""}`, "reviewer");
       expect(page.status).toBe(200);
       expect(page.json.runs.length).toBeLessThanOrEqual(2);
       seen.push(...page.json.runs.map((r) => r.id));
@@ -96,8 +101,20 @@ describe("GET /api/runs and /api/runs/:id", () => {
 
     // A cursor the database would refuse (Feb 30th, year 0) is a 400 like any other bad one.
     const forged = (at: string) => Buffer.from(JSON.stringify([at, "x"])).toString("base64url");
-    const badCursors = ["notacursor", forged("2024-02-30T00:00:00.000000Z"), forged("0000-01-01T00:00:00.000000Z"), forged("yesterday")];
-    const badQueries = ["state=bogus", "state=queued,nope", "limit=201", "limit=0", "colour=red", ...badCursors.map((c) => `cursor=${c}`)];
+    const badCursors = [
+      "notacursor",
+      forged("2024-02-30T00:00:00.000000Z"),
+      forged("0000-01-01T00:00:00.000000Z"),
+      forged("yesterday"),
+    ];
+    const badQueries = [
+      "state=bogus",
+      "state=queued,nope",
+      "limit=201",
+      "limit=0",
+      "colour=red",
+      ...badCursors.map((c) => `cursor=${c}`),
+    ];
     for (const query of badQueries) {
       const answer = await call("GET", `/api/runs?${query}`, "reviewer");
       expect(answer.status, query).toBe(400);
@@ -111,7 +128,12 @@ describe("GET /api/runs and /api/runs/:id", () => {
     const { json } = await call("POST", "/api/runs", "operator", { jobId: "approve-first", input: {} });
     const detail = await call("GET", `/api/runs/${json.id}`, "reviewer");
     expect(detail.status).toBe(200);
-    expect(detail.json.run).toMatchObject({ id: json.id, jobId: "approve-first", state: "waiting", stateReason: "approval" });
+    expect(detail.json.run).toMatchObject({
+      id: json.id,
+      jobId: "approve-first",
+      state: "waiting",
+      stateReason: "approval",
+    });
     expect(detail.json.run.leaseToken).toBeUndefined();
     expect(detail.json.turns).toEqual([]);
     expect(detail.json.pendingApprovals).toHaveLength(1);
@@ -123,13 +145,22 @@ describe("POST /api/runs/:id/{pause,resume,cancel,retry}", () => {
   it("applies controls and answers 409 with the current state when a control does not fit", async () => {
     const { json } = await call("POST", "/api/runs", "operator", { jobId: "scripted", input: {} });
     const id = json.id as string;
-    expect(await call("POST", `/api/runs/${id}/pause`, "operator")).toEqual({ status: 200, json: { id, state: "paused" } });
+    expect(await call("POST", `/api/runs/${id}/pause`, "operator")).toEqual({
+      status: 200,
+      json: { id, state: "paused" },
+    });
     const again = await call("POST", `/api/runs/${id}/pause`, "operator");
     expect(again).toMatchObject({ status: 409, json: { error: { code: "conflict", state: "paused" } } });
     expect(again.json.error.message).toMatch(/paused/);
     expect((await call("POST", `/api/runs/${id}/resume`, "lead")).json.state).toBe("queued");
-    expect((await call("POST", `/api/runs/${id}/retry`, "operator")).json.error).toMatchObject({ code: "conflict", state: "queued" });
-    expect((await call("POST", `/api/runs/${id}/cancel?hard=true`, "operator")).json).toEqual({ id, state: "cancelled" });
+    expect((await call("POST", `/api/runs/${id}/retry`, "operator")).json.error).toMatchObject({
+      code: "conflict",
+      state: "queued",
+    });
+    expect((await call("POST", `/api/runs/${id}/cancel?hard=true`, "operator")).json).toEqual({
+      id,
+      state: "cancelled",
+    });
     const retried = await call("POST", `/api/runs/${id}/retry`, "operator");
     expect(retried).toMatchObject({ status: 201, json: { state: "queued", retryOf: id } });
     expect((await call("POST", `/api/runs/${id}/explode`, "operator")).status).toBe(404);
@@ -149,7 +180,10 @@ describe("approvals API", () => {
 
     expect((await call("POST", `/api/approvals/${approval.id}/approve`, "operator")).status).toBe(403);
     const decided = await call("POST", `/api/approvals/${approval.id}/approve`, "lead", { note: "ok" });
-    expect(decided).toMatchObject({ status: 200, json: { run: { id: json.id, state: "queued" }, approval: { status: "approved", note: "ok" } } });
+    expect(decided).toMatchObject({
+      status: 200,
+      json: { run: { id: json.id, state: "queued" }, approval: { status: "approved", note: "ok" } },
+    });
     const twice = await call("POST", `/api/approvals/${approval.id}/reject`, "lead");
     expect(twice).toMatchObject({ status: 409, json: { error: { code: "conflict", status: "approved" } } });
     expect((await call("POST", `/api/approvals/${approval.id}/maybe`, "lead")).status).toBe(404);

@@ -8,7 +8,17 @@ import { silentLogger } from "@/lib/runtime/log";
 import { startWorker, type Worker } from "@/lib/runtime/worker";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { deterministicExecutor, type DeterministicExecutor } from "./fixtures/deterministic-executor";
-import { auditActionsFor, eventually, getRun, lead, newRun, operator, runtimeDatabase, turnsOf, waitForState } from "./helpers";
+import {
+  auditActionsFor,
+  eventually,
+  getRun,
+  lead,
+  newRun,
+  operator,
+  runtimeDatabase,
+  turnsOf,
+  waitForState,
+} from "./helpers";
 
 let handle: TestDatabase;
 let executor: DeterministicExecutor;
@@ -27,7 +37,15 @@ afterAll(async () => {
 
 async function startOne() {
   executor = deterministicExecutor();
-  worker = await startWorker({ handle, executor, workerId: "w", concurrency: 4, pollIntervalMs: 200, leaseMs: 5_000, logger: silentLogger });
+  worker = await startWorker({
+    handle,
+    executor,
+    workerId: "w",
+    concurrency: 4,
+    pollIntervalMs: 200,
+    leaseMs: 5_000,
+    logger: silentLogger,
+  });
 }
 
 async function conflictOf(promise: Promise<unknown>) {
@@ -80,7 +98,13 @@ describe("operator controls without a worker", () => {
     expect(retried).toMatchObject({ state: "queued", retryOf: id });
     const original = await getRun(handle.db, id);
     const copy = await getRun(handle.db, retried.id);
-    expect(copy).toMatchObject({ retryOf: id, triggerKind: "retry", triggerRef: id, input: original.input, attempt: 1 });
+    expect(copy).toMatchObject({
+      retryOf: id,
+      triggerKind: "retry",
+      triggerRef: id,
+      input: original.input,
+      attempt: 1,
+    });
     expect(copy.jobVersion).toBe(original.jobVersion);
     expect(await auditActionsFor(handle.db, id)).toContain("run.retried");
   });
@@ -165,9 +189,16 @@ describe("approve-run oversight", () => {
 
     const decided = await decideApproval(handle.db, approval?.id ?? "", "approved", lead, "looks fine");
     expect(decided.run).toEqual({ id, state: "queued" });
-    expect(decided.approval).toMatchObject({ status: "approved", decidedByKind: "user", decidedById: "u-lead", note: "looks fine" });
+    expect(decided.approval).toMatchObject({
+      status: "approved",
+      decidedByKind: "user",
+      decidedById: "u-lead",
+      note: "looks fine",
+    });
     expect(await waitForState(handle.db, id, ["succeeded", "failed"])).toMatchObject({ state: "succeeded" });
-    expect(await conflictOf(decideApproval(handle.db, approval?.id ?? "", "rejected", lead))).toEqual({ status: "approved" });
+    expect(await conflictOf(decideApproval(handle.db, approval?.id ?? "", "rejected", lead))).toEqual({
+      status: "approved",
+    });
   });
 
   it("a rejected run is cancelled with reason rejected", async () => {
@@ -186,7 +217,9 @@ describe("approve-run oversight", () => {
     await cancelRun(handle.db, id, operator);
     const [approval] = await handle.db.select().from(approvals).where(eq(approvals.runId, id));
     expect(approval?.status).toBe("withdrawn");
-    expect(await conflictOf(decideApproval(handle.db, approval?.id ?? "", "approved", lead))).toEqual({ status: "withdrawn" });
+    expect(await conflictOf(decideApproval(handle.db, approval?.id ?? "", "approved", lead))).toEqual({
+      status: "withdrawn",
+    });
   });
 
   it("a cancel racing an approval never deadlocks: one wins, the other answers 409 or agrees", async () => {

@@ -58,7 +58,12 @@ describe("createRun", () => {
       .from(auditEvents)
       .where(and(eq(auditEvents.subjectId, id), eq(auditEvents.action, "run.created")));
     expect(event).toMatchObject({ actorKind: "user", actorId: "u-op" });
-    expect(event?.payload).toMatchObject({ jobId: "few-turns", jobVersion: job?.currentVersion, trigger: { kind: "manual", ref: null }, state: "queued" });
+    expect(event?.payload).toMatchObject({
+      jobId: "few-turns",
+      jobVersion: job?.currentVersion,
+      trigger: { kind: "manual", ref: null },
+      state: "queued",
+    });
   });
 
   it("refuses bad input (400 with issues) and unknown jobs (404); signal payloads are taken as validated", async () => {
@@ -67,9 +72,18 @@ describe("createRun", () => {
     expect(bad.details?.issues).toBeInstanceOf(Array);
     expect((await errorOf(newRun(handle.db, "nope"))).code).toBe("not_found");
     const viaSignal = await handle.db.transaction((tx) =>
-      createRun(tx, { jobId: "scripted", input: { anything: true }, trigger: { kind: "signal", ref: "thing.happened" }, actor: operator }),
+      createRun(tx, {
+        jobId: "scripted",
+        input: { anything: true },
+        trigger: { kind: "signal", ref: "thing.happened" },
+        actor: operator,
+      }),
     );
-    expect(await getRun(handle.db, viaSignal.id)).toMatchObject({ input: { anything: true }, triggerKind: "signal", triggerRef: "thing.happened" });
+    expect(await getRun(handle.db, viaSignal.id)).toMatchObject({
+      input: { anything: true },
+      triggerKind: "signal",
+      triggerRef: "thing.happened",
+    });
   });
 
   it("keeps a run's version when the declaration changes, and refuses runs of a removed job", async () => {
@@ -81,7 +95,10 @@ describe("createRun", () => {
     expect((await getRun(handle.db, after.id)).jobVersion).not.toBe(before.jobVersion);
     expect((await getRun(handle.db, id)).jobVersion).toBe(before.jobVersion);
 
-    await loadJobRegistry(handle.db, changed.filter((j) => j.id !== "urgent"));
+    await loadJobRegistry(
+      handle.db,
+      changed.filter((j) => j.id !== "urgent"),
+    );
     expect((await errorOf(newRun(handle.db, "urgent"))).code).toBe("not_found");
     await loadJobRegistry(handle.db, runtimeTestJobs);
   });
@@ -91,7 +108,9 @@ describe("createRun", () => {
     expect(refused.code).toBe("conflict");
     expect(refused.status).toBe(409);
     expect(refused.message).toBe('Job "signal-only" does not declare a manual trigger');
-    expect((await errorOf(createManualRun(handle.db, operator, { jobId: "signal-only", input: {} }))).code).toBe("conflict");
+    expect((await errorOf(createManualRun(handle.db, operator, { jobId: "signal-only", input: {} }))).code).toBe(
+      "conflict",
+    );
     const action = actionRegistry.get("runs.start");
     expect(action).toBeDefined();
     if (action) {
@@ -103,14 +122,21 @@ describe("createRun", () => {
     expect(await handle.db.select().from(runs).where(eq(runs.jobId, "signal-only"))).toEqual([]);
     // Its own trigger still starts it.
     const viaSignal = await handle.db.transaction((tx) =>
-      createRun(tx, { jobId: "signal-only", input: { turns: 1 }, trigger: { kind: "signal", ref: "scripted.requested" }, actor: operator }),
+      createRun(tx, {
+        jobId: "signal-only",
+        input: { turns: 1 },
+        trigger: { kind: "signal", ref: "scripted.requested" },
+        actor: operator,
+      }),
     );
     expect((await getRun(handle.db, viaSignal.id)).triggerKind).toBe("signal");
     await handle.db.execute(sql`update runs set state = 'cancelled' where job_id = 'signal-only'`);
   });
 
   it("sets a deadline from scheduling.deadlineMs relative to creation", async () => {
-    const timed = defineJob(jobDeclaration({ id: "with-deadline", scheduling: { group: "g", weight: 2, priority: 1, deadlineMs: 600_000 } }));
+    const timed = defineJob(
+      jobDeclaration({ id: "with-deadline", scheduling: { group: "g", weight: 2, priority: 1, deadlineMs: 600_000 } }),
+    );
     await loadJobRegistry(handle.db, [...runtimeTestJobs, timed]);
     const { id } = await newRun(handle.db, "with-deadline");
     const run = await getRun(handle.db, id);

@@ -33,7 +33,9 @@ describe("demo jobs on the runtime core", () => {
   });
 
   const states = async () =>
-    rowsOf<{ state: string; n: number }>(await handle.db.execute(sql`select state, count(*)::int as n from runs group by state order by state`));
+    rowsOf<{ state: string; n: number }>(
+      await handle.db.execute(sql`select state, count(*)::int as n from runs group by state order by state`),
+    );
   const settled = (rows: { state: string }[]) => rows.every((r) => r.state !== "queued" && r.state !== "running");
 
   it("runs the support demo to success, approvals included", async () => {
@@ -41,7 +43,10 @@ describe("demo jobs on the runtime core", () => {
     expect(demo.runIds.length).toBeGreaterThan(0);
     for (let round = 0; round < 10; round++) {
       await eventually(states, settled, 60_000);
-      const pending = await handle.db.select({ id: approvals.id }).from(approvals).where(eq(approvals.status, "pending"));
+      const pending = await handle.db
+        .select({ id: approvals.id })
+        .from(approvals)
+        .where(eq(approvals.status, "pending"));
       if (pending.length === 0) break;
       for (const a of pending) await decideApproval(handle.db, a.id, "approved", lead);
     }

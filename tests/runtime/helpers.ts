@@ -17,7 +17,12 @@ export async function runtimeDatabase(endpoints = { default: 4, narrow: 1 }): Pr
   await loadJobRegistry(handle.db, runtimeTestJobs);
   await syncModelEndpoints(
     handle.db,
-    Object.entries(endpoints).map(([name, maxConcurrency]) => ({ name, provider: "test", model: "test", maxConcurrency })),
+    Object.entries(endpoints).map(([name, maxConcurrency]) => ({
+      name,
+      provider: "test",
+      model: "test",
+      maxConcurrency,
+    })),
   );
   return handle;
 }
@@ -46,11 +51,16 @@ export async function auditActionsFor(db: Db, runId: string): Promise<string[]> 
 }
 
 /** Polls until the predicate holds (real workers run asynchronously). */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 25));
     last = await probe();
   }
@@ -58,5 +68,9 @@ export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) 
 }
 
 export async function waitForState(db: Db, id: string, states: string[], timeoutMs = 20_000) {
-  return eventually(() => getRun(db, id), (r) => states.includes(r.state), timeoutMs);
+  return eventually(
+    () => getRun(db, id),
+    (r) => states.includes(r.state),
+    timeoutMs,
+  );
 }

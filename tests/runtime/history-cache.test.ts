@@ -14,7 +14,15 @@ let otherRunId: string;
 
 beforeAll(async () => {
   handle = await runtimeDatabase();
-  const worker = await startWorker({ handle, executor: deterministicExecutor(), workerId: "w1", concurrency: 2, pollIntervalMs: 200, leaseMs: 5_000, logger: silentLogger });
+  const worker = await startWorker({
+    handle,
+    executor: deterministicExecutor(),
+    workerId: "w1",
+    concurrency: 2,
+    pollIntervalMs: 200,
+    leaseMs: 5_000,
+    logger: silentLogger,
+  });
   try {
     runId = (await newRun(handle.db, "scripted", { turns: 3, tokensPerTurn: 10 })).id;
     otherRunId = (await newRun(handle.db, "scripted", { turns: 2, tokensPerTurn: 10 })).id;
@@ -29,11 +37,14 @@ afterAll(async () => {
 });
 
 /** A database stand-in that fails the test if the cache goes to the database at all. */
-const noDatabase = new Proxy({}, {
-  get() {
-    throw new Error("the history cache queried the database");
+const noDatabase = new Proxy(
+  {},
+  {
+    get() {
+      throw new Error("the history cache queried the database");
+    },
   },
-}) as unknown as Queryable;
+) as unknown as Queryable;
 
 describe("the worker's history cache", () => {
   it("answers what loadHistory answers, reading only the turns it has not seen", async () => {

@@ -75,7 +75,10 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("recovery with real worker proce
     expect(before.run).toMatchObject({ state: "succeeded", attempt: 2 });
 
     stale.child.kill("SIGCONT");
-    await stale.waitForLine((l) => typeof l.msg === "string" && l.msg.startsWith("lease lost") && l.runId === id, 30_000);
+    await stale.waitForLine(
+      (l) => typeof l.msg === "string" && l.msg.startsWith("lease lost") && l.runId === id,
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(await getRun(handle.db, id)).toEqual(before.run);
     expect(await turnsOf(handle.db, id)).toEqual(before.turns);

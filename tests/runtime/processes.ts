@@ -24,11 +24,22 @@ export function spawnWorker(
   // process): the signals the tests send must reach the worker, not a wrapper.
   const child = spawn(
     process.execPath,
-    ["--conditions=react-server", "--import", "tsx", path.join(root, options.script ?? "tests/runtime/fixtures/worker-process.ts"), ...argv],
-    { cwd: root, env: { ...process.env, ...options.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" }, stdio: ["ignore", "pipe", "pipe"] },
+    [
+      "--conditions=react-server",
+      "--import",
+      "tsx",
+      path.join(root, options.script ?? "tests/runtime/fixtures/worker-process.ts"),
+      ...argv,
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, ...options.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   const lines: Record<string, unknown>[] = [];
-  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] =
+    [];
   const onData = (chunk: Buffer) => {
     for (const text of chunk.toString("utf8").split("\n")) {
       if (!text.trim().startsWith("{")) continue;
@@ -59,7 +70,10 @@ export function spawnWorker(
       const found = lines.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker ${id}: no matching line within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`worker ${id}: no matching line within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           match,
           resolve: (l) => {

@@ -27,14 +27,19 @@ const ship = defineTool({
     return { shipped: order };
   },
 });
-const gated = testJob({ id: "race-gated", agent: { model: "default", instructions: "Ship.", tools: ["race_ship"], maxTurns: 4 } });
+const gated = testJob({
+  id: "race-gated",
+  agent: { model: "default", instructions: "Ship.", tools: ["race_ship"], maxTurns: 4 },
+});
 gated.governance.humanOversight = "approve-tools";
 
 beforeAll(async () => {
   handle = await createTestDatabase();
   registerTools([ship]);
   registerSimulatedScript(gated.id, (s) =>
-    s.step === 0 ? { text: "Shipping.", toolCalls: [{ toolName: "race_ship", input: { order: "o-1" } }] } : { text: '{"done":true}' },
+    s.step === 0
+      ? { text: "Shipping.", toolCalls: [{ toolName: "race_ship", input: { order: "o-1" } }] }
+      : { text: '{"done":true}' },
   );
   await installJobs(handle.db, [gated]);
 });
@@ -56,7 +61,14 @@ describe("approval decided while the turn that asked for it is still running", (
       },
       onCheckpoint: (tx, context, result) => agent.onCheckpoint?.(tx, context, result) ?? Promise.resolve(),
     };
-    const worker = await startWorker({ handle, executor: racing, workerId: "race", pollIntervalMs: 100, leaseMs: 5_000, logger: silentLogger });
+    const worker = await startWorker({
+      handle,
+      executor: racing,
+      workerId: "race",
+      pollIntervalMs: 100,
+      leaseMs: 5_000,
+      logger: silentLogger,
+    });
     try {
       const runId = await newAgentRun(handle.db, gated.id);
       const run = await waitForState(handle.db, runId, ["succeeded", "failed"], 15_000);
@@ -83,7 +95,9 @@ describe("retry", () => {
     const both = await Promise.allSettled([retryRun(handle.db, b, operator), retryRun(handle.db, b, operator)]);
     expect(both.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const refused = both.find((r) => r.status === "rejected");
-    expect(refused?.status === "rejected" && refused.reason instanceof AppError && refused.reason.code === "conflict").toBe(true);
+    expect(
+      refused?.status === "rejected" && refused.reason instanceof AppError && refused.reason.code === "conflict",
+    ).toBe(true);
     expect((await getRun(handle.db, b)).state).toBe("cancelled");
   });
 });

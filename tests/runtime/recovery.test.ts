@@ -25,7 +25,8 @@ afterAll(async () => {
 });
 
 const noop = deterministicExecutor();
-const contextFor = (claim: ClaimedTurn) => turnContextFor(claim, new AbortController().signal, new Date(Date.now() + 60_000));
+const contextFor = (claim: ClaimedTurn) =>
+  turnContextFor(claim, new AbortController().signal, new Date(Date.now() + 60_000));
 const result = (i: number): TurnResult => ({
   model: "manual",
   messagesIn: [{ role: "user", content: `step ${i}` }],
@@ -47,13 +48,30 @@ describe("recovery and fencing (single process)", () => {
     const first = await claimNextRun(handle.db, { workerId: "doomed", leaseMs: 1_000 });
     expect(first?.run.id).toBe(id);
     if (!first) return;
-    expect(await checkpointTurn(handle.db, { claim: first, workerId: "doomed", executor: noop, context: contextFor(first), end: { kind: "result", result: result(0) } })).toBe("applied");
+    expect(
+      await checkpointTurn(handle.db, {
+        claim: first,
+        workerId: "doomed",
+        executor: noop,
+        context: contextFor(first),
+        end: { kind: "result", result: result(0) },
+      }),
+    ).toBe("applied");
     const stale = await claimNextRun(handle.db, { workerId: "doomed", leaseMs: 1_000 });
     expect(stale).toMatchObject({ turnIndex: 1, attempt: 1 });
     if (!stale) return;
 
     const executor = deterministicExecutor();
-    workers.push(await startWorker({ handle, executor, workerId: "rescuer", pollIntervalMs: 100, leaseMs: 5_000, logger: silentLogger }));
+    workers.push(
+      await startWorker({
+        handle,
+        executor,
+        workerId: "rescuer",
+        pollIntervalMs: 100,
+        leaseMs: 5_000,
+        logger: silentLogger,
+      }),
+    );
     const done = await waitForState(handle.db, id, ["succeeded", "failed"], 15_000);
     expect(done).toMatchObject({ state: "succeeded", attempt: 2, turnsUsed: 3 });
     // The rescuer re-ran turn 1 with the history of turn 0 only.
@@ -100,7 +118,15 @@ describe("recovery and fencing (single process)", () => {
 
   it("on stop(), a turn that outlives the grace period is aborted and handed back as the next attempt", async () => {
     const { id } = await newRun(handle.db, "scripted", { turns: 2, turnMs: 10_000 });
-    const slow = await startWorker({ handle, executor: deterministicExecutor(), workerId: "leaving", pollIntervalMs: 100, leaseMs: 5_000, shutdownGraceMs: 200, logger: silentLogger });
+    const slow = await startWorker({
+      handle,
+      executor: deterministicExecutor(),
+      workerId: "leaving",
+      pollIntervalMs: 100,
+      leaseMs: 5_000,
+      shutdownGraceMs: 200,
+      logger: silentLogger,
+    });
     await waitForState(handle.db, id, ["running"]);
     await new Promise((r) => setTimeout(r, 200));
     await slow.stop();

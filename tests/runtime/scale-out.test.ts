@@ -38,7 +38,12 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("scale-out: app + two worker pro
     for (let batch = 0; batch < RUNS / 50; batch++) {
       await handle.db.transaction(async (tx) => {
         for (let i = 0; i < 50; i++) {
-          await createRun(tx, { jobId: "scripted", input: { turns: TURNS, turnMs: 2 }, trigger: { kind: "manual" }, actor: operator });
+          await createRun(tx, {
+            jobId: "scripted",
+            input: { turns: TURNS, turnMs: 2 },
+            trigger: { kind: "manual" },
+            actor: operator,
+          });
         }
       });
     }
@@ -91,7 +96,9 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("scale-out: app + two worker pro
     expect(overlaps[0]?.n).toBe(0);
 
     const byWorker = rowsOf<{ worker_id: string; n: number }>(
-      await handle.db.execute(sql`select worker_id, count(*)::int as n from turns group by worker_id order by worker_id`),
+      await handle.db.execute(
+        sql`select worker_id, count(*)::int as n from turns group by worker_id order by worker_id`,
+      ),
     );
     expect(byWorker.map((w) => w.worker_id)).toEqual(["app", "proc-1", "proc-2"]);
 

@@ -83,7 +83,9 @@ describe("transitionRun", () => {
 
   it("records the transition as run.<state> with from, to and reason", async () => {
     const { id } = await newRun(handle.db, "scripted");
-    await handle.db.transaction((tx) => transitionRun(tx, id, "paused", { actor, authorization: { via: "system" }, reason: "operator" }));
+    await handle.db.transaction((tx) =>
+      transitionRun(tx, id, "paused", { actor, authorization: { via: "system" }, reason: "operator" }),
+    );
     const [event] = await handle.db
       .select()
       .from(auditEvents)

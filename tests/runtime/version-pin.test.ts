@@ -11,7 +11,10 @@ import { eventually, getRun, waitForState } from "./helpers";
 /** A run executes with its own job version: a worker whose build has another version leaves it alone and says why. */
 let handle: TestDatabase;
 const v1 = testJob({ id: "pinned", agent: { model: "default", instructions: "Version one.", tools: [], maxTurns: 2 } });
-const v2 = testJob({ id: "pinned", agent: { model: "default", instructions: "Version two: do something else.", tools: [], maxTurns: 2 } });
+const v2 = testJob({
+  id: "pinned",
+  agent: { model: "default", instructions: "Version two: do something else.", tools: [], maxTurns: 2 },
+});
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -43,7 +46,11 @@ describe("runs pinned to their job version", () => {
       },
     });
     try {
-      const waiting = await eventually(() => getRun(handle.db, runId), (r) => r.stateReason?.startsWith("version:") === true, 10_000);
+      const waiting = await eventually(
+        () => getRun(handle.db, runId),
+        (r) => r.stateReason?.startsWith("version:") === true,
+        10_000,
+      );
       expect(waiting.state).toBe("queued");
       expect(waiting.stateReason).toContain(`version:${jobVersion(v1)}`);
       expect(waiting.stateReason).toContain(`pinned@${jobVersion(v2)}`);

@@ -20,7 +20,10 @@ afterAll(async () => {
   await handle.drop();
 });
 
-async function worker(executor: TurnExecutor = deterministicExecutor(), extra: { leaseMs?: number; concurrency?: number } = {}) {
+async function worker(
+  executor: TurnExecutor = deterministicExecutor(),
+  extra: { leaseMs?: number; concurrency?: number } = {},
+) {
   const w = await startWorker({
     handle,
     executor,
@@ -131,7 +134,11 @@ describe("worker", () => {
     await worker(leaky);
     const { id } = await newRun(handle.db, "scripted", {});
     const run = await waitForState(handle.db, id, ["failed", "succeeded"]);
-    expect(run).toMatchObject({ state: "failed", stateReason: "error", error: "provider said: invalid Authorization: Bearer [REDACTED]" });
+    expect(run).toMatchObject({
+      state: "failed",
+      stateReason: "error",
+      error: "provider said: invalid Authorization: Bearer [REDACTED]",
+    });
     expect((await turnsOf(handle.db, id)).map((t) => t.error)).toEqual([run.error]);
   });
 

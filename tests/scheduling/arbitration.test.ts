@@ -46,8 +46,15 @@ async function call(method: string, path: string, role: Role | null, body?: unkn
   const headers: Record<string, string> = { "content-type": "application/json" };
   const token = role ? tokens.get(role) : undefined;
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> & { error?: { issues?: { path: unknown[] }[] } } };
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    json: (await response.json()) as Record<string, unknown> & { error?: { issues?: { path: unknown[] }[] } },
+  };
 }
 
 async function enqueue(key: string, n: number, extra: { priority?: number; jobId?: string } = {}): Promise<string[]> {
@@ -81,7 +88,9 @@ async function claimKeys(n: number): Promise<string[]> {
 
 /** Ends every lease so the next scenario starts clean (runs finish). */
 async function drain(): Promise<void> {
-  await handle.db.execute(sql`update runs set state = 'cancelled', lease_token = null, lease_owner = null, lease_expires_at = null where state in ('queued', 'running', 'waiting')`);
+  await handle.db.execute(
+    sql`update runs set state = 'cancelled', lease_token = null, lease_owner = null, lease_expires_at = null where state in ('queued', 'running', 'waiting')`,
+  );
 }
 
 describe("fair-share claim (VTC)", () => {
@@ -156,16 +165,26 @@ describe("endpoint slots", () => {
     const a = await claimNextRun(handle.db, { workerId: "t", leaseMs: 60_000 });
     expect(a?.run.id).toBe(first);
     expect(await claimNextRun(handle.db, { workerId: "t", leaseMs: 60_000 })).toBeNull();
-    const [reason] = rowsOf<{ state_reason: string }>(await handle.db.execute(sql`select state_reason from runs where id = ${second ?? ""}`));
+    const [reason] = rowsOf<{ state_reason: string }>(
+      await handle.db.execute(sql`select state_reason from runs where id = ${second ?? ""}`),
+    );
     expect(reason?.state_reason).toBe("resource:narrow");
     await releaseEndpointSlot(handle.db, first ?? "", a?.leaseToken ?? "");
     const b = await claimNextRun(handle.db, { workerId: "t", leaseMs: 60_000 });
     expect(b?.run.id).toBe(second);
     let reacquired = false;
-    const retry = reacquireEndpointSlot(handle.db, first ?? "", a?.leaseToken ?? "", "narrow", new AbortController().signal).then(() => (reacquired = true));
+    const retry = reacquireEndpointSlot(
+      handle.db,
+      first ?? "",
+      a?.leaseToken ?? "",
+      "narrow",
+      new AbortController().signal,
+    ).then(() => (reacquired = true));
     await new Promise((r) => setTimeout(r, 300));
     expect(reacquired).toBe(false);
-    await handle.db.execute(sql`update runs set state = 'succeeded', lease_token = null, lease_expires_at = null where id = ${second ?? ""}`);
+    await handle.db.execute(
+      sql`update runs set state = 'succeeded', lease_token = null, lease_expires_at = null where id = ${second ?? ""}`,
+    );
     await retry;
     expect(reacquired).toBe(true);
     await drain();
@@ -189,19 +208,32 @@ describe("scheduling API", () => {
     expect(blank.status).toBe(400);
     expect(blank.json.error?.issues?.[0]?.path).toEqual(["key"]);
     const audit = rowsOf<{ action: string }>(
-      await handle.db.execute(sql`select action from audit_events where subject_type = 'fair_share_key' and subject_id = 'acme.example'`),
+      await handle.db.execute(
+        sql`select action from audit_events where subject_type = 'fair_share_key' and subject_id = 'acme.example'`,
+      ),
     );
     expect(audit.map((a) => a.action)).toEqual(["scheduling.weight_set"]);
     const listed = await call("GET", "/api/scheduling", "reviewer");
     expect(listed.status).toBe(200);
-    expect(listed.json.keys).toEqual(expect.arrayContaining([expect.objectContaining({ key: "acme.example", weight: 3, weightSource: "admin", queued: 0 })]));
+    expect(listed.json.keys).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ key: "acme.example", weight: 3, weightSource: "admin", queued: 0 }),
+      ]),
+    );
   });
 
   it("POST /api/runs takes fairShareKey and priority; POST /api/runs/{id}/priority re-prioritises (audited)", async () => {
-    const created = await call("POST", "/api/runs", "operator", { jobId: "scripted", input: { turns: 1 }, fairShareKey: "tenant-z", priority: 7 });
+    const created = await call("POST", "/api/runs", "operator", {
+      jobId: "scripted",
+      input: { turns: 1 },
+      fairShareKey: "tenant-z",
+      priority: 7,
+    });
     expect(created.status).toBe(201);
     const id = String(created.json.id);
-    const [row] = rowsOf<{ fair_group: string; priority: number }>(await handle.db.execute(sql`select fair_group, priority from runs where id = ${id}`));
+    const [row] = rowsOf<{ fair_group: string; priority: number }>(
+      await handle.db.execute(sql`select fair_group, priority from runs where id = ${id}`),
+    );
     expect(row).toEqual({ fair_group: "tenant-z", priority: 7 });
     const badRun = await call("POST", "/api/runs", "operator", { jobId: "scripted", priority: 5000 });
     expect(badRun.status).toBe(400);
@@ -215,9 +247,15 @@ describe("scheduling API", () => {
     expect(outOfRange.status).toBe(400);
     expect(outOfRange.json.error?.issues?.[0]?.path).toEqual(["priority"]);
     expect((await call("POST", `/api/runs/${id}/priority`, "reviewer", { priority: 1 })).status).toBe(403);
-    const audit = rowsOf<{ action: string }>(await handle.db.execute(sql`select action from audit_events where subject_id = ${id} and action = 'run.priority_changed'`));
+    const audit = rowsOf<{ action: string }>(
+      await handle.db.execute(
+        sql`select action from audit_events where subject_id = ${id} and action = 'run.priority_changed'`,
+      ),
+    );
     expect(audit).toHaveLength(1);
-    const [lane] = rowsOf<{ runnable: number }>(await handle.db.execute(sql`select runnable from scheduling_lanes where key = 'tenant-z' and priority = -3`));
+    const [lane] = rowsOf<{ runnable: number }>(
+      await handle.db.execute(sql`select runnable from scheduling_lanes where key = 'tenant-z' and priority = -3`),
+    );
     expect(lane?.runnable).toBe(1);
     await drain();
   });

@@ -12,7 +12,10 @@ afterEach(() => {
 describe("declared resources at start-up", () => {
   it("stops on an unknown resource, naming the job and the resource", () => {
     const job = parseJobDeclaration(
-      jobDeclaration({ id: "uses-quota", scheduling: { group: "g", weight: 1, priority: 0, resources: ["tool:http_fetch"] } }),
+      jobDeclaration({
+        id: "uses-quota",
+        scheduling: { group: "g", weight: 1, priority: 0, resources: ["tool:http_fetch"] },
+      }),
     );
     expect(() => checkDeclaredResources([job])).toThrow(JobDeclarationError);
     expect(() => checkDeclaredResources([job])).toThrow(/uses-quota.*tool:http_fetch|tool:http_fetch.*uses-quota/s);
@@ -22,11 +25,17 @@ describe("declared resources at start-up", () => {
   });
 
   it("stops on a model endpoint that is not configured", () => {
-    const job = parseJobDeclaration(jobDeclaration({ id: "odd-model", agent: { model: "nowhere", instructions: "x", tools: [], maxTurns: 1 } }));
+    const job = parseJobDeclaration(
+      jobDeclaration({ id: "odd-model", agent: { model: "nowhere", instructions: "x", tools: [], maxTurns: 1 } }),
+    );
     expect(() => checkDeclaredResources([job])).toThrow(/odd-model.*nowhere|nowhere.*odd-model/s);
   });
 
   it("refuses a malformed fairShareKey rule in the declaration", () => {
-    expect(() => parseJobDeclaration(jobDeclaration({ id: "bad-key", scheduling: { group: "g", weight: 1, priority: 0, fairShareKey: "a..b" } }))).toThrow(/fairShareKey/);
+    expect(() =>
+      parseJobDeclaration(
+        jobDeclaration({ id: "bad-key", scheduling: { group: "g", weight: 1, priority: 0, fairShareKey: "a..b" } }),
+      ),
+    ).toThrow(/fairShareKey/);
   });
 });

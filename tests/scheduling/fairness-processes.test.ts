@@ -33,7 +33,13 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("fair share with two worker proc
   it("keeps tenant B's waits bounded under tenant A's burst", async () => {
     await handle.db.transaction(async (tx) => {
       for (let i = 0; i < A_RUNS; i++) {
-        await createRun(tx, { jobId: "scripted", input: { turns: 1, turnMs: TURN_MS }, trigger: { kind: "manual" }, actor: operator, fairShareKey: "tenant-a" });
+        await createRun(tx, {
+          jobId: "scripted",
+          input: { turns: 1, turnMs: TURN_MS },
+          trigger: { kind: "manual" },
+          actor: operator,
+          fairShareKey: "tenant-a",
+        });
       }
     });
     const url = handle.url ?? "";
@@ -47,7 +53,13 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("fair share with two worker proc
     );
     for (let i = 0; i < B_RUNS; i++) {
       await handle.db.transaction((tx) =>
-        createRun(tx, { jobId: "scripted", input: { turns: 1, turnMs: TURN_MS }, trigger: { kind: "manual" }, actor: operator, fairShareKey: "tenant-b" }),
+        createRun(tx, {
+          jobId: "scripted",
+          input: { turns: 1, turnMs: TURN_MS },
+          trigger: { kind: "manual" },
+          actor: operator,
+          fairShareKey: "tenant-b",
+        }),
       );
       await new Promise((r) => setTimeout(r, 400));
     }

@@ -22,7 +22,15 @@ afterAll(async () => {
 });
 
 const run = (key: string) =>
-  handle.db.transaction((tx) => createRun(tx, { jobId: "scripted", input: { turns: 1 }, trigger: { kind: "manual" }, actor: operator, fairShareKey: key }));
+  handle.db.transaction((tx) =>
+    createRun(tx, {
+      jobId: "scripted",
+      input: { turns: 1 },
+      trigger: { kind: "manual" },
+      actor: operator,
+      fairShareKey: key,
+    }),
+  );
 
 describe("rate-limited resources", () => {
   it("tool calls per minute, per key when configured so; write budgets per key", async () => {
@@ -33,7 +41,10 @@ describe("rate-limited resources", () => {
     const b = await run("quota-b");
     expect(await acquireToolCall(handle.db, a.id, "http_fetch")).toEqual({ allowed: true });
     expect(await acquireToolCall(handle.db, a.id, "http_fetch")).toEqual({ allowed: true });
-    expect(await acquireToolCall(handle.db, a.id, "http_fetch")).toMatchObject({ allowed: false, resource: "tool:http_fetch" });
+    expect(await acquireToolCall(handle.db, a.id, "http_fetch")).toMatchObject({
+      allowed: false,
+      resource: "tool:http_fetch",
+    });
     expect(await acquireToolCall(handle.db, b.id, "http_fetch")).toEqual({ allowed: true });
     expect(await acquireToolCall(handle.db, a.id, "read_file")).toEqual({ allowed: true });
     expect(await chargeWrite(handle.db, "quota-a", "workspace")).toEqual({ allowed: true });
@@ -53,7 +64,12 @@ describe("rate-limited resources", () => {
     const result = await requeueRefilledWaits(handle.db, "t");
     expect(result.requeued).toBe(1);
     expect(result.nextInMs).not.toBeNull();
-    const states = rowsOf<{ id: string; state: string }>(await handle.db.execute(sql`select id, state from runs where id in (${older.id}, ${fresh.id})`));
-    expect(Object.fromEntries(states.map((s) => [s.id, s.state]))).toEqual({ [older.id]: "queued", [fresh.id]: "waiting" });
+    const states = rowsOf<{ id: string; state: string }>(
+      await handle.db.execute(sql`select id, state from runs where id in (${older.id}, ${fresh.id})`),
+    );
+    expect(Object.fromEntries(states.map((s) => [s.id, s.state]))).toEqual({
+      [older.id]: "queued",
+      [fresh.id]: "waiting",
+    });
   });
 });

@@ -14,7 +14,10 @@ afterAll(async () => handle.drop());
 describe("server actions and pages given a bad bearer or unstorable input", () => {
   it("an invalid bearer is a clean unauthorized result, not a thrown 500", async () => {
     const { startRun } = await import("@/lib/actions/runs");
-    requestHeaders.current = new Headers({ authorization: "Bearer fd_not_a_real_token_at_all_000000000000", "x-flightdeck-peer": "203.0.113.9" });
+    requestHeaders.current = new Headers({
+      authorization: "Bearer fd_not_a_real_token_at_all_000000000000",
+      "x-flightdeck-peer": "203.0.113.9",
+    });
     const result = await startRun({ jobId: "anything", input: {} });
     expect(result).toEqual({ ok: false, error: { code: "unauthorized", message: "Invalid token" } });
   });
@@ -35,6 +38,9 @@ describe("server actions and pages given a bad bearer or unstorable input", () =
     const nul = await runAction(definition, principal, { jobId: "job\u0000", input: {} });
     expect(nul).toMatchObject({ ok: false, error: { code: "bad_request", issues: [{ path: ["jobId"] }] } });
     const surrogate = await runAction(definition, principal, { jobId: "job", input: { note: "\ud800" } });
-    expect(surrogate).toMatchObject({ ok: false, error: { code: "bad_request", issues: [{ path: ["input", "note"] }] } });
+    expect(surrogate).toMatchObject({
+      ok: false,
+      error: { code: "bad_request", issues: [{ path: ["input", "note"] }] },
+    });
   });
 });

@@ -38,7 +38,15 @@ async function whoAmI(cookie: string): Promise<string | null> {
 describe("Better Auth endpoints: only what Flightdeck uses", () => {
   it("verify-password and the other unused endpoints answer 404", async () => {
     const cookie = await session("ada@example.com");
-    for (const path of ["/verify-password", "/list-sessions", "/revoke-other-sessions", "/update-session", "/reset-password", "/ok", "/set-password"]) {
+    for (const path of [
+      "/verify-password",
+      "/list-sessions",
+      "/revoke-other-sessions",
+      "/update-session",
+      "/reset-password",
+      "/ok",
+      "/set-password",
+    ]) {
       const answer = await authPost(path, { password }, cookie);
       expect(answer.status, path).toBe(404);
     }
@@ -47,11 +55,19 @@ describe("Better Auth endpoints: only what Flightdeck uses", () => {
   it("change-password is rate-limited and audited", async () => {
     const cookie = await session("bob@example.com");
     for (let i = 0; i < max; i++) {
-      const answer = await authPost("/change-password", { currentPassword: `wrong-${i}-password`, newPassword: "a brand new password" }, cookie);
+      const answer = await authPost(
+        "/change-password",
+        { currentPassword: `wrong-${i}-password`, newPassword: "a brand new password" },
+        cookie,
+      );
       expect(answer.status).toBeGreaterThanOrEqual(400);
       expect(answer.status).toBeLessThan(429);
     }
-    const locked = await authPost("/change-password", { currentPassword: password, newPassword: "a brand new password" }, cookie);
+    const locked = await authPost(
+      "/change-password",
+      { currentPassword: password, newPassword: "a brand new password" },
+      cookie,
+    );
     expect(locked.status).toBe(429);
     expect((await auditOf(f.db, "auth.password_change_failed")).length).toBe(1);
     expect((await auditOf(f.db, "auth.rate_limited")).some((e) => e.payload.scope === "change-password")).toBe(true);
@@ -62,7 +78,11 @@ describe("Better Auth endpoints: only what Flightdeck uses", () => {
     const laptop = await session("ada@example.com");
     const phone = await session("ada@example.com");
     expect(await whoAmI(phone)).toBe("ada@example.com");
-    const changed = await authPost("/change-password", { currentPassword: password, newPassword: "another long password" }, laptop);
+    const changed = await authPost(
+      "/change-password",
+      { currentPassword: password, newPassword: "another long password" },
+      laptop,
+    );
     expect(changed.status).toBe(200);
     expect(await whoAmI(phone)).toBeNull();
     // The browser that changed it carries on with the session it was just given.

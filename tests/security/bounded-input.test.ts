@@ -52,12 +52,19 @@ afterAll(async () => {
 });
 
 /** Sends headers claiming `claimed` bytes and only a few; answers status and elapsed ms. */
-function claimHuge(path: string, claimed: number, headers: Record<string, string> = {}): Promise<{ status: number; ms: number }> {
+function claimHuge(
+  path: string,
+  claimed: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; ms: number }> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${server.url}${path}`,
-      { method: "POST", headers: { "content-type": "application/json", "content-length": String(claimed), ...headers } },
+      {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": String(claimed), ...headers },
+      },
       (res) => {
         res.resume();
         resolve({ status: res.statusCode ?? 0, ms: Date.now() - started });
@@ -70,7 +77,11 @@ function claimHuge(path: string, claimed: number, headers: Record<string, string
 }
 
 /** A body streamed in 64 KiB chunks with no Content-Length (chunked transfer encoding). */
-function streamed(bytes: number, prefix = '{"subject":"s","customer":"c@acme.example","body":"', suffix = '"}'): ReadableStream<Uint8Array> {
+function streamed(
+  bytes: number,
+  prefix = '{"subject":"s","customer":"c@acme.example","body":"',
+  suffix = '"}',
+): ReadableStream<Uint8Array> {
   const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
   let sent = 0;
   let stage = 0;

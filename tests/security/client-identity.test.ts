@@ -31,7 +31,9 @@ const bearer = (token: string, extra: Record<string, string> = {}) => ({ authori
 describe("client identity cannot be chosen by the client (FLIGHTDECK_TRUSTED_PROXIES unset)", () => {
   it("rotating X-Forwarded-For buys no extra password guesses", async () => {
     for (let i = 0; i < max; i++) {
-      const answer = await signInRequest(f.server, "ada@example.com", `wrong-${i}`, { "x-forwarded-for": `198.51.100.${i + 1}` });
+      const answer = await signInRequest(f.server, "ada@example.com", `wrong-${i}`, {
+        "x-forwarded-for": `198.51.100.${i + 1}`,
+      });
       expect(answer.status).toBe(401);
     }
     const next = await signInRequest(f.server, "ada@example.com", password, { "x-forwarded-for": "198.51.100.200" });
@@ -52,7 +54,9 @@ describe("client identity cannot be chosen by the client (FLIGHTDECK_TRUSTED_PRO
     const valid = (await createApiToken(f.db, systemPrincipal("tests"), { name: "ci", role: "admin" })).token;
     for (let i = 0; i < max; i++) {
       // An attacker claiming to be anywhere: the failures land on the real socket address.
-      const answer = await fetch(`${f.server.url}/api/tokens`, { headers: bearer(`fd_guess_${i}`, { "x-forwarded-for": "10.7.7.7" }) });
+      const answer = await fetch(`${f.server.url}/api/tokens`, {
+        headers: bearer(`fd_guess_${i}`, { "x-forwarded-for": "10.7.7.7" }),
+      });
       expect(answer.status).toBe(401);
     }
     const guessing = await fetch(`${f.server.url}/api/tokens`, { headers: bearer("fd_guess_more") });
@@ -70,7 +74,9 @@ describe("behind a trusted proxy (FLIGHTDECK_TRUSTED_PROXIES=127.0.0.1)", () => 
       const accountMax = max * 4;
       for (let i = 0; i < accountMax; i++) {
         // A new address each time: never reaches any per-address limit.
-        const answer = await signInRequest(f.server, "bob@example.com", `wrong-${i}`, { "x-forwarded-for": `203.0.113.${i + 1}` });
+        const answer = await signInRequest(f.server, "bob@example.com", `wrong-${i}`, {
+          "x-forwarded-for": `203.0.113.${i + 1}`,
+        });
         expect(answer.status).toBe(401);
       }
       const fresh = await signInRequest(f.server, "bob@example.com", password, { "x-forwarded-for": "203.0.113.250" });
@@ -79,7 +85,9 @@ describe("behind a trusted proxy (FLIGHTDECK_TRUSTED_PROXIES=127.0.0.1)", () => 
       expect(lockouts).toHaveLength(1);
       expect(lockouts[0]?.payload).toMatchObject({ email: "bob@example.com", failures: accountMax });
       // Another person is unaffected.
-      expect((await signInRequest(f.server, "cy@example.com", password, { "x-forwarded-for": "203.0.113.251" })).status).toBe(200);
+      expect(
+        (await signInRequest(f.server, "cy@example.com", password, { "x-forwarded-for": "203.0.113.251" })).status,
+      ).toBe(200);
     } finally {
       trustLoopbackProxy(false);
     }

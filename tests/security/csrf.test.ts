@@ -53,14 +53,24 @@ describe("CSRF: cookie-authenticated non-GET API requests", () => {
 
   it("are accepted from the trusted origin, or Sec-Fetch-Site: same-origin, with application/json", async () => {
     expect((await post({ cookie, origin: trusted(), "content-type": "application/json" })).status).toBe(201);
-    expect((await post({ cookie, "sec-fetch-site": "same-origin", "content-type": "application/json" })).status).toBe(201);
-    expect((await post({ cookie, "sec-fetch-site": "cross-site", "content-type": "application/json" })).status).toBe(403);
+    expect((await post({ cookie, "sec-fetch-site": "same-origin", "content-type": "application/json" })).status).toBe(
+      201,
+    );
+    expect((await post({ cookie, "sec-fetch-site": "cross-site", "content-type": "application/json" })).status).toBe(
+      403,
+    );
   });
 
   it("leave bearer requests unaffected", async () => {
-    const answer = await post({ authorization: `Bearer ${token}`, origin: "http://evil.example", "content-type": "application/json" });
+    const answer = await post({
+      authorization: `Bearer ${token}`,
+      origin: "http://evil.example",
+      "content-type": "application/json",
+    });
     expect(answer.status).toBe(201);
     // GET with a cookie from anywhere is a read, not a state change.
-    expect((await fetch(`${api.url}/api/runs`, { headers: { cookie, origin: "http://evil.example" } })).status).toBe(200);
+    expect((await fetch(`${api.url}/api/runs`, { headers: { cookie, origin: "http://evil.example" } })).status).toBe(
+      200,
+    );
   });
 });

@@ -52,14 +52,18 @@ describe("safe defaults", () => {
     const anonymous = (await (await fetch(`${server.url}/api/health`)).json()) as Record<string, unknown>;
     expect(anonymous.ok).toBe(true);
     expect(anonymous).not.toHaveProperty("migration");
-    const signedIn = (await (await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${admin}` } })).json()) as Record<string, unknown>;
+    const signedIn = (await (
+      await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${admin}` } })
+    ).json()) as Record<string, unknown>;
     expect(String(signedIn.migration)).toMatch(/^\d{4}_/);
   });
 
   it("GET /api/audit/verify is single-flight: four concurrent requests run one verification", async () => {
     const before = verificationsStarted();
     const answers = await Promise.all(
-      Array.from({ length: 4 }, () => fetch(`${server.url}/api/audit/verify`, { headers: { authorization: `Bearer ${admin}` } })),
+      Array.from({ length: 4 }, () =>
+        fetch(`${server.url}/api/audit/verify`, { headers: { authorization: `Bearer ${admin}` } }),
+      ),
     );
     for (const answer of answers) expect(answer.status).toBe(200);
     const bodies = (await Promise.all(answers.map((a) => a.json()))) as { ok: boolean; checked: number }[];
@@ -79,6 +83,8 @@ describe("safe defaults", () => {
     expect(plain["X-Content-Type-Options"]).toBe("nosniff");
     expect(plain["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
     expect(plain).not.toHaveProperty("Strict-Transport-Security");
-    expect(securityHeaders({ baseUrl: "https://flightdeck.example" })["Strict-Transport-Security"]).toMatch(/max-age=\d+/);
+    expect(securityHeaders({ baseUrl: "https://flightdeck.example" })["Strict-Transport-Security"]).toMatch(
+      /max-age=\d+/,
+    );
   });
 });

@@ -47,7 +47,9 @@ async function failure(run: () => Promise<unknown>): Promise<unknown> {
 
 describe("secrets stay out of logs, stored errors, run inputs and the workspace view", () => {
   it("a failed query's bound parameters never reach the log line or the stored error", async () => {
-    const error = await failure(() => handle.db.execute(sql`select ${liveToken}::uuid as id, ${"customer@acme.example"}::text`));
+    const error = await failure(() =>
+      handle.db.execute(sql`select ${liveToken}::uuid as id, ${"customer@acme.example"}::text`),
+    );
     // The raw error does carry them — that is the hole.
     expect(String((error as Error).message)).toContain(liveToken);
     const stored = errorMessage(error);
@@ -62,10 +64,17 @@ describe("secrets stay out of logs, stored errors, run inputs and the workspace 
   it("run input is redacted before it is stored", async () => {
     const delivery = await deliverSignal(handle.db, {
       name: "ticket.created",
-      payload: { subject: "Login broken", body: `my admin token is ${liveToken}, key ${configured.toUpperCase()}`, customer: "c@acme.example" },
+      payload: {
+        subject: "Login broken",
+        body: `my admin token is ${liveToken}, key ${configured.toUpperCase()}`,
+        customer: "c@acme.example",
+      },
       actor: { kind: "token", id: "t1", label: "bot", role: "operator" },
     });
-    const [row] = await handle.db.select({ input: runs.input }).from(runs).where(eq(runs.id, delivery.runs[0] ?? ""));
+    const [row] = await handle.db
+      .select({ input: runs.input })
+      .from(runs)
+      .where(eq(runs.id, delivery.runs[0] ?? ""));
     const stored = JSON.stringify(row?.input);
     expect(stored).not.toContain(liveToken);
     expect(stored.toLowerCase()).not.toContain(configured.toLowerCase());

@@ -32,7 +32,11 @@ beforeAll(async () => {
     "/api/approvals": approvalsRoute,
     "/api/approvals/[id]/[decision]": decisionRoute,
   });
-  Object.assign(process.env, { PORT: String(server.port), FLIGHTDECK_ADMIN_TOKEN: bootstrap, FLIGHTDECK_LOGIN_MAX_ATTEMPTS: "50" });
+  Object.assign(process.env, {
+    PORT: String(server.port),
+    FLIGHTDECK_ADMIN_TOKEN: bootstrap,
+    FLIGHTDECK_LOGIN_MAX_ATTEMPTS: "50",
+  });
   resetEnvCache();
 });
 afterAll(async () => {
@@ -48,7 +52,11 @@ async function call(method: string, path: string, auth: { token?: string; cookie
   const headers: Record<string, string> = { "content-type": "application/json", origin: server.url };
   if (auth.token) headers.authorization = `Bearer ${auth.token}`;
   if (auth.cookie) headers.cookie = auth.cookie;
-  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${server.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: response.status, json: (await response.json()) as Json };
 }
 
@@ -97,7 +105,12 @@ describe("tokens belong to people; service tokens to nobody", () => {
 
 describe("GET/POST /api/users and PATCH /api/users/:id (admins, audited)", () => {
   it("lets admins manage people over the API and refuses everyone else", async () => {
-    const made = await call("POST", "/api/users", { token: bootstrap }, { email: "Newbie@Example.com", name: "Newbie", role: "reviewer", password: "a long enough password" });
+    const made = await call(
+      "POST",
+      "/api/users",
+      { token: bootstrap },
+      { email: "Newbie@Example.com", name: "Newbie", role: "reviewer", password: "a long enough password" },
+    );
     expect(made.status).toBe(201);
     expect(made.json).toMatchObject({ email: "newbie@example.com", role: "reviewer", disabled: false });
     expect(JSON.stringify(made.json)).not.toMatch(/password/i);
@@ -124,7 +137,12 @@ describe("human-oversight approvals are decided by a person other than the start
     const starter = await addUser(handle.db, "starter@example.com", "lead", password);
     await addUser(handle.db, "reviewer-lead@example.com", "lead", password);
     const starterCookie = await session("starter@example.com");
-    const run = await call("POST", "/api/runs", { cookie: starterCookie }, { jobId: "approve-first", input: { turns: 1 } });
+    const run = await call(
+      "POST",
+      "/api/runs",
+      { cookie: starterCookie },
+      { jobId: "approve-first", input: { turns: 1 } },
+    );
     expect(run.status).toBe(201);
     const pending = await call("GET", "/api/approvals?status=pending", { token: bootstrap });
     expect(pending.status).toBe(200); // a service token may read the queue

@@ -14,7 +14,10 @@ let port = 0;
 let connections = 0;
 
 const tools = ["http_fetch", "notify", "state_get", "state_set"];
-const job = testJob({ id: "builtin-tools", agent: { model: "default", instructions: "t", tools, maxTurns: 5, httpAllowlist: ["127.0.0.1"] } });
+const job = testJob({
+  id: "builtin-tools",
+  agent: { model: "default", instructions: "t", tools, maxTurns: 5, httpAllowlist: ["127.0.0.1"] },
+});
 const closed = testJob({ id: "builtin-no-http", agent: { model: "default", instructions: "t", tools, maxTurns: 5 } });
 
 beforeAll(async () => {
@@ -40,14 +43,23 @@ afterAll(async () => {
 });
 
 let callIndex = 0;
-const call = (toolName: string, input: unknown) => ({ toolCallId: `c${callIndex}`, toolName, input, turnIndex: 0, callIndex: callIndex++ });
+const call = (toolName: string, input: unknown) => ({
+  toolCallId: `c${callIndex}`,
+  toolName,
+  input,
+  turnIndex: 0,
+  callIndex: callIndex++,
+});
 
 describe("http_fetch", () => {
   it("fetches from an allowlisted host and caps the body", async () => {
     const runId = await newRun(handle.db, job.id);
     const scope = await scopeFor(handle.db, runId, job, { maxOutputBytes: 2_000 });
     const ok = await invokeTool(scope, call("http_fetch", { url: `http://127.0.0.1:${port}/hello` }));
-    expect(ok).toMatchObject({ outcome: "succeeded", output: { status: 200, body: "hello from loopback", truncated: false } });
+    expect(ok).toMatchObject({
+      outcome: "succeeded",
+      output: { status: 200, body: "hello from loopback", truncated: false },
+    });
     const bigOne = await invokeTool(scope, call("http_fetch", { url: `http://127.0.0.1:${port}/big` }));
     expect(bigOne.outcome).toBe("succeeded");
     expect(JSON.stringify(bigOne.output)).toMatch(/truncated/);
@@ -67,16 +79,25 @@ describe("http_fetch", () => {
     expect(scheme.error).toMatch(/only http and https/);
 
     const openRun = await newRun(handle.db, job.id);
-    const redirect = await invokeTool(await scopeFor(handle.db, openRun, job), call("http_fetch", { url: `http://127.0.0.1:${port}/redirect-out` }));
+    const redirect = await invokeTool(
+      await scopeFor(handle.db, openRun, job),
+      call("http_fetch", { url: `http://127.0.0.1:${port}/redirect-out` }),
+    );
     expect(redirect.outcome).toBe("refused");
     expect(redirect.error).toMatch(/host localhost:9 is not in this job's HTTP allowlist/);
-    const events = [...(await auditFor(handle.db, runId, "http.refused")), ...(await auditFor(handle.db, openRun, "http.refused"))];
+    const events = [
+      ...(await auditFor(handle.db, runId, "http.refused")),
+      ...(await auditFor(handle.db, openRun, "http.refused")),
+    ];
     expect(events.map((e) => e.payload.reason)).toEqual(["host not allowlisted", "scheme", "host not allowlisted"]);
   });
 
   it("times out a slow server", async () => {
     const runId = await newRun(handle.db, job.id);
-    const r = await invokeTool(await scopeFor(handle.db, runId, job, { toolTimeoutMs: 200 }), call("http_fetch", { url: `http://127.0.0.1:${port}/slow` }));
+    const r = await invokeTool(
+      await scopeFor(handle.db, runId, job, { toolTimeoutMs: 200 }),
+      call("http_fetch", { url: `http://127.0.0.1:${port}/slow` }),
+    );
     expect(r.outcome).toBe("failed");
     expect(r.error).toMatch(/timed out after 200 ms/);
   });
@@ -98,7 +119,10 @@ describe("http_fetch", () => {
 describe("notify", () => {
   it("stores a message for operators on the run", async () => {
     const runId = await newRun(handle.db, job.id);
-    const r = await invokeTool(await scopeFor(handle.db, runId, job), call("notify", { title: "3 tickets past SLA", message: "tkt_1, tkt_2, tkt_3", level: "warning" }));
+    const r = await invokeTool(
+      await scopeFor(handle.db, runId, job),
+      call("notify", { title: "3 tickets past SLA", message: "tkt_1, tkt_2, tkt_3", level: "warning" }),
+    );
     expect(r.outcome).toBe("succeeded");
     const rows = await handle.db.select().from(notifications).where(eq(notifications.runId, runId));
     expect(rows).toEqual([expect.objectContaining({ title: "3 tickets past SLA", level: "warning", jobId: job.id })]);
@@ -111,11 +135,25 @@ describe("state_get / state_set", () => {
     const b = await newRun(handle.db, job.id);
     const sa = await scopeFor(handle.db, a, job);
     const sb = await scopeFor(handle.db, b, job);
-    expect((await invokeTool(sa, call("state_set", { key: "progress", value: { step: 3 } }))).outcome).toBe("succeeded");
+    expect((await invokeTool(sa, call("state_set", { key: "progress", value: { step: 3 } }))).outcome).toBe(
+      "succeeded",
+    );
     expect((await invokeTool(sb, call("state_set", { key: "progress", value: "b's own" }))).outcome).toBe("succeeded");
-    expect((await invokeTool(sa, call("state_get", { key: "progress" }))).output).toEqual({ key: "progress", found: true, value: { step: 3 } });
-    expect((await invokeTool(sb, call("state_get", { key: "progress" }))).output).toEqual({ key: "progress", found: true, value: "b's own" });
-    expect((await invokeTool(sb, call("state_get", { key: "other" }))).output).toEqual({ key: "other", found: false, value: null });
+    expect((await invokeTool(sa, call("state_get", { key: "progress" }))).output).toEqual({
+      key: "progress",
+      found: true,
+      value: { step: 3 },
+    });
+    expect((await invokeTool(sb, call("state_get", { key: "progress" }))).output).toEqual({
+      key: "progress",
+      found: true,
+      value: "b's own",
+    });
+    expect((await invokeTool(sb, call("state_get", { key: "other" }))).output).toEqual({
+      key: "other",
+      found: false,
+      value: null,
+    });
     const bad = await invokeTool(sa, call("state_set", { key: "../b/progress", value: 1 }));
     expect(bad.outcome).toBe("refused");
   });
@@ -124,9 +162,15 @@ describe("state_get / state_set", () => {
     const runId = await newRun(handle.db, job.id);
     const scope = await scopeFor(handle.db, runId, job);
     const key = "sk-live-0123456789abcdefghijklmnop";
-    const set = await invokeTool(scope, call("state_set", { key: "creds", value: { note: `use ${key}`, password: "hunter2-hunter2" } }));
+    const set = await invokeTool(
+      scope,
+      call("state_set", { key: "creds", value: { note: `use ${key}`, password: "hunter2-hunter2" } }),
+    );
     expect(set.outcome).toBe("succeeded");
-    const [row] = await handle.db.select().from(runState).where(and(eq(runState.runId, runId), eq(runState.key, "creds")));
+    const [row] = await handle.db
+      .select()
+      .from(runState)
+      .where(and(eq(runState.runId, runId), eq(runState.key, "creds")));
     expect(JSON.stringify(row?.value)).not.toContain(key);
     expect(row?.value).toEqual({ note: "use [REDACTED]", password: "[REDACTED]" });
   });

@@ -30,7 +30,9 @@ const jot = defineTool({
   dataCategories: [],
   async execute({ title, pauseMs }, ctx) {
     executions.count += 1;
-    await ctx.tx.insert(notifications).values({ id: `ntf_${ctx.callKey}`, runId: ctx.runId, jobId: ctx.jobId, level: "info", title, message: "m" });
+    await ctx.tx
+      .insert(notifications)
+      .values({ id: `ntf_${ctx.callKey}`, runId: ctx.runId, jobId: ctx.jobId, level: "info", title, message: "m" });
     afterWrite?.();
     // Ignores its signal on purpose: a late finish must still be rolled back.
     if (pauseMs) await sleep(pauseMs);
@@ -45,7 +47,9 @@ const jotThenFail = defineTool({
   writes: "database",
   dataCategories: [],
   async execute({ title }, ctx) {
-    await ctx.tx.insert(notifications).values({ id: `ntf_${ctx.callKey}`, runId: ctx.runId, jobId: ctx.jobId, level: "info", title, message: "m" });
+    await ctx.tx
+      .insert(notifications)
+      .values({ id: `ntf_${ctx.callKey}`, runId: ctx.runId, jobId: ctx.jobId, level: "info", title, message: "m" });
     throw new Error("the disk is on fire");
   },
 });
@@ -60,12 +64,23 @@ const touchState = defineTool({
   dataCategories: [],
   timeoutMs: 300,
   async execute({ key }, ctx) {
-    await ctx.tx.update(runState).set({ value: "touched" }).where(and(eq(runState.runId, ctx.runId), eq(runState.key, key)));
+    await ctx.tx
+      .update(runState)
+      .set({ value: "touched" })
+      .where(and(eq(runState.runId, ctx.runId), eq(runState.key, key)));
     return { key };
   },
 });
 
-const job = testJob({ id: "db-tools", agent: { model: "default", instructions: "t", tools: ["jot", "jot_then_fail", "slow_jot", "touch_state"], maxTurns: 5 } });
+const job = testJob({
+  id: "db-tools",
+  agent: {
+    model: "default",
+    instructions: "t",
+    tools: ["jot", "jot_then_fail", "slow_jot", "touch_state"],
+    maxTurns: 5,
+  },
+});
 
 beforeAll(async () => {
   handle = await createTestDatabase();
@@ -76,7 +91,13 @@ afterAll(async () => {
   await handle.drop();
 });
 
-const call = (callIndex: number, toolName: string, input: unknown) => ({ toolCallId: `c${callIndex}`, toolName, input, turnIndex: 0, callIndex });
+const call = (callIndex: number, toolName: string, input: unknown) => ({
+  toolCallId: `c${callIndex}`,
+  toolName,
+  input,
+  turnIndex: 0,
+  callIndex,
+});
 const notesOf = (db: Db, runId: string) => db.select().from(notifications).where(eq(notifications.runId, runId));
 
 describe("database-writing tools", () => {
@@ -89,7 +110,12 @@ describe("database-writing tools", () => {
     expect(await notesOf(handle.db, runId)).toEqual([expect.objectContaining({ id: `ntf_${r.key}`, title: "hello" })]);
     expect((await toolCallRow(handle.db, r.key))?.status).toBe("succeeded");
     const [event] = await auditFor(handle.db, runId, "tool.called");
-    expect(event?.payload).toMatchObject({ tool: "jot", outcome: "succeeded", writes: "database", output: { written: `ntf_${r.key}` } });
+    expect(event?.payload).toMatchObject({
+      tool: "jot",
+      outcome: "succeeded",
+      writes: "database",
+      output: { written: `ntf_${r.key}` },
+    });
 
     const again = await invokeTool(scope, call(0, "jot", { title: "hello" }));
     expect(again).toMatchObject({ outcome: "succeeded", replayed: true });
@@ -107,24 +133,35 @@ describe("database-writing tools", () => {
   });
 
   it("leave nothing at all — row, result or event — when the audit append fails after the tool wrote", async () => {
-    await handle.db.execute(sql.raw(`
+    await handle.db.execute(
+      sql.raw(`
       create function test_break_audit() returns trigger language plpgsql as $$
       begin
         if new.action = 'tool.called' and new.payload->'input'->>'title' = 'audit breaks' then
           raise exception 'audit append failed (test)';
         end if;
         return new;
-      end $$`));
-    await handle.db.execute(sql.raw("create trigger test_break_audit before insert on audit_events for each row execute function test_break_audit()"));
+      end $$`),
+    );
+    await handle.db.execute(
+      sql.raw(
+        "create trigger test_break_audit before insert on audit_events for each row execute function test_break_audit()",
+      ),
+    );
     try {
       const runId = await newRun(handle.db, job.id);
       const before = executions.count;
-      const failure = await invokeTool(await scopeFor(handle.db, runId, job), call(0, "jot", { title: "audit breaks" })).then(
+      const failure = await invokeTool(
+        await scopeFor(handle.db, runId, job),
+        call(0, "jot", { title: "audit breaks" }),
+      ).then(
         () => null,
         (error: unknown) => error,
       );
       // drizzle wraps the database error (the trigger's exception) as the cause.
-      expect((failure as Error | null)?.cause).toMatchObject({ message: expect.stringMatching(/audit append failed \(test\)/) });
+      expect((failure as Error | null)?.cause).toMatchObject({
+        message: expect.stringMatching(/audit append failed \(test\)/),
+      });
       expect(executions.count - before).toBe(1);
       expect(await notesOf(handle.db, runId)).toEqual([]);
       expect(await toolCallRow(handle.db, `${runId}:0:0`)).toBeUndefined();
@@ -152,7 +189,10 @@ describe("database-writing tools", () => {
 
   it("wait for a tool that outlives its timeout, then roll its writes back and report the timeout", async () => {
     const runId = await newRun(handle.db, job.id);
-    const r = await invokeTool(await scopeFor(handle.db, runId, job), call(0, "slow_jot", { title: "late", pauseMs: 400 }));
+    const r = await invokeTool(
+      await scopeFor(handle.db, runId, job),
+      call(0, "slow_jot", { title: "late", pauseMs: 400 }),
+    );
     expect(r.outcome).toBe("failed");
     expect(r.error).toMatch(/timed out after 150 ms/);
     expect(r.durationMs).toBeGreaterThanOrEqual(390);
@@ -170,7 +210,11 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("database-writing tools on Postg
     let locked: () => void = () => {};
     const isLocked = new Promise<void>((r) => (locked = r));
     const holder = handle.db.transaction(async (tx) => {
-      await tx.select().from(runState).where(and(eq(runState.runId, runId), eq(runState.key, "busy"))).for("update");
+      await tx
+        .select()
+        .from(runState)
+        .where(and(eq(runState.runId, runId), eq(runState.key, "busy")))
+        .for("update");
       locked();
       await new Promise<void>((r) => (release = r));
     });
@@ -185,14 +229,20 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("database-writing tools on Postg
       release();
       await holder;
     }
-    const [row] = await handle.db.select().from(runState).where(and(eq(runState.runId, runId), eq(runState.key, "busy")));
+    const [row] = await handle.db
+      .select()
+      .from(runState)
+      .where(and(eq(runState.runId, runId), eq(runState.key, "busy")));
     expect(row?.value).toBe("initial");
   });
 
   it("show nothing of a call until it commits, then its row, result and event together", async () => {
     const runId = await newRun(handle.db, job.id);
     const wrote = new Promise<void>((r) => (afterWrite = r));
-    const pending = invokeTool(await scopeFor(handle.db, runId, job), call(0, "jot", { title: "atomic", pauseMs: 300 }));
+    const pending = invokeTool(
+      await scopeFor(handle.db, runId, job),
+      call(0, "jot", { title: "atomic", pauseMs: 300 }),
+    );
     await wrote;
     afterWrite = undefined;
     // Another connection, while the tool's row is written but not committed.
@@ -220,4 +270,3 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("database-writing tools on Postg
     expect(await auditFor(handle.db, runId, "tool.called")).toHaveLength(1);
   });
 });
-

@@ -173,7 +173,14 @@ describe("invokeTool", () => {
     const runId = await newRun(handle.db, open.id);
     const scope = await scopeFor(handle.db, runId, open);
     await handle.db.insert(toolCalls).values({
-      key: `${runId}:0:0`, runId, turnIndex: 0, callIndex: 0, toolCallId: "c0", tool: "charge_card", status: "started", input: { amount: 9 },
+      key: `${runId}:0:0`,
+      runId,
+      turnIndex: 0,
+      callIndex: 0,
+      toolCallId: "c0",
+      tool: "charge_card",
+      status: "started",
+      input: { amount: 9 },
     });
     const before = executions.charge;
     const r = await invokeTool(scope, call(0, "charge_card", { amount: 9 }));
@@ -197,13 +204,19 @@ describe("invokeTool", () => {
     expect(await auditFor(handle.db, parked.approvalId ?? "", "approval.requested")).toHaveLength(1);
     expect(executions.charge).toBe(before);
 
-    await handle.db.update(approvals).set({ status: "approved", decidedByLabel: "lead@acme.example" }).where(eq(approvals.id, parked.approvalId ?? ""));
+    await handle.db
+      .update(approvals)
+      .set({ status: "approved", decidedByLabel: "lead@acme.example" })
+      .where(eq(approvals.id, parked.approvalId ?? ""));
     const ran = await invokeTool(scope, call(0, "charge_card", { amount: 7 }));
     expect(ran).toMatchObject({ outcome: "succeeded", output: { charged: 7 }, approvalId: parked.approvalId });
     expect(executions.charge - before).toBe(1);
 
     const second = await invokeTool(scope, call(1, "charge_card", { amount: 8 }));
-    await handle.db.update(approvals).set({ status: "rejected", decidedByLabel: "lead@acme.example", note: "too expensive" }).where(eq(approvals.id, second.approvalId ?? ""));
+    await handle.db
+      .update(approvals)
+      .set({ status: "rejected", decidedByLabel: "lead@acme.example", note: "too expensive" })
+      .where(eq(approvals.id, second.approvalId ?? ""));
     const refused = await invokeTool(scope, call(1, "charge_card", { amount: 8 }));
     expect(refused.outcome).toBe("refused");
     expect(refused.error).toMatch(/rejected by lead@acme.example: too expensive/);
@@ -212,7 +225,10 @@ describe("invokeTool", () => {
 
   it("does not gate workspace-only tools in an approve-tools job", async () => {
     const runId = await newRun(handle.db, gated.id);
-    const r = await invokeTool(await scopeFor(handle.db, runId, gated), call(0, "write_file", { path: "a.txt", content: "hi" }));
+    const r = await invokeTool(
+      await scopeFor(handle.db, runId, gated),
+      call(0, "write_file", { path: "a.txt", content: "hi" }),
+    );
     expect(r.outcome).toBe("succeeded");
   });
 

@@ -8,7 +8,12 @@ import { auditFor, installJobs, newRun, scopeFor, testJob } from "../helpers/age
 let handle: TestDatabase;
 const job = testJob({
   id: "isolation",
-  agent: { model: "default", instructions: "t", tools: ["read_file", "write_file", "list_files", "delete_file"], maxTurns: 5 },
+  agent: {
+    model: "default",
+    instructions: "t",
+    tools: ["read_file", "write_file", "list_files", "delete_file"],
+    maxTurns: 5,
+  },
 });
 
 beforeAll(async () => {
@@ -46,22 +51,39 @@ describe("two concurrent runs", () => {
       plan.map(({ runId, tries }) =>
         Promise.all(
           tries.map((t, callIndex) =>
-            invokeTool(scopes[runId] ?? (() => { throw new Error("no scope"); })(), { toolCallId: `c${callIndex}`, toolName: t.tool, input: t.input, turnIndex: 0, callIndex }),
+            invokeTool(
+              scopes[runId] ??
+                (() => {
+                  throw new Error("no scope");
+                })(),
+              { toolCallId: `c${callIndex}`, toolName: t.tool, input: t.input, turnIndex: 0, callIndex },
+            ),
           ),
         ),
       ),
     );
 
     for (const [i, runResults] of results.entries()) {
-      for (const r of runResults) expect(r.outcome, `${plan[i]?.runId} ${r.tool} ${JSON.stringify(r.input)}`).toBe("refused");
+      for (const r of runResults)
+        expect(r.outcome, `${plan[i]?.runId} ${r.tool} ${JSON.stringify(r.input)}`).toBe("refused");
     }
     expect((await wsA.readFile("secret.txt", 100)).content).toBe("A's secret");
     expect((await wsB.readFile("secret.txt", 100)).content).toBe("B's secret");
     expect((await wsA.list(".")).entries.map((e) => e.path)).toEqual(["secret.txt"]);
     // A path that names the other run is just a folder of one's own.
-    const own = await invokeTool(scopes[a] ?? (() => { throw new Error("no scope"); })(), {
-      toolCallId: "own", toolName: "write_file", input: { path: `${b}/secret.txt`, content: "mine" }, turnIndex: 1, callIndex: 0,
-    });
+    const own = await invokeTool(
+      scopes[a] ??
+        (() => {
+          throw new Error("no scope");
+        })(),
+      {
+        toolCallId: "own",
+        toolName: "write_file",
+        input: { path: `${b}/secret.txt`, content: "mine" },
+        turnIndex: 1,
+        callIndex: 0,
+      },
+    );
     expect(own.outcome).toBe("succeeded");
     expect((await wsB.readFile("secret.txt", 100)).content).toBe("B's secret");
 

@@ -33,9 +33,41 @@ afterAll(async () => {
 
 const component = fc.oneof(
   fc.constantFrom(
-    "..", ".", "", "...", "%2e%2e", "%2E%2E%2F", "..%2f", "..%c0%af", "%00", "..\\..", "\\", "run-10", "run-1",
-    "docs", "up", "secret.txt", "etc", "passwd", "．．", "\u2025", "\u202e..", "~", "$HOME", "*", " ", "..\u0000",
-    "\u0000", "a\nb", "con", "\uD83D\uDE00", "x".repeat(300), "é", "e\u0301", "%", "_",
+    "..",
+    ".",
+    "",
+    "...",
+    "%2e%2e",
+    "%2E%2E%2F",
+    "..%2f",
+    "..%c0%af",
+    "%00",
+    "..\\..",
+    "\\",
+    "run-10",
+    "run-1",
+    "docs",
+    "up",
+    "secret.txt",
+    "etc",
+    "passwd",
+    "．．",
+    "\u2025",
+    "\u202e..",
+    "~",
+    "$HOME",
+    "*",
+    " ",
+    "..\u0000",
+    "\u0000",
+    "a\nb",
+    "con",
+    "\uD83D\uDE00",
+    "x".repeat(300),
+    "é",
+    "e\u0301",
+    "%",
+    "_",
   ),
   fc.string({ minLength: 1, maxLength: 12 }),
   fc.stringMatching(/^[a-z0-9._-]{1,8}$/),
@@ -84,7 +116,10 @@ describe("workspace path safety (property)", () => {
     expect(JSON.stringify(await rowsOf(runB))).toBe(siblingBefore);
     for (const row of await rowsOf(runA)) {
       const parts = row.path.split("/");
-      expect(parts.every((c) => c !== "" && c !== "." && c !== ".." && !c.includes("\0")), row.path).toBe(true);
+      expect(
+        parts.every((c) => c !== "" && c !== "." && c !== ".." && !c.includes("\0")),
+        row.path,
+      ).toBe(true);
     }
     expect(refused).toBeGreaterThan(100);
     expect(allowed).toBeGreaterThan(50);
@@ -106,7 +141,9 @@ describe("workspace path safety (property)", () => {
         expect((error as Error).message, p).toMatch(why);
       }
     }
-    await expect((await openWorkspace(runB, { db: handle.db })).readFile("secret.txt", 100)).resolves.toMatchObject({ content: SIBLING_SECRET });
+    await expect((await openWorkspace(runB, { db: handle.db })).readFile("secret.txt", 100)).resolves.toMatchObject({
+      content: SIBLING_SECRET,
+    });
   });
 
   it("a file and a folder cannot share a path", async () => {
@@ -126,15 +163,22 @@ describe("workspace quota", () => {
     const small = await openWorkspace(run, { db: handle.db, quotaBytes: 2048 });
     await small.writeFile("a.txt", "x".repeat(1500));
     await small.writeFile("a.txt", "y".repeat(1800)); // replaces: 1800 in use, not 3300
-    await expect(small.writeFile("b.txt", "z".repeat(300))).rejects.toThrow(/quota exceeded: 1800 bytes used, writing 300/);
+    await expect(small.writeFile("b.txt", "z".repeat(300))).rejects.toThrow(
+      /quota exceeded: 1800 bytes used, writing 300/,
+    );
     expect(await small.usage()).toBe(1800);
     await small.deleteFile("a.txt");
     expect(await small.usage()).toBe(0);
     // Concurrent writers of one run cannot overshoot together.
-    const writes = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => small.writeFile(`c${i}.txt`, "q".repeat(500))));
+    const writes = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => small.writeFile(`c${i}.txt`, "q".repeat(500))),
+    );
     expect(writes.filter((w) => w.status === "fulfilled")).toHaveLength(4);
     expect(await small.usage()).toBe(2000);
-    const [row] = await handle.db.select().from(workspaceFiles).where(and(eq(workspaceFiles.runId, run), eq(workspaceFiles.path, "c0.txt")));
+    const [row] = await handle.db
+      .select()
+      .from(workspaceFiles)
+      .where(and(eq(workspaceFiles.runId, run), eq(workspaceFiles.path, "c0.txt")));
     expect(row?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 });

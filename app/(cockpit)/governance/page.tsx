@@ -38,7 +38,10 @@ export default async function GovernancePage({ searchParams }: Props) {
   const categories = [...new Set(all.flatMap((e) => e.dataCategories))].sort();
   const exportQuery = new URLSearchParams({ ...(risk ? { risk } : {}), ...(category ? { category } : {}) }).toString();
   const chip = (active: boolean) =>
-    cn("rounded-full border px-2.5 py-0.5 text-xs", active ? "border-accent bg-accent-soft text-accent-text" : "border-border text-muted hover:text-foreground");
+    cn(
+      "rounded-full border px-2.5 py-0.5 text-xs",
+      active ? "border-accent bg-accent-soft text-accent-text" : "border-border text-muted hover:text-foreground",
+    );
 
   return (
     <>
@@ -47,10 +50,18 @@ export default async function GovernancePage({ searchParams }: Props) {
         description="What this fleet does and who authorized it: every job's owner, purpose, risk, data categories, oversight, retention and tools."
         actions={
           <span className="flex gap-2">
-            <a className={buttonClassName("secondary", "sm")} href={`/api/governance?format=csv${exportQuery ? `&${exportQuery}` : ""}`} download>
+            <a
+              className={buttonClassName("secondary", "sm")}
+              href={`/api/governance?format=csv${exportQuery ? `&${exportQuery}` : ""}`}
+              download
+            >
               Export CSV
             </a>
-            <a className={buttonClassName("secondary", "sm")} href={`/api/governance?format=json${exportQuery ? `&${exportQuery}` : ""}`} download="flightdeck-governance-register.json">
+            <a
+              className={buttonClassName("secondary", "sm")}
+              href={`/api/governance?format=json${exportQuery ? `&${exportQuery}` : ""}`}
+              download="flightdeck-governance-register.json"
+            >
               Export JSON
             </a>
           </span>
@@ -59,29 +70,51 @@ export default async function GovernancePage({ searchParams }: Props) {
       <nav aria-label="Filters" className="mb-4 flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-1.5">
           <span className="w-28 text-xs text-muted">Risk</span>
-          <Link className={chip(!risk)} href={filterHref(undefined, category)} aria-current={!risk ? "page" : undefined}>
+          <Link
+            className={chip(!risk)}
+            href={filterHref(undefined, category)}
+            aria-current={!risk ? "page" : undefined}
+          >
             Any
           </Link>
           {riskLevels.map((r) => (
-            <Link key={r} className={chip(risk === r)} href={filterHref(r, category)} aria-current={risk === r ? "page" : undefined}>
+            <Link
+              key={r}
+              className={chip(risk === r)}
+              href={filterHref(r, category)}
+              aria-current={risk === r ? "page" : undefined}
+            >
               {r}
             </Link>
           ))}
         </div>
         <div className="flex flex-wrap items-center gap-1.5">
           <span className="w-28 text-xs text-muted">Data category</span>
-          <Link className={chip(!category)} href={filterHref(risk, undefined)} aria-current={!category ? "page" : undefined}>
+          <Link
+            className={chip(!category)}
+            href={filterHref(risk, undefined)}
+            aria-current={!category ? "page" : undefined}
+          >
             Any
           </Link>
           {categories.map((c) => (
-            <Link key={c} className={chip(category === c)} href={filterHref(risk, c)} aria-current={category === c ? "page" : undefined}>
+            <Link
+              key={c}
+              className={chip(category === c)}
+              href={filterHref(risk, c)}
+              aria-current={category === c ? "page" : undefined}
+            >
               {c}
             </Link>
           ))}
         </div>
       </nav>
       {entries.length === 0 ? (
-        <EmptyState icon={Landmark} title="No job matches" description="No job in the registry has this risk level and data category." />
+        <EmptyState
+          icon={Landmark}
+          title="No job matches"
+          description="No job in the registry has this risk level and data category."
+        />
       ) : (
         <Table aria-label="Governance register">
           <TableHeader>
@@ -114,7 +147,9 @@ export default async function GovernancePage({ searchParams }: Props) {
                 <TableCell className="py-2">
                   <RiskBadge level={e.riskLevel as RiskLevel} />
                 </TableCell>
-                <TableCell className="py-2 text-xs whitespace-nowrap">{oversightShort[e.humanOversight] ?? e.humanOversight}</TableCell>
+                <TableCell className="py-2 text-xs whitespace-nowrap">
+                  {oversightShort[e.humanOversight] ?? e.humanOversight}
+                </TableCell>
                 <TableCell className="max-w-52 py-2">
                   <span className="flex flex-wrap gap-1">
                     {e.dataCategories.map((c) => (
@@ -147,7 +182,9 @@ export default async function GovernancePage({ searchParams }: Props) {
                 </TableCell>
                 <TableCell className="py-2 text-xs whitespace-nowrap">
                   {e.runs}
-                  <p className="text-muted">{e.lastRunAt ? `last ${e.lastRunAt.slice(0, 16).replace("T", " ")} UTC` : "never run"}</p>
+                  <p className="text-muted">
+                    {e.lastRunAt ? `last ${e.lastRunAt.slice(0, 16).replace("T", " ")} UTC` : "never run"}
+                  </p>
                 </TableCell>
               </TableRow>
             ))}

@@ -39,8 +39,8 @@ export default async function JobsPage() {
           title="No jobs in the registry"
           description={
             <>
-              Jobs are declared in domain packs under <code className="font-mono text-xs">domains/</code> and synced into the
-              registry when the server starts, each version identified by a hash of its declaration.
+              Jobs are declared in domain packs under <code className="font-mono text-xs">domains/</code> and synced
+              into the registry when the server starts, each version identified by a hash of its declaration.
             </>
           }
         />
@@ -77,10 +77,14 @@ export default async function JobsPage() {
                 <TableCell className="py-2">
                   <RiskBadge level={job.governance.riskLevel} />
                 </TableCell>
-                <TableCell className="py-2 text-xs whitespace-nowrap">{oversightShort[job.governance.humanOversight]}</TableCell>
+                <TableCell className="py-2 text-xs whitespace-nowrap">
+                  {oversightShort[job.governance.humanOversight]}
+                </TableCell>
                 <TableCell className="max-w-52 py-2">
                   <span className="flex flex-wrap gap-1">
-                    {job.governance.dataCategories.length === 0 ? <span className="text-xs text-muted">None</span> : null}
+                    {job.governance.dataCategories.length === 0 ? (
+                      <span className="text-xs text-muted">None</span>
+                    ) : null}
                     {job.governance.dataCategories.map((c) => (
                       <Badge key={c}>{c}</Badge>
                     ))}
@@ -100,7 +104,13 @@ export default async function JobsPage() {
                 {canRun ? (
                   <TableCell className="py-2 text-right">
                     {job.triggers.some((t) => t.kind === "manual") ? (
-                      <RunNowDialog jobId={job.id} jobTitle={job.title} schema={job.input as JsonSchema} size="sm" variant="secondary" />
+                      <RunNowDialog
+                        jobId={job.id}
+                        jobTitle={job.title}
+                        schema={job.input as JsonSchema}
+                        size="sm"
+                        variant="secondary"
+                      />
                     ) : null}
                   </TableCell>
                 ) : null}

@@ -49,7 +49,9 @@ export default async function MemoryPage({ searchParams }: Props) {
                   >
                     {c.name}
                   </Link>{" "}
-                  <span className="text-muted">· {c.entities} entit{c.entities === 1 ? "y" : "ies"}</span>
+                  <span className="text-muted">
+                    · {c.entities} entit{c.entities === 1 ? "y" : "ies"}
+                  </span>
                   <span className="block text-xs text-muted">{c.description}</span>
                 </li>
               ))}
@@ -75,12 +77,17 @@ export default async function MemoryPage({ searchParams }: Props) {
                   {page.entities.map((e) => (
                     <TableRow key={e.key}>
                       <TableCell>
-                        <Link className="font-mono text-xs text-accent-text underline-offset-2 hover:underline" href={`/memory/${collection}/${encodeURIComponent(e.key)}`}>
+                        <Link
+                          className="font-mono text-xs text-accent-text underline-offset-2 hover:underline"
+                          href={`/memory/${collection}/${encodeURIComponent(e.key)}`}
+                        >
                           {collection}/{e.key}
                         </Link>
                       </TableCell>
                       <TableCell className="tabular-nums">{e.version}</TableCell>
-                      <TableCell className="text-xs text-muted">{e.updatedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</TableCell>
+                      <TableCell className="text-xs text-muted">
+                        {e.updatedAt.toISOString().replace("T", " ").slice(0, 19)} UTC
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>

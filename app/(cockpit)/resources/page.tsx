@@ -44,7 +44,8 @@ export default async function ResourcesPage() {
           Entity locks
         </h2>
         <p className="text-xs text-muted">
-          Agent-level locks on shared-memory entities: holders, and waiters in the order they will be granted (a waiting run holds no model slot).
+          Agent-level locks on shared-memory entities: holders, and waiters in the order they will be granted (a waiting
+          run holds no model slot).
         </p>
         <LocksTable locks={locks} />
       </section>

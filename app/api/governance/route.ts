@@ -10,7 +10,11 @@ export const GET = apiRoute({ permission: "governance.read", query: governanceQu
   const entries = await governanceRegister(await getDb(), filter);
   if (format === "csv") {
     return new Response(registerCsv(entries), {
-      headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": 'attachment; filename="flightdeck-governance-register.csv"', "cache-control": "no-store" },
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": 'attachment; filename="flightdeck-governance-register.csv"',
+        "cache-control": "no-store",
+      },
     });
   }
   return { jobs: entries };

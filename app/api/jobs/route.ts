@@ -6,7 +6,10 @@ import { apiRoute } from "@/lib/http";
 export const dynamic = "force-dynamic";
 
 const query = z.object({
-  includeRemoved: z.enum(["true", "false"]).optional().transform((v) => v === "true"),
+  includeRemoved: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => v === "true"),
 });
 
 /** The job registry with governance, triggers (next fire times) and missed-tick counts. */

@@ -5,7 +5,10 @@ import { listLocks } from "@/lib/memory";
 
 export const dynamic = "force-dynamic";
 
-const query = z.strictObject({ runId: z.string().min(1).max(100).optional(), entity: z.string().min(1).max(300).optional() });
+const query = z.strictObject({
+  runId: z.string().min(1).max(100).optional(),
+  entity: z.string().min(1).max(300).optional(),
+});
 
 /** GET /api/locks[?runId=&entity=]: agent-level locks — holders and waiters, queue order, how long. */
 export const GET = apiRoute({ permission: "resources.read", query }, async ({ query }) =>

@@ -6,5 +6,8 @@ export const dynamic = "force-dynamic";
 
 /** GET /api/memory: the declared shared-memory collections with their entity counts. */
 export const GET = apiRoute({ permission: "memory.read" }, async () =>
-  Response.json({ collections: await collectionsOverview(await getDb()) }, { headers: { "cache-control": "no-store" } }),
+  Response.json(
+    { collections: await collectionsOverview(await getDb()) },
+    { headers: { "cache-control": "no-store" } },
+  ),
 );

@@ -5,7 +5,9 @@ import { createApiToken, createTokenInput, listApiTokens } from "@/lib/tokens";
 export const dynamic = "force-dynamic";
 
 /** Every API token (never secrets or hashes), newest first. */
-export const GET = apiRoute({ permission: "tokens.read" }, async () => ({ tokens: await listApiTokens(await getDb()) }));
+export const GET = apiRoute({ permission: "tokens.read" }, async () => ({
+  tokens: await listApiTokens(await getDb()),
+}));
 
 /** Creates a token; the response is the only time its secret is ever shown. */
 export const POST = apiRoute({ permission: "tokens.manage", body: createTokenInput }, async ({ body, principal }) => {

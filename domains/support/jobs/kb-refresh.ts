@@ -14,7 +14,7 @@ export const kbRefresh = defineJob({
     instructions: [
       "You keep the help center current.",
       "Call list_ticket_topics (days: 90). For each topic write one short article draft to articles/<category>.md with write_file, plus articles/index.md listing them.",
-      "Check the result with list_files, then answer with JSON only: {\"articles\": [<paths>]}.",
+      'Check the result with list_files, then answer with JSON only: {"articles": [<paths>]}.',
     ].join("\n"),
     tools: ["list_ticket_topics", "write_file", "read_file", "list_files"],
     maxTurns: 6,
@@ -52,10 +52,28 @@ export const kbRefreshScript: SimulatedScript = (state) => {
             toolName: "write_file",
             input: {
               path: `articles/${t.category}.md`,
-              content: [`# ${title(t.category)}`, "", `Customers asked about this ${t.count} time(s) recently, for example:`, "", ...t.examples.map((e) => `- ${e}`), "", "## What to do", "", "Step-by-step guidance goes here."].join("\n"),
+              content: [
+                `# ${title(t.category)}`,
+                "",
+                `Customers asked about this ${t.count} time(s) recently, for example:`,
+                "",
+                ...t.examples.map((e) => `- ${e}`),
+                "",
+                "## What to do",
+                "",
+                "Step-by-step guidance goes here.",
+              ].join("\n"),
             },
           })),
-          { toolName: "write_file", input: { path: "articles/index.md", content: ["# Help center", "", ...chosen.map((t) => `- [${title(t.category)}](${t.category}.md)`)].join("\n") } },
+          {
+            toolName: "write_file",
+            input: {
+              path: "articles/index.md",
+              content: ["# Help center", "", ...chosen.map((t) => `- [${title(t.category)}](${t.category}.md)`)].join(
+                "\n",
+              ),
+            },
+          },
         ],
       };
     case 2:
@@ -69,5 +87,7 @@ export const kbRefreshScript: SimulatedScript = (state) => {
 };
 
 function title(category: string): string {
-  return category === "how-to" ? "How-to questions" : `${category[0]?.toUpperCase() ?? ""}${category.slice(1)} questions`;
+  return category === "how-to"
+    ? "How-to questions"
+    : `${category[0]?.toUpperCase() ?? ""}${category.slice(1)} questions`;
 }

@@ -43,7 +43,8 @@ export const slaSweepScript: SimulatedScript = (state) => {
   const result = state.lastResult("list_overdue_tickets");
   const listed = (result?.output ?? {}) as Overdue;
   const overdue = listed.overdue ?? [];
-  if (state.step === 0) return { text: "Checking the queue.", toolCalls: [{ toolName: "list_overdue_tickets", input: {} }] };
+  if (state.step === 0)
+    return { text: "Checking the queue.", toolCalls: [{ toolName: "list_overdue_tickets", input: {} }] };
   if (state.step === 1 && overdue.length > 0) {
     const urgent = overdue.some((t) => t.priority === "urgent");
     const lines = overdue.map((t) => `• ${t.id} — ${t.customer} — ${t.priority}, open ${t.ageHours} h`);
@@ -52,7 +53,11 @@ export const slaSweepScript: SimulatedScript = (state) => {
       toolCalls: [
         {
           toolName: "notify",
-          input: { level: urgent ? "critical" : "warning", title: `${overdue.length} ticket(s) past SLA`, message: lines.join("\n") },
+          input: {
+            level: urgent ? "critical" : "warning",
+            title: `${overdue.length} ticket(s) past SLA`,
+            message: lines.join("\n"),
+          },
         },
       ],
     };

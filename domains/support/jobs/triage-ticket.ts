@@ -70,7 +70,10 @@ export const triageScript: SimulatedScript = (state) => {
   const reply = draftReply(name, ticket.subject, category);
   switch (state.step) {
     case 0:
-      return { text: "Looking up the customer first.", toolCalls: [{ toolName: "lookup_customer", input: { email: ticket.customer } }] };
+      return {
+        text: "Looking up the customer first.",
+        toolCalls: [{ toolName: "lookup_customer", input: { email: ticket.customer } }],
+      };
     case 1:
       return {
         text: `Classified as ${category} / ${priority}. Recording it and drafting the reply.`,
@@ -81,14 +84,21 @@ export const triageScript: SimulatedScript = (state) => {
             toolName: "memory_write",
             input: {
               entity: `tickets/${ticket.ticketId ?? "ticket"}`,
-              value: { ticketId: ticket.ticketId ?? null, customer: ticket.customer, subject: ticket.subject.slice(0, 300), category, priority },
+              value: {
+                ticketId: ticket.ticketId ?? null,
+                customer: ticket.customer,
+                subject: ticket.subject.slice(0, 300),
+                category,
+                priority,
+              },
             },
           },
           { toolName: "memory_read", input: { entity: `customers/${ticket.customer}` } },
         ],
       };
     case 2: {
-      const known = state.lastResult("memory_read")?.output as { found?: boolean; version?: number; value?: { ticketsTriaged?: number } } | undefined;
+      const known = state.lastResult("memory_read")?.output as
+        { found?: boolean; version?: number; value?: { ticketsTriaged?: number } } | undefined;
       return {
         text: "Updating the customer's memory and sending the reply.",
         toolCalls: [
@@ -96,20 +106,40 @@ export const triageScript: SimulatedScript = (state) => {
             toolName: "memory_write",
             input: {
               entity: `customers/${ticket.customer}`,
-              value: { email: ticket.customer, lastTicketId: ticket.ticketId ?? null, lastCategory: category, lastPriority: priority, ticketsTriaged: (known?.value?.ticketsTriaged ?? 0) + 1 },
+              value: {
+                email: ticket.customer,
+                lastTicketId: ticket.ticketId ?? null,
+                lastCategory: category,
+                lastPriority: priority,
+                ticketsTriaged: (known?.value?.ticketsTriaged ?? 0) + 1,
+              },
               expectedVersion: known?.version ?? 0,
             },
           },
           {
             toolName: "send_reply",
-            input: { ...(ticket.ticketId ? { ticketId: ticket.ticketId } : {}), customer: ticket.customer, subject: ticket.subject, category, priority, body: reply },
+            input: {
+              ...(ticket.ticketId ? { ticketId: ticket.ticketId } : {}),
+              customer: ticket.customer,
+              subject: ticket.subject,
+              category,
+              priority,
+              body: reply,
+            },
           },
         ],
       };
     }
     default: {
       const sent = state.lastResult("send_reply");
-      return { text: JSON.stringify({ category, priority, replied: Boolean(sent && !sent.isError), ticketId: ticket.ticketId ?? null }) };
+      return {
+        text: JSON.stringify({
+          category,
+          priority,
+          replied: Boolean(sent && !sent.isError),
+          ticketId: ticket.ticketId ?? null,
+        }),
+      };
     }
   }
 };
@@ -123,7 +153,8 @@ export const triageScript: SimulatedScript = (state) => {
 export const demoTriageScript: SimulatedScript = (state) => {
   const reply = triageScript(state);
   const input = ticketCreatedPayload.safeParse(state.input);
-  if (state.step !== 1 || !input.success || !/2fa|two-factor/i.test(`${input.data.subject} ${input.data.body}`)) return reply;
+  if (state.step !== 1 || !input.success || !/2fa|two-factor/i.test(`${input.data.subject} ${input.data.body}`))
+    return reply;
   return {
     ...reply,
     toolCalls: [{ toolName: "reset_two_factor", input: { email: input.data.customer } }, ...(reply.toolCalls ?? [])],

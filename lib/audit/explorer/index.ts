@@ -1,5 +1,18 @@
 import "server-only";
 
-export { AUDIT_QUERY_KEYS, AUDIT_QUERY_SYNTAX, AuditQueryError, parseAuditQuery, type ParsedAuditQuery } from "./query-language";
+export {
+  AUDIT_QUERY_KEYS,
+  AUDIT_QUERY_SYNTAX,
+  AuditQueryError,
+  parseAuditQuery,
+  type ParsedAuditQuery,
+} from "./query-language";
 export { auditFacets, parseAuditQueryOr400, resolveAuditQuery, type AuditFacets, type FacetCount } from "./search";
-export { deleteSavedQuery, listSavedQueries, saveQuery, saveQueryInput, savedQueryIdInput, type SavedQuery } from "./saved";
+export {
+  deleteSavedQuery,
+  listSavedQueries,
+  saveQuery,
+  saveQueryInput,
+  savedQueryIdInput,
+  type SavedQuery,
+} from "./saved";

@@ -15,7 +15,10 @@ function failure(q: string): AuditQueryError {
 
 describe("audit query language", () => {
   it("parses keys, prefix wildcards, quoted values and free text", () => {
-    const p = parseAuditQuery('actor:jane@acme.example action:run.* action:tool.called run:3F2A9c job:triage-ticket "ada@example.com" outcome:refused refund', now);
+    const p = parseAuditQuery(
+      'actor:jane@acme.example action:run.* action:tool.called run:3F2A9c job:triage-ticket "ada@example.com" outcome:refused refund',
+      now,
+    );
     expect(p.actors).toEqual(["jane@acme.example"]);
     expect(p.actions).toEqual([
       { value: "run.", prefix: true },

@@ -6,7 +6,17 @@
  * Terms are `key:value` or free text; values and free text may be double-quoted. Terms
  * with the same key are OR-ed, different keys are AND-ed, free text words are AND-ed.
  */
-export const AUDIT_QUERY_KEYS = ["actor", "action", "subject", "run", "job", "token", "outcome", "since", "until"] as const;
+export const AUDIT_QUERY_KEYS = [
+  "actor",
+  "action",
+  "subject",
+  "run",
+  "job",
+  "token",
+  "outcome",
+  "since",
+  "until",
+] as const;
 export type AuditQueryKey = (typeof AUDIT_QUERY_KEYS)[number];
 
 export const AUDIT_QUERY_SYNTAX = [
@@ -126,16 +136,35 @@ function parseInstant(term: RawTerm, now: number): Date {
   if (rel) return new Date(now - Number(rel[1]) * UNIT_MS[rel[2] as keyof typeof UNIT_MS]);
   if (ISO.test(term.value)) {
     // A bare date or a date-time without a zone is read as UTC, so a query means the same everywhere.
-    const bare = term.value.length === 10 ? `${term.value}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(term.value) ? term.value : `${term.value}Z`;
+    const bare =
+      term.value.length === 10
+        ? `${term.value}T00:00:00Z`
+        : /(Z|[+-]\d{2}:?\d{2})$/.test(term.value)
+          ? term.value
+          : `${term.value}Z`;
     const d = new Date(bare.replace(" ", "T"));
     if (!Number.isNaN(d.getTime())) return d;
   }
-  throw new AuditQueryError(`${term.key}: "${term.value}" is not a time (use 2026-11-30, 2026-11-30T08:00:00Z, or 30m / 24h / 7d ago)`, term.raw);
+  throw new AuditQueryError(
+    `${term.key}: "${term.value}" is not a time (use 2026-11-30, 2026-11-30T08:00:00Z, or 30m / 24h / 7d ago)`,
+    term.raw,
+  );
 }
 
 /** Parses a query string; throws AuditQueryError naming the failing term. `now` anchors relative times. */
 export function parseAuditQuery(q: string, now: number = Date.now()): ParsedAuditQuery {
-  const out: ParsedAuditQuery = { actors: [], actions: [], subjects: [], runs: [], jobs: [], tokens: [], outcomes: [], since: null, until: null, text: [] };
+  const out: ParsedAuditQuery = {
+    actors: [],
+    actions: [],
+    subjects: [],
+    runs: [],
+    jobs: [],
+    tokens: [],
+    outcomes: [],
+    since: null,
+    until: null,
+    text: [],
+  };
   if (q.length > 2000) throw new AuditQueryError("The query is longer than 2000 characters", q.slice(0, 40));
   for (const term of tokenize(q)) {
     if (term.key === null) {
@@ -160,18 +189,24 @@ export function parseAuditQuery(q: string, now: number = Date.now()): ParsedAudi
         break;
       case "action": {
         if (!/^[a-z0-9_.-]*\*?$/i.test(value) || value === "*") {
-          throw new AuditQueryError(`action: "${value}" is not an action name or a prefix ending in * (e.g. run.*)`, term.raw);
+          throw new AuditQueryError(
+            `action: "${value}" is not an action name or a prefix ending in * (e.g. run.*)`,
+            term.raw,
+          );
         }
         out.actions.push(value.endsWith("*") ? { value: value.slice(0, -1), prefix: true } : { value, prefix: false });
         break;
       }
       case "subject": {
         const colon = value.indexOf(":");
-        out.subjects.push(colon > 0 ? { type: value.slice(0, colon), id: value.slice(colon + 1) } : { type: null, id: value });
+        out.subjects.push(
+          colon > 0 ? { type: value.slice(0, colon), id: value.slice(colon + 1) } : { type: null, id: value },
+        );
         break;
       }
       case "run":
-        if (value.length < 4) throw new AuditQueryError(`run: "${value}" is too short; give at least 4 characters of the run id`, term.raw);
+        if (value.length < 4)
+          throw new AuditQueryError(`run: "${value}" is too short; give at least 4 characters of the run id`, term.raw);
         out.runs.push(value.toLowerCase());
         break;
       case "job":
@@ -205,7 +240,15 @@ export function parseAuditQuery(q: string, now: number = Date.now()): ParsedAudi
 /** True when the query filters nothing. */
 export function isEmptyQuery(p: ParsedAuditQuery): boolean {
   return (
-    p.actors.length + p.actions.length + p.subjects.length + p.runs.length + p.jobs.length + p.tokens.length + p.outcomes.length + p.text.length === 0 &&
+    p.actors.length +
+      p.actions.length +
+      p.subjects.length +
+      p.runs.length +
+      p.jobs.length +
+      p.tokens.length +
+      p.outcomes.length +
+      p.text.length ===
+      0 &&
     p.since === null &&
     p.until === null
   );

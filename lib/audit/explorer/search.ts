@@ -58,7 +58,12 @@ async function resolveRunPrefixes(db: Queryable, prefixes: readonly string[]): P
   const ids: string[] = [];
   for (const prefix of prefixes) {
     const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
-    const found = await db.select({ id: runs.id }).from(runs).where(like(runs.id, `${escaped}%`)).orderBy(asc(runs.id)).limit(11);
+    const found = await db
+      .select({ id: runs.id })
+      .from(runs)
+      .where(like(runs.id, `${escaped}%`))
+      .orderBy(asc(runs.id))
+      .limit(11);
     if (found.length > 10) {
       throw new AppError("bad_request", `run:${prefix} matches more than 10 runs; give more characters of the id`, {
         field: "q",
@@ -113,14 +118,21 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
 
   if (p.actors.length > 0) {
     const emails = p.actors.filter((a) => a.includes("@")).map((a) => a.toLowerCase());
-    const userIds = emails.length > 0 ? (await db.select({ id: user.id }).from(user).where(inArray(user.email, emails))).map((u) => u.id) : [];
+    const userIds =
+      emails.length > 0
+        ? (await db.select({ id: user.id }).from(user).where(inArray(user.email, emails))).map((u) => u.id)
+        : [];
     const parts: SQL[] = [];
     for (const a of p.actors) {
       const colon = a.indexOf(":");
       const kind = colon > 0 ? a.slice(0, colon) : a;
       if ((actorKinds as readonly string[]).includes(kind)) {
         const k = kind as (typeof actorKinds)[number];
-        parts.push(colon > 0 ? and(eq(auditEvents.actorKind, k), eq(auditEvents.actorId, a.slice(colon + 1))) ?? FALSE : eq(auditEvents.actorKind, k));
+        parts.push(
+          colon > 0
+            ? (and(eq(auditEvents.actorKind, k), eq(auditEvents.actorId, a.slice(colon + 1))) ?? FALSE)
+            : eq(auditEvents.actorKind, k),
+        );
       } else {
         // An id (user, token, worker…) or a user's email (resolved above): both use the (kind, id) index.
         parts.push(eq(auditEvents.actorId, a));
@@ -134,13 +146,21 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
     const exact = p.actions.filter((a) => !a.prefix).map((a) => a.value);
     const prefixes = p.actions.filter((a) => a.prefix).map((a) => a.value);
     const names = new Set(exact);
-    if (prefixes.length > 0) for (const action of await distinctActions(db)) if (prefixes.some((pre) => action.startsWith(pre))) names.add(action);
+    if (prefixes.length > 0)
+      for (const action of await distinctActions(db))
+        if (prefixes.some((pre) => action.startsWith(pre))) names.add(action);
     conditions.push(names.size > 0 ? inArray(auditEvents.action, [...names]) : FALSE);
   }
 
   if (p.subjects.length > 0) {
     conditions.push(
-      or(...p.subjects.map((s) => (s.type ? and(eq(auditEvents.subjectType, s.type), eq(auditEvents.subjectId, s.id)) ?? FALSE : eq(auditEvents.subjectId, s.id)))) ?? FALSE,
+      or(
+        ...p.subjects.map((s) =>
+          s.type
+            ? (and(eq(auditEvents.subjectType, s.type), eq(auditEvents.subjectId, s.id)) ?? FALSE)
+            : eq(auditEvents.subjectId, s.id),
+        ),
+      ) ?? FALSE,
     );
   }
 
@@ -159,7 +179,12 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
   }
 
   if (p.jobs.length > 0) {
-    conditions.push(or(and(hasKey("jobId"), inArray(payloadJobId, p.jobs)), and(eq(auditEvents.subjectType, "job"), inArray(auditEvents.subjectId, p.jobs))) ?? FALSE);
+    conditions.push(
+      or(
+        and(hasKey("jobId"), inArray(payloadJobId, p.jobs)),
+        and(eq(auditEvents.subjectType, "job"), inArray(auditEvents.subjectId, p.jobs)),
+      ) ?? FALSE,
+    );
   }
 
   if (p.tokens.length > 0) {
@@ -224,7 +249,13 @@ export async function auditFacets(db: Queryable, conditions: readonly SQL[]): Pr
       select * from a union all select * from b union all select * from r union all select * from t`),
   );
   const pick = (facet: string): FacetCount[] =>
-    rows.filter((r) => r.facet === facet).map((r) => ({ value: r.value ?? "", label: facet === "run" ? (r.value ?? "").slice(0, 8) : (r.label ?? r.value ?? ""), count: Number(r.count) }));
+    rows
+      .filter((r) => r.facet === facet)
+      .map((r) => ({
+        value: r.value ?? "",
+        label: facet === "run" ? (r.value ?? "").slice(0, 8) : (r.label ?? r.value ?? ""),
+        count: Number(r.count),
+      }));
   const total = Number(rows.find((r) => r.facet === "total")?.count ?? 0);
   return {
     actions: pick("action"),

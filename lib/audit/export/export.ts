@@ -25,7 +25,11 @@ export type ExportFormat = (typeof exportFormats)[number];
 const BATCH = 2000;
 
 /** Matching events, oldest first, read in keyset batches: memory holds one batch however large the export. */
-async function* eventBatches(db: Queryable, conditions: readonly SQL[], sealedOnly: boolean): AsyncGenerator<AuditEvent[]> {
+async function* eventBatches(
+  db: Queryable,
+  conditions: readonly SQL[],
+  sealedOnly: boolean,
+): AsyncGenerator<AuditEvent[]> {
   let after = 0;
   const key = sealedOnly ? auditEvents.seq : auditEvents.id;
   for (;;) {
@@ -47,15 +51,20 @@ async function* eventBatches(db: Queryable, conditions: readonly SQL[], sealedOn
 /** Counts matches up to limit + 1 (bounded work, whatever the log's size). */
 async function boundedCount(db: Queryable, conditions: readonly SQL[], limit: number): Promise<number> {
   const where = conditions.length > 0 ? sql`where ${and(...conditions)}` : sql``;
-  const [row] = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from (select 1 from ${auditEvents} ${where} limit ${limit + 1}) t`));
+  const [row] = rowsOf<{ n: number | string }>(
+    await db.execute(sql`select count(*) as n from (select 1 from ${auditEvents} ${where} limit ${limit + 1}) t`),
+  );
   return Number(row?.n ?? 0);
 }
 
 /** Inclusion proofs for a batch of sealed events against the tree of `treeSize`: one node query per batch. */
 async function batchInclusion(db: Queryable, events: readonly AuditEvent[], treeSize: number): Promise<string[][]> {
-  const perEvent = events.map((e) => inclusionRanges((e.seq as number) - 1, 0, treeSize).map((r) => rangeNodes(r.lo, r.hi)));
+  const perEvent = events.map((e) =>
+    inclusionRanges((e.seq as number) - 1, 0, treeSize).map((r) => rangeNodes(r.lo, r.hi)),
+  );
   const wanted = new Map<string, NodeId>();
-  for (const ranges of perEvent) for (const list of ranges) for (const n of list) wanted.set(nodeKey(n.level, n.index), n);
+  for (const ranges of perEvent)
+    for (const list of ranges) for (const n of list) wanted.set(nodeKey(n.level, n.index), n);
   const stored = await readNodes(db, [...wanted.values()]);
   return perEvent.map((ranges) =>
     ranges.map((list) =>
@@ -77,13 +86,17 @@ interface CheckpointRow {
 
 async function checkpointCovering(db: Queryable, seq: number): Promise<CheckpointRow | null> {
   const [row] = rowsOf<{ tree_size: number | string; note: string }>(
-    await db.execute(sql`select tree_size, note from audit_checkpoints where tree_size >= ${seq} order by tree_size limit 1`),
+    await db.execute(
+      sql`select tree_size, note from audit_checkpoints where tree_size >= ${seq} order by tree_size limit 1`,
+    ),
   );
   return row ? { treeSize: Number(row.tree_size), note: row.note } : null;
 }
 
 async function latest(db: Queryable): Promise<CheckpointRow | null> {
-  const [row] = rowsOf<{ tree_size: number | string; note: string }>(await db.execute(sql`select tree_size, note from audit_checkpoints order by tree_size desc limit 1`));
+  const [row] = rowsOf<{ tree_size: number | string; note: string }>(
+    await db.execute(sql`select tree_size, note from audit_checkpoints order by tree_size desc limit 1`),
+  );
   return row ? { treeSize: Number(row.tree_size), note: row.note } : null;
 }
 
@@ -127,11 +140,20 @@ async function bundlePoints(db: Queryable, conditions: readonly SQL[]): Promise<
   const maxSeq = Number(maxRow?.max ?? 0);
   const head = await latest(db);
   const proofs = maxSeq > 0 ? await checkpointCovering(db, maxSeq) : head;
-  if (!head || !proofs) throw new AppError("bad_request", "Nothing is sealed yet: there is no signed checkpoint to prove events against", { field: "q" });
+  if (!head || !proofs)
+    throw new AppError("bad_request", "Nothing is sealed yet: there is no signed checkpoint to prove events against", {
+      field: "q",
+    });
   return { proofs, head };
 }
 
-async function* bundleLines(db: Queryable, conditions: readonly SQL[], q: string, count: number, { proofs, head }: BundlePoints): AsyncGenerator<string> {
+async function* bundleLines(
+  db: Queryable,
+  conditions: readonly SQL[],
+  q: string,
+  count: number,
+  { proofs, head }: BundlePoints,
+): AsyncGenerator<string> {
   const keys = auditKeys();
   yield jsonLine({
     type: "header",
@@ -154,7 +176,9 @@ async function* bundleLines(db: Queryable, conditions: readonly SQL[], q: string
   for await (const batch of eventBatches(db, conditions, true)) {
     const paths = await batchInclusion(db, batch, proofs.treeSize);
     yield batch
-      .map((e, i) => jsonLine({ type: "event", seq: e.seq, leaf: leafString(e.seq as number, e), event: e, inclusion: paths[i] }))
+      .map((e, i) =>
+        jsonLine({ type: "event", seq: e.seq, leaf: leafString(e.seq as number, e), event: e, inclusion: paths[i] }),
+      )
       .join("");
     written += batch.length;
   }
@@ -176,7 +200,11 @@ export async function exportAudit(db: Db, principal: Principal, q: string, forma
   const env = getEnv();
   const { conditions } = await resolveAuditQuery(db, parseAuditQueryOr400(q));
   const max = format === "bundle" ? env.FLIGHTDECK_AUDIT_BUNDLE_MAX_EVENTS : env.FLIGHTDECK_AUDIT_EXPORT_MAX_EVENTS;
-  const counted = await boundedCount(db, format === "bundle" ? [...conditions, isNotNull(auditEvents.seq)] : conditions, max);
+  const counted = await boundedCount(
+    db,
+    format === "bundle" ? [...conditions, isNotNull(auditEvents.seq)] : conditions,
+    max,
+  );
   if (counted > max) {
     throw new AppError(
       "bad_request",
@@ -194,7 +222,9 @@ export async function exportAudit(db: Db, principal: Principal, q: string, forma
       payload: { format, query: q, events: counted },
     }),
   );
-  const source = points ? bundleLines(db, conditions, q, counted, points) : plainLines(db, conditions, format === "csv" ? "csv" : "jsonl");
+  const source = points
+    ? bundleLines(db, conditions, q, counted, points)
+    : plainLines(db, conditions, format === "csv" ? "csv" : "jsonl");
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const ext = format === "csv" ? "csv" : format === "bundle" ? "bundle.jsonl" : "jsonl";
   return new Response(streamOf(source), {

@@ -1,7 +1,19 @@
 import "server-only";
 import type { AuditEvent } from "../types";
 
-export const CSV_COLUMNS = ["id", "seq", "ts", "actor_kind", "actor_id", "actor_label", "action", "subject_type", "subject_id", "authorization", "payload"] as const;
+export const CSV_COLUMNS = [
+  "id",
+  "seq",
+  "ts",
+  "actor_kind",
+  "actor_id",
+  "actor_label",
+  "action",
+  "subject_type",
+  "subject_id",
+  "authorization",
+  "payload",
+] as const;
 
 function csvCell(value: unknown): string {
   const s = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
@@ -25,7 +37,7 @@ export function jsonLine(value: unknown): string {
 export const BUNDLE_FORMAT = "flightdeck-audit-bundle";
 
 export const BUNDLE_README = [
-  "Flightdeck audit evidence bundle (JSON Lines, one object per line, each with a \"type\").",
+  'Flightdeck audit evidence bundle (JSON Lines, one object per line, each with a "type").',
   "header: origin, the query, exportedAt, number of events, treeSize (the checkpoint the proofs are against) and latestTreeSize.",
   "verifier-key: the log's Ed25519 note verifier key (C2SP signed-note form: <name>+<hex key hash>+<base64 key>). Compare it with one you obtained independently (GET /api/audit/verifier-key, or your anchor).",
   "checkpoint (role proofs): the signed C2SP tlog-checkpoint of size treeSize; checkpoint (role latest): the latest signed checkpoint at export time.",

@@ -41,7 +41,14 @@ export function parseVerifierKey(vkey: string): { name: string; publicKey: Buffe
 function isEvent(v: unknown): v is AuditEvent {
   if (!v || typeof v !== "object") return false;
   const e = v as Record<string, unknown>;
-  return typeof e.ts === "string" && typeof e.action === "string" && !!e.actor && !!e.subject && !!e.authorization && !!e.payload;
+  return (
+    typeof e.ts === "string" &&
+    typeof e.action === "string" &&
+    !!e.actor &&
+    !!e.subject &&
+    !!e.authorization &&
+    !!e.payload
+  );
 }
 
 /**
@@ -51,7 +58,16 @@ function isEvent(v: unknown): v is AuditEvent {
  * the leaf is in the signed tree. Stops at the first problem and names it (event by seq).
  */
 export async function verifyBundleFile(file: string, pinnedKey?: string): Promise<BundleVerifyResult> {
-  const result: BundleVerifyResult = { ok: false, events: 0, treeSize: null, latestTreeSize: null, origin: null, badSeq: null, problem: null, keyPinned: !!pinnedKey };
+  const result: BundleVerifyResult = {
+    ok: false,
+    events: 0,
+    treeSize: null,
+    latestTreeSize: null,
+    origin: null,
+    badSeq: null,
+    problem: null,
+    keyPinned: !!pinnedKey,
+  };
   const fail = (problem: string, badSeq: number | null = null) => ({ ...result, ok: false, problem, badSeq });
   const lines = createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity });
 
@@ -86,7 +102,8 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
       case "verifier-key": {
         const inBundle = parseVerifierKey(String(rec.key ?? ""));
         if (!inBundle) return fail("the bundle's verifier key is malformed");
-        if (key && (key.name !== inBundle.name || !key.publicKey.equals(inBundle.publicKey))) return fail("the bundle's verifier key is not the pinned key");
+        if (key && (key.name !== inBundle.name || !key.publicKey.equals(inBundle.publicKey)))
+          return fail("the bundle's verifier key is not the pinned key");
         key ??= inBundle;
         break;
       }
@@ -94,7 +111,8 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
         if (!key) return fail("a checkpoint comes before the verifier key");
         const parsed = openCheckpoint(String(rec.note ?? ""), key.name, key.publicKey);
         if (!parsed) return fail(`the ${String(rec.role)} checkpoint's signature does not verify with the key`);
-        if (parsed.origin !== key.name) return fail(`the ${String(rec.role)} checkpoint is for origin ${parsed.origin}, not ${key.name}`);
+        if (parsed.origin !== key.name)
+          return fail(`the ${String(rec.role)} checkpoint is for origin ${parsed.origin}, not ${key.name}`);
         if (rec.role === "proofs") proofs = parsed;
         else if (rec.role === "latest") head = parsed;
         break;
@@ -103,9 +121,20 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
         if (!proofs || !head) return fail("the consistency proof comes before both checkpoints");
         const hashes = Array.isArray(rec.hashes) ? rec.hashes.map(String) : [];
         consistency = { from: Number(rec.from), to: Number(rec.to), hashes };
-        if (consistency.from !== proofs.treeSize || consistency.to !== head.treeSize) return fail("the consistency proof is not between the two checkpoints");
-        const ok = await verifyConsistency(sha256, proofs.treeSize, head.treeSize, proofs.rootHash, head.rootHash, hashes.map((h) => Buffer.from(h, "base64")));
-        if (!ok) return fail(`the latest checkpoint (size ${head.treeSize}) is not an extension of the proofs checkpoint (size ${proofs.treeSize})`);
+        if (consistency.from !== proofs.treeSize || consistency.to !== head.treeSize)
+          return fail("the consistency proof is not between the two checkpoints");
+        const ok = await verifyConsistency(
+          sha256,
+          proofs.treeSize,
+          head.treeSize,
+          proofs.rootHash,
+          head.rootHash,
+          hashes.map((h) => Buffer.from(h, "base64")),
+        );
+        if (!ok)
+          return fail(
+            `the latest checkpoint (size ${head.treeSize}) is not an extension of the proofs checkpoint (size ${proofs.treeSize})`,
+          );
         result.treeSize = proofs.treeSize;
         result.latestTreeSize = head.treeSize;
         break;
@@ -113,7 +142,11 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
       case "event": {
         if (!proofs || !consistency) return fail("an event comes before the checkpoints and consistency proof");
         const seq = Number(rec.seq);
-        if (!Number.isSafeInteger(seq) || seq <= lastSeq) return fail(`event seq ${String(rec.seq)} is out of order or repeated`, Number.isSafeInteger(seq) ? seq : null);
+        if (!Number.isSafeInteger(seq) || seq <= lastSeq)
+          return fail(
+            `event seq ${String(rec.seq)} is out of order or repeated`,
+            Number.isSafeInteger(seq) ? seq : null,
+          );
         lastSeq = seq;
         const leaf = typeof rec.leaf === "string" ? rec.leaf : null;
         if (!leaf) return fail(`event seq ${seq} has no leaf`, seq);
@@ -128,7 +161,11 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
         const leafHash = await sha256(Buffer.concat([Buffer.from([0]), Buffer.from(leaf, "utf8")]));
         const path = Array.isArray(rec.inclusion) ? rec.inclusion.map((h) => Buffer.from(String(h), "base64")) : [];
         const included = await verifyInclusion(sha256, seq - 1, proofs.treeSize, leafHash, path, proofs.rootHash);
-        if (!included) return fail(`event seq ${seq} is not in the signed log (its leaf or inclusion proof does not match the checkpoint)`, seq);
+        if (!included)
+          return fail(
+            `event seq ${seq} is not in the signed log (its leaf or inclusion proof does not match the checkpoint)`,
+            seq,
+          );
         result.events += 1;
         break;
       }
@@ -142,9 +179,10 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
   if (!header) return fail("no header: not a Flightdeck audit bundle");
   if (ended === null) return fail("the bundle is truncated (no end record)");
   if (ended !== result.events || Number(header.events) !== result.events) {
-    return fail(`the bundle holds ${result.events} events but declares ${String(header.events)} (end record: ${ended})`);
+    return fail(
+      `the bundle holds ${result.events} events but declares ${String(header.events)} (end record: ${ended})`,
+    );
   }
   if (!consistency) return fail("the bundle has no consistency proof");
   return { ...result, ok: true };
 }
-

@@ -53,7 +53,10 @@ export async function createCronLeadership(handle: DatabaseHandle): Promise<Cron
           [LOCK_CLASS, LOCK_OBJECT],
         );
         if (held.rows[0]?.held) return true;
-        const got = await c.query<{ ok: boolean }>("select pg_try_advisory_lock($1, $2) as ok", [LOCK_CLASS, LOCK_OBJECT]);
+        const got = await c.query<{ ok: boolean }>("select pg_try_advisory_lock($1, $2) as ok", [
+          LOCK_CLASS,
+          LOCK_OBJECT,
+        ]);
         return got.rows[0]?.ok === true;
       } catch {
         return false;

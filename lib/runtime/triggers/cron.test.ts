@@ -39,7 +39,10 @@ const at = (iso: string) => new Date(iso);
 
 /** Pretends the job's schedule took effect at `iso` (sync stamps the real clock). */
 async function scheduledSince(jobId: string, iso: string): Promise<void> {
-  await handle.db.update(jobs).set({ scheduleSince: at(iso) }).where(eq(jobs.id, jobId));
+  await handle.db
+    .update(jobs)
+    .set({ scheduleSince: at(iso) })
+    .where(eq(jobs.id, jobId));
 }
 
 async function ticksOf(jobId: string) {
@@ -116,7 +119,11 @@ describe("missed ticks", () => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.action, "cron.missed"), eq(auditEvents.subjectId, "hourly-sweep")));
-    expect(audit?.payload).toMatchObject({ count: 4, first: "2026-04-01T01:00:00.000Z", last: "2026-04-01T04:00:00.000Z" });
+    expect(audit?.payload).toMatchObject({
+      count: 4,
+      first: "2026-04-01T01:00:00.000Z",
+      last: "2026-04-01T04:00:00.000Z",
+    });
 
     const missed = await listMissedTicks(handle.db, { jobId: "hourly-sweep" });
     expect(missed.map((m) => m.tickAt)).toEqual([
@@ -142,7 +149,10 @@ describe("missed ticks", () => {
   });
 
   it("does not fire removed jobs", async () => {
-    await handle.db.update(jobs).set({ removedAt: sql`now()` }).where(eq(jobs.id, "hourly-sweep"));
+    await handle.db
+      .update(jobs)
+      .set({ removedAt: sql`now()` })
+      .where(eq(jobs.id, "hourly-sweep"));
     const result = await evaluateCronTicks(handle.db, { now: at("2026-04-01T08:00:01Z"), definitions: [defs.hourly] });
     expect(result).toEqual({ fired: [], missed: [], errors: [] });
     await handle.db.update(jobs).set({ removedAt: null }).where(eq(jobs.id, "hourly-sweep"));
@@ -257,6 +267,9 @@ describe("startCronScheduler", () => {
 it("ignores jobs without schedules", async () => {
   const result = await evaluateCronTicks(handle.db, { now: new Date(), definitions: [defs.manual] });
   expect(result).toEqual({ fired: [], missed: [], errors: [] });
-  const manualRuns = await handle.db.select().from(runs).where(inArray(runs.jobId, ["manual-only"]));
+  const manualRuns = await handle.db
+    .select()
+    .from(runs)
+    .where(inArray(runs.jobId, ["manual-only"]));
   expect(manualRuns).toHaveLength(0);
 });

@@ -52,10 +52,16 @@ export function startCronScheduler(options: CronSchedulerOptions): CronScheduler
       definitions: definitions(),
       graceMs: options.graceMs ?? DEFAULT_CRON_GRACE_MS,
     });
-    for (const f of result.fired) log("info", "cron tick fired", { jobId: f.jobId, tickAt: f.tickAt.toISOString(), runId: f.runId });
-    for (const m of result.missed) log("warn", "cron ticks missed", { jobId: m.jobId, count: m.count, truncated: m.truncated });
+    for (const f of result.fired)
+      log("info", "cron tick fired", { jobId: f.jobId, tickAt: f.tickAt.toISOString(), runId: f.runId });
+    for (const m of result.missed)
+      log("warn", "cron ticks missed", { jobId: m.jobId, count: m.count, truncated: m.truncated });
     for (const e of result.errors) {
-      log("error", "cron tick failed", { jobId: e.jobId, tickAt: e.tickAt.toISOString(), error: errorMessage(e.error) });
+      log("error", "cron tick failed", {
+        jobId: e.jobId,
+        tickAt: e.tickAt.toISOString(),
+        error: errorMessage(e.error),
+      });
     }
     return result;
   }

@@ -49,7 +49,10 @@ describe("deliverSignal", () => {
     });
     expect(delivery.replayed).toBe(false);
     expect(delivery.runs).toHaveLength(1);
-    const [run] = await handle.db.select().from(runs).where(eq(runs.id, delivery.runs[0] ?? ""));
+    const [run] = await handle.db
+      .select()
+      .from(runs)
+      .where(eq(runs.id, delivery.runs[0] ?? ""));
     expect(run).toMatchObject({
       jobId: "triage-ticket",
       triggerKind: "signal",
@@ -91,16 +94,31 @@ describe("deliverSignal", () => {
   });
 
   it("with an Idempotency-Key answers the same runs again and creates nothing", async () => {
-    const first = await deliverSignal(handle.db, { name: "ticket.created", payload, idempotencyKey: "evt-1", actor: operator });
+    const first = await deliverSignal(handle.db, {
+      name: "ticket.created",
+      payload,
+      idempotencyKey: "evt-1",
+      actor: operator,
+    });
     const runsAfterFirst = await runCount();
     const auditAfterFirst = (await handle.db.select().from(auditEvents)).length;
-    const again = await deliverSignal(handle.db, { name: "ticket.created", payload, idempotencyKey: "evt-1", actor: operator });
+    const again = await deliverSignal(handle.db, {
+      name: "ticket.created",
+      payload,
+      idempotencyKey: "evt-1",
+      actor: operator,
+    });
     expect(again).toEqual({ runs: first.runs, replayed: true, woken: [] });
     expect(await runCount()).toBe(runsAfterFirst);
     expect((await handle.db.select().from(auditEvents)).length).toBe(auditAfterFirst);
 
     // Without a key, or with another key, the same payload is a new delivery.
-    const other = await deliverSignal(handle.db, { name: "ticket.created", payload, idempotencyKey: "evt-2", actor: operator });
+    const other = await deliverSignal(handle.db, {
+      name: "ticket.created",
+      payload,
+      idempotencyKey: "evt-2",
+      actor: operator,
+    });
     const unkeyed = await deliverSignal(handle.db, { name: "ticket.created", payload, actor: operator });
     expect(new Set([...first.runs, ...other.runs, ...unkeyed.runs]).size).toBe(3);
   });

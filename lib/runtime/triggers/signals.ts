@@ -37,7 +37,9 @@ export interface SignalDelivery {
 }
 
 function payloadHash(payload: unknown): string {
-  return createHash("sha256").update(canonicalJson(toJsonValue(payload))).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson(toJsonValue(payload)))
+    .digest("hex");
 }
 
 /**
@@ -48,7 +50,8 @@ function payloadHash(payload: unknown): string {
  */
 export async function deliverSignal(db: Db, params: SignalDeliveryParams): Promise<SignalDelivery> {
   const subscribers = signalSubscribers(params.name);
-  if (subscribers.length === 0 && !(await hasPendingWaits(db, params.name))) throw new AppError("not_found", `Unknown signal "${params.name}"`);
+  if (subscribers.length === 0 && !(await hasPendingWaits(db, params.name)))
+    throw new AppError("not_found", `Unknown signal "${params.name}"`);
 
   let key: string | null = null;
   if (params.idempotencyKey !== undefined && params.idempotencyKey !== null) {

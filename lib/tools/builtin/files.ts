@@ -2,7 +2,11 @@ import "server-only";
 import { z } from "zod";
 import { defineTool } from "../types";
 
-const workspacePath = z.string().min(1).max(1024).describe("Path relative to the run's workspace, e.g. drafts/reply.md");
+const workspacePath = z
+  .string()
+  .min(1)
+  .max(1024)
+  .describe("Path relative to the run's workspace, e.g. drafts/reply.md");
 
 export const readFileTool = defineTool({
   name: "read_file",

@@ -10,14 +10,23 @@ function checkUrl(raw: string, ctx: ToolContext): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw new ToolRefusedError(`not a valid URL: ${raw.slice(0, 200)}`, "http.refused", { url: raw.slice(0, 500), reason: "invalid URL" });
+    throw new ToolRefusedError(`not a valid URL: ${raw.slice(0, 200)}`, "http.refused", {
+      url: raw.slice(0, 500),
+      reason: "invalid URL",
+    });
   }
   const details = { url: url.href.slice(0, 500), host: url.host };
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ToolRefusedError(`only http and https URLs are allowed`, "http.refused", { ...details, reason: "scheme" });
+    throw new ToolRefusedError(`only http and https URLs are allowed`, "http.refused", {
+      ...details,
+      reason: "scheme",
+    });
   }
   if (url.username || url.password) {
-    throw new ToolRefusedError(`URLs with credentials are not allowed`, "http.refused", { ...details, reason: "credentials" });
+    throw new ToolRefusedError(`URLs with credentials are not allowed`, "http.refused", {
+      ...details,
+      reason: "credentials",
+    });
   }
   if (!hostAllowed(url, ctx.httpAllowlist)) {
     throw new ToolRefusedError(
@@ -29,7 +38,10 @@ function checkUrl(raw: string, ctx: ToolContext): URL {
   return url;
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<{ text: string; bytes: number; truncated: boolean }> {
+async function readCapped(
+  response: Response,
+  maxBytes: number,
+): Promise<{ text: string; bytes: number; truncated: boolean }> {
   if (!response.body) return { text: "", bytes: 0, truncated: false };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -53,7 +53,14 @@ export const memoryReadTool = defineTool({
       const ref = declaredEntity(entity);
       const found = await readEntity(ctx.db, ref);
       if (!found) return { entity, found: false, version: 0 };
-      return { entity, found: true, value: found.value, version: found.version, updatedAt: found.updatedAt.toISOString(), updatedByRun: found.updatedByRun };
+      return {
+        entity,
+        found: true,
+        value: found.value,
+        version: found.version,
+        updatedAt: found.updatedAt.toISOString(),
+        updatedByRun: found.updatedByRun,
+      };
     });
   },
 });
@@ -64,7 +71,9 @@ export const memoryWriteTool = defineTool({
     "Write a JSON value to an entity of shared memory. Pass expectedVersion (from memory_read; 0 = must not exist yet) to write only if nobody changed it since: a conflict writes nothing. Every write is recorded with this run as its author and can be reverted.",
   input: z.strictObject({
     entity,
-    value: z.json().refine((v) => Buffer.byteLength(JSON.stringify(v)) <= 64 * 1024, { message: "value must be at most 64 KiB as JSON" }),
+    value: z.json().refine((v) => Buffer.byteLength(JSON.stringify(v)) <= 64 * 1024, {
+      message: "value must be at most 64 KiB as JSON",
+    }),
     expectedVersion: z.number().int().min(0).optional(),
   }),
   sideEffect: "workspace",
@@ -76,13 +85,22 @@ export const memoryWriteTool = defineTool({
       // Secrets are taken out before the value is stored, as for every other row.
       const checked = checkWrite(ctx.jobId, ref, toolRedactor().redact(value));
       const provenance = await runWriteProvenance(ctx.tx, ctx);
-      const written = await writeEntity(ctx.tx, ref, checked, { ...(expectedVersion === undefined ? {} : { expectedVersion }), provenance });
+      const written = await writeEntity(ctx.tx, ref, checked, {
+        ...(expectedVersion === undefined ? {} : { expectedVersion }),
+        provenance,
+      });
       await appendAudit(ctx.tx, {
         actor: provenance.actor,
         action: "memory.written",
         subject: { type: "memory", id: entity },
         authorization: provenance.authorization,
-        payload: { entity, version: written.version, previousVersion: written.version - 1, callKey: ctx.callKey, historyId: written.history.id },
+        payload: {
+          entity,
+          version: written.version,
+          previousVersion: written.version - 1,
+          callKey: ctx.callKey,
+          historyId: written.history.id,
+        },
       });
       return { entity, version: written.version, written: true };
     });
@@ -91,7 +109,8 @@ export const memoryWriteTool = defineTool({
 
 export const memoryListTool = defineTool({
   name: "memory_list",
-  description: "List the keys (and versions) of a shared-memory collection, optionally only those starting with prefix.",
+  description:
+    "List the keys (and versions) of a shared-memory collection, optionally only those starting with prefix.",
   input: z.strictObject({ collection: z.string().min(1).max(64), prefix: z.string().max(200).optional() }),
   sideEffect: "none",
   dataCategories: ["shared-memory"],
@@ -101,7 +120,11 @@ export const memoryListTool = defineTool({
       const page = await listEntities(ctx.db, collection, { ...(prefix ? { prefix } : {}), limit: 200 });
       return {
         collection,
-        entities: page.entities.map((e) => ({ entity: `${collection}/${e.key}`, version: e.version, updatedAt: e.updatedAt.toISOString() })),
+        entities: page.entities.map((e) => ({
+          entity: `${collection}/${e.key}`,
+          version: e.version,
+          updatedAt: e.updatedAt.toISOString(),
+        })),
         more: page.more,
       };
     });
@@ -111,17 +134,31 @@ export const memoryListTool = defineTool({
 const lockInput = z.strictObject({
   entity,
   mode: z.enum(["exclusive", "shared"]),
-  timeoutMs: z.number().int().min(1).max(86_400_000).optional().describe("wait at most this long (capped by the job's declared lock timeout)"),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(86_400_000)
+    .optional()
+    .describe("wait at most this long (capped by the job's declared lock timeout)"),
 });
 
 /** The admission check of memory_lock: queue for the lock, and wait (parked) until granted. */
-async function admitLock(input: z.output<typeof lockInput>, ctx: { runId: string; jobId: string; tx: Tx }): Promise<Admission> {
+async function admitLock(
+  input: z.output<typeof lockInput>,
+  ctx: { runId: string; jobId: string; tx: Tx },
+): Promise<Admission> {
   let ref;
   try {
     ref = declaredEntity(input.entity);
   } catch (error) {
     if (error instanceof MemoryPolicyError) {
-      return { verdict: "refuse", message: error.message, auditAction: "memory.policy_violation", details: { reason: error.reason, ...error.details } };
+      return {
+        verdict: "refuse",
+        message: error.message,
+        auditAction: "memory.policy_violation",
+        details: { reason: error.reason, ...error.details },
+      };
     }
     throw error;
   }
@@ -135,9 +172,19 @@ async function admitLock(input: z.output<typeof lockInput>, ctx: { runId: string
     case "waiting":
       return { verdict: "wait", waitingFor: `lock:${name}`, reason: `waiting for the lock on ${name}` };
     case "refused":
-      return { verdict: "refuse", message: result.reason, auditAction: "memory.lock_refused", details: { entity: name, mode: input.mode } };
+      return {
+        verdict: "refuse",
+        message: result.reason,
+        auditAction: "memory.lock_refused",
+        details: { entity: name, mode: input.mode },
+      };
     case "invalid":
-      return { verdict: "refuse", message: result.reason, auditAction: "memory.policy_violation", details: { reason: "upgrade", entity: name } };
+      return {
+        verdict: "refuse",
+        message: result.reason,
+        auditAction: "memory.policy_violation",
+        details: { reason: "upgrade", entity: name },
+      };
   }
 }
 
@@ -154,7 +201,12 @@ export const memoryLockTool = defineTool({
     const ref = declaredEntity(entity);
     const name = `${ref.collection}/${ref.key}`;
     const row = await lockStatus(ctx.db, ctx.runId, name);
-    return { entity: name, mode: row?.mode ?? mode, held: row?.status === "held", grantedAt: row?.grantedAt?.toISOString() ?? null };
+    return {
+      entity: name,
+      mode: row?.mode ?? mode,
+      held: row?.status === "held",
+      grantedAt: row?.grantedAt?.toISOString() ?? null,
+    };
   },
 });
 

@@ -11,7 +11,12 @@ export const waitForSignalInput = z.strictObject({
     .record(z.string(), z.json())
     .optional()
     .describe("Wake only for a payload whose top-level fields equal these values (all of them)"),
-  timeoutSeconds: z.number().int().min(1).max(SIGNAL_WAIT_MAX_SECONDS).describe("1 to 86400: then the wait ends with { timedOut: true }"),
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(SIGNAL_WAIT_MAX_SECONDS)
+    .describe("1 to 86400: then the wait ends with { timedOut: true }"),
 });
 
 /**

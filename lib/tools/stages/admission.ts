@@ -9,7 +9,11 @@ import { proceed, refuse, type GatewayCall, type StageDecision } from "./stage";
  * deferred, waitingFor e.g. `lock:customers/ada@…`): the turn ends, the run waits, and the
  * call runs again under its own key on the turn after the wake. Tools without a check proceed.
  */
-export async function admissionStage(call: GatewayCall, tool: ToolDefinition, input: unknown): Promise<StageDecision<undefined>> {
+export async function admissionStage(
+  call: GatewayCall,
+  tool: ToolDefinition,
+  input: unknown,
+): Promise<StageDecision<undefined>> {
   const admit = tool.admit;
   if (!admit) return proceed(undefined);
   const { scope, base } = call;
@@ -18,9 +22,17 @@ export async function admissionStage(call: GatewayCall, tool: ToolDefinition, in
     return admit(input, { runId: scope.runId, jobId: scope.jobId, tx });
   });
   if (decision.verdict === "admit") return proceed(undefined);
-  if (decision.verdict === "refuse") return refuse(call, decision.message, decision.auditAction, decision.details ?? {});
+  if (decision.verdict === "refuse")
+    return refuse(call, decision.message, decision.auditAction, decision.details ?? {});
   return {
     verdict: "park",
-    record: { ...base, outcome: "deferred", waitingFor: decision.waitingFor, error: decision.reason, durationMs: 0, replayed: false },
+    record: {
+      ...base,
+      outcome: "deferred",
+      waitingFor: decision.waitingFor,
+      error: decision.reason,
+      durationMs: 0,
+      replayed: false,
+    },
   };
 }

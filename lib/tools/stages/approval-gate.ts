@@ -25,7 +25,11 @@ export function approvalSubject(tool: string, callKey: string): string {
   return `${tool}:${callKey}`;
 }
 
-export async function findToolApproval(db: Queryable, runId: string, subject: string): Promise<ToolApproval | undefined> {
+export async function findToolApproval(
+  db: Queryable,
+  runId: string,
+  subject: string,
+): Promise<ToolApproval | undefined> {
   const [row] = await db
     .select()
     .from(approvals)
@@ -33,7 +37,13 @@ export async function findToolApproval(db: Queryable, runId: string, subject: st
     .orderBy(desc(approvals.requestedAt))
     .limit(1);
   if (!row) return undefined;
-  return { id: row.id, status: row.status, note: row.note, decidedBy: row.decidedByLabel, editedInput: row.editedInput ?? undefined };
+  return {
+    id: row.id,
+    status: row.status,
+    note: row.note,
+    decidedBy: row.decidedByLabel,
+    editedInput: row.editedInput ?? undefined,
+  };
 }
 
 /** Creates the pending request a lead or admin decides; the run waits on its id. */
@@ -77,9 +87,22 @@ export async function approvalGateStage(
       created = await requestToolApproval(tx, {
         runId: scope.runId,
         subject,
-        details: { tool: tool.name, callKey: key, input, sideEffect: tool.sideEffect, dataCategories: [...tool.dataCategories] },
+        details: {
+          tool: tool.name,
+          callKey: key,
+          input,
+          sideEffect: tool.sideEffect,
+          dataCategories: [...tool.dataCategories],
+        },
       });
-      await saveOutcome(tx, id, { status: "awaiting_approval", input, output: null, error: null, approvalId: created, durationMs: null });
+      await saveOutcome(tx, id, {
+        status: "awaiting_approval",
+        input,
+        output: null,
+        error: null,
+        approvalId: created,
+        durationMs: null,
+      });
       await appendAudit(tx, {
         ...auditFrame(scope),
         action: "approval.requested",
@@ -92,7 +115,14 @@ export async function approvalGateStage(
         jobId: scope.jobId,
         kind: "tool",
         governance: { ...scope.governance },
-        details: { tool: tool.name, callKey: key, input, sideEffect: tool.sideEffect, dataCategories: [...tool.dataCategories], turnIndex: id.turnIndex },
+        details: {
+          tool: tool.name,
+          callKey: key,
+          input,
+          sideEffect: tool.sideEffect,
+          dataCategories: [...tool.dataCategories],
+          turnIndex: id.turnIndex,
+        },
       });
     });
     return { verdict: "park", record: { ...parked, approvalId: created } };
@@ -102,7 +132,12 @@ export async function approvalGateStage(
     const note = approval.note ? `: ${approval.note}` : "";
     return {
       verdict: "refuse",
-      result: { outcome: "refused", approvalId: approval.id, durationMs: 0, error: redactor.redactString(`call ${approval.status}${by}${note}`) },
+      result: {
+        outcome: "refused",
+        approvalId: approval.id,
+        durationMs: 0,
+        error: redactor.redactString(`call ${approval.status}${by}${note}`),
+      },
     };
   }
   return proceed({ approvalId: approval.id, editedInput: approval.editedInput });

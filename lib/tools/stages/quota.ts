@@ -37,9 +37,25 @@ export async function checkToolQuota(request: ToolQuotaRequest): Promise<ToolQuo
  */
 export async function quotaStage(call: GatewayCall, tool: ToolDefinition): Promise<StageDecision<undefined>> {
   const { scope, base } = call;
-  const quota = await checkToolQuota({ db: scope.db, runId: scope.runId, jobId: scope.jobId, tool: tool.name, sideEffect: tool.sideEffect });
+  const quota = await checkToolQuota({
+    db: scope.db,
+    runId: scope.runId,
+    jobId: scope.jobId,
+    tool: tool.name,
+    sideEffect: tool.sideEffect,
+  });
   if (!quota.allowed) {
-    return { verdict: "park", record: { ...base, outcome: "deferred", waitingFor: quota.resource, error: quota.reason, durationMs: 0, replayed: false } };
+    return {
+      verdict: "park",
+      record: {
+        ...base,
+        outcome: "deferred",
+        waitingFor: quota.resource,
+        error: quota.reason,
+        durationMs: 0,
+        replayed: false,
+      },
+    };
   }
   return proceed(undefined);
 }

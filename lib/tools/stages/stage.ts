@@ -1,6 +1,14 @@
 import "server-only";
 import type { Redactor } from "@/lib/redaction";
-import type { CallAuditExtra, CallBase, CallIdentity, CallResult, InvokeScope, ToolCallRecord, ToolCallRequest } from "../call-types";
+import type {
+  CallAuditExtra,
+  CallBase,
+  CallIdentity,
+  CallResult,
+  InvokeScope,
+  ToolCallRecord,
+  ToolCallRequest,
+} from "../call-types";
 
 /** One call on its way through the gateway's stages. */
 export interface GatewayCall {
@@ -29,7 +37,12 @@ export function proceed<T>(value: T): StageDecision<T> {
 }
 
 /** A refusal: the message redacted, recorded as refused, with an optional audit event. */
-export function refuse(call: GatewayCall, error: string, action: string | null, details: Record<string, unknown> = {}): StageStop {
+export function refuse(
+  call: GatewayCall,
+  error: string,
+  action: string | null,
+  details: Record<string, unknown> = {},
+): StageStop {
   return {
     verdict: "refuse",
     result: { outcome: "refused", error: call.redactor.redactString(error), durationMs: 0 },

@@ -54,11 +54,19 @@ export default async function JobPage({ params }: Props) {
     listMissedTicks(db, { jobId: id, limit: 10 }),
   ]);
   const stats = statsMap.get(id) ?? emptyStats(id);
-  const canRun = roleAllows(principalRole(access.principal), "runs.create") && !job.removedAt && job.triggers.some((t) => t.kind === "manual");
+  const canRun =
+    roleAllows(principalRole(access.principal), "runs.create") &&
+    !job.removedAt &&
+    job.triggers.some((t) => t.kind === "manual");
   // Versions are newest first: each is compared with the next older one.
   const history = versions.map((v, i) => {
     const older = versions[i + 1];
-    return { version: v.version, createdAt: v.createdAt, current: v.current, changes: older ? diffDeclarations(older.declaration, v.declaration) : null };
+    return {
+      version: v.version,
+      createdAt: v.createdAt,
+      current: v.current,
+      changes: older ? diffDeclarations(older.declaration, v.declaration) : null,
+    };
   });
 
   return (
@@ -86,8 +94,16 @@ export default async function JobPage({ params }: Props) {
             </h2>
             <dl className="grid grid-cols-2 gap-2 md:grid-cols-4">
               <Stat label="Runs" value={stats.runs.toLocaleString("en-US")} />
-              <Stat label="Success rate" value={successRateText(stats)} hint="Succeeded of finished runs; cancellations do not count" />
-              <Stat label="Median duration" value={formatDuration(stats.medianDurationMs)} hint="Of succeeded runs, start to finish" />
+              <Stat
+                label="Success rate"
+                value={successRateText(stats)}
+                hint="Succeeded of finished runs; cancellations do not count"
+              />
+              <Stat
+                label="Median duration"
+                value={formatDuration(stats.medianDurationMs)}
+                hint="Of succeeded runs, start to finish"
+              />
               <Stat label="Active now" value={stats.active.toLocaleString("en-US")} />
             </dl>
           </section>
@@ -142,8 +158,13 @@ export default async function JobPage({ params }: Props) {
                   { term: "Max turns", value: String(job.agent.maxTurns) },
                   { term: "Token budget", value: job.budgets.tokens.toLocaleString("en-US") },
                   { term: "Wall clock", value: formatDuration(job.budgets.wallClockMs) },
-                  { term: "Scheduling", value: `${job.scheduling.group} · weight ${job.scheduling.weight} · priority ${job.scheduling.priority}` },
-                  ...(job.agent.httpAllowlist?.length ? [{ term: "HTTP hosts", value: job.agent.httpAllowlist.join(", ") }] : []),
+                  {
+                    term: "Scheduling",
+                    value: `${job.scheduling.group} · weight ${job.scheduling.weight} · priority ${job.scheduling.priority}`,
+                  },
+                  ...(job.agent.httpAllowlist?.length
+                    ? [{ term: "HTTP hosts", value: job.agent.httpAllowlist.join(", ") }]
+                    : []),
                 ]}
               />
               <details>

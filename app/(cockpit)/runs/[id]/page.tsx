@@ -98,7 +98,12 @@ export default async function RunPage({ params, searchParams }: Props) {
         description={
           <>
             Run <code className="font-mono text-xs text-foreground">{run.id}</code>
-            {run.stateReason ? <> · {run.state === "waiting" ? "waiting for" : "reason:"} {run.stateReason}</> : null}
+            {run.stateReason ? (
+              <>
+                {" "}
+                · {run.state === "waiting" ? "waiting for" : "reason:"} {run.stateReason}
+              </>
+            ) : null}
             {run.pauseRequested ? " · pausing at the end of this turn" : null}
             {run.cancelRequested ? " · cancelling at the end of this turn" : null}
           </>
@@ -112,9 +117,15 @@ export default async function RunPage({ params, searchParams }: Props) {
             <ApprovalPanel approvals={page.pendingApprovals} canDecide={roleAllows(role, "runs.approve")} />
           ) : null}
           {rejectedActions.length > 0 ? (
-            <div role="note" data-testid="rejected-actions" className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text">
+            <div
+              role="note"
+              data-testid="rejected-actions"
+              className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text"
+            >
               <span className="font-medium">
-                {rejectedActions.length === 1 ? "1 action was rejected" : `${rejectedActions.length} actions were rejected`}
+                {rejectedActions.length === 1
+                  ? "1 action was rejected"
+                  : `${rejectedActions.length} actions were rejected`}
                 {run.state === "succeeded" ? " — the run finished without it" : ""}:{" "}
               </span>
               {rejectedActions.map((a, i) => (
@@ -130,7 +141,10 @@ export default async function RunPage({ params, searchParams }: Props) {
             </div>
           ) : null}
           {run.error ? (
-            <div role="note" className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text">
+            <div
+              role="note"
+              className="rounded-lg border border-danger/30 bg-danger-soft/50 p-3 text-[13px] text-danger-text"
+            >
               <span className="font-medium">Error: </span>
               {run.error}
             </div>
@@ -139,8 +153,15 @@ export default async function RunPage({ params, searchParams }: Props) {
           <Tabs defaultValue={tab}>
             <TabsList aria-label="Run details">
               <TabsTrigger value="timeline">Timeline ({page.turns.length})</TabsTrigger>
-              <TabsTrigger value="workspace">Workspace ({listing.entries.filter((e) => e.type === "file").length})</TabsTrigger>
-              {ownAudit ? <TabsTrigger value="audit">Audit ({page.audit.length}{page.auditMore ? "+" : ""})</TabsTrigger> : null}
+              <TabsTrigger value="workspace">
+                Workspace ({listing.entries.filter((e) => e.type === "file").length})
+              </TabsTrigger>
+              {ownAudit ? (
+                <TabsTrigger value="audit">
+                  Audit ({page.audit.length}
+                  {page.auditMore ? "+" : ""})
+                </TabsTrigger>
+              ) : null}
               <TabsTrigger value="io">Input &amp; output</TabsTrigger>
             </TabsList>
             <TabsContent value="timeline">

@@ -9,6 +9,7 @@ export const dynamic = "force-dynamic";
  * (`user.role_changed`, `user.disabled` / `user.enabled`); disabling ends the user's
  * sessions and stops their tokens; the last enabled admin cannot be demoted or disabled (409).
  */
-export const PATCH = apiRoute({ permission: "users.manage", body: updateUserInput }, async ({ params, body, principal }) =>
-  updateUser(await getDb(), principal, String(params.id), body),
+export const PATCH = apiRoute(
+  { permission: "users.manage", body: updateUserInput },
+  async ({ params, body, principal }) => updateUser(await getDb(), principal, String(params.id), body),
 );

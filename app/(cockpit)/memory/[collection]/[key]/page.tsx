@@ -63,7 +63,13 @@ export default async function EntityPageView({ params }: Props) {
             <CardHeader>
               <CardTitle>Current value</CardTitle>
             </CardHeader>
-            <CardContent>{page?.exists ? <JsonBlock value={page.value} label="Current value" /> : <p className="text-[13px] text-muted">No value.</p>}</CardContent>
+            <CardContent>
+              {page?.exists ? (
+                <JsonBlock value={page.value} label="Current value" />
+              ) : (
+                <p className="text-[13px] text-muted">No value.</p>
+              )}
+            </CardContent>
           </Card>
           <Card>
             <CardHeader>

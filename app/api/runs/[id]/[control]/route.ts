@@ -13,11 +13,15 @@ const controlQuery = z.strictObject({ hard: z.enum(["true", "false"]).optional()
  * flight. 409 { error: { code: "conflict", state } } when the run's state does not allow it;
  * retry answers 201 with the new run.
  */
-export const POST = apiRoute({ permission: "runs.control", query: controlQuery }, async ({ params, query, principal }) => {
-  const control = String(params.control);
-  if (!(runControls as readonly string[]).includes(control)) throw new AppError("not_found", `Unknown control ${control}`);
-  const result = await applyRunControl(await getDb(), String(params.id), control as RunControl, principal, {
-    hard: query.hard === "true",
-  });
-  return Response.json(result, { status: control === "retry" ? 201 : 200 });
-});
+export const POST = apiRoute(
+  { permission: "runs.control", query: controlQuery },
+  async ({ params, query, principal }) => {
+    const control = String(params.control);
+    if (!(runControls as readonly string[]).includes(control))
+      throw new AppError("not_found", `Unknown control ${control}`);
+    const result = await applyRunControl(await getDb(), String(params.id), control as RunControl, principal, {
+      hard: query.hard === "true",
+    });
+    return Response.json(result, { status: control === "retry" ? 201 : 200 });
+  },
+);

@@ -9,4 +9,6 @@ export const dynamic = "force-dynamic";
  * version, what started it, approvals, operator controls and every tool call with its
  * authorization and what it touched, each linked to its audit events. 404 for an unknown id.
  */
-export const GET = apiRoute({ permission: "audit.read.run" }, async ({ params }) => runLineage(await getDb(), String(params.id)));
+export const GET = apiRoute({ permission: "audit.read.run" }, async ({ params }) =>
+  runLineage(await getDb(), String(params.id)),
+);

@@ -9,8 +9,11 @@ export const dynamic = "force-dynamic";
  * PUT { weight } (admin, audited): a fair-share key's weight, before or after it has runs.
  * 400 naming "key" (empty or over 200 characters) or "weight" (not a number > 0).
  */
-export const PUT = apiRoute({ permission: "scheduling.manage", body: keyWeightInput }, async ({ params, body, principal }) => {
-  const parsed = fairShareKeyParam.safeParse({ key: String(params.key ?? "") });
-  if (!parsed.success) throw AppError.validation(parsed.error, "key");
-  return Response.json(await setKeyWeight(await getDb(), principal, parsed.data.key, body.weight));
-});
+export const PUT = apiRoute(
+  { permission: "scheduling.manage", body: keyWeightInput },
+  async ({ params, body, principal }) => {
+    const parsed = fairShareKeyParam.safeParse({ key: String(params.key ?? "") });
+    if (!parsed.success) throw AppError.validation(parsed.error, "key");
+    return Response.json(await setKeyWeight(await getDb(), principal, parsed.data.key, body.weight));
+  },
+);
