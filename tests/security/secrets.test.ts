@@ -90,9 +90,16 @@ describe("secrets stay out of logs, stored errors, run inputs and the workspace 
   });
 
   it("workspace files are shown redacted", async () => {
-    const ws = await openWorkspace("run-secret");
+    // Workspaces live in the database and belong to a run: start one to write into.
+    const delivery = await deliverSignal(handle.db, {
+      name: "ticket.created",
+      payload: { subject: "Workspace", body: "notes", customer: "w@acme.example" },
+      actor: { kind: "token", id: "t1", label: "bot", role: "operator" },
+    });
+    const runId = delivery.runs[0] ?? "";
+    const ws = await openWorkspace(runId);
     await ws.writeFile("notes.md", `token ${liveToken}\nkey ${configured}\n`);
-    const view = await readRunFile("run-secret", "notes.md");
+    const view = await readRunFile(runId, "notes.md");
     expect(view.kind).toBe("text");
     const content = view.kind === "text" ? view.content : "";
     expect(content).not.toContain(liveToken);
