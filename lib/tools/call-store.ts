@@ -1,22 +1,17 @@
 import "server-only";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Db, Queryable, Tx } from "@/db/client";
-import { runs, toolCalls, type ToolCallStatus } from "@/db/schema";
+import { toolCalls, type ToolCallStatus } from "@/db/schema";
 import type { CallIdentity, InvokeOutcome, ToolCallRecord } from "./call-types";
 import { ToolLeaseLostError } from "./errors";
+import { runLeaseHeld } from "@/lib/workspace";
 
 /** Storage of tool calls: the tool_calls rows (one per call key) and the lease fence. */
 export type ToolCallRow = typeof toolCalls.$inferSelect;
 
 /** Every write on behalf of a turn is fenced by the turn's lease token (when it has one). */
 export async function assertLease(tx: Tx, runId: string, leaseToken: string | undefined): Promise<void> {
-  if (leaseToken === undefined) return;
-  const [row] = await tx
-    .select({ id: runs.id })
-    .from(runs)
-    .where(and(eq(runs.id, runId), eq(runs.leaseToken, leaseToken)))
-    .for("share");
-  if (!row) throw new ToolLeaseLostError(runId);
+  if (!(await runLeaseHeld(tx, runId, leaseToken))) throw new ToolLeaseLostError(runId);
 }
 
 export async function findToolCall(db: Queryable, key: string): Promise<ToolCallRow | undefined> {

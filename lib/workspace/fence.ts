@@ -18,11 +18,20 @@ export class WorkspaceFenceError extends Error {
  * not at all.
  */
 export async function assertWorkspaceLease(tx: Tx, runId: string, leaseToken: string | undefined): Promise<void> {
-  if (leaseToken === undefined) return;
+  if (!(await runLeaseHeld(tx, runId, leaseToken))) throw new WorkspaceFenceError(runId);
+}
+
+/**
+ * True when the run row still carries this lease token (or no token is given), holding a
+ * share lock on it until the transaction ends. The one lease fence: workspace writes and
+ * the tool gateway's call storage both ask it.
+ */
+export async function runLeaseHeld(tx: Tx, runId: string, leaseToken: string | undefined): Promise<boolean> {
+  if (leaseToken === undefined) return true;
   const [row] = await tx
     .select({ id: runs.id })
     .from(runs)
     .where(and(eq(runs.id, runId), eq(runs.leaseToken, leaseToken)))
     .for("share");
-  if (!row) throw new WorkspaceFenceError(runId);
+  return row !== undefined;
 }
