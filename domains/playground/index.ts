@@ -70,7 +70,7 @@ export const sandboxAgent = defineJob({
     purpose:
       "Let an operator try the runtime's guarantees with a real model on a task of their choosing, inside a sandbox.",
     riskLevel: "limited",
-    dataCategories: ["workspace-files", "run-state", "shared-memory", "operator-notification", "web-content"],
+    dataCategories: ["workspace", "run-state", "shared-memory", "operator-notification", "external-web"],
     humanOversight: "none",
     authorizedBy: "jane.doe@acme.example",
     authorizedAt: "2026-11-30",

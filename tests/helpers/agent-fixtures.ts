@@ -21,6 +21,7 @@ export function testJob(overrides: Partial<JobDeclaration> & { id: string }): Jo
           "run-state",
           "external-web",
           "operator-notification",
+          "shared-memory",
           "customer-contact",
           "payment",
           "orders",
