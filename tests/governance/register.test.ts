@@ -56,16 +56,17 @@ describe("GET /api/governance", () => {
     const limited = (await (await get("/api/governance?risk=limited", reviewer)).json()) as {
       jobs: { jobId: string }[];
     };
-    expect(limited.jobs.map((j) => j.jobId)).toEqual(["triage-ticket"]);
+    // The support triage job and the playground's sandbox agent are the limited-risk jobs.
+    expect(limited.jobs.map((j) => j.jobId)).toEqual(["sandbox-agent", "triage-ticket"]);
     const notify = (await (await get("/api/governance?category=operator-notification", reviewer)).json()) as {
       jobs: { jobId: string }[];
     };
-    expect(notify.jobs.map((j) => j.jobId)).toEqual(["sla-sweep"]);
+    expect(notify.jobs.map((j) => j.jobId)).toEqual(["sandbox-agent", "sla-sweep"]);
     const csv = await get("/api/governance?format=csv", reviewer);
     expect(csv.headers.get("content-type")).toContain("text/csv");
     const lines = (await csv.text()).trim().split("\r\n");
     expect(lines[0]).toMatch(/^job_id,title,domain,owner,purpose,risk_level/);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5); // header + the four jobs of the support and playground packs
     expect((await get("/api/governance?risk=extreme", reviewer)).status).toBe(400);
   });
 

@@ -33,7 +33,15 @@ export function spawnWorker(
     ],
     {
       cwd: root,
-      env: { ...process.env, ...options.env, DATABASE_URL: databaseUrl, NODE_ENV: "test" },
+      env: {
+        // The test jobs' second endpoint (tests/runtime/helpers.ts syncs it with one slot); a worker
+        // refuses to start when a job it declares names an endpoint it has not configured.
+        FLIGHTDECK_MODEL_ENDPOINTS: JSON.stringify({ narrow: { provider: "simulated", maxConcurrency: 1 } }),
+        ...process.env,
+        ...options.env,
+        DATABASE_URL: databaseUrl,
+        NODE_ENV: "test",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
