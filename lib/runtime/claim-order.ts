@@ -95,7 +95,14 @@ export function claimCandidateSql(options: ClaimQueryOptions) {
       from cand left join lateral (
         -- NO KEY UPDATE: a tool transaction of a stopped worker holds KEY SHARE on the run (its
         -- foreign keys), and that must not hide the run from the worker that rescues it.
-        select * from runs where runs.id = cand.id for no key update skip locked
+        -- The runnable test is repeated here: the CTEs read the statement's snapshot, and a run
+        -- another claimer took (and committed) since then must not come back as a "recovery".
+        -- Postgres re-checks this WHERE against the row's newest version when it locks it.
+        select * from runs
+        where runs.id = cand.id
+          and runs.state in ('queued', 'running')
+          and (runs.lease_token is null or runs.lease_expires_at < now())
+        for no key update skip locked
       ) locked on true`;
 }
 
