@@ -53,7 +53,7 @@ const pages: { role: DemoRole; path: () => string; name: string; ready: (page: P
     role: "operator",
     name: "run-detail",
     path: () => `/runs/${runId}`,
-    ready: (p) => expect(p.getByText("Turn 1")).toBeVisible(),
+    ready: (p) => expect(p.getByRole("heading", { name: "Turn 1" })).toBeVisible(),
   },
   {
     role: "operator",

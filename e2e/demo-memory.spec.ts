@@ -6,6 +6,8 @@ import { api, bearer, boardReady, card, column, signedInPage, tokenFor } from ".
  * run holds the lock on customers/ada@lovelace.example (waiting for a lead's approval) and the
  * other waits for that lock — both visible on the board; the customer's entity page answers
  * which run changed it, when and under whose authority, and a lead can undo it.
+ * Named to run before flashcards.spec.ts (files run in name order on one worker): that spec's
+ * lead works the demo's queue, which approves Ada's held reply and so releases her lock.
  */
 const entity = "customers/ada@lovelace.example";
 
