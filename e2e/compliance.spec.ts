@@ -126,7 +126,8 @@ test("the governance register answers what the fleet does, for reviewers", async
   await expect(table).toContainText("Triage support ticket");
   await expect(table).toContainText("send_reply");
   await page.getByRole("navigation", { name: "Filters" }).getByRole("link", { name: "operator-notification" }).click();
-  await expect(table.getByRole("row")).toHaveCount(2);
+  // Header + the two jobs that notify operators: the support pack's sla-sweep and the playground's sandbox-agent.
+  await expect(table.getByRole("row")).toHaveCount(3);
   await expect(table).toContainText("sla-sweep");
   await page.context().close();
 });

@@ -4,7 +4,11 @@ import { cn } from "@/lib/utils";
 /** A dense data table; the wrapper scrolls horizontally instead of squeezing columns. */
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="w-full overflow-x-auto rounded-lg border border-border bg-surface">
+    // Focusable so a keyboard can scroll a table wider than its column (axe: scrollable-region-focusable).
+    <div
+      tabIndex={0}
+      className="w-full overflow-x-auto rounded-lg border border-border bg-surface focus-visible:outline-2 focus-visible:outline-offset-2"
+    >
       <table className={cn("w-full caption-bottom border-collapse text-[13px]", className)} {...props} />
     </div>
   );
