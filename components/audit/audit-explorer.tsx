@@ -240,7 +240,13 @@ export function AuditExplorer({
             ) : null}
           </div>
         ) : null}
-        <div className="rounded-lg border border-border">
+        {/* One table holds the header row and the scrolled rows (axe: a row needs a table parent). */}
+        <div
+          className="rounded-lg border border-border"
+          role="table"
+          aria-label="Audit events, newest first"
+          aria-rowcount={events.length}
+        >
           <div
             className="grid grid-cols-[5rem_14rem_minmax(0,1fr)_11rem_minmax(0,1.2fr)] gap-2 border-b border-border px-3 py-2 text-xs font-medium text-muted"
             role="row"
@@ -251,13 +257,7 @@ export function AuditExplorer({
             <span role="columnheader">Action</span>
             <span role="columnheader">Subject · details</span>
           </div>
-          <div
-            ref={scroller}
-            className="h-[60vh] overflow-auto"
-            role="table"
-            aria-label="Audit events, newest first"
-            aria-rowcount={events.length}
-          >
+          <div ref={scroller} className="h-[60vh] overflow-auto" tabIndex={0}>
             {feed.isPending ? (
               <div className="flex items-center gap-2 p-4 text-sm text-muted">
                 <Spinner label="Loading events" /> Loading events…
