@@ -265,7 +265,7 @@ export function AuditExplorer({
             ) : events.length === 0 && !queryError ? (
               <p className="p-4 text-sm text-muted">No events match this query.</p>
             ) : (
-              <div style={{ height: virtual.getTotalSize(), position: "relative" }} role="rowgroup">
+              <div style={{ height: virtual.getTotalSize(), position: "relative" }} role="presentation">
                 {items.map((item) => {
                   const e = events[item.index] as AuditEvent;
                   return (
