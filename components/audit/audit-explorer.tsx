@@ -240,72 +240,77 @@ export function AuditExplorer({
             ) : null}
           </div>
         ) : null}
-        {/* One table holds the header row and the scrolled rows (axe: a row needs a table parent). */}
-        <div
-          className="rounded-lg border border-border"
-          role="table"
-          aria-label="Audit events, newest first"
-          aria-rowcount={events.length}
-        >
-          <div
-            className="grid grid-cols-[5rem_14rem_minmax(0,1fr)_11rem_minmax(0,1.2fr)] gap-2 border-b border-border px-3 py-2 text-xs font-medium text-muted"
-            role="row"
-          >
-            <span role="columnheader">Seq</span>
-            <span role="columnheader">Time</span>
-            <span role="columnheader">Actor</span>
-            <span role="columnheader">Action</span>
-            <span role="columnheader">Subject · details</span>
-          </div>
-          <div ref={scroller} className="h-[60vh] overflow-auto" tabIndex={0}>
-            {feed.isPending ? (
-              <div className="flex items-center gap-2 p-4 text-sm text-muted">
-                <Spinner label="Loading events" /> Loading events…
+        <div className="rounded-lg border border-border">
+          {/* One ARIA table: a header row group and the scrolled row group; nothing else may sit inside it. */}
+          <div role="table" aria-label="Audit events, newest first" aria-rowcount={events.length + 1}>
+            <div role="rowgroup">
+              <div
+                className="grid grid-cols-[5rem_14rem_minmax(0,1fr)_11rem_minmax(0,1.2fr)] gap-2 border-b border-border px-3 py-2 text-xs font-medium text-muted"
+                role="row"
+              >
+                <span role="columnheader">Seq</span>
+                <span role="columnheader">Time</span>
+                <span role="columnheader">Actor</span>
+                <span role="columnheader">Action</span>
+                <span role="columnheader">Subject · details</span>
               </div>
-            ) : events.length === 0 && !queryError ? (
-              <p className="p-4 text-sm text-muted">No events match this query.</p>
-            ) : (
-              <div style={{ height: virtual.getTotalSize(), position: "relative" }} role="presentation">
-                {items.map((item) => {
-                  const e = events[item.index] as AuditEvent;
-                  return (
-                    <button
-                      key={e.id}
-                      type="button"
-                      role="row"
-                      data-audit-row={e.seq ?? ""}
-                      onClick={() => {
-                        setSelected(e);
-                        navigate({ seq: e.seq });
-                      }}
-                      className="absolute left-0 grid w-full grid-cols-[5rem_14rem_minmax(0,1fr)_11rem_minmax(0,1.2fr)] items-center gap-2 border-b border-border/60 px-3 text-left text-xs hover:bg-surface-muted"
-                      style={{ top: item.start, height: ROW }}
-                    >
-                      <span role="cell" className="font-mono">
-                        {e.seq ?? <span className="text-muted">unsealed</span>}
-                      </span>
-                      <span
-                        role="cell"
-                        className="font-mono text-[11px] tabular-nums"
-                        title={`${formatRelative(new Date(e.ts).getTime(), Date.now())} · ${e.ts}`}
+            </div>
+            <div ref={scroller} role="rowgroup" className="h-[60vh] overflow-auto" tabIndex={0}>
+              {feed.isPending ? (
+                <div role="row">
+                  <div role="cell" className="flex items-center gap-2 p-4 text-sm text-muted">
+                    <Spinner label="Loading events" /> Loading events…
+                  </div>
+                </div>
+              ) : events.length === 0 && !queryError ? (
+                <div role="row">
+                  <p role="cell" className="p-4 text-sm text-muted">
+                    No events match this query.
+                  </p>
+                </div>
+              ) : (
+                <div style={{ height: virtual.getTotalSize(), position: "relative" }} role="presentation">
+                  {items.map((item) => {
+                    const e = events[item.index] as AuditEvent;
+                    return (
+                      <button
+                        key={e.id}
+                        type="button"
+                        role="row"
+                        data-audit-row={e.seq ?? ""}
+                        onClick={() => {
+                          setSelected(e);
+                          navigate({ seq: e.seq });
+                        }}
+                        className="absolute left-0 grid w-full grid-cols-[5rem_14rem_minmax(0,1fr)_11rem_minmax(0,1.2fr)] items-center gap-2 border-b border-border/60 px-3 text-left text-xs hover:bg-surface-muted"
+                        style={{ top: item.start, height: ROW }}
                       >
-                        {absoluteTime(e.ts)}
-                      </span>
-                      <span role="cell" className="truncate" title={`${e.actor.kind} ${e.actor.id ?? ""}`}>
-                        {e.actor.label}
-                      </span>
-                      <span role="cell" className="truncate font-mono">
-                        {e.action}
-                      </span>
-                      <span role="cell" className="truncate text-muted">
-                        {e.subject.type} {e.subject.id ? e.subject.id.slice(0, 12) : ""}{" "}
-                        {summary(e) ? `· ${summary(e)}` : ""}
-                      </span>
-                    </button>
-                  );
-                })}
-              </div>
-            )}
+                        <span role="cell" className="font-mono">
+                          {e.seq ?? <span className="text-muted">unsealed</span>}
+                        </span>
+                        <span
+                          role="cell"
+                          className="font-mono text-[11px] tabular-nums"
+                          title={`${formatRelative(new Date(e.ts).getTime(), Date.now())} · ${e.ts}`}
+                        >
+                          {absoluteTime(e.ts)}
+                        </span>
+                        <span role="cell" className="truncate" title={`${e.actor.kind} ${e.actor.id ?? ""}`}>
+                          {e.actor.label}
+                        </span>
+                        <span role="cell" className="truncate font-mono">
+                          {e.action}
+                        </span>
+                        <span role="cell" className="truncate text-muted">
+                          {e.subject.type} {e.subject.id ? e.subject.id.slice(0, 12) : ""}{" "}
+                          {summary(e) ? `· ${summary(e)}` : ""}
+                        </span>
+                      </button>
+                    );
+                  })}
+                </div>
+              )}
+            </div>
           </div>
           <p className="border-t border-border px-3 py-1.5 text-[11px] text-muted">
             {events.length.toLocaleString()} loaded{feed.hasNextPage ? " · scroll for older" : " · end of the log"}
