@@ -14,7 +14,6 @@ export {
   type HistoryRow,
   type WriteProvenance,
 } from "./store";
-export { chargeMemoryWrite } from "./write-budget";
 export {
   MemoryPolicyError,
   jobMemoryPolicy,

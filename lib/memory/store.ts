@@ -4,7 +4,6 @@ import type { Queryable, Tx } from "@/db/client";
 import { memoryEntities, memoryHistory, type MemoryWriteKind } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { entityName, type EntityRef } from "./entity";
-import { chargeMemoryWrite } from "./write-budget";
 
 export type HistoryRow = typeof memoryHistory.$inferSelect;
 
@@ -98,7 +97,6 @@ export async function writeEntity(
   options: { expectedVersion?: number; provenance: WriteProvenance },
 ): Promise<{ version: number; before: unknown; history: HistoryRow }> {
   const { provenance } = options;
-  await chargeMemoryWrite(tx, { runId: provenance.runId, jobId: provenance.jobId, collection: ref.collection });
   const [current] = await tx
     .select()
     .from(memoryEntities)

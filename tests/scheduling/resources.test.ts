@@ -5,6 +5,7 @@ import { resetEnvCache } from "@/lib/env";
 import { acquireToolCall, chargeWrite } from "@/lib/resources/acquire";
 import { requeueRefilledWaits } from "@/lib/resources/wake";
 import { createRun } from "@/lib/runtime/create-run";
+import { checkToolQuota } from "@/lib/tools/stages/quota";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { operator, runtimeDatabase } from "@/tests/runtime/helpers";
 
@@ -50,6 +51,21 @@ describe("rate-limited resources", () => {
     expect(await chargeWrite(handle.db, "quota-a", "workspace")).toEqual({ allowed: true });
     expect(await chargeWrite(handle.db, "quota-a", "state")).toMatchObject({ allowed: false, resource: "writes" });
     expect(await chargeWrite(handle.db, "quota-b", "memory")).toEqual({ allowed: true });
+  });
+
+  it("a shared-memory write is charged to the key's write budget at the gateway; taking a lock is not", async () => {
+    process.env.FLIGHTDECK_WRITE_BUDGET_PER_MINUTE = "1";
+    resetEnvCache();
+    const a = await run("memory-budget-a");
+    const ask = (tool: string) =>
+      checkToolQuota({ db: handle.db, runId: a.id, jobId: "scripted", tool, sideEffect: "workspace" });
+    expect(await ask("memory_lock")).toEqual({ allowed: true });
+    expect(await ask("memory_unlock")).toEqual({ allowed: true });
+    expect(await ask("memory_write")).toEqual({ allowed: true });
+    const refused = await ask("memory_write");
+    expect(refused).toMatchObject({ allowed: false, resource: "writes" });
+    expect(refused.allowed ? "" : refused.reason).toContain("memory write deferred");
+    expect(await ask("memory_lock")).toEqual({ allowed: true });
   });
 
   it("wakes a resource wait when its window has refilled, not before", async () => {
