@@ -3,8 +3,8 @@ import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex
 
 /**
  * What the runtime noticed that needs a person. `notice` is a run's own warning (the
- * notify tool at level warning/critical, e.g. the SLA sweep); `deadline` and `deadlock`
- * are raised by later work.
+ * notify tool at level warning/critical, e.g. the SLA sweep); `deadlock` is a lock cycle the
+ * lock manager broke; `deadline` is reserved (nothing raises it yet).
  */
 export const flashcardKinds = [
   "approval",

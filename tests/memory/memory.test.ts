@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Role } from "@/db/schema";
-import { auditEvents, memoryEntities, memoryHistory, memoryLocks, runs } from "@/db/schema";
+import { auditEvents, flashcards, memoryEntities, memoryHistory, memoryLocks, runs } from "@/db/schema";
 import { systemPrincipal } from "@/lib/audit";
 import { registerCollections, sweepLockQueues } from "@/lib/memory";
 import { invokeTool, registerBuiltinTools } from "@/lib/tools";
@@ -272,6 +272,17 @@ describe("locks", () => {
     const [event] = await auditFor(handle.db, younger, "memory.deadlock");
     expect(event?.payload).toMatchObject({ victim: { runId: younger, entity: "cards/d1" } });
     expect((event?.payload.cycle as unknown[]).length).toBe(2);
+    // A lead hears of it: a deadlock card on the victim, naming both runs as evidence.
+    const cards = await handle.db.select().from(flashcards).where(eq(flashcards.kind, "deadlock"));
+    const card = cards.find((c) => c.runId === younger);
+    expect(card).toMatchObject({ state: "open", severity: "warning", entity: "cards/d1" });
+    expect(card?.evidence.map((e) => e.id).sort()).toEqual([older, younger].sort());
+    expect(card?.why).toContain(younger);
+    const [raised] = await handle.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, "flashcard.raised"), eq(auditEvents.subjectId, card?.id ?? "")));
+    expect(raised?.payload).toMatchObject({ kind: "deadlock" });
 
     // Now a cycle where the requester outranks the other run: the other run's waiting request is refused.
     await invokeTool(si, call("memory_lock", { entity: "cards/d3", mode: "exclusive" }));
