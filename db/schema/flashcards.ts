@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /**
  * What the runtime noticed that needs a person. `notice` is a run's own warning (the
@@ -121,28 +121,5 @@ export const flashcardDecisions = pgTable(
     uniqueIndex("flashcard_decisions_one_approval_uq")
       .on(t.cardId, t.actorKind, t.actorId)
       .where(sql`decision = 'approve'`),
-  ],
-);
-
-/** Durable outbox for FLIGHTDECK_WEBHOOK_URL: written in the card's transaction, delivered with retries. */
-export const webhookOutbox = pgTable(
-  "webhook_outbox",
-  {
-    seq: bigserial("seq", { mode: "number" }).primaryKey(),
-    /** Standard Webhooks webhook-id: stable across retries. */
-    id: text("id").notNull().unique(),
-    eventType: text("event_type").notNull(),
-    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    attempts: integer("attempts").notNull().default(0),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
-    deliveredAt: timestamp("delivered_at", { withTimezone: true }),
-    failedAt: timestamp("failed_at", { withTimezone: true }),
-    lastError: text("last_error"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-  },
-  (t) => [
-    index("webhook_outbox_due_idx")
-      .on(t.nextAttemptAt)
-      .where(sql`delivered_at is null and failed_at is null`),
   ],
 );

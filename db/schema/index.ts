@@ -12,3 +12,4 @@ export * from "./scheduling";
 export * from "./compliance";
 export * from "./memory";
 export * from "./flashcards";
+export * from "./webhooks";

@@ -6,7 +6,7 @@ import { flashcardDecisions, flashcards, liveFlashcardStates } from "@/db/schema
 import type { AuditInput } from "@/lib/audit/types";
 import type { Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
-import { enqueueCardWebhook } from "./outbox";
+import { enqueueCardWebhook } from "./card-webhook";
 import { approvalPolicyFor } from "./policy";
 import { raiseFlashcard } from "./raise";
 import type { FlashcardRow } from "./types";

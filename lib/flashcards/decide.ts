@@ -10,7 +10,7 @@ import { decideApprovalInTx } from "@/lib/runtime/approvals";
 import { getTool, toolRedactor } from "@/lib/tools";
 import { insertDecision } from "./approval-cards";
 import { diffInput } from "./diff";
-import { enqueueCardWebhook } from "./outbox";
+import { enqueueCardWebhook } from "./card-webhook";
 import type { FlashcardRow } from "./types";
 
 /** Body of POST /api/flashcards/{id}/decision. */

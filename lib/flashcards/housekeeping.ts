@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "@/db/client";
-import { deliverWebhooks } from "./deliver";
+import { deliverWebhooks } from "@/lib/webhooks";
 import { expireDueCards, flagStuckWaits, returnSnoozedCards } from "./sweep";
 
 export interface HousekeepingCounts {

@@ -18,8 +18,6 @@ export {
   type FlashcardPage,
 } from "./queries";
 export { createHousekeeper } from "./housekeeping";
-export { deliverWebhooks } from "./deliver";
-export { signWebhook, verifyWebhook } from "./webhook-signature";
 export type { FlashcardRow, RaiseInput, RaiseResult } from "./types";
 export { TokenNorms } from "./detectors/anomaly";
 export { detectBudget } from "./detectors/budget";

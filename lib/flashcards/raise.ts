@@ -6,7 +6,7 @@ import { flashcards } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/types";
 import type { Authorization } from "@/lib/audit";
-import { enqueueCardWebhook } from "./outbox";
+import { enqueueCardWebhook } from "./card-webhook";
 import type { RaiseInput, RaiseResult } from "./types";
 
 const RUNTIME_ACTOR: AuditInput["actor"] = { kind: "system", id: "flashcards", label: "flashcard detector" };

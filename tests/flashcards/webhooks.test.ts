@@ -4,7 +4,8 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookOutbox } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
-import { deliverWebhooks, raiseFlashcard, signWebhook, verifyWebhook } from "@/lib/flashcards";
+import { raiseFlashcard } from "@/lib/flashcards";
+import { deliverWebhooks, signWebhook, verifyWebhook } from "@/lib/webhooks";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 
 /** The outbox delivered to a loopback receiver that verifies Standard Webhooks signatures. */

@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { webhookOutbox } from "@/db/schema";
 import { getEnv } from "@/lib/env";
-import { signWebhook } from "./webhook-signature";
+import { signWebhook } from "./signature";
 
 /** Attempts before a delivery is given up (failed_at set); backoff doubles from 5 s up to 1 h. */
 export const WEBHOOK_MAX_ATTEMPTS = 12;
