@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { webhookEventTypes } from "@/lib/webhooks/event-types";
 
 /**
  * The one place that reads process.env. Everything else asks getEnv(), so a missing
@@ -117,8 +118,21 @@ export const envSchema = z
             ),
         ),
       ),
-    // Flashcards (lib/flashcards): webhook for new cards and decisions, Standard Webhooks signed.
+    // Webhooks (lib/webhooks): run failures, runs needing a person, new and decided cards; Standard Webhooks signed.
     FLIGHTDECK_WEBHOOK_URL: optionalNonEmpty.pipe(z.url().optional()),
+    /** Comma-separated message types to send (default: every type). */
+    FLIGHTDECK_WEBHOOK_EVENTS: optionalNonEmpty.pipe(
+      z
+        .string()
+        .transform((v) =>
+          v
+            .split(",")
+            .map((t) => t.trim())
+            .filter((t) => t !== ""),
+        )
+        .pipe(z.array(z.enum(webhookEventTypes)).min(1, "names no message type"))
+        .optional(),
+    ),
     FLIGHTDECK_WEBHOOK_SECRET: optionalNonEmpty.pipe(
       z
         .string()

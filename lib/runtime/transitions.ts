@@ -10,6 +10,7 @@ import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { releaseRunLocks } from "@/lib/memory/locks";
 import { notifyRun } from "./channels";
+import { announceRunTransition } from "./run-webhook";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
 import { canTransition, isTerminal } from "./transition-table";
 
@@ -119,6 +120,7 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
   };
   if (options.auditSink) options.auditSink.push(event);
   else await appendAudit(tx, event);
+  await announceRunTransition(tx, updated, to, options.reason ?? null);
   await notifyRun(tx, runId);
   return updated;
 }

@@ -1,3 +1,9 @@
-/** Every message type Flightdeck sends. */
-export const webhookEventTypes = ["flashcard.created", "flashcard.decided"] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number];
+import "server-only";
+import { getEnv } from "@/lib/env";
+import type { WebhookEventType } from "./event-types";
+
+/** FLIGHTDECK_WEBHOOK_EVENTS picks the message types sent (default: all). */
+export function webhookEventWanted(type: WebhookEventType): boolean {
+  const wanted = getEnv().FLIGHTDECK_WEBHOOK_EVENTS;
+  return wanted === undefined || wanted.includes(type);
+}

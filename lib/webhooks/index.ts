@@ -1,6 +1,6 @@
 import "server-only";
 
 export { enqueueWebhook, cockpitLink } from "./outbox";
-export { webhookEventTypes, type WebhookEventType } from "./events";
+export { webhookEventTypes, type WebhookEventType } from "./event-types";
 export { deliverWebhooks, retryDelayMs, WEBHOOK_MAX_ATTEMPTS } from "./deliver";
 export { signWebhook, verifyWebhook } from "./signature";

@@ -1,0 +1,41 @@
+import "server-only";
+import type { Tx } from "@/db/client";
+import type { runs, RunState } from "@/db/schema";
+import { cockpitLink, enqueueWebhook } from "@/lib/webhooks";
+
+type RunRow = typeof runs.$inferSelect;
+
+/**
+ * The run messages a team wants pushed to it, queued in the transition's transaction:
+ * `run.failed` when a run ends failed or timed out, `run.needs_attention` when a run stops
+ * to wait for a person (an approval). Other transitions send nothing.
+ */
+export async function announceRunTransition(tx: Tx, run: RunRow, to: RunState, reason: string | null): Promise<void> {
+  const url = cockpitLink(`/runs/${encodeURIComponent(run.id)}`);
+  const data = {
+    run: {
+      id: run.id,
+      jobId: run.jobId,
+      jobVersion: run.jobVersion,
+      state: to,
+      reason,
+      waitingFor: run.waitingFor,
+      // The run page shows the whole error; the message carries its first line, bounded.
+      error: run.error ? (run.error.split("\n")[0] ?? "").slice(0, 300) : null,
+      attempt: run.attempt,
+      url,
+    },
+  };
+  if (to === "failed" || to === "timed_out") {
+    const why = data.run.error ?? reason ?? to;
+    await enqueueWebhook(tx, "run.failed", {
+      text: `Run ${run.id} of ${run.jobId} ${to === "timed_out" ? "timed out" : "failed"}: ${why} (${url})`,
+      data,
+    });
+  } else if (to === "waiting" && reason === "approval") {
+    await enqueueWebhook(tx, "run.needs_attention", {
+      text: `Run ${run.id} of ${run.jobId} waits for an approval (${url})`,
+      data,
+    });
+  }
+}
