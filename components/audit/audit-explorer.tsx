@@ -3,7 +3,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Download, Search, Star, Trash2 } from "lucide-react";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { deleteAuditQueryAction, saveAuditQueryAction } from "@/lib/actions";
 import { useActionRunner } from "@/components/settings/use-action-runner";
@@ -89,7 +89,6 @@ export function AuditExplorer({
   canExport: boolean;
   treeSize: number | null;
 }) {
-  const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
   const q = params.get("q") ?? "";
@@ -111,7 +110,10 @@ export function AuditExplorer({
       else search.delete("seq");
     }
     const s = search.toString();
-    router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
+    // The query and the open event live in the URL only: the native history API updates
+    // useSearchParams without a server round trip, which would remount the explorer (its page
+    // segment is keyed by the search params) and drop whatever the user typed meanwhile.
+    window.history.replaceState(null, "", s ? `${pathname}?${s}` : pathname);
   }
 
   const feed = useInfiniteQuery({
