@@ -5,6 +5,7 @@ import {
   KeyRound,
   Landmark,
   ScrollText,
+  Send,
   SquareKanban,
   Users,
   Workflow,
@@ -33,6 +34,7 @@ export const primaryNav: readonly NavItem[] = [
 export const settingsNav: readonly NavItem[] = [
   { href: "/settings/users", label: "Users", icon: Users, permission: "users.read" },
   { href: "/settings/tokens", label: "Tokens", icon: KeyRound, permission: "tokens.read" },
+  { href: "/settings/webhooks", label: "Webhooks", icon: Send, permission: "webhooks.read" },
 ];
 
 export function isActive(pathname: string, href: string): boolean {

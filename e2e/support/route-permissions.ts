@@ -39,6 +39,8 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/tokens": "tokens.read",
   "POST /api/tokens": "tokens.manage",
   "POST /api/tokens/[id]/revoke": "tokens.manage",
+  "GET /api/webhooks/deliveries": "webhooks.read",
+  "POST /api/webhooks/deliveries/[id]/redeliver": "webhooks.manage",
   "GET /api/users": "users.read",
   "POST /api/users": "users.manage",
   "PATCH /api/users/[id]": "users.manage",

@@ -8,4 +8,5 @@ export * from "./runs";
 export * from "./tokens";
 export * from "./users";
 export * from "./scheduling";
+export * from "./webhooks";
 export type { ActionResult } from "./define-action";

@@ -26,6 +26,10 @@ export const policy = {
   "audit.verify": ["admin", "reviewer"],
   "users.read": ["admin"],
   "users.manage": ["admin"],
+  /** The webhook delivery log (GET /api/webhooks/deliveries, Settings → Webhooks). */
+  "webhooks.read": ["admin"],
+  /** Send a failed webhook message again. */
+  "webhooks.manage": ["admin"],
   "tokens.read": ["admin"],
   "tokens.manage": ["admin"],
   "jobs.read": everyone,

@@ -4,3 +4,12 @@ export { enqueueWebhook, cockpitLink } from "./outbox";
 export { webhookEventTypes, type WebhookEventType } from "./event-types";
 export { deliverWebhooks, retryDelayMs, WEBHOOK_MAX_ATTEMPTS } from "./deliver";
 export { signWebhook, verifyWebhook } from "./signature";
+export {
+  listWebhookDeliveries,
+  listDeliveriesQuery,
+  redeliverWebhook,
+  deliveryStatuses,
+  type DeliveryLog,
+  type DeliveryStatus,
+  type WebhookDelivery,
+} from "./deliveries";
