@@ -3,7 +3,7 @@ import { policy, roleAllows, type Permission } from "../lib/auth/policy";
 import { routePermissions } from "./support/route-permissions";
 import { discoverApiRoutes, sampleUrl } from "./support/routes";
 import { createToken } from "./support/auth";
-import { demoRoles, type DemoRole } from "./support/constants";
+import { demoRoles, e2eAdminToken, type DemoRole } from "./support/constants";
 
 /**
  * Walks every API route handler as anonymous and as each role over real HTTP and
@@ -42,6 +42,27 @@ test("every route answers each caller as the policy table says", async ({ reques
         mismatches.push(`${route.method} ${route.pattern} as ${caller.label}: got ${status}, expected ${expected}`);
       }
     }
+  }
+  expect(mismatches).toEqual([]);
+});
+
+test("a metrics-scoped token may scrape GET /api/metrics and is refused (403) everywhere else", async ({ request }) => {
+  const created = await request.post("/api/tokens", {
+    headers: { authorization: `Bearer ${e2eAdminToken}` },
+    data: { name: `e2e-metrics-${Date.now()}`, scope: "metrics" },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const { token } = (await created.json()) as { token: string };
+  const mismatches: string[] = [];
+  for (const route of routes) {
+    const response = await request.fetch(sampleUrl(route.pattern), {
+      method: route.method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      data: route.method === "GET" ? undefined : {},
+    });
+    const expected = routePermissions[`${route.method} ${route.pattern}`] === "metrics.read" ? 200 : 403;
+    if (response.status() !== expected)
+      mismatches.push(`${route.method} ${route.pattern}: got ${response.status()}, expected ${expected}`);
   }
   expect(mismatches).toEqual([]);
 });

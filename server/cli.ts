@@ -1,7 +1,7 @@
 /**
  * `npm run flightdeck -- <command>`: operator commands that work without the web UI.
  *
- *   token create --role <role> --name <name> [--json]   prints the new token once
+ *   token create (--role <role> | --scope metrics) --name <name> [--json]   prints the new token once
  *   token list [--json]
  *   token revoke <id>
  *   user create --email <email> --role <role> [--name <name>]   prints a generated password once
@@ -13,17 +13,17 @@ import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { roles, type Role } from "@/db/schema";
+import { roles, tokenScopes } from "@/db/schema";
 import { systemPrincipal } from "@/lib/audit";
 import { EnvError } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { createApiToken, listApiTokens, revokeApiToken } from "@/lib/tokens";
 import { createUser } from "@/lib/users";
-import { createTokenInput } from "@/lib/tokens";
+import { createTokenInput, type CreateTokenInput } from "@/lib/tokens";
 import { createUserInput, type CreateUserInput } from "@/lib/users";
 
 const usage = `Usage:
-  npm run flightdeck -- token create --role <${roles.join("|")}> --name <name> [--json]
+  npm run flightdeck -- token create (--role <${roles.join("|")}> | --scope <${tokenScopes.join("|")}>) --name <name> [--json]
   npm run flightdeck -- token list [--json]
   npm run flightdeck -- token revoke <id>
   npm run flightdeck -- user create --email <email> --role <${roles.join("|")}> [--name <name>]`;
@@ -44,12 +44,13 @@ function parse(argv: string[]): Command {
   if (verb === "create") {
     const { values, positionals } = strictParse(rest, {
       role: { type: "string" },
+      scope: { type: "string" },
       name: { type: "string" },
       json: { type: "boolean" },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    const { role, name } = validFlags(createTokenInput, { role: values.role, name: values.name });
-    return { run: () => createToken(role, name, values.json === true) };
+    const input = validFlags(createTokenInput, { role: values.role, scope: values.scope, name: values.name });
+    return { run: () => createToken(input, values.json === true) };
   }
   if (verb === "list") {
     const { values, positionals } = strictParse(rest, { json: { type: "boolean" } });
@@ -122,13 +123,14 @@ async function openDb() {
   return handle.db;
 }
 
-async function createToken(role: Role, name: string, json: boolean): Promise<void> {
-  const created = await createApiToken(await openDb(), cli, { role, name });
+async function createToken(input: CreateTokenInput, json: boolean): Promise<void> {
+  const created = await createApiToken(await openDb(), cli, input);
   if (json) {
     console.log(JSON.stringify(created));
     return;
   }
-  console.log(`Created API token "${created.name}" (role ${created.role}, id ${created.id}).`);
+  const what = created.scope !== null ? `scope ${created.scope}` : `role ${created.role}`;
+  console.log(`Created API token "${created.name}" (${what}, id ${created.id}).`);
   console.log("Copy it now; it is not stored and will not be shown again:\n");
   console.log(`  ${created.token}\n`);
   console.log("Send it as the header  Authorization: Bearer <token>");

@@ -15,7 +15,8 @@ export function TokenRow({ token, canManage }: { token: TokenSummary; canManage:
   return (
     <TableRow aria-busy={pending || undefined} className={revoked ? "text-muted" : undefined}>
       <TableCell className="font-medium">{token.name}</TableCell>
-      <TableCell>{token.role}</TableCell>
+      {/* A scoped token's role is a placeholder: what it may do is its scope. */}
+      <TableCell>{token.scope !== null ? `${token.scope} (scope)` : token.role}</TableCell>
       <TableCell>
         <code className="font-mono text-xs">{token.prefix}…</code>
       </TableCell>

@@ -3,6 +3,12 @@ import { roles, user } from "./auth";
 
 export const tokenKinds = ["user", "service"] as const;
 export type TokenKind = (typeof tokenKinds)[number];
+/**
+ * A scope narrows a token to a fixed set of permissions whatever its role (lib/auth/policy.ts
+ * tokenScopes): a "metrics" token may scrape GET /api/metrics and nothing else.
+ */
+export const tokenScopes = ["metrics"] as const;
+export type TokenScope = (typeof tokenScopes)[number];
 
 /**
  * Bearer tokens for automation. Only the SHA-256 of the secret is stored. A "user" token
@@ -17,6 +23,8 @@ export const apiTokens = pgTable(
     name: text("name").notNull(),
     role: text("role", { enum: roles }).notNull(),
     kind: text("kind", { enum: tokenKinds }).notNull().default("service"),
+    /** Null: the token may do what its role allows. Set: only what the scope allows. */
+    scope: text("scope", { enum: tokenScopes }),
     ownerUserId: text("owner_user_id").references(() => user.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull().unique(),
     /** First characters of the token, shown so people can tell tokens apart. */

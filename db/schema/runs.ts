@@ -111,6 +111,10 @@ export const runs = pgTable(
     uniqueIndex("runs_retry_of_idx").on(t.retryOf),
     // The cockpit's change feed asks for runs updated since a cursor every second.
     index("runs_updated_idx").on(t.updatedAt),
+    // GET /api/metrics tails finished runs since its cursor.
+    index("runs_finished_idx")
+      .on(t.finishedAt, t.id)
+      .where(sql`finished_at is not null`),
   ],
 );
 
@@ -140,6 +144,8 @@ export const turns = pgTable(
     estimatedCost: doublePrecision("estimated_cost"),
     cost: doublePrecision("cost"),
     waitMs: integer("wait_ms"),
+    /** Wall-clock time of the turn's model call (provider retries and backoff included); null when the turn made none. */
+    modelMs: integer("model_ms"),
     error: text("error"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -149,6 +155,10 @@ export const turns = pgTable(
     index("turns_run_idx").on(t.runId, t.index),
     // Shares and waits over the last minutes (GET /api/scheduling).
     index("turns_started_idx").on(t.startedAt),
+    // GET /api/metrics tails finished turns since its cursor.
+    index("turns_finished_idx")
+      .on(t.finishedAt, t.id)
+      .where(sql`finished_at is not null`),
   ],
 );
 

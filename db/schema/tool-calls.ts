@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { runs } from "./runs";
 
@@ -41,5 +42,11 @@ export const toolCalls = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
   },
-  (t) => [index("tool_calls_run_idx").on(t.runId, t.turnIndex, t.callIndex)],
+  (t) => [
+    index("tool_calls_run_idx").on(t.runId, t.turnIndex, t.callIndex),
+    // GET /api/metrics tails finished calls since its cursor.
+    index("tool_calls_finished_idx")
+      .on(t.finishedAt, t.key)
+      .where(sql`finished_at is not null`),
+  ],
 );

@@ -48,4 +48,5 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/memory/[collection]/[key]": "memory.read",
   "POST /api/runs/[id]/revert-writes": "memory.revert",
   "GET /api/locks": "resources.read",
+  "GET /api/metrics": "metrics.read",
 };

@@ -101,6 +101,8 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       const messagesIn: ModelMessage[] = history.length === 0 ? [runInputMessage(context.input)] : [];
       const messagesOut: ModelMessage[] = [];
       const records: ToolCallRecord[] = [];
+      // Measured only around a real provider call: an answer replayed from the journal took no model time.
+      let modelMs: number | undefined;
       const result = (outcome: TurnOutcome, usage = { inputTokens: 0, outputTokens: 0 }): TurnResult => ({
         model: resolved.label,
         messagesIn: redactor.redact(messagesIn),
@@ -108,6 +110,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
         toolCalls: records,
         usage,
         outcome,
+        ...(modelMs === undefined ? {} : { modelMs }),
       });
 
       // Calls left open by an earlier turn (approval, quota) go first, under their own keys.
@@ -123,6 +126,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       // so a turn resumed after a crash runs the same tool calls instead of asking again.
       let answer = await withTransientRetry(() => readJournal(db, context.runId, context.turnIndex), retry);
       if (!answer) {
+        const modelStarted = performance.now();
         try {
           const fresh = await callModel({
             model: resolved.model,
@@ -150,6 +154,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
               ...(options.retry?.random ? { random: options.retry.random } : {}),
             },
           });
+          modelMs = Math.round(performance.now() - modelStarted);
           answer = await withTransientRetry(
             () =>
               writeJournal(db, {
@@ -163,6 +168,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
           );
         } catch (error) {
           if (error instanceof ModelCallError && error.failure !== "aborted") {
+            modelMs = Math.round(performance.now() - modelStarted);
             return result({
               kind: "fail",
               reason: error.failure === "deadline" ? "model_deadline" : "model_error",

@@ -1,4 +1,4 @@
-import type { Role } from "@/db/schema";
+import type { Role, TokenScope } from "@/db/schema";
 
 /**
  * Who is acting. Every authorization decision and every audit event is made from one
@@ -12,6 +12,8 @@ export type Principal =
       label: string;
       role: Role;
       bootstrap?: boolean;
+      /** A scoped token may do only what its scope allows, whatever its role (lib/auth/policy.ts). */
+      scope?: TokenScope;
       /** A token bound to a person: who, and their role right now (the token never exceeds it). */
       owner?: { id: string; label: string; role: Role };
     }

@@ -1,6 +1,6 @@
 import "server-only";
 import { AppError, isAppError } from "@/lib/errors";
-import { roleAllows, type Permission } from "./policy";
+import { roleAllows, scopeAllows, type Permission } from "./policy";
 import { principalRole, type Principal } from "@/lib/audit";
 import { resolvePrincipal } from "./resolve-principal";
 
@@ -11,6 +11,11 @@ import { resolvePrincipal } from "./resolve-principal";
 export function authorize(principal: Principal, permission: Permission): void {
   // A person's token may do what both its own role and its owner's current role allow.
   const ownerAllows = principal.kind !== "token" || !principal.owner || roleAllows(principal.owner.role, permission);
+  // A scoped token: its scope replaces its role (the role column is a placeholder), the owner still caps it.
+  if (principal.kind === "token" && principal.scope !== undefined) {
+    if (ownerAllows && scopeAllows(principal.scope, permission)) return;
+    throw new AppError("forbidden", `A ${principal.scope} token may not ${permission}`);
+  }
   if (ownerAllows && roleAllows(principalRole(principal), permission)) return;
   if (principal.kind === "anonymous") throw new AppError("unauthorized", "Sign in required");
   throw new AppError("forbidden", `Your role may not ${permission}`);

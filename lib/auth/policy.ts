@@ -1,4 +1,4 @@
-import type { Role } from "@/db/schema";
+import type { Role, TokenScope } from "@/db/schema";
 
 /**
  * THE policy table: which roles may do what. Route handlers and server actions name a
@@ -49,9 +49,24 @@ export const policy = {
   "memory.revert": ["admin", "lead"],
   /** Approve, reject, snooze or dismiss a flashcard (approval cards also decide the approval). */
   "flashcards.decide": ["admin", "lead"],
+  /** GET /api/metrics (Prometheus): admins, and tokens scoped to "metrics" (tokenScopes below). */
+  "metrics.read": ["admin"],
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Permission = keyof typeof policy;
+
+/**
+ * What a scoped API token may do: exactly these permissions, whatever its role. A scrape
+ * credential sits in a Prometheus config file, so it must open nothing but the metrics.
+ */
+export const tokenScopes = {
+  metrics: ["metrics.read"],
+} as const satisfies Record<TokenScope, readonly Permission[]>;
+
+export function scopeAllows(scope: TokenScope, permission: Permission): boolean {
+  const allowed: readonly Permission[] = tokenScopes[scope];
+  return allowed.includes(permission);
+}
 
 export function roleAllows(role: Role | null, permission: Permission): boolean {
   const rule: "public" | readonly Role[] = policy[permission];

@@ -134,6 +134,7 @@ async function recordCompleted(
     toolCalls: result.toolCalls,
     inputTokens: result.usage.inputTokens,
     outputTokens: result.usage.outputTokens,
+    modelMs: result.modelMs ?? null,
   });
   // The counters are written by applyOutcome's one UPDATE of the run; the row is locked.
   const counters = { tokensUsed: run.tokensUsed + tokens, turnsUsed: run.turnsUsed + 1 };

@@ -51,6 +51,8 @@ export interface TurnResult {
   toolCalls: unknown[];
   usage: TurnUsage;
   outcome: TurnOutcome;
+  /** Wall-clock milliseconds of the turn's model call, when it made one (kept on the turn row for the metrics). */
+  modelMs?: number;
 }
 
 export interface TurnExecutor {

@@ -32,6 +32,7 @@ export async function findActiveToken(db: Queryable, secret: string): Promise<Re
       name: apiTokens.name,
       role: apiTokens.role,
       kind: apiTokens.kind,
+      scope: apiTokens.scope,
       lastUsedAt: apiTokens.lastUsedAt,
       ownerId: user.id,
       ownerEmail: user.email,
@@ -65,6 +66,7 @@ export async function findActiveToken(db: Queryable, secret: string): Promise<Re
     id: row.id,
     label: `token:${row.name}`,
     role: row.role,
+    ...(row.scope !== null ? { scope: row.scope } : {}),
     ...(owner ? { owner } : {}),
   };
   return { id: row.id, name: row.name, role: row.role, principal };

@@ -117,6 +117,9 @@ describe("agent executor on the OpenAI-compatible provider path", () => {
     expect(first?.model).toBe("openai-compatible:loop-model");
     expect(first?.outcome).toEqual({ kind: "continue" });
     expect(first?.usage).toEqual({ inputTokens: 50, outputTokens: 10 });
+    // The model call's wall-clock time travels with the result to the turn row (turns.model_ms).
+    expect(first?.modelMs).toEqual(expect.any(Number));
+    expect(first?.modelMs).toBeGreaterThanOrEqual(0);
     expect(first?.toolCalls).toEqual([
       expect.objectContaining({
         tool: "lookup_order",

@@ -1,0 +1,3 @@
+import "server-only";
+export { MetricsCollector, metricsCollector, resetMetricsCollector, type CollectorOptions } from "./collector";
+export { createMetrics, type Metrics } from "./definitions";
