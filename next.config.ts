@@ -1,11 +1,21 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // PGlite ships a WASM Postgres and data files it loads relative to its own module;
-  // bundling breaks those paths, so the database drivers stay plain Node requires.
-  // prom-client (GET /api/metrics) requires Node built-ins and an optional OpenTelemetry peer at run time: a plain
-  // require keeps it exactly as the tests load it.
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "croner", "prom-client"],
+  // Plain Node requires, not bundled: PGlite ships a WASM Postgres and data files it loads relative to its own
+  // module; prom-client (GET /api/metrics) requires Node built-ins and an optional OpenTelemetry peer at run time;
+  // the OpenTelemetry SDK and exporter keep one process-wide provider, which bundling would split between the
+  // instrumentation hook and the route handlers.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "postgres",
+    "croner",
+    "prom-client",
+    "@opentelemetry/api",
+    "@opentelemetry/sdk-trace",
+    "@opentelemetry/context-async-hooks",
+    "@opentelemetry/exporter-trace-otlp-proto",
+    "@opentelemetry/resources",
+  ],
   typedRoutes: false,
   poweredByHeader: false,
 };

@@ -14,6 +14,7 @@ import { packs } from "./packs";
 import { startAuditSealer } from "@/lib/audit";
 import { installDrain } from "./drain";
 import { startRetention } from "@/lib/compliance";
+import { startTracing } from "@/lib/telemetry";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -24,6 +25,8 @@ import { startRetention } from "@/lib/compliance";
 export async function boot(): Promise<void> {
   const started = performance.now();
   const env = getEnv();
+  const tracing = startTracing({ role: "web" });
+  if (tracing) log("tracing on: spans exported over OTLP");
   const handle = await getDatabase();
   await runMigrations(handle);
   const allJobs = installPacks(packs);
@@ -53,9 +56,12 @@ export async function boot(): Promise<void> {
     installDrain(async () => {
       state.runtimeRunning = false;
       await runtime.stop();
+      await tracing?.shutdown();
     });
   } else {
-    installDrain(async () => {});
+    installDrain(async () => {
+      await tracing?.shutdown();
+    });
   }
   // The packs' demo data gives a fresh embedded install runs to watch within a minute.
   if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {

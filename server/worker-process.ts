@@ -2,6 +2,7 @@ import "server-only";
 import { getDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { getEnv } from "@/lib/env";
+import { startTracing } from "@/lib/telemetry";
 import { registerJobDefinitions } from "@/lib/jobs";
 import { registeredExecutor } from "@/lib/runtime";
 import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime";
@@ -39,6 +40,8 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     );
     process.exit(1);
   }
+  const tracing = startTracing({ role: "worker" });
+  if (tracing) log("info", "tracing on: spans exported over OTLP");
   const handle = await getDatabase();
   await runMigrations(handle);
   startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
@@ -71,6 +74,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     log("info", "stopping", { signal, workerId: worker.id });
     worker
       .stop()
+      .then(() => tracing?.shutdown())
       .then(() => handle.close())
       .then(() => process.exit(0))
       .catch((error) => {

@@ -82,6 +82,11 @@ export const runs = pgTable(
     /** Hard cancel: the worker aborts the turn in flight (NOTIFY wakes it; its heartbeat also reads this). */
     abortRequested: boolean("abort_requested").notNull().default(false),
     retryOf: text("retry_of"),
+    /**
+     * W3C traceparent of the span that created the run (null when tracing was off then):
+     * every turn's span is its child, whichever worker runs it, so a run is one trace.
+     */
+    traceParent: text("trace_parent"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),

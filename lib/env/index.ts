@@ -142,6 +142,18 @@ export const envSchema = z
         )
         .optional(),
     ),
+    // Traces (lib/telemetry): the standard OpenTelemetry variables switch the exporter on; the SDK reads the rest itself.
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalNonEmpty.pipe(z.url().optional()),
+    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalNonEmpty.pipe(z.url().optional()),
+    OTEL_SERVICE_NAME: z.string().min(1).optional().default("flightdeck"),
+    OTEL_SDK_DISABLED: bool(false),
+    /** Where the run page links a trace id, e.g. http://localhost:16686/trace/{traceId} (Jaeger). */
+    FLIGHTDECK_TRACE_URL: optionalNonEmpty.pipe(
+      z
+        .url()
+        .refine((v) => v.includes("{traceId}"), "must contain {traceId}")
+        .optional(),
+    ),
     /** A run waiting (not for an approval) longer than this raises a "stuck" flashcard. */
     FLIGHTDECK_STUCK_AFTER_MS: intFrom(30 * 60_000, 10_000, 7 * 86_400_000),
   })

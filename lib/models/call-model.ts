@@ -2,6 +2,7 @@ import "server-only";
 import { APICallError } from "@ai-sdk/provider";
 import { generateText, stepCountIs, type LanguageModel, type ModelMessage, type ToolSet } from "ai";
 import { errorMessage } from "@/lib/errors";
+import { inSpan, SpanKind } from "@/lib/telemetry";
 import { ModelCallError } from "./errors";
 import { backoffDelay, isRetryableModelError, sleep, type RetryPolicy } from "./retry";
 
@@ -51,6 +52,42 @@ export interface ModelAnswer {
  * turn's deadline allows; then the provider's message is what the turn fails with.
  */
 export async function callModel(req: ModelCallRequest): Promise<ModelAnswer> {
+  // One span per model call, retries included (OpenTelemetry GenAI conventions): a child of the turn's span.
+  const model = modelIdOf(req.model);
+  return inSpan(
+    `chat ${model}`,
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        "gen_ai.operation.name": "chat",
+        "gen_ai.provider.name": providerOf(req.model),
+        "gen_ai.request.model": model,
+        "flightdeck.model.endpoint": req.endpoint,
+      },
+    },
+    async (span) => {
+      try {
+        const answer = await callWithRetries(req);
+        span.setAttributes({
+          "gen_ai.response.model": answer.modelId,
+          "gen_ai.response.finish_reasons": [answer.finishReason],
+          "gen_ai.usage.input_tokens": answer.usage.inputTokens,
+          "gen_ai.usage.output_tokens": answer.usage.outputTokens,
+          "flightdeck.model.attempts": answer.attempts,
+        });
+        return answer;
+      } catch (error) {
+        if (error instanceof ModelCallError) {
+          span.setAttribute("flightdeck.model.attempts", error.attempts);
+          span.setAttribute("error.type", error.failure);
+        }
+        throw error;
+      }
+    },
+  );
+}
+
+async function callWithRetries(req: ModelCallRequest): Promise<ModelAnswer> {
   const now = req.now ?? Date.now;
   let attempts = 0;
   let lastError: unknown;
@@ -108,6 +145,12 @@ export async function callModel(req: ModelCallRequest): Promise<ModelAnswer> {
 
 function modelIdOf(model: LanguageModel): string {
   return typeof model === "string" ? model : model.modelId;
+}
+
+/** The provider as GenAI conventions name it (the AI SDK's "openai.chat" → "openai"). */
+function providerOf(model: LanguageModel): string {
+  const provider = typeof model === "string" ? model.split("/")[0] : model.provider;
+  return (provider ?? "unknown").split(".")[0] ?? "unknown";
 }
 
 function providerError(req: ModelCallRequest, attempts: number, error: unknown): ModelCallError {

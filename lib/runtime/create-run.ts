@@ -11,6 +11,7 @@ import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { raiseApprovalCard } from "@/lib/flashcards/approval-cards";
 import { getJobDefinition } from "@/lib/jobs";
+import { SpanKind, traceparentOf, tracer } from "@/lib/telemetry";
 import { deriveFairShareKey } from "@/lib/scheduling/fair-share-key";
 import { FAIR_SHARE_KEY_MAX, PRIORITY_MAX, PRIORITY_MIN } from "@/lib/scheduling/policy";
 import { notifyRun } from "./channels";
@@ -62,8 +63,21 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
   const actor = auditActor(params.actor);
   const authorization = auditAuthorization(params.actor);
 
+  // The run's own span: every turn's span becomes its child (lib/telemetry), on any worker.
+  const span = tracer().startSpan(`create_run ${def.id}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      "flightdeck.run.id": id,
+      "flightdeck.job.id": def.id,
+      "flightdeck.job.version": job.currentVersion,
+      "flightdeck.trigger.kind": params.trigger.kind,
+    },
+  });
+  const traceParent = traceparentOf(span);
+  span.end();
   await tx.insert(runs).values({
     id,
+    traceParent,
     jobId: def.id,
     jobVersion: job.currentVersion,
     state,

@@ -1,5 +1,7 @@
 import "server-only";
+import type { Span } from "@opentelemetry/api";
 import type { Db } from "@/db/client";
+import { contextFromTraceparent, inSpan, markError } from "@/lib/telemetry";
 import { checkpointTurn, type AbortKind, type TurnEnd } from "./checkpoint";
 import type { ClaimedTurn } from "./claim";
 import type { HistoryCache } from "./history-cache";
@@ -52,6 +54,44 @@ export function turnContextFor(claim: ClaimedTurn, signal: AbortSignal, deadline
  * Losing the lease aborts the turn and writes nothing.
  */
 export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
+  const { claim } = params;
+  // The turn's span is a child of the run's (traceparent stored at creation): one trace per run across workers.
+  await inSpan(
+    `turn ${claim.run.jobId}`,
+    {
+      parent: contextFromTraceparent(claim.run.traceParent),
+      attributes: {
+        "flightdeck.run.id": claim.run.id,
+        "flightdeck.job.id": claim.run.jobId,
+        "flightdeck.job.version": claim.run.jobVersion,
+        "flightdeck.turn.index": claim.turnIndex,
+        "flightdeck.turn.attempt": claim.attempt,
+        "flightdeck.worker.id": params.workerId,
+        "flightdeck.model.endpoint": claim.run.modelEndpoint,
+      },
+    },
+    (span) => runTurn(params, span),
+  );
+}
+
+/** What the turn's span says about how it ended. */
+function annotateTurn(span: Span, end: TurnEnd, aborted: AbortKind | "lease-lost" | null): void {
+  if (aborted === "lease-lost") return markError(span, "lease lost: turn discarded", "lease_lost");
+  span.setAttribute("flightdeck.turn.end", end.kind);
+  if (end.kind === "error") return markError(span, end.message, "error");
+  if (end.kind === "aborted") return markError(span, end.message, end.why);
+  const { outcome, usage } = end.result;
+  span.setAttributes({
+    "flightdeck.turn.outcome": outcome.kind,
+    "gen_ai.usage.input_tokens": usage.inputTokens,
+    "gen_ai.usage.output_tokens": usage.outputTokens,
+  });
+  if (outcome.kind === "wait")
+    span.setAttribute("flightdeck.turn.waiting_for", `${outcome.reason}:${outcome.waitingFor}`);
+  if (outcome.kind === "fail") markError(span, outcome.message, outcome.reason);
+}
+
+async function runTurn(params: ExecuteTurnParams, span: Span): Promise<void> {
   const { db, claim, workerId, leaseMs, log } = params;
   const runId = claim.run.id;
   const controller = new AbortController();
@@ -112,6 +152,7 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
     clearTimeout(deadlineTimer);
   }
 
+  annotateTurn(span, end, aborted as AbortKind | "lease-lost" | null);
   try {
     if (aborted === "lease-lost") log("warn", "lease lost: turn discarded", fields);
     else await checkpointOrLog(params, context, end, fields);

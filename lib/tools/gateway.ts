@@ -1,5 +1,6 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
+import { inSpan, markError } from "@/lib/telemetry";
 import { settleCall } from "./call-audit";
 import { findToolCall, recordFromRow } from "./call-store";
 import type { CallIdentity, InvokeScope, ToolCallRecord, ToolCallRequest } from "./call-types";
@@ -31,6 +32,34 @@ const FINAL = new Set(["succeeded", "failed", "refused"]);
  * lease (or a failing database) throws.
  */
 export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): Promise<ToolCallRecord> {
+  // One span per call (OpenTelemetry GenAI conventions), a child of the turn's span.
+  const name = request.toolName.slice(0, 200);
+  return inSpan(
+    `execute_tool ${name}`,
+    {
+      attributes: {
+        "gen_ai.operation.name": "execute_tool",
+        "gen_ai.tool.name": name,
+        "gen_ai.tool.type": "function",
+        "gen_ai.tool.call.id": request.toolCallId.slice(0, 200),
+        "flightdeck.run.id": scope.runId,
+        "flightdeck.turn.index": request.turnIndex,
+        "flightdeck.tool.call.index": request.callIndex,
+      },
+    },
+    async (span) => {
+      const record = await passGateway(scope, request);
+      span.setAttribute("flightdeck.tool.outcome", record.outcome);
+      span.setAttribute("flightdeck.tool.replayed", record.replayed);
+      if (record.outcome === "failed" || record.outcome === "refused") {
+        markError(span, record.error ?? record.outcome, record.outcome);
+      }
+      return record;
+    },
+  );
+}
+
+async function passGateway(scope: InvokeScope, request: ToolCallRequest): Promise<ToolCallRecord> {
   const env = getEnv();
   const maxOutputBytes = scope.maxOutputBytes ?? env.FLIGHTDECK_TOOL_OUTPUT_MAX_BYTES;
   const key = `${scope.runId}:${request.turnIndex}:${request.callIndex}`;
