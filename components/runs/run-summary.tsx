@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { RunRecord } from "@/lib/board";
+import { traceIdOf } from "@/lib/telemetry";
 import { durationBetween, formatDuration } from "./duration";
 import { DefinitionList } from "./governance-list";
 import { shortId } from "./run-status-line";
@@ -22,14 +23,18 @@ export function RunSummary({
   jobTitle,
   retries,
   queuePosition = null,
+  traceUrl = null,
 }: {
   run: RunRecord;
   jobTitle: string;
   retries: { id: string; state: string }[];
   /** For a runnable run: its place in the arbitration order ("3rd for default; key acme is over its share"). */
   queuePosition?: string | null;
+  /** FLIGHTDECK_TRACE_URL: where a trace id opens in the team's tracing UI ({traceId} is replaced). */
+  traceUrl?: string | null;
 }) {
   const elapsed = durationBetween(run.startedAt ?? run.createdAt, run.finishedAt ?? null);
+  const traceId = traceIdOf(run.traceParent);
   return (
     <DefinitionList
       rows={[
@@ -128,6 +133,26 @@ export function RunSummary({
             ]
           : []),
         ...(run.deadline ? [{ term: "Deadline", value: <Time value={run.deadline} /> }] : []),
+        ...(traceId
+          ? [
+              {
+                term: "Trace",
+                value: traceUrl ? (
+                  <a
+                    className="font-mono text-xs text-accent-text hover:underline"
+                    href={traceUrl.replace("{traceId}", traceId)}
+                    data-trace-id={traceId}
+                  >
+                    {traceId}
+                  </a>
+                ) : (
+                  <code className="font-mono text-xs break-all" data-trace-id={traceId}>
+                    {traceId}
+                  </code>
+                ),
+              },
+            ]
+          : []),
       ]}
     />
   );

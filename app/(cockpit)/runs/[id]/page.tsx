@@ -29,6 +29,7 @@ import { roleAllows } from "@/lib/auth";
 import { principalRole } from "@/lib/auth";
 import { loadRunPage } from "@/lib/board";
 import { listRunFiles, readRunFile } from "@/lib/board";
+import { getEnv } from "@/lib/env";
 import { isAppError } from "@/lib/errors";
 import { runLineage } from "@/lib/lineage";
 import { runMemoryView } from "@/lib/memory";
@@ -202,6 +203,7 @@ export default async function RunPage({ params, searchParams }: Props) {
                 jobTitle={page.jobTitle}
                 retries={page.retries}
                 queuePosition={position ? describeWaitPosition(position) : null}
+                traceUrl={getEnv().FLIGHTDECK_TRACE_URL ?? null}
               />
             </CardContent>
           </Card>
