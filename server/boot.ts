@@ -10,6 +10,7 @@ import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime";
 import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
+import { startMcpServers } from "@/lib/mcp";
 import { packs } from "./packs";
 import { startAuditSealer } from "@/lib/audit";
 import { installDrain } from "./drain";
@@ -27,6 +28,8 @@ export async function boot(): Promise<void> {
   const handle = await getDatabase();
   await runMigrations(handle);
   const allJobs = installPacks(packs);
+  // Before the job registry: governance compares a job's data categories with its MCP tools' too.
+  const mcp = await startMcpServers({ log });
   startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   const registry = await loadJobRegistry(handle.db, allJobs);
   // Every resource a job names (endpoint, tool quota, write budget) must be configured.
@@ -53,9 +56,10 @@ export async function boot(): Promise<void> {
     installDrain(async () => {
       state.runtimeRunning = false;
       await runtime.stop();
+      await mcp.close();
     });
   } else {
-    installDrain(async () => {});
+    installDrain(() => mcp.close());
   }
   // The packs' demo data gives a fresh embedded install runs to watch within a minute.
   if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {
