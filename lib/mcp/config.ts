@@ -70,6 +70,12 @@ const serversSchema = z.record(
   serverSchema,
 );
 
+/** zod reports a bad record key only as "Invalid key in record"; the key's own message says what a valid one is. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_key") return issue.issues.map((i) => i.message).join("; ") || issue.message;
+  return issue.message;
+}
+
 export type McpServerSettings = z.output<typeof serverSchema>;
 export type McpToolSettings = z.output<typeof toolSettings>;
 
@@ -133,7 +139,7 @@ export function parseMcpServers(variable: string, raw: string): { servers: McpSe
     throw new EnvError(
       parsed.error.issues.map((i) => ({
         variable,
-        message: `${i.path.map(String).join(".") || "(root)"}: ${i.message}`,
+        message: `${i.path.map(String).join(".") || "(root)"}: ${issueMessage(i)}`,
       })),
     );
   }
