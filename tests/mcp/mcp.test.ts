@@ -3,6 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EnvError, parseEnv, resetEnvCache } from "@/lib/env";
 import { listMcpServerStatus, parseMcpServers, startMcpServers, type McpServers } from "@/lib/mcp";
 import { describeTools, getTool, invokeTool, registerBuiltinTools, type InvokeScope } from "@/lib/tools";
+import { systemPrincipal } from "@/lib/audit";
+import { createApiToken } from "@/lib/tokens";
+import { serveRoutes } from "@/tests/auth/http";
+import * as resourcesRoute from "@/app/api/resources/route";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { auditFor, installJobs, newRun, scopeFor, testJob, toolCallRow } from "../helpers/agent-fixtures";
 import { startLoopHttpServer, type LoopHttpServer } from "../helpers/mcp-loop-server";
@@ -239,6 +243,31 @@ describe("calls through the gateway", () => {
     await invokeTool(s, call("mcp:loop:echo", { text: `token is ${TOKEN}` }));
     const events = await auditFor(handle.db, s.runId, "tool.called");
     expect(JSON.stringify(events.map((e) => e.payload))).not.toContain(TOKEN);
+  });
+});
+
+describe("GET /api/resources", () => {
+  it("shows the MCP servers' status to a reader, and nothing to the anonymous", async () => {
+    const server = await serveRoutes({ "/api/resources": resourcesRoute });
+    try {
+      const { token } = await createApiToken(handle.db, systemPrincipal("tests"), {
+        name: "mcp-reviewer",
+        role: "reviewer",
+      });
+      const anonymous = await fetch(`${server.url}/api/resources`);
+      expect(anonymous.status).toBe(401);
+      const response = await fetch(`${server.url}/api/resources`, { headers: { authorization: `Bearer ${token}` } });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { mcpServers: { name: string; state: string; skipped: unknown[] }[] };
+      expect(body.mcpServers.map((s) => s.name)).toEqual(["down", "flaky", "gated", "loop", "stdio"]);
+      expect(body.mcpServers.find((s) => s.name === "loop")).toMatchObject({
+        state: "connected",
+        skipped: [{ tool: "broken" }],
+      });
+      expect(JSON.stringify(body)).not.toContain(TOKEN);
+    } finally {
+      await server.close();
+    }
   });
 });
 
