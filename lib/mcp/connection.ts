@@ -7,6 +7,8 @@ import { ErrorCode, McpError, type CallToolResult, type Tool } from "@modelconte
 import type { McpServerConfig } from "./config";
 
 const STDERR_TAIL_BYTES = 2_000;
+/** Longer than any tool timeout (FLIGHTDECK_TOOL_TIMEOUT_MS and per-server timeoutMs stop at 600 s). */
+const SDK_BACKSTOP_TIMEOUT_MS = 601_000;
 
 /**
  * One configured server, through the official SDK client. It connects on first use and
@@ -22,6 +24,7 @@ export class McpConnection {
   constructor(
     readonly config: McpServerConfig,
     private readonly onClosed: (reason: string) => void = () => {},
+    private readonly onOpened: () => void = () => {},
   ) {}
 
   /** What the status shows: the command line or URL (never headers or environment values). */
@@ -64,6 +67,7 @@ export class McpConnection {
       throw new Error(this.withStderr(messageOf(error)));
     }
     this.client = client;
+    this.onOpened();
     return client;
   }
 
@@ -98,14 +102,15 @@ export class McpConnection {
    * server a cancellation when it aborts. A transport failure drops the connection so the
    * next call reconnects; an MCP error answer (unknown tool, bad params) keeps it.
    */
-  async callTool(name: string, args: unknown, signal: AbortSignal, timeoutMs: number): Promise<CallToolResult> {
+  async callTool(name: string, args: unknown, signal: AbortSignal): Promise<CallToolResult> {
     const client = await this.connected();
     try {
       const result = await client.callTool(
         { name, arguments: (args ?? {}) as Record<string, unknown> },
         undefined,
-        // The gateway's timer fires first and names the timeout; the SDK's is only a backstop.
-        { signal, timeout: timeoutMs + 1_000 },
+        // The gateway's timer (tool, scope or env timeout) aborts `signal` and names the timeout; the SDK's own
+        // 60 s default must not cut a longer configured one, so it is set past the longest the gateway allows.
+        { signal, timeout: SDK_BACKSTOP_TIMEOUT_MS },
       );
       return result as CallToolResult;
     } catch (error) {

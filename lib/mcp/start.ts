@@ -39,13 +39,18 @@ export async function startMcpServers(
   clearMcpServerStatus();
   registerToolSecrets(secrets);
   const redact = (text: string) => toolRedactor().redactString(text);
+  const discovered = new Set<string>();
   const connections = servers.map(
     (config) =>
-      new McpConnection(config, (reason) =>
-        updateMcpServerStatus(config.name, { state: "down", lastError: redact(reason) }),
+      new McpConnection(
+        config,
+        (reason) => updateMcpServerStatus(config.name, { state: "down", lastError: redact(reason) }),
+        // A call that reconnected a server shown as down: it is up again (its tools are registered already).
+        () => {
+          if (discovered.has(config.name)) updateMcpServerStatus(config.name, { state: "connected", lastError: null });
+        },
       ),
   );
-  const discovered = new Set<string>();
 
   async function discover(connection: McpConnection): Promise<void> {
     const { name } = connection.config;

@@ -1,7 +1,6 @@
 import "server-only";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { getEnv } from "@/lib/env";
 import { defineTool, type ToolDefinition } from "@/lib/tools";
 import { mcpToolName, mcpToolNamePattern } from "@/lib/utils";
 import { messageOf, type McpConnection } from "./connection";
@@ -99,12 +98,7 @@ export function mcpToolDefinitions(
         dataCategories: settings.dataCategories ?? server.dataCategories,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         async execute(input, ctx) {
-          const result = await connection.callTool(
-            remoteName,
-            input,
-            ctx.signal,
-            timeoutMs ?? getEnv().FLIGHTDECK_TOOL_TIMEOUT_MS,
-          );
+          const result = await connection.callTool(remoteName, input, ctx.signal);
           if (result.isError) throw new McpToolError(textOf(result) || `MCP tool ${remoteName} answered with an error`);
           return outputOf(result);
         },

@@ -86,8 +86,8 @@ export interface LoopHttpServer extends LoopCalls {
   close(): Promise<void>;
 }
 
-/** Streamable HTTP on 127.0.0.1, a random port; stateless (a fresh server and transport per request). */
-export async function startLoopHttpServer(): Promise<LoopHttpServer> {
+/** Streamable HTTP on 127.0.0.1 (a random port unless given); stateless (a fresh server and transport per request). */
+export async function startLoopHttpServer(port = 0): Promise<LoopHttpServer> {
   const state: LoopHttpServer = {
     url: "",
     calls: [],
@@ -109,9 +109,8 @@ export async function startLoopHttpServer(): Promise<LoopHttpServer> {
       if (!res.headersSent) res.writeHead(500).end();
     });
   });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as AddressInfo;
-  state.url = `http://127.0.0.1:${port}/mcp`;
+  await new Promise<void>((resolve) => http.listen(port, "127.0.0.1", resolve));
+  state.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
   state.close = () =>
     new Promise<void>((resolve) => {
       http.closeAllConnections();

@@ -236,6 +236,14 @@ describe("calls through the gateway", () => {
     expect(listMcpServerStatus().find((x) => x.name === "flaky")?.state).toBe("down");
     const next = await invokeTool(s, call("mcp:loop:echo", { text: "carry on" }));
     expect(next.outcome).toBe("succeeded");
+    // Back on the same address: the next call reconnects, and the status says so.
+    flaky = await startLoopHttpServer(Number(new URL(flaky.url).port));
+    const back = await invokeTool(s, call("mcp:flaky:echo", { text: "back" }));
+    expect(back).toMatchObject({ outcome: "succeeded", output: { text: "back" } });
+    expect(listMcpServerStatus().find((x) => x.name === "flaky")).toMatchObject({
+      state: "connected",
+      lastError: null,
+    });
   });
 
   it("never stores the configured secret", async () => {
