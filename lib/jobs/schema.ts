@@ -149,7 +149,7 @@ export const jobDeclarationSchema = z
        * Rate-limited resources the job's runs use beyond their model endpoint (tool quotas
        * "tool:<name>", the write budget "writes"); each must be configured, or start-up stops.
        */
-      resources: z.array(z.string().min(1).max(100)).optional(),
+      resources: z.array(z.string().min(1).max(200)).optional(),
     }),
     governance: governanceSchema,
     /**

@@ -7,6 +7,9 @@ import { systemPrincipal } from "@/lib/audit";
 import { createApiToken } from "@/lib/tokens";
 import { serveRoutes } from "@/tests/auth/http";
 import * as resourcesRoute from "@/app/api/resources/route";
+import { jobDeclarationSchema } from "@/lib/jobs/schema";
+import { parseToolQuotas } from "@/lib/resources/quotas";
+import { jobDeclaration } from "../fixtures/jobs";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
 import { auditFor, installJobs, newRun, scopeFor, testJob, toolCallRow } from "../helpers/agent-fixtures";
 import { startLoopHttpServer, type LoopHttpServer } from "../helpers/mcp-loop-server";
@@ -276,6 +279,25 @@ describe("GET /api/resources", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("tool names with ':'", () => {
+  it("are accepted in job allowlists and tool quotas, and nothing else with ':' is", () => {
+    const allow = (tools: string[]) =>
+      jobDeclarationSchema.safeParse(
+        jobDeclaration({ agent: { model: "default", instructions: "t", tools, maxTurns: 2 } }),
+      );
+    expect(allow(["mcp:loop:echo", "mcp:fs-2:read_text_file", "http_fetch"]).success).toBe(true);
+    for (const bad of ["mcp:Loop:echo", "mcp:loop", "other:loop:echo", "mcp:loop:has space"]) {
+      expect(allow([bad]).success, bad).toBe(false);
+    }
+    const quotas = parseToolQuotas(
+      parseEnv({ ...process.env, FLIGHTDECK_TOOL_QUOTAS: '{"mcp:loop:echo":{"callsPerMinute":5}}' }),
+    );
+    expect(quotas).toEqual([
+      { tool: "mcp:loop:echo", resource: "tool:mcp:loop:echo", callsPerMinute: 5, perKey: false },
+    ]);
   });
 });
 
