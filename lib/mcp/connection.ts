@@ -9,6 +9,8 @@ import type { McpServerConfig } from "./config";
 const STDERR_TAIL_BYTES = 2_000;
 /** Longer than any tool timeout (FLIGHTDECK_TOOL_TIMEOUT_MS and per-server timeoutMs stop at 600 s). */
 const SDK_BACKSTOP_TIMEOUT_MS = 601_000;
+/** The `_meta` key that carries a call's idempotency key to the server. */
+export const CALL_KEY_META = "dev.flightdeck/callKey";
 
 /**
  * One configured server, through the official SDK client. It connects on first use and
@@ -102,11 +104,12 @@ export class McpConnection {
    * server a cancellation when it aborts. A transport failure drops the connection so the
    * next call reconnects; an MCP error answer (unknown tool, bad params) keeps it.
    */
-  async callTool(name: string, args: unknown, signal: AbortSignal): Promise<CallToolResult> {
+  async callTool(name: string, args: unknown, signal: AbortSignal, callKey: string): Promise<CallToolResult> {
     const client = await this.connected();
     try {
       const result = await client.callTool(
-        { name, arguments: (args ?? {}) as Record<string, unknown> },
+        // The call's idempotency key (run:turn:call), like http_fetch's Idempotency-Key, for servers that dedupe.
+        { name, arguments: (args ?? {}) as Record<string, unknown>, _meta: { [CALL_KEY_META]: callKey } },
         undefined,
         // The gateway's timer (tool, scope or env timeout) aborts `signal` and names the timeout; the SDK's own
         // 60 s default must not cut a longer configured one, so it is set past the longest the gateway allows.

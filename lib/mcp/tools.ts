@@ -98,7 +98,7 @@ export function mcpToolDefinitions(
         dataCategories: settings.dataCategories ?? server.dataCategories,
         ...(timeoutMs !== undefined ? { timeoutMs } : {}),
         async execute(input, ctx) {
-          const result = await connection.callTool(remoteName, input, ctx.signal);
+          const result = await connection.callTool(remoteName, input, ctx.signal, ctx.callKey);
           if (result.isError) throw new McpToolError(textOf(result) || `MCP tool ${remoteName} answered with an error`);
           return outputOf(result);
         },

@@ -11,7 +11,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } fr
  * resolves nowhere, which Flightdeck must skip). `calls` counts what reached the server.
  */
 export interface LoopCalls {
-  calls: { name: string; arguments: unknown }[];
+  calls: { name: string; arguments: unknown; meta?: unknown }[];
 }
 
 export function createLoopMcpServer(state: LoopCalls): Server {
@@ -52,7 +52,7 @@ export function createLoopMcpServer(state: LoopCalls): Server {
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const args = (request.params.arguments ?? {}) as Record<string, unknown>;
-    state.calls.push({ name: request.params.name, arguments: args });
+    state.calls.push({ name: request.params.name, arguments: args, meta: request.params._meta });
     switch (request.params.name) {
       case "echo":
         return { content: [{ type: "text", text: String(args.text) }] };

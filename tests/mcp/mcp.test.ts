@@ -143,7 +143,9 @@ describe("calls through the gateway", () => {
     const before = loop.calls.length;
     const record = await invokeTool(s, call("mcp:loop:echo", { text: "hello over MCP" }));
     expect(record).toMatchObject({ outcome: "succeeded", output: { text: "hello over MCP" }, tool: "mcp:loop:echo" });
-    expect(loop.calls.slice(before)).toEqual([{ name: "echo", arguments: { text: "hello over MCP" } }]);
+    expect(loop.calls.slice(before)).toEqual([
+      { name: "echo", arguments: { text: "hello over MCP" }, meta: { "dev.flightdeck/callKey": record.key } },
+    ]);
     const [event] = await auditFor(handle.db, s.runId, "tool.called");
     expect(event?.payload).toMatchObject({
       tool: "mcp:loop:echo",
