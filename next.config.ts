@@ -3,13 +3,15 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // Plain Node requires, not bundled: PGlite ships a WASM Postgres and data files it loads relative to its own
   // module; prom-client (GET /api/metrics) requires Node built-ins and an optional OpenTelemetry peer at run time;
-  // the OpenTelemetry SDK and exporter keep one process-wide provider, which bundling would split between the
+  // the MCP SDK spawns stdio servers and carries server-side code (express, hono) the client never uses; the
+  // OpenTelemetry SDK and exporter keep one process-wide provider, which bundling would split between the
   // instrumentation hook and the route handlers.
   serverExternalPackages: [
     "@electric-sql/pglite",
     "postgres",
     "croner",
     "prom-client",
+    "@modelcontextprotocol/sdk",
     "@opentelemetry/api",
     "@opentelemetry/sdk-trace",
     "@opentelemetry/context-async-hooks",

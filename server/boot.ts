@@ -10,6 +10,7 @@ import { registerAgentExecutor } from "@/lib/agent";
 import { startEmbeddedRuntime } from "@/lib/runtime";
 import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
+import { startMcpServers } from "@/lib/mcp";
 import { packs } from "./packs";
 import { startAuditSealer } from "@/lib/audit";
 import { installDrain } from "./drain";
@@ -30,6 +31,8 @@ export async function boot(): Promise<void> {
   const handle = await getDatabase();
   await runMigrations(handle);
   const allJobs = installPacks(packs);
+  // Before the job registry: governance compares a job's data categories with its MCP tools' too.
+  const mcp = await startMcpServers({ log });
   startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
   const registry = await loadJobRegistry(handle.db, allJobs);
   // Every resource a job names (endpoint, tool quota, write budget) must be configured.
@@ -56,10 +59,12 @@ export async function boot(): Promise<void> {
     installDrain(async () => {
       state.runtimeRunning = false;
       await runtime.stop();
+      await mcp.close();
       await tracing?.shutdown();
     });
   } else {
     installDrain(async () => {
+      await mcp.close();
       await tracing?.shutdown();
     });
   }

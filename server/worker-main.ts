@@ -1,6 +1,7 @@
 import "server-only";
 import { errorMessage, jsonLogger } from "@/lib/runtime";
 import { registerAgentExecutor } from "@/lib/agent";
+import { startMcpServers } from "@/lib/mcp";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
 import { runWorkerProcess } from "./worker-process";
@@ -9,6 +10,8 @@ import { runWorkerProcess } from "./worker-process";
 runWorkerProcess({
   loadJobs: async () => {
     const jobs = installPacks(packs);
+    // This process's own connections: the tools its runs call go through its gateway.
+    await startMcpServers({ log: (message) => jsonLogger("info", message) });
     registerAgentExecutor();
     return jobs;
   },

@@ -118,6 +118,10 @@ export const envSchema = z
             ),
         ),
       ),
+    // MCP servers whose tools join the gateway (lib/mcp, docs/INTEGRATIONS.md): a JSON object, and/or a
+    // JSON file with the same shape; validated (naming server and field) by lib/mcp/config.ts.
+    FLIGHTDECK_MCP_SERVERS: optionalNonEmpty,
+    FLIGHTDECK_MCP_CONFIG: optionalNonEmpty,
     // Webhooks (lib/webhooks): run failures, runs needing a person, new and decided cards; Standard Webhooks signed.
     FLIGHTDECK_WEBHOOK_URL: optionalNonEmpty.pipe(z.url().optional()),
     /** Comma-separated message types to send (default: every type). */
@@ -194,6 +198,15 @@ let cached: Env | undefined;
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/**
+ * A variable the configuration names rather than the schema (an MCP server's header or
+ * environment taken from `{ "env": "NAME" }`): read here so process.env keeps one reader.
+ */
+export function referencedEnvVariable(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === "" ? undefined : value;
 }
 
 /** Tests change process.env between cases; this drops the parsed copy. */

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { cronProblem, isValidTimezone } from "./cron-schedule";
 import { governanceSchema, humanOversightModes, riskLevels } from "@/lib/governance";
+import { MAX_TOOL_NAME_LENGTH, toolNamePattern } from "@/lib/utils";
 
 export { governanceSchema, humanOversightModes, riskLevels };
 export type { Governance } from "@/lib/governance";
@@ -29,8 +30,8 @@ const signalName = z
 const toolName = z
   .string()
   .min(1)
-  .max(64)
-  .regex(/^[a-z][a-z0-9_]*$/, "Expected a snake_case tool name");
+  .max(MAX_TOOL_NAME_LENGTH)
+  .regex(toolNamePattern, "Expected a snake_case tool name or mcp:<server>:<tool>");
 
 const hostname = z
   .string()
@@ -148,7 +149,7 @@ export const jobDeclarationSchema = z
        * Rate-limited resources the job's runs use beyond their model endpoint (tool quotas
        * "tool:<name>", the write budget "writes"); each must be configured, or start-up stops.
        */
-      resources: z.array(z.string().min(1).max(100)).optional(),
+      resources: z.array(z.string().min(1).max(200)).optional(),
     }),
     governance: governanceSchema,
     /**

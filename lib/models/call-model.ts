@@ -5,6 +5,7 @@ import { errorMessage } from "@/lib/errors";
 import { inSpan, SpanKind } from "@/lib/telemetry";
 import { ModelCallError } from "./errors";
 import { backoffDelay, isRetryableModelError, sleep, type RetryPolicy } from "./retry";
+import { providerToolNames, renameInMessages, renameTools, toolNamesIn } from "./tool-names";
 
 export interface ModelCallRequest {
   model: LanguageModel;
@@ -91,6 +92,10 @@ async function callWithRetries(req: ModelCallRequest): Promise<ModelAnswer> {
   const now = req.now ?? Date.now;
   let attempts = 0;
   let lastError: unknown;
+  // Gateway names such as mcp:<server>:<tool> are not valid provider function names (tool-names.ts).
+  const names = providerToolNames(toolNamesIn(req.tools, req.messages));
+  const tools = renameTools(req.tools, names);
+  const messages = renameInMessages(req.messages, names);
   for (;;) {
     const remaining = req.deadline.getTime() - now();
     if (remaining <= 0)
@@ -102,8 +107,8 @@ async function callWithRetries(req: ModelCallRequest): Promise<ModelAnswer> {
       const result = await generateText({
         model: req.model,
         system: req.system,
-        messages: req.messages,
-        tools: req.tools,
+        messages,
+        tools,
         stopWhen: stepCountIs(1),
         maxRetries: 0,
         abortSignal: signal,
@@ -112,7 +117,7 @@ async function callWithRetries(req: ModelCallRequest): Promise<ModelAnswer> {
         text: result.text,
         toolCalls: result.toolCalls.map((c) => ({
           toolCallId: c.toolCallId,
-          toolName: c.toolName,
+          toolName: names.fromProvider(c.toolName),
           input: c.input,
           ...("invalid" in c && c.invalid ? { parseError: errorMessage(c.error) } : {}),
         })),

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { EnvError, getEnv, type Env } from "@/lib/env";
+import { toolNamePattern } from "@/lib/utils";
 
 /**
  * Declared rate limits (documented in docs/SCHEDULING.md):
@@ -13,7 +14,10 @@ const toolQuotaSchema = z.strictObject({
   callsPerMinute: z.number().int().min(1).max(10_000_000),
   perKey: z.boolean().optional().default(false),
 });
-const toolQuotasSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, "tool names are snake_case"), toolQuotaSchema);
+const toolQuotasSchema = z.record(
+  z.string().regex(toolNamePattern, "tool names are snake_case or mcp:<server>:<tool>"),
+  toolQuotaSchema,
+);
 
 export interface ToolQuota {
   tool: string;

@@ -14,7 +14,9 @@ export function describeTools(allowed: readonly string[]): ToolSet {
   for (const name of allowed) {
     const definition = getTool(name);
     if (!definition) continue;
-    const schema = z.toJSONSchema(definition.input, { target: "draft-7", io: "input", unrepresentable: "any" });
+    const schema =
+      definition.inputJsonSchema ??
+      z.toJSONSchema(definition.input, { target: "draft-7", io: "input", unrepresentable: "any" });
     set[name] = tool({ description: definition.description, inputSchema: jsonSchema(schema as JSONSchema7) });
   }
   return set;

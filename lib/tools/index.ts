@@ -31,6 +31,6 @@ export { checkToolQuota, type ToolQuotaDecision, type ToolQuotaRequest } from ".
 export { assertLease, listToolCalls, type ToolCallRow } from "./call-store";
 export { approvalSubject } from "./stages/approval-gate";
 export { capOutput } from "./output";
-export { toolRedactor } from "./redactor";
+export { registerToolSecrets, toolRedactor } from "./redactor";
 export { hostAllowed } from "./builtin/http-allowlist";
 export { listRunNotifications, listRecentNotifications, type NotificationRow } from "./notifications";

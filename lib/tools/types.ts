@@ -56,6 +56,11 @@ interface ToolBase<Input> {
   name: string;
   description: string;
   input: z.ZodType<Input>;
+  /**
+   * The JSON Schema shown to the model when the tool arrived with one (an MCP server's tool):
+   * `input` is converted from it for validation, and converting back could lose detail.
+   */
+  inputJsonSchema?: Record<string, unknown>;
   sideEffect: SideEffect;
   /** Data categories the tool touches (governance: compared with the job's declaration). */
   dataCategories: readonly string[];

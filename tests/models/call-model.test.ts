@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jsonSchema, tool } from "ai";
 import { callModel, ModelCallError, modelFor, type ModelEndpoint } from "@/lib/models";
+import { providerToolNames } from "@/lib/models/tool-names";
 import {
   completion,
   providerError,
@@ -164,5 +165,57 @@ describe("callModel over an OpenAI-compatible loopback server", () => {
     expect(answer.toolCalls[0]?.parseError).toBeTruthy();
     expect(answer.toolCalls[1]).toMatchObject({ toolName: "drop_database", input: { really: true } });
     expect(answer.toolCalls[1]?.parseError).toMatch(/drop_database/);
+  });
+
+  it("maps gateway names a provider refuses (mcp:<server>:<tool>) to provider-safe names and back", async () => {
+    const before = server.requests.length;
+    responder = () => completion({ toolCalls: [{ name: "mcp__loop__echo", arguments: { text: "again" } }] });
+    const { model } = modelFor(endpoint(), "job");
+    const echo = tool({
+      description: "Echo",
+      inputSchema: jsonSchema({ type: "object", properties: { text: { type: "string" } }, required: ["text"] }),
+    });
+    const answer = await callModel({
+      model,
+      endpoint: "loop",
+      system: "You are a test.",
+      messages: [
+        { role: "user", content: "hello" },
+        {
+          role: "assistant",
+          content: [{ type: "tool-call", toolCallId: "c1", toolName: "mcp:loop:echo", input: { text: "hi" } }],
+        },
+        {
+          role: "tool",
+          content: [
+            { type: "tool-result", toolCallId: "c1", toolName: "mcp:loop:echo", output: { type: "text", value: "hi" } },
+          ],
+        },
+      ],
+      tools: { ...tools, "mcp:loop:echo": echo },
+      signal: new AbortController().signal,
+      deadline: new Date(Date.now() + 5_000),
+      retry: { baseMs: 20, maxMs: 200, random: () => 0.5 },
+    });
+    const request = server.requests[before];
+    expect(request?.body.tools?.map((t) => t.function.name).sort()).toEqual(["lookup_customer", "mcp__loop__echo"]);
+    expect(JSON.stringify(request?.body.messages)).not.toContain("mcp:loop:echo");
+    expect(JSON.stringify(request?.body.messages)).toContain("mcp__loop__echo");
+    expect(answer.toolCalls).toEqual([
+      expect.objectContaining({ toolName: "mcp:loop:echo", input: { text: "again" } }),
+    ]);
+    expect(answer.toolCalls[0]?.parseError).toBeUndefined();
+  });
+});
+
+describe("providerToolNames", () => {
+  it("keeps provider-safe names, and gives others unique stand-ins that map back", () => {
+    const names = providerToolNames(["http_fetch", "mcp:a:b", "mcp__a__b", `mcp:srv:${"x".repeat(100)}`, "mcp:a:b.c"]);
+    expect(names.toProvider("http_fetch")).toBe("http_fetch");
+    const aliases = ["mcp:a:b", `mcp:srv:${"x".repeat(100)}`, "mcp:a:b.c"].map((n) => names.toProvider(n));
+    for (const alias of aliases) expect(alias).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(new Set([...aliases, "mcp__a__b"]).size).toBe(4);
+    expect(aliases.map((a) => names.fromProvider(a))).toEqual(["mcp:a:b", `mcp:srv:${"x".repeat(100)}`, "mcp:a:b.c"]);
+    expect(names.fromProvider("unknown_tool")).toBe("unknown_tool");
   });
 });

@@ -12,6 +12,8 @@ import { listJobs } from "@/lib/jobs";
 import { principalRole, roleAllows } from "@/lib/auth";
 import { schedulingOverview, serviceSeries } from "@/lib/scheduling";
 import { listLocks } from "@/lib/memory";
+import { listMcpServerStatus } from "@/lib/mcp";
+import { McpServersTable } from "@/components/resources/mcp-servers";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -26,6 +28,7 @@ export default async function ResourcesPage() {
     serviceSeries(db, 15),
     listLocks(db),
   ]);
+  const mcpServers = listMcpServerStatus();
   const canEditWeights = roleAllows(principalRole(access.principal), "scheduling.manage");
 
   return (
@@ -49,6 +52,19 @@ export default async function ResourcesPage() {
         </p>
         <LocksTable locks={locks} />
       </section>
+      {mcpServers.length > 0 ? (
+        <section className="mt-8 flex flex-col gap-2" aria-labelledby="mcp-heading">
+          <h2 id="mcp-heading" className="text-sm font-medium">
+            MCP servers
+          </h2>
+          <p className="text-xs text-muted">
+            Configured in FLIGHTDECK_MCP_SERVERS; their tools are gateway tools named mcp:&lt;server&gt;:&lt;tool&gt;.
+            As seen by this app process (a worker process keeps its own connections); a server that is down is tried
+            again every 30 s.
+          </p>
+          <McpServersTable servers={mcpServers} />
+        </section>
+      ) : null}
     </>
   );
 }
