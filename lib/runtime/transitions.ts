@@ -120,7 +120,7 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
   };
   if (options.auditSink) options.auditSink.push(event);
   else await appendAudit(tx, event);
-  await announceRunTransition(tx, updated, to, options.reason ?? null);
+  await announceRunTransition(tx, updated, to, options.reason ?? null, current.state);
   await notifyRun(tx, runId);
   return updated;
 }

@@ -5,7 +5,8 @@ import { EnvError, parseEnv, resetEnvCache } from "@/lib/env";
 import { transitionRun } from "@/lib/runtime/transitions";
 import { deliverWebhooks } from "@/lib/webhooks";
 import type { TestDatabase } from "@/tests/helpers/db";
-import { newRun, runtimeDatabase } from "@/tests/runtime/helpers";
+import { lead, newRun, runtimeDatabase } from "@/tests/runtime/helpers";
+import { pauseRun, resumeRun } from "@/lib/runtime/controls";
 import { startWebhookReceiver, type WebhookReceiver } from "@/tests/helpers/webhook-receiver";
 
 /** Run messages: a failed run and a run stopping for an approval reach a loopback receiver, signed. */
@@ -77,6 +78,19 @@ describe("run webhooks", () => {
       data: { run: { id: waiting, state: "waiting", reason: "approval", waitingFor: "apr_test" } },
     });
     expect(String((attention?.body.data as { run: { url: string } }).run.url)).toContain(`/runs/${waiting}`);
+  });
+
+  it("a run created waiting for its approval needs attention at once; resuming it after a pause says nothing new", async () => {
+    const run = await newRun(handle.db, "approve-first", { turns: 1 });
+    expect(run.state).toBe("waiting");
+    await pauseRun(handle.db, run.id, lead);
+    await resumeRun(handle.db, run.id, lead);
+    // (Its approval card is announced too, as flashcard.created.)
+    const queued = (await handle.db.select().from(webhookOutbox)).filter((q) => q.eventType.startsWith("run."));
+    expect(queued.map((q) => q.eventType)).toEqual(["run.needs_attention"]);
+    expect(queued[0]?.payload).toMatchObject({
+      data: { run: { id: run.id, jobId: "approve-first", state: "waiting", reason: "approval" } },
+    });
   });
 
   it("FLIGHTDECK_WEBHOOK_EVENTS picks the message types; an unknown type stops start-up naming the variable", async () => {
