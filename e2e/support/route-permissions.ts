@@ -7,6 +7,7 @@ import type { Permission } from "../../lib/auth/policy";
 export const routePermissions: Record<string, Permission> = {
   "GET /api/health": "health.read",
   "GET /api/board": "runs.read",
+  "GET /api/events": "live.read",
   "GET /api/runs": "runs.read",
   "POST /api/runs": "runs.create",
   "GET /api/runs/[id]": "runs.read",
