@@ -51,3 +51,9 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/locks": "resources.read",
   "GET /api/metrics": "metrics.read",
 };
+
+/**
+ * Routes that answer with a stream that stays open (server-sent events): the walk opens
+ * them, checks the status and content type, and closes them instead of reading to the end.
+ */
+export const streamingRoutes: ReadonlySet<string> = new Set(["GET /api/events"]);
