@@ -10,4 +10,4 @@ export {
   type LiveHub,
   type LiveSubscriber,
 } from "./hub";
-export { formatEvent, LIVE_HEARTBEAT_MS, LIVE_RETRY_MS, openLiveStream } from "./stream";
+export { formatEvent, LIVE_HEARTBEAT_MS, LIVE_MAX_AGE_MS, LIVE_RETRY_MS, openLiveStream } from "./stream";

@@ -14,6 +14,13 @@ export const LIVE_RETRY_MS = 2_000;
  */
 export const LIVE_HEARTBEAT_MS = 15_000;
 
+/**
+ * A stream ends after this long (plus up to a minute, so tabs opened together do not come back
+ * together) and EventSource reconnects: the reconnect authorizes the caller again, so a revoked
+ * token or an ended session stops receiving events within this bound.
+ */
+export const LIVE_MAX_AGE_MS = 10 * 60_000;
+
 /** Who may be told that a thing of this kind changed: whoever may read it through its API. */
 const kindPermission: Record<LiveKind, Permission> = {
   run: "runs.read",
@@ -45,12 +52,13 @@ export async function openLiveStream(
   hub: LiveHub,
   principal: Principal,
   signal: AbortSignal,
-  options: { heartbeatMs?: number } = {},
+  options: { heartbeatMs?: number; maxAgeMs?: number } = {},
 ): Promise<Response> {
   const readable = (Object.keys(kindPermission) as LiveKind[]).filter((k) => allows(principal, kindPermission[k]));
   const encoder = new TextEncoder();
   let controller: ReadableStreamDefaultController<Uint8Array> | null = null;
   let heartbeat: NodeJS.Timeout | null = null;
+  let maxAge: NodeJS.Timeout | null = null;
   let unsubscribe: (() => void) | null = null;
   let done = false;
 
@@ -66,6 +74,7 @@ export async function openLiveStream(
     if (done) return;
     done = true;
     if (heartbeat) clearInterval(heartbeat);
+    if (maxAge) clearTimeout(maxAge);
     unsubscribe?.();
     signal.removeEventListener("abort", cleanup);
     try {
@@ -99,6 +108,8 @@ export async function openLiveStream(
   });
   heartbeat = setInterval(() => send("event: ping\ndata: \n\n"), options.heartbeatMs ?? LIVE_HEARTBEAT_MS);
   heartbeat.unref();
+  maxAge = setTimeout(cleanup, options.maxAgeMs ?? LIVE_MAX_AGE_MS + Math.random() * 60_000);
+  maxAge.unref();
 
   return new Response(body, {
     headers: {

@@ -253,3 +253,15 @@ describe("the live hub", () => {
     expect(toLiveEvent("flightdeck_live", "secret:x")).toBeNull();
   });
 });
+
+describe("the stream's lifetime", () => {
+  it("ends after its maximum age and unsubscribes, so a reconnect authorizes the caller again", async () => {
+    const { openLiveStream } = await import("@/lib/live");
+    const hub = createLiveHub({ listen: async () => async () => {} });
+    const response = await openLiveStream(hub, operator, new AbortController().signal, { maxAgeMs: 50 });
+    expect(hub.subscribers).toBe(1);
+    const text = await response.text();
+    expect(text).toContain("event: ready");
+    expect(hub.subscribers).toBe(0);
+  });
+});
