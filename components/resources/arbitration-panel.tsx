@@ -117,7 +117,7 @@ function WeightEditor({ item }: { item: SchedulingKeyView }) {
  */
 export function ArbitrationPanel({ initial, canEditWeights }: { initial: SchedulingData; canEditWeights: boolean }) {
   const [windowName, setWindowName] = useState<WindowName>("5m");
-  const refetchInterval = usePollInterval(2_000, 15_000);
+  const refetchInterval = usePollInterval(2_000, 5_000);
   const { data, isError, dataUpdatedAt } = useQuery({
     queryKey: ["scheduling"],
     queryFn: ({ signal }) => fetchScheduling(signal),

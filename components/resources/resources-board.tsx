@@ -39,7 +39,7 @@ export function ResourcesBoard({
   initial: EndpointUsage[];
   jobTitles: Record<string, string>;
 }) {
-  const refetchInterval = usePollInterval(2_000, 15_000);
+  const refetchInterval = usePollInterval(2_000, 5_000);
   const { data, isError, dataUpdatedAt } = useQuery({
     queryKey: ["resources"],
     queryFn: ({ signal }) => fetchUsage(signal),

@@ -4,13 +4,17 @@ import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 import { useLiveEvents, usePollInterval, type LiveKind } from "@/components/live/live-events";
 
-/** While the live stream is healthy, the timer only backs it up. */
-const LIVE_INTERVAL_MS = 15_000;
+/**
+ * While the live stream is healthy the timer only backs it up — but not every change these
+ * pages show is notified (a running run claimed for its next turn sends nothing, to keep the
+ * claim's commit free of the global NOTIFY lock), so it stays fairly short.
+ */
+const LIVE_INTERVAL_MS = 5_000;
 
 /**
  * Re-renders the server page while `active` (e.g. the run is not finished): at once on a
  * live event of these kinds (for `runId`, only that run's), and every interval as the
- * fallback — `intervalMs` while the stream is down, 15 s while it is healthy. The page's
+ * fallback — `intervalMs` while the stream is down, 5 s while it is healthy. The page's
  * data is read on the server, and React keeps client state (open tabs, dialogs, details)
  * across refreshes. The timer pauses while the tab is hidden.
  */
