@@ -1,7 +1,16 @@
 "use client";
 
 import { useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from "react";
 import { createCoalescer } from "./coalesce";
 
 /** What GET /api/events names (lib/live): a kind and an id, never data. */
@@ -164,9 +173,18 @@ export function useLiveHealthy(): boolean {
   return useSyncExternalStore(connection?.subscribeHealth ?? noSubscribe, connection?.isHealthy ?? offline, offline);
 }
 
-/** The fallback poll: `pollMs` when the stream is down (the old pace), `liveMs` while it is healthy. */
-export function usePollInterval(pollMs: number, liveMs: number): number {
-  return useLiveHealthy() ? liveMs : pollMs;
+/**
+ * A react-query refetchInterval for the fallback poll: `pollMs` (the old pace) when the stream
+ * is down or the query's last fetch failed, `liveMs` while the stream is healthy. A failed
+ * fetch counts because the event that triggered it is spent: waiting `liveMs` for the next
+ * try would leave a change unseen that long.
+ */
+export function usePollInterval(pollMs: number, liveMs: number): (query: { state: { status: string } }) => number {
+  const healthy = useLiveHealthy();
+  return useCallback(
+    (query: { state: { status: string } }) => (healthy && query.state.status !== "error" ? liveMs : pollMs),
+    [healthy, pollMs, liveMs],
+  );
 }
 
 /** Calls `onEvent` for each event of these kinds (ids included), coalesced to one call per `gapMs`. */

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { useLiveEvents, usePollInterval, type LiveKind } from "@/components/live/live-events";
+import { useLiveEvents, useLiveHealthy, type LiveKind } from "@/components/live/live-events";
 
 /**
  * While the live stream is healthy the timer only backs it up — but not every change these
@@ -33,7 +33,7 @@ export function LiveRefresh({
   gapMs?: number;
 }) {
   const router = useRouter();
-  const interval = usePollInterval(intervalMs, LIVE_INTERVAL_MS);
+  const interval = useLiveHealthy() ? LIVE_INTERVAL_MS : intervalMs;
   useLiveEvents(
     (m) =>
       active && (m.kind === "resync" || (kinds.includes(m.kind) && (!runId || m.kind !== "run" || m.id === runId))),
