@@ -27,6 +27,12 @@ const SILENCE_MS = 40_000;
 /** EventSource gives up for good on a non-200 answer (401 after sign-out, 429 when full): we retry, slowly. */
 const REOPEN_MIN_MS = 5_000;
 const REOPEN_MAX_MS = 60_000;
+/**
+ * A tab hidden this long closes its stream (and opens it again, refetching once, when shown):
+ * browsers allow about six HTTP/1.1 connections per origin, and a stream held by every
+ * background tab would starve the visible one's requests. Hidden tabs do not poll either.
+ */
+const HIDDEN_CLOSE_MS = 30_000;
 /** At most one refetch of a query per this gap, however many events arrive. */
 const REFETCH_GAP_MS = 100;
 
@@ -50,17 +56,46 @@ class LiveConnection {
   private reopenMs = REOPEN_MIN_MS;
   private reopenTimer: ReturnType<typeof setTimeout> | null = null;
   private watchdog: ReturnType<typeof setInterval> | null = null;
+  private hiddenTimer: ReturnType<typeof setTimeout> | null = null;
+  private suspended = false;
 
   constructor(private readonly url: string) {}
 
+  private onVisibility = () => {
+    if (document.visibilityState === "hidden") {
+      this.hiddenTimer ??= setTimeout(() => {
+        this.hiddenTimer = null;
+        this.suspended = true;
+        if (this.reopenTimer) clearTimeout(this.reopenTimer);
+        this.reopenTimer = null;
+        this.source?.close();
+        this.source = null;
+        this.setHealthy(false);
+      }, HIDDEN_CLOSE_MS);
+      return;
+    }
+    if (this.hiddenTimer) clearTimeout(this.hiddenTimer);
+    this.hiddenTimer = null;
+    if (this.suspended) {
+      this.suspended = false;
+      this.open();
+    }
+  };
+
   start() {
+    this.suspended = false;
+    document.addEventListener("visibilitychange", this.onVisibility);
     this.open();
+    // Opened in a background tab: the hidden countdown starts now.
+    if (document.visibilityState === "hidden") this.onVisibility();
     this.watchdog = setInterval(() => {
       if (this.source && this.healthy && Date.now() - this.lastMessage > SILENCE_MS) this.reopenLater(0);
     }, SILENCE_MS / 4);
   }
 
   stop() {
+    document.removeEventListener("visibilitychange", this.onVisibility);
+    if (this.hiddenTimer) clearTimeout(this.hiddenTimer);
     if (this.watchdog) clearInterval(this.watchdog);
     if (this.reopenTimer) clearTimeout(this.reopenTimer);
     this.source?.close();
@@ -70,6 +105,7 @@ class LiveConnection {
 
   private open() {
     this.reopenTimer = null;
+    if (this.suspended) return;
     const source = new EventSource(this.url);
     this.source = source;
     const seen = () => {
