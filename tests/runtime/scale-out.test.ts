@@ -102,6 +102,15 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("scale-out: app + two worker pro
     );
     expect(byWorker.map((w) => w.worker_id)).toEqual(["app", "proc-1", "proc-2"]);
 
+    // The sealer integrates the last events a tick after the last run finished.
+    await eventually(
+      async () =>
+        rowsOf<{ n: number }>(
+          await handle.db.execute(sql`select count(*)::int as n from audit_events where seq is null`),
+        ),
+      (rows) => rows[0]?.n === 0,
+      30_000,
+    );
     const audit = await verifyAuditChain(handle.db);
     expect(audit).toMatchObject({ ok: true, firstBadSeq: null });
     expect(audit.checked).toBeGreaterThanOrEqual(RUNS * (TURNS + 3));
