@@ -18,8 +18,8 @@ export interface RouteDoc {
   responses: Readonly<Record<number, ResponseDoc>>;
   /**
    * Error statuses this operation answers besides those the wrapper adds for every route
-   * (400 for a bad body, query or path parameter; 401 and 403 unless public; 413 for a
-   * body; 500).
+   * (400 for a bad body, query or path parameter; 401, 403, 429 and 500; 413 and 415 for
+   * writes).
    */
   errors?: readonly number[];
   /** Path parameters beyond "a non-empty string", e.g. a numeric sequence number. */

@@ -62,13 +62,13 @@ function permissionText(permission: Permission): string {
 
 const errorDescriptions: Record<number, string> = {
   400: "Invalid input: the body, query or a path parameter failed validation (`issues` says where)",
-  401: "No valid session cookie or bearer token",
+  401: "No valid session cookie or bearer token (public routes: an invalid bearer token)",
   403: "The caller's role or token scope lacks the permission, or a cross-site cookie request",
   404: "Not found",
   409: "Conflict with the resource's current state",
   413: "The body is over the limit",
-  415: "Not JSON",
-  429: "Too many requests (Retry-After says when to come back)",
+  415: "A cookie-authenticated request whose body is not declared as JSON",
+  429: "Too many requests, e.g. invalid tokens from this client (Retry-After says when to come back)",
   500: "Internal error (details are logged, never returned)",
   503: "Unavailable",
 };
@@ -169,9 +169,11 @@ function describeOperation(
   }
   const errors = new Set<number>(spec.doc.errors ?? []);
   if (spec.body || spec.query || pathParamNames(pattern).length > 0) errors.add(400);
-  if (!isPublic) [401, 403].forEach((s) => errors.add(s));
-  if (!bodiless.has(method)) errors.add(413);
-  errors.add(500);
+  // Public routes too: a bad or rate-limited bearer token is refused before the permission,
+  // and a scoped token (metrics) may do nothing but its scope.
+  [401, 403, 429, 500].forEach((s) => errors.add(s));
+  // Writes: the body limit, and a cookie-authenticated body must be JSON (lib/http/csrf.ts).
+  if (!bodiless.has(method)) [413, 415].forEach((s) => errors.add(s));
   for (const status of [...errors].sort((a, b) => a - b)) responses[String(status)] = errorResponse(status);
 
   const operation: Operation = {
