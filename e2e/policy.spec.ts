@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { policy, roleAllows, type Permission } from "../lib/auth/policy";
 import { routePermissions } from "./support/route-permissions";
 import { discoverApiRoutes, sampleUrl } from "./support/routes";
