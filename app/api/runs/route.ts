@@ -40,7 +40,7 @@ export const POST = apiRoute(
       description: "State `waiting` when the job needs approval first.",
       tags: ["runs"],
       responses: { 201: { description: "The new run", schema: z.object({ id: z.string(), state: z.string() }) } },
-      errors: [404],
+      errors: [404, 409],
     },
     body: manualRunInput,
   },
