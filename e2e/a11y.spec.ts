@@ -102,7 +102,8 @@ const pages: { role: DemoRole; path: () => string; name: string; ready: (page: P
     role: "operator",
     name: "api-reference",
     path: () => "/api-reference",
-    ready: (p) => expect(p.getByText("Start a manual run").first()).toBeVisible({ timeout: 20_000 }),
+    // Scalar renders in the browser after fetching /api/openapi.json: its title is the sign it is done.
+    ready: (p) => expect(p.getByText("Flightdeck API").first()).toBeVisible({ timeout: 20_000 }),
   },
   {
     role: "admin",
