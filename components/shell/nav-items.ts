@@ -1,5 +1,4 @@
 import {
-  BookOpen,
   Cpu,
   Database,
   GalleryVerticalEnd,
@@ -30,7 +29,6 @@ export const primaryNav: readonly NavItem[] = [
   { href: "/flashcards", label: "Flashcards", icon: GalleryVerticalEnd, permission: "flashcards.read" },
   { href: "/memory", label: "Memory", icon: Database, permission: "memory.read" },
   { href: "/resources", label: "Resources", icon: Cpu, permission: "resources.read" },
-  { href: "/api-reference", label: "API", icon: BookOpen, permission: "session.read" },
 ];
 
 export const settingsNav: readonly NavItem[] = [
