@@ -63,6 +63,15 @@ test("a new run shows up within 2 s and moves across the board without a reload"
   expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 });
 
+test("with the live stream up, a new run is on the board within 1 s, well before the fallback poll", async () => {
+  // Healthy stream: the board polls only every 15 s (BOARD_LIVE_POLL_MS), so 1 s can only be the push.
+  await expect(page.locator('[aria-label="Runs board"][data-live="true"]')).toBeVisible();
+  const id = await startTriage(request, operatorToken, `E2E push ${Date.now()}`);
+  const created = Date.now();
+  await expect(card(page, id)).toBeVisible({ timeout: 1_000 });
+  test.info().annotations.push({ type: "card visible after", description: `${Date.now() - created} ms` });
+});
+
 test("drag a waiting run to Paused pauses it; Resume from the card menu puts it back", async () => {
   const id = await waitingRun("E2E pause");
   await dragCard(page, id, "paused");

@@ -1,19 +1,25 @@
 import "server-only";
 import { errorMessage, jsonLogger } from "@/lib/runtime";
 import { registerAgentExecutor } from "@/lib/agent";
-import { startMcpServers } from "@/lib/mcp";
+import { startMcpServers, type McpServers } from "@/lib/mcp";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
 import { runWorkerProcess } from "./worker-process";
+
+let mcp: McpServers | null = null;
 
 // `npm run worker`: every domain pack (server/packs.ts) and the agent executor.
 runWorkerProcess({
   loadJobs: async () => {
     const jobs = installPacks(packs);
     // This process's own connections: the tools its runs call go through its gateway.
-    await startMcpServers({ log: (message) => jsonLogger("info", message) });
+    mcp = await startMcpServers({ log: (message) => jsonLogger("info", message) });
     registerAgentExecutor();
     return jobs;
+  },
+  // Stdio servers are child processes: close them rather than leave them to notice EOF.
+  onStop: async () => {
+    await mcp?.close();
   },
 }).catch((error) => {
   jsonLogger("error", "worker failed to start", { error: errorMessage(error) });

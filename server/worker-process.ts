@@ -17,6 +17,8 @@ export interface WorkerProcessOptions {
   workerId?: string;
   /** The declarations this worker knows (executors look jobs up by id). */
   loadJobs?: () => Promise<readonly unknown[]>;
+  /** Called on shutdown after the worker stopped, before the database closes (e.g. MCP connections). */
+  onStop?: () => Promise<void>;
   /** Overrides of the environment's worker settings (tests). */
   leaseMs?: number;
   pollIntervalMs?: number;
@@ -74,6 +76,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     log("info", "stopping", { signal, workerId: worker.id });
     worker
       .stop()
+      .then(() => options.onStop?.())
       .then(() => tracing?.shutdown())
       .then(() => handle.close())
       .then(() => process.exit(0))

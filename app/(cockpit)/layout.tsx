@@ -2,6 +2,7 @@ import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { DemoUsersBanner } from "@/components/auth/demo-users-banner";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { LiveEventsProvider } from "@/components/live/live-events";
 import { Header } from "@/components/shell/header";
 import { primaryNav, settingsNav } from "@/components/shell/nav-items";
 import { Sidebar } from "@/components/shell/sidebar";
@@ -24,26 +25,29 @@ export default async function CockpitLayout({ children }: { children: ReactNode 
     .map((item) => item.href);
 
   return (
-    <div className="flex min-h-dvh">
-      <a
-        href="#main"
-        className="sr-only rounded-md bg-accent px-3 py-2 text-sm font-medium text-accent-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
-      >
-        Skip to content
-      </a>
-      <Sidebar allowedHrefs={allowedHrefs} />
-      <div className="flex min-w-0 flex-1 flex-col">
-        <DemoUsersBanner />
-        <Header
-          userLabel={principal.label}
-          role={role}
-          // A bearer token has no session to end.
-          signOut={principal.kind === "user" ? <SignOutButton /> : undefined}
-        />
-        <main id="main" tabIndex={-1} className="flex-1 px-6 py-6 outline-none lg:px-8">
-          {children}
-        </main>
+    // One live stream (GET /api/events) per tab for every cockpit page.
+    <LiveEventsProvider>
+      <div className="flex min-h-dvh">
+        <a
+          href="#main"
+          className="sr-only rounded-md bg-accent px-3 py-2 text-sm font-medium text-accent-foreground focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50"
+        >
+          Skip to content
+        </a>
+        <Sidebar allowedHrefs={allowedHrefs} />
+        <div className="flex min-w-0 flex-1 flex-col">
+          <DemoUsersBanner />
+          <Header
+            userLabel={principal.label}
+            role={role}
+            // A bearer token has no session to end.
+            signOut={principal.kind === "user" ? <SignOutButton /> : undefined}
+          />
+          <main id="main" tabIndex={-1} className="flex-1 px-6 py-6 outline-none lg:px-8">
+            {children}
+          </main>
+        </div>
       </div>
-    </div>
+    </LiveEventsProvider>
   );
 }

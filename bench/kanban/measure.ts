@@ -11,6 +11,10 @@ export interface KanbanFigures {
   deltaMs: number[];
   longTasksDuringScroll: { count: number; maxMs: number };
   longTasksIdle: { count: number; maxMs: number };
+  /** A run paused through the API → its card in the Paused column, with the live stream up. */
+  changeVisibleLiveMs: number[];
+  /** The same with /api/events blocked, so the board falls back to its 1 s poll. */
+  changeVisiblePollMs: number[];
   chromium: string;
 }
 
@@ -70,11 +74,51 @@ async function timedDrag(page: Page, runId: string): Promise<{ landed: number; c
   });
 }
 
+/**
+ * Pauses a queued run through the API and times, on the wall clock both sides share, the
+ * moment its card is in the Paused column. Measured from the request's start, so it
+ * includes the control's own transaction (tens of ms), then NOTIFY → stream → delta
+ * fetch → render with the stream, or waiting for the next poll without it.
+ */
+async function timedChange(page: Page, runId: string, control: (id: string) => Promise<void>): Promise<number> {
+  await page.evaluate((id) => {
+    const w = window as unknown as { __moved: number };
+    w.__moved = 0;
+    const observer = new MutationObserver(() => {
+      if (document.querySelector(`section[data-column="paused"] [data-run-card="${id}"]`)) {
+        w.__moved = Date.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true });
+  }, runId);
+  const started = Date.now();
+  await control(runId);
+  await page.waitForFunction(() => (window as unknown as { __moved: number }).__moved > 0, undefined, {
+    timeout: 20_000,
+  });
+  const moved = await page.evaluate(() => (window as unknown as { __moved: number }).__moved);
+  return moved - started;
+}
+
+async function changeLatencies(page: Page, samples: number, control: (id: string) => Promise<void>) {
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const id = await page.locator('section[data-column="queued"] [data-run-card]').nth(1).getAttribute("data-run-card");
+    if (!id) throw new Error("no queued card to pause");
+    out.push(await timedChange(page, id, control));
+    // A random gap, so the samples do not fall into step with the 1 s poll.
+    await page.waitForTimeout(300 + Math.random() * 900);
+  }
+  return out;
+}
+
 export async function measureKanban(options: {
   baseURL: string;
   token: string;
   loads: number;
   drags: number;
+  changes: number;
 }): Promise<KanbanFigures> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -96,6 +140,8 @@ export async function measureKanban(options: {
     deltaMs: [],
     longTasksDuringScroll: { count: 0, maxMs: 0 },
     longTasksIdle: { count: 0, maxMs: 0 },
+    changeVisibleLiveMs: [],
+    changeVisiblePollMs: [],
     chromium: browser.version(),
   };
 
@@ -159,6 +205,22 @@ export async function measureKanban(options: {
     figures.dragConfirmedMs.push(timing.confirmed);
     await page.waitForTimeout(300);
   }
+
+  // "Change visible": a run's state changes in the database (an operator's pause through the
+  // API, committed by the server) → its card moves. With the live stream, then polling only.
+  const pause = async (id: string) => {
+    const response = await context.request.post(`/api/runs/${id}/pause`, { data: {} });
+    if (!response.ok()) throw new Error(`pause ${id}: ${response.status()} ${await response.text()}`);
+  };
+  await page.waitForSelector('[aria-label="Runs board"][data-live="true"]', { timeout: 30_000 });
+  figures.changeVisibleLiveMs = await changeLatencies(page, options.changes, pause);
+  await page.close();
+
+  const polling = await context.newPage();
+  await polling.route("**/api/events", (route) => route.abort());
+  await polling.goto("/runs");
+  await polling.waitForSelector('[aria-label="Runs board"][data-ready="true"][data-live="false"]');
+  figures.changeVisiblePollMs = await changeLatencies(polling, options.changes, pause);
   await browser.close();
   return figures;
 }

@@ -3,7 +3,10 @@
  * production server on it (runtime off, so the board holds still), and measures in
  * Chromium the time to first render of /runs and the time from a drop to the card landing.
  *
- *   npx tsx --conditions=react-server bench/kanban/run.ts [--runs=5000] [--loads=5] [--drags=10] [--port=<free>]
+ *   npx tsx --conditions=react-server bench/kanban/run.ts [--runs=5000] [--loads=5] [--drags=10] [--changes=20] [--port=<free>]
+ *
+ * "Change visible" pauses queued runs through the API and times the card's move to Paused,
+ * first with the live stream (GET /api/events) and then with it blocked (the 1 s poll).
  *
  * Writes bench/kanban/results.json and prints a Markdown summary for docs/PERFORMANCE.md.
  */
@@ -123,7 +126,13 @@ async function main() {
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForOurServer(base, 120_000, () => exited);
-    figures = await measureKanban({ baseURL: base, token, loads: arg("loads", 5), drags: arg("drags", 10) });
+    figures = await measureKanban({
+      baseURL: base,
+      token,
+      loads: arg("loads", 5),
+      drags: arg("drags", 10),
+      changes: arg("changes", 20),
+    });
   } finally {
     stop();
   }
@@ -153,6 +162,8 @@ async function main() {
     snapshotMs: stats(figures.snapshotMs),
     snapshotKiB: Math.round(figures.snapshotBytes / 1024),
     deltaMs: stats(figures.deltaMs),
+    changeVisibleLiveMs: stats(figures.changeVisibleLiveMs),
+    changeVisiblePollMs: stats(figures.changeVisiblePollMs),
     longTasksIdle: figures.longTasksIdle,
     longTasksDuringScroll: figures.longTasksDuringScroll,
   };
@@ -175,6 +186,8 @@ async function main() {
       row("drop → server confirmed (action round trip)", summary.dragConfirmedMs),
       row(`GET /api/board snapshot (${summary.snapshotKiB} KiB)`, summary.snapshotMs),
       row("GET /api/board?since= delta", summary.deltaMs),
+      row("run paused via API → card in Paused, live stream", summary.changeVisibleLiveMs),
+      row("run paused via API → card in Paused, polling only (1 s)", summary.changeVisiblePollMs),
       "",
       `Long tasks (> 50 ms) while idle 3 s with polling: ${figures.longTasksIdle.count} (max ${figures.longTasksIdle.maxMs} ms); while scrolling the Queued column end to end: ${figures.longTasksDuringScroll.count} (max ${figures.longTasksDuringScroll.maxMs} ms)`,
     ].join("\n"),

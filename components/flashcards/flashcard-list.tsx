@@ -16,6 +16,7 @@ import { kindLabels, severityTone, stateTone } from "./card-meta";
 import { RejectDialog, SnoozeDialog } from "./decision-dialogs";
 import { OPEN_COUNT_KEY } from "./open-count-badge";
 import type { DecisionBody } from "./types";
+import { usePollInterval } from "@/components/live/live-events";
 
 const ALL = "__all";
 
@@ -56,10 +57,11 @@ export function FlashcardList({ canDecide, onOpen }: { canDecide: boolean; onOpe
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [dialog, setDialog] = useState<"reject" | "snooze" | null>(null);
   const [busy, setBusy] = useState(false);
+  const refetchInterval = usePollInterval(3_000, 30_000);
   const { data } = useQuery({
     queryKey: ["flashcards", "list", filters],
     queryFn: () => fetchCards(filters),
-    refetchInterval: 3_000,
+    refetchInterval,
   });
   const cards = useMemo(() => data?.cards ?? [], [data]);
   const jobs = useMemo(

@@ -12,6 +12,7 @@ import { FlashcardList } from "./flashcard-list";
 import { FlashcardView } from "./flashcard-view";
 import { isApproval, type CardView, type DetailView, type PageView } from "./types";
 import { useDecide } from "./use-decide";
+import { usePollInterval } from "@/components/live/live-events";
 
 const QUEUE_FILTERS = { state: "open" } as const;
 
@@ -49,11 +50,14 @@ export function FlashcardQueue({
   const [editError, setEditError] = useState<string | null>(null);
   const [currentId, setCurrentId] = useState<string | null>(focusId ?? initial.cards[0]?.id ?? null);
 
+  // Live events refetch the cards at once (LiveEventsProvider); these polls are the fallback.
+  const listInterval = usePollInterval(3_000, 30_000);
+  const detailInterval = usePollInterval(5_000, 30_000);
   const list = useQuery({
     queryKey: ["flashcards", "list", QUEUE_FILTERS],
     queryFn: () => fetchCards(QUEUE_FILTERS),
     initialData: initial,
-    refetchInterval: 3_000,
+    refetchInterval: listInterval,
   });
   const onEditRefused = useCallback((refused: CardView, message: string) => {
     setCurrentId(refused.id);
@@ -82,7 +86,7 @@ export function FlashcardQueue({
     queryFn: () => fetchCard(card?.id ?? ""),
     enabled: Boolean(card),
     initialData: initialDetail && card?.id === initialDetail.card.id ? initialDetail : undefined,
-    refetchInterval: 5_000,
+    refetchInterval: detailInterval,
   });
 
   // The next card's detail is fetched ahead, so moving on shows it complete at once.

@@ -3,12 +3,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { fetchOpenCount } from "./api";
+import { usePollInterval } from "@/components/live/live-events";
 
 export const OPEN_COUNT_KEY = ["flashcards", "open-count"] as const;
 
 /** The open-card count: live (polled every 5 s), on the nav item and as "(n)" in front of the tab title. */
 export function OpenCountBadge() {
-  const { data } = useQuery({ queryKey: OPEN_COUNT_KEY, queryFn: fetchOpenCount, refetchInterval: 5_000 });
+  const refetchInterval = usePollInterval(5_000, 30_000);
+  const { data } = useQuery({ queryKey: OPEN_COUNT_KEY, queryFn: fetchOpenCount, refetchInterval });
   const count = data ?? 0;
   useEffect(() => {
     const apply = () => {

@@ -23,6 +23,7 @@ import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toaster";
 import type { SchedulingKeyView, ServiceBucket } from "@/lib/scheduling";
 import { Scale } from "lucide-react";
+import { usePollInterval } from "@/components/live/live-events";
 
 export interface SchedulingData {
   keys: SchedulingKeyView[];
@@ -116,12 +117,13 @@ function WeightEditor({ item }: { item: SchedulingKeyView }) {
  */
 export function ArbitrationPanel({ initial, canEditWeights }: { initial: SchedulingData; canEditWeights: boolean }) {
   const [windowName, setWindowName] = useState<WindowName>("5m");
+  const refetchInterval = usePollInterval(2_000, 5_000);
   const { data, isError, dataUpdatedAt } = useQuery({
     queryKey: ["scheduling"],
     queryFn: ({ signal }) => fetchScheduling(signal),
     initialData: initial,
     staleTime: 0,
-    refetchInterval: 2_000,
+    refetchInterval,
     retry: false,
   });
   const keys = data.keys;

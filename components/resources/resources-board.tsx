@@ -10,6 +10,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import type { EndpointUsage } from "@/lib/board";
 import { ResourceRunList } from "./run-list";
 import { SlotMeter } from "./slot-meter";
+import { usePollInterval } from "@/components/live/live-events";
 
 async function fetchUsage(signal: AbortSignal): Promise<EndpointUsage[]> {
   const response = await fetch("/api/resources", { cache: "no-store", signal });
@@ -38,12 +39,13 @@ export function ResourcesBoard({
   initial: EndpointUsage[];
   jobTitles: Record<string, string>;
 }) {
+  const refetchInterval = usePollInterval(2_000, 5_000);
   const { data, isError, dataUpdatedAt } = useQuery({
     queryKey: ["resources"],
     queryFn: ({ signal }) => fetchUsage(signal),
     initialData: initial,
     staleTime: 0,
-    refetchInterval: 2_000,
+    refetchInterval,
     retry: false,
   });
   const jobTitle = useCallback((id: string) => jobTitles[id] ?? id, [jobTitles]);

@@ -7,6 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import { Button } from "@/components/ui/button";
 import { buttonClassName } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
+import { useLiveHealthy } from "@/components/live/live-events";
 import type { BoardRun, BoardSnapshot } from "@/lib/board";
 import { BoardColumn, type DropState } from "./board-column";
 import { boardColumns, columnOf, type ColumnId } from "./board-columns";
@@ -47,6 +48,7 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
     () => false,
   );
   const { data, isError, dataUpdatedAt } = useBoard(initial);
+  const live = useLiveHealthy();
   const searchParams = useSearchParams();
   const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
   const [menuId, setMenuId] = useState<string | null>(null);
@@ -180,6 +182,8 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
         aria-label="Runs board"
         role="region"
         data-ready={ready ? "true" : "false"}
+        // Tests and benches tell a board fed by the live stream from one that polls.
+        data-live={live ? "true" : "false"}
         className="grid h-[calc(100dvh-12.5rem)] min-h-[28rem] grid-cols-[repeat(6,minmax(11rem,1fr))] gap-2 overflow-x-auto pb-1"
       >
         {boardColumns.map((column) => (

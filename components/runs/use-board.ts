@@ -3,12 +3,18 @@
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { BoardResponse, BoardSnapshot } from "@/lib/board";
+import { usePollInterval } from "@/components/live/live-events";
 import { fromResponse, type BoardData } from "./board-data";
 
 export const boardQueryKey = ["board"] as const;
 
-/** One poll a second keeps a change on screen within ~1.5 s (poll + query + render). */
+/**
+ * Without the live stream, one poll a second keeps a change on screen within ~1.5 s (poll +
+ * query + render). With it, each run event refetches the delta at once (LiveEventsProvider)
+ * and the poll only backs up a stream that is silently broken.
+ */
 export const BOARD_POLL_MS = 1_000;
+export const BOARD_LIVE_POLL_MS = 15_000;
 
 async function fetchBoard(queryClient: QueryClient, signal: AbortSignal): Promise<BoardData> {
   const before = queryClient.getQueryData<BoardData>(boardQueryKey);
@@ -33,12 +39,13 @@ export function useBoard(initial: BoardSnapshot) {
       queryClient.setQueryData(boardQueryKey, fromResponse(undefined, initial));
     return null;
   });
+  const refetchInterval = usePollInterval(BOARD_POLL_MS, BOARD_LIVE_POLL_MS);
   return useQuery({
     queryKey: boardQueryKey,
     queryFn: ({ signal }) => fetchBoard(queryClient, signal),
     initialData: () => fromResponse(undefined, initial),
     staleTime: 0,
-    refetchInterval: BOARD_POLL_MS,
+    refetchInterval,
     refetchIntervalInBackground: false,
     refetchOnWindowFocus: true,
     structuralSharing: false,

@@ -8,6 +8,7 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/health": "health.read",
   "GET /api/openapi.json": "openapi.read",
   "GET /api/board": "runs.read",
+  "GET /api/events": "live.read",
   "GET /api/runs": "runs.read",
   "POST /api/runs": "runs.create",
   "GET /api/runs/[id]": "runs.read",
@@ -51,3 +52,9 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/locks": "resources.read",
   "GET /api/metrics": "metrics.read",
 };
+
+/**
+ * Routes that answer with a stream that stays open (server-sent events): the walk opens
+ * them, checks the status and content type, and closes them instead of reading to the end.
+ */
+export const streamingRoutes: ReadonlySet<string> = new Set(["GET /api/events"]);

@@ -22,5 +22,6 @@ export type Principal =
   | { kind: "anonymous" };
 
 export function principalRole(p: Principal): Role | null {
+  if (p.kind === "token" && p.scope) return null; // a scoped token acts by its scope, never by the role column
   return p.kind === "user" || p.kind === "token" ? p.role : null;
 }

@@ -45,6 +45,8 @@ export const policy = {
   /** Fair-share key weights (PUT /api/scheduling/keys/{key}, the Resources page). */
   "scheduling.manage": ["admin"],
   "flashcards.read": everyone,
+  /** GET /api/events: the live stream names changed runs, cards and resources (ids only; each is refetched through its own permission). */
+  "live.read": everyone,
   /** Shared memory: collections, entities and their history (lib/memory). */
   "memory.read": everyone,
   /** Revert a run's shared-memory writes (POST /api/runs/:id/revert-writes). */

@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyLive } from "@/lib/live/channel";
 import { randomUUID } from "node:crypto";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
@@ -138,6 +139,7 @@ export async function recordApprovalVote(
     .update(flashcards)
     .set({ approvalsGiven: given, updatedAt: sql`now()` })
     .where(eq(flashcards.id, card.id));
+  await notifyLive(tx, "flashcard", card.id);
   return { given, required: card.approvalsRequired };
 }
 
@@ -182,17 +184,19 @@ export async function closeApprovalCard(
     })
     .where(and(eq(flashcards.approvalId, approvalId), inArray(flashcards.state, [...liveFlashcardStates])))
     .returning();
-  if (card)
+  if (card) {
     await enqueueCardWebhook(tx, "flashcard.decided", card, {
       decision: state,
       by: decidedBy ?? "the runtime",
       reason,
     });
+    await notifyLive(tx, "flashcard", card.id);
+  }
 }
 
 /** A run that ended: its approval cards can no longer be acted on (mirrors the approvals' withdrawal). */
 export async function withdrawRunApprovalCards(tx: Tx, runId: string, why: string): Promise<void> {
-  await tx
+  const withdrawn = await tx
     .update(flashcards)
     .set({ state: "withdrawn", decidedAt: sql`now()`, decisionReason: why, snoozedUntil: null, updatedAt: sql`now()` })
     .where(
@@ -201,5 +205,8 @@ export async function withdrawRunApprovalCards(tx: Tx, runId: string, why: strin
         eq(flashcards.kind, "approval"),
         inArray(flashcards.state, [...liveFlashcardStates]),
       ),
-    );
+    )
+    .returning({ id: flashcards.id });
+  // Every terminal transition comes through here: notify only when a card actually closed.
+  if (withdrawn.length > 0) await notifyLive(tx, "flashcard", withdrawn[0]?.id ?? "");
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyLive } from "@/lib/live/channel";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Tx } from "@/db/client";
@@ -109,6 +110,7 @@ export async function decideFlashcard(
           };
     const [updated] = await tx.update(flashcards).set(next).where(eq(flashcards.id, card.id)).returning();
     if (!updated) throw new Error(`flashcard ${card.id} vanished under its row lock`);
+    await notifyLive(tx, "flashcard", card.id);
     await appendAudit(tx, {
       actor,
       authorization,

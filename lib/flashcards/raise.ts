@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyLive } from "@/lib/live/channel";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
@@ -69,6 +70,8 @@ export async function raiseFlashcard(tx: Tx, input: RaiseInput, options: RaiseOp
   const [row] = await query;
   if (!row) throw new Error("flashcard upsert returned no row");
   const created = row.id === id;
+  // A repeat changes the count and last-seen the queue shows, so it is a change too.
+  await notifyLive(tx, "flashcard", row.id);
   if (created) {
     const event: AuditInput = {
       actor: RUNTIME_ACTOR,

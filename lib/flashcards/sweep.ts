@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyLive } from "@/lib/live/channel";
 import { and, asc, eq, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { flashcards, runs } from "@/db/schema";
@@ -42,6 +43,7 @@ export async function returnSnoozedCards(db: Db, limit = 200): Promise<number> {
           due.map((c) => c.id),
         ),
       );
+    await notifyLive(tx, "flashcard");
     for (const card of due) {
       await appendAudit(tx, {
         actor: { kind: "system", id: "flashcards", label: "flashcard snooze" },

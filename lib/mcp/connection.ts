@@ -29,10 +29,17 @@ export class McpConnection {
     private readonly onOpened: () => void = () => {},
   ) {}
 
-  /** What the status shows: the command line or URL (never headers or environment values). */
+  /**
+   * What the status shows every role: the program (not its arguments) or the URL's origin and
+   * path (not its query) — arguments and queries are where literal keys tend to be written.
+   */
   get target(): string {
     const c = this.config;
-    return c.transport === "http" ? c.url : [c.command, ...c.args].join(" ");
+    if (c.transport === "http") {
+      const url = new URL(c.url);
+      return `${url.origin}${url.pathname}`;
+    }
+    return c.args.length > 0 ? `${c.command} (+${c.args.length} args)` : c.command;
   }
 
   private transport(): Transport {

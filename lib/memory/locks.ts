@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyLive } from "@/lib/live/channel";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Queryable, Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
@@ -116,6 +117,8 @@ export async function requestLock(
     })
     .returning();
   if (!inserted) throw new Error("lock request not stored");
+  // The Resources page lists holders and waiters; a grant to others goes on flightdeck_locks as well.
+  await notifyLive(tx, "resources", "locks");
   const granted = await grantPass(tx, entity);
   const others = granted.filter((id) => id !== runId);
   if (others.length > 0) await notifyLockChange(tx, others);
@@ -219,6 +222,7 @@ export async function releaseLock(tx: Tx, runId: string, entity: string): Promis
     )
     .returning({ seq: memoryLocks.seq });
   if (deleted.length === 0) return false;
+  await notifyLive(tx, "resources", "locks");
   const granted = await grantPass(tx, entity);
   if (granted.length > 0) await notifyLockChange(tx, granted);
   return true;
@@ -239,6 +243,7 @@ export async function releaseRunLocks(tx: Tx, runId: string): Promise<string[]> 
     await tx.delete(memoryLocks).where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.runId, runId)));
     woken.push(...(await grantPass(tx, entity)));
   }
+  await notifyLive(tx, "resources", "locks");
   if (woken.length > 0) await notifyLockChange(tx, woken);
   return entities;
 }

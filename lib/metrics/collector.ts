@@ -2,6 +2,7 @@ import "server-only";
 import type { Queryable } from "@/db/client";
 import { flashcardKinds, liveFlashcardStates } from "@/db/schema";
 import { createMetrics, type Metrics } from "./definitions";
+import { namedFairShareKeys, OTHER, toolLabel } from "./label-values";
 import {
   auditLag,
   endpointUse,
@@ -80,19 +81,22 @@ export class MetricsCollector {
     this.advance("runs", runs);
 
     const turns = await finishedTurnsSince(db, cursors.turns, this.settleSeconds, this.tailLimit);
+    const keys = turns.length > 0 ? await namedFairShareKeys(db) : new Set<string>();
     for (const t of turns) {
       m.turns.inc({ job_id: t.jobId, outcome: t.status });
       m.turnDuration.observe({ job_id: t.jobId, outcome: t.status }, t.seconds);
       if (t.modelMs !== null) m.modelCallDuration.observe({ endpoint: t.endpoint }, t.modelMs / 1000);
-      if (t.waitMs !== null && t.fairKey !== null) m.turnWait.observe({ fair_share_key: t.fairKey }, t.waitMs / 1000);
+      if (t.waitMs !== null && t.fairKey !== null)
+        m.turnWait.observe({ fair_share_key: keys.has(t.fairKey) ? t.fairKey : OTHER }, t.waitMs / 1000);
     }
     this.advance("turns", turns);
 
     const calls = await finishedToolCallsSince(db, cursors.tool_calls, this.settleSeconds, this.tailLimit);
     for (const c of calls) {
-      m.toolCalls.inc({ tool: c.tool, outcome: c.status });
+      const tool = toolLabel(c.tool);
+      m.toolCalls.inc({ tool, outcome: c.status });
       if (c.durationMs !== null && executedOutcomes.has(c.status))
-        m.toolCallDuration.observe({ tool: c.tool, outcome: c.status }, c.durationMs / 1000);
+        m.toolCallDuration.observe({ tool, outcome: c.status }, c.durationMs / 1000);
     }
     this.advance("tool_calls", calls);
   }

@@ -6,8 +6,9 @@ import { Counter, Gauge, Histogram, Registry } from "prom-client";
  * global one, and without its default process metrics: a scrape describes the whole
  * deployment from the database, not the one process that happened to answer).
  *
- * Labels are bounded by configuration: job ids, model endpoints, tool names, fair-share
- * keys, states and outcomes. No label ever carries a run id (tests/metrics/labels.test.ts).
+ * Labels are bounded by configuration: job ids, model endpoints, registered tool names (a
+ * name a model made up is "unknown"), declared or admin-weighted fair-share keys (any other
+ * key is "other"), states and outcomes. No label ever carries a run id (tests/metrics/labels.test.ts).
  */
 export function createMetrics() {
   const registry = new Registry();
@@ -47,7 +48,7 @@ export function createMetrics() {
   });
   const turnWait = new Histogram({
     name: "flightdeck_turn_wait_seconds",
-    help: "How long a run waited runnable before a worker claimed its turn, by fair-share key.",
+    help: 'How long a run waited runnable before a worker claimed its turn, by fair-share key (declared groups and admin-weighted keys; any other key is "other").',
     labelNames: ["fair_share_key"] as const,
     buckets: [0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600],
     registers,

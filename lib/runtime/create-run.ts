@@ -15,6 +15,7 @@ import { SpanKind, traceparentOf, tracer } from "@/lib/telemetry";
 import { deriveFairShareKey } from "@/lib/scheduling/fair-share-key";
 import { FAIR_SHARE_KEY_MAX, PRIORITY_MAX, PRIORITY_MIN } from "@/lib/scheduling/policy";
 import { notifyRun } from "./channels";
+import { announceRunTransition } from "./run-webhook";
 import { nowPlusMs } from "./db-time";
 
 export interface CreateRunParams {
@@ -75,32 +76,38 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
   });
   const traceParent = traceparentOf(span);
   span.end();
-  await tx.insert(runs).values({
-    id,
-    traceParent,
-    jobId: def.id,
-    jobVersion: job.currentVersion,
-    state,
-    stateReason: needsApproval ? "approval" : null,
-    waitingFor: approvalId,
-    governance: { ...def.governance },
-    triggerKind: params.trigger.kind,
-    triggerRef: params.trigger.ref ?? null,
-    actorKind: actor.kind,
-    actorId: actor.id,
-    actorLabel: actor.label,
-    // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
-    input: redact(input ?? {}),
-    modelEndpoint: def.agent.model,
-    budgetTokens: def.budgets.tokens,
-    budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),
-    budgetWallClockMs: def.budgets.wallClockMs,
-    fairGroup: params.fairShareKey ?? deriveFairShareKey(def.scheduling.fairShareKey, input, def.scheduling.group),
-    weight: def.scheduling.weight,
-    priority: params.priority ?? def.scheduling.priority,
-    deadline: def.scheduling.deadlineMs === undefined ? null : nowPlusMs(def.scheduling.deadlineMs),
-    retryOf: params.retryOf ?? null,
-  });
+  const [inserted] = await tx
+    .insert(runs)
+    .values({
+      id,
+      traceParent,
+      jobId: def.id,
+      jobVersion: job.currentVersion,
+      state,
+      stateReason: needsApproval ? "approval" : null,
+      waitingFor: approvalId,
+      governance: { ...def.governance },
+      triggerKind: params.trigger.kind,
+      triggerRef: params.trigger.ref ?? null,
+      actorKind: actor.kind,
+      actorId: actor.id,
+      actorLabel: actor.label,
+      // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
+      input: redact(input ?? {}),
+      modelEndpoint: def.agent.model,
+      budgetTokens: def.budgets.tokens,
+      budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),
+      budgetWallClockMs: def.budgets.wallClockMs,
+      fairGroup: params.fairShareKey ?? deriveFairShareKey(def.scheduling.fairShareKey, input, def.scheduling.group),
+      weight: def.scheduling.weight,
+      priority: params.priority ?? def.scheduling.priority,
+      deadline: def.scheduling.deadlineMs === undefined ? null : nowPlusMs(def.scheduling.deadlineMs),
+      retryOf: params.retryOf ?? null,
+    })
+    .returning();
+  if (!inserted) throw new Error("run insert returned no row");
+  // A run that waits for a lead before its first turn needs attention from the start.
+  if (needsApproval) await announceRunTransition(tx, inserted, "waiting", "approval", null);
   await appendAudit(tx, {
     actor,
     authorization,

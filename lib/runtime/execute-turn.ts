@@ -76,19 +76,19 @@ export async function executeTurn(params: ExecuteTurnParams): Promise<void> {
 
 /** What the turn's span says about how it ended. */
 function annotateTurn(span: Span, end: TurnEnd, aborted: AbortKind | "lease-lost" | null): void {
-  if (aborted === "lease-lost") return markError(span, "lease lost: turn discarded", "lease_lost");
+  if (aborted === "lease-lost") return markError(span, "lease_lost");
   span.setAttribute("flightdeck.turn.end", end.kind);
-  if (end.kind === "error") return markError(span, end.message, "error");
-  if (end.kind === "aborted") return markError(span, end.message, end.why);
+  if (end.kind === "error") return markError(span, "error");
+  if (end.kind === "aborted") return markError(span, end.why);
   const { outcome, usage } = end.result;
   span.setAttributes({
     "flightdeck.turn.outcome": outcome.kind,
     "gen_ai.usage.input_tokens": usage.inputTokens,
     "gen_ai.usage.output_tokens": usage.outputTokens,
   });
-  if (outcome.kind === "wait")
-    span.setAttribute("flightdeck.turn.waiting_for", `${outcome.reason}:${outcome.waitingFor}`);
-  if (outcome.kind === "fail") markError(span, outcome.message, outcome.reason);
+  // The reason only: what is awaited can be an entity named after a customer.
+  if (outcome.kind === "wait") span.setAttribute("flightdeck.turn.wait_reason", outcome.reason);
+  if (outcome.kind === "fail") markError(span, outcome.reason);
 }
 
 async function runTurn(params: ExecuteTurnParams, span: Span): Promise<void> {

@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyLive } from "@/lib/live/channel";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { modelEndpoints } from "@/db/schema";
@@ -38,4 +39,5 @@ export async function syncModelEndpoints(db: Queryable, endpoints: ModelEndpoint
         updatedAt: sql`now()`,
       },
     });
+  await notifyLive(db, "resources", "endpoints");
 }

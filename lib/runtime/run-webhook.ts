@@ -6,11 +6,20 @@ import { cockpitLink, enqueueWebhook } from "@/lib/webhooks";
 type RunRow = typeof runs.$inferSelect;
 
 /**
- * The run messages a team wants pushed to it, queued in the transition's transaction:
- * `run.failed` when a run ends failed or timed out, `run.needs_attention` when a run stops
- * to wait for a person (an approval). Other transitions send nothing.
+ * The run messages a team wants pushed to it, queued in the transition's (or the creation's)
+ * transaction: `run.failed` when a run ends failed or timed out, `run.needs_attention` when a
+ * run stops to wait for a person (an approval, including a run created waiting for one; `from`
+ * is null then). Other transitions send nothing.
  */
-export async function announceRunTransition(tx: Tx, run: RunRow, to: RunState, reason: string | null): Promise<void> {
+export async function announceRunTransition(
+  tx: Tx,
+  run: RunRow,
+  to: RunState,
+  reason: string | null,
+  from: RunState | null,
+): Promise<void> {
+  // Resuming a paused run that still waits for its approval is not news: the team heard when it first stopped.
+  if (from === "paused" && to === "waiting") return;
   const url = cockpitLink(`/runs/${encodeURIComponent(run.id)}`);
   const data = {
     run: {

@@ -74,7 +74,8 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
       waitingFor: to === "waiting" ? (options.waitingFor ?? null) : null,
       updatedAt: sql`now()`,
       ...(to === "running" && current.startedAt === null ? { startedAt: sql`now()` } : {}),
-      ...(isTerminal(to) ? { finishedAt: sql`now()` } : {}),
+      // The wall clock (as turns stamp theirs): a sweep's transaction can move many runs, long after it began.
+      ...(isTerminal(to) ? { finishedAt: sql`clock_timestamp()` } : {}),
       // Only a running run holds a lease or carries boundary requests.
       ...(leavesRunning
         ? {
@@ -120,7 +121,7 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
   };
   if (options.auditSink) options.auditSink.push(event);
   else await appendAudit(tx, event);
-  await announceRunTransition(tx, updated, to, options.reason ?? null);
+  await announceRunTransition(tx, updated, to, options.reason ?? null, current.state);
   await notifyRun(tx, runId);
   return updated;
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { notifyLive } from "@/lib/live/channel";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
@@ -46,6 +47,7 @@ export async function setKeyWeight(
       subject: { type: "fair_share_key", id: key },
       payload: { key, weight, previous },
     });
+    await notifyLive(tx, "resources", "scheduling");
     return { key, weight, previous };
   });
 }

@@ -37,8 +37,9 @@ export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: S
       try {
         return await fn(span);
       } catch (error) {
-        span.recordException(error instanceof Error ? error : String(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+        // Only the error's class: a message can quote bound query parameters, tool output or a
+        // provider's echo of the prompt, and spans leave the deployment.
+        markError(span, error instanceof Error ? error.name : "error");
         throw error;
       } finally {
         span.end();
@@ -47,9 +48,14 @@ export async function inSpan<T>(name: string, options: SpanOptions, fn: (span: S
   );
 }
 
-export function markError(span: Span, message: string, errorType?: string): void {
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-  if (errorType) span.setAttribute("error.type", errorType);
+/**
+ * Marks a span failed with a low-cardinality error type (an outcome, a reason code, an error
+ * class) and nothing else: messages stay in the run's history and audit log, redacted and
+ * access-controlled, never on spans.
+ */
+export function markError(span: Span, errorType: string): void {
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+  span.setAttribute("error.type", errorType);
 }
 
 export { SpanKind };

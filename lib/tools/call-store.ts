@@ -53,7 +53,10 @@ export interface CallOutcome {
 
 /** Writes the final (or parked) state of a call; upserts so refusals need no prior row. */
 export async function saveOutcome(tx: Tx, id: CallIdentity, outcome: CallOutcome): Promise<void> {
-  const finished = outcome.status === "awaiting_approval" || outcome.status === "awaiting_signal" ? null : sql`now()`;
+  // The wall clock, not the transaction's start: a database tool's transaction can outlast its call by seconds,
+  // and readers that tail finished rows (lib/metrics) count on the stamp trailing the commit only briefly.
+  const finished =
+    outcome.status === "awaiting_approval" || outcome.status === "awaiting_signal" ? null : sql`clock_timestamp()`;
   await tx
     .insert(toolCalls)
     .values({ ...id, ...outcome, finishedAt: finished })

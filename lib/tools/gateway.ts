@@ -10,6 +10,7 @@ import { identityMismatch, inputHashOf, refuseMismatch } from "./call-identity";
 import { invokeSignalWait } from "./signal-wait";
 import { toJsonSafe } from "./output";
 import { toolRedactor } from "./redactor";
+import { getTool } from "./registry";
 import { admissionStage } from "./stages/admission";
 import { allowlistStage } from "./stages/allowlist";
 import { approvalGateStage } from "./stages/approval-gate";
@@ -32,10 +33,11 @@ const FINAL = new Set(["succeeded", "failed", "refused"]);
  * lease (or a failing database) throws.
  */
 export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): Promise<ToolCallRecord> {
-  // One span per call (OpenTelemetry GenAI conventions), a child of the turn's span.
+  // One span per call (OpenTelemetry GenAI conventions), a child of the turn's span. The span
+  // name carries only a registered tool's name: the model chooses what it asks for.
   const name = request.toolName.slice(0, 200);
   return inSpan(
-    `execute_tool ${name}`,
+    getTool(name) ? `execute_tool ${name}` : "execute_tool",
     {
       attributes: {
         "gen_ai.operation.name": "execute_tool",
@@ -52,7 +54,7 @@ export async function invokeTool(scope: InvokeScope, request: ToolCallRequest): 
       span.setAttribute("flightdeck.tool.outcome", record.outcome);
       span.setAttribute("flightdeck.tool.replayed", record.replayed);
       if (record.outcome === "failed" || record.outcome === "refused") {
-        markError(span, record.error ?? record.outcome, record.outcome);
+        markError(span, record.outcome);
       }
       return record;
     },

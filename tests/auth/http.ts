@@ -54,6 +54,8 @@ function compile(pattern: string): (path: string) => Record<string, string | str
  * Serves route modules over real loopback HTTP the way Flightdeck's server (scripts/
  * start.mjs around Next) calls them: a NextRequest whose body streams from the socket,
  * awaited params, and the peer-address header overwritten with the socket address.
+ * Like Next, the request's signal aborts when the client goes away, and an event stream
+ * (text/event-stream) is written as it is produced instead of buffered.
  */
 export async function serveRoutes(routes: Record<string, RouteModule>): Promise<TestServer> {
   const table = Object.entries(routes).map(([pattern, module]) => ({ match: compile(pattern), module }));
@@ -70,6 +72,8 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
       const method = req.method ?? "GET";
       const hasBody = method !== "GET" && method !== "HEAD";
       const body = hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined;
+      const gone = new AbortController();
+      res.on("close", () => gone.abort());
       let response: Response = new Response("not found", { status: 404 });
       for (const { match, module } of table) {
         let params: Record<string, string | string[]> | null;
@@ -82,7 +86,7 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
         if (!params) continue;
         const handler = module[method] as Handler | undefined;
         response = handler
-          ? await handler(new NextRequest(url, { method, headers, body, duplex: "half" }), {
+          ? await handler(new NextRequest(url, { method, headers, body, duplex: "half", signal: gone.signal }), {
               params: Promise.resolve(params),
             })
           : new Response("method not allowed", { status: 405 });
@@ -101,6 +105,18 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
         out.connection = "close";
       }
       res.writeHead(response.status, out);
+      if (response.body && response.headers.get("content-type")?.startsWith("text/event-stream")) {
+        res.flushHeaders();
+        const reader = response.body.getReader();
+        res.on("close", () => void reader.cancel().catch(() => {}));
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          res.write(value);
+        }
+        res.end();
+        return;
+      }
       res.end(Buffer.from(await response.arrayBuffer()));
     })().catch((error: unknown) => {
       console.error(error);
@@ -112,7 +128,12 @@ export async function serveRoutes(routes: Record<string, RouteModule>): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        // An event stream a failed test left open must not hold the server (and the suite) forever.
+        server.closeAllConnections();
+      }),
   };
 }
 

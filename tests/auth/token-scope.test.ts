@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { authorize } from "@/lib/auth/dal";
 import { policy, type Permission } from "@/lib/auth/policy";
-import type { Principal } from "@/lib/auth";
+import { principalRole, type Principal } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
 
 /** A scoped token's scope replaces its role; its owner's current role still caps it. */
@@ -24,6 +24,11 @@ const scoped = (extra: Partial<Extract<Principal, { kind: "token" }>> = {}): Pri
 });
 
 describe("metrics scope", () => {
+  it("has no role anywhere a role is read (the cockpit shell sends it to sign-in)", () => {
+    expect(principalRole(scoped())).toBeNull();
+    expect(principalRole(scoped({ role: "admin" }))).toBeNull();
+  });
+
   it("allows metrics.read and refuses every other permission, public ones included, whatever the role", () => {
     for (const principal of [scoped(), scoped({ role: "admin" })]) {
       for (const permission of Object.keys(policy) as Permission[]) {

@@ -1,52 +1,23 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookOutbox } from "@/db/schema";
-import { resetEnvCache } from "@/lib/env";
 import { raiseFlashcard } from "@/lib/flashcards";
 import { deliverWebhooks, signWebhook, verifyWebhook } from "@/lib/webhooks";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/helpers/webhook-receiver";
 
 /** The outbox delivered to a loopback receiver that verifies Standard Webhooks signatures. */
 const SECRET = `whsec_${Buffer.from("flightdeck-webhook-test-key-0123456789").toString("base64")}`;
 let handle: TestDatabase;
-let server: Server;
-let failNext = 0;
-const received: { body: string; verified: boolean; id: string | undefined }[] = [];
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    req.on("end", () => {
-      const header = (name: string) => (typeof req.headers[name] === "string" ? (req.headers[name] as string) : null);
-      if (failNext > 0) {
-        failNext -= 1;
-        res.writeHead(503).end();
-        return;
-      }
-      const verified = verifyWebhook(
-        SECRET,
-        { id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature") },
-        body,
-      );
-      received.push({ body, verified, id: header("webhook-id") ?? undefined });
-      res.writeHead(verified ? 204 : 401).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.env.FLIGHTDECK_WEBHOOK_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  process.env.FLIGHTDECK_WEBHOOK_SECRET = SECRET;
-  resetEnvCache();
+  receiver = await startWebhookReceiver(SECRET);
   handle = await createTestDatabase();
 });
 afterAll(async () => {
-  delete process.env.FLIGHTDECK_WEBHOOK_URL;
-  delete process.env.FLIGHTDECK_WEBHOOK_SECRET;
-  resetEnvCache();
   await handle.drop();
-  await new Promise((resolve) => server.close(resolve));
+  await receiver.close();
 });
 
 describe("webhooks", () => {
@@ -60,7 +31,7 @@ describe("webhooks", () => {
   });
 
   it("a new card is queued in its transaction, delivered signed, and retried with backoff after a failure", async () => {
-    failNext = 1;
+    receiver.failNext(1);
     await handle.db.transaction((tx) =>
       raiseFlashcard(tx, {
         kind: "failures",
@@ -96,10 +67,10 @@ describe("webhooks", () => {
       .where(eq(webhookOutbox.seq, retry?.seq ?? 0));
     expect(await deliverWebhooks(handle.db)).toEqual({ delivered: 1, failed: 0 });
 
-    expect(received).toHaveLength(1);
-    expect(received[0]?.verified).toBe(true);
-    expect(received[0]?.id).toBe(retry?.id);
-    const payload = JSON.parse(received[0]?.body ?? "{}");
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0]?.verified).toBe(true);
+    expect(receiver.received[0]?.id).toBe(retry?.id);
+    const payload = JSON.parse(receiver.received[0]?.body ?? "{}");
     expect(payload).toMatchObject({
       type: "flashcard.created",
       data: { card: { kind: "failures", severity: "critical", title: "triage is failing" } },

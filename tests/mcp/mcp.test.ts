@@ -111,6 +111,10 @@ describe("discovery", () => {
       tools: ["mcp:loop:add", "mcp:loop:echo", "mcp:loop:fail", "mcp:loop:slow"],
     });
     expect(status.stdio).toMatchObject({ state: "connected", transport: "stdio" });
+    // Every role reads the status: the program without its arguments, the URL without its query.
+    expect(status.stdio?.target).toMatch(/^\S+ \(\+3 args\)$/);
+    expect(status.stdio?.target).not.toContain("mcp-loop-stdio");
+    expect(status.loop?.target).toBe(new URL(loop.url).origin + new URL(loop.url).pathname);
     expect(status.stdio?.tools).toContain("mcp:stdio:echo");
     expect(getTool("mcp:loop:echo")).toMatchObject({ sideEffect: "none", dataCategories: ["workspace"] });
     expect(getTool("mcp:gated:echo")?.sideEffect).toBe("external");

@@ -119,6 +119,11 @@ describe("OpenTelemetry traces", () => {
     }
     // No run id is hidden in a span name: names stay low-cardinality, ids are attributes.
     expect(spans.every((s) => !s.name.includes(runId))).toBe(true);
+    // Nothing from the ticket or the customer leaves on a span: no address, no wait target, no message text.
+    const everything = JSON.stringify(spans.map((s) => ({ name: s.name, attributes: s.attributes, status: s.status })));
+    expect(everything).not.toMatch(/@[a-z]+\.example/);
+    expect(spans.every((s) => s.status.message === undefined || /^[A-Za-z_]+$/.test(s.status.message))).toBe(true);
+    expect(turnSpans.map((s) => attr(s, "flightdeck.turn.wait_reason"))).toContain("approval");
   });
 
   it("tracing is off without OTEL_EXPORTER_OTLP_ENDPOINT, and a bad endpoint stops start-up naming it", async () => {

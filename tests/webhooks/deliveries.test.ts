@@ -1,10 +1,7 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents, webhookOutbox } from "@/db/schema";
 import { systemPrincipal } from "@/lib/audit";
-import { resetEnvCache } from "@/lib/env";
 import { transitionRun } from "@/lib/runtime/transitions";
 import { createApiToken } from "@/lib/tokens";
 import { deliverWebhooks, WEBHOOK_MAX_ATTEMPTS } from "@/lib/webhooks";
@@ -13,24 +10,18 @@ import * as redeliverRoute from "@/app/api/webhooks/deliveries/[id]/redeliver/ro
 import { serveRoutes, type TestServer } from "@/tests/auth/http";
 import type { TestDatabase } from "@/tests/helpers/db";
 import { newRun, runtimeDatabase } from "@/tests/runtime/helpers";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/helpers/webhook-receiver";
 
 /** The admin's delivery log: a receiver that keeps failing, the message given up, then redelivered. */
 const SECRET = `whsec_${Buffer.from("flightdeck-delivery-log-key-0123456789").toString("base64")}`;
 let handle: TestDatabase;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let api: TestServer;
-let receiverDown = true;
 const tokens = new Map<string, string>();
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => res.writeHead(receiverDown ? 500 : 204).end());
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
-  process.env.FLIGHTDECK_WEBHOOK_URL = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  process.env.FLIGHTDECK_WEBHOOK_SECRET = SECRET;
-  resetEnvCache();
+  receiver = await startWebhookReceiver(SECRET);
+  receiver.answerWith(500);
   handle = await runtimeDatabase();
   api = await serveRoutes({
     "/api/webhooks/deliveries": deliveriesRoute,
@@ -41,12 +32,9 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  delete process.env.FLIGHTDECK_WEBHOOK_URL;
-  delete process.env.FLIGHTDECK_WEBHOOK_SECRET;
-  resetEnvCache();
   await api.close();
   await handle.drop();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 async function http(method: string, path: string, role: "admin" | "lead") {
@@ -102,7 +90,7 @@ describe("webhook delivery log", () => {
     const again = await http("POST", `/api/webhooks/deliveries/${message.id}/redeliver`, "admin");
     expect(again.status).toBe(200);
     expect(again.json.delivery).toMatchObject({ id: message.id, status: "pending", attempts: 0 });
-    receiverDown = false;
+    receiver.answerWith(null);
     expect(await deliverWebhooks(handle.db)).toEqual({ delivered: 1, failed: 0 });
     const delivered = await http("GET", "/api/webhooks/deliveries?status=delivered", "admin");
     expect((delivered.json.deliveries as Delivery[]).map((d) => d.id)).toEqual([message.id]);

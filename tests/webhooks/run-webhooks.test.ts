@@ -1,13 +1,13 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gt } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { webhookOutbox } from "@/db/schema";
 import { EnvError, parseEnv, resetEnvCache } from "@/lib/env";
 import { transitionRun } from "@/lib/runtime/transitions";
-import { deliverWebhooks, verifyWebhook } from "@/lib/webhooks";
+import { deliverWebhooks } from "@/lib/webhooks";
 import type { TestDatabase } from "@/tests/helpers/db";
-import { newRun, runtimeDatabase } from "@/tests/runtime/helpers";
+import { lead, newRun, runtimeDatabase } from "@/tests/runtime/helpers";
+import { pauseRun, resumeRun } from "@/lib/runtime/controls";
+import { startWebhookReceiver, type WebhookReceiver } from "@/tests/helpers/webhook-receiver";
 
 /** Run messages: a failed run and a run stopping for an approval reach a loopback receiver, signed. */
 const SECRET = `whsec_${Buffer.from("flightdeck-run-webhook-key-0123456789").toString("base64")}`;
@@ -16,44 +16,25 @@ const system = {
   authorization: { via: "system" as const },
 };
 let handle: TestDatabase;
-let server: Server;
-const received: { type: string; verified: boolean; body: Record<string, unknown> }[] = [];
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-    req.on("end", () => {
-      const header = (name: string) => (typeof req.headers[name] === "string" ? (req.headers[name] as string) : null);
-      const verified = verifyWebhook(
-        SECRET,
-        { id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature") },
-        body,
-      );
-      const parsed = JSON.parse(body) as Record<string, unknown>;
-      received.push({ type: String(parsed.type), verified, body: parsed });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  process.env.FLIGHTDECK_WEBHOOK_URL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  process.env.FLIGHTDECK_WEBHOOK_SECRET = SECRET;
-  resetEnvCache();
+  receiver = await startWebhookReceiver(SECRET);
   handle = await runtimeDatabase();
 });
 afterEach(async () => {
   delete process.env.FLIGHTDECK_WEBHOOK_EVENTS;
   resetEnvCache();
   await handle.db.delete(webhookOutbox).where(gt(webhookOutbox.seq, 0));
-  received.length = 0;
+  receiver.received.length = 0;
 });
 afterAll(async () => {
-  delete process.env.FLIGHTDECK_WEBHOOK_URL;
-  delete process.env.FLIGHTDECK_WEBHOOK_SECRET;
-  resetEnvCache();
   await handle.drop();
-  await new Promise((resolve) => server.close(resolve));
+  await receiver.close();
 });
+
+const delivered = () =>
+  receiver.received.map((r) => ({ verified: r.verified, body: JSON.parse(r.body) as Record<string, unknown> }));
 
 async function failRun(): Promise<string> {
   const run = await newRun(handle.db, "scripted", { turns: 1 });
@@ -85,7 +66,8 @@ describe("run webhooks", () => {
     await handle.db.transaction((tx) => transitionRun(tx, paused.id, "paused", { ...system, reason: "operator" }));
 
     expect(await deliverWebhooks(handle.db)).toEqual({ delivered: 2, failed: 0 });
-    expect(received.map((r) => r.type)).toEqual(["run.failed", "run.needs_attention"]);
+    const received = delivered();
+    expect(received.map((r) => r.body.type)).toEqual(["run.failed", "run.needs_attention"]);
     expect(received.every((r) => r.verified)).toBe(true);
     const [failure, attention] = received;
     expect(failure?.body).toMatchObject({
@@ -96,6 +78,19 @@ describe("run webhooks", () => {
       data: { run: { id: waiting, state: "waiting", reason: "approval", waitingFor: "apr_test" } },
     });
     expect(String((attention?.body.data as { run: { url: string } }).run.url)).toContain(`/runs/${waiting}`);
+  });
+
+  it("a run created waiting for its approval needs attention at once; resuming it after a pause says nothing new", async () => {
+    const run = await newRun(handle.db, "approve-first", { turns: 1 });
+    expect(run.state).toBe("waiting");
+    await pauseRun(handle.db, run.id, lead);
+    await resumeRun(handle.db, run.id, lead);
+    // (Its approval card is announced too, as flashcard.created.)
+    const queued = (await handle.db.select().from(webhookOutbox)).filter((q) => q.eventType.startsWith("run."));
+    expect(queued.map((q) => q.eventType)).toEqual(["run.needs_attention"]);
+    expect(queued[0]?.payload).toMatchObject({
+      data: { run: { id: run.id, jobId: "approve-first", state: "waiting", reason: "approval" } },
+    });
   });
 
   it("FLIGHTDECK_WEBHOOK_EVENTS picks the message types; an unknown type stops start-up naming the variable", async () => {

@@ -42,7 +42,7 @@ export default async function ResourcesPage() {
         <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
       </div>
       <section className="mt-8 flex flex-col gap-2" aria-labelledby="locks-heading">
-        <LiveRefresh active intervalMs={2_000} />
+        <LiveRefresh active intervalMs={2_000} kinds={["resources"]} />
         <h2 id="locks-heading" className="text-sm font-medium">
           Entity locks
         </h2>

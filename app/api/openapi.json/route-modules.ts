@@ -12,6 +12,7 @@ import * as auditVerifierKeyRoute from "@/app/api/audit/verifier-key/route";
 import * as auditVerifyRoute from "@/app/api/audit/verify/route";
 import * as authAllRoute from "@/app/api/auth/[...all]/route";
 import * as boardRoute from "@/app/api/board/route";
+import * as eventsRoute from "@/app/api/events/route";
 import * as flashcardsRoute from "@/app/api/flashcards/route";
 import * as flashcardsIdRoute from "@/app/api/flashcards/[id]/route";
 import * as flashcardsIdDecisionRoute from "@/app/api/flashcards/[id]/decision/route";
@@ -62,6 +63,7 @@ export const routeModules: readonly RouteModuleEntry[] = [
   { pattern: "/api/audit/verify", module: auditVerifyRoute },
   { pattern: "/api/auth/[...all]", module: authAllRoute },
   { pattern: "/api/board", module: boardRoute },
+  { pattern: "/api/events", module: eventsRoute },
   { pattern: "/api/flashcards", module: flashcardsRoute },
   { pattern: "/api/flashcards/[id]", module: flashcardsIdRoute },
   { pattern: "/api/flashcards/[id]/decision", module: flashcardsIdDecisionRoute },

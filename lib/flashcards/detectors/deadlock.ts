@@ -23,7 +23,8 @@ export function detectDeadlock(d: { victim: DeadlockEdge; cycle: DeadlockEdge[];
     title: `Deadlock broken: ${runIds.length} runs waited on each other for ${entities.join(", ")}`,
     why:
       `Run ${d.victim.runId} waited for ${d.victim.entity} while holding a lock the others in the cycle waited for. ` +
-      `The lock manager refused its request (victim: lowest priority, then youngest run) and the model was told so; ` +
+      `The lock manager refused its request (victim: lowest priority, then youngest run); its model reads the refusal ` +
+      `as the result of that memory_lock call; ` +
       `the other runs carry on.`,
     runId: d.victim.runId,
     entity: d.victim.entity,

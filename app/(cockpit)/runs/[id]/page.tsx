@@ -87,7 +87,7 @@ export default async function RunPage({ params, searchParams }: Props) {
 
   return (
     <>
-      <LiveRefresh active={!isTerminal(run.state)} />
+      <LiveRefresh active={!isTerminal(run.state)} kinds={["run", "flashcard"]} runId={run.id} />
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-2">
