@@ -32,7 +32,7 @@ export const POST = apiRoute(
       responses: {
         201: {
           description: "The token with its secret",
-          schema: tokenSummary.extend({ token: z.string().startsWith("fd_") }),
+          schema: tokenSummary.extend({ token: z.string().regex(/^fd_/) }),
         },
       },
       errors: [404],
