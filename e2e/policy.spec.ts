@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import type { APIRequestContext } from "@playwright/test";
+import { expect, test } from "./support/fixtures";
 import { policy, roleAllows, type Permission } from "../lib/auth/policy";
 import { routePermissions, streamingRoutes } from "./support/route-permissions";
 import { discoverApiRoutes, sampleUrl } from "./support/routes";

@@ -6,6 +6,7 @@ import type { Permission } from "../../lib/auth/policy";
  */
 export const routePermissions: Record<string, Permission> = {
   "GET /api/health": "health.read",
+  "GET /api/openapi.json": "openapi.read",
   "GET /api/board": "runs.read",
   "GET /api/events": "live.read",
   "GET /api/runs": "runs.read",

@@ -13,6 +13,8 @@ const actors: readonly Role[] = ["admin", "operator", "lead"];
 
 export const policy = {
   "health.read": "public",
+  /** GET /api/openapi.json: the API's description (shapes and permissions, no data), for client generators. */
+  "openapi.read": "public",
   /** Better Auth's own endpoints (sign-in, sign-out, get-session): they authenticate the caller. */
   "auth.endpoints": "public",
   "session.read": everyone,

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { safeErrorMessage } from "./sanitize";
 
 /**
@@ -53,3 +53,19 @@ export function errorMessage(error: unknown): string {
     return String(error);
   }
 }
+
+/**
+ * The body of every error answer, as JSON Schema users see it in /api/openapi.json:
+ * `{ error: { code, message, issues? } }` plus whatever details the error carries
+ * (a conflicting run's `state`, the offending `field`, `retryAfterSeconds`).
+ */
+export const errorResponseSchema = z.object({
+  error: z.looseObject({
+    code: z.enum(Object.keys(errorCodes) as [ErrorCode, ...ErrorCode[]]),
+    message: z.string(),
+    issues: z
+      .array(z.looseObject({ code: z.string(), path: z.array(z.union([z.string(), z.number()])), message: z.string() }))
+      .optional()
+      .describe("zod issues for a 400 on a bad body, query or path parameter"),
+  }),
+});

@@ -1,3 +1,5 @@
 import "server-only";
 
 export { apiRoute } from "./route";
+export type { ApiHandler, DescribedSpec } from "./route";
+export type { RouteDoc, ResponseDoc } from "./route-doc";

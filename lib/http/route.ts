@@ -12,13 +12,16 @@ import { readBodyLimited, tooLarge } from "./body-limit";
 import { assertSameOriginJson } from "./csrf";
 import { assertStorable, parseJsonBody } from "./json-body";
 import { isStorableText } from "@/lib/text/storable";
+import type { RouteDoc } from "./route-doc";
 
 type Params = Record<string, string | string[] | undefined>;
 
-interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
+export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined> {
   permission: Permission;
   body?: B;
   query?: Q;
+  /** Its OpenAPI description (lib/http/route-doc.ts); required so no route goes undocumented. */
+  doc: RouteDoc;
   /** A larger body limit for this route (e.g. a signal's declared limit); default FLIGHTDECK_MAX_BODY_BYTES. */
   maxBodyBytes?: (params: Params) => number;
 }
@@ -30,6 +33,12 @@ interface RouteInput<B, Q> {
   body: B;
   query: Q;
 }
+
+/** What the OpenAPI generator reads off a handler apiRoute() made. */
+export type DescribedSpec = RouteSpec<z.ZodType | undefined, z.ZodType | undefined>;
+export type ApiHandler = ((incoming: NextRequest, context: { params: Promise<Params> }) => Promise<Response>) & {
+  readonly spec: DescribedSpec;
+};
 
 type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
@@ -70,8 +79,8 @@ function checkParams(params: Params): void {
 export function apiRoute<B extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
   spec: RouteSpec<B, Q>,
   handler: (input: RouteInput<Infer<B>, Infer<Q>>) => Promise<Response | unknown>,
-) {
-  return async (incoming: NextRequest, context: { params: Promise<Params> }): Promise<Response> => {
+): ApiHandler {
+  const handle = async (incoming: NextRequest, context: { params: Promise<Params> }): Promise<Response> => {
     try {
       const params = (await context?.params) ?? {};
       const method = incoming.method.toUpperCase();
@@ -121,6 +130,8 @@ export function apiRoute<B extends z.ZodType | undefined = undefined, Q extends 
       return errorResponse(error);
     }
   };
+  // The spec rides on the handler so the OpenAPI generator describes exactly what is enforced.
+  return Object.assign(handle, { spec: spec as DescribedSpec });
 }
 
 function errorResponse(error: unknown): Response {

@@ -3,4 +3,4 @@ export { createApiToken, type CreatedToken } from "./create";
 export { listApiTokens, type TokenSummary } from "./list";
 export { revokeApiToken } from "./revoke";
 export { findActiveToken, type ResolvedToken } from "./resolve";
-export { createTokenInput, tokenIdInput, type CreateTokenInput } from "./schemas";
+export { createTokenInput, tokenIdInput, tokenSummarySchema, type CreateTokenInput } from "./schemas";

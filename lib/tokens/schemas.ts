@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { roles } from "@/db/schema/auth";
 import { tokenScopes } from "@/db/schema/api-tokens";
+import type { TokenSummary } from "./list";
 
 /**
  * A token has a role (it may do what the role allows) or a scope (it may do only what the
@@ -23,3 +24,18 @@ export const createTokenInput = z
 export type CreateTokenInput = z.infer<typeof createTokenInput>;
 
 export const tokenIdInput = z.object({ id: z.string().min(1).max(100) });
+
+/** A token as the API answers it (TokenSummary, never the secret or its hash). */
+export const tokenSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(roles),
+  scope: z.enum(tokenScopes).nullable(),
+  kind: z.enum(["user", "service"]),
+  ownerUserId: z.string().nullable(),
+  prefix: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+}) satisfies z.ZodType<TokenSummary>;

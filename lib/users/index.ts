@@ -11,6 +11,7 @@ export {
   minPasswordLength,
   setDisabledInput,
   userIdInput,
+  userSummarySchema,
   type CreateUserInput,
 } from "./schemas";
 export { updateUser, updateUserInput, type UpdateUserInput } from "./update";

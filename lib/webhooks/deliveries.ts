@@ -36,6 +36,22 @@ export interface WebhookDelivery {
   createdAt: string;
 }
 
+/** A delivery as the API answers it; `satisfies` keeps the schema and the type in step. */
+export const webhookDeliverySchema = z.object({
+  seq: z.number(),
+  id: z.string(),
+  type: z.string(),
+  status: z.enum(deliveryStatuses),
+  text: z.string(),
+  attempts: z.number(),
+  maxAttempts: z.number(),
+  nextAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  failedAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+}) satisfies z.ZodType<WebhookDelivery>;
+
 type Row = typeof webhookOutbox.$inferSelect;
 
 function statusOf(row: Row): DeliveryStatus {

@@ -9,6 +9,7 @@ export {
   listDeliveriesQuery,
   redeliverWebhook,
   deliveryStatuses,
+  webhookDeliverySchema,
   type DeliveryLog,
   type DeliveryStatus,
   type WebhookDelivery,

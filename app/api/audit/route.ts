@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { getDb } from "@/db/client";
 import { auditListQuerySchema, listAuditEvents, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
 import { apiRoute } from "@/lib/http";
@@ -9,9 +10,30 @@ export const dynamic = "force-dynamic";
  * language (actor:, action:run.*, run:<short id>, job:, token:, outcome:, since:, until:,
  * free text); the older single-field parameters still work and combine with it.
  */
-export const GET = apiRoute({ permission: "audit.read", query: auditListQuerySchema }, async ({ query }) => {
-  const db = await getDb();
-  const { q, ...filter } = query;
-  const extra = q ? (await resolveAuditQuery(db, parseAuditQueryOr400(q))).conditions : undefined;
-  return listAuditEvents(db, { ...filter, extra });
-});
+export const GET = apiRoute(
+  {
+    permission: "audit.read",
+    doc: {
+      summary: "Search the audit log",
+      description:
+        "Newest first, paged by `nextCursor`. `q` takes the query language (actor:, action:run.*, run:<short id>, job:, token:, outcome:, since:, until:, free text).",
+      tags: ["audit"],
+      responses: {
+        200: {
+          description: "A page of events",
+          schema: z.object({
+            events: z.array(z.looseObject({ id: z.number(), action: z.string() })),
+            nextCursor: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    query: auditListQuerySchema,
+  },
+  async ({ query }) => {
+    const db = await getDb();
+    const { q, ...filter } = query;
+    const extra = q ? (await resolveAuditQuery(db, parseAuditQueryOr400(q))).conditions : undefined;
+    return listAuditEvents(db, { ...filter, extra });
+  },
+);

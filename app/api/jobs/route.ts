@@ -13,6 +13,36 @@ const query = z.object({
 });
 
 /** The job registry with governance, triggers (next fire times) and missed-tick counts. */
-export const GET = apiRoute({ permission: "jobs.read", query }, async ({ query }) => ({
-  jobs: await listJobs(await getDb(), { includeRemoved: query.includeRemoved }),
-}));
+export const GET = apiRoute(
+  {
+    permission: "jobs.read",
+    doc: {
+      summary: "List jobs",
+      description: "The job registry with governance, triggers (next fire times) and missed-tick counts.",
+      tags: ["jobs"],
+      responses: {
+        200: {
+          description: "The jobs",
+          schema: z.object({
+            jobs: z.array(
+              z.looseObject({
+                id: z.string(),
+                domain: z.string(),
+                title: z.string(),
+                version: z.string(),
+                removedAt: z.string().nullable(),
+                triggers: z.array(z.looseObject({ kind: z.string() })),
+                nextFireAt: z.string().nullable(),
+                missedTicks: z.number(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    query,
+  },
+  async ({ query }) => ({
+    jobs: await listJobs(await getDb(), { includeRemoved: query.includeRemoved }),
+  }),
+);

@@ -11,6 +11,19 @@ const query = z.strictObject({
 });
 
 /** GET /api/locks[?runId=&entity=]: agent-level locks — holders and waiters, queue order, how long. */
-export const GET = apiRoute({ permission: "resources.read", query }, async ({ query }) =>
-  Response.json({ locks: await listLocks(await getDb(), query) }, { headers: { "cache-control": "no-store" } }),
+export const GET = apiRoute(
+  {
+    permission: "resources.read",
+    doc: {
+      summary: "Agent-level locks",
+      description: "Holders and waiters, queue order, how long.",
+      tags: ["memory"],
+      responses: {
+        200: { description: "The locks", schema: z.object({ locks: z.array(z.looseObject({ entity: z.string() })) }) },
+      },
+    },
+    query,
+  },
+  async ({ query }) =>
+    Response.json({ locks: await listLocks(await getDb(), query) }, { headers: { "cache-control": "no-store" } }),
 );

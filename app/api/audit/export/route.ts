@@ -11,6 +11,22 @@ const exportQuery = z.strictObject({
 });
 
 /** Streams the events an explorer query matches as JSON Lines or CSV, or an evidence bundle (format=bundle) that verifies offline. */
-export const GET = apiRoute({ permission: "audit.export", query: exportQuery }, async ({ query, principal }) =>
-  exportAudit(await getDb(), principal, query.q, query.format),
+export const GET = apiRoute(
+  {
+    permission: "audit.export",
+    doc: {
+      summary: "Export audit events",
+      description:
+        "The events an explorer query matches as JSON Lines or CSV, or an evidence bundle (format=bundle) that verifies offline.",
+      tags: ["audit"],
+      responses: {
+        200: {
+          description: "JSON Lines, CSV or a bundle (JSON), by `format`",
+          contentType: "application/octet-stream",
+        },
+      },
+    },
+    query: exportQuery,
+  },
+  async ({ query, principal }) => exportAudit(await getDb(), principal, query.q, query.format),
 );

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { getAuth, isEnabledAuthEndpoint } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/http";
@@ -10,10 +11,24 @@ export const dynamic = "force-dynamic";
  * instance is made on first use because the database opens asynchronously. Sign-up is
  * disabled: accounts come from admins and the demo seed.
  */
-const handle = apiRoute({ permission: "auth.endpoints" }, async ({ request }) => {
-  if (!isEnabledAuthEndpoint(request.nextUrl.pathname)) throw new AppError("not_found", "No such endpoint");
-  return (await getAuth()).handler(request);
-});
+const handle = apiRoute(
+  {
+    permission: "auth.endpoints",
+    doc: {
+      summary: "Better Auth endpoints",
+      description:
+        "Sign-in and sessions, answered by Better Auth (its own request and response shapes): POST sign-in/email { email, password }, POST sign-out, GET get-session, POST change-password. Any other path is 404. Described briefly: Flightdeck does not own these shapes.",
+      tags: ["auth"],
+      params: { all: { description: "sign-in/email, sign-out, get-session or change-password" } },
+      responses: { 200: { description: "Better Auth's answer", schema: z.unknown() } },
+      errors: [404, 429],
+    },
+  },
+  async ({ request }) => {
+    if (!isEnabledAuthEndpoint(request.nextUrl.pathname)) throw new AppError("not_found", "No such endpoint");
+    return (await getAuth()).handler(request);
+  },
+);
 
 export const GET = handle;
 export const POST = handle;

@@ -22,7 +22,27 @@ function signalBodyLimit(params: Record<string, string | string[] | undefined>):
  * another payload).
  */
 export const POST = apiRoute(
-  { permission: "signals.send", body: z.unknown(), maxBodyBytes: signalBodyLimit },
+  {
+    permission: "signals.send",
+    doc: {
+      summary: "Deliver a signal",
+      description:
+        "One run per subscribed job, and runs parked by wait_for_signal whose match the payload satisfies are woken. A repeated Idempotency-Key answers the same runs (409 if reused with another payload). The body is the signal's payload, validated against the signal's declared schema.",
+      tags: ["signals"],
+      responses: {
+        202: {
+          description: "The runs created and the runs woken",
+          schema: z.object({
+            runs: z.array(z.string()).describe("The ids of the runs created"),
+            woken: z.array(z.string()).describe("The ids of the waiting runs woken"),
+          }),
+        },
+      },
+      errors: [404, 409],
+    },
+    body: z.unknown(),
+    maxBodyBytes: signalBodyLimit,
+  },
   async ({ request, principal, params, body }) => {
     const name = typeof params.name === "string" ? params.name : "";
     const delivery = await deliverSignal(await getDb(), {

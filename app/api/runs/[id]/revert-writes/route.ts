@@ -17,11 +17,38 @@ const body = z.strictObject({
  * entity had before the run wrote it, as new compensating writes attributed to the caller.
  * dryRun answers exactly what would change; entities changed later by others are conflicts.
  */
-export const POST = apiRoute({ permission: "memory.revert", body }, async ({ params, body, principal }) => {
-  const plan = await revertRunWrites(await getDb(), String(params.id), {
-    dryRun: body.dryRun,
-    ...(body.force ? { force: body.force } : {}),
-    by: { actor: auditActor(principal), authorization: auditAuthorization(principal, "memory.revert") },
-  });
-  return Response.json(plan);
-});
+export const POST = apiRoute(
+  {
+    permission: "memory.revert",
+    doc: {
+      summary: "Revert a run's shared-memory writes",
+      description:
+        "Restores the value each entity had before the run wrote it, as new compensating writes attributed to the caller. dryRun answers exactly what would change.",
+      tags: ["runs", "memory"],
+      responses: {
+        200: {
+          description: "The plan (applied unless dryRun)",
+          schema: z.object({
+            runId: z.string(),
+            dryRun: z.boolean(),
+            changes: z.array(
+              z.looseObject({ entity: z.string(), status: z.enum(["revert", "conflict", "forced", "unchanged"]) }),
+            ),
+            conflicts: z.array(z.string()),
+            reverted: z.number(),
+          }),
+        },
+      },
+      errors: [404],
+    },
+    body,
+  },
+  async ({ params, body, principal }) => {
+    const plan = await revertRunWrites(await getDb(), String(params.id), {
+      dryRun: body.dryRun,
+      ...(body.force ? { force: body.force } : {}),
+      by: { actor: auditActor(principal), authorization: auditAuthorization(principal, "memory.revert") },
+    });
+    return Response.json(plan);
+  },
+);

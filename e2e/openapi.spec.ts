@@ -1,0 +1,105 @@
+import AxeBuilder from "@axe-core/playwright";
+import { signInAndWait } from "./support/auth";
+import { bearer, startTriage } from "./support/cockpit";
+import { e2eAdminToken } from "./support/constants";
+import { expect, test } from "./support/fixtures";
+import { discoverApiRoutes } from "./support/routes";
+
+/**
+ * GET /api/openapi.json over real HTTP, every GET route called as an admin with ids from
+ * the demo data (each answer checked against the document by the fixture in
+ * support/fixtures.ts), and the cockpit's API reference page under the CSP and axe.
+ */
+
+test("the document is public, OpenAPI 3.1, and has every route handler", async ({ request }) => {
+  const response = await request.get("/api/openapi.json");
+  expect(response.status()).toBe(200);
+  const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+  expect(doc.openapi).toMatch(/^3\.1\./);
+  const missing = discoverApiRoutes()
+    .map((r) => ({ path: r.pattern.replace(/\[(?:\.\.\.)?([^\]]+)\]/g, "{$1}"), method: r.method.toLowerCase() }))
+    .filter((r) => doc.paths[r.path]?.[r.method] === undefined)
+    .map((r) => `${r.method} ${r.path}`);
+  expect(missing).toEqual([]);
+});
+
+test("every GET route answers an admin as the document says (demo ids)", async ({ request }) => {
+  const admin = bearer(e2eAdminToken);
+  const get = async (path: string) => {
+    const response = await request.get(path, { headers: admin });
+    expect(response.status(), `GET ${path}: ${await response.text()}`).toBeLessThan(500);
+    return response;
+  };
+  const runId = await startTriage(request, e2eAdminToken, `E2E openapi ${Date.now()}`);
+  const jobs = (await (await get("/api/jobs")).json()) as { jobs: { id: string }[] };
+  const cards = (await (await get("/api/flashcards")).json()) as { cards: { id: string }[] };
+  const memory = (await (await get("/api/memory")).json()) as { collections: { name: string }[] };
+  const listing = (await (await get(`/api/runs/${runId}/workspace`)).json()) as { files: { path: string }[] };
+
+  const paths = [
+    "/api/health",
+    "/api/board",
+    "/api/runs",
+    `/api/runs/${runId}`,
+    `/api/runs/${runId}/lineage`,
+    `/api/runs/${runId}/workspace/${listing.files[0]?.path ?? "missing.txt"}`,
+    "/api/approvals",
+    `/api/jobs/${jobs.jobs[0]?.id ?? "missing"}`,
+    "/api/resources",
+    "/api/scheduling",
+    `/api/flashcards/${cards.cards[0]?.id ?? "missing"}`,
+    "/api/audit",
+    "/api/audit/facets",
+    "/api/audit/verify",
+    "/api/audit/checkpoint",
+    "/api/audit/verifier-key",
+    "/api/audit/events/1",
+    "/api/audit/proof/inclusion?seq=1",
+    "/api/audit/proof/consistency?from=1",
+    "/api/audit/export?format=csv",
+    "/api/governance",
+    "/api/tokens",
+    "/api/users",
+    "/api/webhooks/deliveries",
+    `/api/memory/${memory.collections[0]?.name ?? "missing"}/missing-key`,
+    "/api/locks",
+    "/api/metrics",
+  ];
+  for (const path of paths) await get(path);
+  expect(jobs.jobs.length).toBeGreaterThan(0);
+});
+
+/**
+ * Known to fail with @scalar/api-reference-react 0.9.83 (the one e2e run of the openapi branch):
+ * under our CSP it tries eval (script-src) and fetches https://proxy.scalar.com/…api.scalar.com/vector/registry
+ * (its agent chat, @scalar/agent-chat; connect-src blocks both, the page still renders), and axe finds
+ * aria-required-children (.client-libraries-list), button-name (popover buttons), color-contrast (badges, search
+ * placeholder) and nested-interactive (disclosure buttons) inside Scalar's own markup. Until the renderer passes
+ * both, the page stays out of the nav and out of e2e/a11y.spec.ts (docs/INTEGRATIONS.md#openapi).
+ */
+test.fixme("the API reference page renders the document under the CSP and passes axe", async ({ page }) => {
+  const violations: string[] = [];
+  await page.addInitScript(() =>
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`csp-violation ${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  );
+  page.on("console", (m) => {
+    if (/csp-violation|Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  await signInAndWait(page, "operator");
+  await page.goto("/api-reference");
+  await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
+  // Scalar renders in the browser after fetching the document: its title, then the operations.
+  await expect(page.getByText("Flightdeck API").first()).toBeVisible({ timeout: 20_000 });
+  await page.waitForLoadState("networkidle");
+  expect(violations).toEqual([]);
+
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const serious = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3)}`);
+  expect(serious).toEqual([]);
+});
