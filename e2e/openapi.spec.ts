@@ -1,5 +1,3 @@
-import AxeBuilder from "@axe-core/playwright";
-import { signInAndWait } from "./support/auth";
 import { bearer, startTriage } from "./support/cockpit";
 import { e2eAdminToken } from "./support/constants";
 import { expect, test } from "./support/fixtures";
@@ -8,7 +6,7 @@ import { discoverApiRoutes } from "./support/routes";
 /**
  * GET /api/openapi.json over real HTTP, every GET route called as an admin with ids from
  * the demo data (each answer checked against the document by the fixture in
- * support/fixtures.ts), and the cockpit's API reference page under the CSP and axe.
+ * support/fixtures.ts).
  */
 
 test("the document is public, OpenAPI 3.1, and has every route handler", async ({ request }) => {
@@ -67,39 +65,4 @@ test("every GET route answers an admin as the document says (demo ids)", async (
   ];
   for (const path of paths) await get(path);
   expect(jobs.jobs.length).toBeGreaterThan(0);
-});
-
-/**
- * Known to fail with @scalar/api-reference-react 0.9.83 (the one e2e run of the openapi branch):
- * under our CSP it tries eval (script-src) and fetches https://proxy.scalar.com/…api.scalar.com/vector/registry
- * (its agent chat, @scalar/agent-chat; connect-src blocks both, the page still renders), and axe finds
- * aria-required-children (.client-libraries-list), button-name (popover buttons), color-contrast (badges, search
- * placeholder) and nested-interactive (disclosure buttons) inside Scalar's own markup. Until the renderer passes
- * both, the page stays out of the nav and out of e2e/a11y.spec.ts (docs/INTEGRATIONS.md#openapi).
- */
-test.fixme("the API reference page renders the document under the CSP and passes axe", async ({ page }) => {
-  const violations: string[] = [];
-  await page.addInitScript(() =>
-    document.addEventListener("securitypolicyviolation", (e) =>
-      console.error(`csp-violation ${e.violatedDirective} ${e.blockedURI}`),
-    ),
-  );
-  page.on("console", (m) => {
-    if (/csp-violation|Content Security Policy/i.test(m.text())) violations.push(m.text());
-  });
-  await signInAndWait(page, "operator");
-  await page.goto("/api-reference");
-  await expect(page.getByRole("heading", { level: 1, name: "API reference" })).toBeVisible();
-  // Scalar renders in the browser after fetching the document: its title, then the operations.
-  await expect(page.getByText("Flightdeck API").first()).toBeVisible({ timeout: 20_000 });
-  await page.waitForLoadState("networkidle");
-  expect(violations).toEqual([]);
-
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3)}`);
-  expect(serious).toEqual([]);
 });
