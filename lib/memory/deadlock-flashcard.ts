@@ -2,7 +2,7 @@ import "server-only";
 import type { Tx } from "@/db/client";
 import { detectDeadlock } from "@/lib/flashcards/detectors/deadlock";
 import { raiseFlashcard } from "@/lib/flashcards/raise";
-import type { DeadlockReport } from "./locks";
+import type { DeadlockReport } from "./wait-graph";
 
 const edge = (e: { from: string; to: string; entity: string }) => ({
   runId: e.from,

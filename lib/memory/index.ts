@@ -37,7 +37,6 @@ export {
   LOCKS_CHANNEL,
   type LockRequestResult,
   type LockView,
-  type DeadlockReport,
 } from "./locks";
 export * from "./wait-graph";
 export { revertRunWrites, type RevertPlan, type RevertChange, type RevertStatus } from "./revert";

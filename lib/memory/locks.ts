@@ -6,7 +6,7 @@ import { rowsOf } from "@/db/rows";
 import { memoryLocks, runs, type LockMode } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { raiseDeadlockFlashcard } from "./deadlock-flashcard";
-import { grantable, resolveDeadlocks, type Deadlock, type LockEntry, type RunRank } from "./wait-graph";
+import { grantable, resolveDeadlocks, type DeadlockReport, type LockEntry, type RunRank } from "./wait-graph";
 
 /**
  * Agent-level locks, in Postgres. Every change to one entity's queue runs under that
@@ -31,12 +31,6 @@ export type LockRequestResult =
   | { status: "refused"; reason: string }
   /** Asking for something the lock cannot do (an upgrade). */
   | { status: "invalid"; reason: string };
-
-export interface DeadlockReport {
-  deadlock: Deadlock;
-  /** The refusal handed to the victim. */
-  reason: string;
-}
 
 /** Serialises every change to one entity's queue until the transaction ends. */
 export async function lockQueue(tx: Tx, entity: string): Promise<void> {

@@ -134,6 +134,13 @@ export interface Deadlock {
   victim: WaitEdge;
 }
 
+/** A broken cycle as the lock manager reports it (audit event, flashcard). */
+export interface DeadlockReport {
+  deadlock: Deadlock;
+  /** The refusal handed to the victim. */
+  reason: string;
+}
+
 /**
  * Breaks every cycle: picks a victim per cycle, drops its waiting request from the graph,
  * and looks again until the graph is acyclic. Returns what it chose, in order.
