@@ -17,6 +17,17 @@ function Time({ value }: { value: Date | null }) {
   return value ? <RelativeTime date={value} /> : <span className="text-muted">—</span>;
 }
 
+/** Before the run ends: when the deadline falls. After: whether the run met it — a past deadline is no countdown. */
+function Deadline({ deadline, finishedAt }: { deadline: Date; finishedAt: Date | null }) {
+  if (!finishedAt) return <Time value={deadline} />;
+  const spare = new Date(deadline).getTime() - new Date(finishedAt).getTime();
+  return (
+    <span data-deadline={spare >= 0 ? "met" : "missed"} title={new Date(deadline).toISOString()}>
+      {spare >= 0 ? `Met, ${formatDuration(spare)} to spare` : `Missed by ${formatDuration(-spare)}`}
+    </span>
+  );
+}
+
 /** Who or what started the run, on which job version, and what it has used so far. */
 export function RunSummary({
   run,
@@ -132,7 +143,9 @@ export function RunSummary({
               },
             ]
           : []),
-        ...(run.deadline ? [{ term: "Deadline", value: <Time value={run.deadline} /> }] : []),
+        ...(run.deadline
+          ? [{ term: "Deadline", value: <Deadline deadline={run.deadline} finishedAt={run.finishedAt} /> }]
+          : []),
         ...(traceId
           ? [
               {

@@ -1,0 +1,32 @@
+import { expect, test } from "@playwright/test";
+import { api, bearer, signedInPage, tokenFor } from "./support/cockpit";
+
+/**
+ * Run-page details a new operator was misled by: a finished run's deadline read as a
+ * countdown ("in 52m").
+ */
+test("a finished run says whether it met its deadline", async ({ browser }) => {
+  const request = await api();
+  const token = await tokenFor(request, "operator");
+  let runId = "";
+  await expect
+    .poll(
+      async () => {
+        const response = await request.get("/api/runs?job=sla-sweep&state=succeeded", { headers: bearer(token) });
+        const body = (await response.json()) as { runs: { id: string }[] };
+        runId = body.runs[0]?.id ?? "";
+        return runId;
+      },
+      { timeout: 60_000 },
+    )
+    .not.toBe("");
+
+  const page = await signedInPage(browser, "operator");
+  await page.goto(`/runs/${runId}`);
+  const deadline = page.locator("[data-deadline]");
+  await expect(deadline).toHaveAttribute("data-deadline", "met");
+  await expect(deadline).toContainText(/^Met, .+ to spare$/);
+
+  await page.context().close();
+  await request.dispose();
+});
