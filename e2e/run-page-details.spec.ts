@@ -3,9 +3,12 @@ import { api, bearer, signedInPage, tokenFor } from "./support/cockpit";
 
 /**
  * Run-page details a new operator was misled by: a finished run's deadline read as a
- * countdown ("in 52m").
+ * countdown ("in 52m"), and tool input labelled "redacted" while it (rightly, per the job's
+ * declared data categories) showed the customer's address: only secrets are redacted.
  */
-test("a finished run says whether it met its deadline", async ({ browser }) => {
+test("a finished run says whether it met its deadline, and tool input says only secrets are redacted", async ({
+  browser,
+}) => {
   const request = await api();
   const token = await tokenFor(request, "operator");
   let runId = "";
@@ -27,6 +30,12 @@ test("a finished run says whether it met its deadline", async ({ browser }) => {
   await expect(deadline).toHaveAttribute("data-deadline", "met");
   await expect(deadline).toContainText(/^Met, .+ to spare$/);
 
+  const call = page
+    .locator("li > details")
+    .filter({ has: page.locator("summary code", { hasText: /^notify$/ }) })
+    .first();
+  await call.locator("summary").click();
+  await expect(call.getByText("Input (secrets redacted)")).toBeVisible();
   await page.context().close();
   await request.dispose();
 });

@@ -41,7 +41,7 @@ export function ToolCallItem({ call }: { call: ToolCallRow }) {
         </summary>
         <div className="grid gap-2 border-t border-border p-2.5 md:grid-cols-2">
           <div className="flex min-w-0 flex-col gap-1">
-            <span className="text-[11px] font-medium text-muted uppercase">Input (redacted)</span>
+            <span className="text-[11px] font-medium text-muted uppercase">Input (secrets redacted)</span>
             <JsonBlock value={call.input ?? null} label={`Input of ${call.tool}`} className="max-h-56" />
           </div>
           <div className="flex min-w-0 flex-col gap-1">
