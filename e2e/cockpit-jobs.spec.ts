@@ -37,14 +37,20 @@ test("the registry lists every job with owner, risk, oversight, data categories 
   await expect(triage).toContainText("Approve tools");
   await expect(triage).toContainText("customer-contact");
   await expect(triage).toContainText("ticket.created");
-  // A cron job shows when it fires next.
-  await expect(table.getByRole("row").filter({ hasText: "Nightly SLA sweep" })).toContainText(/0 2 \* \* \*\s*next in/);
+  // A cron job says when it fires in words (the expression on hover) and when it fires next.
+  const sweep = table.getByRole("row").filter({ hasText: "Nightly SLA sweep" });
+  await expect(sweep).toContainText(/At 02:00\s*next in/);
+  await expect(sweep.locator("[data-cron]")).toHaveAttribute("title", "0 2 * * * (Europe/Berlin)");
+  await expect(table.getByRole("row").filter({ hasText: "Refresh help-center articles" })).toContainText(
+    "At 03:00, only on Monday",
+  );
 });
 
 test("a job's page shows triggers, run stats and version history", async () => {
   await page.goto("/jobs/sla-sweep");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Nightly SLA sweep");
-  await expect(page.getByText("Europe/Berlin")).toBeVisible();
+  await expect(page.locator("[data-cron]")).toHaveText("At 02:00");
+  await expect(page.getByText("0 2 * * * · Europe/Berlin")).toBeVisible();
   await expect(page.getByText(/next fire/)).toBeVisible();
   await expect(page.getByRole("heading", { name: /runs in the last 30 days/i })).toBeVisible();
   await expect(page.getByText("Success rate")).toBeVisible();

@@ -1,6 +1,7 @@
 import { CalendarClock, Hand, Radio } from "lucide-react";
 import { JsonBlock } from "@/components/runs/json-block";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { cronInWords } from "./cron-words";
 import type { TriggerSummary } from "@/lib/jobs";
 import type { MissedTick } from "@/lib/runtime";
 
@@ -23,8 +24,10 @@ export function JobTriggers({
               <div className="flex flex-wrap items-center gap-2">
                 <CalendarClock aria-hidden className="size-4 text-muted" />
                 <span className="font-medium">Schedule</span>
-                <code className="font-mono text-xs">{t.cron}</code>
-                <span className="text-xs text-muted">{t.timezone}</span>
+                <span data-cron={t.cron}>{cronInWords(t.cron)}</span>
+                <span className="text-xs text-muted">
+                  <code className="font-mono">{t.cron}</code> · {t.timezone}
+                </span>
                 <span className="ml-auto text-xs">
                   {t.nextFireAt ? (
                     <>

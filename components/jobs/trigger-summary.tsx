@@ -2,6 +2,7 @@ import { CalendarClock, Hand, Radio, TriangleAlert } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { TriggerSummary } from "@/lib/jobs";
+import { cronInWords } from "./cron-words";
 
 /** Triggers in one dense line each: cron with its next fire time, signal name, manual. */
 export function TriggerSummaryList({ triggers, missedTicks }: { triggers: TriggerSummary[]; missedTicks: number }) {
@@ -12,9 +13,9 @@ export function TriggerSummaryList({ triggers, missedTicks }: { triggers: Trigge
           {t.kind === "schedule" ? (
             <>
               <CalendarClock aria-hidden className="size-3.5 shrink-0 text-muted" />
-              <code className="font-mono" title={`${t.cron} (${t.timezone})`}>
-                {t.cron}
-              </code>
+              <span title={`${t.cron} (${t.timezone})`} data-cron={t.cron}>
+                {cronInWords(t.cron)}
+              </span>
               {t.nextFireAt ? (
                 <span className="text-muted">
                   next <RelativeTime date={t.nextFireAt} />
