@@ -39,3 +39,20 @@ test("a finished run says whether it met its deadline, and tool input says only 
   await page.context().close();
   await request.dispose();
 });
+
+test("the run's audit tab shows each event's seq as a link to its proof and its time in full", async ({ browser }) => {
+  const request = await api();
+  const token = await tokenFor(request, "lead");
+  const response = await request.get("/api/runs?job=sla-sweep&state=succeeded", { headers: bearer(token) });
+  const [run] = ((await response.json()) as { runs: { id: string }[] }).runs;
+  if (!run) throw new Error("no finished sla-sweep run");
+  const page = await signedInPage(browser, "lead");
+  await page.goto(`/runs/${run.id}`);
+  await page.getByRole("tab", { name: /^Audit/ }).click();
+  const first = page.getByRole("tabpanel").getByRole("row").nth(1);
+  const seq = first.getByRole("link", { name: /^Audit event \d+/ });
+  await expect(seq).toHaveAttribute("href", new RegExp(`^/audit\\?q=run%3A${run.id}&seq=\\d+$`));
+  await expect(first.locator("[data-audit-time]")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} UTC$/);
+  await page.context().close();
+  await request.dispose();
+});

@@ -11,6 +11,11 @@ function summary(payload: Record<string, unknown>): string {
   return text === "{}" ? "" : text.length > 160 ? `${text.slice(0, 157)}…` : text;
 }
 
+/** "2026-12-06 03:20:44.378 UTC": absolute and unambiguous on the server and in every viewer's zone. */
+function utc(iso: string): string {
+  return `${new Date(iso).toISOString().replace("T", " ").replace("Z", "")} UTC`;
+}
+
 /** The run's own audit trail (subject = this run), newest first. */
 export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; more: boolean; runId: string }) {
   if (events.length === 0) {
@@ -28,20 +33,34 @@ export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; m
       <Table>
         <TableHeader>
           <TableRow>
-            <TableHead scope="col">When</TableHead>
+            <TableHead scope="col">Seq</TableHead>
+            <TableHead scope="col">When (UTC)</TableHead>
             <TableHead scope="col">Action</TableHead>
             <TableHead scope="col">Actor</TableHead>
             <TableHead scope="col">Details</TableHead>
-            <TableHead scope="col" className="text-right">
-              Seq
-            </TableHead>
           </TableRow>
         </TableHeader>
         <TableBody>
           {events.map((event) => (
             <TableRow key={event.id}>
-              <TableCell className="text-muted">
-                <RelativeTime date={event.ts} />
+              <TableCell className="font-mono text-[11px] whitespace-nowrap tabular-nums">
+                {event.seq ? (
+                  <Link
+                    href={`/audit?q=${encodeURIComponent(`run:${runId}`)}&seq=${event.seq}`}
+                    className="text-accent-text hover:underline"
+                    aria-label={`Audit event ${event.seq}: open it with its proof`}
+                  >
+                    {event.seq}
+                  </Link>
+                ) : (
+                  <span className="text-muted">sealing…</span>
+                )}
+              </TableCell>
+              <TableCell className="whitespace-nowrap">
+                <time dateTime={event.ts} className="block font-mono text-[11px] tabular-nums" data-audit-time>
+                  {utc(event.ts)}
+                </time>
+                <RelativeTime date={event.ts} className="text-[11px] text-muted" />
               </TableCell>
               <TableCell>
                 <code className="font-mono text-xs">{event.action}</code>
@@ -55,9 +74,6 @@ export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; m
               >
                 {summary(event.payload)}
               </TableCell>
-              <TableCell className="text-right font-mono text-[11px] text-muted tabular-nums">
-                {event.seq ?? "sealing…"}
-              </TableCell>
             </TableRow>
           ))}
         </TableBody>
@@ -65,10 +81,7 @@ export function RunAuditTable({ events, more, runId }: { events: AuditEvent[]; m
       {more ? (
         <p className="text-xs text-muted">
           Showing the newest {events.length} events.{" "}
-          <Link
-            href={`/audit?subjectType=run&subjectId=${encodeURIComponent(runId)}`}
-            className="text-accent-text hover:underline"
-          >
+          <Link href={`/audit?q=${encodeURIComponent(`run:${runId}`)}`} className="text-accent-text hover:underline">
             See all in the audit explorer
           </Link>
         </p>
