@@ -19,6 +19,7 @@ import { openPglite } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { packs } from "@/server/packs";
 import { installPacks } from "@/lib/packs";
+import { resetEnvCache } from "@/lib/env";
 import { loadJobRegistry } from "@/lib/jobs";
 import { measureKanban, type KanbanFigures } from "./measure";
 import { seedBoardRuns } from "./seed";
@@ -93,6 +94,9 @@ async function main() {
   ensureBuilt();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "flightdeck-kanban-"));
   console.log(`[bench] data dir ${dataDir}; seeding ${total} runs…`);
+  // The seed's audit events are MAC'd with the audit keys under the server's data dir, or its sealer refuses them.
+  process.env.FLIGHTDECK_DATA_DIR = dataDir;
+  resetEnvCache();
   const seedStart = performance.now();
   const handle = await openPglite(path.join(dataDir, "pglite"));
   await runMigrations(handle);
