@@ -18,8 +18,15 @@ export async function announceRunTransition(
   reason: string | null,
   from: RunState | null,
 ): Promise<void> {
-  // Resuming a paused run that still waits for its approval is not news: the team heard when it first stopped.
-  if (from === "paused" && to === "waiting") return;
+  // Every transition passes here, most of them between turns: decide the type before building anything.
+  const type =
+    to === "failed" || to === "timed_out"
+      ? "run.failed"
+      : // Resuming a paused run that still waits for its approval is not news: the team heard when it first stopped.
+        to === "waiting" && reason === "approval" && from !== "paused"
+        ? "run.needs_attention"
+        : null;
+  if (type === null) return;
   const url = cockpitLink(`/runs/${encodeURIComponent(run.id)}`);
   const data = {
     run: {
@@ -35,16 +42,9 @@ export async function announceRunTransition(
       url,
     },
   };
-  if (to === "failed" || to === "timed_out") {
-    const why = data.run.error ?? reason ?? to;
-    await enqueueWebhook(tx, "run.failed", {
-      text: `Run ${run.id} of ${run.jobId} ${to === "timed_out" ? "timed out" : "failed"}: ${why} (${url})`,
-      data,
-    });
-  } else if (to === "waiting" && reason === "approval") {
-    await enqueueWebhook(tx, "run.needs_attention", {
-      text: `Run ${run.id} of ${run.jobId} waits for an approval (${url})`,
-      data,
-    });
-  }
+  const text =
+    type === "run.failed"
+      ? `Run ${run.id} of ${run.jobId} ${to === "timed_out" ? "timed out" : "failed"}: ${data.run.error ?? reason ?? to} (${url})`
+      : `Run ${run.id} of ${run.jobId} waits for an approval (${url})`;
+  await enqueueWebhook(tx, type, { text, data });
 }
