@@ -89,7 +89,7 @@ test("Run now refuses invalid input in the browser, then on the server, and star
   await expect.poll(() => triageRuns()).toBe(before + 1);
   await page.getByRole("button", { name: "Open run" }).click();
   await expect(page).toHaveURL(/\/runs\/[0-9a-f-]{36}/);
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Triage support ticket");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(subject);
 });
 
 test("the API refuses invalid input with the field issues, as the dialog showed", async () => {

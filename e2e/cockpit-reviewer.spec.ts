@@ -22,12 +22,13 @@ let request: APIRequestContext;
 let operatorToken: string;
 let reviewerToken: string;
 let runId: string;
+const subject = `E2E reviewer ${Date.now()}`;
 
 test.beforeAll(async () => {
   request = await api();
   operatorToken = await tokenFor(request, "operator");
   reviewerToken = await tokenFor(request, "reviewer");
-  runId = await startTriage(request, operatorToken, `E2E reviewer ${Date.now()}`);
+  runId = await startTriage(request, operatorToken, subject);
   await expect
     .poll(async () => (await runState(request, operatorToken, runId)).state, { timeout: 15_000 })
     .toBe("waiting");
@@ -66,7 +67,9 @@ test("the reviewer sees the board but no controls: nothing drags, menus only ope
 test("the reviewer's run and job pages have no controls, no approve buttons and no Run now", async ({ browser }) => {
   const page = await signedInPage(browser, "reviewer");
   await page.goto(`/runs/${runId}`);
-  await expect(page.getByRole("heading", { level: 1 })).toContainText("Triage support ticket");
+  // The run reads as its ticket; the job is named beside it.
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(subject);
+  await expect(page.getByText("Triage support ticket · Run")).toBeVisible();
   await expect(page.getByRole("group", { name: "Run controls" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /^(pause|resume|cancel|retry|approve|reject)$/i })).toHaveCount(0);
   await expect(page.getByText("A lead or an admin decides this.")).toBeVisible();
@@ -115,6 +118,8 @@ test("a lead approves the pending reply from the run page and the run finishes",
     .toBe("succeeded");
   // The page follows the run by itself until it is done.
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Succeeded", { timeout: 10_000 });
+  // Not just "Succeeded": what happened for the customer.
+  await expect(page.getByTestId("run-outcome")).toHaveText("Reply sent");
   await page.getByRole("tab", { name: /audit/i }).click();
   await expect(page.getByRole("cell", { name: "run.succeeded" })).toBeVisible();
   await page.context().close();

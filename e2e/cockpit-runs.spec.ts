@@ -178,11 +178,11 @@ test("filters narrow the board and live in the URL", async () => {
   await page.getByRole("option", { name: "Minimal risk" }).click();
   await expect(page).toHaveURL(/risk=minimal/);
   // Every triage run is of limited risk, so none is left on the board.
-  await expect(page.locator('[data-run-card][aria-label^="Triage support ticket"]')).toHaveCount(0);
+  await expect(page.locator('[data-run-card][aria-label*="Triage support ticket"]')).toHaveCount(0);
   await page.reload();
   await boardReady(page);
   await expect(page.getByRole("combobox", { name: "Filter by risk" })).toHaveText(/Minimal risk/);
   await page.getByRole("button", { name: "Clear" }).click();
   await expect(page).not.toHaveURL(/risk=/);
-  await expect(page.locator('[data-run-card][aria-label^="Triage support ticket"]').first()).toBeVisible();
+  await expect(page.locator('[data-run-card][aria-label*="Triage support ticket"]').first()).toBeVisible();
 });

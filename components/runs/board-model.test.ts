@@ -9,6 +9,8 @@ function run(overrides: Partial<BoardRun> = {}): BoardRun {
   return {
     id: "r1",
     jobId: "job",
+    title: null,
+    outcome: null,
     state: "queued",
     reason: null,
     waitingFor: null,
@@ -29,6 +31,7 @@ function run(overrides: Partial<BoardRun> = {}): BoardRun {
     error: null,
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
+    stateSince: "2026-01-01T00:00:00.000Z",
     finishedAt: null,
     ...overrides,
   };

@@ -3,13 +3,13 @@
 import Link from "next/link";
 import { memo, useLayoutEffect, useRef, type DragEvent, type KeyboardEvent } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
-import { RelativeTime } from "@/components/ui/relative-time";
 import { Spinner } from "@/components/ui/spinner";
 import type { BoardRun } from "@/lib/board";
 import { cn } from "@/lib/utils";
 import { CARD_HEIGHT } from "./board-columns";
 import { BudgetBar, budgetDescription } from "./budget-bar";
 import { RunCardMenu } from "./run-card-menu";
+import { StateAge } from "./state-age";
 import { controlLabels, type RunControl } from "./run-controls";
 import { compactNumber, runStatusLine, shortId, type StatusTone } from "./run-status-line";
 
@@ -66,7 +66,9 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
     ? { text: `${controlLabels[pending].progressive}…`, tone: "muted" as StatusTone }
     : runStatusLine(run);
   const id = shortId(run.id);
-  const label = `${jobTitle} ${id}`;
+  // The run's own title (the ticket subject) when its job derives one; the job names it otherwise.
+  const name = run.title ?? jobTitle;
+  const label = run.title ? `${run.title} (${jobTitle} ${id})` : `${jobTitle} ${id}`;
 
   return (
     <article
@@ -75,7 +77,7 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
       data-state={run.state}
       tabIndex={tabbable ? 0 : -1}
       draggable={draggable}
-      aria-label={`${jobTitle}, run ${id}: ${status.text}`}
+      aria-label={`${run.title ? `${run.title}, ${jobTitle}` : jobTitle}, run ${id}: ${status.text}`}
       aria-describedby={`budget-${run.id}`}
       aria-busy={pending ? true : undefined}
       onFocus={(event) => {
@@ -101,10 +103,10 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
           draggable={false}
           // Thousands of cards scroll by: prefetching each one's page would flood the server.
           prefetch={false}
-          title={jobTitle}
+          title={name}
           className="min-w-0 flex-1 truncate text-[13px] leading-5 font-medium text-foreground hover:underline"
         >
-          {jobTitle}
+          {name}
         </Link>
         {pending ? <Spinner className="size-3.5" label={null} /> : null}
         <RunCardMenu
@@ -123,31 +125,38 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
       <div className="flex h-4 min-w-0 shrink-0 items-center gap-1.5 overflow-hidden text-xs whitespace-nowrap text-muted">
         <span className="font-mono text-[11px]">{id}</span>
         <span aria-hidden>·</span>
-        <RelativeTime date={run.createdAt} className="shrink-0" />
-        <span aria-hidden>·</span>
-        <span className="min-w-0 truncate" title={`Fair-share key ${run.fairKey}, priority class ${run.priority}`}>
-          {run.fairKey} · P{run.priority}
-        </span>
+        {run.title ? (
+          <span
+            className="min-w-0 truncate"
+            title={`${jobTitle} · fair-share key ${run.fairKey}, priority class ${run.priority}`}
+          >
+            {jobTitle} · {run.fairKey}
+          </span>
+        ) : (
+          <span className="min-w-0 truncate" title={`Fair-share key ${run.fairKey}, priority class ${run.priority}`}>
+            {run.fairKey} · P{run.priority}
+          </span>
+        )}
       </div>
-      {run.state === "waiting" && run.reason === "approval" && run.waitingFor && !pending ? (
-        <Link
-          href={`/flashcards?approval=${encodeURIComponent(run.waitingFor)}`}
-          tabIndex={-1}
-          draggable={false}
-          prefetch={false}
-          className={cn(
-            "h-4 shrink-0 truncate text-xs leading-4 underline-offset-2 hover:underline",
-            toneClass[status.tone],
-          )}
-          title="Open the flashcard this run waits on"
-        >
-          {status.text} · open card
-        </Link>
-      ) : (
-        <p className={cn("h-4 shrink-0 truncate text-xs leading-4", toneClass[status.tone])} title={status.text}>
-          {status.text}
-        </p>
-      )}
+      <div className="flex h-4 min-w-0 shrink-0 items-center gap-2 text-xs leading-4">
+        {run.state === "waiting" && run.reason === "approval" && run.waitingFor && !pending ? (
+          <Link
+            href={`/flashcards?approval=${encodeURIComponent(run.waitingFor)}`}
+            tabIndex={-1}
+            draggable={false}
+            prefetch={false}
+            className={cn("min-w-0 flex-1 truncate underline-offset-2 hover:underline", toneClass[status.tone])}
+            title="Open the flashcard this run waits on"
+          >
+            {status.text} · open card
+          </Link>
+        ) : (
+          <p className={cn("min-w-0 flex-1 truncate", toneClass[status.tone])} title={status.text}>
+            {status.text}
+          </p>
+        )}
+        <StateAge since={run.stateSince} className="text-[11px] text-muted" />
+      </div>
       <div className="flex h-4 shrink-0 items-center justify-between gap-2 text-[11px] whitespace-nowrap text-muted tabular-nums">
         <span id={`budget-${run.id}`} title={budgetDescription(run)} className="min-w-0 truncate">
           {run.turnsUsed}/{run.budgetTurns} · {compactNumber(run.tokensUsed)} tok

@@ -27,13 +27,16 @@ export function runStatusLine(run: BoardRun): { text: string; tone: StatusTone }
       return { text: run.error ?? (run.reason ? `Failed: ${run.reason}` : "Failed"), tone: "danger" };
     case "timed_out":
       return { text: run.reason === "wall_clock" ? "Timed out: wall-clock budget" : "Timed out", tone: "danger" };
-    case "succeeded":
+    case "succeeded": {
+      // The job's outcome mark says what happened ("Reply sent"); a rejection is never hidden behind it.
+      const outcome = run.outcome ?? "Succeeded";
       if (run.rejectedActions > 0)
         return {
-          text: `Succeeded · ${run.rejectedActions} action${run.rejectedActions === 1 ? "" : "s"} rejected`,
+          text: `${outcome} · ${run.rejectedActions} action${run.rejectedActions === 1 ? "" : "s"} rejected`,
           tone: "warning",
         };
-      return { text: "Succeeded", tone: "success" };
+      return { text: outcome, tone: "success" };
+    }
     case "cancelled":
       return { text: run.reason === "rejected" ? "Rejected by approver" : "Cancelled", tone: "muted" };
   }

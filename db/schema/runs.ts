@@ -56,6 +56,10 @@ export const runs = pgTable(
     actorId: text("actor_id"),
     actorLabel: text("actor_label").notNull(),
     input: jsonb("input").$type<unknown>().notNull(),
+    /** A person's name for the run, from its input by the job's `run.title` (null: the job title stands in). */
+    title: text("title"),
+    /** A succeeded run's outcome mark from its output by the job's `run.outcome` ("Reply sent"). */
+    outcome: text("outcome"),
     output: jsonb("output").$type<unknown>(),
     error: text("error"),
     modelEndpoint: text("model_endpoint").notNull(),
@@ -91,6 +95,8 @@ export const runs = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /** When the run entered its current state (updated_at also moves at every turn). */
+    stateSince: timestamp("state_since", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("runs_state_idx").on(t.state, t.createdAt),

@@ -64,6 +64,8 @@ export const sandboxAgent = defineJob({
   },
   budgets: { tokens: 200_000, turns: 20, wallClockMs: 3_600_000 },
   scheduling: { group: "playground", weight: 1, priority: 0 },
+  // The operator's own words are the best name for the run.
+  run: { title: (input) => sandboxInput.parse(input).task },
   memory: { write: ["notes"], lockTimeoutMs: 120_000 },
   governance: {
     owner: "platform@acme.example",

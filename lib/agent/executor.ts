@@ -2,7 +2,7 @@ import "server-only";
 import { reacquireEndpointSlot, releaseEndpointSlot } from "@/lib/resources/endpoint-slot";
 import type { ModelMessage } from "ai";
 import { getDb, type Db } from "@/db/client";
-import type { JobDefinition } from "@/lib/jobs";
+import { runLabel, type JobDefinition } from "@/lib/jobs";
 import { callModel, ModelCallError, resolveModel, type RetryPolicy } from "@/lib/models";
 import type { TurnContext, TurnExecutor, TurnOutcome, TurnResult } from "@/lib/runtime/turn-executor";
 import {
@@ -180,8 +180,10 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       }
       const usage = answer.usage;
       messagesOut.push(assistantMessage(answer.text, answer.toolCalls, context.turnIndex));
-      if (answer.toolCalls.length === 0)
-        return result({ kind: "complete", output: redactor.redact(finalOutput(answer.text)) }, usage);
+      if (answer.toolCalls.length === 0) {
+        const output = redactor.redact(finalOutput(answer.text));
+        return result({ kind: "complete", output, outcome: runLabel(def, "outcome", output) }, usage);
+      }
 
       const fresh: ToolCallRecord[] = [];
       const stop = await runCalls(

@@ -26,6 +26,8 @@ const iso = (column: SQL | typeof runs.createdAt) =>
 const columns = {
   id: runs.id,
   jobId: runs.jobId,
+  title: runs.title,
+  outcome: runs.outcome,
   state: runs.state,
   reason: runs.stateReason,
   waitingFor: runs.waitingFor,
@@ -47,6 +49,7 @@ const columns = {
   error: sql<string | null>`left(split_part(${runs.error}, E'\n', 1), 160)`,
   createdAt: iso(sql`${runs.createdAt}`),
   updatedAt: iso(sql`${runs.updatedAt}`),
+  stateSince: iso(sql`${runs.stateSince}`),
   finishedAt: sql<
     string | null
   >`case when ${runs.finishedAt} is null then null else ${iso(sql`${runs.finishedAt}`)} end`,

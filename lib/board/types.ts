@@ -9,6 +9,10 @@ export type BoardRisk = "minimal" | "limited" | "high";
 export interface BoardRun {
   id: string;
   jobId: string;
+  /** What the run is about, from its input (the job's `run.title`); null: the job title stands in. */
+  title: string | null;
+  /** A succeeded run's outcome mark ("Reply sent"), from its output (the job's `run.outcome`). */
+  outcome: string | null;
   state: RunState;
   /** state_reason: wait reason, "budget", "operator", "resource:<endpoint>"… */
   reason: string | null;
@@ -34,6 +38,8 @@ export interface BoardRun {
   error: string | null;
   createdAt: string;
   updatedAt: string;
+  /** When the run entered its current state. */
+  stateSince: string;
   finishedAt: string | null;
 }
 

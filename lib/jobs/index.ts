@@ -19,6 +19,7 @@ export { parseJobDeclaration, validateDeclarations } from "./validate";
 export { registerJobDefinitions, getJobDefinition, listJobDefinitions, signalSubscribers } from "./registry";
 export { serializeJob, jobDomain, type SerializedJob, type SerializedTrigger } from "./serialize";
 export { jobVersion } from "./version";
+export { runLabel, RUN_LABEL_MAX } from "./run-labels";
 export { syncRegistry, type SyncResult } from "./sync";
 export { loadJobRegistry } from "./boot";
 export { listJobs, getJob, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";

@@ -56,6 +56,15 @@ const locksFromInput = z.custom<(input: unknown) => readonly string[]>((value) =
   message: "Expected a function from the run input to entity names",
 });
 
+/**
+ * How a run of the job reads to a person: its title from the (validated) input, e.g.
+ * `input => input.subject`, and the outcome mark of a succeeded run from its output, e.g.
+ * `output => output.replied ? "Reply sent" : "Reply rejected"`. Both are code, like `locks`.
+ */
+const runLabelFn = z.custom<(value: unknown) => string | null | undefined>((value) => typeof value === "function", {
+  message: "Expected a function returning a string",
+});
+
 const timezone = z.string().min(1).refine(isValidTimezone, { message: "Unknown IANA timezone" });
 
 export const scheduleTriggerSchema = z
@@ -166,6 +175,7 @@ export const jobDeclarationSchema = z
     /** Entities locked (exclusive) before the first turn, e.g. `input => ["customers/" + input.customer]`. */
     locks: locksFromInput.optional(),
     approval: approvalPolicySchema.optional(),
+    run: z.strictObject({ title: runLabelFn.optional(), outcome: runLabelFn.optional() }).optional(),
   })
   .superRefine((decl, ctx) => {
     const seen = new Set<string>();

@@ -28,6 +28,8 @@ export interface SerializedJob {
   /** True when the job declares locks taken before its first turn (the function itself is code). */
   declaresLocks?: true;
   approval?: JobDefinition["approval"];
+  /** Which run labels the job derives (the functions themselves are code). */
+  runLabels?: { title?: true; outcome?: true };
 }
 
 export function jsonSchemaOf(schema: z.ZodType): JsonObject {
@@ -71,6 +73,14 @@ export function serializeJob(def: JobDefinition): SerializedJob {
     ...(def.memory ? { memory: def.memory } : {}),
     ...(def.locks ? { declaresLocks: true as const } : {}),
     approval: def.approval,
+    ...(def.run?.title || def.run?.outcome
+      ? {
+          runLabels: {
+            ...(def.run.title ? { title: true as const } : {}),
+            ...(def.run.outcome ? { outcome: true as const } : {}),
+          },
+        }
+      : {}),
   };
   // Drops undefined optionals so the stored jsonb and the hashed value are identical.
   return toJsonObject(plain) as unknown as SerializedJob;

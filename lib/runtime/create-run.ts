@@ -10,7 +10,7 @@ import { auditActor, auditAuthorization } from "@/lib/audit";
 import type { Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { raiseApprovalCard } from "@/lib/flashcards/approval-cards";
-import { getJobDefinition } from "@/lib/jobs";
+import { getJobDefinition, runLabel } from "@/lib/jobs";
 import { SpanKind, traceparentOf, tracer } from "@/lib/telemetry";
 import { deriveFairShareKey } from "@/lib/scheduling/fair-share-key";
 import { FAIR_SHARE_KEY_MAX, PRIORITY_MAX, PRIORITY_MIN } from "@/lib/scheduling/policy";
@@ -94,6 +94,7 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
       actorLabel: actor.label,
       // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
       input: redact(input ?? {}),
+      title: runLabel(def, "title", input ?? {}),
       modelEndpoint: def.agent.model,
       budgetTokens: def.budgets.tokens,
       budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),

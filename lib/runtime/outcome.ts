@@ -41,7 +41,7 @@ export async function applyOutcome(
     await transitionRun(tx, run.id, "succeeded", {
       ...base,
       reason: null,
-      patch: { ...carry, output: outcome.output ?? null },
+      patch: { ...carry, output: outcome.output ?? null, outcome: outcome.outcome ?? null },
     });
     return;
   }

@@ -73,6 +73,7 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
       stateReason: options.reason ?? null,
       waitingFor: to === "waiting" ? (options.waitingFor ?? null) : null,
       updatedAt: sql`now()`,
+      ...(to !== current.state ? { stateSince: sql`clock_timestamp()` } : {}),
       ...(to === "running" && current.startedAt === null ? { startedAt: sql`now()` } : {}),
       // The wall clock (as turns stamp theirs): a sweep's transaction can move many runs, long after it began.
       ...(isTerminal(to) ? { finishedAt: sql`clock_timestamp()` } : {}),

@@ -38,7 +38,7 @@ export type TurnOutcome =
   /** The run wants another turn. */
   | { kind: "continue" }
   /** The run finished successfully with this output. */
-  | { kind: "complete"; output: unknown }
+  | { kind: "complete"; output: unknown; outcome?: string | null }
   /** The run cannot go on: failed with a reason. */
   | { kind: "fail"; reason: string; message: string }
   /** The run must wait (e.g. a tool call needs approval) before its next turn. */

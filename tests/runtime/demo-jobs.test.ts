@@ -56,5 +56,16 @@ describe("demo jobs on the runtime core", () => {
       for (const a of pending) await decideApproval(handle.db, a.id, "approved", lead);
     }
     expect(await states()).toEqual([{ state: "succeeded", n: demo.runIds.length }]);
+    // Each run reads as its ticket, and says the customer got the (approved) reply.
+    const labelled = rowsOf<{ job_id: string; title: string | null; outcome: string | null; subject: string | null }>(
+      await handle.db.execute(
+        sql`select job_id, title, outcome, input->>'subject' as subject from runs where job_id = 'triage-ticket'`,
+      ),
+    );
+    expect(labelled.length).toBeGreaterThan(0);
+    for (const run of labelled) {
+      expect(run.title).toBe(run.subject);
+      expect(run.outcome).toBe("Reply sent");
+    }
   });
 });

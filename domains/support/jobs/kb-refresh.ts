@@ -21,6 +21,13 @@ export const kbRefresh = defineJob({
   },
   budgets: { tokens: 30_000, turns: 6, wallClockMs: 900_000 },
   scheduling: { group: "support", weight: 1, priority: -1 },
+  run: {
+    outcome: (output) => {
+      if (output === null || typeof output !== "object" || !("articles" in output)) return null;
+      const n = Array.isArray(output.articles) ? output.articles.length : 0;
+      return `${n} article draft${n === 1 ? "" : "s"} written`;
+    },
+  },
   governance: {
     owner: supportOwner,
     purpose: "Turn recurring ticket topics into help articles so customers find answers without a ticket.",

@@ -3,6 +3,16 @@ import { defineJob } from "@/lib/jobs";
 import type { SimulatedScript } from "@/lib/models";
 import { supportAuthorizedAt, supportAuthorizer, supportOwner } from "../governance";
 
+/** "2 tickets past SLA · operators notified", from the sweep's answer. */
+function sweepOutcome(output: unknown): string | null {
+  if (output === null || typeof output !== "object" || !("overdue" in output)) return null;
+  const overdue = typeof output.overdue === "number" ? output.overdue : null;
+  if (overdue === null) return null;
+  if (overdue === 0) return "No ticket past SLA";
+  const notified = "notified" in output && output.notified === true;
+  return `${overdue} ticket${overdue === 1 ? "" : "s"} past SLA · ${notified ? "operators notified" : "not notified"}`;
+}
+
 export const slaSweep = defineJob({
   id: "sla-sweep",
   domain: "support",
@@ -21,6 +31,7 @@ export const slaSweep = defineJob({
   },
   budgets: { tokens: 20_000, turns: 4, wallClockMs: 600_000 },
   scheduling: { group: "support", weight: 1, priority: 0, deadlineMs: 3_600_000 },
+  run: { outcome: sweepOutcome },
   governance: {
     owner: supportOwner,
     purpose: "Make sure no customer ticket silently breaches its service-level agreement.",

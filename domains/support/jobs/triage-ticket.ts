@@ -44,6 +44,11 @@ export const triageTicket = defineJob({
   memory: { write: ["tickets", "customers"], lockTimeoutMs: 24 * 3_600_000 },
   // An unanswered reply approval is rejected after 8 hours (the ticket is better re-triaged than answered stale).
   approval: { expiresAfter: "8h", onExpiry: "reject" },
+  // A card reads as the ticket, and a finished one says whether the customer got an answer.
+  run: {
+    title: (input) => ticketCreatedPayload.parse(input).subject,
+    outcome: (output) => repliedOf(output),
+  },
   governance: {
     owner: supportOwner,
     purpose: "Answer incoming customer tickets quickly and consistently, with a human approving every reply sent.",
@@ -56,6 +61,11 @@ export const triageTicket = defineJob({
     retentionDays: 90,
   },
 });
+
+function repliedOf(output: unknown): string | null {
+  if (output === null || typeof output !== "object" || !("replied" in output)) return null;
+  return output.replied === true ? "Reply sent" : "No reply sent";
+}
 
 /** Offline script: lookup → classify + draft (workspace, state) → send (approval) → answer. */
 export const triageScript: SimulatedScript = (state) => {

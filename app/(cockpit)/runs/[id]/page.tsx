@@ -90,14 +90,20 @@ export default async function RunPage({ params, searchParams }: Props) {
       <LiveRefresh active={!isTerminal(run.state)} kinds={["run", "flashcard"]} runId={run.id} />
       <PageHeader
         title={
-          <span className="flex flex-wrap items-center gap-2">
-            {page.jobTitle}
+          <span className="flex min-w-0 flex-wrap items-center gap-2">
+            <span className="min-w-0 break-words">{run.title ?? page.jobTitle}</span>
             <RunStateBadge state={run.state} />
+            {run.state === "succeeded" && run.outcome ? (
+              <Badge tone={rejectedActions.length > 0 ? "warning" : "success"} data-testid="run-outcome">
+                {run.outcome}
+              </Badge>
+            ) : null}
             {simulated ? <Badge tone="violet">Simulated model</Badge> : null}
           </span>
         }
         description={
           <>
+            {run.title ? <>{page.jobTitle} · </> : null}
             Run <code className="font-mono text-xs text-foreground">{run.id}</code>
             {run.stateReason ? (
               <>
