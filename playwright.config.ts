@@ -57,6 +57,8 @@ export default defineConfig({
       FLIGHTDECK_BASE_URL: baseURL,
       FLIGHTDECK_DEMO_PASSWORD: "flightdeck-demo",
       FLIGHTDECK_POLL_INTERVAL_MS: "250",
+      // Tests want instant, deterministic answers: the demo runs unpaced (docs/OPERATIONS.md).
+      FLIGHTDECK_DEMO_PACE: "false",
     },
   },
 });

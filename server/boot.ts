@@ -16,6 +16,10 @@ import { startAuditSealer } from "@/lib/audit";
 import { installDrain } from "./drain";
 import { startRetention } from "@/lib/compliance";
 import { startTracing } from "@/lib/telemetry";
+import { setSimulatedPace, type SimulatedPace } from "@/lib/models";
+
+/** The demo's model: a few seconds a call, one in 25 failing at the "provider". */
+const DEMO_PACE: SimulatedPace = { minMs: 1_500, maxMs: 5_000, failureRate: 0.04 };
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -41,22 +45,28 @@ export async function boot(): Promise<void> {
     `job registry: ${allJobs.length} declared (${registry.registered.length} new versions, ${registry.removed.length} removed)`,
   );
   const seed = await seedDemoUsers(handle.db);
-  const demo = await listDemoUsers(handle.db);
-  if (demo.length > 0) {
+  const demoUsers = await listDemoUsers(handle.db);
+  if (demoUsers.length > 0) {
     const password = isDefaultDemoPassword()
       ? `"${env.FLIGHTDECK_DEMO_PASSWORD}" (default; set FLIGHTDECK_DEMO_PASSWORD to change)`
       : "the value of FLIGHTDECK_DEMO_PASSWORD";
     log(`demo users${seed.seeded ? " created" : ""} — password ${password}:`);
-    for (const u of demo) log(`  ${u.email.padEnd(28)} ${u.role}${u.disabled ? " (disabled)" : ""}`);
+    for (const u of demoUsers) log(`  ${u.email.padEnd(28)} ${u.role}${u.disabled ? " (disabled)" : ""}`);
   }
   registerAgentExecutor();
   startRetention(handle.db); // daily purge per job retentionDays (lib/compliance/retention.ts); its timer never holds the process
   const state = bootState();
   state.embeddedRuntime = env.FLIGHTDECK_EMBEDDED_RUNTIME;
+  // The embedded demo moves like a real deployment (docs/OPERATIONS.md); nothing else is paced.
+  const demo = handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO;
+  const paced = demo && env.FLIGHTDECK_DEMO_PACE;
+  if (paced) setSimulatedPace(DEMO_PACE);
+  const demoStreams: { stop(): void }[] = [];
   if (env.FLIGHTDECK_EMBEDDED_RUNTIME) {
     const runtime = await startEmbeddedRuntime(handle);
     state.runtimeRunning = true;
     installDrain(async () => {
+      for (const stream of demoStreams) stream.stop();
       state.runtimeRunning = false;
       await runtime.stop();
       await mcp.close();
@@ -69,11 +79,19 @@ export async function boot(): Promise<void> {
     });
   }
   // The packs' demo data gives a fresh embedded install runs to watch within a minute.
-  if (handle.kind === "pglite" && env.FLIGHTDECK_SEED_DEMO) {
+  if (demo) {
     for (const pack of packs) {
       const demoRuns = await pack.startDemo?.(handle.db);
       if (demoRuns && demoRuns.runIds.length > 0) log(`${pack.name} demo: ${demoRuns.runIds.length} runs started`);
+      const stream = paced
+        ? pack.demoTrickle?.(handle.db, (error) => log(`${pack.name} demo: ${String(error)}`))
+        : undefined;
+      if (stream) demoStreams.push(stream);
     }
+    if (paced)
+      log(
+        "demo pace on: new tickets every few seconds, model calls of 1.5–5 s (FLIGHTDECK_DEMO_PACE=false for instant answers)",
+      );
   }
   state.bootMs = Math.round(performance.now() - started);
   log(

@@ -5,6 +5,7 @@ import { slaSweep, slaSweepScript } from "./jobs/sla-sweep";
 import { demoTriageScript, triageTicket } from "./jobs/triage-ticket";
 import { supportCollections } from "./memory";
 import { supportCustomers, supportReplies, supportTickets } from "./schema";
+import { startDemoTrickle } from "./demo-trickle";
 import { startSupportDemo } from "./seed";
 import { supportTools } from "./tools";
 
@@ -25,6 +26,7 @@ export const supportPack = definePack({
   },
   tables: { supportCustomers, supportTickets, supportReplies },
   startDemo: startSupportDemo,
+  demoTrickle: (db, onError) => startDemoTrickle(db, { onError }),
 });
 
 export const supportJobs = supportPack.jobs;

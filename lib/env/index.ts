@@ -35,6 +35,12 @@ export const envSchema = z
     FLIGHTDECK_AUTH_SECRET: optionalNonEmpty.pipe(z.string().min(32, "must be at least 32 characters").optional()),
     FLIGHTDECK_DEMO_PASSWORD: z.string().min(8, "must be at least 8 characters").optional().default("flightdeck-demo"),
     FLIGHTDECK_SEED_DEMO: bool(true),
+    /**
+     * The embedded demo moves like a real deployment: new tickets every few seconds, simulated
+     * model calls of a few seconds, now and then a failure. Only with the demo (PGlite and
+     * FLIGHTDECK_SEED_DEMO); false gives instant answers and no new tickets.
+     */
+    FLIGHTDECK_DEMO_PACE: bool(true),
     FLIGHTDECK_ADMIN_TOKEN: optionalNonEmpty.pipe(z.string().min(24, "must be at least 24 characters").optional()),
     FLIGHTDECK_EMBEDDED_RUNTIME: bool(true),
     FLIGHTDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),

@@ -16,6 +16,7 @@ export { callModel, type ModelAnswer, type ModelCallRequest, type ModelToolCall 
 export { ModelCallError, type ModelCallFailure } from "./errors";
 export { backoffDelay, isRetryableModelError, type RetryPolicy } from "./retry";
 export { SimulatedLanguageModel, RUN_INPUT_MARKER, simulationState } from "./simulated-model";
+export { setSimulatedPace, simulatedPace, SimulatedProviderError, type SimulatedPace } from "./simulated-pace";
 export {
   registerSimulatedScript,
   getSimulatedScript,

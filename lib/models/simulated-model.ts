@@ -8,6 +8,7 @@ import type {
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
 import type { SimulatedScript, SimulatedToolResult, SimulationState } from "./simulated-script";
+import { paceSimulatedCall } from "./simulated-pace";
 
 export const RUN_INPUT_MARKER = "Run input (JSON):\n";
 
@@ -31,6 +32,7 @@ export class SimulatedLanguageModel implements LanguageModelV3 {
 
   async doGenerate(options: LanguageModelV3CallOptions): Promise<LanguageModelV3GenerateResult> {
     options.abortSignal?.throwIfAborted();
+    await paceSimulatedCall(options.abortSignal);
     const state = simulationState(options.prompt);
     const reply = this.script(state);
     const content: LanguageModelV3Content[] = [];

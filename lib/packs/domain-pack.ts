@@ -27,6 +27,11 @@ export interface DomainPack {
   readonly tables: Readonly<Record<string, unknown>>;
   /** Demo data for a fresh embedded install: seeds and starts runs, answers their ids. */
   readonly startDemo?: (db: Db) => Promise<{ runIds: string[] }>;
+  /**
+   * The paced demo's steady stream of new work (e.g. tickets every few seconds), started
+   * after startDemo when FLIGHTDECK_DEMO_PACE is on; answers how to stop it.
+   */
+  readonly demoTrickle?: (db: Db, onError: (error: unknown) => void) => { stop(): void };
 }
 
 export function definePack(pack: DomainPack): DomainPack {
