@@ -18,8 +18,8 @@ import { startRetention } from "@/lib/compliance";
 import { startTracing } from "@/lib/telemetry";
 import { setSimulatedPace, type SimulatedPace } from "@/lib/models";
 
-/** The demo's model: a few seconds a call, one in 25 failing at the "provider". */
-const DEMO_PACE: SimulatedPace = { minMs: 1_500, maxMs: 5_000, failureRate: 0.04 };
+/** The demo's model: a few seconds a call, one in 60 failing at the "provider" (about one triage run in 12). */
+const DEMO_PACE: SimulatedPace = { minMs: 1_500, maxMs: 5_000, failureRate: 1 / 60 };
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the

@@ -29,7 +29,7 @@ export function simulatedPace(): SimulatedPace | null {
 export class SimulatedProviderError extends Error {
   constructor() {
     super(
-      "Simulated provider error: the demo's paced model fails about one call in 25, as real providers sometimes do",
+      "Simulated provider error: the paced demo model fails a small share of calls, as real providers sometimes do",
     );
     this.name = "SimulatedProviderError";
   }
