@@ -123,6 +123,44 @@ test("dropping a run on the Cancel zone cancels it", async () => {
   await expect(card(page, id)).toContainText("Cancelled");
 });
 
+test("a cancel waits 5 s with Undo in its notification: undone, the run carries on; left alone, it is sent", async () => {
+  const id = await waitingRun("E2E undo cancel");
+  await card(page, id).focus();
+  await page.keyboard.press("c");
+  await expectInColumn(page, id, "done", 2_000);
+  const notice = page.locator("[data-sonner-toast]").filter({ hasText: /cancelling run .* in 5 s/i });
+  await notice.getByRole("button", { name: "Undo" }).click();
+  await expect(page.locator("[data-sonner-toast]").getByText(/cancel undone/i)).toBeVisible();
+  await expectInColumn(page, id, "waiting");
+  // Past the grace period nothing was sent.
+  await page.waitForTimeout(5_500);
+  expect((await runState(request, operatorToken, id)).state).toBe("waiting");
+
+  await card(page, id).focus();
+  await page.keyboard.press("c");
+  await page.waitForTimeout(1_000);
+  expect((await runState(request, operatorToken, id)).state).toBe("waiting");
+  await expect
+    .poll(async () => (await runState(request, operatorToken, id)).state, { timeout: 10_000 })
+    .toBe("cancelled");
+  await expect(page.locator("[data-sonner-toast]").getByText(/: cancelled/i)).toBeVisible();
+});
+
+test("a paused run dropped on Running resumes", async () => {
+  const id = await waitingRun("E2E drop resume");
+  await dragCard(page, id, "paused");
+  await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("paused");
+  await expect(
+    page
+      .locator("[data-sonner-toast]")
+      .getByText(/: paused/i)
+      .first(),
+  ).toBeVisible();
+  await dragCard(page, id, "running");
+  // Its approval is still pending, so it goes back to Waiting.
+  await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("waiting");
+});
+
 test("a failed run needs attention; dragging it to Queued retries it as a new linked run", async () => {
   const id = await startFailingRun(request, operatorToken);
   await expectInColumn(page, id, "attention", 20_000);

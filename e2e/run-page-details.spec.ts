@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { api, bearer, signedInPage, tokenFor } from "./support/cockpit";
+import { api, bearer, runState, signedInPage, startTriage, tokenFor } from "./support/cockpit";
 
 /**
  * Run-page details a new operator was misled by: a finished run's deadline read as a
@@ -53,6 +53,34 @@ test("the run's audit tab shows each event's seq as a link to its proof and its 
   const seq = first.getByRole("link", { name: /^Audit event \d+/ });
   await expect(seq).toHaveAttribute("href", new RegExp(`^/audit\\?q=run%3A${run.id}&seq=\\d+$`));
   await expect(first.locator("[data-audit-time]")).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} UTC$/);
+  await page.context().close();
+  await request.dispose();
+});
+
+test("rejecting from the run page asks once more and says what it does; keeping it leaves the approval pending", async ({
+  browser,
+}) => {
+  const request = await api();
+  const operator = await tokenFor(request, "operator");
+  const subject = `E2E reject confirm ${Date.now()}`;
+  const runId = await startTriage(request, operator, subject);
+  await expect.poll(async () => (await runState(request, operator, runId)).state, { timeout: 20_000 }).toBe("waiting");
+  const page = await signedInPage(browser, "lead");
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByRole("heading", { name: "Waiting for a decision" })).toBeVisible({ timeout: 20_000 });
+  await page.getByRole("button", { name: "Reject", exact: true }).click();
+  const confirm = page.getByRole("group", { name: "Confirm the rejection" });
+  await expect(confirm).toContainText("the tool call is not made");
+  await confirm.getByRole("button", { name: "Keep it pending" }).click();
+  await expect(confirm).toHaveCount(0);
+  expect((await runState(request, operator, runId)).state).toBe("waiting");
+
+  await page.getByRole("button", { name: "Reject", exact: true }).click();
+  await page.getByRole("button", { name: "Confirm reject" }).click();
+  const notice = page.locator("[data-sonner-toast]").filter({ hasText: /^Rejected/ });
+  await expect(notice).toBeVisible();
+  // A rejection is a warning, never a success toast.
+  await expect(notice).toHaveAttribute("data-type", "warning");
   await page.context().close();
   await request.dispose();
 });

@@ -52,6 +52,8 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
   const router = useRouter();
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState<"approved" | "rejected" | null>(null);
+  // Rejecting cannot be taken back: it asks once more, naming what it does.
+  const [confirmReject, setConfirmReject] = useState(false);
   const [, startTransition] = useTransition();
 
   async function decide(decision: "approved" | "rejected") {
@@ -108,15 +110,30 @@ function ApprovalItem({ approval, canDecide }: { approval: PendingApproval; canD
             {busy === "approved" ? null : <Check aria-hidden />}
             Approve
           </Button>
-          <Button
-            variant="danger"
-            loading={busy === "rejected"}
-            disabled={busy !== null}
-            onClick={() => void decide("rejected")}
-          >
-            {busy === "rejected" ? null : <X aria-hidden />}
-            Reject
-          </Button>
+          {confirmReject ? (
+            <div role="group" aria-label="Confirm the rejection" className="flex flex-wrap items-center gap-2">
+              <span className="text-[13px] text-danger-text">
+                {approval.kind === "run" ? "Reject: the run is cancelled." : "Reject: the tool call is not made."}
+              </span>
+              <Button
+                variant="danger"
+                loading={busy === "rejected"}
+                disabled={busy !== null}
+                onClick={() => void decide("rejected")}
+              >
+                {busy === "rejected" ? null : <X aria-hidden />}
+                Confirm reject
+              </Button>
+              <Button disabled={busy !== null} onClick={() => setConfirmReject(false)}>
+                Keep it pending
+              </Button>
+            </div>
+          ) : (
+            <Button variant="danger" disabled={busy !== null} onClick={() => setConfirmReject(true)}>
+              <X aria-hidden />
+              Reject
+            </Button>
+          )}
         </div>
       ) : (
         <p className="text-xs text-muted">A lead or an admin decides this.</p>

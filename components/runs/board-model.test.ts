@@ -79,6 +79,8 @@ describe("drops and controls", () => {
   it("maps a drop target to a control, or refuses it", () => {
     expect(controlForDrop(run({ state: "running" }), "paused")).toBe("pause");
     expect(controlForDrop(run({ state: "paused" }), "queued")).toBe("resume");
+    // Resuming is dropping back on Running as well as on Queued.
+    expect(controlForDrop(run({ state: "paused" }), "running")).toBe("resume");
     expect(controlForDrop(run({ state: "failed" }), "queued")).toBe("retry");
     expect(controlForDrop(run({ state: "waiting" }), "cancel")).toBe("cancel");
     expect(controlForDrop(run({ state: "succeeded" }), "cancel")).toBeNull();

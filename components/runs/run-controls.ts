@@ -16,11 +16,15 @@ export function controlForDrop(run: Parameters<typeof allowedControls>[0], targe
       ? "cancel"
       : target === "paused"
         ? "pause"
-        : target === "queued"
-          ? run.state === "paused" || run.state === "running"
+        : target === "running"
+          ? run.state === "paused"
             ? "resume"
-            : "retry"
-          : null;
+            : null
+          : target === "queued"
+            ? run.state === "paused" || run.state === "running"
+              ? "resume"
+              : "retry"
+            : null;
   return want !== null && allowed.includes(want) ? want : null;
 }
 

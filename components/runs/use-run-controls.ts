@@ -9,6 +9,7 @@ import type { BoardRun } from "@/lib/board";
 import { addRetry, patchRun, type BoardData } from "./board-data";
 import type { ColumnId } from "./board-columns";
 import { callControl } from "./call-control";
+import { CANCEL_GRACE_MS, deferCancel, undoCancel } from "./cancel-grace";
 import { allowedControls, controlLabels, optimisticColumn, type RunControl } from "./run-controls";
 import { runStateLabels } from "./run-states";
 import { shortId } from "./run-status-line";
@@ -36,6 +37,50 @@ export function useRunControls(announce: (message: string) => void) {
   const [pending, setPending] = useState<ReadonlyMap<string, PendingMove>>(new Map());
   const inFlight = useRef(new Set<string>());
 
+  const settle = useCallback((runId: string) => {
+    inFlight.current.delete(runId);
+    setPending((map) => {
+      const next = new Map(map);
+      next.delete(runId);
+      return next;
+    });
+  }, []);
+
+  const send = useCallback(
+    async (target: BoardRun, control: RunControl) => {
+      const label = controlLabels[control];
+      const id = shortId(target.id);
+      const result = await callControl(control, target.id);
+      if (result.ok) {
+        queryClient.setQueryData<BoardData>(boardQueryKey, (data) => {
+          if (!data) return data;
+          return control === "retry"
+            ? addRetry(data, target, result.data.id, result.data.state)
+            : patchRun(data, target.id, patchFor(result.data));
+        });
+        const done = result.data.pending
+          ? `${label.progressive.toLowerCase()} at the end of its turn`
+          : label.done.toLowerCase();
+        if (control === "retry") {
+          toast.success(`Retry queued as run ${shortId(result.data.id)}`, {
+            action: { label: "Open", onClick: () => router.push(`/runs/${result.data.id}`) },
+          });
+        } else {
+          // Every control says what it did, not only the card's move.
+          toast.success(`Run ${id}: ${done}`);
+        }
+        announce(`Run ${id}: ${done}`);
+      } else {
+        const state = result.error.code === "conflict" ? " — the board may be behind; it refreshes now" : "";
+        toast.error(`${label.label} refused: ${result.error.message}${state}`);
+        announce(`${label.label} refused: ${result.error.message}`);
+      }
+      settle(target.id);
+      void queryClient.invalidateQueries({ queryKey: boardQueryKey });
+    },
+    [announce, queryClient, router, settle],
+  );
+
   const run = useCallback(
     async (target: BoardRun, control: RunControl) => {
       const label = controlLabels[control];
@@ -48,36 +93,29 @@ export function useRunControls(announce: (message: string) => void) {
       const move = { control, column: optimisticColumn(control, target) };
       setPending((map) => new Map(map).set(target.id, move));
 
-      const result = await callControl(control, target.id);
-      if (result.ok) {
-        queryClient.setQueryData<BoardData>(boardQueryKey, (data) => {
-          if (!data) return data;
-          return control === "retry"
-            ? addRetry(data, target, result.data.id, result.data.state)
-            : patchRun(data, target.id, patchFor(result.data));
+      if (control === "cancel") {
+        // Cancelled is final: the card shows "Cancelling…" and the request waits out the grace period.
+        const id = shortId(target.id);
+        const seconds = Math.round(CANCEL_GRACE_MS / 1000);
+        deferCancel(target.id, () => void send(target, control));
+        toast(`Cancelling run ${id} in ${seconds} s`, {
+          duration: CANCEL_GRACE_MS,
+          action: {
+            label: "Undo",
+            onClick: () => {
+              if (!undoCancel(target.id)) return;
+              settle(target.id);
+              toast.success(`Run ${id} kept: cancel undone`);
+              announce(`Run ${id} kept: cancel undone`);
+            },
+          },
         });
-        if (control === "retry") {
-          toast.success(`Retry queued as run ${shortId(result.data.id)}`, {
-            action: { label: "Open", onClick: () => router.push(`/runs/${result.data.id}`) },
-          });
-        }
-        announce(
-          `Run ${shortId(target.id)}: ${result.data.pending ? `${label.progressive.toLowerCase()} at the end of its turn` : label.done.toLowerCase()}`,
-        );
-      } else {
-        const state = result.error.code === "conflict" ? " — the board may be behind; it refreshes now" : "";
-        toast.error(`${label.label} refused: ${result.error.message}${state}`);
-        announce(`${label.label} refused: ${result.error.message}`);
+        announce(`Run ${id} will be cancelled in ${seconds} seconds; undo from the notification`);
+        return;
       }
-      inFlight.current.delete(target.id);
-      setPending((map) => {
-        const next = new Map(map);
-        next.delete(target.id);
-        return next;
-      });
-      void queryClient.invalidateQueries({ queryKey: boardQueryKey });
+      await send(target, control);
     },
-    [announce, queryClient, router],
+    [announce, send, settle],
   );
 
   return { pending, run };
