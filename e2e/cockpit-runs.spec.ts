@@ -38,6 +38,8 @@ test.afterAll(async () => {
   await request.dispose();
 });
 
+const shortId = (id: string) => id.replace(/-/g, "").slice(0, 8);
+
 async function waitingRun(subject: string): Promise<string> {
   const id = await startTriage(request, operatorToken, `${subject} ${Date.now()}`);
   await expectInColumn(page, id, "waiting");
@@ -143,19 +145,14 @@ test("a cancel waits 5 s with Undo in its notification: undone, the run carries 
   await expect
     .poll(async () => (await runState(request, operatorToken, id)).state, { timeout: 10_000 })
     .toBe("cancelled");
-  await expect(page.locator("[data-sonner-toast]").getByText(/: cancelled/i)).toBeVisible();
+  await expect(page.locator("[data-sonner-toast]").getByText(`Run ${shortId(id)}: cancelled`)).toBeVisible();
 });
 
 test("a paused run dropped on Running resumes", async () => {
   const id = await waitingRun("E2E drop resume");
   await dragCard(page, id, "paused");
   await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("paused");
-  await expect(
-    page
-      .locator("[data-sonner-toast]")
-      .getByText(/: paused/i)
-      .first(),
-  ).toBeVisible();
+  await expect(page.locator("[data-sonner-toast]").getByText(`Run ${shortId(id)}: paused`)).toBeVisible();
   await dragCard(page, id, "running");
   // Its approval is still pending, so it goes back to Waiting.
   await expect.poll(async () => (await runState(request, operatorToken, id)).state).toBe("waiting");

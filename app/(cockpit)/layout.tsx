@@ -6,6 +6,7 @@ import { LiveEventsProvider } from "@/components/live/live-events";
 import { Header } from "@/components/shell/header";
 import { primaryNav, settingsNav } from "@/components/shell/nav-items";
 import { Sidebar } from "@/components/shell/sidebar";
+import { CommandPalette } from "@/components/search/command-palette";
 import { currentPrincipal } from "@/lib/auth";
 import { roleAllows } from "@/lib/auth";
 import { principalRole } from "@/lib/auth";
@@ -42,6 +43,7 @@ export default async function CockpitLayout({ children }: { children: ReactNode 
             role={role}
             // A bearer token has no session to end.
             signOut={principal.kind === "user" ? <SignOutButton /> : undefined}
+            search={roleAllows(role, "runs.read") ? <CommandPalette allowedHrefs={allowedHrefs} /> : undefined}
           />
           <main id="main" tabIndex={-1} className="flex-1 px-6 py-6 outline-none lg:px-8">
             {children}

@@ -10,6 +10,7 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/board": "runs.read",
   "GET /api/events": "live.read",
   "GET /api/runs": "runs.read",
+  "GET /api/search": "runs.read",
   "POST /api/runs": "runs.create",
   "GET /api/runs/[id]": "runs.read",
   "GET /api/runs/[id]/workspace": "runs.read",

@@ -8,3 +8,5 @@ export { loadRunPage, type NotificationRecord, type RunRecord, type TurnRecord }
 export { type BoardJob, type BoardResponse, type BoardRisk, type BoardRun, type BoardSnapshot } from "./types";
 export { listRunFiles, readRunFile, type FileView, type WorkspaceListing } from "./workspace-files";
 export { workspaceFileForApi, workspaceListingForApi } from "./workspace-files";
+export { searchRuns, searchQuery, idPrefixOf } from "./search";
+export type { SearchResult, RunHit, JobHit } from "./search-types";

@@ -155,6 +155,7 @@ describe("real answers match the document", () => {
       "/api/board",
       "/api/runs",
       "/api/runs?state=queued&limit=5",
+      "/api/search?q=scripted",
       `/api/runs/${runId}`,
       `/api/runs/${runId}/workspace`,
       `/api/runs/${runId}/workspace/notes.txt`,

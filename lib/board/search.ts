@@ -1,0 +1,72 @@
+import "server-only";
+import { desc, ilike, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Queryable } from "@/db/client";
+import { jobs, runs } from "@/db/schema";
+import type { SearchResult } from "./search-types";
+
+/** The command palette's query: a run id prefix, words of a title, a job, a customer. */
+export const searchQuery = z.strictObject({
+  q: z.string().trim().min(1, "Type something to search for").max(200),
+  limit: z.coerce.number().int().min(1).max(50).optional().default(10),
+});
+export type SearchQuery = z.output<typeof searchQuery>;
+
+/** `abcd1234ef` (the short id with more digits) → `abcd1234-ef`: ids are stored with their dashes. */
+export function idPrefixOf(q: string): string | null {
+  const hex = q.toLowerCase().replace(/-/g, "");
+  if (!/^[0-9a-f]{4,32}$/.test(hex)) return null;
+  const cuts = [8, 12, 16, 20];
+  let out = "";
+  for (let i = 0; i < hex.length; i++) {
+    if (cuts.includes(i)) out += "-";
+    out += hex[i];
+  }
+  return out;
+}
+
+/** LIKE's wildcards in what a person typed are literal. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Newest matching runs first. An id prefix matches ids; any text matches the title, the job
+ * id, the fair-share key (the customer's domain) and the input's customer address.
+ */
+export async function searchRuns(db: Queryable, query: SearchQuery): Promise<SearchResult> {
+  const text = `%${likeEscape(query.q)}%`;
+  const prefix = idPrefixOf(query.q);
+  const conditions = [
+    ilike(runs.title, text),
+    ilike(runs.jobId, text),
+    ilike(runs.fairGroup, text),
+    sql`${runs.input}->>'customer' ilike ${text}`,
+  ];
+  if (prefix) conditions.push(sql`${runs.id} like ${`${likeEscape(prefix)}%`}`);
+  const [found, jobRows] = await Promise.all([
+    db
+      .select({
+        id: runs.id,
+        title: runs.title,
+        jobId: runs.jobId,
+        jobTitle: jobs.title,
+        state: runs.state,
+        fairKey: runs.fairGroup,
+        customer: sql<string | null>`${runs.input}->>'customer'`,
+        createdAt: sql<string>`to_char(${runs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+      })
+      .from(runs)
+      .innerJoin(jobs, sql`${jobs.id} = ${runs.jobId}`)
+      .where(or(...conditions))
+      .orderBy(desc(runs.createdAt))
+      .limit(query.limit),
+    db
+      .select({ id: jobs.id, title: jobs.title })
+      .from(jobs)
+      .where(sql`${jobs.removedAt} is null and (${jobs.title} ilike ${text} or ${jobs.id} ilike ${text})`)
+      .orderBy(jobs.title)
+      .limit(5),
+  ]);
+  return { runs: found, jobs: jobRows };
+}
