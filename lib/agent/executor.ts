@@ -182,7 +182,8 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       messagesOut.push(assistantMessage(answer.text, answer.toolCalls, context.turnIndex));
       if (answer.toolCalls.length === 0) {
         const output = redactor.redact(finalOutput(answer.text));
-        return result({ kind: "complete", output, outcome: runLabel(def, "outcome", output) }, usage);
+        const outcome = runLabel(def, "outcome", output);
+        return result({ kind: "complete", output, ...(outcome === null ? {} : { outcome }) }, usage);
       }
 
       const fresh: ToolCallRecord[] = [];
