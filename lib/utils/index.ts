@@ -1,6 +1,7 @@
 // Client-safe (no "server-only"): used by client components.
 
 export { cn } from "./cn";
+export { csvCell, csvRow } from "./csv";
 export {
   MAX_TOOL_NAME_LENGTH,
   mcpServerNamePattern,
@@ -9,3 +10,4 @@ export {
   plainToolNamePattern,
   toolNamePattern,
 } from "./tool-name";
+export { textStream } from "./text-stream";

@@ -6,6 +6,7 @@ import { auditEvents } from "@/db/schema";
 import { auditActor, auditAuthorization } from "../actors";
 import type { Principal } from "../principal";
 import { getEnv } from "@/lib/env";
+import { textStream } from "@/lib/utils";
 import { AppError } from "@/lib/errors";
 import { appendAudit } from "../append";
 import { parseAuditQueryOr400, resolveAuditQuery } from "../explorer/search";
@@ -98,25 +99,6 @@ async function latest(db: Queryable): Promise<CheckpointRow | null> {
     await db.execute(sql`select tree_size, note from audit_checkpoints order by tree_size desc limit 1`),
   );
   return row ? { treeSize: Number(row.tree_size), note: row.note } : null;
-}
-
-function streamOf(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { value, done } = await source.next();
-        if (done) controller.close();
-        else controller.enqueue(encoder.encode(value));
-      } catch (error) {
-        console.error("[flightdeck] audit export failed mid-stream", error);
-        controller.error(error);
-      }
-    },
-    async cancel() {
-      await source.return(undefined);
-    },
-  });
 }
 
 async function* plainLines(db: Queryable, conditions: readonly SQL[], format: "jsonl" | "csv"): AsyncGenerator<string> {
@@ -227,7 +209,7 @@ export async function exportAudit(db: Db, principal: Principal, q: string, forma
     : plainLines(db, conditions, format === "csv" ? "csv" : "jsonl");
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const ext = format === "csv" ? "csv" : format === "bundle" ? "bundle.jsonl" : "jsonl";
-  return new Response(streamOf(source), {
+  return new Response(textStream(source, "audit export"), {
     headers: {
       "content-type": contentTypes[format],
       "content-disposition": `attachment; filename="flightdeck-audit-${stamp}.${ext}"`,

@@ -1,4 +1,5 @@
 import "server-only";
+import { csvCell } from "@/lib/utils";
 import type { AuditEvent } from "../types";
 
 export const CSV_COLUMNS = [
@@ -14,13 +15,6 @@ export const CSV_COLUMNS = [
   "authorization",
   "payload",
 ] as const;
-
-function csvCell(value: unknown): string {
-  const s = value === null || value === undefined ? "" : typeof value === "string" ? value : JSON.stringify(value);
-  // Quote everything that needs it; a leading =,+,-,@ is prefixed so spreadsheets never evaluate it.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) || safe !== s ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(",")}\r\n`;
