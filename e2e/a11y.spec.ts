@@ -61,6 +61,12 @@ const pages: { role: DemoRole; path: () => string; name: string; ready: (page: P
     path: () => `/runs/${runId}?tab=workspace&file=drafts%2Fticket.md`,
     ready: (p) => expect(p.getByLabel(/contents of/i)).toBeVisible(),
   },
+  {
+    role: "operator",
+    name: "runs-list",
+    path: () => "/runs/list",
+    ready: (p) => expect(p.getByRole("table", { name: "Runs" })).toBeVisible(),
+  },
   { role: "operator", name: "jobs", path: () => "/jobs", ready: (p) => expect(p.getByRole("table")).toBeVisible() },
   {
     role: "operator",

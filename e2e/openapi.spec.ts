@@ -39,6 +39,7 @@ test("every GET route answers an admin as the document says (demo ids)", async (
     "/api/board",
     "/api/runs",
     "/api/search?q=E2E",
+    "/api/runs/export?range=24h",
     `/api/runs/${runId}`,
     `/api/runs/${runId}/lineage`,
     `/api/runs/${runId}/workspace/${listing.files[0]?.path ?? "missing.txt"}`,

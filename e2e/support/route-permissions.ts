@@ -11,6 +11,7 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/events": "live.read",
   "GET /api/runs": "runs.read",
   "GET /api/search": "runs.read",
+  "GET /api/runs/export": "runs.read",
   "POST /api/runs": "runs.create",
   "GET /api/runs/[id]": "runs.read",
   "GET /api/runs/[id]/workspace": "runs.read",

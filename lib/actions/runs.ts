@@ -4,7 +4,15 @@ import { z } from "zod";
 import { getDb } from "@/db/client";
 import { defineAction } from "./define-action";
 import { decideApproval as decide } from "@/lib/runtime/approvals";
-import { cancelRun as cancel, pauseRun as pause, resumeRun as resume, retryRun as retry } from "@/lib/runtime/controls";
+import {
+  BULK_CONTROL_MAX,
+  bulkRunControl,
+  cancelRun as cancel,
+  pauseRun as pause,
+  resumeRun as resume,
+  retryRun as retry,
+} from "@/lib/runtime/controls";
+import { runControls } from "@/lib/run-controls";
 import { createManualRun, manualRunInput } from "@/lib/runtime/create-run";
 import { runPriorityInput, setRunPriority as setPriority } from "@/lib/scheduling";
 
@@ -43,6 +51,17 @@ export const retryRun = defineAction({
   permission: "runs.control",
   input: runRef,
   handler: async ({ runId }, principal) => retry(await getDb(), runId, principal),
+});
+
+/** The list view's (and the board's) bulk controls: every run is tried; the answer lists what was refused and why. */
+export const controlRuns = defineAction({
+  name: "runs.bulkControl",
+  permission: "runs.control",
+  input: z.strictObject({
+    runIds: z.array(z.string().min(1).max(100)).min(1, "Select at least one run").max(BULK_CONTROL_MAX),
+    control: z.enum(runControls),
+  }),
+  handler: async ({ runIds, control }, principal) => bulkRunControl(await getDb(), runIds, control, principal),
 });
 
 export const decideApproval = defineAction({

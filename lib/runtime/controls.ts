@@ -184,3 +184,35 @@ export async function applyRunControl(
       return retryRun(db, runId, principal);
   }
 }
+
+/** The most runs one bulk control may name (a page of the list view is at most 200). */
+export const BULK_CONTROL_MAX = 500;
+
+export interface BulkControlResult {
+  control: RunControl;
+  applied: ControlResult[];
+  refused: { id: string; code: string; message: string }[];
+}
+
+/**
+ * One control over many runs: each run is its own change (its own transaction, audit event
+ * and refusal), exactly as if the operator had used the control on each card — so one run
+ * in the wrong state refuses alone and the answer lists what was refused and why.
+ */
+export async function bulkRunControl(
+  db: Db,
+  runIds: readonly string[],
+  control: RunControl,
+  principal: Principal,
+): Promise<BulkControlResult> {
+  const result: BulkControlResult = { control, applied: [], refused: [] };
+  for (const id of new Set(runIds)) {
+    try {
+      result.applied.push(await applyRunControl(db, id, control, principal));
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      result.refused.push({ id, code: error.code, message: error.message });
+    }
+  }
+  return result;
+}

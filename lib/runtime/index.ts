@@ -3,7 +3,15 @@ import "server-only";
 
 export { decideApproval, decisionBody, decisionFromVerb } from "./approvals";
 export { bootState } from "./boot-state";
-export { applyRunControl, runControls, type ControlResult, type RunControl } from "./controls";
+export {
+  applyRunControl,
+  bulkRunControl,
+  runControls,
+  BULK_CONTROL_MAX,
+  type BulkControlResult,
+  type ControlResult,
+  type RunControl,
+} from "./controls";
 export { createManualRun, createRun, manualRunInput } from "./create-run";
 export { registeredExecutor } from "./executor-registry";
 export { errorMessage, jsonLogger, silentLogger, type Logger } from "./log";

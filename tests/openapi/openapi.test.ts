@@ -156,6 +156,7 @@ describe("real answers match the document", () => {
       "/api/runs",
       "/api/runs?state=queued&limit=5",
       "/api/search?q=scripted",
+      "/api/runs/export?state=queued",
       `/api/runs/${runId}`,
       `/api/runs/${runId}/workspace`,
       `/api/runs/${runId}/workspace/notes.txt`,

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { RunsBoard } from "@/components/runs/runs-board";
+import { filtersToSearch, parseFilters } from "@/components/runs/board-filters";
+import { RunsViewSwitch } from "@/components/runs/runs-view-switch";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
@@ -11,7 +13,9 @@ import { boardSnapshot } from "@/lib/board";
 export const metadata: Metadata = { title: "Runs" };
 
 /** Filters live in the URL (?job, owner, risk, state); the client board reads them itself. */
-export default async function RunsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function RunsPage({ searchParams }: Props) {
   const access = await authorizePage("runs.read");
   if (!access.allowed) return <Forbidden title="Runs" permission="runs.read" />;
   const canControl = roleAllows(principalRole(access.principal), "runs.control");
@@ -22,6 +26,7 @@ export default async function RunsPage() {
       <PageHeader
         title="Runs"
         className="mb-4"
+        actions={<RunsViewSwitch current="board" search={filtersToSearch(parseFilters(await searchParams))} />}
         description={
           canControl
             ? "Every run from queued to done, live. Drag a card to pause, resume, retry or cancel — or press ? for keyboard shortcuts."

@@ -26,6 +26,7 @@ import * as memoryCollectionKeyRoute from "@/app/api/memory/[collection]/[key]/r
 import * as metricsRoute from "@/app/api/metrics/route";
 import * as resourcesRoute from "@/app/api/resources/route";
 import * as runsRoute from "@/app/api/runs/route";
+import * as runsExportRoute from "@/app/api/runs/export/route";
 import * as searchRoute from "@/app/api/search/route";
 import * as runsIdRoute from "@/app/api/runs/[id]/route";
 import * as runsIdControlRoute from "@/app/api/runs/[id]/[control]/route";
@@ -78,6 +79,7 @@ export const routeModules: readonly RouteModuleEntry[] = [
   { pattern: "/api/metrics", module: metricsRoute },
   { pattern: "/api/resources", module: resourcesRoute },
   { pattern: "/api/runs", module: runsRoute },
+  { pattern: "/api/runs/export", module: runsExportRoute },
   { pattern: "/api/search", module: searchRoute },
   { pattern: "/api/runs/[id]", module: runsIdRoute },
   { pattern: "/api/runs/[id]/[control]", module: runsIdControlRoute },
