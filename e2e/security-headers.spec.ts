@@ -22,10 +22,20 @@ test("pages carry the security headers and the cockpit passes its CSP", async ({
     if (/csp-violation|Content Security Policy/i.test(m.text())) violations.push(m.text());
   });
   await signInAndWait(page, "admin");
-  for (const path of ["/runs", "/jobs", "/resources", "/audit", "/settings/users", "/settings/tokens"]) {
+  for (const path of [
+    "/runs",
+    "/jobs",
+    "/resources",
+    "/audit",
+    "/settings/users",
+    "/settings/tokens",
+    "/api-reference",
+  ]) {
     await page.goto(path);
     await page.waitForLoadState("networkidle");
   }
+  // The last page loads its renderer after hydration: wait until it has drawn the document.
+  await expect(page.locator("openapi-explorer").getByText("Flightdeck API").first()).toBeVisible();
   expect(violations).toEqual([]);
 });
 

@@ -1,4 +1,5 @@
 import {
+  BookOpen,
   Cpu,
   Database,
   GalleryVerticalEnd,
@@ -29,6 +30,7 @@ export const primaryNav: readonly NavItem[] = [
   { href: "/flashcards", label: "Flashcards", icon: GalleryVerticalEnd, permission: "flashcards.read" },
   { href: "/memory", label: "Memory", icon: Database, permission: "memory.read" },
   { href: "/resources", label: "Resources", icon: Cpu, permission: "resources.read" },
+  { href: "/api-reference", label: "API reference", icon: BookOpen, permission: "session.read" },
 ];
 
 export const settingsNav: readonly NavItem[] = [

@@ -1,0 +1,2 @@
+/** openapi-explorer ships JavaScript without types; importing it defines the <openapi-explorer> element. */
+declare module "openapi-explorer";
