@@ -221,3 +221,24 @@ test("filters narrow the board and live in the URL", async () => {
   await expect(page).not.toHaveURL(/risk=/);
   await expect(page.locator('[data-run-card][aria-label*="Triage support ticket"]').first()).toBeVisible();
 });
+
+test("at 1280 px the six columns fit without sideways scrolling; under a filter the empty ones shrink to strips", async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  try {
+    await page.goto("/runs");
+    await boardReady(page);
+    const board = page.getByRole("region", { name: "Runs board" });
+    const overflow = () => board.evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(1);
+    await page.goto("/runs?state=waiting");
+    await boardReady(page);
+    await expect(page.locator('[data-column="waiting"]')).not.toHaveAttribute("data-collapsed", "true");
+    for (const column of ["queued", "running", "paused", "attention", "done"])
+      await expect(page.locator(`[data-column="${column}"]`)).toHaveAttribute("data-collapsed", "true");
+    expect(await overflow()).toBeLessThanOrEqual(1);
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto("/runs");
+    await boardReady(page);
+  }
+});

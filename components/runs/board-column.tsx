@@ -29,6 +29,8 @@ export type BoardColumnProps = SharedCardProps & {
   /** Set by keyboard navigation: scroll this run into view and focus it. */
   focusRequest: { id: string; seq: number } | null;
   drop: DropState;
+  /** Empty under a filter: a narrow strip, so the columns that have runs get the room. */
+  collapsed?: boolean;
   onColumnDragOver: (event: DragEvent<HTMLElement>, column: ColumnId) => void;
   onColumnDragLeave: (event: DragEvent<HTMLElement>, column: ColumnId) => void;
   onColumnDrop: (event: DragEvent<HTMLElement>, column: ColumnId) => void;
@@ -81,6 +83,25 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
   }, [focusRequest]);
 
   const items = virtualizer.getVirtualItems();
+
+  if (props.collapsed) {
+    return (
+      <section
+        aria-labelledby={headingId}
+        data-column={id}
+        data-collapsed="true"
+        className="flex min-h-0 min-w-0 flex-col items-center gap-2 rounded-xl bg-surface-muted/50 py-2.5"
+      >
+        <h2 id={headingId} className="text-xs font-semibold text-muted [writing-mode:vertical-rl]">
+          {title}
+          <span className="sr-only">: no run matches the filters</span>
+        </h2>
+        <span aria-hidden className="text-xs text-muted tabular-nums">
+          0
+        </span>
+      </section>
+    );
+  }
 
   return (
     <section

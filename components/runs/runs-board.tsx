@@ -13,7 +13,7 @@ import { BoardColumn, type DropState } from "./board-column";
 import { boardColumns, columnOf, type ColumnId } from "./board-columns";
 import { bucketRuns, withPendingMoves } from "./board-buckets";
 import { BoardFilterBar } from "./board-filter-bar";
-import { filtersToSearch, parseFilters, type FilterKey } from "./board-filters";
+import { filtersToSearch, hasFilters, parseFilters, type FilterKey } from "./board-filters";
 import { CancelDropZone } from "./cancel-drop-zone";
 import { LiveIndicator } from "./live-indicator";
 import { allowedControls, controlLabels, type RunControl } from "./run-controls";
@@ -136,6 +136,8 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
     }
     return out;
   }, [dragged, dropControlFor, over]);
+  const filtered = hasFilters(filters);
+  const collapse = (id: ColumnId) => filtered && columns[id].length === 0 && dragged === undefined;
 
   if (data.runs.size === 0) {
     // Still polling underneath: the board replaces this as soon as a run exists.
@@ -184,11 +186,17 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
         data-ready={ready ? "true" : "false"}
         // Tests and benches tell a board fed by the live stream from one that polls.
         data-live={live ? "true" : "false"}
-        className="grid h-[calc(100dvh-12.5rem)] min-h-[28rem] grid-cols-[repeat(6,minmax(11rem,1fr))] gap-2 overflow-x-auto pb-1"
+        className="grid h-[calc(100dvh-12.5rem)] min-h-[28rem] gap-2 overflow-x-auto pb-1"
+        // Six columns fit from 1280 px up; under a filter an empty column shrinks to a strip
+        // (not while dragging: every column is a drop target then).
+        style={{
+          gridTemplateColumns: boardColumns.map((c) => (collapse(c.id) ? "2.25rem" : "minmax(9.5rem,1fr)")).join(" "),
+        }}
       >
         {boardColumns.map((column) => (
           <BoardColumn
             key={column.id}
+            collapsed={collapse(column.id)}
             id={column.id}
             title={column.title}
             runs={columns[column.id]}
