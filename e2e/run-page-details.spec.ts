@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { api, bearer, runState, signedInPage, startTriage, tokenFor } from "./support/cockpit";
+import { api, bearer, pendingApprovalOf, runState, signedInPage, startTriage, tokenFor } from "./support/cockpit";
 
 /**
  * Run-page details a new operator was misled by: a finished run's deadline read as a
@@ -81,6 +81,49 @@ test("rejecting from the run page asks once more and says what it does; keeping 
   await expect(notice).toBeVisible();
   // A rejection is a warning, never a success toast.
   await expect(notice).toHaveAttribute("data-type", "warning");
+  await page.context().close();
+  await request.dispose();
+});
+
+test("a long unbroken model message wraps inside the timeline, and Decisions say what was decided, by whom and when", async ({
+  browser,
+}) => {
+  const request = await api();
+  const operator = await tokenFor(request, "operator");
+  const lead = await tokenFor(request, "lead");
+  // One token of 280 characters: the run input the model is shown, as a stored message.
+  const subject = `Unbroken${"x".repeat(280)}`;
+  const runId = await startTriage(request, operator, subject);
+  const approval = await pendingApprovalOf(request, lead, runId);
+  const decided = await request.post(`/api/approvals/${approval}/approve`, {
+    headers: bearer(lead),
+    data: { note: "Fine to send" },
+  });
+  expect(decided.status()).toBe(200);
+  await expect
+    .poll(async () => (await runState(request, operator, runId)).state, { timeout: 20_000 })
+    .toBe("succeeded");
+
+  const page = await signedInPage(browser, "operator");
+  await page.goto(`/runs/${runId}`);
+  await expect(page.getByRole("heading", { name: "Turn 1" })).toBeVisible();
+  const overflowing = await page.evaluate(
+    () => [...document.querySelectorAll("main p")].filter((p) => p.scrollWidth > p.clientWidth + 1).length,
+  );
+  expect(overflowing).toBe(0);
+  // Nothing reaches past the page's right edge (the side column stays clear).
+  const spilling = await page.locator("main").evaluate((m) => {
+    const edge = m.getBoundingClientRect().right;
+    return [...m.querySelectorAll("*")]
+      .filter((el) => el.getBoundingClientRect().right > edge + 1 && el.children.length === 0)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? "").slice(0, 60)}`)
+      .slice(0, 5);
+  });
+  expect(spilling).toEqual([]);
+
+  const decision = page.locator('[data-decision="approved"]');
+  await expect(decision).toContainText("the send_reply call");
+  await expect(decision).toContainText(/by \S+ · \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC · “Fine to send”/);
   await page.context().close();
   await request.dispose();
 });

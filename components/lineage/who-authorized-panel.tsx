@@ -117,7 +117,7 @@ export function WhoAuthorizedPanel({ lineage, linkEvents = true }: { lineage: Ru
               <ul className="flex flex-col gap-1">
                 {lineage.approvals.map((a) => (
                   <li key={a.id}>
-                    <span className="font-medium">{a.status}</span> — {a.subject}
+                    <span className="font-medium capitalize">{a.status}</span> — {a.what}
                     {a.decidedBy ? ` by ${who(a.decidedBy)}` : ""}
                     {a.role ? ` (${a.role})` : ""}
                     {a.decidedAt ? ` at ${a.decidedAt}` : ""}

@@ -17,7 +17,10 @@ function resultValue(output: unknown): unknown {
 
 function PartView({ part }: { part: Part }) {
   if (part.type === "text" && typeof part.text === "string") {
-    return <p className="text-[13px] leading-5 whitespace-pre-wrap text-foreground">{part.text}</p>;
+    // A model answer can be one long unbroken token (JSON): it wraps anywhere rather than spill into the side column.
+    return (
+      <p className="text-[13px] leading-5 whitespace-pre-wrap text-foreground [overflow-wrap:anywhere]">{part.text}</p>
+    );
   }
   if (part.type === "tool-call") {
     return (

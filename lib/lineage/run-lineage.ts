@@ -53,6 +53,8 @@ export interface RunLineage {
     id: string;
     kind: string;
     subject: string;
+    /** What was decided, for people: "the send_reply call", "the run". */
+    what: string;
     status: string;
     requestedAt: string;
     decidedBy: LineageActor | null;
@@ -270,6 +272,7 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
         id: a.id,
         kind: a.kind,
         subject: a.subject,
+        what: a.kind === "tool" ? `the ${str(a.details.tool) ?? a.subject.split(":")[0] ?? "tool"} call` : "the run",
         status: a.status,
         requestedAt: a.requestedAt.toISOString(),
         decidedBy: a.decidedByLabel

@@ -46,6 +46,11 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Run ${shortId(id)}` };
 }
 
+/** "2026-12-06 06:31:12 UTC": an audit-grade time, the same for every viewer. */
+function utcTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
 const tabs = ["timeline", "workspace", "audit", "io"] as const;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -241,10 +246,23 @@ export default async function RunPage({ params, searchParams }: Props) {
               <CardContent>
                 <ul className="flex flex-col gap-2 text-[13px]">
                   {decided.map((a) => (
-                    <li key={a.id}>
-                      <span className="font-medium">{a.status}</span> — {a.subject}
+                    <li key={a.id} data-decision={a.status}>
+                      <span className="font-medium capitalize">{a.status}</span> —{" "}
+                      {a.kind === "tool" ? (
+                        <>
+                          the <code className="font-mono text-xs">{String(a.details.tool ?? a.subject)}</code> call
+                        </>
+                      ) : (
+                        "the run"
+                      )}
                       <span className="block text-xs text-muted">
-                        {a.decidedByLabel ?? "—"}
+                        by {a.decidedByLabel ?? "the expiry default"}
+                        {a.decidedAt ? (
+                          <>
+                            {" "}
+                            · <time dateTime={a.decidedAt.toISOString()}>{utcTime(a.decidedAt)}</time>
+                          </>
+                        ) : null}
                         {a.note ? ` · “${a.note}”` : ""}
                       </span>
                     </li>
