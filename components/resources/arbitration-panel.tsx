@@ -23,6 +23,8 @@ import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toaster";
 import type { SchedulingKeyView, ServiceBucket } from "@/lib/scheduling";
 import { Scale } from "lucide-react";
+import { ChartFigure } from "@/components/charts/chart-figure";
+import { axisTick, seriesColors, tooltipStyle } from "@/components/charts/theme";
 import { usePollInterval } from "@/components/live/live-events";
 
 export interface SchedulingData {
@@ -38,42 +40,12 @@ async function fetchScheduling(signal: AbortSignal): Promise<SchedulingData> {
 
 const windows = { "5m": "share5m", "15m": "share15m", "60m": "share60m" } as const;
 type WindowName = keyof typeof windows;
-// Theme tokens (app/globals.css): the charts follow light and dark mode.
-const series = [
-  "var(--color-accent)",
-  "var(--color-warning)",
-  "var(--color-success)",
-  "var(--color-danger)",
-  "var(--color-violet-text)",
-  "var(--color-info)",
-];
-const axis = { stroke: "var(--color-muted)", fontSize: 11 };
-const tooltipStyle = {
-  background: "var(--color-surface-raised)",
-  border: "1px solid var(--color-border)",
-  color: "var(--color-foreground)",
-  fontSize: 12,
-};
+// Theme tokens (components/charts/theme.ts): the charts follow light and dark mode.
+const series = seriesColors;
+const axis = axisTick;
 const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/**
- * A chart and, behind it, the same numbers as a table (screen readers, keyboard, copy-paste): the
- * chart itself is hidden from assistive technology and takes no focus (accessibilityLayer off).
- */
-function ChartWithTable({ title, chart, table }: { title: string; chart: React.ReactNode; table: React.ReactNode }) {
-  return (
-    <figure className="flex flex-col gap-2">
-      <figcaption className="text-xs font-medium text-muted">{title}</figcaption>
-      <div aria-hidden className="h-56 w-full">
-        {chart}
-      </div>
-      <details className="text-xs">
-        <summary className="cursor-pointer text-muted">Data table</summary>
-        <div className="mt-2 overflow-x-auto">{table}</div>
-      </details>
-    </figure>
-  );
-}
+const ChartWithTable = ChartFigure;
 
 function WeightEditor({ item }: { item: SchedulingKeyView }) {
   const [value, setValue] = useState(String(item.weight));
