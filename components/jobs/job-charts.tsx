@@ -3,21 +3,27 @@
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFigure } from "@/components/charts/chart-figure";
 import { bucketLabel } from "@/components/charts/describe";
-import { axisTick, chartColors, legendStyle, tooltipStyle } from "@/components/charts/theme";
+import { axisTick, chartColors, legendLabel, legendStyle, tooltipStyle } from "@/components/charts/theme";
 import { formatDuration } from "@/components/runs/duration";
 import type { DurationBucket, RunSeries } from "@/lib/board";
 
 const margin = { left: 0, right: 8, top: 8, bottom: 0 };
 const n = (v: number) => v.toLocaleString("en-US");
 
+/** 500 → "500 ms", 2_000 → "2 s", 120_000 → "2 min", 3_600_000 → "1 h": the histogram's bounds. */
+function bound(ms: number): string {
+  if (ms < 1_000) return `${ms} ms`;
+  if (ms < 60_000) return `${ms / 1_000} s`;
+  if (ms < 3_600_000) return `${ms / 60_000} min`;
+  return `${ms / 3_600_000} h`;
+}
+
 function rangeLabel(b: DurationBucket): string {
-  return b.toMs === null
-    ? `${formatDuration(b.fromMs)} or more`
-    : `${formatDuration(b.fromMs)} – ${formatDuration(b.toMs)}`;
+  return b.toMs === null ? `${bound(b.fromMs)} or more` : `${bound(b.fromMs)} – ${bound(b.toMs)}`;
 }
 
 function shortRange(b: DurationBucket): string {
-  return b.toMs === null ? `≥${formatDuration(b.fromMs)}` : `<${formatDuration(b.toMs)}`;
+  return b.toMs === null ? `≥${bound(b.fromMs)}` : `<${bound(b.toMs)}`;
 }
 
 /** A job's page: runs over time by outcome, how long finished runs took, and tokens spent over time. */
@@ -42,7 +48,7 @@ export function JobCharts({ series, durations }: { series: RunSeries; durations:
               <XAxis dataKey="label" tick={axisTick} minTickGap={12} />
               <YAxis tick={axisTick} allowDecimals={false} />
               <Tooltip contentStyle={tooltipStyle} cursor={{ fill: "var(--color-surface-muted)" }} />
-              <Legend wrapperStyle={legendStyle} />
+              <Legend wrapperStyle={legendStyle} formatter={legendLabel} />
               <Bar
                 dataKey="succeeded"
                 name="Succeeded"
@@ -107,7 +113,7 @@ export function JobCharts({ series, durations }: { series: RunSeries; durations:
               <XAxis dataKey="label" tick={axisTick} interval={0} angle={-30} textAnchor="end" height={44} />
               <YAxis tick={axisTick} allowDecimals={false} />
               <Tooltip contentStyle={tooltipStyle} cursor={{ fill: "var(--color-surface-muted)" }} />
-              <Legend wrapperStyle={legendStyle} />
+              <Legend wrapperStyle={legendStyle} formatter={legendLabel} />
               <Bar
                 dataKey="succeeded"
                 name="Succeeded"

@@ -24,7 +24,7 @@ import { toast } from "@/components/ui/toaster";
 import type { SchedulingKeyView, ServiceBucket } from "@/lib/scheduling";
 import { Scale } from "lucide-react";
 import { ChartFigure } from "@/components/charts/chart-figure";
-import { axisTick, seriesColors, tooltipStyle } from "@/components/charts/theme";
+import { axisTick, legendLabel, seriesColors, tooltipStyle } from "@/components/charts/theme";
 import { usePollInterval } from "@/components/live/live-events";
 
 export interface SchedulingData {
@@ -161,7 +161,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
                   <XAxis dataKey="key" tick={axis} />
                   <YAxis tickFormatter={pctText} tick={axis} domain={[0, 1]} />
                   <Tooltip formatter={(v) => pctText(Number(v))} contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} formatter={legendLabel} />
                   <Bar dataKey="share" name="Share" fill="var(--color-accent)" isAnimationActive={false} />
                   <Bar dataKey="entitled" name="Entitled" fill="var(--color-border-strong)" isAnimationActive={false} />
                 </BarChart>
@@ -208,7 +208,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
                   <XAxis dataKey="at" tick={axis} />
                   <YAxis tick={axis} />
                   <Tooltip contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} formatter={legendLabel} />
                   {keyNames.map((k, i) => (
                     <Area
                       key={k}
@@ -260,7 +260,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
                   <XAxis dataKey="key" tick={axis} />
                   <YAxis tick={axis} unit=" ms" />
                   <Tooltip contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} formatter={legendLabel} />
                   <Bar dataKey="p50" name="p50" fill="var(--color-info)" isAnimationActive={false} />
                   <Bar dataKey="p95" name="p95" fill="var(--color-warning)" isAnimationActive={false} />
                 </BarChart>

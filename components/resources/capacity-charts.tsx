@@ -14,7 +14,7 @@ import {
   YAxis,
 } from "recharts";
 import { ChartFigure } from "@/components/charts/chart-figure";
-import { axisTick, chartColors, legendStyle, tooltipStyle } from "@/components/charts/theme";
+import { axisTick, chartColors, legendLabel, legendStyle, tooltipStyle } from "@/components/charts/theme";
 import type { ResourceSeries } from "@/lib/board";
 
 const margin = { left: 0, right: 8, top: 8, bottom: 0 };
@@ -56,7 +56,7 @@ export function CapacityCharts({ data }: { data: ResourceSeries }) {
                       <XAxis dataKey="label" tick={axisTick} minTickGap={16} />
                       <YAxis tick={axisTick} domain={[0, Math.max(e.capacity, 1)]} allowDecimals />
                       <Tooltip contentStyle={tooltipStyle} />
-                      <Legend wrapperStyle={legendStyle} />
+                      <Legend wrapperStyle={legendStyle} formatter={legendLabel} />
                       <ReferenceLine
                         y={e.capacity}
                         stroke={chartColors.warning}
@@ -119,7 +119,7 @@ export function CapacityCharts({ data }: { data: ResourceSeries }) {
                   <XAxis dataKey="label" tick={axisTick} minTickGap={16} />
                   <YAxis tick={axisTick} unit=" ms" />
                   <Tooltip contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={legendStyle} />
+                  <Legend wrapperStyle={legendStyle} formatter={legendLabel} />
                   <Line
                     dataKey="p50Ms"
                     name="p50"

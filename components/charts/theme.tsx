@@ -34,3 +34,8 @@ export const tooltipStyle = {
 };
 
 export const legendStyle = { fontSize: 11 };
+
+/** Legend labels in the text colour (the swatch carries the series colour): readable in both themes. */
+export function legendLabel(value: unknown) {
+  return <span style={{ color: "var(--color-foreground)" }}>{String(value)}</span>;
+}
