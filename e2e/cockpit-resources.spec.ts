@@ -44,5 +44,7 @@ test("a key's weight can be set ahead of traffic and shows on the Resources page
   const keys = ((await listed.json()) as { keys: { key: string; weight: number; weightSource: string }[] }).keys;
   expect(keys.find((k) => k.key === "e2e-tenant.example")).toMatchObject({ weight: 2.5, weightSource: "admin" });
   // Each chart has its numbers behind it as a table.
-  await expect(admin.getByText("Data table")).toHaveCount(3);
+  await expect(admin.locator('section[aria-labelledby="arbitration-heading"]').getByText("Show as table")).toHaveCount(
+    3,
+  );
 });

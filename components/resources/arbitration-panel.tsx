@@ -23,6 +23,8 @@ import { Input } from "@/components/ui/input";
 import { toast } from "@/components/ui/toaster";
 import type { SchedulingKeyView, ServiceBucket } from "@/lib/scheduling";
 import { Scale } from "lucide-react";
+import { ChartFigure } from "@/components/charts/chart-figure";
+import { axisTick, legendLabel, seriesColors, tooltipStyle } from "@/components/charts/theme";
 import { usePollInterval } from "@/components/live/live-events";
 
 export interface SchedulingData {
@@ -38,42 +40,12 @@ async function fetchScheduling(signal: AbortSignal): Promise<SchedulingData> {
 
 const windows = { "5m": "share5m", "15m": "share15m", "60m": "share60m" } as const;
 type WindowName = keyof typeof windows;
-// Theme tokens (app/globals.css): the charts follow light and dark mode.
-const series = [
-  "var(--color-accent)",
-  "var(--color-warning)",
-  "var(--color-success)",
-  "var(--color-danger)",
-  "var(--color-violet-text)",
-  "var(--color-info)",
-];
-const axis = { stroke: "var(--color-muted)", fontSize: 11 };
-const tooltipStyle = {
-  background: "var(--color-surface-raised)",
-  border: "1px solid var(--color-border)",
-  color: "var(--color-foreground)",
-  fontSize: 12,
-};
+// Theme tokens (components/charts/theme.ts): the charts follow light and dark mode.
+const series = seriesColors;
+const axis = axisTick;
 const pctText = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/**
- * A chart and, behind it, the same numbers as a table (screen readers, keyboard, copy-paste): the
- * chart itself is hidden from assistive technology and takes no focus (accessibilityLayer off).
- */
-function ChartWithTable({ title, chart, table }: { title: string; chart: React.ReactNode; table: React.ReactNode }) {
-  return (
-    <figure className="flex flex-col gap-2">
-      <figcaption className="text-xs font-medium text-muted">{title}</figcaption>
-      <div aria-hidden className="h-56 w-full">
-        {chart}
-      </div>
-      <details className="text-xs">
-        <summary className="cursor-pointer text-muted">Data table</summary>
-        <div className="mt-2 overflow-x-auto">{table}</div>
-      </details>
-    </figure>
-  );
-}
+const ChartWithTable = ChartFigure;
 
 function WeightEditor({ item }: { item: SchedulingKeyView }) {
   const [value, setValue] = useState(String(item.weight));
@@ -189,7 +161,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
                   <XAxis dataKey="key" tick={axis} />
                   <YAxis tickFormatter={pctText} tick={axis} domain={[0, 1]} />
                   <Tooltip formatter={(v) => pctText(Number(v))} contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} formatter={legendLabel} />
                   <Bar dataKey="share" name="Share" fill="var(--color-accent)" isAnimationActive={false} />
                   <Bar dataKey="entitled" name="Entitled" fill="var(--color-border-strong)" isAnimationActive={false} />
                 </BarChart>
@@ -236,7 +208,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
                   <XAxis dataKey="at" tick={axis} />
                   <YAxis tick={axis} />
                   <Tooltip contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} formatter={legendLabel} />
                   {keyNames.map((k, i) => (
                     <Area
                       key={k}
@@ -288,7 +260,7 @@ export function ArbitrationPanel({ initial, canEditWeights }: { initial: Schedul
                   <XAxis dataKey="key" tick={axis} />
                   <YAxis tick={axis} unit=" ms" />
                   <Tooltip contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={{ fontSize: 11 }} />
+                  <Legend wrapperStyle={{ fontSize: 11 }} formatter={legendLabel} />
                   <Bar dataKey="p50" name="p50" fill="var(--color-info)" isAnimationActive={false} />
                   <Bar dataKey="p95" name="p95" fill="var(--color-warning)" isAnimationActive={false} />
                 </BarChart>

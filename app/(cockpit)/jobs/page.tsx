@@ -2,6 +2,7 @@ import { Workflow } from "lucide-react";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { RunNowDialog } from "@/components/jobs/run-now-dialog";
+import { RunSparklines } from "@/components/jobs/run-sparklines";
 import { RunStatsCell } from "@/components/jobs/run-stats";
 import type { JsonSchema } from "@/components/jobs/schema-fields";
 import { oversightShort, TriggerSummaryList } from "@/components/jobs/trigger-summary";
@@ -15,7 +16,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth";
 import { principalRole } from "@/lib/auth";
-import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board";
+import { emptySeries, emptyStats, jobRunSeries, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board";
 import { listJobs } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Jobs" };
@@ -25,7 +26,12 @@ export default async function JobsPage() {
   if (!access.allowed) return <Forbidden title="Jobs" permission="jobs.read" />;
   const canRun = roleAllows(principalRole(access.principal), "runs.create");
   const db = await getDb();
-  const [jobs, stats] = await Promise.all([listJobs(db), jobRunStats(db)]);
+  const [jobs, stats, series] = await Promise.all([
+    listJobs(db),
+    jobRunStats(db),
+    jobRunSeries(db, { unit: "day", count: STATS_WINDOW_DAYS }),
+  ]);
+  const noRuns = emptySeries("day", STATS_WINDOW_DAYS);
 
   return (
     <>
@@ -95,6 +101,7 @@ export default async function JobsPage() {
                 </TableCell>
                 <TableCell className="py-2">
                   <RunStatsCell stats={stats.get(job.id) ?? emptyStats(job.id)} />
+                  <RunSparklines series={series.get(job.id) ?? noRuns} />
                 </TableCell>
                 <TableCell className="py-2">
                   <code className="font-mono text-[11px] text-muted" title={job.version}>

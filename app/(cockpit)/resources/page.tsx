@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ArbitrationPanel } from "@/components/resources/arbitration-panel";
+import { CapacityCharts } from "@/components/resources/capacity-charts";
 import { LocksTable } from "@/components/memory/locks-table";
 import { ResourcesBoard } from "@/components/resources/resources-board";
 import { LiveRefresh } from "@/components/runs/live-refresh";
@@ -7,7 +8,7 @@ import { authorizePage } from "@/components/shell/authorize-page";
 import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { endpointUsage } from "@/lib/board";
+import { endpointUsage, resourceSeries } from "@/lib/board";
 import { listJobs } from "@/lib/jobs";
 import { principalRole, roleAllows } from "@/lib/auth";
 import { schedulingOverview, serviceSeries } from "@/lib/scheduling";
@@ -21,12 +22,13 @@ export default async function ResourcesPage() {
   const access = await authorizePage("resources.read");
   if (!access.allowed) return <Forbidden title="Resources" permission="resources.read" />;
   const db = await getDb();
-  const [usage, jobs, overview, series, locks] = await Promise.all([
+  const [usage, jobs, overview, series, locks, capacity] = await Promise.all([
     endpointUsage(db),
     listJobs(db, { includeRemoved: true }),
     schedulingOverview(db),
     serviceSeries(db, 15),
     listLocks(db),
+    resourceSeries(db, 60),
   ]);
   const mcpServers = listMcpServerStatus();
   const canEditWeights = roleAllows(principalRole(access.principal), "scheduling.manage");
@@ -40,6 +42,7 @@ export default async function ResourcesPage() {
       <div className="flex flex-col gap-8">
         <ArbitrationPanel initial={{ ...overview, series }} canEditWeights={canEditWeights} />
         <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
+        <CapacityCharts data={capacity} />
       </div>
       <section className="mt-8 flex flex-col gap-2" aria-labelledby="locks-heading">
         <LiveRefresh active intervalMs={2_000} kinds={["resources"]} />

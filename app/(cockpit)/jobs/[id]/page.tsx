@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
+import { JobCharts } from "@/components/jobs/job-charts";
 import { RecentRuns } from "@/components/jobs/recent-runs";
 import { successRateText } from "@/components/jobs/run-stats";
 import { RunNowDialog } from "@/components/jobs/run-now-dialog";
@@ -15,11 +16,19 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { RiskBadge } from "@/components/ui/risk-badge";
-import { getDb } from "@/db/client";
+import { getDb, type Queryable } from "@/db/client";
 import { roleAllows } from "@/lib/auth";
 import { principalRole } from "@/lib/auth";
 import { diffDeclarations } from "@/lib/board";
-import { emptyStats, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board";
+import {
+  emptySeries,
+  emptyStats,
+  jobDurationHistogram,
+  jobRunSeries,
+  jobRunStats,
+  STATS_WINDOW_DAYS,
+} from "@/lib/board";
+import type { RunSeries } from "@/lib/board";
 import { getJob } from "@/lib/jobs";
 import { listRuns } from "@/lib/runtime";
 import { listMissedTicks } from "@/lib/runtime";
@@ -40,6 +49,14 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
   );
 }
 
+/** Daily buckets over the stats window; hourly over two days when every run is that recent (a new job, the demo). */
+async function chartSeries(db: Queryable, id: string, daily: RunSeries): Promise<RunSeries> {
+  const older = daily.buckets.slice(0, -2).some((b) => b.runs > 0);
+  if (older) return daily;
+  const hourly = await jobRunSeries(db, { unit: "hour", count: 48, jobId: id });
+  return hourly.get(id) ?? emptySeries("hour", 48);
+}
+
 export default async function JobPage({ params }: Props) {
   const access = await authorizePage("jobs.read");
   if (!access.allowed) return <Forbidden title="Job" permission="jobs.read" />;
@@ -48,12 +65,15 @@ export default async function JobPage({ params }: Props) {
   const detail = await getJob(db, id);
   if (!detail) notFound();
   const { job, versions } = detail;
-  const [statsMap, recent, missed] = await Promise.all([
+  const [statsMap, daily, durations, recent, missed] = await Promise.all([
     jobRunStats(db, id),
+    jobRunSeries(db, { unit: "day", count: STATS_WINDOW_DAYS, jobId: id }),
+    jobDurationHistogram(db, id, STATS_WINDOW_DAYS),
     listRuns(db, { job: id, limit: 15, state: undefined, cursor: undefined }),
     listMissedTicks(db, { jobId: id, limit: 10 }),
   ]);
   const stats = statsMap.get(id) ?? emptyStats(id);
+  const series = await chartSeries(db, id, daily.get(id) ?? emptySeries("day", STATS_WINDOW_DAYS));
   const canRun =
     roleAllows(principalRole(access.principal), "runs.create") &&
     !job.removedAt &&
@@ -106,6 +126,13 @@ export default async function JobPage({ params }: Props) {
               />
               <Stat label="Active now" value={stats.active.toLocaleString("en-US")} />
             </dl>
+            {stats.runs === 0 ? (
+              <p className="mt-2 text-xs text-muted">No runs in this window: the charts appear with the first run.</p>
+            ) : (
+              <div className="mt-4">
+                <JobCharts series={series} durations={durations} />
+              </div>
+            )}
           </section>
           <section aria-labelledby="job-triggers">
             <h2 id="job-triggers" className="mb-2 text-sm font-semibold">
