@@ -61,3 +61,13 @@ test("the list view filters by subject, pauses selected runs in bulk naming the 
   await page.context().close();
   await request.dispose();
 });
+
+test("the board's Done column (its last day) leads to every older finished run in the list", async ({ browser }) => {
+  const page = await signedInPage(browser, "operator");
+  await page.goto("/runs");
+  await page.locator('[data-column="done"]').getByRole("link", { name: "Older finished runs in the list" }).click();
+  await expect(page).toHaveURL(/\/runs\/list\?state=succeeded(,|%2C)cancelled&range=30d/);
+  await expect(page.getByRole("combobox", { name: "Created" })).toHaveValue("30d");
+  await expect(page.getByRole("table", { name: "Runs" })).toBeVisible();
+  await page.context().close();
+});

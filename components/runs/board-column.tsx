@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useRef, type DragEvent } from "react";
 import type { BoardRun } from "@/lib/board";
@@ -186,6 +187,16 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
           </div>
         )}
       </div>
+      {id === "done" ? (
+        // Done holds the last day (at most 200 runs); the rest is a click away, filtered the same way.
+        <Link
+          href="/runs/list?state=succeeded,cancelled&range=30d"
+          prefetch={false}
+          className="shrink-0 px-2.5 py-1.5 text-center text-xs text-accent-text hover:underline"
+        >
+          Older finished runs in the list
+        </Link>
+      ) : null}
     </section>
   );
 });
