@@ -165,7 +165,7 @@ export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
                   />
                 </TableCell>
               ) : null}
-              <TableCell className="max-w-96">
+              <TableCell className="max-w-72">
                 <Link
                   href={`/runs/${r.id}`}
                   className="block truncate font-medium hover:underline"
@@ -181,7 +181,7 @@ export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
                   <RunStateBadge state={r.state} />
                   {r.outcome || r.error || r.reason ? (
                     <span
-                      className={cn("max-w-56 truncate text-[11px]", r.error ? "text-danger-text" : "text-muted")}
+                      className={cn("max-w-44 truncate text-[11px]", r.error ? "text-danger-text" : "text-muted")}
                       title={r.outcome ?? r.error ?? r.reason ?? undefined}
                     >
                       {r.outcome ?? r.error ?? r.reason}
@@ -189,7 +189,7 @@ export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
                   ) : null}
                 </div>
               </TableCell>
-              <TableCell className="max-w-48 truncate">{r.fairKey}</TableCell>
+              <TableCell className="max-w-40 truncate">{r.fairKey}</TableCell>
               <TableCell className="tabular-nums">{r.turnsUsed}</TableCell>
               <TableCell className="tabular-nums">{compactNumber(r.tokensUsed)}</TableCell>
               <TableCell>

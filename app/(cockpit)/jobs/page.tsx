@@ -55,13 +55,10 @@ export default async function JobsPage() {
           <TableHeader>
             <TableRow>
               <TableHead scope="col">Job</TableHead>
-              <TableHead scope="col">Owner</TableHead>
-              <TableHead scope="col">Risk</TableHead>
-              <TableHead scope="col">Oversight</TableHead>
+              <TableHead scope="col">Owner · risk · oversight</TableHead>
               <TableHead scope="col">Data categories</TableHead>
               <TableHead scope="col">Triggers</TableHead>
               <TableHead scope="col">Runs ({STATS_WINDOW_DAYS} days)</TableHead>
-              <TableHead scope="col">Version</TableHead>
               {canRun ? (
                 <TableHead scope="col">
                   <span className="sr-only">Actions</span>
@@ -72,21 +69,32 @@ export default async function JobsPage() {
           <TableBody>
             {jobs.map((job) => (
               <TableRow key={job.id} className="align-top">
-                <TableCell className="max-w-72 min-w-56 py-2">
+                <TableCell className="max-w-56 min-w-44 py-2">
                   <Link href={`/jobs/${job.id}`} className="font-medium text-foreground hover:underline">
                     {job.title}
                   </Link>
-                  <p className="font-mono text-[11px] text-muted">{job.id}</p>
+                  <p className="font-mono text-[11px] text-muted">
+                    {job.id} ·{" "}
+                    <span title={`Version ${job.version}`}>
+                      <span className="sr-only">version </span>
+                      {job.version.slice(0, 8)}
+                    </span>
+                  </p>
                   <p className="mt-0.5 line-clamp-2 text-xs text-muted">{job.description}</p>
                 </TableCell>
-                <TableCell className="py-2 text-xs whitespace-nowrap">{job.governance.owner}</TableCell>
-                <TableCell className="py-2">
-                  <RiskBadge level={job.governance.riskLevel} />
+                <TableCell className="max-w-52 py-2 text-xs">
+                  {/* Three governance facts in one cell: the table fits a 1280 px window. */}
+                  <p className="truncate" title={job.governance.owner}>
+                    {job.governance.owner}
+                  </p>
+                  <p className="mt-1 flex flex-wrap items-center gap-1.5">
+                    <RiskBadge level={job.governance.riskLevel} />
+                    <span className="whitespace-nowrap text-muted">
+                      {oversightShort[job.governance.humanOversight]}
+                    </span>
+                  </p>
                 </TableCell>
-                <TableCell className="py-2 text-xs whitespace-nowrap">
-                  {oversightShort[job.governance.humanOversight]}
-                </TableCell>
-                <TableCell className="max-w-52 py-2">
+                <TableCell className="max-w-44 py-2">
                   <span className="flex flex-wrap gap-1">
                     {job.governance.dataCategories.length === 0 ? (
                       <span className="text-xs text-muted">None</span>
@@ -96,17 +104,12 @@ export default async function JobsPage() {
                     ))}
                   </span>
                 </TableCell>
-                <TableCell className="py-2">
+                <TableCell className="max-w-48 py-2">
                   <TriggerSummaryList triggers={job.triggers} missedTicks={job.missedTicks} />
                 </TableCell>
                 <TableCell className="py-2">
                   <RunStatsCell stats={stats.get(job.id) ?? emptyStats(job.id)} />
                   <RunSparklines series={series.get(job.id) ?? noRuns} />
-                </TableCell>
-                <TableCell className="py-2">
-                  <code className="font-mono text-[11px] text-muted" title={job.version}>
-                    {job.version.slice(0, 8)}
-                  </code>
                 </TableCell>
                 {canRun ? (
                   <TableCell className="py-2 text-right">
