@@ -1,5 +1,5 @@
 import "server-only";
-import { desc, ilike, or, sql } from "drizzle-orm";
+import { and, desc, gte, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/client";
 import { jobs, runs } from "@/db/schema";
@@ -30,43 +30,62 @@ function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+const hitColumns = {
+  id: runs.id,
+  title: runs.title,
+  jobId: runs.jobId,
+  jobTitle: jobs.title,
+  state: runs.state,
+  fairKey: runs.fairGroup,
+  customer: sql<string | null>`${runs.input}->>'customer'`,
+  createdAt: sql<string>`to_char(${runs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+};
+
+function runHits(db: Queryable, where: SQL | undefined, limit: number) {
+  return db
+    .select(hitColumns)
+    .from(runs)
+    .innerJoin(jobs, sql`${jobs.id} = ${runs.jobId}`)
+    .where(where)
+    .orderBy(desc(runs.createdAt))
+    .limit(limit);
+}
+
+/** The smallest string above every id starting with `prefix` (its last hex digit's successor). */
+function prefixEnd(prefix: string): string {
+  const last = prefix.at(-1) ?? "0";
+  const next = last === "9" ? "a" : String.fromCharCode(last.charCodeAt(0) + 1);
+  return prefix.slice(0, -1) + next;
+}
+
 /**
- * Newest matching runs first. An id prefix matches ids; any text matches the title, the job
+ * Newest matching runs first. An id prefix is looked up on the primary key first (ids are
+ * random, so reading every title for one would be waste); any text matches the title, the job
  * id, the fair-share key (the customer's domain) and the input's customer address.
  */
 export async function searchRuns(db: Queryable, query: SearchQuery): Promise<SearchResult> {
   const text = `%${likeEscape(query.q)}%`;
   const prefix = idPrefixOf(query.q);
-  const conditions = [
+  const jobHits = db
+    .select({ id: jobs.id, title: jobs.title })
+    .from(jobs)
+    .where(sql`${jobs.removedAt} is null and (${jobs.title} ilike ${text} or ${jobs.id} ilike ${text})`)
+    .orderBy(jobs.title)
+    .limit(5);
+  if (prefix) {
+    const byId = await runHits(
+      db,
+      and(gte(runs.id, prefix), lt(runs.id, prefixEnd(prefix)), sql`${runs.id} like ${`${prefix}%`}`),
+      query.limit,
+    );
+    if (byId.length > 0) return { runs: byId, jobs: await jobHits };
+  }
+  const words = or(
     ilike(runs.title, text),
     ilike(runs.jobId, text),
     ilike(runs.fairGroup, text),
     sql`${runs.input}->>'customer' ilike ${text}`,
-  ];
-  if (prefix) conditions.push(sql`${runs.id} like ${`${likeEscape(prefix)}%`}`);
-  const [found, jobRows] = await Promise.all([
-    db
-      .select({
-        id: runs.id,
-        title: runs.title,
-        jobId: runs.jobId,
-        jobTitle: jobs.title,
-        state: runs.state,
-        fairKey: runs.fairGroup,
-        customer: sql<string | null>`${runs.input}->>'customer'`,
-        createdAt: sql<string>`to_char(${runs.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
-      })
-      .from(runs)
-      .innerJoin(jobs, sql`${jobs.id} = ${runs.jobId}`)
-      .where(or(...conditions))
-      .orderBy(desc(runs.createdAt))
-      .limit(query.limit),
-    db
-      .select({ id: jobs.id, title: jobs.title })
-      .from(jobs)
-      .where(sql`${jobs.removedAt} is null and (${jobs.title} ilike ${text} or ${jobs.id} ilike ${text})`)
-      .orderBy(jobs.title)
-      .limit(5),
-  ]);
+  );
+  const [found, jobRows] = await Promise.all([runHits(db, words, query.limit), jobHits]);
   return { runs: found, jobs: jobRows };
 }
