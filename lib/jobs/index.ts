@@ -21,5 +21,5 @@ export { serializeJob, jobDomain, type SerializedJob, type SerializedTrigger } f
 export { jobVersion } from "./version";
 export { syncRegistry, type SyncResult } from "./sync";
 export { loadJobRegistry } from "./boot";
-export { listJobs, getJob, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";
+export { listJobs, getJob, jobExists, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";
 export { type TriggerSummary } from "./queries";

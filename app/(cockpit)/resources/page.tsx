@@ -4,7 +4,6 @@ import { LocksTable } from "@/components/memory/locks-table";
 import { ResourcesBoard } from "@/components/resources/resources-board";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { endpointUsage } from "@/lib/board";
@@ -18,8 +17,7 @@ import { McpServersTable } from "@/components/resources/mcp-servers";
 export const metadata: Metadata = { title: "Resources" };
 
 export default async function ResourcesPage() {
-  const access = await authorizePage("resources.read");
-  if (!access.allowed) return <Forbidden title="Resources" permission="resources.read" />;
+  const principal = await authorizePage("resources.read");
   const db = await getDb();
   const [usage, jobs, overview, series, locks] = await Promise.all([
     endpointUsage(db),
@@ -29,7 +27,7 @@ export default async function ResourcesPage() {
     listLocks(db),
   ]);
   const mcpServers = listMcpServerStatus();
-  const canEditWeights = roleAllows(principalRole(access.principal), "scheduling.manage");
+  const canEditWeights = roleAllows(principalRole(principal), "scheduling.manage");
 
   return (
     <>

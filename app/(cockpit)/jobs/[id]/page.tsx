@@ -10,7 +10,6 @@ import { formatDuration } from "@/components/runs/duration";
 import { DefinitionList, GovernanceList } from "@/components/runs/governance-list";
 import { JsonBlock } from "@/components/runs/json-block";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -41,8 +40,7 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 }
 
 export default async function JobPage({ params }: Props) {
-  const access = await authorizePage("jobs.read");
-  if (!access.allowed) return <Forbidden title="Job" permission="jobs.read" />;
+  const principal = await authorizePage("jobs.read");
   const { id } = await params;
   const db = await getDb();
   const detail = await getJob(db, id);
@@ -55,7 +53,7 @@ export default async function JobPage({ params }: Props) {
   ]);
   const stats = statsMap.get(id) ?? emptyStats(id);
   const canRun =
-    roleAllows(principalRole(access.principal), "runs.create") &&
+    roleAllows(principalRole(principal), "runs.create") &&
     !job.removedAt &&
     job.triggers.some((t) => t.kind === "manual");
   // Versions are newest first: each is compared with the next older one.

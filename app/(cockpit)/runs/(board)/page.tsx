@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { RunsBoard } from "@/components/runs/runs-board";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth";
@@ -12,9 +11,8 @@ export const metadata: Metadata = { title: "Runs" };
 
 /** Filters live in the URL (?job, owner, risk, state); the client board reads them itself. */
 export default async function RunsPage() {
-  const access = await authorizePage("runs.read");
-  if (!access.allowed) return <Forbidden title="Runs" permission="runs.read" />;
-  const canControl = roleAllows(principalRole(access.principal), "runs.control");
+  const principal = await authorizePage("runs.read");
+  const canControl = roleAllows(principalRole(principal), "runs.control");
   const snapshot = await boardSnapshot(await getDb());
 
   return (
