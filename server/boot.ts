@@ -16,6 +16,7 @@ import { startAuditSealer } from "@/lib/audit";
 import { installDrain } from "./drain";
 import { startRetention } from "@/lib/compliance";
 import { startTracing } from "@/lib/telemetry";
+import { logger } from "@/lib/log";
 
 /**
  * Start-up, in order: validate the environment, open the database, migrate, load the
@@ -86,14 +87,14 @@ export async function bootOrExit(): Promise<void> {
     await boot();
   } catch (error) {
     if (error instanceof EnvError || error instanceof MigrationError || error instanceof JobDeclarationError) {
-      console.error(`[flightdeck] ${error.message}`);
+      logger("error", error.message);
     } else {
-      console.error("[flightdeck] start-up failed:", error);
+      logger("error", "start-up failed", { error: error instanceof Error ? (error.stack ?? error.message) : error });
     }
     process.exit(1);
   }
 }
 
 function log(message: string): void {
-  console.log(`[flightdeck] ${message}`);
+  logger("info", message);
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { closeDatabase } from "@/db/client";
+import { logger } from "@/lib/log";
 
 /**
  * SIGTERM/SIGINT for the Next server process: stop the embedded runtime (stop claiming, let
@@ -13,15 +14,15 @@ export function installDrain(stopRuntime: () => Promise<void>): void {
     if (draining) process.exit(1);
     draining = true;
     const started = Date.now();
-    console.log(`[flightdeck] ${signal}: draining`);
+    logger("info", `${signal}: draining`);
     stopRuntime()
       .then(() => closeDatabase())
       .then(() => {
-        console.log(`[flightdeck] drained in ${Date.now() - started} ms`);
+        logger("info", `drained in ${Date.now() - started} ms`);
         process.exit(0);
       })
       .catch((error: unknown) => {
-        console.error("[flightdeck] drain failed:", error);
+        logger("error", "drain failed", { error: error instanceof Error ? (error.stack ?? error.message) : error });
         process.exit(1);
       });
   };

@@ -7,6 +7,7 @@ import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { account, session, user, verification } from "@/db/schema";
 import { sanitizeError } from "@/lib/errors/sanitize";
+import { logger } from "@/lib/log";
 import { minPasswordLength } from "@/lib/users/schemas";
 import { authHooks } from "./auth-hooks";
 import { getAuthSecret } from "./auth-secret";
@@ -44,7 +45,7 @@ async function createAuth(db: Db) {
       // 4xx answers (wrong password, rate limited) are expected traffic, not server errors.
       onError: (error) => {
         if (isAPIError(error) && error.statusCode < 500) return;
-        console.error("[flightdeck] auth error", sanitizeError(error));
+        logger("error", "auth error", { error: sanitizeError(error) });
       },
     },
     hooks,

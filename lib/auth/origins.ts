@@ -1,6 +1,7 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { logger } from "@/lib/log";
 
 /** The public URL of the cockpit: FLIGHTDECK_BASE_URL, else http://localhost:PORT. */
 export function baseUrl(): string {
@@ -38,14 +39,14 @@ const warned = new Set<string>();
  * with a bare "Invalid origin": the answer and the server log (once per origin) say which URL to open and which
  * variable to set. Requests without an Origin (curl, server-to-server) are left to Better Auth.
  */
-export function assertTrustedAuthOrigin(request: Request, warn: (message: string) => void): void {
+export function assertTrustedAuthOrigin(request: Request): void {
   if (request.method.toUpperCase() === "GET" || request.method.toUpperCase() === "HEAD") return;
   const origin = request.headers.get("origin");
   if (origin === null || trustedOrigins().includes(origin)) return;
   const message = untrustedOriginMessage(origin);
   if (!warned.has(origin) && warned.size < 100) {
     warned.add(origin);
-    warn(`sign-in refused: ${message}`);
+    logger("warn", `sign-in refused: ${message}`, { origin });
   }
   throw new AppError("forbidden", message, { reason: "untrusted_origin" });
 }

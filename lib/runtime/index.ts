@@ -6,7 +6,7 @@ export { bootState } from "./boot-state";
 export { applyRunControl, runControls, type ControlResult, type RunControl } from "./controls";
 export { createManualRun, createRun, manualRunInput } from "./create-run";
 export { registeredExecutor } from "./executor-registry";
-export { errorMessage, jsonLogger, silentLogger, type Logger } from "./log";
+export { errorMessage, logger, silentLogger, type Logger } from "./log";
 export { configuredModelEndpoints, syncModelEndpoints } from "./model-endpoints";
 export { getRunDetail, runExists, listApprovals, listApprovalsQuery, listRuns, listRunsQuery } from "./queries";
 export { startEmbeddedRuntime } from "./start";

@@ -1,11 +1,14 @@
 // Flightdeck's HTTP server: Next.js (production build) behind a plain node:http server
-// that this file owns. Two things only this layer can do, because Next 16 route handlers
-// never see the socket:
+// that this file owns. Things only this layer can do, because Next 16 route handlers
+// never see the socket or the whole process:
 //  - every request carries x-flightdeck-peer = the TCP peer address, overwriting anything
 //    the client sent (lib/auth/client-address.ts decides the client from it and
 //    FLIGHTDECK_TRUSTED_PROXIES);
-//  - every response carries the security headers (scripts/lib/security-headers.mjs).
+//  - every response carries the security headers (scripts/lib/security-headers.mjs);
+//  - console output of the process (Next's, React's, libraries') comes out in Flightdeck's log format
+//    (lib/log/format.mjs).
 import http from "node:http";
+import { logSettings, routeConsole, writeLogLine } from "../../lib/log/format.mjs";
 import { securityHeaders } from "./security-headers.mjs";
 
 export const peerAddressHeader = "x-flightdeck-peer";
@@ -23,6 +26,9 @@ export function decodablePath(url) {
 
 export async function serve({ root, port, host }) {
   process.chdir(root);
+  const settings = logSettings();
+  const say = (level, message, fields) => writeLogLine(settings, level, message, fields);
+  routeConsole(settings);
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: root, hostname: host, port });
   const handle = app.getRequestHandler();
@@ -39,7 +45,7 @@ export async function serve({ root, port, host }) {
       return;
     }
     handle(req, res).catch((error) => {
-      console.error("[flightdeck] request failed", error instanceof Error ? error.message : String(error));
+      say("error", "request failed", { error: error instanceof Error ? error.message : String(error) });
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
@@ -51,14 +57,12 @@ export async function serve({ root, port, host }) {
     });
   } catch (error) {
     // e.g. EADDRINUSE: the runtime started by Next's instrumentation must not live on without a server.
-    console.error(
-      `[flightdeck] cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    say("error", `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
-  console.log(`[flightdeck] listening on http://${host.includes(":") ? `[${host}]` : host}:${port}`);
   const close = () => server.close();
   process.once("SIGTERM", close);
   process.once("SIGINT", close);
+  say("info", `listening on http://${host.includes(":") ? `[${host}]` : host}:${port}`);
   return server;
 }

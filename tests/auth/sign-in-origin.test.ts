@@ -19,7 +19,11 @@ type Refusal = { error: { code: string; message: string; reason: string } };
 
 describe("sign-in from a page opened at another origin than FLIGHTDECK_BASE_URL", () => {
   it("is refused (403) with a message naming FLIGHTDECK_BASE_URL, the origin and the URL to open", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const warned: string[] = [];
+    const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+      warned.push(String(chunk));
+      return true;
+    });
     const answer = await signInRequest(f.server, "ada@example.com", password, { origin: "http://192.0.2.7:3000" });
     expect(answer.status).toBe(403);
     const body = (await answer.json()) as Refusal;
@@ -31,8 +35,10 @@ describe("sign-in from a page opened at another origin than FLIGHTDECK_BASE_URL"
     expect(answer.headers.get("set-cookie")).toBeNull();
     // The server log says the same, once per origin.
     await signInRequest(f.server, "ada@example.com", password, { origin: "http://192.0.2.7:3000" });
-    expect(warn.mock.calls.filter(([line]) => String(line).includes("192.0.2.7"))).toHaveLength(1);
-    warn.mockRestore();
+    stderr.mockRestore();
+    const lines = warned.filter((line) => line.includes("sign-in refused") && line.includes("192.0.2.7"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain("FLIGHTDECK_BASE_URL");
   });
 
   it("is accepted once FLIGHTDECK_BASE_URL names that origin", async () => {

@@ -7,6 +7,8 @@ import { auditActor, auditAuthorization } from "../actors";
 import type { Principal } from "../principal";
 import { getEnv } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { sanitizeError } from "@/lib/errors/sanitize";
+import { logger } from "@/lib/log";
 import { appendAudit } from "../append";
 import { parseAuditQueryOr400, resolveAuditQuery } from "../explorer/search";
 import { auditKeys } from "../keys";
@@ -109,7 +111,7 @@ function streamOf(source: AsyncGenerator<string>): ReadableStream<Uint8Array> {
         if (done) controller.close();
         else controller.enqueue(encoder.encode(value));
       } catch (error) {
-        console.error("[flightdeck] audit export failed mid-stream", error);
+        logger("error", "audit export failed mid-stream", { error: sanitizeError(error) });
         controller.error(error);
       }
     },

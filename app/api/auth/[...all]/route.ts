@@ -27,7 +27,7 @@ const handle = apiRoute(
   async ({ request }) => {
     if (!isEnabledAuthEndpoint(request.nextUrl.pathname)) throw new AppError("not_found", "No such endpoint");
     // A page opened at another origin than FLIGHTDECK_BASE_URL gets a 403 that names the variable.
-    assertTrustedAuthOrigin(request, (message) => console.warn(`[flightdeck] ${message}`));
+    assertTrustedAuthOrigin(request);
     return (await getAuth()).handler(request);
   },
 );
