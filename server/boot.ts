@@ -50,6 +50,15 @@ export async function boot(): Promise<void> {
     log(`demo users${seed.seeded ? " created" : ""} — password ${password}:`);
     for (const u of demo) log(`  ${u.email.padEnd(28)} ${u.role}${u.disabled ? " (disabled)" : ""}`);
   }
+  const usable = demo.filter((u) => !u.disabled);
+  const suggested = usable.find((u) => u.role === "lead") ?? usable[0];
+  bootState().demoSignIn = suggested
+    ? {
+        email: suggested.email,
+        // A password someone chose stays out of the log; the default one is in the README anyway.
+        password: isDefaultDemoPassword() ? env.FLIGHTDECK_DEMO_PASSWORD : null,
+      }
+    : null;
   registerAgentExecutor();
   startRetention(handle.db); // daily purge per job retentionDays (lib/compliance/retention.ts); its timer never holds the process
   const state = bootState();
@@ -78,7 +87,7 @@ export async function boot(): Promise<void> {
   }
   state.bootMs = Math.round(performance.now() - started);
   log(
-    `ready on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`,
+    `booted on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`,
   );
 }
 
