@@ -22,7 +22,9 @@ export function trustedOrigins(): string[] {
  * What to tell someone whose browser loaded the cockpit from an origin the server does not trust — typically the
  * machine's network address while FLIGHTDECK_BASE_URL is unset — naming the variable that fixes it.
  */
-export function untrustedOriginMessage(origin: string): string {
+export function untrustedOriginMessage(sent: string): string {
+  // The header is the client's to choose: echoed back bounded.
+  const origin = sent.length > 200 ? `${sent.slice(0, 200)}…` : sent;
   const configured = getEnv().FLIGHTDECK_BASE_URL;
   const base = new URL(baseUrl()).origin;
   return (
@@ -46,7 +48,7 @@ export function assertTrustedAuthOrigin(request: Request): void {
   const message = untrustedOriginMessage(origin);
   if (!warned.has(origin) && warned.size < 100) {
     warned.add(origin);
-    logger("warn", `sign-in refused: ${message}`, { origin });
+    logger("warn", `sign-in refused: ${message}`);
   }
   throw new AppError("forbidden", message, { reason: "untrusted_origin" });
 }
