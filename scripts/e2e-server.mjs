@@ -3,15 +3,15 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ensureBuilt, root } from "./lib/ensure-build.mjs";
+import { ensureBuilt, root, say } from "./lib/ensure-build.mjs";
 
-ensureBuilt();
+await ensureBuilt();
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "flightdeck-e2e-"));
 Object.assign(process.env, { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", FLIGHTDECK_DATA_DIR: dataDir });
 // The e2e suite always runs on the embedded database, as a new user would.
 delete process.env.DATABASE_URL;
-console.log(`[e2e] fresh data directory ${dataDir}`);
+say("info", `e2e: fresh data directory ${dataDir}`);
 process.umask(0o077);
 const port = Number(process.env.E2E_PORT || "3100");
 process.env.PORT = String(port);

@@ -16,6 +16,7 @@ import { startAuditSealer } from "@/lib/audit";
 import { installDrain } from "./drain";
 import { startRetention } from "@/lib/compliance";
 import { startTracing } from "@/lib/telemetry";
+import { logger } from "@/lib/log";
 import { setSimulatedPace, type SimulatedPace } from "@/lib/models";
 
 /** The demo's model: a few seconds a call, one in 60 failing at the "provider" (about one triage run in 12). */
@@ -53,6 +54,15 @@ export async function boot(): Promise<void> {
     log(`demo users${seed.seeded ? " created" : ""} — password ${password}:`);
     for (const u of demoUsers) log(`  ${u.email.padEnd(28)} ${u.role}${u.disabled ? " (disabled)" : ""}`);
   }
+  const usable = demoUsers.filter((u) => !u.disabled);
+  const suggested = usable.find((u) => u.role === "lead") ?? usable[0];
+  bootState().demoSignIn = suggested
+    ? {
+        email: suggested.email,
+        // A password someone chose stays out of the log; the default one is in the README anyway.
+        password: isDefaultDemoPassword() ? env.FLIGHTDECK_DEMO_PASSWORD : null,
+      }
+    : null;
   registerAgentExecutor();
   startRetention(handle.db); // daily purge per job retentionDays (lib/compliance/retention.ts); its timer never holds the process
   const state = bootState();
@@ -95,7 +105,7 @@ export async function boot(): Promise<void> {
   }
   state.bootMs = Math.round(performance.now() - started);
   log(
-    `ready on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`,
+    `booted on ${handle.kind === "pglite" ? `embedded PGlite (${env.FLIGHTDECK_DATA_DIR})` : "Postgres"} in ${state.bootMs} ms`,
   );
 }
 
@@ -104,14 +114,14 @@ export async function bootOrExit(): Promise<void> {
     await boot();
   } catch (error) {
     if (error instanceof EnvError || error instanceof MigrationError || error instanceof JobDeclarationError) {
-      console.error(`[flightdeck] ${error.message}`);
+      logger("error", error.message);
     } else {
-      console.error("[flightdeck] start-up failed:", error);
+      logger("error", "start-up failed", { error: error instanceof Error ? (error.stack ?? error.message) : error });
     }
     process.exit(1);
   }
 }
 
 function log(message: string): void {
-  console.log(`[flightdeck] ${message}`);
+  logger("info", message);
 }

@@ -1,19 +1,22 @@
 import "server-only";
-import { errorMessage, jsonLogger } from "@/lib/runtime";
+import { errorMessage, logger } from "@/lib/runtime";
 import { registerAgentExecutor } from "@/lib/agent";
 import { startMcpServers, type McpServers } from "@/lib/mcp";
+import { routeConsoleToLog } from "@/lib/log";
 import { installPacks } from "@/lib/packs";
 import { packs } from "./packs";
 import { runWorkerProcess } from "./worker-process";
 
 let mcp: McpServers | null = null;
+// What libraries print comes out in the worker's log format too.
+routeConsoleToLog();
 
 // `npm run worker`: every domain pack (server/packs.ts) and the agent executor.
 runWorkerProcess({
   loadJobs: async () => {
     const jobs = installPacks(packs);
     // This process's own connections: the tools its runs call go through its gateway.
-    mcp = await startMcpServers({ log: (message) => jsonLogger("info", message) });
+    mcp = await startMcpServers({ log: (message) => logger("info", message) });
     registerAgentExecutor();
     return jobs;
   },
@@ -22,6 +25,6 @@ runWorkerProcess({
     await mcp?.close();
   },
 }).catch((error) => {
-  jsonLogger("error", "worker failed to start", { error: errorMessage(error) });
+  logger("error", "worker failed to start", { error: errorMessage(error) });
   process.exit(1);
 });

@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { startTracing } from "@/lib/telemetry";
 import { registerJobDefinitions } from "@/lib/jobs";
 import { registeredExecutor } from "@/lib/runtime";
-import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime";
+import { errorMessage, logger, type Logger } from "@/lib/runtime";
 import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime";
 import type { TurnExecutor } from "@/lib/runtime";
 import { startWorker } from "@/lib/runtime";
@@ -33,7 +33,7 @@ export interface WorkerProcessOptions {
  * flight finish (or hand them back) and exit 0; a second signal exits at once.
  */
 export async function runWorkerProcess(options: WorkerProcessOptions = {}): Promise<void> {
-  const log = options.logger ?? jsonLogger;
+  const log = options.logger ?? logger;
   const env = getEnv();
   if (!env.DATABASE_URL) {
     log(

@@ -9,9 +9,21 @@ import { authClient } from "./auth-client";
 
 const invalidCredentials = "Invalid email or password";
 
-function messageFor(status: number | undefined): string {
+type SignInError = { status?: number; message?: unknown; error?: { message?: unknown } };
+
+/**
+ * What the person is told. A 403 is the server refusing this page's origin (lib/auth/origins.ts): its message says
+ * which URL to open or that FLIGHTDECK_BASE_URL must be set, so it is shown as is. Only a request that got no
+ * answer at all is a connection problem.
+ */
+function messageFor(error: SignInError | undefined): string {
+  const status = error?.status;
   if (status === 401) return invalidCredentials;
   if (status === 429) return "Too many failed sign-in attempts. Wait a minute and try again.";
+  const told = error?.error?.message ?? error?.message;
+  if (status === 403 && typeof told === "string" && told.length > 0) return told;
+  if (status !== undefined)
+    return `Sign-in failed: the server answered ${status}. Try again, or ask an admin to check its log.`;
   return "Sign-in failed. Check your connection and try again.";
 }
 
@@ -32,7 +44,7 @@ export function LoginForm({ next }: { next: string }) {
     try {
       const result = await authClient().signIn.email({ email, password });
       if (result.error) {
-        setError(messageFor(result.error.status));
+        setError(messageFor(result.error));
         if (passwordRef.current) {
           passwordRef.current.value = "";
           passwordRef.current.focus();

@@ -1,44 +1,26 @@
-import { ShieldX } from "lucide-react";
-import Link from "next/link";
-import { buttonClassName } from "@/components/ui/button-styles";
-import { EmptyState } from "@/components/ui/empty-state";
-import { PageHeader } from "@/components/ui/page-header";
 import { policy, type Permission } from "@/lib/auth";
+import { ForbiddenState, type GuardedPage } from "./forbidden-state";
+import { primaryNav, settingsNav } from "./nav-items";
 
+/** "everyone", "the admin role", "the admin, reviewer and lead roles". */
 function allowedRoles(permission: Permission): string {
   const rule = policy[permission];
   if (rule === "public") return "everyone";
   const roles = [...rule];
-  if (roles.length <= 1) return roles.join("");
-  return `${roles.slice(0, -1).join(", ")} and ${roles.at(-1) ?? ""}`;
+  if (roles.length <= 1) return `the ${roles.join("")} role`;
+  return `the ${roles.slice(0, -1).join(", ")} and ${roles.at(-1) ?? ""} roles`;
 }
 
-type ForbiddenProps = {
-  /** Page title, kept so the viewer knows where they landed. */
-  title: string;
-  permission: Permission;
-};
-
-/** The 403 state of a cockpit page: which roles may see it, and a way back. */
-export function Forbidden({ title, permission }: ForbiddenProps) {
-  return (
-    <>
-      <PageHeader title={title} />
-      <EmptyState
-        icon={ShieldX}
-        title="You don't have access to this page"
-        description={
-          <>
-            Your role can&apos;t open {title}. It is available to the {allowedRoles(permission)} roles. Ask an admin to
-            change your role if you need it.
-          </>
-        }
-        action={
-          <Link href="/runs" className={buttonClassName("secondary", "md")}>
-            Back to runs
-          </Link>
-        }
-      />
-    </>
-  );
+/**
+ * The 403 page of the cockpit (rendered by app/(cockpit)/forbidden.tsx when a page calls forbidden()): which roles
+ * may open the page, and a way back. Next gives forbidden.tsx no props, so the page is found from the URL among the
+ * navigation items, each with the roles its permission allows.
+ */
+export function Forbidden() {
+  const pages: GuardedPage[] = [...primaryNav, ...settingsNav].map((item) => ({
+    href: item.href,
+    label: item.label,
+    roles: allowedRoles(item.permission),
+  }));
+  return <ForbiddenState pages={pages} />;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { AppError, isAppError, type ErrorCode } from "@/lib/errors";
 import { sanitizeError } from "@/lib/errors/sanitize";
+import { logger } from "@/lib/log";
 import { authorize, strictCurrentPrincipal } from "@/lib/auth/dal";
 import { findUnstorable } from "@/lib/text/storable";
 import type { Permission } from "@/lib/auth/policy";
@@ -42,7 +43,7 @@ export async function runAction<T>(
     if (isAppError(error)) {
       return { ok: false, error: { code: error.code, message: error.message, issues: error.details?.issues } };
     }
-    console.error(`[flightdeck] action ${definition.name} failed`, sanitizeError(error));
+    logger("error", `action ${definition.name} failed`, { error: sanitizeError(error) });
     return { ok: false, error: { code: "internal", message: "Something went wrong" } };
   }
 }

@@ -71,7 +71,10 @@ let cached: AuditKeys | undefined;
 /** Where generated keys live: FLIGHTDECK_AUDIT_KEY_DIR, else <FLIGHTDECK_DATA_DIR>/audit-keys (absolute). */
 export function auditKeyDir(): string {
   const env = getEnv();
-  return path.resolve(env.FLIGHTDECK_AUDIT_KEY_DIR ?? path.join(env.FLIGHTDECK_DATA_DIR, "audit-keys"));
+  // A run-time directory, not a source: the comment keeps Turbopack from tracing the whole project into the build.
+  return path.resolve(
+    /*turbopackIgnore: true*/ env.FLIGHTDECK_AUDIT_KEY_DIR ?? path.join(env.FLIGHTDECK_DATA_DIR, "audit-keys"),
+  );
 }
 
 export function auditKeys(): AuditKeys {

@@ -6,33 +6,24 @@ import { nextCookies } from "better-auth/next-js";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { account, session, user, verification } from "@/db/schema";
-import { getEnv } from "@/lib/env";
 import { sanitizeError } from "@/lib/errors/sanitize";
+import { logger } from "@/lib/log";
 import { minPasswordLength } from "@/lib/users/schemas";
 import { authHooks } from "./auth-hooks";
 import { getAuthSecret } from "./auth-secret";
+import { baseUrl, trustedOrigins } from "./origins";
 
 export const invalidCredentials = "Invalid email or password";
 
-function authBaseUrl(): string {
-  const env = getEnv();
-  return env.FLIGHTDECK_BASE_URL ?? `http://localhost:${env.PORT}`;
-}
-
-function trustedOrigins(baseUrl: string): string[] {
-  const port = getEnv().PORT;
-  return [...new Set([new URL(baseUrl).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
-}
-
 async function createAuth(db: Db) {
-  const baseURL = authBaseUrl();
+  const baseURL = baseUrl();
   const hooks = authHooks(db);
   return betterAuth({
     appName: "Flightdeck",
     baseURL,
     basePath: "/api/auth",
     secret: await getAuthSecret(db),
-    trustedOrigins: trustedOrigins(baseURL),
+    trustedOrigins: trustedOrigins(),
     database: drizzleAdapter(db, { provider: "pg", schema: { user, session, account, verification } }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength },
     user: {
@@ -54,7 +45,7 @@ async function createAuth(db: Db) {
       // 4xx answers (wrong password, rate limited) are expected traffic, not server errors.
       onError: (error) => {
         if (isAPIError(error) && error.statusCode < 500) return;
-        console.error("[flightdeck] auth error", sanitizeError(error));
+        logger("error", "auth error", { error: sanitizeError(error) });
       },
     },
     hooks,

@@ -5,6 +5,8 @@ import { rowsOf } from "@/db/rows";
 import { approvals, runPurges, runs, runState, toolCalls, turns, workspaceFiles, workspaceUsage } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { getEnv } from "@/lib/env";
+import { sanitizeError } from "@/lib/errors/sanitize";
+import { logger } from "@/lib/log";
 
 /**
  * Retention (docs/COMPLIANCE.md). Once a finished run is older than its job's
@@ -126,12 +128,10 @@ export function startRetention(db: Db, options: { firstDelayMs?: number } = {}):
       do {
         result = await purgeExpiredRuns(db);
         if (result.purged.length > 0)
-          console.log(
-            `[flightdeck] retention: purged ${result.purged.length} finished runs past their job's retentionDays`,
-          );
+          logger("info", `retention: purged ${result.purged.length} finished runs past their job's retentionDays`);
       } while (result.more && !stopped);
     } catch (error) {
-      console.error("[flightdeck] retention pass failed (retried in 24 h)", error);
+      logger("error", "retention pass failed (retried in 24 h)", { error: sanitizeError(error) });
     }
     if (!stopped) timer = setTimeout(() => void pass(), DAY_MS);
   };

@@ -1,11 +1,16 @@
 import "server-only";
 
-/** What the running process booted into, for /api/health and the UI. */
+/**
+ * What the running process booted into, for /api/health and the UI — and for the last line `npm start` prints
+ * (scripts/lib/serve.mjs reads `demoSignIn` from this slot once the server answers).
+ */
 export interface BootState {
   startedAt: Date;
   bootMs: number | null;
   embeddedRuntime: boolean;
   runtimeRunning: boolean;
+  /** A demo account to sign in with (the lead when there is one); password null = "the FLIGHTDECK_DEMO_PASSWORD value". */
+  demoSignIn?: { email: string; password: string | null } | null;
 }
 
 /**

@@ -44,6 +44,10 @@ export const envSchema = z
     FLIGHTDECK_ADMIN_TOKEN: optionalNonEmpty.pipe(z.string().min(24, "must be at least 24 characters").optional()),
     FLIGHTDECK_EMBEDDED_RUNTIME: bool(true),
     FLIGHTDECK_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).optional().default("info"),
+    // Unset: pretty lines when stdout is a terminal, JSON lines otherwise (lib/log/format.mjs).
+    FLIGHTDECK_LOG_FORMAT: z.enum(["pretty", "json"]).optional(),
+    // The no-color.org convention: pretty lines without colors.
+    NO_COLOR: optionalNonEmpty,
     FLIGHTDECK_POLL_INTERVAL_MS: intFrom(1000, 50, 60_000),
     FLIGHTDECK_LEASE_MS: intFrom(30_000, 1_000, 3_600_000),
     FLIGHTDECK_WORKER_CONCURRENCY: intFrom(4, 1, 256),

@@ -1,15 +1,8 @@
 import "server-only";
-import { getEnv } from "@/lib/env";
+import { trustedOrigins, untrustedOriginMessage } from "@/lib/auth/origins";
 import { AppError } from "@/lib/errors";
 
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
-
-/** The origins the cockpit is served from: FLIGHTDECK_BASE_URL, and localhost/127.0.0.1 on PORT. */
-export function trustedOrigins(): string[] {
-  const env = getEnv();
-  const base = env.FLIGHTDECK_BASE_URL ?? `http://localhost:${env.PORT}`;
-  return [...new Set([new URL(base).origin, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`])];
-}
 
 function isJson(contentType: string | null): boolean {
   if (contentType === null) return false;
@@ -30,9 +23,12 @@ export function assertSameOriginJson(request: Request): void {
   const fetchSite = request.headers.get("sec-fetch-site");
   const sameOrigin = origin !== null ? trustedOrigins().includes(origin) : fetchSite === "same-origin";
   if (!sameOrigin) {
-    throw new AppError("forbidden", "Cross-site request refused: cookie-authenticated requests need a trusted Origin", {
-      reason: "csrf",
-    });
+    const why = origin !== null ? ` ${untrustedOriginMessage(origin)}` : "";
+    throw new AppError(
+      "forbidden",
+      `Cross-site request refused: cookie-authenticated requests need a trusted Origin.${why}`,
+      { reason: "csrf" },
+    );
   }
   const contentType = request.headers.get("content-type");
   const length = request.headers.get("content-length");

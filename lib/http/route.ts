@@ -3,6 +3,7 @@ import { NextRequest } from "next/server";
 import type { z } from "zod";
 import { AppError, isAppError } from "@/lib/errors";
 import { sanitizeError } from "@/lib/errors/sanitize";
+import { logger } from "@/lib/log";
 import { authorize } from "@/lib/auth/dal";
 import type { Permission } from "@/lib/auth/policy";
 import type { Principal } from "@/lib/audit";
@@ -146,6 +147,6 @@ function errorResponse(error: unknown): Response {
       },
     );
   }
-  console.error("[flightdeck] unhandled route error", sanitizeError(error));
+  logger("error", "unhandled route error", { error: sanitizeError(error) });
   return Response.json({ error: { code: "internal", message: "Internal error" } }, { status: 500 });
 }

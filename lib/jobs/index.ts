@@ -22,5 +22,5 @@ export { jobVersion } from "./version";
 export { runLabel, RUN_LABEL_MAX } from "./run-labels";
 export { syncRegistry, type SyncResult } from "./sync";
 export { loadJobRegistry } from "./boot";
-export { listJobs, getJob, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";
+export { listJobs, getJob, jobExists, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";
 export { type TriggerSummary } from "./queries";

@@ -105,6 +105,12 @@ export async function listJobs(
   return rows.map((row) => summarize(row, missed.get(row.id) ?? 0, now));
 }
 
+/** Whether a job with this id was ever registered (removed jobs keep their page): one primary-key probe. */
+export async function jobExists(db: Queryable, id: string): Promise<boolean> {
+  const [row] = await db.select({ id: jobs.id }).from(jobs).where(eq(jobs.id, id)).limit(1);
+  return row !== undefined;
+}
+
 /** One job with its version history, newest first; null when the id is unknown. */
 export async function getJob(db: Queryable, id: string, options: { now?: Date } = {}): Promise<JobDetail | null> {
   const [row] = await db.select().from(jobs).where(eq(jobs.id, id));

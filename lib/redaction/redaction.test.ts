@@ -141,6 +141,13 @@ describe("redact", () => {
     });
   });
 
+  it("leaves the published default demo password alone, but redacts one that was set", () => {
+    withEnv({ FLIGHTDECK_DEMO_PASSWORD: "flightdeck-demo" });
+    expect(secretValues()).not.toContain("flightdeck-demo");
+    withEnv({ FLIGHTDECK_DEMO_PASSWORD: "a-chosen-demo-password" });
+    expect(redactString("demo password a-chosen-demo-password")).toBe(`demo password ${REDACTED}`);
+  });
+
   it("ignores env values too short to be told apart from ordinary words", () => {
     withEnv({ FLIGHTDECK_DEMO_PASSWORD: "12345678", DATABASE_URL: "postgres://u:pw@h/db" });
     expect(secretValues()).not.toContain("pw");

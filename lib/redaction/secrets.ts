@@ -1,5 +1,5 @@
 import "server-only";
-import { getEnv, type Env } from "@/lib/env";
+import { envSchema, getEnv, type Env } from "@/lib/env";
 
 /** Env var names whose values are secrets (and so must never appear in logs or events). */
 const secretName = /(?:_KEY|_SECRET|_TOKEN|_PASSWORD)$/;
@@ -19,7 +19,7 @@ export function secretValues(): readonly string[] {
   if (cached) return cached;
   const found = new Set<string>();
   for (const [name, value] of Object.entries(env)) {
-    if (secretName.test(name) && typeof value === "string") found.add(value);
+    if (secretName.test(name) && typeof value === "string" && !isPublishedDefault(name, value)) found.add(value);
   }
   if (env.DATABASE_URL) {
     for (const p of urlPasswords(env.DATABASE_URL)) found.add(p);
@@ -27,6 +27,15 @@ export function secretValues(): readonly string[] {
   const values = [...found].filter((v) => v.length >= MIN_SECRET_LENGTH).sort((a, b) => b.length - a.length);
   cache.set(env, values);
   return values;
+}
+
+/**
+ * The demo users' default password is printed in the README and on start-up (the sign-in line of `npm start`): not a
+ * secret, and redacting it would only blank the start-up lines that tell a new user how to sign in. A password
+ * someone set is redacted like any other.
+ */
+function isPublishedDefault(name: string, value: string): boolean {
+  return name === "FLIGHTDECK_DEMO_PASSWORD" && value === envSchema.shape.FLIGHTDECK_DEMO_PASSWORD.parse(undefined);
 }
 
 function urlPasswords(url: string): string[] {

@@ -14,9 +14,9 @@ export {
 } from "./controls";
 export { createManualRun, createRun, manualRunInput } from "./create-run";
 export { registeredExecutor } from "./executor-registry";
-export { errorMessage, jsonLogger, silentLogger, type Logger } from "./log";
+export { errorMessage, logger, silentLogger, type Logger } from "./log";
 export { configuredModelEndpoints, syncModelEndpoints } from "./model-endpoints";
-export { getRunDetail, listApprovals, listApprovalsQuery, listRuns, listRunsQuery } from "./queries";
+export { getRunDetail, runExists, listApprovals, listApprovalsQuery, listRuns, listRunsQuery } from "./queries";
 export { startEmbeddedRuntime } from "./start";
 export { isTerminal } from "./transition-table";
 export { listMissedTicks, type MissedTick } from "./triggers/missed-ticks";

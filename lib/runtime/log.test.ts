@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetEnvCache } from "@/lib/env";
-import { jsonLogger } from "./log";
+import { logger } from "./log";
 
 const adminToken = "log-test-admin-token-0123456789abcdef";
 
@@ -10,10 +10,11 @@ afterEach(() => {
   resetEnvCache();
 });
 
-describe("jsonLogger", () => {
+describe("the runtime's logger", () => {
   it("writes one JSON line with configured secrets and token shapes redacted", () => {
     vi.stubEnv("FLIGHTDECK_ADMIN_TOKEN", adminToken);
     vi.stubEnv("FLIGHTDECK_LOG_LEVEL", "info");
+    vi.stubEnv("FLIGHTDECK_LOG_FORMAT", "json");
     resetEnvCache();
     const lines: string[] = [];
     vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
@@ -21,7 +22,7 @@ describe("jsonLogger", () => {
       return true;
     });
 
-    jsonLogger("error", `claim failed for ${adminToken}`, {
+    logger("error", `claim failed for ${adminToken}`, {
       error: `connect failed: Authorization: Bearer ${adminToken}`,
       apiKey: "sk-live-not-for-logs",
       runId: "r-1",
@@ -34,5 +35,22 @@ describe("jsonLogger", () => {
     const parsed = JSON.parse(line) as Record<string, unknown>;
     expect(parsed).toMatchObject({ level: "error", runId: "r-1", apiKey: "[REDACTED]" });
     expect(parsed.msg).toBe("claim failed for [REDACTED]");
+  });
+
+  it("writes a pretty line, redacted too, when FLIGHTDECK_LOG_FORMAT=pretty", () => {
+    vi.stubEnv("FLIGHTDECK_ADMIN_TOKEN", adminToken);
+    vi.stubEnv("FLIGHTDECK_LOG_FORMAT", "pretty");
+    resetEnvCache();
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+
+    logger("info", "worker started", { workerId: "w-1", token: adminToken });
+    logger("debug", "below the default level: not written");
+
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} info  worker started {2}workerId=w-1 token=\[REDACTED\]\n$/);
   });
 });

@@ -120,6 +120,12 @@ export async function listRuns(db: Queryable, query: ListRunsQuery) {
 }
 
 /** One run with its turns (every attempt, in order) and its pending approvals. */
+/** Whether a run with this id exists: one primary-key probe (the run page decides its 404 with it before streaming). */
+export async function runExists(db: Queryable, runId: string): Promise<boolean> {
+  const [row] = await db.select({ id: runs.id }).from(runs).where(eq(runs.id, runId)).limit(1);
+  return row !== undefined;
+}
+
 export async function getRunDetail(db: Queryable, runId: string) {
   const [run] = await db.select().from(runs).where(eq(runs.id, runId));
   if (!run) throw new AppError("not_found", `Run ${runId} not found`);

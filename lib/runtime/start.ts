@@ -3,7 +3,7 @@ import type { DatabaseHandle } from "@/db/client";
 import { getEnv } from "@/lib/env";
 import { startCronScheduler, type CronScheduler } from "./triggers/cron";
 import { registeredExecutor } from "./executor-registry";
-import { jsonLogger, type Logger } from "./log";
+import { logger as processLogger, type Logger } from "./log";
 import { configuredModelEndpoints, syncModelEndpoints } from "./model-endpoints";
 import { startWorker, type Worker } from "./worker";
 
@@ -23,7 +23,7 @@ export async function startEmbeddedRuntime(
   options: { cron?: boolean; logger?: Logger } = {},
 ): Promise<EmbeddedRuntime> {
   const env = getEnv();
-  const logger = options.logger ?? jsonLogger;
+  const logger = options.logger ?? processLogger;
   await syncModelEndpoints(handle.db, configuredModelEndpoints());
   const worker = await startWorker({
     handle,

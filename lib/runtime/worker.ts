@@ -9,7 +9,7 @@ import { executeTurn, type InflightTurn } from "./execute-turn";
 import { HistoryCache } from "./history-cache";
 import { LOCKS_CHANNEL } from "@/lib/memory";
 import { sweepLocks, wakeLockWaiters } from "./lock-wake";
-import { errorMessage, jsonLogger, type Logger } from "./log";
+import { errorMessage, logger, type Logger } from "./log";
 import { startResourceWaker } from "@/lib/resources/wake";
 import { sweepOverdueRuns } from "./sweep";
 import { sweepSignalTimeouts } from "./signal-waits";
@@ -54,7 +54,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const leaseMs = options.leaseMs ?? 30_000;
   const graceMs = options.shutdownGraceMs ?? Math.min(leaseMs, 10_000);
-  const log = options.logger ?? jsonLogger;
+  const log = options.logger ?? logger;
   const inflight = new Map<string, InflightTurn>();
   const history = new HistoryCache();
   const active = new Set<Promise<void>>();

@@ -41,6 +41,8 @@ export function spawnWorker(
         ...options.env,
         DATABASE_URL: databaseUrl,
         NODE_ENV: "test",
+        // The parent reads the child's log lines as JSON, whatever the developer's terminal prefers.
+        FLIGHTDECK_LOG_FORMAT: "json",
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

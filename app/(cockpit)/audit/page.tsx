@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import { Suspense } from "react";
 import { AuditExplorer } from "@/components/audit/audit-explorer";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { Spinner } from "@/components/ui/spinner";
 import { getDb } from "@/db/client";
@@ -12,11 +11,10 @@ import { principalRole, roleAllows } from "@/lib/auth";
 export const metadata: Metadata = { title: "Audit" };
 
 export default async function AuditPage() {
-  const access = await authorizePage("audit.read");
-  if (!access.allowed) return <Forbidden title="Audit" permission="audit.read" />;
-  const role = principalRole(access.principal);
+  const principal = await authorizePage("audit.read");
+  const role = principalRole(principal);
   const db = await getDb();
-  const [saved, head] = await Promise.all([listSavedQueries(db, access.principal), latestCheckpoint(db)]);
+  const [saved, head] = await Promise.all([listSavedQueries(db, principal), latestCheckpoint(db)]);
 
   return (
     <>

@@ -2,7 +2,6 @@ import type { Metadata } from "next";
 import { FlashcardQueue } from "@/components/flashcards/flashcard-queue";
 import type { DetailView, PageView } from "@/components/flashcards/types";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { principalRole, roleAllows } from "@/lib/auth";
@@ -22,9 +21,8 @@ export default async function FlashcardsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const access = await authorizePage("flashcards.read");
-  if (!access.allowed) return <Forbidden title="Flashcards" permission="flashcards.read" />;
-  const canDecide = roleAllows(principalRole(access.principal), "flashcards.decide");
+  const principal = await authorizePage("flashcards.read");
+  const canDecide = roleAllows(principalRole(principal), "flashcards.decide");
   const params = await searchParams;
   const db = await getDb();
   const page = await listFlashcards(db, { state: "open", limit: 200 });

@@ -3,7 +3,6 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { oversightShort } from "@/components/jobs/trigger-summary";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { buttonClassName } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -28,8 +27,7 @@ function filterHref(risk: string | undefined, category: string | undefined): str
 }
 
 export default async function GovernancePage({ searchParams }: Props) {
-  const access = await authorizePage("governance.read");
-  if (!access.allowed) return <Forbidden title="Governance" permission="governance.read" />;
+  await authorizePage("governance.read");
   const params = await searchParams;
   const risk = (riskLevels as readonly string[]).includes(params.risk ?? "") ? (params.risk as RiskLevel) : undefined;
   const category = params.category?.trim() || undefined;

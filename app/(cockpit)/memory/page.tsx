@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -15,8 +14,7 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** Shared memory: the declared collections, and the entities of the one picked. */
 export default async function MemoryPage({ searchParams }: Props) {
-  const access = await authorizePage("memory.read");
-  if (!access.allowed) return <Forbidden title="Memory" permission="memory.read" />;
+  await authorizePage("memory.read");
   const db = await getDb();
   const query = await searchParams;
   const picked = one(query.collection);

@@ -5,7 +5,6 @@ import { LocksTable } from "@/components/memory/locks-table";
 import { ResourcesBoard } from "@/components/resources/resources-board";
 import { LiveRefresh } from "@/components/runs/live-refresh";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { endpointUsage, resourceSeries } from "@/lib/board";
@@ -19,8 +18,7 @@ import { McpServersTable } from "@/components/resources/mcp-servers";
 export const metadata: Metadata = { title: "Resources" };
 
 export default async function ResourcesPage() {
-  const access = await authorizePage("resources.read");
-  if (!access.allowed) return <Forbidden title="Resources" permission="resources.read" />;
+  const principal = await authorizePage("resources.read");
   const db = await getDb();
   const [usage, jobs, overview, series, locks, capacity] = await Promise.all([
     endpointUsage(db),
@@ -31,7 +29,7 @@ export default async function ResourcesPage() {
     resourceSeries(db, 60),
   ]);
   const mcpServers = listMcpServerStatus();
-  const canEditWeights = roleAllows(principalRole(access.principal), "scheduling.manage");
+  const canEditWeights = roleAllows(principalRole(principal), "scheduling.manage");
 
   return (
     <>

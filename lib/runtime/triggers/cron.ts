@@ -2,7 +2,7 @@ import "server-only";
 import type { DatabaseHandle } from "@/db/client";
 import { listJobDefinitions } from "@/lib/jobs/registry";
 import type { JobDefinition } from "@/lib/jobs/schema";
-import { errorMessage, jsonLogger, type Logger } from "@/lib/runtime/log";
+import { errorMessage, logger, type Logger } from "@/lib/runtime/log";
 import { createCronLeadership, type CronLeadership } from "./cron-leader";
 import { DEFAULT_CRON_GRACE_MS, evaluateCronTicks, type CronEvaluation } from "./cron-ticks";
 
@@ -32,7 +32,7 @@ export interface CronScheduler {
 export function startCronScheduler(options: CronSchedulerOptions): CronScheduler {
   const now = options.now ?? (() => new Date());
   const definitions = options.definitions ?? listJobDefinitions;
-  const log = options.logger ?? jsonLogger;
+  const log = options.logger ?? logger;
   const intervalMs = Math.min(Math.max(options.intervalMs ?? 2000, 100), 60_000);
   // Created on first use so start-up stays synchronous.
   let leadership: Promise<CronLeadership> | null = null;

@@ -11,7 +11,6 @@ import { formatDuration } from "@/components/runs/duration";
 import { DefinitionList, GovernanceList } from "@/components/runs/governance-list";
 import { JsonBlock } from "@/components/runs/json-block";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -58,8 +57,7 @@ async function chartSeries(db: Queryable, id: string, daily: RunSeries): Promise
 }
 
 export default async function JobPage({ params }: Props) {
-  const access = await authorizePage("jobs.read");
-  if (!access.allowed) return <Forbidden title="Job" permission="jobs.read" />;
+  const principal = await authorizePage("jobs.read");
   const { id } = await params;
   const db = await getDb();
   const detail = await getJob(db, id);
@@ -75,7 +73,7 @@ export default async function JobPage({ params }: Props) {
   const stats = statsMap.get(id) ?? emptyStats(id);
   const series = await chartSeries(db, id, daily.get(id) ?? emptySeries("day", STATS_WINDOW_DAYS));
   const canRun =
-    roleAllows(principalRole(access.principal), "runs.create") &&
+    roleAllows(principalRole(principal), "runs.create") &&
     !job.removedAt &&
     job.triggers.some((t) => t.kind === "manual");
   // Versions are newest first: each is compared with the next older one.

@@ -18,7 +18,6 @@ import { RunSummary } from "@/components/runs/run-summary";
 import { isSimulated, TurnTimeline } from "@/components/runs/turn-timeline";
 import { WorkspacePanel } from "@/components/runs/workspace-panel";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -64,9 +63,8 @@ async function load(id: string) {
 }
 
 export default async function RunPage({ params, searchParams }: Props) {
-  const access = await authorizePage("runs.read");
-  if (!access.allowed) return <Forbidden title="Run" permission="runs.read" />;
-  const role = principalRole(access.principal);
+  const principal = await authorizePage("runs.read");
+  const role = principalRole(principal);
   const { id } = await params;
   const query = await searchParams;
   const file = one(query.file);

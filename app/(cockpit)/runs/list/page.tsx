@@ -5,7 +5,6 @@ import { RunListFilters } from "@/components/runs/run-list-filters";
 import { RunListTable, type SortKey } from "@/components/runs/run-list-table";
 import { RunsViewSwitch } from "@/components/runs/runs-view-switch";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { buttonClassName } from "@/components/ui/button-styles";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
@@ -39,9 +38,8 @@ function searchOf(query: RunListQuery, change: Partial<Record<keyof RunListQuery
 }
 
 export default async function RunListPage({ searchParams }: Props) {
-  const access = await authorizePage("runs.read");
-  if (!access.allowed) return <Forbidden title="Runs" permission="runs.read" />;
-  const canControl = roleAllows(principalRole(access.principal), "runs.control");
+  const principal = await authorizePage("runs.read");
+  const canControl = roleAllows(principalRole(principal), "runs.control");
   const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   const parsed = runListQuery.safeParse(raw);
   const query = parsed.success ? parsed.data : runListQuery.parse({});

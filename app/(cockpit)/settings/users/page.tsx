@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { UsersAdmin } from "@/components/settings/users-admin";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { roleAllows } from "@/lib/auth";
 import { principalRole } from "@/lib/auth";
@@ -11,11 +10,10 @@ export const metadata: Metadata = { title: "Users" };
 export const dynamic = "force-dynamic";
 
 export default async function UsersPage() {
-  const access = await authorizePage("users.read");
-  if (!access.allowed) return <Forbidden title="Users" permission="users.read" />;
-  const canManage = roleAllows(principalRole(access.principal), "users.manage");
+  const principal = await authorizePage("users.read");
+  const canManage = roleAllows(principalRole(principal), "users.manage");
   const users = await listUsers();
-  const selfId = access.principal.kind === "user" ? access.principal.id : null;
+  const selfId = principal.kind === "user" ? principal.id : null;
 
   return (
     <>

@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import { WebhookDeliveries } from "@/components/settings/webhook-deliveries";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { principalRole, roleAllows } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
@@ -20,9 +19,8 @@ export default async function WebhooksPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const access = await authorizePage("webhooks.read");
-  if (!access.allowed) return <Forbidden title="Webhooks" permission="webhooks.read" />;
-  const canManage = roleAllows(principalRole(access.principal), "webhooks.manage");
+  const principal = await authorizePage("webhooks.read");
+  const canManage = roleAllows(principalRole(principal), "webhooks.manage");
   const params = await searchParams;
   const wanted = pick(params.status);
   const status = deliveryStatuses.find((s) => s === wanted) as DeliveryStatus | undefined;

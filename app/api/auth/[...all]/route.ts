@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getAuth, isEnabledAuthEndpoint } from "@/lib/auth";
+import { assertTrustedAuthOrigin, getAuth, isEnabledAuthEndpoint } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/http";
 
@@ -17,7 +17,7 @@ const handle = apiRoute(
     doc: {
       summary: "Better Auth endpoints",
       description:
-        "Sign-in and sessions, answered by Better Auth (its own request and response shapes): POST sign-in/email { email, password }, POST sign-out, GET get-session, POST change-password. Any other path is 404. Described briefly: Flightdeck does not own these shapes.",
+        "Sign-in and sessions, answered by Better Auth (its own request and response shapes): POST sign-in/email { email, password }, POST sign-out, GET get-session, POST change-password. Any other path is 404; a POST whose Origin is not the cockpit's (FLIGHTDECK_BASE_URL, or localhost/127.0.0.1 on PORT) is 403 with a message naming FLIGHTDECK_BASE_URL. Described briefly: Flightdeck does not own these shapes.",
       tags: ["auth"],
       params: { all: { description: "sign-in/email, sign-out, get-session or change-password" } },
       responses: { 200: { description: "Better Auth's answer", schema: z.unknown() } },
@@ -26,6 +26,8 @@ const handle = apiRoute(
   },
   async ({ request }) => {
     if (!isEnabledAuthEndpoint(request.nextUrl.pathname)) throw new AppError("not_found", "No such endpoint");
+    // A page opened at another origin than FLIGHTDECK_BASE_URL gets a 403 that names the variable.
+    assertTrustedAuthOrigin(request);
     return (await getAuth()).handler(request);
   },
 );

@@ -4,7 +4,6 @@ import { HistoryTimeline } from "@/components/memory/history-timeline";
 import { LocksTable } from "@/components/memory/locks-table";
 import { JsonBlock } from "@/components/runs/json-block";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
@@ -30,8 +29,7 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 /** One entity: its value, its locks, and its history answering who changed it, when, under whose authority. */
 export default async function EntityPageView({ params }: Props) {
-  const access = await authorizePage("memory.read");
-  if (!access.allowed) return <Forbidden title="Memory" permission="memory.read" />;
+  const principal = await authorizePage("memory.read");
   const { collection, key } = await params;
   const ref = entityOf(collection, key);
   if (!ref || !getCollection(ref.collection)) notFound();
@@ -39,7 +37,7 @@ export default async function EntityPageView({ params }: Props) {
   const name = `${ref.collection}/${ref.key}`;
   const [page, locks] = await Promise.all([entityPage(db, ref), listLocks(db, { entity: name })]);
   if (!page && locks.length === 0) notFound();
-  const canRevert = roleAllows(principalRole(access.principal), "memory.revert");
+  const canRevert = roleAllows(principalRole(principal), "memory.revert");
 
   return (
     <>

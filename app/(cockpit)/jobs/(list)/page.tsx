@@ -7,7 +7,6 @@ import { RunStatsCell } from "@/components/jobs/run-stats";
 import type { JsonSchema } from "@/components/jobs/schema-fields";
 import { oversightShort, TriggerSummaryList } from "@/components/jobs/trigger-summary";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
@@ -22,9 +21,8 @@ import { listJobs } from "@/lib/jobs";
 export const metadata: Metadata = { title: "Jobs" };
 
 export default async function JobsPage() {
-  const access = await authorizePage("jobs.read");
-  if (!access.allowed) return <Forbidden title="Jobs" permission="jobs.read" />;
-  const canRun = roleAllows(principalRole(access.principal), "runs.create");
+  const principal = await authorizePage("jobs.read");
+  const canRun = roleAllows(principalRole(principal), "runs.create");
   const db = await getDb();
   const [jobs, stats, series] = await Promise.all([
     listJobs(db),

@@ -3,7 +3,6 @@ import { RunsBoard } from "@/components/runs/runs-board";
 import { filtersToSearch, parseFilters } from "@/components/runs/board-filters";
 import { RunsViewSwitch } from "@/components/runs/runs-view-switch";
 import { authorizePage } from "@/components/shell/authorize-page";
-import { Forbidden } from "@/components/shell/forbidden";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth";
@@ -16,9 +15,8 @@ export const metadata: Metadata = { title: "Runs" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function RunsPage({ searchParams }: Props) {
-  const access = await authorizePage("runs.read");
-  if (!access.allowed) return <Forbidden title="Runs" permission="runs.read" />;
-  const canControl = roleAllows(principalRole(access.principal), "runs.control");
+  const principal = await authorizePage("runs.read");
+  const canControl = roleAllows(principalRole(principal), "runs.control");
   const snapshot = await boardSnapshot(await getDb());
 
   return (
