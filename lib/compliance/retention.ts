@@ -88,9 +88,11 @@ export async function purgeExpiredRuns(db: Db, options: { now?: Date; limit?: nu
             and not exists (select 1 from workspace_files f where f.sha256 = b.sha256)`);
       }
       const files = fileRows.length;
-      await tx.update(runs).set({ input: PURGED_INPUT }).where(eq(runs.id, c.id));
+      // The title and outcome mark are derived from the input and output: they go with them.
+      await tx.update(runs).set({ input: PURGED_INPUT, title: null, outcome: null }).where(eq(runs.id, c.id));
       const removed = {
         input: true,
+        title: true,
         turns: turnRows.length,
         toolCalls: callRows.length,
         approvals: approvalRows.length,

@@ -42,7 +42,7 @@ describe("retention", () => {
       (${expired}, 'notes/a.md', 'h1', 5), (${expired}, 'notes/b.md', 'h2', 3), (${fresh}, 'keep.md', 'h1', 5)`);
     const days = job.governance.retentionDays;
     await handle.db.execute(
-      sql`update runs set state = 'succeeded', finished_at = now() - make_interval(days => ${days + 1}) where id = ${expired}`,
+      sql`update runs set state = 'succeeded', title = 'Refund for Ada', outcome = 'Reply sent', finished_at = now() - make_interval(days => ${days + 1}) where id = ${expired}`,
     );
     await handle.db.execute(
       sql`update runs set state = 'succeeded', finished_at = now() - make_interval(days => ${days - 1}) where id = ${fresh}`,
@@ -53,6 +53,8 @@ describe("retention", () => {
 
     const [row] = await handle.db.select().from(runs).where(eq(runs.id, expired));
     expect(row?.input).toEqual(PURGED_INPUT);
+    // The title and outcome are derived from the content: they go with it.
+    expect(row).toMatchObject({ title: null, outcome: null });
     expect(row?.state).toBe("succeeded");
     const [call] = await handle.db.select().from(toolCalls).where(eq(toolCalls.runId, expired));
     expect(call).toMatchObject({ tool: "state_set", status: "succeeded", input: null, output: null });
