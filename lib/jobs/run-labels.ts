@@ -20,8 +20,8 @@ export function runLabel(def: JobDefinition, which: "title" | "outcome", value: 
     return null;
   }
   if (typeof label !== "string") return null;
-  const line = label.replace(/\s+/g, " ").trim();
+  // Redacted before it is cut: a secret across the cut would no longer match its pattern.
+  const line = redactString(label.replace(/\s+/g, " ").trim());
   if (line === "") return null;
-  const cut = line.length > RUN_LABEL_MAX ? `${line.slice(0, RUN_LABEL_MAX - 1)}…` : line;
-  return redactString(cut);
+  return line.length > RUN_LABEL_MAX ? `${line.slice(0, RUN_LABEL_MAX - 1)}…` : line;
 }

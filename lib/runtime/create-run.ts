@@ -94,7 +94,8 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
       actorLabel: actor.label,
       // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
       input: redact(input ?? {}),
-      title: runLabel(def, "title", input ?? {}),
+      // From the input as stored: a title never shows what redaction kept out of the run.
+      title: runLabel(def, "title", redact(input ?? {})),
       modelEndpoint: def.agent.model,
       budgetTokens: def.budgets.tokens,
       budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),
