@@ -72,14 +72,15 @@ export async function searchRuns(db: Queryable, query: SearchQuery): Promise<Sea
     .where(sql`${jobs.removedAt} is null and (${jobs.title} ilike ${text} or ${jobs.id} ilike ${text})`)
     .orderBy(jobs.title)
     .limit(5);
-  if (prefix) {
-    const byId = await runHits(
-      db,
-      and(gte(runs.id, prefix), lt(runs.id, prefixEnd(prefix)), sql`${runs.id} like ${`${prefix}%`}`),
-      query.limit,
-    );
-    if (byId.length > 0) return { runs: byId, jobs: await jobHits };
-  }
+  const byId = prefix
+    ? await runHits(
+        db,
+        and(gte(runs.id, prefix), lt(runs.id, prefixEnd(prefix)), sql`${runs.id} like ${`${prefix}%`}`),
+        query.limit,
+      )
+    : [];
+  // A short id (8 hex digits or more) names one run; fewer ("2024", "cafe") may as well be words.
+  if (byId.length > 0 && (prefix?.replace(/-/g, "").length ?? 0) >= 8) return { runs: byId, jobs: await jobHits };
   const words = or(
     ilike(runs.title, text),
     ilike(runs.jobId, text),
@@ -87,5 +88,6 @@ export async function searchRuns(db: Queryable, query: SearchQuery): Promise<Sea
     sql`${runs.input}->>'customer' ilike ${text}`,
   );
   const [found, jobRows] = await Promise.all([runHits(db, words, query.limit), jobHits]);
-  return { runs: found, jobs: jobRows };
+  const seen = new Set(byId.map((r) => r.id));
+  return { runs: [...byId, ...found.filter((r) => !seen.has(r.id))].slice(0, query.limit), jobs: jobRows };
 }

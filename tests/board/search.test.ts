@@ -18,6 +18,7 @@ describe("finding runs (command palette)", () => {
       { key: "refund", subject: "Refund for order 42", customer: "ada@lovelace.example" },
       { key: "sso", subject: "SSO login loops", customer: "grace@hopper.example" },
       { key: "percent", subject: "Discount of 100% not applied", customer: "alan@turing.example" },
+      { key: "cafe", subject: "Order cafe 2024 lost", customer: "alan@turing.example" },
     ];
     for (const t of tickets) {
       const run = await handle.db.transaction((tx) =>
@@ -54,7 +55,7 @@ describe("finding runs (command palette)", () => {
   it("finds runs by customer address or domain, and by job; newest first", async () => {
     expect((await find("hopper.example")).runs.map((r) => r.id)).toEqual([ids.sso]);
     const byJob = await find("triage");
-    expect(byJob.runs.map((r) => r.id)).toEqual([ids.percent, ids.sso, ids.refund]);
+    expect(byJob.runs.map((r) => r.id)).toEqual([ids.cafe, ids.percent, ids.sso, ids.refund]);
     expect(byJob.jobs).toEqual([{ id: "triage-ticket", title: "Triage support ticket" }]);
   });
 
@@ -63,6 +64,11 @@ describe("finding runs (command palette)", () => {
     expect((await find("%")).runs.map((r) => r.id)).toEqual([ids.percent]);
     expect((await find("no such ticket")).runs).toEqual([]);
     expect(searchQuery.safeParse({ q: "  " }).success).toBe(false);
+  });
+
+  it("a short run of hex digits is also a word: title matches are not hidden behind an id match", async () => {
+    expect((await find("cafe")).runs.map((r) => r.id)).toContain(ids.cafe);
+    expect((await find("2024")).runs.map((r) => r.id)).toContain(ids.cafe);
   });
 
   it("reads an id prefix only from hex digits", () => {
