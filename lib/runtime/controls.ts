@@ -11,6 +11,7 @@ import { CONTROL_CHANNEL, notifyRun } from "./channels";
 import { abortStaleTurns } from "./claim";
 import { createRun } from "./create-run";
 import { dbNowMs } from "./db-time";
+import { IllegalTransitionError } from "./errors";
 import { lockRun, transitionRun, type RunRow } from "./transitions";
 
 export { runControls, type RunControl } from "@/lib/run-controls";
@@ -210,8 +211,14 @@ export async function bulkRunControl(
     try {
       result.applied.push(await applyRunControl(db, id, control, principal));
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      result.refused.push({ id, code: error.code, message: error.message });
+      // The runs before this one are already changed and audited: one failure must not hide them.
+      if (error instanceof AppError) result.refused.push({ id, code: error.code, message: error.message });
+      else if (error instanceof IllegalTransitionError)
+        result.refused.push({ id, code: "conflict", message: `Cannot ${control} a run that is ${error.from}` });
+      else {
+        console.error(`[flightdeck] bulk ${control} of run ${id} failed`, error);
+        result.refused.push({ id, code: "internal", message: "Something went wrong; try this run again" });
+      }
     }
   }
   return result;
