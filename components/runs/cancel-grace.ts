@@ -10,6 +10,8 @@ export const CANCEL_GRACE_MS = 5_000;
 interface Waiting {
   timer: ReturnType<typeof setTimeout>;
   send: () => void;
+  /** The request went out on page exit: the board settles the card if the page comes back (bfcache). */
+  sentOnExit?: () => void;
 }
 
 const waiting = new Map<string, Waiting>();
@@ -20,17 +22,25 @@ function sendAllOnExit(): void {
   for (const [runId, entry] of waiting) {
     clearTimeout(entry.timer);
     waiting.delete(runId);
-    void fetch(`/api/runs/${encodeURIComponent(runId)}/cancel`, {
+    fetch(`/api/runs/${encodeURIComponent(runId)}/cancel`, {
       method: "POST",
       keepalive: true,
       credentials: "same-origin",
       headers: { "content-type": "application/json" },
       body: "{}",
+    }).catch(() => {
+      // The page is going away; a restored page reads the run's real state from the board feed.
     });
+    entry.sentOnExit?.();
   }
 }
 
-export function deferCancel(runId: string, send: () => void, graceMs = CANCEL_GRACE_MS): void {
+export function deferCancel(
+  runId: string,
+  send: () => void,
+  options: { graceMs?: number; sentOnExit?: () => void } = {},
+): void {
+  const graceMs = options.graceMs ?? CANCEL_GRACE_MS;
   if (waiting.has(runId)) return;
   if (!listening && typeof window !== "undefined") {
     window.addEventListener("pagehide", sendAllOnExit);
@@ -40,7 +50,7 @@ export function deferCancel(runId: string, send: () => void, graceMs = CANCEL_GR
     waiting.delete(runId);
     send();
   }, graceMs);
-  waiting.set(runId, { timer, send });
+  waiting.set(runId, { timer, send, sentOnExit: options.sentOnExit });
 }
 
 /** True when the cancel had not been sent yet and now never will be. */

@@ -97,13 +97,21 @@ export function useRunControls(announce: (message: string) => void) {
         // Cancelled is final: the card shows "Cancelling…" and the request waits out the grace period.
         const id = shortId(target.id);
         const seconds = Math.round(CANCEL_GRACE_MS / 1000);
-        deferCancel(target.id, () => void send(target, control));
+        deferCancel(target.id, () => void send(target, control), {
+          sentOnExit: () => {
+            settle(target.id);
+            void queryClient.invalidateQueries({ queryKey: boardQueryKey });
+          },
+        });
         toast(`Cancelling run ${id} in ${seconds} s`, {
           duration: CANCEL_GRACE_MS,
           action: {
             label: "Undo",
             onClick: () => {
-              if (!undoCancel(target.id)) return;
+              if (!undoCancel(target.id)) {
+                toast.error(`Too late: run ${id} was already cancelled`);
+                return;
+              }
               settle(target.id);
               toast.success(`Run ${id} kept: cancel undone`);
               announce(`Run ${id} kept: cancel undone`);
@@ -115,7 +123,7 @@ export function useRunControls(announce: (message: string) => void) {
       }
       await send(target, control);
     },
-    [announce, send, settle],
+    [announce, queryClient, send, settle],
   );
 
   return { pending, run };
