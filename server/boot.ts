@@ -84,6 +84,7 @@ export async function boot(): Promise<void> {
     });
   } else {
     installDrain(async () => {
+      for (const stream of demoStreams) stream.stop();
       await mcp.close();
       await tracing?.shutdown();
     });
