@@ -165,7 +165,7 @@ export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
                   />
                 </TableCell>
               ) : null}
-              <TableCell className="max-w-72">
+              <TableCell className="max-w-64">
                 <Link
                   href={`/runs/${r.id}`}
                   className="block truncate font-medium hover:underline"
@@ -175,13 +175,13 @@ export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
                 </Link>
                 <span className="font-mono text-[11px] text-muted">{shortId(r.id)}</span>
               </TableCell>
-              <TableCell className="whitespace-nowrap">{r.jobTitle}</TableCell>
+              <TableCell className="max-w-40">{r.jobTitle}</TableCell>
               <TableCell>
                 <div className="flex flex-col items-start gap-0.5">
                   <RunStateBadge state={r.state} />
                   {r.outcome || r.error || r.reason ? (
                     <span
-                      className={cn("max-w-44 truncate text-[11px]", r.error ? "text-danger-text" : "text-muted")}
+                      className={cn("max-w-40 truncate text-[11px]", r.error ? "text-danger-text" : "text-muted")}
                       title={r.outcome ?? r.error ?? r.reason ?? undefined}
                     >
                       {r.outcome ?? r.error ?? r.reason}
