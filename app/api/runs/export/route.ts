@@ -11,7 +11,7 @@ export const GET = apiRoute(
     doc: {
       summary: "Export runs as CSV",
       description:
-        "The runs the list view's filters match (`q`, `job`, `owner`, `risk`, `state`, `range`, `dir`), newest first by default, at most 100,000.",
+        "The runs the list view's filters match (`q`, `job`, `owner`, `risk`, `state`, `range`), ordered by creation time (`dir`, newest first by default) whatever the list's `sort`, at most 100,000.",
       tags: ["runs"],
       responses: { 200: { description: "RFC 4180 CSV with a header row", contentType: "text/csv" } },
     },
