@@ -1,5 +1,15 @@
-import { expect, test } from "@playwright/test";
-import { api, bearer, boardReady, card, expectInColumn, runState, startTriage, tokenFor } from "./support/cockpit";
+import { expect, test, type Page } from "@playwright/test";
+import {
+  api,
+  bearer,
+  boardReady,
+  card,
+  expectInColumn,
+  runState,
+  startTriage,
+  tokenFor,
+  type ColumnId,
+} from "./support/cockpit";
 import { demoPassword } from "./support/constants";
 
 /**
@@ -8,6 +18,23 @@ import { demoPassword } from "./support/constants";
  * cancel one from the board with undo. Then every page is photographed in both themes and
  * attached to the report.
  */
+/**
+ * Active columns read oldest first, so on a busy board a new card sits at the bottom of its
+ * (virtualized) column: scroll there, as a person would, until the card is on screen.
+ */
+async function reveal(page: Page, runId: string, column?: ColumnId): Promise<void> {
+  await expect(async () => {
+    await page.evaluate((only) => {
+      const selector = only
+        ? `section[data-column="${only}"] .overflow-y-auto`
+        : "section[data-column] .overflow-y-auto";
+      for (const list of document.querySelectorAll(selector)) list.scrollTop = list.scrollHeight;
+    }, column ?? null);
+    if (column) await expectInColumn(page, runId, column, 500);
+    else await expect(card(page, runId)).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+}
+
 test("a new operator signs in, watches runs move, finds one by subject, pauses and resumes it, and cancels one with undo", async ({
   page,
 }) => {
@@ -26,9 +53,9 @@ test("a new operator signs in, watches runs move, finds one by subject, pauses a
   // Runs move: a new ticket's card appears and crosses to Waiting (its reply needs a lead) on its own.
   const subject = `First five minutes ${Date.now()}`;
   const watched = await startTriage(request, token, subject);
-  await expect(card(page, watched)).toBeVisible({ timeout: 5_000 });
+  await reveal(page, watched);
   await expect(card(page, watched)).toContainText(subject);
-  await expectInColumn(page, watched, "waiting");
+  await reveal(page, watched, "waiting");
 
   // Found by its subject from anywhere, then paused and resumed from its page.
   await page.goto("/jobs");
@@ -49,6 +76,7 @@ test("a new operator signs in, watches runs move, finds one by subject, pauses a
   // Cancelled from the board, undone, then cancelled for good.
   await page.goto("/runs");
   await boardReady(page);
+  await reveal(page, watched, "waiting");
   await card(page, watched).focus();
   await page.keyboard.press("c");
   await page
@@ -56,7 +84,7 @@ test("a new operator signs in, watches runs move, finds one by subject, pauses a
     .filter({ hasText: /cancelling run/i })
     .getByRole("button", { name: "Undo" })
     .click();
-  await expectInColumn(page, watched, "waiting");
+  await reveal(page, watched, "waiting");
   await card(page, watched).focus();
   await page.keyboard.press("c");
   await expect.poll(async () => (await runState(request, token, watched)).state, { timeout: 15_000 }).toBe("cancelled");
