@@ -1,15 +1,12 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { formatUtc } from "@/components/ui/format-relative";
 import type { HistoryEntry } from "@/lib/memory";
 import { describeChange, shortRun } from "./describe-change";
 import { RevertButton } from "./revert-button";
 
 function text(value: unknown): string | null {
   return typeof value === "string" && value !== "" ? value : null;
-}
-
-function clock(iso: string): string {
-  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
 
 /** "under whose authority": the approval of this very call if a lead gave one, else the job's recorded authorization. */
@@ -47,7 +44,7 @@ export function HistoryTimeline({ history, canRevert }: { history: HistoryEntry[
                     {shortRun(h.revertsRun)}
                   </Link>
                 ) : null}
-                : {describeChange(h.before, h.after).join(", ")}, {authorityOf(h)} at {clock(h.at)}
+                : {describeChange(h.before, h.after).join(", ")}, {authorityOf(h)} at {formatUtc(h.at)}
               </span>
             ) : (
               <span>
@@ -61,7 +58,7 @@ export function HistoryTimeline({ history, canRevert }: { history: HistoryEntry[
                   </Link>
                 ) : null}{" "}
                 of <span className="font-medium">{h.jobId}</span> {describeChange(h.before, h.after).join(", ")},{" "}
-                {authorityOf(h)} at {clock(h.at)}
+                {authorityOf(h)} at {formatUtc(h.at)}
               </span>
             )}
             {canRevert && h.kind === "write" && h.runId ? (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRelative } from "./format-relative";
+import { formatRelative, formatUtc } from "./format-relative";
 
 const now = Date.parse("2026-03-10T12:00:00Z");
 const ago = (ms: number) => formatRelative(now - ms, now, "UTC");
@@ -34,5 +34,12 @@ describe("formatRelative", () => {
     const lateUtc = Date.parse("2026-02-20T23:30:00Z");
     expect(formatRelative(lateUtc, now, "UTC")).toBe("Feb 20");
     expect(formatRelative(lateUtc, now, "Asia/Tokyo")).toBe("Feb 21");
+  });
+});
+
+describe("formatUtc", () => {
+  it("prints seconds in UTC whatever the viewer's zone", () => {
+    expect(formatUtc("2026-12-06T06:31:12.345Z")).toBe("2026-12-06 06:31:12 UTC");
+    expect(formatUtc(new Date(Date.UTC(2026, 0, 2, 3, 4, 5)))).toBe("2026-01-02 03:04:05 UTC");
   });
 });

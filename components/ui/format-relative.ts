@@ -28,3 +28,8 @@ export function formatRelative(then: number, now: number, timeZone?: string): st
     ...(year(then) === year(now) ? {} : { year: "numeric" }),
   });
 }
+
+/** "2026-12-06 06:31:12 UTC": an audit-grade time, the same for every viewer and time zone. */
+export function formatUtc(date: Date | string): string {
+  return `${new Date(date).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}

@@ -20,6 +20,7 @@ import { WorkspacePanel } from "@/components/runs/workspace-panel";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { formatUtc } from "@/components/ui/format-relative";
 import { PageHeader } from "@/components/ui/page-header";
 import { RunStateBadge } from "@/components/ui/run-state-badge";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
@@ -43,11 +44,6 @@ type Props = {
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
   return { title: `Run ${shortId(id)}` };
-}
-
-/** "2026-12-06 06:31:12 UTC": an audit-grade time, the same for every viewer. */
-function utcTime(date: Date): string {
-  return `${date.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
 const tabs = ["timeline", "workspace", "audit", "io"] as const;
@@ -258,7 +254,7 @@ export default async function RunPage({ params, searchParams }: Props) {
                         {a.decidedAt ? (
                           <>
                             {" "}
-                            · <time dateTime={a.decidedAt.toISOString()}>{utcTime(a.decidedAt)}</time>
+                            · <time dateTime={a.decidedAt.toISOString()}>{formatUtc(a.decidedAt)}</time>
                           </>
                         ) : null}
                         {a.note ? ` · “${a.note}”` : ""}
