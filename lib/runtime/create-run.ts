@@ -58,6 +58,8 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
   }
 
   const id = randomUUID();
+  // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
+  const storedInput = redact(input ?? {});
   const needsApproval = def.governance.humanOversight === "approve-run";
   const approvalId = needsApproval ? randomUUID() : null;
   const state: RunState = needsApproval ? "waiting" : "queued";
@@ -92,10 +94,9 @@ export async function createRun(tx: Tx, params: CreateRunParams): Promise<{ id: 
       actorKind: actor.kind,
       actorId: actor.id,
       actorLabel: actor.label,
-      // Stored (and shown to every role) redacted: a token pasted into a ticket stays out of the run.
-      input: redact(input ?? {}),
+      input: storedInput,
       // From the input as stored: a title never shows what redaction kept out of the run.
-      title: runLabel(def, "title", redact(input ?? {})),
+      title: runLabel(def, "title", storedInput),
       modelEndpoint: def.agent.model,
       budgetTokens: def.budgets.tokens,
       budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),
