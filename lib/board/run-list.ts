@@ -1,11 +1,11 @@
 import "server-only";
-import { and, asc, desc, eq, gte, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
 import { runStates, type RunState } from "@/db/schema/runs";
 import { jobs, runs } from "@/db/schema";
-import { idPrefixOf } from "./search";
+import { runTextMatch } from "./search";
 import type { RunListPage, RunListRow } from "./run-list-types";
 
 export const runListSorts = ["created", "updated", "state", "job", "turns", "tokens"] as const;
@@ -91,19 +91,7 @@ function whereOf(query: RunListQuery): SQL | undefined {
   if (query.state) filters.push(inArray(runs.state, query.state));
   const hours = rangeHours[query.range];
   if (hours !== null) filters.push(gte(runs.createdAt, sql`now() - make_interval(hours => ${hours})`));
-  if (query.q) {
-    const text = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const prefix = idPrefixOf(query.q);
-    const words = [
-      ilike(runs.title, text),
-      ilike(runs.jobId, text),
-      ilike(runs.fairGroup, text),
-      sql`${runs.input}->>'customer' ilike ${text}`,
-    ];
-    if (prefix) words.push(sql`${runs.id} like ${`${prefix}%`}`);
-    const any = or(...words);
-    if (any) filters.push(any);
-  }
+  if (query.q) filters.push(runTextMatch(query.q));
   return filters.length > 0 ? and(...filters) : undefined;
 }
 

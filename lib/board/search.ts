@@ -30,6 +30,23 @@ function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/**
+ * What "find this text" means for a run, in the palette and the list view alike: words of
+ * its title, its job id, its fair-share key (the customer's domain), the input's customer
+ * address — or the start of its id.
+ */
+export function runTextMatch(q: string): SQL {
+  const text = `%${likeEscape(q)}%`;
+  const prefix = idPrefixOf(q);
+  return sql`(${or(
+    ilike(runs.title, text),
+    ilike(runs.jobId, text),
+    ilike(runs.fairGroup, text),
+    sql`${runs.input}->>'customer' ilike ${text}`,
+    ...(prefix ? [sql`${runs.id} like ${`${prefix}%`}`] : []),
+  )})`;
+}
+
 const hitColumns = {
   id: runs.id,
   title: runs.title,
@@ -81,13 +98,7 @@ export async function searchRuns(db: Queryable, query: SearchQuery): Promise<Sea
     : [];
   // A short id (8 hex digits or more) names one run; fewer ("2024", "cafe") may as well be words.
   if (byId.length > 0 && (prefix?.replace(/-/g, "").length ?? 0) >= 8) return { runs: byId, jobs: await jobHits };
-  const words = or(
-    ilike(runs.title, text),
-    ilike(runs.jobId, text),
-    ilike(runs.fairGroup, text),
-    sql`${runs.input}->>'customer' ilike ${text}`,
-  );
-  const [found, jobRows] = await Promise.all([runHits(db, words, query.limit), jobHits]);
+  const [found, jobRows] = await Promise.all([runHits(db, runTextMatch(query.q), query.limit), jobHits]);
   const seen = new Set(byId.map((r) => r.id));
   return { runs: [...byId, ...found.filter((r) => !seen.has(r.id))].slice(0, query.limit), jobs: jobRows };
 }
