@@ -5,6 +5,7 @@ import { runs } from "@/db/schema";
 import { systemPrincipal } from "@/lib/audit";
 import { deliverSignal } from "@/lib/runtime";
 import { supportCustomers, supportTickets } from "./schema";
+import { demoCustomers } from "./seed";
 
 /**
  * The paced demo's ticket stream: a new ticket every few seconds from a handful of
@@ -13,10 +14,8 @@ import { supportCustomers, supportTickets } from "./schema";
  * thousands of runs; it resumes once a lead works the queue.
  */
 const trickleCustomers = [
-  { id: "cus_ada", email: "ada@lovelace.example", name: "Ada Lovelace", plan: "enterprise" as const },
-  { id: "cus_grace", email: "grace@hopper.example", name: "Grace Hopper", plan: "pro" as const },
-  { id: "cus_alan", email: "alan@turing.example", name: "Alan Turing", plan: "free" as const },
-  { id: "cus_katherine", email: "katherine@johnson.example", name: "Katherine Johnson", plan: "pro" as const },
+  // The seeded customers (with their history) and four more, so one customer's lock does not hold up the stream.
+  ...demoCustomers.map(({ id, email, name, plan }) => ({ id, email, name, plan })),
   { id: "cus_edsger", email: "edsger@dijkstra.example", name: "Edsger Dijkstra", plan: "enterprise" as const },
   { id: "cus_barbara", email: "barbara@liskov.example", name: "Barbara Liskov", plan: "pro" as const },
   { id: "cus_margaret", email: "margaret@hamilton.example", name: "Margaret Hamilton", plan: "free" as const },

@@ -8,7 +8,7 @@ import { deliverSignal } from "@/lib/runtime";
 
 const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
 
-const customers = [
+export const demoCustomers = [
   {
     id: "cus_ada",
     email: "ada@lovelace.example",
@@ -142,7 +142,7 @@ export async function seedSupportDemo(db: Db): Promise<{ seeded: boolean }> {
     await tx.execute(sql`lock table support_customers in share row exclusive mode`);
     const [existing] = await tx.select({ id: supportCustomers.id }).from(supportCustomers).limit(1);
     if (existing) return { seeded: false };
-    await tx.insert(supportCustomers).values(customers);
+    await tx.insert(supportCustomers).values(demoCustomers);
     await tx
       .insert(supportTickets)
       .values([
@@ -182,7 +182,7 @@ export async function startSupportDemo(db: Db): Promise<{ seeded: boolean; runId
         demoOpenTickets.map((t) => t.id),
       ),
     );
-  const emails = new Map(customers.map((c) => [c.id, c.email]));
+  const emails = new Map(demoCustomers.map((c) => [c.id, c.email]));
   const actor = systemPrincipal("support-demo", "support demo");
   const runIds: string[] = [];
   for (const ticket of open) {
