@@ -9,6 +9,7 @@ import {
   expectInColumn,
   pendingApprovalOf,
   runState,
+  shortId,
   signedInPage,
   startFailingRun,
   startTriage,
@@ -37,8 +38,6 @@ test.afterAll(async () => {
   await page.context().close();
   await request.dispose();
 });
-
-const shortId = (id: string) => id.replace(/-/g, "").slice(0, 8);
 
 async function waitingRun(subject: string): Promise<string> {
   const id = await startTriage(request, operatorToken, `${subject} ${Date.now()}`);

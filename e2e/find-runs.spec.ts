@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { api, signedInPage, startTriage, tokenFor } from "./support/cockpit";
+import { api, shortId, signedInPage, startTriage, tokenFor } from "./support/cockpit";
 
 /** Ctrl-K from any page finds a run by its ticket subject or its short id and opens it. */
 test("the command palette finds a run by its subject and by its short id, and opens it", async ({ browser }) => {
@@ -23,7 +23,7 @@ test("the command palette finds a run by its subject and by its short id, and op
 
   // The header button opens it too; a short id finds the same run.
   await page.getByRole("button", { name: "Find runs, jobs and pages" }).click();
-  await palette.getByRole("combobox").fill(runId.replace(/-/g, "").slice(0, 8));
+  await palette.getByRole("combobox").fill(shortId(runId));
   await expect(palette.getByRole("option").filter({ hasText: subject })).toBeVisible();
   await palette.getByRole("combobox").fill("Flashc");
   await palette.getByRole("option", { name: "Flashcards" }).click();

@@ -1,7 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { api, runState, signedInPage, startTriage, tokenFor } from "./support/cockpit";
-
-const shortId = (id: string) => id.replace(/-/g, "").slice(0, 8);
+import { api, runState, shortId, signedInPage, startTriage, tokenFor } from "./support/cockpit";
 
 /** The list view: find by words, sort, select runs and control them together, export CSV. */
 test("the list view filters by subject, pauses selected runs in bulk naming the refusals, and exports CSV", async ({

@@ -154,3 +154,6 @@ export async function dragCard(page: Page, runId: string, target: ColumnId | "ca
   await page.mouse.move(dropBox.x + dropBox.width / 2, dropBox.y + dropBox.height / 2, { steps: 5 });
   await page.mouse.up();
 }
+
+/** The 8-hex short id the cockpit shows for a run. */
+export const shortId = (id: string): string => id.replace(/-/g, "").slice(0, 8);
