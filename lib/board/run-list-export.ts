@@ -1,4 +1,6 @@
 import "server-only";
+import { logger } from "@/lib/log";
+import { sanitizeError } from "@/lib/errors/sanitize";
 import type { Queryable } from "@/db/client";
 import { csvRow, textStream } from "@/lib/utils";
 import { EXPORT_CAP, RUN_CSV_COLUMNS, exportRunRows, runCsvValues, type RunListQuery } from "./run-list";
@@ -17,11 +19,16 @@ async function* csvLines(db: Queryable, query: RunListQuery): AsyncGenerator<str
 /** The list view's runs as CSV, streamed, newest first unless the query says otherwise. */
 export function runsCsvResponse(db: Queryable, query: RunListQuery): Response {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  return new Response(textStream(csvLines(db, query), "runs export"), {
-    headers: {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="flightdeck-runs-${stamp}.csv"`,
-      "cache-control": "no-store",
+  return new Response(
+    textStream(csvLines(db, query), (error) =>
+      logger("error", "runs export failed mid-stream", { error: sanitizeError(error) }),
+    ),
+    {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="flightdeck-runs-${stamp}.csv"`,
+        "cache-control": "no-store",
+      },
     },
-  });
+  );
 }

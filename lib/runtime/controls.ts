@@ -1,4 +1,6 @@
 import "server-only";
+import { logger } from "@/lib/log";
+import { sanitizeError } from "@/lib/errors/sanitize";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { approvals, runs, type RunState } from "@/db/schema";
@@ -216,7 +218,7 @@ export async function bulkRunControl(
       else if (error instanceof IllegalTransitionError)
         result.refused.push({ id, code: "conflict", message: `Cannot ${control} a run that is ${error.from}` });
       else {
-        console.error(`[flightdeck] bulk ${control} of run ${id} failed`, error);
+        logger("error", "bulk control failed for a run", { control, runId: id, error: sanitizeError(error) });
         result.refused.push({ id, code: "internal", message: "Something went wrong; try this run again" });
       }
     }

@@ -2,7 +2,11 @@
  * A response body pulled from an async generator of text: nothing is read from the database
  * before the client asks for it, and a client that goes away stops the generator.
  */
-export function textStream(source: AsyncGenerator<string>, what: string): ReadableStream<Uint8Array> {
+export function textStream(
+  source: AsyncGenerator<string>,
+  /** Told when the source fails mid-stream (the client then sees a cut-off body); the caller logs it its way. */
+  onError: (error: unknown) => void,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -11,7 +15,7 @@ export function textStream(source: AsyncGenerator<string>, what: string): Readab
         if (done) controller.close();
         else controller.enqueue(encoder.encode(value));
       } catch (error) {
-        console.error(`[flightdeck] ${what} failed mid-stream`, error);
+        onError(error);
         controller.error(error);
       }
     },

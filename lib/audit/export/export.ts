@@ -1,4 +1,6 @@
 import "server-only";
+import { logger } from "@/lib/log";
+import { sanitizeError } from "@/lib/errors/sanitize";
 import { and, asc, gt, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db, Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
@@ -209,12 +211,15 @@ export async function exportAudit(db: Db, principal: Principal, q: string, forma
     : plainLines(db, conditions, format === "csv" ? "csv" : "jsonl");
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   const ext = format === "csv" ? "csv" : format === "bundle" ? "bundle.jsonl" : "jsonl";
-  return new Response(textStream(source, "audit export"), {
-    headers: {
-      "content-type": contentTypes[format],
-      "content-disposition": `attachment; filename="flightdeck-audit-${stamp}.${ext}"`,
-      "cache-control": "no-store",
-      "x-audit-export-events": String(counted),
+  return new Response(
+    textStream(source, (error) => logger("error", "audit export failed mid-stream", { error: sanitizeError(error) })),
+    {
+      headers: {
+        "content-type": contentTypes[format],
+        "content-disposition": `attachment; filename="flightdeck-audit-${stamp}.${ext}"`,
+        "cache-control": "no-store",
+        "x-audit-export-events": String(counted),
+      },
     },
-  });
+  );
 }
