@@ -241,3 +241,39 @@ test("at 1280 px the six columns fit without sideways scrolling; under a filter 
     await boardReady(page);
   }
 });
+
+test("a column longer than one page loads the rest as it is scrolled, and counts every run", async () => {
+  test.setTimeout(120_000);
+  const prefix = `E2E page ${Date.now()}`;
+  const ids: string[] = [];
+  for (let i = 0; i < 70; i++) ids.push(await startTriage(request, operatorToken, `${prefix} #${i}`));
+  try {
+    // Every one drafts its reply and waits for approval: the Waiting column, oldest first.
+    await expect
+      .poll(
+        async () => (await Promise.all(ids.map((id) => runState(request, operatorToken, id)))).map((r) => r.state),
+        {
+          timeout: 60_000,
+        },
+      )
+      .toEqual(ids.map(() => "waiting"));
+    await page.goto("/runs?job=triage-ticket&state=waiting");
+    await boardReady(page);
+    const waiting = column(page, "waiting");
+    const total = Number((await waiting.locator("header span.tabular-nums").innerText()).replace(/\D/g, ""));
+    expect(total).toBeGreaterThanOrEqual(70);
+    // The newest run sorts last: not sent with the first page.
+    const newest = ids.at(-1) ?? "";
+    await expect(card(page, newest)).toHaveCount(0);
+    const list = waiting.locator(".overflow-y-auto");
+    await expect(async () => {
+      await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await expect(card(page, newest)).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 15_000 });
+    await expect(waiting.getByRole("button", { name: /Loading more/ })).toHaveCount(0);
+  } finally {
+    for (const id of ids) await request.post(`/api/runs/${id}/cancel`, { headers: bearer(operatorToken), data: {} });
+    await page.goto("/runs");
+    await boardReady(page);
+  }
+});

@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { chromium, type Page } from "@playwright/test";
 
 export interface KanbanFigures {
@@ -8,6 +9,11 @@ export interface KanbanFigures {
   dragConfirmedMs: number[];
   snapshotMs: number[];
   snapshotBytes: number;
+  /** The /runs document as served (the first page of every column embedded), raw and gzipped. */
+  htmlBytes: number;
+  htmlGzipBytes: number;
+  /** GET /api/board/columns/queued?after=… : the next page of a long column. */
+  pageMs: number[];
   deltaMs: number[];
   longTasksDuringScroll: { count: number; maxMs: number };
   longTasksIdle: { count: number; maxMs: number };
@@ -137,6 +143,9 @@ export async function measureKanban(options: {
     dragConfirmedMs: [],
     snapshotMs: [],
     snapshotBytes: 0,
+    htmlBytes: 0,
+    htmlGzipBytes: 0,
+    pageMs: [],
     deltaMs: [],
     longTasksDuringScroll: { count: 0, maxMs: 0 },
     longTasksIdle: { count: 0, maxMs: 0 },
@@ -152,11 +161,22 @@ export async function measureKanban(options: {
     const body = await response.body();
     if (i > 0) figures.snapshotMs.push(performance.now() - t0);
     figures.snapshotBytes = body.length;
-    const cursor = (JSON.parse(body.toString()) as { cursor: string }).cursor;
+    const snapshot = JSON.parse(body.toString()) as { cursor: string; columns: { queued: { next: string | null } } };
     const t1 = performance.now();
-    await context.request.get(`/api/board?since=${encodeURIComponent(cursor)}`);
+    await context.request.get(`/api/board?since=${encodeURIComponent(snapshot.cursor)}`);
     figures.deltaMs.push(performance.now() - t1);
+    const next = snapshot.columns.queued.next;
+    if (next) {
+      const t2 = performance.now();
+      const page = await context.request.get(`/api/board/columns/queued?after=${encodeURIComponent(next)}`);
+      if (!page.ok()) throw new Error(`column page: ${page.status()}`);
+      if (i > 0) figures.pageMs.push(performance.now() - t2);
+    }
   }
+  const html = await (await context.request.get("/runs")).body();
+  figures.htmlBytes = html.length;
+  if (process.env.KANBAN_DUMP) (await import("node:fs")).writeFileSync(process.env.KANBAN_DUMP, html);
+  figures.htmlGzipBytes = gzipSync(html).length;
 
   // Time to first render: navigation start → cards painted, and → hydrated (drag/keys work). One warm-up load.
   for (let i = 0; i <= options.loads; i++) {

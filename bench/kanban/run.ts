@@ -4,11 +4,13 @@
  * Chromium the time to first render of /runs and the time from a drop to the card landing.
  *
  *   npx tsx --conditions=react-server bench/kanban/run.ts [--runs=5000] [--loads=5] [--drags=10] [--changes=20] [--port=<free>]
+ *   npm run bench:kanban:smoke     # 300 runs, one sample of each: CI keeps the bench working
  *
  * "Change visible" pauses queued runs through the API and times the card's move to Paused,
  * first with the live stream (GET /api/events) and then with it blocked (the 1 s poll).
  *
- * Writes bench/kanban/results.json and prints a Markdown summary for docs/PERFORMANCE.md.
+ * Writes bench/kanban/results.json (results-<N>.json for another size; nothing in smoke
+ * mode) and prints a Markdown summary for docs/PERFORMANCE.md.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -30,7 +32,8 @@ function arg(name: string, fallback: number): number {
 }
 
 const root = path.resolve(import.meta.dirname, "..", "..");
-const total = arg("runs", 5_000);
+const smoke = process.argv.includes("--smoke");
+const total = arg("runs", smoke ? 300 : 5_000);
 
 /** The same "build when stale" step as npm start and the e2e server (scripts/lib/ensure-build.mjs). */
 function ensureBuilt(): void {
@@ -133,9 +136,9 @@ async function main() {
     figures = await measureKanban({
       baseURL: base,
       token,
-      loads: arg("loads", 5),
-      drags: arg("drags", 10),
-      changes: arg("changes", 20),
+      loads: arg("loads", smoke ? 1 : 5),
+      drags: arg("drags", smoke ? 1 : 10),
+      changes: arg("changes", smoke ? 2 : 20),
     });
   } finally {
     stop();
@@ -165,13 +168,19 @@ async function main() {
     dragConfirmedMs: stats(figures.dragConfirmedMs),
     snapshotMs: stats(figures.snapshotMs),
     snapshotKiB: Math.round(figures.snapshotBytes / 1024),
+    htmlKiB: Math.round(figures.htmlBytes / 1024),
+    htmlGzipKiB: Math.round(figures.htmlGzipBytes / 1024),
+    columnPageMs: stats(figures.pageMs),
     deltaMs: stats(figures.deltaMs),
     changeVisibleLiveMs: stats(figures.changeVisibleLiveMs),
     changeVisiblePollMs: stats(figures.changeVisiblePollMs),
     longTasksIdle: figures.longTasksIdle,
     longTasksDuringScroll: figures.longTasksDuringScroll,
   };
-  writeFileSync(path.join(root, "bench/kanban/results.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  if (!smoke) {
+    const file = total === 5_000 ? "results.json" : `results-${total}.json`;
+    writeFileSync(path.join(root, "bench/kanban", file), `${JSON.stringify(summary, null, 2)}\n`);
+  }
   const row = (label: string, s: ReturnType<typeof stats>) =>
     `| ${label} | ${s.p50} | ${s.p95} | ${s.min} | ${s.max} | ${s.n} |`;
   console.log(
@@ -189,10 +198,12 @@ async function main() {
       row("drop → card in Paused (optimistic)", summary.dragLandedMs),
       row("drop → server confirmed (action round trip)", summary.dragConfirmedMs),
       row(`GET /api/board snapshot (${summary.snapshotKiB} KiB)`, summary.snapshotMs),
+      row("GET /api/board/columns/queued?after= (next page)", summary.columnPageMs),
       row("GET /api/board?since= delta", summary.deltaMs),
       row("run paused via API → card in Paused, live stream", summary.changeVisibleLiveMs),
       row("run paused via API → card in Paused, polling only (1 s)", summary.changeVisiblePollMs),
       "",
+      `/runs document: ${summary.htmlKiB} KiB (${summary.htmlGzipKiB} KiB gzipped), the first page of every column embedded`,
       `Long tasks (> 50 ms) while idle 3 s with polling: ${figures.longTasksIdle.count} (max ${figures.longTasksIdle.maxMs} ms); while scrolling the Queued column end to end: ${figures.longTasksDuringScroll.count} (max ${figures.longTasksDuringScroll.maxMs} ms)`,
     ].join("\n"),
   );

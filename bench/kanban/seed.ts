@@ -70,6 +70,8 @@ export async function seedBoardRuns(db: Db, total: number): Promise<Record<strin
         actorId: "bench",
         actorLabel: "kanban bench",
         input: { subject: `Bench ticket ${i}`, body: "Seeded by bench/kanban", customer: "bench@example.com" },
+        // What the job's run.title would derive, so cards carry a title as real ones do.
+        title: `Bench ticket ${i}: cannot sign in after the password reset`,
         modelEndpoint: def.agent.model,
         budgetTokens: def.budgets.tokens,
         budgetTurns: Math.min(def.budgets.turns, def.agent.maxTurns),

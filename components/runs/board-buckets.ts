@@ -1,13 +1,26 @@
 import type { BoardRun } from "@/lib/board";
 import { boardColumns, columnOf, compareInColumn, type ColumnId } from "./board-columns";
+import { beyondFrontier, type ColumnState } from "./board-data";
 import { matchesFilters, type BoardFilters } from "./board-filters";
 
 export type Buckets = Record<ColumnId, BoardRun[]>;
 
-/** Runs into their columns, filtered and sorted: the full pass, once per data change. */
-export function bucketRuns(runs: Iterable<BoardRun>, filters: BoardFilters): Buckets {
+/**
+ * Runs into their columns, filtered and sorted: the full pass, once per data change. A run
+ * behind its column's frontier waits for that column's next page, so a card never shows
+ * ahead of runs that sort before it but are not loaded yet.
+ */
+export function bucketRuns(
+  runs: Iterable<BoardRun>,
+  filters: BoardFilters,
+  columns?: Record<ColumnId, ColumnState>,
+): Buckets {
   const buckets = Object.fromEntries(boardColumns.map((c) => [c.id, [] as BoardRun[]])) as Buckets;
-  for (const run of runs) if (matchesFilters(run, filters)) buckets[columnOf(run)].push(run);
+  for (const run of runs) {
+    if (!matchesFilters(run, filters)) continue;
+    const column = columnOf(run);
+    if (!columns || !beyondFrontier(run, column, columns[column])) buckets[column].push(run);
+  }
   for (const column of boardColumns) buckets[column.id].sort(compareInColumn(column.id));
   return buckets;
 }

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
-import { memo, useCallback, useEffect, useRef, type DragEvent } from "react";
+import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
 import type { BoardRun } from "@/lib/board";
 import { cn } from "@/lib/utils";
 import { CARD_GAP, CARD_HEIGHT, type ColumnId } from "./board-columns";
@@ -20,6 +20,11 @@ export type BoardColumnProps = SharedCardProps & {
   id: ColumnId;
   title: string;
   runs: readonly BoardRun[];
+  /** What the header counts: every run of the column, loaded or not. */
+  count: number;
+  /** The column goes on past its loaded runs: scrolling to the end loads the next page. */
+  hasMore: boolean;
+  onLoadMore: (column: ColumnId) => Promise<void>;
   jobTitle: (jobId: string) => string;
   controlsFor: (run: BoardRun) => readonly RunControl[];
   canDrag: boolean;
@@ -38,10 +43,14 @@ export type BoardColumnProps = SharedCardProps & {
 };
 
 const ROW = CARD_HEIGHT + CARD_GAP;
+const noopSubscribe = () => () => {};
+const isClient = () => true;
+const isServer = () => false;
 
 export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
-  const { id, title, runs, drop, tabbableId, draggingId, focusRequest } = props;
+  const { id, title, runs, drop, tabbableId, draggingId, focusRequest, hasMore, onLoadMore } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
+  const hydrated = useSyncExternalStore(noopSubscribe, isClient, isServer);
   const headingId = `column-${id}`;
 
   // Keep the focused and the dragged card mounted even when scrolled out of view: losing
@@ -57,11 +66,14 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
   }, []);
 
   const virtualizer = useVirtualizer({
-    count: runs.length,
+    // One more row at the end while the column goes on: the "loading more" row.
+    count: runs.length + (hasMore ? 1 : 0),
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW,
-    getItemKey: (index) => runs[index]?.id ?? index,
-    overscan: 6,
+    getItemKey: (index) => runs[index]?.id ?? "more",
+    // The server renders one card past the fold (every card is HTML the page carries); once
+    // hydrated, six keep a fast scroll from showing blanks.
+    overscan: hydrated ? 6 : 1,
     rangeExtractor,
     // Server render and first paint show the top cards before the column is measured.
     initialRect: { width: 200, height: 720 },
@@ -84,6 +96,15 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
   }, [focusRequest]);
 
   const items = virtualizer.getVirtualItems();
+  const atEnd = hasMore && items.some((item) => item.index >= runs.length);
+  const [loadFailed, setLoadFailed] = useState(false);
+  const more = useCallback(() => {
+    setLoadFailed(false);
+    onLoadMore(id).catch(() => setLoadFailed(true));
+  }, [id, onLoadMore]);
+  useEffect(() => {
+    if (atEnd) more();
+  }, [atEnd, more, runs.length]);
 
   if (props.collapsed) {
     return (
@@ -124,7 +145,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
           id={headingId}
           className={cn(
             "truncate text-xs font-semibold",
-            id === "attention" && runs.length > 0 ? "text-danger-text" : "text-foreground",
+            id === "attention" && props.count > 0 ? "text-danger-text" : "text-foreground",
           )}
         >
           {title}
@@ -136,14 +157,14 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
             <span>Not allowed</span>
           ) : (
             <>
-              {runs.length.toLocaleString("en-US")}
+              {props.count.toLocaleString("en-US")}
               <span className="sr-only"> runs</span>
             </>
           )}
         </span>
       </header>
       <div ref={scrollRef} className="relative min-h-0 flex-1 overflow-y-auto overscroll-contain px-1.5 pb-1.5">
-        {runs.length === 0 ? (
+        {runs.length === 0 && !hasMore ? (
           <p className="flex h-24 items-center justify-center rounded-lg border border-dashed border-border-strong/70 text-xs text-muted">
             No runs
           </p>
@@ -156,7 +177,25 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
           >
             {items.map((item) => {
               const run = runs[item.index];
-              if (!run) return null;
+              if (!run)
+                return item.index === runs.length ? (
+                  <div
+                    key={item.key}
+                    role="listitem"
+                    className="absolute top-0 left-0 flex w-full items-center justify-center"
+                    style={{ transform: `translateY(${item.start}px)`, height: CARD_HEIGHT }}
+                  >
+                    <button
+                      type="button"
+                      onClick={more}
+                      className="rounded-md px-2 py-1 text-xs text-muted hover:text-foreground focus-visible:outline-2 focus-visible:outline-accent"
+                    >
+                      {loadFailed
+                        ? "Could not load more runs — try again"
+                        : `Loading more… (${runs.length.toLocaleString("en-US")} of ${props.count.toLocaleString("en-US")})`}
+                    </button>
+                  </div>
+                ) : null;
               return (
                 <div
                   key={item.key}
@@ -188,7 +227,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
         )}
       </div>
       {id === "done" ? (
-        // Done holds the last day (at most 200 runs); the rest is a click away, filtered the same way.
+        // Done holds the last day, a page at a time; older runs are a click away.
         <Link
           href="/runs/list?state=succeeded,cancelled&range=30d"
           prefetch={false}

@@ -1,5 +1,5 @@
 import type { RunState } from "@/db/schema/runs";
-import type { BoardRun } from "@/lib/board";
+import type { BoardRun, ColumnId } from "@/lib/board";
 
 /** Card height + gap: the virtualizer places cards at fixed offsets, so nothing ever shifts. */
 export const CARD_HEIGHT = 96;
@@ -13,9 +13,9 @@ export const boardColumns = [
   { id: "paused", title: "Paused", states: ["paused"] },
   { id: "attention", title: "Needs attention", states: ["failed", "timed_out"] },
   { id: "done", title: "Done", states: ["succeeded", "cancelled"] },
-] as const satisfies readonly { id: string; title: string; states: readonly RunState[] }[];
+] as const satisfies readonly { id: ColumnId; title: string; states: readonly RunState[] }[];
 
-export type ColumnId = (typeof boardColumns)[number]["id"];
+export type { ColumnId };
 
 export const columnIds: readonly ColumnId[] = boardColumns.map((c) => c.id);
 
@@ -46,11 +46,15 @@ export function columnOf(run: Pick<BoardRun, "state" | "pauseRequested" | "retri
 // a collator call per comparison on a 5,000-run board.
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Active columns read oldest first (what has waited longest); finished ones newest first. */
+/**
+ * Active columns read oldest first (what has waited longest), Paused most recently paused
+ * first, finished ones newest first — as lib/board-columns `columnKeyField` orders them on
+ * the server, page by page.
+ */
 export function compareInColumn(column: ColumnId): (a: BoardRun, b: BoardRun) => number {
   if (column === "attention" || column === "done") {
     return (a, b) => cmp(b.finishedAt ?? b.updatedAt, a.finishedAt ?? a.updatedAt) || cmp(a.id, b.id);
   }
-  if (column === "paused") return (a, b) => cmp(b.updatedAt, a.updatedAt) || cmp(a.id, b.id);
+  if (column === "paused") return (a, b) => cmp(b.stateSince, a.stateSince) || cmp(a.id, b.id);
   return (a, b) => cmp(a.createdAt, b.createdAt) || cmp(a.id, b.id);
 }

@@ -1,14 +1,8 @@
-import type { RunState } from "@/db/schema/runs";
-import type { BoardRisk, BoardRun } from "@/lib/board";
+import type { BoardFilters, BoardRisk, BoardRun } from "@/lib/board";
 import { allRunStates } from "./run-states";
 
 /** The board's filters, as they appear in the URL (?job=…&owner=…&risk=…&state=…). */
-export interface BoardFilters {
-  job?: string;
-  owner?: string;
-  risk?: BoardRisk;
-  state?: RunState;
-}
+export type { BoardFilters };
 
 export const filterKeys = ["job", "owner", "risk", "state"] as const;
 export type FilterKey = (typeof filterKeys)[number];

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { BoardRun, BoardSnapshot } from "@/lib/board";
+import { COLUMN_WINDOW } from "@/lib/board-columns";
 import { bucketRuns, withPendingMoves } from "./board-buckets";
 import { columnOf } from "./board-columns";
-import { addRetry, fromResponse, patchRun } from "./board-data";
+import { addRetry, fromResponse, patchRun, withPage } from "./board-data";
 import { allowedControls, controlForDrop, optimisticColumn } from "./run-controls";
 
 function run(overrides: Partial<BoardRun> = {}): BoardRun {
@@ -37,11 +38,14 @@ function run(overrides: Partial<BoardRun> = {}): BoardRun {
   };
 }
 
+const whole = { total: 0, next: null };
 const snapshot = (runs: BoardRun[]): BoardSnapshot => ({
   kind: "snapshot",
   cursor: "2026-01-01T00:00:01.000000Z",
   runs,
   jobs: [],
+  columns: { queued: whole, running: whole, waiting: whole, paused: whole, attention: whole, done: whole },
+  onBoard: runs.length,
   truncated: false,
 });
 
@@ -141,11 +145,59 @@ describe("merging the feed", () => {
   });
 });
 
+describe("a column longer than its window", () => {
+  const at = (second: number) => `2026-01-01T00:00:${String(second).padStart(2, "0")}.000Z`;
+  const queued = (i: number) => run({ id: `q${String(i).padStart(3, "0")}`, createdAt: at(i % 60) });
+  const windowed = (runs: BoardRun[], total: number): BoardSnapshot => ({
+    ...snapshot(runs),
+    columns: { ...snapshot(runs).columns, queued: { total, next: "cursor-1" } },
+    onBoard: total,
+    truncated: true,
+  });
+
+  it("hides a run that sorts behind the last loaded one until its page is loaded", () => {
+    let data = fromResponse(undefined, windowed([queued(1), queued(2)], 10));
+    // A newer queued run sorts after the window's end: counted, not shown (its page is not loaded).
+    data = fromResponse(data, {
+      kind: "delta",
+      cursor: "c2",
+      runs: [queued(9)],
+      totals: { queued: 11, running: 0, waiting: 0, paused: 0, attention: 0, done: 0 },
+    });
+    expect(bucketRuns(data.runs.values(), {}, data.columns).queued.map((r) => r.id)).toEqual(["q001", "q002"]);
+    expect(data.columns.queued.total).toBe(11);
+    // An older one sorts inside the window: shown in place.
+    data = fromResponse(data, { kind: "delta", cursor: "c3", runs: [run({ id: "q000", createdAt: at(0) })] });
+    expect(bucketRuns(data.runs.values(), {}, data.columns).queued.map((r) => r.id)).toEqual(["q000", "q001", "q002"]);
+  });
+
+  it("a page moves the frontier; the last page ends the column", () => {
+    let data = fromResponse(undefined, windowed([queued(1), queued(2)], 4));
+    data = withPage(data, { kind: "page", column: "queued", runs: [queued(3)], next: "cursor-2" });
+    expect(data.columns.queued).toMatchObject({ next: "cursor-2", frontier: { id: "q003" } });
+    data = withPage(data, { kind: "page", column: "queued", runs: [queued(4)], next: null });
+    expect(data.columns.queued).toMatchObject({ next: null, frontier: null });
+    expect(bucketRuns(data.runs.values(), {}, data.columns).queued).toHaveLength(4);
+  });
+
+  it("a column that grows a page past what was loaded is cut back, with a cursor at the cut", () => {
+    const done = (i: number) =>
+      run({ id: `d${String(i).padStart(3, "0")}`, state: "succeeded", finishedAt: at(59 - (i % 60)) });
+    let data = fromResponse(undefined, snapshot([]));
+    const burst = Array.from({ length: COLUMN_WINDOW * 3 + 10 }, (_, i) => ({ ...done(i), updatedAt: at(59) }));
+    data = fromResponse(data, { kind: "delta", cursor: "c2", runs: burst });
+    expect(data.columns.done.next).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\|d/);
+    expect(data.columns.done.total).toBe(COLUMN_WINDOW * 3 + 10);
+    expect(bucketRuns(data.runs.values(), {}, data.columns).done).toHaveLength(COLUMN_WINDOW);
+    expect(data.runs.size).toBe(COLUMN_WINDOW);
+  });
+});
+
 describe("buckets", () => {
   const runs = [
     run({ id: "a", createdAt: "2026-01-01T00:00:03.000Z" }),
     run({ id: "b", createdAt: "2026-01-01T00:00:01.000Z" }),
-    run({ id: "p", state: "paused", updatedAt: "2026-01-01T00:00:02.000Z" }),
+    run({ id: "p", state: "paused", stateSince: "2026-01-01T00:00:02.000Z" }),
     run({ id: "x", state: "queued", risk: "high", createdAt: "2026-01-01T00:00:02.000Z" }),
   ];
 
@@ -164,7 +216,7 @@ describe("buckets", () => {
       {},
     );
     expect(moved.queued.map((r) => r.id)).toEqual(["b", "x"]);
-    expect(moved.paused.map((r) => r.id)).toEqual(["p", "a"]); // newest change first
+    expect(moved.paused.map((r) => r.id)).toEqual(["p", "a"]); // most recently paused first
     expect(moved.waiting).toBe(sorted.waiting);
     expect(withPendingMoves(sorted, new Map(), new Map(), {})).toBe(sorted);
   });

@@ -9,11 +9,12 @@ import { buttonClassName } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useLiveHealthy } from "@/components/live/live-events";
 import type { BoardRun, BoardSnapshot } from "@/lib/board";
+import { fromResponse } from "./board-data";
 import { BoardColumn, type DropState } from "./board-column";
 import { boardColumns, columnOf, type ColumnId } from "./board-columns";
 import { bucketRuns, withPendingMoves } from "./board-buckets";
 import { BoardFilterBar } from "./board-filter-bar";
-import { filtersToSearch, hasFilters, parseFilters, type FilterKey } from "./board-filters";
+import { filtersToSearch, hasFilters, parseFilters, type BoardFilters, type FilterKey } from "./board-filters";
 import { CancelDropZone } from "./cancel-drop-zone";
 import { LiveIndicator } from "./live-indicator";
 import { allowedControls, controlLabels, type RunControl } from "./run-controls";
@@ -40,17 +41,27 @@ function stableControls(list: RunControl[]): readonly RunControl[] {
 
 const noopSubscribe = () => () => {};
 
-export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; canControl: boolean }) {
+type RunsBoardProps = {
+  initial: BoardSnapshot;
+  /** The filters the server rendered `initial` under. */
+  initialFilters: BoardFilters;
+  canControl: boolean;
+};
+
+export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProps) {
   // True once hydrated: drag, keys and menus work from then on (tests and the bench wait for it).
   const ready = useSyncExternalStore(
     noopSubscribe,
     () => true,
     () => false,
   );
-  const { data, isError, dataUpdatedAt } = useBoard(initial);
   const live = useLiveHealthy();
   const searchParams = useSearchParams();
   const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
+  const board = useBoard(initial, initialFilters, filters);
+  const { isError, dataUpdatedAt, loadMore } = board;
+  const [fallback] = useState(() => fromResponse(undefined, initial));
+  const data = board.data ?? fallback;
   const [menuId, setMenuId] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [announcement, setAnnouncement] = useState("");
@@ -69,15 +80,24 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
     [canControl, runControl],
   );
 
-  // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort 5,000 runs.
-  const sorted = useMemo(() => bucketRuns(data.runs.values(), filters), [data.runs, filters]);
+  // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort the board.
+  const sorted = useMemo(
+    () => bucketRuns(data.runs.values(), filters, data.columns),
+    [data.runs, data.columns, filters],
+  );
   // Moves in flight are applied on top, one card each, so a drop never re-sorts the board.
   const columns = useMemo(
     () => withPendingMoves(sorted, pending, data.runs, filters),
     [sorted, pending, data.runs, filters],
   );
 
-  const shown = useMemo(() => boardColumns.reduce((n, c) => n + columns[c.id].length, 0), [columns]);
+  // A column that goes on past what is loaded counts what the server counted; a whole one counts its cards.
+  const counts = useMemo(() => {
+    const out = {} as Record<ColumnId, number>;
+    for (const { id } of boardColumns) out[id] = data.columns[id].next ? data.columns[id].total : columns[id].length;
+    return out;
+  }, [columns, data.columns]);
+  const shown = boardColumns.reduce((n, c) => n + counts[c.id], 0);
   const jobOptions = useMemo(() => [...data.jobs.values()].map((j) => ({ value: j.id, label: j.title })), [data.jobs]);
   const owners = useMemo(() => {
     const set = new Set<string>();
@@ -139,7 +159,7 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
   const filtered = hasFilters(filters);
   const collapse = (id: ColumnId) => filtered && columns[id].length === 0 && dragged === undefined;
 
-  if (data.runs.size === 0) {
+  if (data.runs.size === 0 && data.onBoard === 0) {
     // Still polling underneath: the board replaces this as soon as a run exists.
     return (
       <EmptyState
@@ -165,7 +185,7 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
           onChange={setFilter}
           onClear={() => window.history.replaceState(null, "", window.location.pathname)}
           shown={shown}
-          total={data.runs.size}
+          total={Math.max(data.onBoard, shown)}
         />
         <div className="flex items-center gap-2">
           <LiveIndicator error={isError} updatedAt={dataUpdatedAt} />
@@ -175,11 +195,6 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
           </Button>
         </div>
       </div>
-      {data.truncated ? (
-        <p className="text-xs text-warning-text">
-          More active runs exist than the board shows; filter by job to see them all.
-        </p>
-      ) : null}
       <div
         aria-label="Runs board"
         role="region"
@@ -200,6 +215,9 @@ export function RunsBoard({ initial, canControl }: { initial: BoardSnapshot; can
             id={column.id}
             title={column.title}
             runs={columns[column.id]}
+            count={counts[column.id]}
+            hasMore={data.columns[column.id].next !== null}
+            onLoadMore={loadMore}
             jobTitle={jobTitle}
             controlsFor={controlsFor}
             canDrag={canControl}

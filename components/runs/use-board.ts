@@ -1,12 +1,15 @@
 "use client";
 
-import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import type { BoardResponse, BoardSnapshot } from "@/lib/board";
+import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useCallback, useRef, useState } from "react";
+import type { BoardPage, BoardResponse, BoardSnapshot, ColumnId } from "@/lib/board";
 import { usePollInterval } from "@/components/live/live-events";
-import { fromResponse, type BoardData } from "./board-data";
+import { fromResponse, withPage, type BoardData } from "./board-data";
+import { filtersToSearch, type BoardFilters } from "./board-filters";
 
+/** Every board query starts with this: controls patch and invalidate all of them at once. */
 export const boardQueryKey = ["board"] as const;
+const boardKey = (filters: BoardFilters) => [...boardQueryKey, filtersToSearch(filters)] as const;
 
 /**
  * Without the live stream, one poll a second keeps a change on screen within ~1.5 s (poll +
@@ -16,34 +19,53 @@ export const boardQueryKey = ["board"] as const;
 export const BOARD_POLL_MS = 1_000;
 export const BOARD_LIVE_POLL_MS = 15_000;
 
-async function fetchBoard(queryClient: QueryClient, signal: AbortSignal): Promise<BoardData> {
-  const before = queryClient.getQueryData<BoardData>(boardQueryKey);
-  const url = before ? `/api/board?since=${encodeURIComponent(before.cursor)}` : "/api/board";
+/** `?job=…` plus more parameters, whether or not the filters added a `?`. */
+function withParams(filters: BoardFilters, extra: Record<string, string>): string {
+  const params = new URLSearchParams(filtersToSearch(filters));
+  for (const [key, value] of Object.entries(extra)) params.set(key, value);
+  const search = params.toString();
+  return search ? `?${search}` : "";
+}
+
+async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   const response = await fetch(url, { cache: "no-store", signal, headers: { accept: "application/json" } });
   if (!response.ok) throw new Error(`Board update failed (${response.status})`);
-  const body = (await response.json()) as BoardResponse;
+  return (await response.json()) as T;
+}
+
+async function fetchBoard(queryClient: QueryClient, filters: BoardFilters, signal: AbortSignal): Promise<BoardData> {
+  const key = boardKey(filters);
+  const before = queryClient.getQueryData<BoardData>(key);
+  const body = await getJson<BoardResponse>(
+    `/api/board${withParams(filters, before ? { since: before.cursor } : {})}`,
+    signal,
+  );
   // Merge into what is cached NOW: a control may have patched a card while this was in flight.
-  return fromResponse(queryClient.getQueryData<BoardData>(boardQueryKey), body);
+  return fromResponse(queryClient.getQueryData<BoardData>(key), body);
 }
 
 /**
- * The board's data: the server-rendered snapshot first, then a delta (runs changed since
- * the last cursor) every second. Same object back when nothing changed, so no re-render.
+ * The board's data under the filters: the server-rendered snapshot first (the first page of
+ * every column), then a delta (runs changed since the last cursor) every second. Same
+ * object back when nothing changed, so no re-render. A new filter fetches its own snapshot
+ * while the previous board stays on screen, filtered in the browser meanwhile.
  */
-export function useBoard(initial: BoardSnapshot) {
+export function useBoard(initial: BoardSnapshot, initialFilters: BoardFilters, filters: BoardFilters) {
   const queryClient = useQueryClient();
+  const initialKey = filtersToSearch(initialFilters);
   // Coming back to the board: the server's fresh snapshot beats a cache left behind earlier.
   useState(() => {
-    const cached = queryClient.getQueryData<BoardData>(boardQueryKey);
+    const cached = queryClient.getQueryData<BoardData>(boardKey(initialFilters));
     if (cached && cached.cursor < initial.cursor)
-      queryClient.setQueryData(boardQueryKey, fromResponse(undefined, initial));
+      queryClient.setQueryData(boardKey(initialFilters), fromResponse(undefined, initial));
     return null;
   });
   const refetchInterval = usePollInterval(BOARD_POLL_MS, BOARD_LIVE_POLL_MS);
-  return useQuery({
-    queryKey: boardQueryKey,
-    queryFn: ({ signal }) => fetchBoard(queryClient, signal),
-    initialData: () => fromResponse(undefined, initial),
+  const query = useQuery({
+    queryKey: boardKey(filters),
+    queryFn: ({ signal }) => fetchBoard(queryClient, filters, signal),
+    initialData: filtersToSearch(filters) === initialKey ? () => fromResponse(undefined, initial) : undefined,
+    placeholderData: keepPreviousData,
     staleTime: 0,
     refetchInterval,
     refetchIntervalInBackground: false,
@@ -51,4 +73,26 @@ export function useBoard(initial: BoardSnapshot) {
     structuralSharing: false,
     retry: false,
   });
+
+  // One page request per column at a time; a scroll that keeps the sentinel in view asks once.
+  const loading = useRef(new Set<string>());
+  const loadMore = useCallback(
+    async (column: ColumnId) => {
+      const key = boardKey(filters);
+      const after = queryClient.getQueryData<BoardData>(key)?.columns[column].next;
+      const marker = `${key[1]}:${column}`;
+      if (!after || loading.current.has(marker)) return;
+      loading.current.add(marker);
+      try {
+        const page = await getJson<BoardPage>(`/api/board/columns/${column}${withParams(filters, { after })}`);
+        queryClient.setQueryData<BoardData>(key, (data) =>
+          data && data.columns[column].next === after ? withPage(data, page) : data,
+        );
+      } finally {
+        loading.current.delete(marker);
+      }
+    },
+    [filters, queryClient],
+  );
+  return { ...query, loadMore };
 }

@@ -23,8 +23,10 @@ export interface PendingMove {
 function patchFor(result: ControlResult): Partial<BoardRun> {
   if (result.pending === "pause") return { pauseRequested: true };
   if (result.pending === "cancel") return { cancelRequested: true };
-  const finished = result.state === "cancelled" ? { finishedAt: new Date().toISOString() } : {};
-  return { state: result.state, pauseRequested: false, cancelRequested: false, ...finished };
+  const now = new Date().toISOString();
+  const finished = result.state === "cancelled" ? { finishedAt: now } : {};
+  // A new state starts now: the card's time-in-state and Paused's order (newest first) read it.
+  return { state: result.state, stateSince: now, pauseRequested: false, cancelRequested: false, ...finished };
 }
 
 /**
@@ -52,7 +54,7 @@ export function useRunControls(announce: (message: string) => void) {
       const id = shortId(target.id);
       const result = await callControl(control, target.id);
       if (result.ok) {
-        queryClient.setQueryData<BoardData>(boardQueryKey, (data) => {
+        queryClient.setQueriesData<BoardData>({ queryKey: boardQueryKey }, (data) => {
           if (!data) return data;
           return control === "retry"
             ? addRetry(data, target, result.data.id, result.data.state)

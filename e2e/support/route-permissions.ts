@@ -8,6 +8,7 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/health": "health.read",
   "GET /api/openapi.json": "openapi.read",
   "GET /api/board": "runs.read",
+  "GET /api/board/columns/[column]": "runs.read",
   "GET /api/events": "live.read",
   "GET /api/runs": "runs.read",
   "GET /api/search": "runs.read",

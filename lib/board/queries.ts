@@ -1,16 +1,21 @@
 import "server-only";
-import { and, asc, desc, gt, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, gt, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { jobs, runs } from "@/db/schema";
-import type { BoardDelta, BoardJob, BoardRisk, BoardRun, BoardSnapshot } from "./types";
+import {
+  afterCursor,
+  columnKeySql,
+  columnOrder,
+  columnWhere,
+  filterWhere,
+  onBoardWhere,
+  retriedSql,
+} from "./column-sql";
+import { boardColumnIds, COLUMN_WINDOW, decodeCursor, encodeCursor } from "@/lib/board-columns";
+import type { BoardDelta, BoardFilters, BoardJob, BoardPage, BoardRisk, BoardRun, BoardSnapshot } from "./types";
+import type { ColumnId, ColumnWindows } from "./types";
 
-/** Every active run is on the board up to this many; beyond it the board says so. */
-export const ACTIVE_CAP = 10_000;
-/** Failed and timed-out runs of the last week stay visible until handled. */
-export const ATTENTION_CAP = 1_000;
-/** Done: succeeded and cancelled runs of the last day, newest first. */
-export const DONE_CAP = 200;
 /**
  * A delta re-reads rows changed this long before the cursor: updated_at is the writing
  * transaction's start time, so a row committed just after the previous read can carry an
@@ -43,8 +48,7 @@ const columns = {
   pauseRequested: runs.pauseRequested,
   cancelRequested: runs.cancelRequested,
   retryOf: runs.retryOf,
-  // Spelled out: drizzle may leave the outer column unqualified, which would bind to r2.
-  retried: sql<boolean>`exists (select 1 from runs as r2 where r2.retry_of = "runs"."id")`,
+  retried: retriedSql,
   rejectedActions: sql<number>`(select count(*)::int from approvals as a where a.run_id = "runs"."id" and a.status = 'rejected')`,
   error: sql<string | null>`left(split_part(${runs.error}, E'\n', 1), 160)`,
   createdAt: iso(sql`${runs.createdAt}`),
@@ -92,42 +96,97 @@ async function boardJobs(db: Queryable): Promise<BoardJob[]> {
   return rows.map((r) => ({ ...r, risk: risk(r.risk) }));
 }
 
-/**
- * Everything the board shows: every active run (queued, running, waiting, paused), failed
- * and timed-out runs of the last 7 days, and the newest succeeded/cancelled runs of the
- * last 24 hours — plus the job titles the cards need.
- */
-export async function boardSnapshot(db: Queryable): Promise<BoardSnapshot> {
-  const cursor = await databaseNow(db);
-  const active = await db
-    .select(columns)
+/** One column's runs after a cursor (or from its start), one window long, and the cursor after them. */
+async function columnWindow(
+  db: Queryable,
+  column: ColumnId,
+  filters: BoardFilters,
+  after?: { at: string; id: string },
+): Promise<{ runs: BoardRun[]; next: string | null }> {
+  const rows = await db
+    .select({ ...columns, key: columnKeySql(column) })
     .from(runs)
-    .where(inArray(runs.state, ["queued", "running", "waiting", "paused"]))
-    .orderBy(asc(runs.createdAt))
-    .limit(ACTIVE_CAP + 1);
-  const attention = await db
-    .select(columns)
-    .from(runs)
-    .where(and(inArray(runs.state, ["failed", "timed_out"]), sql`${runs.finishedAt} > now() - interval '7 days'`))
-    .orderBy(desc(runs.finishedAt))
-    .limit(ATTENTION_CAP);
-  const done = await db
-    .select(columns)
-    .from(runs)
-    .where(and(inArray(runs.state, ["succeeded", "cancelled"]), sql`${runs.finishedAt} > now() - interval '24 hours'`))
-    .orderBy(desc(runs.finishedAt))
-    .limit(DONE_CAP);
+    .where(and(columnWhere[column], filterWhere(filters), after ? afterCursor(column, after) : undefined))
+    .orderBy(...columnOrder(column))
+    .limit(COLUMN_WINDOW + 1);
+  const page = rows.slice(0, COLUMN_WINDOW);
+  const last = page.at(-1);
   return {
-    kind: "snapshot",
-    cursor,
-    runs: [...active.slice(0, ACTIVE_CAP), ...attention, ...done].map(toBoardRun),
-    jobs: await boardJobs(db),
-    truncated: active.length > ACTIVE_CAP,
+    runs: page.map(({ key: _key, ...row }) => toBoardRun(row)),
+    next: rows.length > COLUMN_WINDOW && last ? encodeCursor({ at: last.key, id: last.id }) : null,
   };
 }
 
+/** Runs per column under the filters, and on the whole board without them: one grouped scan. */
+async function columnTotals(
+  db: Queryable,
+  filters: BoardFilters,
+): Promise<{ totals: Record<ColumnId, number>; onBoard: number }> {
+  const which = sql.join(
+    boardColumnIds.map((id) => sql`when ${columnWhere[id]} then ${id}`),
+    sql` `,
+  );
+  const filtered = filterWhere(filters) ?? sql`true`;
+  const rows = rowsOf<{ column: string; total: number | string; all: number | string }>(
+    await db.execute(sql`
+      select case ${which} end as "column",
+             count(*) filter (where ${filtered}) as total,
+             count(*) as "all"
+        from runs
+       where ${onBoardWhere}
+       group by 1`),
+  );
+  const totals = Object.fromEntries(boardColumnIds.map((id) => [id, 0])) as Record<ColumnId, number>;
+  let onBoard = 0;
+  for (const row of rows) {
+    const id = boardColumnIds.find((c) => c === row.column);
+    if (id) totals[id] = Number(row.total);
+    onBoard += Number(row.all);
+  }
+  return { totals, onBoard };
+}
+
+/**
+ * What the board opens with: the first window of every column under the filters (active
+ * columns oldest first, finished ones newest first), every column's total, and the job
+ * titles the cards need. A column's further runs come a page at a time (boardColumnPage).
+ */
+export async function boardSnapshot(db: Queryable, filters: BoardFilters = {}): Promise<BoardSnapshot> {
+  const cursor = await databaseNow(db);
+  const out: BoardRun[] = [];
+  const windows = {} as ColumnWindows;
+  const { totals, onBoard } = await columnTotals(db, filters);
+  for (const id of boardColumnIds) {
+    const window = await columnWindow(db, id, filters);
+    out.push(...window.runs);
+    windows[id] = { total: Math.max(totals[id], window.runs.length), next: window.next };
+  }
+  return {
+    kind: "snapshot",
+    cursor,
+    runs: out,
+    jobs: await boardJobs(db),
+    columns: windows,
+    onBoard,
+    truncated: boardColumnIds.some((id) => windows[id].next !== null),
+  };
+}
+
+/** The next window of one column; null when `after` is not a cursor the board handed out. */
+export async function boardColumnPage(
+  db: Queryable,
+  column: ColumnId,
+  after: string,
+  filters: BoardFilters = {},
+): Promise<BoardPage | null> {
+  const cursor = decodeCursor(after);
+  if (!cursor) return null;
+  const window = await columnWindow(db, column, filters, cursor);
+  return { kind: "page", column, runs: window.runs, next: window.next };
+}
+
 /** Runs changed since the cursor; null when there are too many (answer a snapshot then). */
-export async function boardDelta(db: Queryable, since: string): Promise<BoardDelta | null> {
+export async function boardDelta(db: Queryable, since: string, filters: BoardFilters = {}): Promise<BoardDelta | null> {
   const cursor = await databaseNow(db);
   const rows = await db
     .select(columns)
@@ -136,14 +195,20 @@ export async function boardDelta(db: Queryable, since: string): Promise<BoardDel
     .orderBy(asc(runs.updatedAt))
     .limit(DELTA_CAP + 1);
   if (rows.length > DELTA_CAP) return null;
-  return { kind: "delta", cursor, runs: rows.map(toBoardRun) };
+  // Totals move only when a row did: a quiet poll stays one indexed read.
+  if (rows.length === 0) return { kind: "delta", cursor, runs: [] };
+  return { kind: "delta", cursor, runs: rows.map(toBoardRun), ...(await columnTotals(db, filters)) };
 }
 
 /** A snapshot without a cursor, a delta with one (or a snapshot when the delta is too big). */
-export async function boardUpdate(db: Queryable, since?: string): Promise<BoardSnapshot | BoardDelta> {
+export async function boardUpdate(
+  db: Queryable,
+  since?: string,
+  filters: BoardFilters = {},
+): Promise<BoardSnapshot | BoardDelta> {
   if (since) {
-    const delta = await boardDelta(db, since);
+    const delta = await boardDelta(db, since, filters);
     if (delta) return delta;
   }
-  return boardSnapshot(db);
+  return boardSnapshot(db, filters);
 }

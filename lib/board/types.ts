@@ -1,4 +1,5 @@
 import type { RunState } from "@/db/schema/runs";
+import type { ColumnId } from "@/lib/board-columns";
 
 /**
  * What the board sends to the browser: the types only (no server code), so client
@@ -50,13 +51,37 @@ export interface BoardJob {
   risk: BoardRisk | null;
 }
 
+export type { ColumnId };
+
+/** The board's filters (the URL's ?job, owner, risk, state), applied on the server to windows and counts. */
+export interface BoardFilters {
+  job?: string;
+  owner?: string;
+  risk?: BoardRisk;
+  state?: RunState;
+}
+
+/** One column's extent: how many runs it holds under the filters, and where its next page starts. */
+export interface ColumnWindow {
+  /** Runs in the column under the filters (loaded or not). */
+  total: number;
+  /** Opaque: pass to GET /api/board/columns/{column}?after= for the next page; null when all are loaded. */
+  next: string | null;
+}
+
+export type ColumnWindows = Record<ColumnId, ColumnWindow>;
+
 export interface BoardSnapshot {
   kind: "snapshot";
   /** Pass back as `since` to get what changed after this answer. */
   cursor: string;
+  /** The first page of every column (its window), in column order. */
   runs: BoardRun[];
   jobs: BoardJob[];
-  /** Some active runs were left out (more than the board's cap). */
+  columns: ColumnWindows;
+  /** Every run on the board, unfiltered (the filter bar's "of N"). */
+  onBoard: number;
+  /** Some column holds more runs than were sent (its `next` is set). */
   truncated: boolean;
 }
 
@@ -65,6 +90,17 @@ export interface BoardDelta {
   cursor: string;
   /** Runs whose row changed since the cursor (with some overlap; merge by updatedAt). */
   runs: BoardRun[];
+  /** Fresh column totals when anything changed (the windows' `next` cursors stay the client's). */
+  totals?: Record<ColumnId, number>;
+  onBoard?: number;
+}
+
+/** The next page of one column. */
+export interface BoardPage {
+  kind: "page";
+  column: ColumnId;
+  runs: BoardRun[];
+  next: string | null;
 }
 
 export type BoardResponse = BoardSnapshot | BoardDelta;

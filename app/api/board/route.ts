@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { boardUpdate } from "@/lib/board";
+import { boardColumnIds, boardFilterQuery } from "@/lib/board-columns";
 import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
@@ -15,15 +16,20 @@ const boardRun = z.looseObject({
   updatedAt: z.string(),
 });
 
-const query = z.strictObject({
+const columnWindow = z.object({
+  total: z.number().describe("Runs in the column under the filters"),
+  next: z.string().nullable().describe("Pass to GET /api/board/columns/{column}?after= for the next page"),
+});
+
+const query = boardFilterQuery.extend({
   /** The cursor of the previous answer; without it the answer is a full snapshot. */
   since: z.iso.datetime({ offset: true }).optional(),
 });
 
 /**
- * The kanban's feed: GET /api/board → snapshot (runs on the board + job titles and a
- * cursor); GET /api/board?since=<cursor> → only the runs changed since (the browser polls
- * this every second). Read-only.
+ * The kanban's feed: GET /api/board → snapshot (the first window of every column, column
+ * totals, job titles and a cursor); GET /api/board?since=<cursor> → only the runs changed
+ * since, with fresh totals when any did (the browser polls this every second). Read-only.
  */
 export const GET = apiRoute(
   {
@@ -31,7 +37,7 @@ export const GET = apiRoute(
     doc: {
       summary: "The run board",
       description:
-        "Without `since`: a snapshot (runs on the board, job titles, a cursor); with it: only the runs changed since.",
+        "Without `since`: a snapshot — the first page of every column (queued, running, waiting, paused, attention, done) under the filters, each column's total and next-page cursor, job titles and a cursor. With `since`: only the runs changed since (unfiltered; a client filters them itself), plus fresh column totals under the filters when anything changed. Filters: job, owner, risk, state, as on the board's URL.",
       tags: ["runs"],
       responses: {
         200: {
@@ -42,17 +48,25 @@ export const GET = apiRoute(
               cursor: z.string(),
               runs: z.array(boardRun),
               jobs: z.array(z.looseObject({ id: z.string(), title: z.string() })),
-              truncated: z.boolean(),
+              columns: z.object(Object.fromEntries(boardColumnIds.map((id) => [id, columnWindow]))),
+              onBoard: z.number().describe("Runs on the board without the filters"),
+              truncated: z.boolean().describe("Some column has more runs than this answer holds"),
             }),
-            z.object({ kind: z.literal("delta"), cursor: z.string(), runs: z.array(boardRun) }),
+            z.object({
+              kind: z.literal("delta"),
+              cursor: z.string(),
+              runs: z.array(boardRun),
+              totals: z.record(z.enum(boardColumnIds), z.number()).optional(),
+              onBoard: z.number().optional(),
+            }),
           ]),
         },
       },
     },
     query,
   },
-  async ({ query }) => {
-    const body = await boardUpdate(await getDb(), query.since);
+  async ({ query: { since, ...filters } }) => {
+    const body = await boardUpdate(await getDb(), since, filters);
     return Response.json(body, { headers: { "cache-control": "no-store" } });
   },
 );

@@ -12,6 +12,7 @@ import * as auditVerifierKeyRoute from "@/app/api/audit/verifier-key/route";
 import * as auditVerifyRoute from "@/app/api/audit/verify/route";
 import * as authAllRoute from "@/app/api/auth/[...all]/route";
 import * as boardRoute from "@/app/api/board/route";
+import * as boardColumnRoute from "@/app/api/board/columns/[column]/route";
 import * as eventsRoute from "@/app/api/events/route";
 import * as flashcardsRoute from "@/app/api/flashcards/route";
 import * as flashcardsIdRoute from "@/app/api/flashcards/[id]/route";
@@ -65,6 +66,7 @@ export const routeModules: readonly RouteModuleEntry[] = [
   { pattern: "/api/audit/verify", module: auditVerifyRoute },
   { pattern: "/api/auth/[...all]", module: authAllRoute },
   { pattern: "/api/board", module: boardRoute },
+  { pattern: "/api/board/columns/[column]", module: boardColumnRoute },
   { pattern: "/api/events", module: eventsRoute },
   { pattern: "/api/flashcards", module: flashcardsRoute },
   { pattern: "/api/flashcards/[id]", module: flashcardsIdRoute },

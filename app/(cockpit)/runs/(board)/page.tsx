@@ -11,27 +11,28 @@ import { boardSnapshot } from "@/lib/board";
 
 export const metadata: Metadata = { title: "Runs" };
 
-/** Filters live in the URL (?job, owner, risk, state); the client board reads them itself. */
+/** Filters live in the URL (?job, owner, risk, state): the first page of each column is read under them. */
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function RunsPage({ searchParams }: Props) {
   const principal = await authorizePage("runs.read");
   const canControl = roleAllows(principalRole(principal), "runs.control");
-  const snapshot = await boardSnapshot(await getDb());
+  const filters = parseFilters(await searchParams);
+  const snapshot = await boardSnapshot(await getDb(), filters);
 
   return (
     <>
       <PageHeader
         title="Runs"
         className="mb-4"
-        actions={<RunsViewSwitch current="board" search={filtersToSearch(parseFilters(await searchParams))} />}
+        actions={<RunsViewSwitch current="board" search={filtersToSearch(filters)} />}
         description={
           canControl
             ? "Every run from queued to done, live. Drag a card to pause, resume, retry or cancel — or press ? for keyboard shortcuts."
             : "Every run from queued to done, live. Your role can watch the board; controls are for operators, leads and admins."
         }
       />
-      <RunsBoard initial={snapshot} canControl={canControl} />
+      <RunsBoard initial={snapshot} initialFilters={filters} canControl={canControl} />
     </>
   );
 }

@@ -1,0 +1,5 @@
+// What the board's columns are, how each reads in order and where its next page starts:
+// plain values shared by the server (lib/board) and the browser (components/runs).
+export { boardColumnIds, COLUMN_WINDOW, type ColumnId } from "./ids";
+export { columnKeyField, cursorAfterRun, decodeCursor, encodeCursor, type ColumnCursor } from "./cursor";
+export { boardFilterQuery } from "./filter-query";
