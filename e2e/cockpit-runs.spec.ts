@@ -242,6 +242,36 @@ test("at 1280 px the six columns fit without sideways scrolling; under a filter 
   }
 });
 
+test("select cards on the board and pause them together; what cannot be paused is listed with its reason", async () => {
+  const a = await waitingRun("E2E bulk a");
+  const b = await waitingRun("E2E bulk b");
+  const failed = await startFailingRun(request, operatorToken);
+  await expectInColumn(page, failed, "attention");
+
+  await page.getByRole("button", { name: "Select", exact: true }).click();
+  const bar = page.getByRole("toolbar", { name: "Bulk controls" });
+  await expect(bar).toContainText("Tick cards");
+  await card(page, a).getByRole("checkbox").click();
+  // Shift-click selects too; x on a focused card as well.
+  await card(page, b).click({ modifiers: ["Shift"] });
+  await card(page, failed).focus();
+  await page.keyboard.press("x");
+  await expect(bar).toContainText("3 selected");
+  await expect(card(page, a)).toHaveAttribute("data-selected", "true");
+
+  await bar.getByRole("button", { name: "Pause (2)" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Pause refused for 1 run" })).toContainText(shortId(failed));
+  await expectInColumn(page, a, "paused");
+  await expectInColumn(page, b, "paused");
+  expect((await runState(request, operatorToken, a)).state).toBe("paused");
+  expect((await runState(request, operatorToken, failed)).state).toBe("failed");
+  // The selection is cleared; the bar stays open while it lists a refusal.
+  await expect(card(page, a)).not.toHaveAttribute("data-selected", "true");
+  await expect(bar).toContainText("Tick cards");
+  await page.getByRole("button", { name: "Done selecting" }).click();
+  await expect(bar).toHaveCount(0);
+});
+
 test("a column longer than one page loads the rest as it is scrolled, and counts every run", async () => {
   test.setTimeout(120_000);
   const prefix = `E2E page ${Date.now()}`;

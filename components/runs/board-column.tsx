@@ -32,6 +32,9 @@ export type BoardColumnProps = SharedCardProps & {
   menuId: string | null;
   draggingId: string | null;
   pending: ReadonlyMap<string, RunControl>;
+  selecting: boolean;
+  selection: ReadonlySet<string>;
+  onToggleSelect: (runId: string) => void;
   /** Set by keyboard navigation: scroll this run into view and focus it. */
   focusRequest: { id: string; seq: number } | null;
   drop: DropState;
@@ -212,6 +215,10 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
                     draggable={props.canDrag && props.controlsFor(run).length > 0}
                     pending={props.pending.get(run.id) ?? null}
                     dragging={run.id === draggingId}
+                    selecting={props.selecting}
+                    selected={props.selection.has(run.id)}
+                    canSelect={props.canDrag}
+                    onToggleSelect={props.onToggleSelect}
                     onFocusCard={props.onFocusCard}
                     onMenuOpenChange={props.onMenuOpenChange}
                     onControl={props.onControl}

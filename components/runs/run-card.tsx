@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { memo, useLayoutEffect, useRef, type DragEvent, type KeyboardEvent } from "react";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Checkbox } from "@/components/ui/checkbox";
 import { Spinner } from "@/components/ui/spinner";
 import type { BoardRun } from "@/lib/board";
 import { cn } from "@/lib/utils";
@@ -40,6 +41,12 @@ export type RunCardProps = {
   /** A control in flight for this card (optimistic move). */
   pending: RunControl | null;
   dragging: boolean;
+  /** The board is in selection mode: the card shows its checkbox. */
+  selecting: boolean;
+  selected: boolean;
+  /** The viewer may act on runs, so may select them. */
+  canSelect: boolean;
+  onToggleSelect: (runId: string) => void;
   onFocusCard: (runId: string) => void;
   onMenuOpenChange: (runId: string, open: boolean) => void;
   onControl: (runId: string, control: RunControl) => void;
@@ -51,7 +58,7 @@ export type RunCardProps = {
 };
 
 export const RunCard = memo(function RunCard(props: RunCardProps) {
-  const { run, jobTitle, tabbable, menuOpen, controls, draggable, pending, dragging } = props;
+  const { run, jobTitle, tabbable, menuOpen, controls, draggable, pending, dragging, selecting, selected } = props;
   const cardRef = useRef<HTMLElement>(null);
   const { onFocusedUnmount } = props;
   const runId = run.id;
@@ -80,6 +87,14 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
       aria-label={`${run.title ? `${run.title}, ${jobTitle}` : jobTitle}, run ${id}: ${status.text}`}
       aria-describedby={`budget-${run.id}`}
       aria-busy={pending ? true : undefined}
+      data-selected={selected ? "true" : undefined}
+      // Shift-click selects, in selection mode or not (the title link included).
+      onClickCapture={(event) => {
+        if (!event.shiftKey || !props.canSelect) return;
+        event.preventDefault();
+        event.stopPropagation();
+        props.onToggleSelect(run.id);
+      }}
       onFocus={(event) => {
         if (event.target === event.currentTarget) props.onFocusCard(run.id);
       }}
@@ -94,9 +109,19 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
         draggable && "cursor-grab active:cursor-grabbing",
         dragging && "opacity-40",
         pending && "border-dashed",
+        selected && "border-accent bg-accent-soft/40 ring-1 ring-accent/60",
       )}
     >
       <div className="flex h-5 min-w-0 shrink-0 items-center gap-1">
+        {selecting ? (
+          <Checkbox
+            tabIndex={-1}
+            aria-label={`Select ${label}`}
+            checked={selected}
+            onCheckedChange={() => props.onToggleSelect(run.id)}
+            className="mr-0.5 size-3.5"
+          />
+        ) : null}
         <Link
           href={`/runs/${run.id}`}
           tabIndex={-1}

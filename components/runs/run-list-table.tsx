@@ -3,17 +3,13 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RunStateBadge } from "@/components/ui/run-state-badge";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { toast } from "@/components/ui/toaster";
-import { controlRuns } from "@/lib/actions";
 import type { RunListRow } from "@/lib/board";
-import { allowedControls, type RunControl } from "@/lib/run-controls";
 import { cn } from "@/lib/utils";
-import { controlLabels } from "./run-controls";
+import { BulkControls } from "./bulk-controls";
 import { compactNumber, shortId } from "./run-status-line";
 
 export type SortKey = "created" | "updated" | "state" | "job" | "turns" | "tokens";
@@ -26,10 +22,6 @@ type Props = {
   sort: SortKey;
   dir: "asc" | "desc";
 };
-
-type Refusal = { id: string; message: string };
-
-const bulkControls: readonly RunControl[] = ["pause", "resume", "retry", "cancel"];
 
 function SortHeader(props: { label: string; column: SortKey; sort: SortKey; dir: "asc" | "desc"; href: string }) {
   const active = props.sort === props.column;
@@ -47,8 +39,6 @@ function SortHeader(props: { label: string; column: SortKey; sort: SortKey; dir:
 export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
   const router = useRouter();
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [busy, setBusy] = useState<RunControl | null>(null);
-  const [refusals, setRefusals] = useState<{ control: RunControl; items: Refusal[] } | null>(null);
   const [, startTransition] = useTransition();
   const chosen = rows.filter((r) => selected.has(r.id));
   const allChecked = rows.length > 0 && chosen.length === rows.length;
@@ -61,22 +51,7 @@ export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
       return next;
     });
 
-  async function bulk(control: RunControl) {
-    if (
-      control === "cancel" &&
-      !window.confirm(`Cancel ${chosen.length} run(s)? A cancelled run can only be retried as a new run.`)
-    )
-      return;
-    setBusy(control);
-    const result = await controlRuns({ runIds: chosen.map((r) => r.id), control }).catch(() => null);
-    setBusy(null);
-    if (!result) return void toast.error("The server could not be reached");
-    if (!result.ok) return void toast.error(`${controlLabels[control].label} refused: ${result.error.message}`);
-    const { applied, refused } = result.data;
-    const verb = controlLabels[control].done.toLowerCase();
-    if (refused.length === 0) toast.success(`${applied.length} run${applied.length === 1 ? "" : "s"} ${verb}`);
-    else toast.warning(`${applied.length} ${verb}, ${refused.length} refused — see the list above the table`);
-    setRefusals(refused.length > 0 ? { control, items: refused } : null);
+  function applied() {
     setSelected(new Set());
     startTransition(() => router.refresh());
   }
@@ -84,52 +59,11 @@ export function RunListTable({ rows, canControl, sortHref, sort, dir }: Props) {
   return (
     <div className="flex flex-col gap-2">
       {canControl ? (
-        <div role="toolbar" aria-label="Bulk controls" className="flex min-h-8 flex-wrap items-center gap-2 text-xs">
-          <span className="text-muted" aria-live="polite">
-            {chosen.length === 0
-              ? "Select runs to pause, resume, retry or cancel them together."
-              : `${chosen.length} selected`}
-          </span>
-          {chosen.length > 0
-            ? bulkControls.map((control) => {
-                const eligible = chosen.filter((r) => allowedControls(r).includes(control)).length;
-                return (
-                  <Button
-                    key={control}
-                    size="sm"
-                    variant={control === "cancel" ? "danger" : "secondary"}
-                    loading={busy === control}
-                    disabled={busy !== null}
-                    onClick={() => void bulk(control)}
-                    title={`${eligible} of ${chosen.length} selected can be ${controlLabels[control].done.toLowerCase()} now`}
-                  >
-                    {controlLabels[control].label} ({eligible})
-                  </Button>
-                );
-              })
-            : null}
-        </div>
-      ) : null}
-      {refusals ? (
-        <div role="alert" className="rounded-lg border border-warning/40 bg-warning-soft/40 p-3 text-[13px]">
-          <p className="font-medium">
-            {controlLabels[refusals.control].label} refused for {refusals.items.length} run
-            {refusals.items.length === 1 ? "" : "s"}:
-          </p>
-          <ul className="mt-1 list-disc pl-5">
-            {refusals.items.map((r) => (
-              <li key={r.id}>
-                <Link href={`/runs/${r.id}`} className="font-mono text-xs underline">
-                  {shortId(r.id)}
-                </Link>{" "}
-                — {r.message}
-              </li>
-            ))}
-          </ul>
-          <Button size="sm" variant="ghost" className="mt-1" onClick={() => setRefusals(null)}>
-            Dismiss
-          </Button>
-        </div>
+        <BulkControls
+          chosen={chosen}
+          hint="Select runs to pause, resume, retry or cancel them together."
+          onDone={applied}
+        />
       ) : null}
       <Table aria-label="Runs">
         <TableHeader>

@@ -1,6 +1,7 @@
 "use client";
 
-import { Keyboard, SquareKanban } from "lucide-react";
+import { useQueryClient } from "@tanstack/react-query";
+import { Keyboard, ListChecks, SquareKanban } from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
@@ -14,12 +15,13 @@ import { BoardColumn, type DropState } from "./board-column";
 import { boardColumns, columnOf, type ColumnId } from "./board-columns";
 import { bucketRuns, withPendingMoves } from "./board-buckets";
 import { BoardFilterBar } from "./board-filter-bar";
+import { BulkControls } from "./bulk-controls";
 import { filtersToSearch, hasFilters, parseFilters, type BoardFilters, type FilterKey } from "./board-filters";
 import { CancelDropZone } from "./cancel-drop-zone";
 import { LiveIndicator } from "./live-indicator";
 import { allowedControls, controlLabels, type RunControl } from "./run-controls";
 import { ShortcutsDialog } from "./shortcuts-dialog";
-import { useBoard } from "./use-board";
+import { boardQueryKey, useBoard } from "./use-board";
 import { useBoardDrag } from "./use-board-drag";
 import { useBoardKeyboard } from "./use-board-keyboard";
 import { useRunControls } from "./use-run-controls";
@@ -65,6 +67,25 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
   const [menuId, setMenuId] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const [announcement, setAnnouncement] = useState("");
+  const queryClient = useQueryClient();
+  const [selecting, setSelecting] = useState(false);
+  const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
+  const toggleSelect = useCallback(
+    (runId: string) => {
+      if (!canControl) return;
+      setSelecting(true);
+      setSelection((set) => {
+        const next = new Set(set);
+        if (!next.delete(runId)) next.add(runId);
+        return next;
+      });
+    },
+    [canControl],
+  );
+  const endSelection = useCallback(() => {
+    setSelecting(false);
+    setSelection(new Set());
+  }, []);
   const { pending, run: runControl } = useRunControls(setAnnouncement);
   // Callbacks read the latest data through a ref, so memoised cards keep the same props.
   const dataRef = useRef(data);
@@ -126,6 +147,7 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
     onControl: act,
     openMenu: setMenuId,
     openHelp: useCallback(() => setHelpOpen(true), []),
+    onToggleSelect: toggleSelect,
   });
   const onMenuOpenChange = useCallback((runId: string, open: boolean) => setMenuId(open ? runId : null), []);
   const { follow } = keyboard;
@@ -138,6 +160,17 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
       follow(runId);
     },
     [act, follow, getRun],
+  );
+  // What is selected, as the board knows it now (a run paged out of memory drops out).
+  const chosen = useMemo(() => [...selection].flatMap((id) => data.runs.get(id) ?? []), [selection, data.runs]);
+  // Refusals are listed in the bar: it stays open (empty) until they are read.
+  const bulkDone = useCallback(
+    ({ refused }: { refused: number }) => {
+      if (refused > 0) setSelection(new Set());
+      else endSelection();
+      void queryClient.invalidateQueries({ queryKey: boardQueryKey });
+    },
+    [endSelection, queryClient],
   );
   const pendingControls = useMemo(() => new Map([...pending].map(([id, move]) => [id, move.control])), [pending]);
 
@@ -189,12 +222,36 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
         />
         <div className="flex items-center gap-2">
           <LiveIndicator error={isError} updatedAt={dataUpdatedAt} />
+          {canControl ? (
+            <Button
+              variant="ghost"
+              size="sm"
+              aria-pressed={selecting}
+              onClick={() => (selecting ? endSelection() : setSelecting(true))}
+            >
+              <ListChecks aria-hidden />
+              {selecting ? "Done selecting" : "Select"}
+            </Button>
+          ) : null}
           <Button variant="ghost" size="sm" onClick={() => setHelpOpen(true)} aria-keyshortcuts="Shift+?">
             <Keyboard aria-hidden />
             Shortcuts
           </Button>
         </div>
       </div>
+      {selecting ? (
+        <BulkControls
+          chosen={chosen}
+          hint="Tick cards (or Shift-click them, or press x on a focused card) to pause, resume, retry or cancel them together."
+          onDone={bulkDone}
+        >
+          {chosen.length > 0 ? (
+            <Button size="sm" variant="ghost" onClick={() => setSelection(new Set())}>
+              Clear selection
+            </Button>
+          ) : null}
+        </BulkControls>
+      ) : null}
       <div
         aria-label="Runs board"
         role="region"
@@ -225,6 +282,9 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
             menuId={menuId}
             draggingId={drag.draggingId}
             pending={pendingControls}
+            selecting={selecting}
+            selection={selection}
+            onToggleSelect={toggleSelect}
             focusRequest={keyboard.focusRequest}
             drop={drops[column.id]}
             onColumnDragOver={drag.onColumnDragOver}

@@ -23,6 +23,7 @@ const groups: { title: string; rows: { keys: string[]; what: string }[] }[] = [
       { keys: ["r"], what: "Resume" },
       { keys: ["c"], what: "Cancel" },
       { keys: ["t"], what: "Retry (failed, timed-out or cancelled runs)" },
+      { keys: ["x"], what: "Select or unselect it for a bulk control (Shift-click does the same)" },
     ],
   },
   {

@@ -21,7 +21,7 @@ function isTyping(target: EventTarget | null): boolean {
 
 /**
  * Roving focus over the board: one card is in the tab order; arrows / hjkl move between
- * cards and columns, Enter or "." opens the card's menu, p r c t act, o opens the run,
+ * cards and columns, Enter or "." opens the card's menu, p r c t act, o opens the run, x selects,
  * "?" (anywhere on the page) opens the shortcut help.
  */
 export function useBoardKeyboard(options: {
@@ -29,8 +29,10 @@ export function useBoardKeyboard(options: {
   onControl: (run: BoardRun, control: RunControl) => void;
   openMenu: (runId: string) => void;
   openHelp: () => void;
+  /** x: add the focused run to the selection, or take it out. */
+  onToggleSelect: (runId: string) => void;
 }) {
-  const { columns, onControl, openMenu, openHelp } = options;
+  const { columns, onControl, openMenu, openHelp, onToggleSelect } = options;
   const router = useRouter();
   const [focusedId, setFocusedId] = useState<string | null>(null);
   const [focusRequest, setFocusRequest] = useState<{ id: string; seq: number } | null>(null);
@@ -91,6 +93,7 @@ export function useBoardKeyboard(options: {
       else if (key === "End") moveTo(list[list.length - 1]);
       else if (key === "Enter" || key === ".") openMenu(run.id);
       else if (key === "o") router.push(`/runs/${run.id}`);
+      else if (key === "x") onToggleSelect(run.id);
       else if (key in controlKeys && !event.shiftKey) {
         const control = controlKeys[key];
         if (control) {
@@ -100,7 +103,7 @@ export function useBoardKeyboard(options: {
       } else handled = false;
       if (handled) event.preventDefault();
     },
-    [columns, follow, locate, moveTo, onControl, openMenu, router],
+    [columns, follow, locate, moveTo, onControl, onToggleSelect, openMenu, router],
   );
 
   useEffect(() => {
