@@ -87,6 +87,7 @@ async function main() {
     });
     const painted: number[] = [];
     const hydrated: number[] = [];
+    const firstByte: number[] = [];
     for (let i = 0; i <= loads; i++) {
       const page = await context.newPage();
       await page.goto("/flashcards", { waitUntil: "commit" });
@@ -102,6 +103,9 @@ async function main() {
       if (i > 0) {
         painted.push(p);
         hydrated.push(h);
+        firstByte.push(
+          await page.evaluate(() => performance.getEntriesByType("navigation")[0]?.toJSON().responseStart ?? 0),
+        );
       }
       await page.close();
     }
@@ -135,6 +139,8 @@ async function main() {
         {
           date: new Date().toISOString(),
           openCards: cards,
+          firstByteMs: stats(firstByte),
+          htmlKiB: Math.round((await (await context.request.get("/flashcards")).body()).length / 1024),
           firstCardPaintedMs: stats(painted),
           hydratedMs: stats(hydrated),
           decisionToNextCardMs: stats(next),
