@@ -2,6 +2,7 @@
  * Compliance cockpit benchmark on real Postgres (results: docs/PERFORMANCE.md):
  *   npx tsx --conditions=react-server bench/compliance/run.ts [--events=1000000] [--reps=10]
  *     [--bundle-events=100000] [--url=postgres://postgres@127.0.0.1:5432/postgres] [--smoke]
+ *     [--keep-bundle=FILE]   (a copy of the bundle, to verify again with `npm run audit:verify-bundle -- FILE`)
  * Loads --events synthetic audit events spread over 30 days (bench/audit's generator, real
  * MACs), seals them, adds one real 100-turn run (300 tool calls, its events sealed), then:
  * 1. explorer first page (50) per query, including wide time windows;  2. facet counts;
@@ -9,7 +10,7 @@
  * 5. an evidence bundle of about --bundle-events events, verified offline (time).
  * Creates a scratch database i14_bench_compliance_<random> and drops it at the end.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -241,6 +242,8 @@ async function main() {
         return Number(res.headers.get("x-audit-export-events"));
       });
       const verified = await timeIt(() => verifyBundleFile(file));
+      const keep = arg("keep-bundle", "");
+      if (keep) await copyFile(file, keep);
       console.log(
         `\n## Evidence bundle: ${int(built.value)} events written in ${(built.ms / 1000).toFixed(1)} s; offline verification ${verified.value.ok ? "OK" : `FAILED (${verified.value.problem})`} of ${int(verified.value.events)} events in ${(verified.ms / 1000).toFixed(2)} s`,
       );

@@ -10,3 +10,4 @@ export {
   type OpenedCheckpoint,
   type VerifierKey,
 } from "./browser";
+export { inclusionProofLength, inclusionRun, type InclusionRun, type SyncSha256 } from "./inclusion-run";

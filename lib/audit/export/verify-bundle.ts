@@ -4,7 +4,7 @@ import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { leafString } from "../leaf";
 import { keyHash, openCheckpoint, type ParsedCheckpoint } from "../note";
-import { verifyConsistency, verifyInclusion, type Sha256 } from "@/lib/proof-check";
+import { inclusionRun, verifyConsistency, type InclusionRun, type Sha256 } from "@/lib/proof-check";
 import type { AuditEvent } from "../types";
 import { BUNDLE_FORMAT } from "./formats";
 
@@ -23,7 +23,8 @@ export interface BundleVerifyResult {
   keyPinned: boolean;
 }
 
-const sha256: Sha256 = (data) => createHash("sha256").update(data).digest();
+const sha256Sync = (data: Uint8Array): Uint8Array => createHash("sha256").update(data).digest();
+const sha256: Sha256 = sha256Sync;
 
 /** "<name>+<hex key hash>+<base64(0x01 ‖ key)>" → name and raw Ed25519 key, or null when malformed or inconsistent. */
 export function parseVerifierKey(vkey: string): { name: string; publicKey: Buffer } | null {
@@ -77,6 +78,8 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
   let proofs: ParsedCheckpoint | null = null;
   let head: ParsedCheckpoint | null = null;
   let consistency: { from: number; to: number; hashes: string[] } | null = null;
+  // Every event is checked against the proofs checkpoint's tree; paths shared by neighbours are hashed once.
+  let inclusion: InclusionRun | null = null;
   let lastSeq = 0;
   let ended: number | null = null;
   let lineNo = 0;
@@ -137,10 +140,12 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
           );
         result.treeSize = proofs.treeSize;
         result.latestTreeSize = head.treeSize;
+        inclusion = inclusionRun(sha256Sync, proofs.treeSize, proofs.rootHash);
         break;
       }
       case "event": {
-        if (!proofs || !consistency) return fail("an event comes before the checkpoints and consistency proof");
+        if (!proofs || !consistency || !inclusion)
+          return fail("an event comes before the checkpoints and consistency proof");
         const seq = Number(rec.seq);
         if (!Number.isSafeInteger(seq) || seq <= lastSeq)
           return fail(
@@ -158,9 +163,11 @@ export async function verifyBundleFile(file: string, pinnedKey?: string): Promis
           return fail(`event seq ${seq} is malformed`, seq);
         }
         if (rebuilt !== leaf) return fail(`event seq ${seq} was altered: its fields no longer match its leaf`, seq);
-        const leafHash = await sha256(Buffer.concat([Buffer.from([0]), Buffer.from(leaf, "utf8")]));
-        const path = Array.isArray(rec.inclusion) ? rec.inclusion.map((h) => Buffer.from(String(h), "base64")) : [];
-        const included = await verifyInclusion(sha256, seq - 1, proofs.treeSize, leafHash, path, proofs.rootHash);
+        const leafHash = sha256Sync(Buffer.concat([Buffer.from([0]), Buffer.from(leaf, "utf8")]));
+        const path: unknown[] = Array.isArray(rec.inclusion) ? rec.inclusion : [];
+        const included = inclusion.verify(seq - 1, leafHash, path.length, (i) =>
+          Buffer.from(String(path[i]), "base64"),
+        );
         if (!included)
           return fail(
             `event seq ${seq} is not in the signed log (its leaf or inclusion proof does not match the checkpoint)`,
