@@ -49,7 +49,7 @@ beforeAll(async () => {
   // Distinct creation times a millisecond apart, some sharing one, so order and ties are both exercised.
   await handle.db.execute(sql`
     update runs set created_at = timestamp '2026-12-01 00:00:00+00' + (ord / 2) * interval '1 millisecond'
-      from (select id as rid, row_number() over (order by id) as ord from runs) as o
+      from (select id as rid, row_number() over (order by id) as ord from runs where state = 'queued') as o
      where runs.id = o.rid`);
 }, 60_000);
 afterAll(async () => {
