@@ -1,0 +1,7 @@
+// The proof (issue 18): the three tests through the real runtime, and their report.
+import "server-only";
+
+// Shared with bench/ (fairness measures, the bar chart, scratch databases).
+export { pct, waits, shares, costOf, type Served, type ShareReport } from "./metrics";
+export { barChart, fmt } from "./svg-bar";
+export { withScratchDatabase, openScratchDatabase, type ScratchDatabase } from "./scratch-database";
