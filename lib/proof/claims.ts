@@ -38,6 +38,7 @@ export function atLeast(
 
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return "n/a";
+  if (Number.isInteger(v)) return v.toLocaleString("en-US");
   if (Math.abs(v) >= 100) return Math.round(v).toLocaleString("en-US");
   if (Math.abs(v) >= 1) return v.toFixed(2);
   return v.toFixed(3);
