@@ -3,7 +3,7 @@ import type { Queryable } from "@/db/client";
 import { auditKeys, inclusionProof, latestCheckpoint } from "@/lib/audit";
 import { auditEventBySeq } from "@/lib/audit/proofs";
 import { verifierKey } from "@/lib/audit/note";
-import { verifyEventInBrowser } from "@/lib/proof-check";
+import { leafFields, verifyEventInBrowser } from "@/lib/proof-check";
 
 export interface InclusionCheck {
   seq: number;
@@ -36,14 +36,7 @@ export async function checkInclusion(
   const result = await verifyEventInBrowser({
     seq,
     canonical: event.canonical,
-    fields: {
-      ts: event.ts,
-      actor: event.actor,
-      action: event.action,
-      subject: event.subject,
-      authorization: event.authorization,
-      payload: event.payload,
-    },
+    fields: leafFields(event),
     proof,
     checkpointNote: context.note,
     verifierKey: context.key,

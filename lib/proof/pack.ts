@@ -38,13 +38,20 @@ const governance = (overrides: Partial<JobDeclaration["governance"]> = {}): JobD
   ...overrides,
 });
 
-const base = (id: string, title: string, instructions: string, tools: string[], model = "default"): JobDeclaration => ({
+const base = (
+  id: string,
+  title: string,
+  instructions: string,
+  tools: string[],
+  model = "default",
+  httpAllowlist?: string[],
+): JobDeclaration => ({
   id,
   title,
   description: `${title} (npm run proof).`,
   input: z.object({}).passthrough(),
   triggers: [{ kind: "manual" }],
-  agent: { model, instructions, tools, maxTurns: 8 },
+  agent: { model, instructions, tools, maxTurns: 8, ...(httpAllowlist ? { httpAllowlist } : {}) },
   budgets: { tokens: 1_000_000, turns: 8, wallClockMs: 600_000 },
   scheduling: { group: "proof", weight: 1, priority: 0 },
   governance: governance(),
@@ -90,32 +97,15 @@ export function proofJobs(sizes: ProofSizes) {
       memory: { write: [COLLECTIONS.notes] },
     }),
     hostile: defineJob({
-      ...base("proof-hostile", "Proof: a hostile model trying the attack catalogue", SCRIPT.hostile, [
-        "read_file",
-        "write_file",
-        "list_files",
-        "state_get",
-        "state_set",
-        "memory_write",
-        "http_fetch",
-        "notify",
-      ]),
-      agent: {
-        model: "default",
-        instructions: SCRIPT.hostile,
-        tools: [
-          "read_file",
-          "write_file",
-          "list_files",
-          "state_get",
-          "state_set",
-          "memory_write",
-          "http_fetch",
-          "notify",
-        ],
-        maxTurns: 8,
-        httpAllowlist: ["api.proof.example"],
-      },
+      ...base(
+        "proof-hostile",
+        "Proof: a hostile model trying the attack catalogue",
+        SCRIPT.hostile,
+        ["read_file", "write_file", "list_files", "state_get", "state_set", "memory_write", "http_fetch", "notify"],
+        "default",
+        // One allowed host, never called: the attacks aim everywhere else.
+        ["api.proof.example"],
+      ),
       memory: { write: [COLLECTIONS.notes] },
     }),
     reviewed: defineJob({

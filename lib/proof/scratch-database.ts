@@ -37,6 +37,16 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
+/** closeAndCopy closes the handle and drop closes it again: the second call is a no-op. */
+function closeOnce(handle: DatabaseHandle): () => Promise<void> {
+  let closed = false;
+  return async () => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+}
+
 const unique = (prefix: string) => `${prefix}_${randomBytes(4).toString("hex")}`;
 
 export async function openScratchDatabase(options: {
@@ -54,12 +64,7 @@ export async function openScratchDatabase(options: {
 async function pgliteScratch(dir: string | undefined, migrate = true): Promise<ScratchDatabase> {
   const handle = await openPglite(dir);
   if (migrate) await runMigrations(handle);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await handle.close();
-  };
+  const close = closeOnce(handle);
   return {
     handle,
     kind: "pglite",
@@ -92,12 +97,7 @@ async function postgresScratch(
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const handle = await openPostgres(url.toString(), poolSize);
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await handle.close();
-  };
+  const close = closeOnce(handle);
   try {
     if (!template) await runMigrations(handle);
   } catch (error) {
