@@ -49,13 +49,16 @@ export function contentionSection(report: ProofReport): string {
     xTick: (v) => `${Math.round(v)} s`,
     yTick: (v) => `${Math.round(v * 100)}%`,
     series: [
-      ...keys.map((k) => ({
+      ...keys.map((k, i) => ({
         label: `${k} share`,
+        tone: i,
         points: result.sharesOverTime.map((b) => [b.t, b.shares[k] ?? 0] as const),
       })),
-      ...keys.map((k) => ({
+      // Each key's entitlement in its share's colour, dashed.
+      ...keys.map((k, i) => ({
         label: `${k} entitled (weight)`,
         dashed: true,
+        tone: i,
         points: result.sharesOverTime.map((b) => [b.t, result.window.entitled[k] ?? 0] as const),
       })),
     ],
