@@ -6,7 +6,7 @@ import { rowsOf } from "@/db/rows";
 import { loadJobRegistry } from "@/lib/jobs";
 import { claimCandidateSql, claimNextRun, syncModelEndpoints } from "@/lib/runtime";
 import { fairJob } from "./fair-job";
-import { pct } from "./metrics";
+import { pct } from "@/lib/proof";
 
 export interface ClaimCost {
   runnable: number;

@@ -20,6 +20,7 @@ import {
   type Worker,
 } from "@/lib/runtime";
 import { setKeyWeight } from "@/lib/scheduling";
+import type { Served } from "@/lib/proof";
 import { fairJob } from "./fair-job";
 
 export interface Job {
@@ -30,14 +31,7 @@ export interface Job {
   priority?: number;
 }
 
-/** One served job: when it was enqueued, started and finished (ms, one clock per system). */
-export interface Served {
-  key: string;
-  enqueuedAt: number;
-  startedAt: number;
-  finishedAt: number;
-  tokens: number;
-}
+export type { Served };
 
 export interface System {
   name: string;

@@ -12,7 +12,7 @@ import postgres from "postgres";
 import { resetEnvCache } from "@/lib/env";
 import { claimCost } from "./claim-cost";
 import { flightdeckSystem, graphileSystem, pgBossSystem, type Job, type Served, type System } from "./harness";
-import { barChart, fmt, pct, shares, waits } from "./metrics";
+import { barChart, fmt, pct, shares, waits } from "@/lib/proof";
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;

@@ -7,7 +7,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } f
 import { Spinner } from "@/components/ui/spinner";
 import type { AuditEvent } from "@/lib/audit";
 import type { RunLineage } from "@/lib/lineage";
-import { verifyEventInBrowser, type EventProofResult } from "@/lib/proof-check";
+import { leafFields, verifyEventInBrowser, type EventProofResult } from "@/lib/proof-check";
 import { absoluteTime, fetchJson, fetchText } from "./fetch-json";
 
 interface EventWithLeaf extends AuditEvent {
@@ -35,14 +35,7 @@ async function loadAndVerify(seq: number, signal: AbortSignal): Promise<Checked>
   const result = await verifyEventInBrowser({
     seq,
     canonical: event.canonical,
-    fields: {
-      ts: event.ts,
-      actor: event.actor,
-      action: event.action,
-      subject: event.subject,
-      authorization: event.authorization,
-      payload: event.payload,
-    },
+    fields: leafFields(event),
     proof,
     checkpointNote,
     verifierKey,

@@ -69,6 +69,19 @@ export async function openCheckpointInBrowser(note: string, key: VerifierKey): P
   return rootHash.length === 32 ? { origin, treeSize: Number(size), rootHash } : null;
 }
 
+/** The fields of an audit event that its sealed leaf holds besides seq, as a reader is shown them. */
+export function leafFields(event: {
+  ts: string;
+  actor: unknown;
+  action: string;
+  subject: unknown;
+  authorization: unknown;
+  payload: unknown;
+}): Record<string, unknown> {
+  const { ts, actor, action, subject, authorization, payload } = event;
+  return { ts, actor, action, subject, authorization, payload };
+}
+
 export interface EventProofInput {
   seq: number;
   canonical: string;

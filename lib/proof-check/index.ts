@@ -2,6 +2,7 @@
 // (Web Crypto) and the offline bundle verifier (node:crypto).
 export { equalBytes, fromBase64, leafHashOf, verifyConsistency, verifyInclusion, type Sha256 } from "./proof-check";
 export {
+  leafFields,
   openCheckpointInBrowser,
   parseVerifierKey,
   verifyEventInBrowser,

@@ -1,0 +1,87 @@
+import "server-only";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { resetEnvCache } from "@/lib/env";
+import { resetAuditKeys } from "@/lib/audit/keys";
+import type { Canaries } from "./canaries";
+import { CONTENDED_ENDPOINT, PROOF_TOOL } from "./names";
+import type { ProofSizes } from "./sizes";
+
+/** Where the proof keeps what must outlive the database handle: audit keys and anchors. */
+export interface ProofDirs {
+  root: string;
+  keyDir: string;
+  /** Anchored checkpoints, one directory per database (each database is its own log). */
+  anchorDirs: { contention: string; isolation: string };
+  /** The embedded database of the isolation and audit tests (a directory, so it can be copied). */
+  pgliteDir: string;
+  remove(): void;
+}
+
+export function proofDirs(): ProofDirs {
+  const root = mkdtempSync(path.join(tmpdir(), "flightdeck-proof-"));
+  return {
+    root,
+    keyDir: path.join(root, "audit-keys"),
+    anchorDirs: { contention: path.join(root, "anchors-contention"), isolation: path.join(root, "anchors-isolation") },
+    pgliteDir: path.join(root, "pglite"),
+    remove: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The configuration the proof runs under: the loopback model as the default endpoint (its
+ * key is a canary), a per-key tool quota and write budget, a short ageing time, fresh audit
+ * keys and an anchor directory. Written into the process environment (the proof is its own
+ * process, or its own test worker) so every lib/ reader sees it through getEnv().
+ */
+export function applyProofEnvironment(options: {
+  dirs: ProofDirs;
+  modelBaseUrl: string;
+  canaries: Canaries;
+  sizes: ProofSizes;
+}): void {
+  const { dirs, sizes } = options;
+  const variables: Record<string, string> = {
+    FLIGHTDECK_DATA_DIR: dirs.root,
+    FLIGHTDECK_AUDIT_KEY_DIR: dirs.keyDir,
+    FLIGHTDECK_AUDIT_LOG_ORIGIN: "flightdeck.local/proof",
+    FLIGHTDECK_MODEL_PROVIDER: "openai-compatible",
+    FLIGHTDECK_MODEL_BASE_URL: options.modelBaseUrl,
+    FLIGHTDECK_MODEL_ID: "proof-loopback",
+    FLIGHTDECK_MODEL_API_KEY: options.canaries.envKey,
+    FLIGHTDECK_MODEL_ENDPOINTS: JSON.stringify({
+      [CONTENDED_ENDPOINT]: { provider: "simulated", maxConcurrency: sizes.slots },
+    }),
+    FLIGHTDECK_TOOL_QUOTAS: JSON.stringify({
+      [PROOF_TOOL]: { callsPerMinute: sizes.toolCallsPerMinute, perKey: true },
+    }),
+    FLIGHTDECK_SCHEDULING_AGEING_MS: String(sizes.ageingMs),
+    FLIGHTDECK_SEED_DEMO: "false",
+    FLIGHTDECK_LOG_FORMAT: "json",
+  };
+  for (const [name, value] of Object.entries(variables)) process.env[name] = value;
+  // No generated or environment audit keys from before: this proof signs with its own.
+  delete process.env.FLIGHTDECK_AUDIT_SIGNING_KEY;
+  delete process.env.FLIGHTDECK_AUDIT_MAC_KEY;
+  delete process.env.FLIGHTDECK_AUDIT_ANCHOR_URL;
+  resetEnvCache();
+  resetAuditKeys();
+}
+
+/**
+ * The per-key write budget: test 1 contends for one; tests 2 and 3 run without, so their runs
+ * never wait for a window and the zombie write meets the lease fence, not the budget.
+ */
+export function setWriteBudget(perMinute: number | null): void {
+  if (perMinute === null) delete process.env.FLIGHTDECK_WRITE_BUDGET_PER_MINUTE;
+  else process.env.FLIGHTDECK_WRITE_BUDGET_PER_MINUTE = String(perMinute);
+  resetEnvCache();
+}
+
+/** Where the sealer anchors checkpoints from now on (read when a sealer starts). */
+export function setAnchorDir(dir: string): void {
+  process.env.FLIGHTDECK_AUDIT_ANCHOR_DIR = dir;
+  resetEnvCache();
+}

@@ -1,0 +1,11 @@
+/** Names the proof's configuration and its pack share. */
+
+/** The proof's quota'd tool (calls per minute per fair-share key). */
+export const PROOF_TOOL = "lookup_record";
+
+/**
+ * Test 1's endpoint: the built-in simulated model. There the model only has to hold a slot,
+ * and in-process it costs the least CPU, so what is measured is the runtime. The other tests'
+ * jobs use `default`, the scripted OpenAI-protocol server on 127.0.0.1.
+ */
+export const CONTENDED_ENDPOINT = "contended";

@@ -1,0 +1,71 @@
+import "server-only";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+import { getEnv, referencedEnvVariable } from "@/lib/env";
+import { reportHtml, reportJson, runProof } from "@/lib/proof";
+
+/**
+ * `npm run proof [-- --smoke] [-- --out DIR]`: the three tests through the real runtime against
+ * scratch databases (embedded PGlite, or new databases on the Postgres server of DATABASE_URL /
+ * TEST_DATABASE_URL, dropped afterwards), written as DIR/report.html and DIR/report.json.
+ * Exits 0 once the report is written, whatever its verdicts (a FAIL is a finding about the
+ * product, and CI keeps running the proof so it cannot rot; tests/proof pins the verdicts);
+ * 1 when the proof could not run, 2 on a usage error.
+ */
+const argsSchema = z.strictObject({
+  smoke: z.boolean(),
+  out: z.string().min(1),
+});
+
+function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
+  let smoke = false;
+  let out = ".data/proof";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--smoke") smoke = true;
+    else if (arg === "--out") out = argv[++i] ?? "";
+    else if (arg?.startsWith("--out=")) out = arg.slice("--out=".length);
+    else throw new Error(`unknown argument ${arg ?? ""}`);
+  }
+  return argsSchema.parse({ smoke, out });
+}
+
+async function main(): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(
+      `${error instanceof Error ? error.message : String(error)}\nusage: npm run proof -- [--smoke] [--out DIR]\n`,
+    );
+    return 2;
+  }
+  const env = getEnv();
+  // The scratch databases go on the server the benches and tests use; the URL's own database is never touched.
+  const serverUrl = referencedEnvVariable("TEST_DATABASE_URL") ?? env.DATABASE_URL;
+  const outDir = path.resolve(args.out);
+  const command = `npm run proof${args.smoke ? ":smoke" : ""}${args.out === ".data/proof" ? "" : ` -- --out ${args.out}`}`;
+  const started = Date.now();
+  const progress = (line: string) =>
+    process.stdout.write(`[proof ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
+  progress(`${args.smoke ? "smoke" : "full"} run on ${serverUrl ? "scratch Postgres databases" : "embedded PGlite"}`);
+  const report = await runProof({ smoke: args.smoke, outDir, serverUrl, command, progress });
+  writeFileSync(path.join(outDir, "report.json"), reportJson(report));
+  writeFileSync(path.join(outDir, "report.html"), reportHtml(report));
+  for (const c of report.claims) progress(`${c.pass ? "PASS" : "FAIL"} ${c.id}: ${c.measured}`);
+  progress(
+    `verdicts: contention ${report.verdicts.contention ? "PASS" : "FAIL"}, isolation ${report.verdicts.isolation ? "PASS" : "FAIL"}, audit ${report.verdicts.audit ? "PASS" : "FAIL"} — ${path.join(outDir, "report.html")}`,
+  );
+  const passed = report.claims.filter((c) => c.pass).length;
+  progress(`${passed} of ${report.claims.length} claims pass; took ${(report.durations.totalMs / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`proof failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
