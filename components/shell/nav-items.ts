@@ -1,4 +1,5 @@
 import {
+  BadgeCheck,
   BookOpen,
   Cpu,
   Database,
@@ -30,6 +31,7 @@ export const primaryNav: readonly NavItem[] = [
   { href: "/flashcards", label: "Flashcards", icon: GalleryVerticalEnd, permission: "flashcards.read" },
   { href: "/memory", label: "Memory", icon: Database, permission: "memory.read" },
   { href: "/resources", label: "Resources", icon: Cpu, permission: "resources.read" },
+  { href: "/proof", label: "Proof", icon: BadgeCheck, permission: "proof.read" },
   { href: "/api-reference", label: "API reference", icon: BookOpen, permission: "session.read" },
 ];
 

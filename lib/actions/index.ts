@@ -4,6 +4,7 @@
 export * from "./audit";
 export * from "./memory";
 export * from "./flashcards";
+export * from "./proof";
 export * from "./runs";
 export * from "./tokens";
 export * from "./users";

@@ -55,6 +55,10 @@ export const policy = {
   "flashcards.decide": ["admin", "lead"],
   /** GET /api/metrics (Prometheus): admins, and tokens scoped to "metrics" (tokenScopes below). */
   "metrics.read": ["admin"],
+  /** The /proof page: the history of `npm run proof` runs started here and their reports. */
+  "proof.read": everyone,
+  /** Start `npm run proof` from the cockpit (it takes the machine's cores for minutes). */
+  "proof.run": ["admin"],
 } as const satisfies Record<string, "public" | readonly Role[]>;
 
 export type Permission = keyof typeof policy;

@@ -195,6 +195,10 @@ describe("real answers match the document", () => {
       "/api/locks",
       "/api/metrics",
       "/api/runs?limit=nope",
+      "/api/proof/runs",
+      "/api/proof/runs/20260101T000000Z-smoke",
+      "/api/proof/runs/20260101T000000Z-smoke/report",
+      "/api/proof/runs/20260101T000000Z-smoke/report.json",
     ]) {
       await call("GET", path);
     }
@@ -223,6 +227,8 @@ describe("real answers match the document", () => {
     await call("POST", "/api/signals/unknown.signal", {});
     await call("POST", "/api/webhooks/deliveries/missing/redeliver");
     await call("POST", "/api/runs", { jobId: "scripted", input: { turns: "two" } });
+    // A bad mode is refused before anything starts (a real start is tests/proof-runs' business).
+    await call("POST", "/api/proof/runs", { mode: "everything" });
 
     expect(problems).toEqual([]);
     const operations = Object.entries(document.paths).flatMap(([path, ops]) =>

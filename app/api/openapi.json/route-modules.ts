@@ -13,6 +13,10 @@ import * as auditVerifyRoute from "@/app/api/audit/verify/route";
 import * as authAllRoute from "@/app/api/auth/[...all]/route";
 import * as boardRoute from "@/app/api/board/route";
 import * as boardColumnRoute from "@/app/api/board/columns/[column]/route";
+import * as proofRunsRoute from "@/app/api/proof/runs/route";
+import * as proofRunRoute from "@/app/api/proof/runs/[id]/route";
+import * as proofReportRoute from "@/app/api/proof/runs/[id]/report/route";
+import * as proofReportJsonRoute from "@/app/api/proof/runs/[id]/report.json/route";
 import * as eventsRoute from "@/app/api/events/route";
 import * as flashcardsRoute from "@/app/api/flashcards/route";
 import * as flashcardsIdRoute from "@/app/api/flashcards/[id]/route";
@@ -67,6 +71,10 @@ export const routeModules: readonly RouteModuleEntry[] = [
   { pattern: "/api/auth/[...all]", module: authAllRoute },
   { pattern: "/api/board", module: boardRoute },
   { pattern: "/api/board/columns/[column]", module: boardColumnRoute },
+  { pattern: "/api/proof/runs", module: proofRunsRoute },
+  { pattern: "/api/proof/runs/[id]", module: proofRunRoute },
+  { pattern: "/api/proof/runs/[id]/report", module: proofReportRoute },
+  { pattern: "/api/proof/runs/[id]/report.json", module: proofReportJsonRoute },
   { pattern: "/api/events", module: eventsRoute },
   { pattern: "/api/flashcards", module: flashcardsRoute },
   { pattern: "/api/flashcards/[id]", module: flashcardsIdRoute },
