@@ -15,7 +15,7 @@ test("pages carry the security headers and the cockpit passes its CSP", async ({
   const violations: string[] = [];
   await page.addInitScript(() =>
     document.addEventListener("securitypolicyviolation", (e) =>
-      console.error(`csp-violation ${e.violatedDirective} ${e.blockedURI}`),
+      console.error(`csp-violation ${e.violatedDirective} ${e.blockedURI} on ${location.pathname}`),
     ),
   );
   page.on("console", (m) => {
@@ -29,6 +29,7 @@ test("pages carry the security headers and the cockpit passes its CSP", async ({
     "/audit",
     "/settings/users",
     "/settings/tokens",
+    "/proof",
     "/api-reference",
   ]) {
     await page.goto(path);

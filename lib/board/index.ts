@@ -3,6 +3,7 @@ import "server-only";
 export { diffDeclarations, type DeclarationChange } from "./declaration-diff";
 export { STATS_WINDOW_DAYS, emptyStats, jobRunStats, type JobRunStats } from "./job-stats";
 export { boardColumnPage, boardSnapshot, boardUpdate } from "./queries";
+export { boardFilterQuery } from "./filter-query";
 export { DURATION_EDGES_MS, emptySeries, jobDurationHistogram, jobRunSeries } from "./job-series";
 export type { DurationBucket, RunSeries, RunSeriesBucket, SeriesUnit } from "./job-series";
 export { resourceSeries, type EndpointMinute, type EndpointSeries, type ResourceSeries } from "./resource-series";

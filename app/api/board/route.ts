@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { boardUpdate } from "@/lib/board";
-import { boardColumnIds, boardFilterQuery } from "@/lib/board-columns";
+import { boardFilterQuery, boardUpdate } from "@/lib/board";
+import { boardColumnIds } from "@/lib/board-columns";
 import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";

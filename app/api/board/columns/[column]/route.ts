@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { boardColumnPage } from "@/lib/board";
-import { boardColumnIds, boardFilterQuery } from "@/lib/board-columns";
+import { boardColumnPage, boardFilterQuery } from "@/lib/board";
+import { boardColumnIds } from "@/lib/board-columns";
 import { AppError } from "@/lib/errors";
 import { apiRoute } from "@/lib/http";
 
