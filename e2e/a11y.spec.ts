@@ -81,6 +81,12 @@ const pages: { role: DemoRole; path: () => string; name: string; ready: (page: P
     ready: (p) => expect(p.getByText("Model endpoints")).toBeVisible(),
   },
   {
+    role: "admin",
+    name: "proof",
+    path: () => "/proof",
+    ready: (p) => expect(p.getByRole("table", { name: "Proof runs" })).toBeVisible(),
+  },
+  {
     role: "reviewer",
     name: "audit",
     path: () => "/audit",

@@ -114,6 +114,7 @@ test("every page in both themes, photographed for the report, and nothing wider 
     "/memory",
     "/resources",
     "/api-reference",
+    "/proof",
     "/settings/users",
   ];
   for (const theme of ["light", "dark"] as const) {
