@@ -15,7 +15,8 @@ export { listRunFiles, readRunFile, type FileView, type WorkspaceListing } from 
 export { workspaceFileForApi, workspaceListingForApi } from "./workspace-files";
 export { searchRuns, searchQuery, idPrefixOf } from "./search";
 export type { SearchResult, RunHit, JobHit } from "./search-types";
-export { listRunPage, exportRunRows, runCsvValues, runListQuery, runListSorts, runListRanges } from "./run-list";
+export { listRunPage, exportRunRows, runCsvValues, runListQuery, runListSorts } from "./run-list";
+export { RUN_LIST_DEFAULT_RANGE } from "./run-list";
 export { RUN_CSV_COLUMNS, EXPORT_CAP, type RunListQuery } from "./run-list";
 export type { RunListRow, RunListPage } from "./run-list-types";
 export { runsCsvResponse } from "./run-list-export";
