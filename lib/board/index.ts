@@ -7,6 +7,7 @@ export { DURATION_EDGES_MS, emptySeries, jobChartWindow, jobDurationHistogram, j
 export type { DurationBucket, RunSeries, RunSeriesBucket } from "./job-series";
 export { resourceChartWindow, resourceSeries, type EndpointBucket, type EndpointSeries } from "./resource-series";
 export type { ResourceSeries, WaitBucket } from "./resource-series";
+export { resourceWaitSeries, type ResourceWaitBucket, type ResourceWaitSeries } from "./resource-waits";
 export { endpointUsage, type EndpointUsage, type ResourceRun } from "./resources";
 export { loadRunPage, type NotificationRecord, type RunRecord, type TurnRecord } from "./run-page";
 export type { BoardFilters, BoardJob, BoardPage, BoardResponse, BoardRisk, BoardRun, BoardSnapshot } from "./types";
