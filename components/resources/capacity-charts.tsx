@@ -5,8 +5,6 @@ import {
   AreaChart,
   CartesianGrid,
   Legend,
-  Line,
-  LineChart,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -15,25 +13,23 @@ import {
 } from "recharts";
 import type { ReactNode } from "react";
 import { ChartFigure } from "@/components/charts/chart-figure";
+import { WaitChart } from "./wait-chart";
 import { bucketHeading, bucketLabel, inSpan, perBucket } from "@/components/charts/describe";
 import { axisTick, chartColors, legendLabel, legendStyle, tooltipStyle } from "@/components/charts/theme";
 import type { ResourceSeries } from "@/lib/board";
 
 const margin = { left: 0, right: 8, top: 8, bottom: 0 };
-const ms = (v: number | null) => (v === null ? "—" : `${v.toLocaleString("en-US")} ms`);
 
 /**
- * Model capacity over the chosen time range: per endpoint, slots held by turns per bucket
- * against its max concurrency; and how long turns waited to start (p50, p95) per bucket.
+ * Model capacity over the chosen time range, per endpoint: slots held by turns per bucket
+ * against its max concurrency, and how long its turns waited to start (p50, p95).
  */
 export function CapacityCharts({ data, picker }: { data: ResourceSeries; picker: ReactNode }) {
   const busy = data.endpoints.filter((e) => e.buckets.some((m) => m.slots > 0 || m.turnsStarted > 0));
   const idle = data.endpoints.filter((e) => !busy.includes(e));
-  const waited = data.waits.some((w) => w.turns > 0);
   const label = (at: string) => bucketLabel(at, data.bucket);
   const per = perBucket(data);
   const timeHead = bucketHeading[data.bucket];
-  const waitRows = data.waits.map((w) => ({ ...w, label: label(w.at) }));
 
   return (
     <section className="flex flex-col gap-3" aria-labelledby="capacity-heading">
@@ -51,9 +47,16 @@ export function CapacityCharts({ data, picker }: { data: ResourceSeries; picker:
         <div className="grid gap-6 lg:grid-cols-2" data-capacity-charts>
           {busy.map((e) => {
             const rows = e.buckets.map((m) => ({ ...m, label: label(m.at) }));
-            return (
+            const waits = e.waits.map((w) => ({
+              at: w.at,
+              label: label(w.at),
+              count: w.turns,
+              low: w.p50Ms,
+              high: w.p95Ms,
+            }));
+            return [
               <ChartFigure
-                key={e.endpoint}
+                key={`slots-${e.endpoint}`}
                 title={`Model slots in use on ${e.endpoint} ${per} (average), of ${e.capacity}, UTC`}
                 chart={
                   <ResponsiveContainer>
@@ -112,57 +115,23 @@ export function CapacityCharts({ data, picker }: { data: ResourceSeries; picker:
                     </tbody>
                   </table>
                 }
-              />
-            );
+              />,
+              <WaitChart
+                key={`waits-${e.endpoint}`}
+                name={`waits-${e.endpoint}`}
+                title={`Wait before a turn starts on ${e.endpoint}, ${per} (p50 and p95), UTC`}
+                caption={`Wait before a turn starts on ${e.endpoint} ${per}: runnable to started, so fair share and rate limits count as well as slots`}
+                timeHead={timeHead}
+                countHead="Turns started"
+                lowName="p50"
+                highName="p95"
+                rows={waits}
+                empty={
+                  waits.some((w) => w.count > 0) ? undefined : `No turns started on ${e.endpoint} ${inSpan(data.span)}.`
+                }
+              />,
+            ];
           })}
-          <ChartFigure
-            title={`Wait before a turn starts, ${per} (p50 and p95, all endpoints), UTC`}
-            empty={waited ? undefined : `No turns started ${inSpan(data.span)}.`}
-            chart={
-              <ResponsiveContainer>
-                <LineChart accessibilityLayer={false} data={waitRows} margin={margin}>
-                  <CartesianGrid stroke={chartColors.grid} vertical={false} />
-                  <XAxis dataKey="label" tick={axisTick} minTickGap={16} />
-                  <YAxis tick={axisTick} unit=" ms" />
-                  <Tooltip contentStyle={tooltipStyle} />
-                  <Legend wrapperStyle={legendStyle} formatter={legendLabel} />
-                  <Line
-                    dataKey="p50Ms"
-                    name="p50"
-                    stroke={chartColors.secondary}
-                    dot={false}
-                    isAnimationActive={false}
-                  />
-                  <Line dataKey="p95Ms" name="p95" stroke={chartColors.warning} dot={false} isAnimationActive={false} />
-                </LineChart>
-              </ResponsiveContainer>
-            }
-            table={
-              <table className="w-full text-left tabular-nums" data-chart-table="waits">
-                <caption className="sr-only">Wait before a turn starts {per}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{timeHead}</th>
-                    <th scope="col">Turns started</th>
-                    <th scope="col">p50</th>
-                    <th scope="col">p95</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {waitRows.map((w) => (
-                    <tr key={w.at}>
-                      <th scope="row" className="font-normal">
-                        {w.label}
-                      </th>
-                      <td>{w.turns}</td>
-                      <td>{ms(w.p50Ms)}</td>
-                      <td>{ms(w.p95Ms)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            }
-          />
         </div>
       )}
       {busy.length > 0 && idle.length > 0 ? (

@@ -161,8 +161,8 @@ describe("resource series", () => {
     expect(endpoint.buckets[i]).toMatchObject({ slots: 1, turnsStarted: 2 });
     expect(endpoint.buckets[i + 1]).toMatchObject({ slots: 1, turnsStarted: 0 });
     expect(endpoint.buckets[i + 2]).toMatchObject({ slots: 0, turnsStarted: 0 });
-    expect(series.waits[i]).toMatchObject({ turns: 2, p50Ms: 200 });
-    expect(series.waits[i]?.p95Ms).toBe(290);
-    expect(series.waits[i + 1]).toMatchObject({ turns: 0, p50Ms: null });
+    expect(endpoint.waits[i]).toMatchObject({ turns: 2, p50Ms: 200 });
+    expect(endpoint.waits[i]?.p95Ms).toBe(290);
+    expect(endpoint.waits[i + 1]).toMatchObject({ turns: 0, p50Ms: null });
   });
 });

@@ -17,6 +17,8 @@ export interface EndpointSeries {
   endpoint: string;
   capacity: number;
   buckets: EndpointBucket[];
+  /** The wait before each bucket's turns on this endpoint started. */
+  waits: WaitBucket[];
 }
 
 export interface WaitBucket {
@@ -32,7 +34,6 @@ export interface ResourceSeries {
   /** "last hour", "since 3 Jun 2026". */
   span: string;
   endpoints: EndpointSeries[];
-  waits: WaitBucket[];
 }
 
 /** The buckets for the capacity charts over a range; all time starts at the oldest turn (turns_started_idx). */
@@ -41,9 +42,9 @@ export function resourceChartWindow(db: Queryable, range: TimeRange): Promise<Ch
 }
 
 /**
- * Model capacity over a chart window: per endpoint, slots in use (turn time per bucket)
- * against max concurrency and turns started; across endpoints, the wait before a turn started
- * (turns.wait_ms). Reads turns by started_at (turns_started_idx); a turn still running counts
+ * Model capacity over a chart window, per endpoint: slots in use (turn time per bucket)
+ * against max concurrency, turns started, and the wait before its turns started
+ * (turns.wait_ms, p50 and p95). Reads turns by started_at (turns_started_idx); a turn still running counts
  * until now.
  */
 export async function resourceSeries(db: Queryable, chart: ChartWindow): Promise<ResourceSeries> {
@@ -75,20 +76,26 @@ export async function resourceSeries(db: Queryable, chart: ChartWindow): Promise
       from b
       group by 1, 2`),
     db.execute(sql`
-      select floor(extract(epoch from (started_at - ${from}::timestamptz)) / ${seconds})::int as i,
+      select r.model_endpoint as endpoint,
+             floor(extract(epoch from (t.started_at - ${from}::timestamptz)) / ${seconds})::int as i,
              count(*) as turns,
-             percentile_cont(0.5) within group (order by wait_ms) as p50,
-             percentile_cont(0.95) within group (order by wait_ms) as p95
-      from turns
-      where started_at >= ${from}::timestamptz and wait_ms is not null
-      group by 1`),
+             percentile_cont(0.5) within group (order by t.wait_ms) as p50,
+             percentile_cont(0.95) within group (order by t.wait_ms) as p95
+      from turns t join runs r on r.id = t.run_id
+      where t.started_at >= ${from}::timestamptz and t.wait_ms is not null
+      group by 1, 2`),
     db.execute(sql`select name, max_concurrency from model_endpoints order by name`),
   ]);
   const endpoints = new Map<string, EndpointSeries>();
   const series = (endpoint: string, capacity = 0) => {
     let e = endpoints.get(endpoint);
     if (!e) {
-      e = { endpoint, capacity, buckets: starts.map((at) => ({ at, slots: 0, turnsStarted: 0 })) };
+      e = {
+        endpoint,
+        capacity,
+        buckets: starts.map((at) => ({ at, slots: 0, turnsStarted: 0 })),
+        waits: starts.map((at) => ({ at, turns: 0, p50Ms: null, p95Ms: null })),
+      };
       endpoints.set(endpoint, e);
     }
     return e;
@@ -104,13 +111,13 @@ export async function resourceSeries(db: Queryable, chart: ChartWindow): Promise
     bucket.slots = Math.round(Number(r.slots) * 100) / 100;
     bucket.turnsStarted = Number(r.started);
   }
-  const waits: WaitBucket[] = starts.map((at) => ({ at, turns: 0, p50Ms: null, p95Ms: null }));
-  for (const r of rowsOf<{ i: number | string; turns: number | string; p50: unknown; p95: unknown }>(waitRows)) {
-    const bucket = waits[Number(r.i)];
+  type WaitRow = { endpoint: string; i: number | string; turns: number | string; p50: unknown; p95: unknown };
+  for (const r of rowsOf<WaitRow>(waitRows)) {
+    const bucket = series(r.endpoint).waits[Number(r.i)];
     if (!bucket) continue;
     bucket.turns = Number(r.turns);
     bucket.p50Ms = r.p50 === null ? null : Math.round(Number(r.p50));
     bucket.p95Ms = r.p95 === null ? null : Math.round(Number(r.p95));
   }
-  return { bucket: chart.bucket, span: chart.span, endpoints: [...endpoints.values()], waits };
+  return { bucket: chart.bucket, span: chart.span, endpoints: [...endpoints.values()] };
 }
