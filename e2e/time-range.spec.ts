@@ -69,12 +69,18 @@ test("the range chosen on the list changes it and a chart table, and carries ove
 
   // Resources: the capacity charts open over the last 24 hours, per hour.
   await page.goto("/resources");
-  await expect(picker(page, "Capacity over")).toHaveValue("24h");
+  await expect(picker(page, "Charts over")).toHaveValue("24h");
   await expect(page.getByRole("heading", { name: "Model capacity, last 24 hours" })).toBeVisible();
   const capacity = page.locator("[data-capacity-charts]");
   await capacity.getByText("Show as table").last().click();
-  const waits = capacity.locator('[data-chart-table="waits"]');
+  const waits = capacity.locator('[data-chart-table^="waits-"]').last();
   await expect(waits.locator("tbody tr")).toHaveCount(24);
+  // Waits for tool quotas and the write budget follow the same range (none are configured here, and it says so).
+  const rateLimited = page.locator("[data-resource-waits]");
+  await expect(
+    rateLimited.getByRole("heading", { name: "Waits for rate-limited resources, last 24 hours" }),
+  ).toBeVisible();
+  await expect(rateLimited).toContainText("No run waited for a tool quota or the write budget in the last 24 hours.");
 
   // Back on the list, the last choice (made on the job's page) applies.
   await page.goto("/runs/list");

@@ -7,7 +7,8 @@ import { LiveRefresh } from "@/components/runs/live-refresh";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { endpointUsage, resourceChartWindow, resourceSeries } from "@/lib/board";
+import { endpointUsage, resourceChartWindow, resourceSeries, resourceWaitSeries } from "@/lib/board";
+import { ResourceWaitCharts } from "@/components/resources/resource-wait-charts";
 import { TimeRangePicker } from "@/components/time-range/time-range-picker";
 import { timeRangeOfRequest } from "@/components/time-range/request-range";
 import { listJobs } from "@/lib/jobs";
@@ -26,13 +27,14 @@ export default async function ResourcesPage({ searchParams }: Props) {
   const { range } = await timeRangeOfRequest(await searchParams, "1h");
   const db = await getDb();
   const chart = await resourceChartWindow(db, range);
-  const [usage, jobs, overview, series, locks, capacity] = await Promise.all([
+  const [usage, jobs, overview, series, locks, capacity, waits] = await Promise.all([
     endpointUsage(db),
     listJobs(db, { includeRemoved: true }),
     schedulingOverview(db),
     serviceSeries(db, 15),
     listLocks(db),
     resourceSeries(db, chart),
+    resourceWaitSeries(db, chart),
   ]);
   const mcpServers = listMcpServerStatus();
   const canEditWeights = roleAllows(principalRole(principal), "scheduling.manage");
@@ -46,7 +48,8 @@ export default async function ResourcesPage({ searchParams }: Props) {
       <div className="flex flex-col gap-8">
         <ArbitrationPanel initial={{ ...overview, series }} canEditWeights={canEditWeights} />
         <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
-        <CapacityCharts data={capacity} picker={<TimeRangePicker value={range} label="Capacity over" />} />
+        <CapacityCharts data={capacity} picker={<TimeRangePicker value={range} label="Charts over" />} />
+        <ResourceWaitCharts series={waits} bucket={chart.bucket} span={chart.span} />
       </div>
       <section className="mt-8 flex flex-col gap-2" aria-labelledby="locks-heading">
         <LiveRefresh active intervalMs={2_000} kinds={["resources"]} />
