@@ -91,6 +91,12 @@ test("the range chosen on the list changes it and a chart table, and carries ove
   await expect(page.getByRole("heading", { name: "Model capacity, last 7 days" })).toBeVisible();
   await page.goto("/jobs");
   await expect(picker(page, "Runs over")).toHaveValue("24h");
+  // A range that is not one is named, and the remembered one is shown instead.
+  await page.goto("/jobs?range=90d");
+  await expect(page.getByRole("alert").filter({ hasText: "time range" })).toHaveText(
+    'Unknown time range "90d" (one of 1h, 24h, 7d, 30d, all); showing last 24 hours.',
+  );
+  await expect(picker(page, "Runs over")).toHaveValue("24h");
 
   await page.context().close();
   await request.dispose();

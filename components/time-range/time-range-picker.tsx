@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTransition, type ChangeEvent } from "react";
 import { controlClassName } from "@/components/ui/input-styles";
-import { TIME_RANGE_PARAM, timeRangeLabels, timeRanges, type TimeRange } from "@/lib/time-range";
+import { parseTimeRange, TIME_RANGE_PARAM, timeRangeLabels, timeRanges, type TimeRange } from "@/lib/time-range";
 import { cn } from "@/lib/utils";
 import { rememberTimeRange } from "./remember";
 
@@ -14,6 +14,8 @@ type Props = {
   label?: string;
   /** Parameters that mean nothing under another range (a page number) and are dropped on change. */
   resetParams?: readonly string[];
+  /** Why the URL's range was not used (ResolvedTimeRange.error), said under the control. */
+  error?: string;
   className?: string;
 };
 
@@ -23,12 +25,13 @@ type Props = {
  * the `range` URL parameter. Inside a GET form it submits the form instead, so words typed
  * but not yet applied travel along — and without scripts the form still carries `range`.
  */
-export function TimeRangePicker({ value, label = "Time range", resetParams = [], className }: Props) {
+export function TimeRangePicker({ value, label = "Time range", resetParams = [], error, className }: Props) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
 
   function choose(event: ChangeEvent<HTMLSelectElement>) {
-    const range = event.currentTarget.value as TimeRange;
+    const range = parseTimeRange(event.currentTarget.value);
+    if (!range) return;
     rememberTimeRange(range);
     const form = event.currentTarget.form;
     if (form && form.method.toLowerCase() === "get") {
@@ -42,22 +45,29 @@ export function TimeRangePicker({ value, label = "Time range", resetParams = [],
   }
 
   return (
-    <label className={cn("flex flex-col gap-1 text-xs text-muted", className)} data-time-range-picker>
-      {label}
-      <select
-        key={value}
-        name={TIME_RANGE_PARAM}
-        defaultValue={value}
-        onChange={choose}
-        aria-busy={pending || undefined}
-        className={cn(controlClassName, "h-8 w-auto text-xs", pending && "opacity-70")}
-      >
-        {timeRanges.map((r) => (
-          <option key={r} value={r}>
-            {timeRangeLabels[r]}
-          </option>
-        ))}
-      </select>
-    </label>
+    <div className={cn("flex flex-col gap-1 text-xs", className)} data-time-range-picker>
+      <label className="flex flex-col gap-1 text-muted">
+        {label}
+        <select
+          key={value}
+          name={TIME_RANGE_PARAM}
+          defaultValue={value}
+          onChange={choose}
+          aria-busy={pending || undefined}
+          className={cn(controlClassName, "h-8 w-auto text-xs", pending && "opacity-70")}
+        >
+          {timeRanges.map((r) => (
+            <option key={r} value={r}>
+              {timeRangeLabels[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {error ? (
+        <p role="alert" className="max-w-64 text-danger-text">
+          {error}; showing {timeRangeLabels[value].toLowerCase()}.
+        </p>
+      ) : null}
+    </div>
   );
 }

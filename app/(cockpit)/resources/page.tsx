@@ -24,7 +24,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function ResourcesPage({ searchParams }: Props) {
   const principal = await authorizePage("resources.read");
-  const { range } = await timeRangeOfRequest(await searchParams, "1h");
+  const { range, error: rangeError } = await timeRangeOfRequest(await searchParams, "1h");
   const db = await getDb();
   const chart = await resourceChartWindow(db, range);
   const [usage, jobs, overview, series, locks, capacity, waits] = await Promise.all([
@@ -48,7 +48,10 @@ export default async function ResourcesPage({ searchParams }: Props) {
       <div className="flex flex-col gap-8">
         <ArbitrationPanel initial={{ ...overview, series }} canEditWeights={canEditWeights} />
         <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
-        <CapacityCharts data={capacity} picker={<TimeRangePicker value={range} label="Charts over" />} />
+        <CapacityCharts
+          data={capacity}
+          picker={<TimeRangePicker value={range} label="Charts over" error={rangeError} />}
+        />
         <ResourceWaitCharts series={waits} bucket={chart.bucket} span={chart.span} />
       </div>
       <section className="mt-8 flex flex-col gap-2" aria-labelledby="locks-heading">

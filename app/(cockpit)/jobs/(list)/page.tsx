@@ -28,7 +28,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function JobsPage({ searchParams }: Props) {
   const principal = await authorizePage("jobs.read");
   const canRun = roleAllows(principalRole(principal), "runs.create");
-  const { range } = await timeRangeOfRequest(await searchParams, "30d");
+  const { range, error: rangeError } = await timeRangeOfRequest(await searchParams, "30d");
   const db = await getDb();
   const chart = await jobChartWindow(db, range);
   const [jobs, stats, series] = await Promise.all([
@@ -43,7 +43,7 @@ export default async function JobsPage({ searchParams }: Props) {
       <PageHeader
         title="Jobs"
         description="The job registry: what each agent job does, who owns it, its risk level and oversight, and how it is triggered."
-        actions={<TimeRangePicker value={range} label="Runs over" />}
+        actions={<TimeRangePicker value={range} label="Runs over" error={rangeError} />}
       />
       {jobs.length === 0 ? (
         <EmptyState

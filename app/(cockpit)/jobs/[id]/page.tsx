@@ -49,7 +49,7 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
 export default async function JobPage({ params, searchParams }: Props) {
   const principal = await authorizePage("jobs.read");
   const { id } = await params;
-  const { range } = await timeRangeOfRequest(await searchParams, "30d");
+  const { range, error: rangeError } = await timeRangeOfRequest(await searchParams, "30d");
   const db = await getDb();
   const detail = await getJob(db, id);
   if (!detail) notFound();
@@ -103,7 +103,7 @@ export default async function JobPage({ params, searchParams }: Props) {
               <h2 id="job-stats" className="text-sm font-semibold">
                 Runs, {timeRangeLabels[range].toLowerCase()}
               </h2>
-              <TimeRangePicker value={range} label="Runs over" />
+              <TimeRangePicker value={range} label="Runs over" error={rangeError} />
             </div>
             <dl className="grid grid-cols-2 gap-2 md:grid-cols-4">
               <Stat label="Runs" value={stats.runs.toLocaleString("en-US")} />
