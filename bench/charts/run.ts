@@ -9,8 +9,9 @@ import { sql } from "drizzle-orm";
 import { openPglite } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { jobChartWindow, jobRunSeries, jobRunStats, resourceChartWindow, resourceSeries } from "@/lib/board";
-import { defineJob, registerJobDefinitions, syncRegistry } from "@/lib/jobs";
+import { registerJobDefinitions, syncRegistry } from "@/lib/jobs";
 import { timeRanges } from "@/lib/time-range";
+import { benchJob } from "../dispatch/bench-job";
 
 function arg(name: string, fallback: string): string {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -20,25 +21,8 @@ const total = Number(arg("runs", "50000"));
 const reps = Number(arg("reps", "5"));
 const spreadSeconds = 30 * 86_400;
 
-const job = defineJob({
-  id: "bench-charts",
-  title: "Charts bench",
-  description: "Runs that only exist to be charted.",
-  triggers: [{ kind: "manual" }],
-  agent: { model: "default", instructions: "bench", tools: [], maxTurns: 1 },
-  budgets: { tokens: 1000, turns: 1, wallClockMs: 3_600_000 },
-  scheduling: { group: "bench", weight: 1, priority: 0 },
-  governance: {
-    owner: "bench@flightdeck.local",
-    purpose: "Benchmark the charts.",
-    riskLevel: "minimal",
-    dataCategories: [],
-    humanOversight: "none",
-    authorizedBy: "bench@flightdeck.local",
-    authorizedAt: "2026-01-01",
-    retentionDays: 30,
-  },
-});
+// The benchmarks' shared job: charts only read runs and turns, whatever job they belong to.
+const job = benchJob;
 
 /** Median of `reps` timed calls after one warm-up, ms. */
 async function time(f: () => Promise<unknown>): Promise<number> {
@@ -65,7 +49,7 @@ await handle.db.execute(sql`
   insert into runs (id, job_id, job_version, state, governance, trigger_kind, actor_kind, actor_label, input,
     model_endpoint, budget_tokens, budget_turns, budget_wall_clock_ms, fair_group, tokens_used,
     created_at, started_at, finished_at)
-  select 'bench-' || i, 'bench-charts', (select current_version from jobs where id = 'bench-charts'),
+  select 'bench-' || i, ${job.id}, (select current_version from jobs where id = ${job.id}),
     (array['succeeded', 'failed', 'cancelled'])[1 + i % 3], '{}'::jsonb, 'manual', 'system', 'bench', '{}'::jsonb,
     'default', 1000, 1, 3600000, 'bench', i % 5000, at, at, at + interval '20 seconds'
   from generate_series(1, ${total}) as i,
