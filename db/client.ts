@@ -26,10 +26,12 @@ export interface DatabaseHandle {
 
 export async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (dataDir) secureDataDir(dataDir);
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  // pg_trgm backs the runs' text search index (drizzle/0022); CREATE EXTENSION needs it loaded.
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   // Files PGlite created on first open: owner-only as well.
   if (dataDir) secureDataDir(dataDir);
   const db = drizzle({ client, schema }) as unknown as Db;

@@ -2,7 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { ChartFigure } from "@/components/charts/chart-figure";
-import { bucketLabel } from "@/components/charts/describe";
+import { bucketHeading, bucketLabel, perBucket } from "@/components/charts/describe";
 import { axisTick, chartColors, legendLabel, legendStyle, tooltipStyle } from "@/components/charts/theme";
 import { formatDuration } from "@/components/runs/duration";
 import type { DurationBucket, RunSeries } from "@/lib/board";
@@ -28,19 +28,18 @@ function shortRange(b: DurationBucket): string {
 
 /** A job's page: runs over time by outcome, how long finished runs took, and tokens spent over time. */
 export function JobCharts({ series, durations }: { series: RunSeries; durations: DurationBucket[] }) {
-  const per = series.unit === "day" ? "day" : "hour";
-  const span = series.unit === "day" ? `last ${series.buckets.length} days` : `last ${series.buckets.length} hours`;
-  const rows = series.buckets.map((b) => ({ ...b, label: bucketLabel(b.at, series.unit) }));
+  const per = perBucket(series);
+  const rows = series.buckets.map((b) => ({ ...b, label: bucketLabel(b.at, series.bucket) }));
   const histogram = durations.map((b) => ({ ...b, label: shortRange(b) }));
   const finished = durations.reduce((s, b) => s + b.succeeded + b.failed, 0);
   const tokens = series.buckets.reduce((s, b) => s + b.tokens, 0);
-  const timeHead = series.unit === "day" ? "Day (UTC)" : "Hour (UTC)";
+  const timeHead = bucketHeading[series.bucket];
 
   return (
     <div className="grid gap-6 lg:grid-cols-2" data-job-charts>
       <ChartFigure
         className="lg:col-span-2"
-        title={`Runs per ${per}, ${span} (UTC), by outcome`}
+        title={`Runs ${per} (UTC), by outcome`}
         chart={
           <ResponsiveContainer>
             <BarChart accessibilityLayer={false} data={rows} margin={margin}>
@@ -75,7 +74,7 @@ export function JobCharts({ series, durations }: { series: RunSeries; durations:
         }
         table={
           <table className="w-full text-left tabular-nums" data-chart-table="runs">
-            <caption className="sr-only">Runs per {per} by outcome</caption>
+            <caption className="sr-only">Runs {per} by outcome</caption>
             <thead>
               <tr>
                 <th scope="col">{timeHead}</th>
@@ -104,7 +103,7 @@ export function JobCharts({ series, durations }: { series: RunSeries; durations:
         }
       />
       <ChartFigure
-        title="Duration of finished runs, start to finish"
+        title={`Duration of finished runs, start to finish, ${series.span}`}
         empty={finished === 0 ? "No finished runs in this window." : undefined}
         chart={
           <ResponsiveContainer>
@@ -156,7 +155,7 @@ export function JobCharts({ series, durations }: { series: RunSeries; durations:
         }
       />
       <ChartFigure
-        title={`Tokens spent per ${per}, ${span} (UTC)`}
+        title={`Tokens spent ${per} (UTC)`}
         empty={tokens === 0 ? "No tokens spent in this window." : undefined}
         chart={
           <ResponsiveContainer>
@@ -175,7 +174,7 @@ export function JobCharts({ series, durations }: { series: RunSeries; durations:
         }
         table={
           <table className="w-full text-left tabular-nums" data-chart-table="tokens">
-            <caption className="sr-only">Tokens spent per {per}</caption>
+            <caption className="sr-only">Tokens spent {per}</caption>
             <thead>
               <tr>
                 <th scope="col">{timeHead}</th>

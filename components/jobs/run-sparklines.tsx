@@ -1,18 +1,14 @@
-import { describeSeries } from "@/components/charts/describe";
+import { describeSeries, perBucket } from "@/components/charts/describe";
 import { Sparkline } from "@/components/charts/sparkline";
 import { chartColors } from "@/components/charts/theme";
 import { formatDuration } from "@/components/runs/duration";
 import type { RunSeries } from "@/lib/board";
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
-const per = (series: RunSeries) =>
-  series.unit === "day"
-    ? `per day, last ${series.buckets.length} days`
-    : `per hour, last ${series.buckets.length} hours`;
 
 /** Three tiny charts for a Jobs table row: runs, success rate and median duration per bucket. */
 export function RunSparklines({ series }: { series: RunSeries }) {
-  const { unit, buckets } = series;
+  const { bucket: unit, buckets } = series;
   if (buckets.every((b) => b.runs === 0)) return null;
   const volume = buckets.map((b) => ({ at: b.at, value: b.runs }));
   const rate = buckets.map((b) => ({
@@ -23,7 +19,7 @@ export function RunSparklines({ series }: { series: RunSeries }) {
   const items = [
     {
       name: "runs",
-      el: <Sparkline points={volume} label={describeSeries(`Runs ${per(series)} (UTC)`, volume, unit, String)} />,
+      el: <Sparkline points={volume} label={describeSeries(`Runs ${perBucket(series)} (UTC)`, volume, unit, String)} />,
     },
     {
       name: "success",
@@ -33,7 +29,7 @@ export function RunSparklines({ series }: { series: RunSeries }) {
           color={chartColors.succeeded}
           domain={[0, 1]}
           points={rate}
-          label={describeSeries(`Success rate ${per(series)} (UTC)`, rate, unit, pct)}
+          label={describeSeries(`Success rate ${perBucket(series)} (UTC)`, rate, unit, pct)}
         />
       ),
     },
@@ -45,7 +41,7 @@ export function RunSparklines({ series }: { series: RunSeries }) {
           color={chartColors.secondary}
           points={duration}
           label={describeSeries(
-            `Median duration of succeeded runs ${per(series)} (UTC)`,
+            `Median duration of succeeded runs ${perBucket(series)} (UTC)`,
             duration,
             unit,
             formatDuration,

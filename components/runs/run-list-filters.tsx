@@ -1,17 +1,10 @@
 import Link from "next/link";
+import { TimeRangePicker } from "@/components/time-range/time-range-picker";
 import { buttonClassName } from "@/components/ui/button-styles";
 import { controlClassName } from "@/components/ui/input-styles";
 import type { RunListQuery } from "@/lib/board";
 import { cn } from "@/lib/utils";
 import { allRunStates, runStateLabels } from "./run-states";
-
-const rangeLabels = {
-  "1h": "Last hour",
-  "24h": "Last 24 hours",
-  "7d": "Last 7 days",
-  "30d": "Last 30 days",
-  all: "All time",
-};
 
 type Props = {
   query: RunListQuery;
@@ -84,13 +77,7 @@ export function RunListFilters({ query, jobs, owners }: Props) {
         <option value="limited">Limited</option>
         <option value="high">High</option>
       </Select>
-      <Select name="range" label="Created" value={query.range}>
-        {Object.entries(rangeLabels).map(([value, label]) => (
-          <option key={value} value={value}>
-            {label}
-          </option>
-        ))}
-      </Select>
+      <TimeRangePicker label="Created" value={query.range} />
       <input type="hidden" name="sort" value={query.sort} />
       <input type="hidden" name="dir" value={query.dir} />
       <button type="submit" className={buttonClassName("primary", "sm")}>

@@ -31,6 +31,18 @@ export const triggerKinds = ["schedule", "signal", "manual", "retry"] as const;
 export type TriggerKind = (typeof triggerKinds)[number];
 
 /**
+ * The text "find this run" reads (lib/board/search.ts): title, job id, fair-share key and the
+ * input's customer, in one expression so one trigram index covers all four. The index and the
+ * queries must spell it the same way for the planner to use the index; `table` qualifies the
+ * columns in queries that join another table with a `title`. Plain SQL, not bound parameters:
+ * a parameter in the expression would not match the index's.
+ */
+export function runSearchText(table = ""): string {
+  const c = (name: string) => (table ? `"${table}"."${name}"` : `"${name}"`);
+  return `(coalesce(${c("title")}, '') || ' ' || ${c("job_id")} || ' ' || ${c("fair_group")} || ' ' || coalesce(${c("input")} ->> 'customer', ''))`;
+}
+
+/**
  * One execution of one job version. A run is claimable for its next turn when it is
  * queued or running and holds no live lease; the lease (token + expiry) fences every
  * write a worker makes for the turn in flight.
@@ -126,6 +138,8 @@ export const runs = pgTable(
     index("runs_finished_idx")
       .on(t.finishedAt, t.id)
       .where(sql`finished_at is not null`),
+    // The palette and the list view's words: substring (ILIKE '%…%') lookups, which no btree serves (pg_trgm).
+    index("runs_search_trgm_idx").using("gin", sql.raw(`${runSearchText()} gin_trgm_ops`)),
   ],
 );
 

@@ -61,3 +61,23 @@ export const resourceWindows = pgTable(
   },
   (t) => [primaryKey({ columns: [t.resource, t.scope, t.windowStart] })],
 );
+
+/**
+ * Waits for rate-limited resources (tool quotas, the write budget; lib/resources), rolled up
+ * per resource and minute when each wait ends: a run parked in Waiting until the resource's
+ * next window is requeued, and its wait is added here in the same transaction. Bounded: one
+ * row per resource per minute in which a wait ended, pruned by the retention pass.
+ */
+export const resourceWaitMinutes = pgTable(
+  "resource_wait_minutes",
+  {
+    resource: text("resource").notNull(),
+    /** The minute (database clock) in which the waits ended. */
+    minute: timestamp("minute", { withTimezone: true }).notNull(),
+    waits: integer("waits").notNull().default(0),
+    /** Sum of the waits, ms (the mean is this over `waits`). */
+    waitMs: bigint("wait_ms", { mode: "number" }).notNull().default(0),
+    maxWaitMs: bigint("max_wait_ms", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.resource, t.minute] }), index("resource_wait_minutes_minute_idx").on(t.minute)],
+);

@@ -8,7 +8,8 @@ import { createRun } from "@/lib/runtime/create-run";
 import { syncModelEndpoints } from "@/lib/runtime/model-endpoints";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { jobDeclaration } from "@/tests/fixtures/jobs";
-import { emptySeries, jobDurationHistogram, jobRunSeries, seriesStarts } from "./job-series";
+import { chartWindow } from "@/lib/time-range";
+import { emptySeries, jobChartWindow, jobDurationHistogram, jobRunSeries } from "./job-series";
 import { resourceSeries } from "./resource-series";
 
 const operator: Principal = { kind: "user", id: "u-op", label: "op@flightdeck.local", role: "operator" };
@@ -63,36 +64,51 @@ describe("job run series", () => {
     await run("series-beta", "succeeded", at(20), 1_000, 5);
   });
 
-  it("buckets every job's runs per UTC day in one query, zeros where nothing ran", async () => {
-    const series = await jobRunSeries(handle.db, { unit: "day", count: 14, now });
+  it("buckets every job's runs per UTC day over 30 days in one query, zeros where nothing ran", async () => {
+    const chart = chartWindow("30d", now);
+    const series = await jobRunSeries(handle.db, { window: chart });
     const a = series.get("series-alpha");
     if (!a) throw new Error("no alpha series");
-    expect(a.unit).toBe("day");
-    expect(a.buckets).toHaveLength(14);
-    expect(a.buckets.map((b) => b.at)).toEqual(seriesStarts("day", 14, now));
-    expect(a.from).toBe(new Date(today.getTime() - 13 * DAY).toISOString());
-    expect(a.buckets[11]).toMatchObject({ runs: 3, succeeded: 2, failed: 1, other: 0, p50Ms: 2_000, tokens: 450 });
-    expect(a.buckets[12]).toMatchObject({ runs: 0, succeeded: 0, failed: 0, other: 0, p50Ms: null, tokens: 0 });
-    expect(a.buckets[13]).toMatchObject({ runs: 3, succeeded: 1, failed: 0, other: 2, p50Ms: 40_000, tokens: 1_000 });
+    expect(a.bucket).toBe("day");
+    expect(a.span).toBe("last 30 days");
+    expect(a.buckets).toHaveLength(30);
+    expect(a.buckets.map((b) => b.at)).toEqual(chart.starts);
+    expect(a.from).toBe(new Date(today.getTime() - 29 * DAY).toISOString());
+    expect(a.buckets[27]).toMatchObject({ runs: 3, succeeded: 2, failed: 1, other: 0, p50Ms: 2_000, tokens: 450 });
+    expect(a.buckets[28]).toMatchObject({ runs: 0, succeeded: 0, failed: 0, other: 0, p50Ms: null, tokens: 0 });
+    expect(a.buckets[29]).toMatchObject({ runs: 3, succeeded: 1, failed: 0, other: 2, p50Ms: 40_000, tokens: 1_000 });
     expect(a.buckets.reduce((s, b) => s + b.runs, 0)).toBe(6);
     const b = series.get("series-beta");
     if (!b) throw new Error("no beta series");
-    expect(b.buckets[12]).toMatchObject({ runs: 1, failed: 1, p50Ms: null, tokens: 7 });
-    // The run 20 days ago is outside a 14-day window.
-    expect(b.buckets.reduce((s, x) => s + x.runs, 0)).toBe(1);
+    expect(b.buckets[28]).toMatchObject({ runs: 1, failed: 1, p50Ms: null, tokens: 7 });
+    expect(b.buckets[9]).toMatchObject({ runs: 1, succeeded: 1 });
   });
 
-  it("answers one job, and hourly buckets", async () => {
-    const one = await jobRunSeries(handle.db, { unit: "hour", count: 48, jobId: "series-beta", now });
+  it("answers one job per 6 hours over 7 days, leaving older runs out", async () => {
+    const one = await jobRunSeries(handle.db, { window: chartWindow("7d", now), jobId: "series-beta" });
     expect([...one.keys()]).toEqual(["series-beta"]);
-    const hours = one.get("series-beta")?.buckets ?? [];
-    expect(hours).toHaveLength(48);
-    expect(hours.reduce((s, x) => s + x.runs, 0)).toBe(1);
-    expect(emptySeries("hour", 48, now).buckets.every((x) => x.runs === 0 && x.p50Ms === null)).toBe(true);
+    const buckets = one.get("series-beta")?.buckets ?? [];
+    expect(buckets).toHaveLength(28);
+    // The run 20 days ago is outside the window.
+    expect(buckets.reduce((s, x) => s + x.runs, 0)).toBe(1);
+    const empty = emptySeries(chartWindow("24h", now));
+    expect(empty.buckets).toHaveLength(24);
+    expect(empty.buckets.every((x) => x.runs === 0 && x.p50Ms === null)).toBe(true);
+  });
+
+  it("draws all time per day from the job's oldest run", async () => {
+    const chart = await jobChartWindow(handle.db, "all", "series-beta");
+    expect(chart.bucket).toBe("day");
+    expect(chart.from).toBe(new Date(today.getTime() - 20 * DAY).toISOString());
+    expect(chart.starts).toHaveLength(21);
+    const series = (await jobRunSeries(handle.db, { window: chart, jobId: "series-beta" })).get("series-beta");
+    expect(series?.buckets.reduce((s, x) => s + x.runs, 0)).toBe(2);
+    expect(series?.buckets[0]).toMatchObject({ runs: 1, succeeded: 1 });
   });
 
   it("counts finished runs per duration bucket, succeeded and failed apart", async () => {
-    const histogram = await jobDurationHistogram(handle.db, "series-alpha", 30);
+    const from = chartWindow("30d", now).from;
+    const histogram = await jobDurationHistogram(handle.db, "series-alpha", from);
     const count = (fromMs: number) => histogram.find((b) => b.fromMs === fromMs);
     expect(count(0)).toMatchObject({ toMs: 1_000, succeeded: 0, failed: 1 });
     expect(count(1_000)).toMatchObject({ toMs: 2_000, succeeded: 1, failed: 0 });
@@ -100,7 +116,7 @@ describe("job run series", () => {
     expect(count(30_000)).toMatchObject({ toMs: 60_000, succeeded: 1, failed: 0 });
     expect(histogram.at(-1)).toMatchObject({ fromMs: 3_600_000, toMs: null });
     expect(histogram.reduce((s, b) => s + b.succeeded + b.failed, 0)).toBe(4);
-    const beta = await jobDurationHistogram(handle.db, "series-beta", 30);
+    const beta = await jobDurationHistogram(handle.db, "series-beta", from);
     expect(beta.find((b) => b.fromMs === 60_000)).toMatchObject({ failed: 1 });
   });
 });
@@ -136,17 +152,17 @@ describe("resource series", () => {
         finishedAt: new Date(minute + 120_000),
       },
     ]);
-    const series = await resourceSeries(handle.db, 60);
+    const series = await resourceSeries(handle.db, chartWindow("1h"));
     const endpoint = series.endpoints.find((e) => e.endpoint === "default");
     if (!endpoint) throw new Error("no default endpoint");
     expect(endpoint.capacity).toBe(4);
-    expect(endpoint.minutes).toHaveLength(60);
-    const i = endpoint.minutes.findIndex((m) => m.at === new Date(minute).toISOString());
-    expect(endpoint.minutes[i]).toMatchObject({ slots: 1, turnsStarted: 2 });
-    expect(endpoint.minutes[i + 1]).toMatchObject({ slots: 1, turnsStarted: 0 });
-    expect(endpoint.minutes[i + 2]).toMatchObject({ slots: 0, turnsStarted: 0 });
-    expect(series.waits[i]).toMatchObject({ turns: 2, p50Ms: 200 });
-    expect(series.waits[i]?.p95Ms).toBe(290);
-    expect(series.waits[i + 1]).toMatchObject({ turns: 0, p50Ms: null });
+    expect(endpoint.buckets).toHaveLength(60);
+    const i = endpoint.buckets.findIndex((m) => m.at === new Date(minute).toISOString());
+    expect(endpoint.buckets[i]).toMatchObject({ slots: 1, turnsStarted: 2 });
+    expect(endpoint.buckets[i + 1]).toMatchObject({ slots: 1, turnsStarted: 0 });
+    expect(endpoint.buckets[i + 2]).toMatchObject({ slots: 0, turnsStarted: 0 });
+    expect(endpoint.waits[i]).toMatchObject({ turns: 2, p50Ms: 200 });
+    expect(endpoint.waits[i]?.p95Ms).toBe(290);
+    expect(endpoint.waits[i + 1]).toMatchObject({ turns: 0, p50Ms: null });
   });
 });

@@ -2,14 +2,12 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-
-export type SeriesUnit = "day" | "hour";
-
-const UNIT_MS: Record<SeriesUnit, number> = { day: 86_400_000, hour: 3_600_000 };
+import type { BucketSize, ChartWindow, TimeRange } from "@/lib/time-range";
+import { chartWindowOf } from "./chart-window";
 
 /** One bucket of a job's runs, by creation time (the same counting as jobRunStats). */
 export interface RunSeriesBucket {
-  /** Bucket start, ISO (UTC day or hour). */
+  /** Bucket start, ISO (UTC). */
   at: string;
   runs: number;
   succeeded: number;
@@ -23,27 +21,32 @@ export interface RunSeriesBucket {
 }
 
 export interface RunSeries {
-  unit: SeriesUnit;
+  bucket: BucketSize;
+  /** "last 7 days", "since 3 Jun 2026". */
+  span: string;
   /** Start of the first bucket, ISO. */
   from: string;
   buckets: RunSeriesBucket[];
 }
 
-/** The bucket starts ending with the current UTC day or hour. */
-export function seriesStarts(unit: SeriesUnit, count: number, now = new Date()): string[] {
-  const step = UNIT_MS[unit];
-  const last = Math.floor(now.getTime() / step) * step;
-  return Array.from({ length: count }, (_, i) => new Date(last - (count - 1 - i) * step).toISOString());
+/** A series with no runs (a job that has not run in the window). */
+export function emptySeries(chart: ChartWindow): RunSeries {
+  return {
+    bucket: chart.bucket,
+    span: chart.span,
+    from: chart.from,
+    buckets: chart.starts.map((at) => ({ at, runs: 0, succeeded: 0, failed: 0, other: 0, p50Ms: null, tokens: 0 })),
+  };
 }
 
-/** A series with no runs (a job that has not run in the window). */
-export function emptySeries(unit: SeriesUnit, count: number, now = new Date()): RunSeries {
-  const starts = seriesStarts(unit, count, now);
-  return {
-    unit,
-    from: starts[0] ?? "",
-    buckets: starts.map((at) => ({ at, runs: 0, succeeded: 0, failed: 0, other: 0, p50Ms: null, tokens: 0 })),
-  };
+/** The buckets for a job's charts (or every job's) over a range; all time starts at the oldest run. */
+export function jobChartWindow(db: Queryable, range: TimeRange, jobId?: string): Promise<ChartWindow> {
+  // min() over runs_created_idx (every job) or runs_job_idx (one job).
+  return chartWindowOf(
+    db,
+    range,
+    sql`select min(created_at) as at from runs ${jobId === undefined ? sql`` : sql`where job_id = ${jobId}`}`,
+  );
 }
 
 type Row = {
@@ -57,18 +60,18 @@ type Row = {
 };
 
 /**
- * Runs per job per UTC day or hour over the last `count` buckets: counts by outcome, median
- * duration of succeeded runs and tokens spent. One grouped query for every job (a range of
- * runs_created_idx) or one job (runs_job_idx); buckets without runs are filled in as zeros.
+ * Runs per job per bucket of a chart window: counts by outcome, median duration of succeeded
+ * runs and tokens spent. One grouped query for every job (a range of runs_created_idx) or one
+ * job (runs_job_idx); buckets without runs are filled in as zeros.
  */
 export async function jobRunSeries(
   db: Queryable,
-  options: { unit: SeriesUnit; count: number; jobId?: string; now?: Date },
+  options: { window: ChartWindow; jobId?: string },
 ): Promise<Map<string, RunSeries>> {
-  const { unit, count, jobId } = options;
-  const now = options.now ?? new Date();
-  const from = seriesStarts(unit, count, now)[0] ?? now.toISOString();
-  const seconds = UNIT_MS[unit] / 1000;
+  const { window: chart, jobId } = options;
+  const { from } = chart;
+  const count = chart.starts.length;
+  const seconds = chart.bucketMs / 1000;
   const rows = rowsOf<Row>(
     await db.execute(sql`
       select job_id,
@@ -91,7 +94,7 @@ export async function jobRunSeries(
     if (index < 0 || index >= count) continue;
     let series = out.get(r.job_id);
     if (!series) {
-      series = emptySeries(unit, count, now);
+      series = emptySeries(chart);
       out.set(r.job_id, series);
     }
     const runs = Number(r.runs);
@@ -124,10 +127,10 @@ export interface DurationBucket {
 }
 
 /**
- * How long a job's finished runs took (start to finish), created in the last `days`:
+ * How long a job's finished runs took (start to finish), created since `from` (ISO, a chart window's start):
  * counts per duration bucket, succeeded and failed apart. Cancelled runs are left out.
  */
-export async function jobDurationHistogram(db: Queryable, jobId: string, days: number): Promise<DurationBucket[]> {
+export async function jobDurationHistogram(db: Queryable, jobId: string, from: string): Promise<DurationBucket[]> {
   const thresholds = sql.raw(`array[0, ${DURATION_EDGES_MS.join(", ")}]::double precision[]`);
   const rows = rowsOf<{ b: number | string; succeeded: number | string; failed: number | string }>(
     await db.execute(sql`
@@ -138,7 +141,7 @@ export async function jobDurationHistogram(db: Queryable, jobId: string, days: n
              count(*) filter (where state in ('failed', 'timed_out')) as failed
       from runs
       where job_id = ${jobId}
-        and created_at > now() - make_interval(days => ${days})
+        and created_at >= ${from}::timestamptz
         and state in ('succeeded', 'failed', 'timed_out')
         and finished_at is not null
       group by 1`),

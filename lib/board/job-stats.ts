@@ -33,8 +33,11 @@ type Row = {
   last_run_at: string | null;
 };
 
-/** One query for every job (or one), grouped in the database: count, success rate, median duration. */
-export async function jobRunStats(db: Queryable, jobId?: string): Promise<Map<string, JobRunStats>> {
+/**
+ * One query for every job (or one), grouped in the database: count, success rate, median
+ * duration of the runs created since `from` (ISO; by default the last STATS_WINDOW_DAYS days).
+ */
+export async function jobRunStats(db: Queryable, jobId?: string, from?: string): Promise<Map<string, JobRunStats>> {
   const rows = rowsOf<Row>(
     await db.execute(sql`
       select job_id,
@@ -48,7 +51,7 @@ export async function jobRunStats(db: Queryable, jobId?: string): Promise<Map<st
              ) filter (where state = 'succeeded' and finished_at is not null) as median_ms,
              to_char(max(created_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_run_at
       from runs
-      where created_at > now() - make_interval(days => ${STATS_WINDOW_DAYS})
+      where ${from === undefined ? sql`created_at > now() - make_interval(days => ${STATS_WINDOW_DAYS})` : sql`created_at >= ${from}::timestamptz`}
         ${jobId === undefined ? sql`` : sql`and job_id = ${jobId}`}
       group by job_id`),
   );

@@ -7,16 +7,11 @@ import { runStates, type RunState } from "@/db/schema/runs";
 import { jobs, runs } from "@/db/schema";
 import { runTextMatch } from "./search";
 import type { RunListPage, RunListRow } from "./run-list-types";
+import { timeRangeHours, timeRangeSchema, type TimeRange } from "@/lib/time-range";
 
 export const runListSorts = ["created", "updated", "state", "job", "turns", "tokens"] as const;
-export const runListRanges = ["1h", "24h", "7d", "30d", "all"] as const;
-const rangeHours: Record<(typeof runListRanges)[number], number | null> = {
-  "1h": 1,
-  "24h": 24,
-  "7d": 168,
-  "30d": 720,
-  all: null,
-};
+/** The list's creation-time window is the cockpit's shared time range (lib/time-range). */
+export const RUN_LIST_DEFAULT_RANGE = "7d" satisfies TimeRange;
 /** The CSV export stops here and says so in its last line. */
 export const EXPORT_CAP = 100_000;
 
@@ -47,7 +42,7 @@ export const runListQuery = z.strictObject({
         return states as RunState[];
       }),
   ),
-  range: z.preprocess(blankToUndefined, z.enum(runListRanges).optional().default("7d")),
+  range: z.preprocess(blankToUndefined, timeRangeSchema.optional().default(RUN_LIST_DEFAULT_RANGE)),
   sort: z.preprocess(blankToUndefined, z.enum(runListSorts).optional().default("created")),
   dir: z.preprocess(blankToUndefined, z.enum(["asc", "desc"]).optional().default("desc")),
   page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
@@ -89,7 +84,7 @@ function whereOf(query: RunListQuery): SQL | undefined {
   if (query.owner) filters.push(sql`${runs.governance}->>'owner' = ${query.owner}`);
   if (query.risk) filters.push(sql`${runs.governance}->>'riskLevel' = ${query.risk}`);
   if (query.state) filters.push(inArray(runs.state, query.state));
-  const hours = rangeHours[query.range];
+  const hours = timeRangeHours[query.range];
   if (hours !== null) filters.push(gte(runs.createdAt, sql`now() - make_interval(hours => ${hours})`));
   if (query.q) filters.push(runTextMatch(query.q));
   return filters.length > 0 ? and(...filters) : undefined;

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, gte, ilike, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Queryable } from "@/db/client";
-import { jobs, runs } from "@/db/schema";
+import { jobs, runs, runSearchText } from "@/db/schema";
 import type { SearchResult } from "./search-types";
 
 /** The command palette's query: a run id prefix, words of a title, a job, a customer. */
@@ -30,21 +30,39 @@ function likeEscape(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** The smallest string above every id starting with `prefix` (its last hex digit's successor). */
+function prefixEnd(prefix: string): string {
+  const last = prefix.at(-1) ?? "0";
+  const next = last === "9" ? "a" : String.fromCharCode(last.charCodeAt(0) + 1);
+  return prefix.slice(0, -1) + next;
+}
+
+/** Ids starting with `prefix`, as a primary-key range (LIKE 'x%' uses no index under a non-C collation). */
+function idPrefixMatch(prefix: string): SQL | undefined {
+  return and(gte(runs.id, prefix), lt(runs.id, prefixEnd(prefix)), sql`${runs.id} like ${`${prefix}%`}`);
+}
+
+// The indexed expression (runs_search_trgm_idx), qualified: the palette joins jobs, which has a title too.
+const searchText = sql.raw(runSearchText("runs"));
+
 /**
  * What "find this text" means for a run, in the palette and the list view alike: words of
  * its title, its job id, its fair-share key (the customer's domain), the input's customer
- * address — or the start of its id.
+ * address — or the start of its id. The text is first looked up in the trigram index over the
+ * four fields joined (a field holding the text means the joined text holds it); each field is
+ * then checked alone, so text spanning two fields never matches.
  */
 export function runTextMatch(q: string): SQL {
   const text = `%${likeEscape(q)}%`;
   const prefix = idPrefixOf(q);
-  return sql`(${or(
+  const fields = or(
     ilike(runs.title, text),
     ilike(runs.jobId, text),
     ilike(runs.fairGroup, text),
     sql`${runs.input}->>'customer' ilike ${text}`,
-    ...(prefix ? [sql`${runs.id} like ${`${prefix}%`}`] : []),
-  )})`;
+  );
+  const words = sql`(${searchText} ilike ${text} and ${fields})`;
+  return prefix ? sql`(${or(words, idPrefixMatch(prefix))})` : words;
 }
 
 const hitColumns = {
@@ -68,13 +86,6 @@ function runHits(db: Queryable, where: SQL | undefined, limit: number) {
     .limit(limit);
 }
 
-/** The smallest string above every id starting with `prefix` (its last hex digit's successor). */
-function prefixEnd(prefix: string): string {
-  const last = prefix.at(-1) ?? "0";
-  const next = last === "9" ? "a" : String.fromCharCode(last.charCodeAt(0) + 1);
-  return prefix.slice(0, -1) + next;
-}
-
 /**
  * Newest matching runs first. An id prefix is looked up on the primary key first (ids are
  * random, so reading every title for one would be waste); any text matches the title, the job
@@ -89,13 +100,7 @@ export async function searchRuns(db: Queryable, query: SearchQuery): Promise<Sea
     .where(sql`${jobs.removedAt} is null and (${jobs.title} ilike ${text} or ${jobs.id} ilike ${text})`)
     .orderBy(jobs.title)
     .limit(5);
-  const byId = prefix
-    ? await runHits(
-        db,
-        and(gte(runs.id, prefix), lt(runs.id, prefixEnd(prefix)), sql`${runs.id} like ${`${prefix}%`}`),
-        query.limit,
-      )
-    : [];
+  const byId = prefix ? await runHits(db, idPrefixMatch(prefix), query.limit) : [];
   // A short id (8 hex digits or more) names one run; fewer ("2024", "cafe") may as well be words.
   if (byId.length > 0 && (prefix?.replace(/-/g, "").length ?? 0) >= 8) return { runs: byId, jobs: await jobHits };
   const [found, jobRows] = await Promise.all([runHits(db, runTextMatch(query.q), query.limit), jobHits]);

@@ -7,6 +7,7 @@ import { appendAudit } from "@/lib/audit/append";
 import { getEnv } from "@/lib/env";
 import { sanitizeError } from "@/lib/errors/sanitize";
 import { logger } from "@/lib/log";
+import { pruneWaitMinutes } from "@/lib/resources/wait-rollup";
 
 /**
  * Retention (docs/COMPLIANCE.md). Once a finished run is older than its job's
@@ -132,6 +133,9 @@ export function startRetention(db: Db, options: { firstDelayMs?: number } = {}):
         if (result.purged.length > 0)
           logger("info", `retention: purged ${result.purged.length} finished runs past their job's retentionDays`);
       } while (result.more && !stopped);
+      // Not run content, but history that would otherwise grow without bound: the resource wait rollup.
+      const pruned = await pruneWaitMinutes(db);
+      if (pruned > 0) logger("info", `retention: deleted ${pruned} resource wait minutes past their 90 days`);
     } catch (error) {
       logger("error", "retention pass failed (retried in 24 h)", { error: sanitizeError(error) });
     }

@@ -6,6 +6,7 @@ import { runs } from "@/db/schema";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { transitionRun } from "@/lib/runtime/transitions";
 import { toolQuotas, WRITES_RESOURCE } from "./quotas";
+import { recordEndedWaits } from "./wait-rollup";
 import { WINDOW_MS } from "./windows";
 
 type Listener = () => void;
@@ -47,6 +48,11 @@ export async function requeueRefilledWaits(
       .orderBy(runs.updatedAt)
       .limit(limit)
       .for("update", { skipLocked: true });
+    // Their waits end here: rolled up per resource and minute before their state (and state_since) changes.
+    await recordEndedWaits(
+      tx,
+      due.map((r) => r.id),
+    );
     for (const run of due) {
       await transitionRun(tx, run.id, "queued", {
         actor: workerActor(workerId),

@@ -14,7 +14,9 @@ export interface TestDatabase extends DatabaseHandle {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(options: { install?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { install?: boolean; /** Another migrations folder (an older database). */ migrations?: string } = {},
+): Promise<TestDatabase> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   let handle: TestDatabase;
   if (!serverUrl) {
@@ -39,7 +41,7 @@ export async function createTestDatabase(options: { install?: boolean } = {}): P
       },
     };
   }
-  await runMigrations(handle);
+  await runMigrations(handle, options.migrations);
   if (options.install !== false) setDatabase(handle);
   return handle;
 }

@@ -7,7 +7,10 @@ import { LiveRefresh } from "@/components/runs/live-refresh";
 import { authorizePage } from "@/components/shell/authorize-page";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
-import { endpointUsage, resourceSeries } from "@/lib/board";
+import { endpointUsage, resourceChartWindow, resourceSeries, resourceWaitSeries } from "@/lib/board";
+import { ResourceWaitCharts } from "@/components/resources/resource-wait-charts";
+import { TimeRangePicker } from "@/components/time-range/time-range-picker";
+import { timeRangeOfRequest } from "@/components/time-range/request-range";
 import { listJobs } from "@/lib/jobs";
 import { principalRole, roleAllows } from "@/lib/auth";
 import { schedulingOverview, serviceSeries } from "@/lib/scheduling";
@@ -17,16 +20,21 @@ import { McpServersTable } from "@/components/resources/mcp-servers";
 
 export const metadata: Metadata = { title: "Resources" };
 
-export default async function ResourcesPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function ResourcesPage({ searchParams }: Props) {
   const principal = await authorizePage("resources.read");
+  const { range, error: rangeError } = await timeRangeOfRequest(await searchParams, "1h");
   const db = await getDb();
-  const [usage, jobs, overview, series, locks, capacity] = await Promise.all([
+  const chart = await resourceChartWindow(db, range);
+  const [usage, jobs, overview, series, locks, capacity, waits] = await Promise.all([
     endpointUsage(db),
     listJobs(db, { includeRemoved: true }),
     schedulingOverview(db),
     serviceSeries(db, 15),
     listLocks(db),
-    resourceSeries(db, 60),
+    resourceSeries(db, chart),
+    resourceWaitSeries(db, chart),
   ]);
   const mcpServers = listMcpServerStatus();
   const canEditWeights = roleAllows(principalRole(principal), "scheduling.manage");
@@ -40,7 +48,11 @@ export default async function ResourcesPage() {
       <div className="flex flex-col gap-8">
         <ArbitrationPanel initial={{ ...overview, series }} canEditWeights={canEditWeights} />
         <ResourcesBoard initial={usage} jobTitles={Object.fromEntries(jobs.map((j) => [j.id, j.title]))} />
-        <CapacityCharts data={capacity} />
+        <CapacityCharts
+          data={capacity}
+          picker={<TimeRangePicker value={range} label="Charts over" error={rangeError} />}
+        />
+        <ResourceWaitCharts series={waits} bucket={chart.bucket} span={chart.span} />
       </div>
       <section className="mt-8 flex flex-col gap-2" aria-labelledby="locks-heading">
         <LiveRefresh active intervalMs={2_000} kinds={["resources"]} />

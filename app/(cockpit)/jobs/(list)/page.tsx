@@ -15,27 +15,35 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth";
 import { principalRole } from "@/lib/auth";
-import { emptySeries, emptyStats, jobRunSeries, jobRunStats, STATS_WINDOW_DAYS } from "@/lib/board";
+import { TimeRangePicker } from "@/components/time-range/time-range-picker";
+import { emptySeries, emptyStats, jobChartWindow, jobRunSeries, jobRunStats } from "@/lib/board";
+import { timeRangeLabels } from "@/lib/time-range";
+import { timeRangeOfRequest } from "@/components/time-range/request-range";
 import { listJobs } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Jobs" };
 
-export default async function JobsPage() {
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function JobsPage({ searchParams }: Props) {
   const principal = await authorizePage("jobs.read");
   const canRun = roleAllows(principalRole(principal), "runs.create");
+  const { range, error: rangeError } = await timeRangeOfRequest(await searchParams, "30d");
   const db = await getDb();
+  const chart = await jobChartWindow(db, range);
   const [jobs, stats, series] = await Promise.all([
     listJobs(db),
-    jobRunStats(db),
-    jobRunSeries(db, { unit: "day", count: STATS_WINDOW_DAYS }),
+    jobRunStats(db, undefined, chart.from),
+    jobRunSeries(db, { window: chart }),
   ]);
-  const noRuns = emptySeries("day", STATS_WINDOW_DAYS);
+  const noRuns = emptySeries(chart);
 
   return (
     <>
       <PageHeader
         title="Jobs"
         description="The job registry: what each agent job does, who owns it, its risk level and oversight, and how it is triggered."
+        actions={<TimeRangePicker value={range} label="Runs over" error={rangeError} />}
       />
       {jobs.length === 0 ? (
         <EmptyState
@@ -56,7 +64,7 @@ export default async function JobsPage() {
               <TableHead scope="col">Owner · risk · oversight</TableHead>
               <TableHead scope="col">Data categories</TableHead>
               <TableHead scope="col">Triggers</TableHead>
-              <TableHead scope="col">Runs ({STATS_WINDOW_DAYS} days)</TableHead>
+              <TableHead scope="col">Runs ({timeRangeLabels[range].toLowerCase()})</TableHead>
               {canRun ? (
                 <TableHead scope="col">
                   <span className="sr-only">Actions</span>

@@ -15,24 +15,22 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { RiskBadge } from "@/components/ui/risk-badge";
-import { getDb, type Queryable } from "@/db/client";
+import { getDb } from "@/db/client";
 import { roleAllows } from "@/lib/auth";
 import { principalRole } from "@/lib/auth";
 import { diffDeclarations } from "@/lib/board";
-import {
-  emptySeries,
-  emptyStats,
-  jobDurationHistogram,
-  jobRunSeries,
-  jobRunStats,
-  STATS_WINDOW_DAYS,
-} from "@/lib/board";
-import type { RunSeries } from "@/lib/board";
+import { emptySeries, emptyStats, jobChartWindow, jobDurationHistogram, jobRunSeries, jobRunStats } from "@/lib/board";
+import { TimeRangePicker } from "@/components/time-range/time-range-picker";
+import { timeRangeLabels } from "@/lib/time-range";
+import { timeRangeOfRequest } from "@/components/time-range/request-range";
 import { getJob } from "@/lib/jobs";
 import { listRuns } from "@/lib/runtime";
 import { listMissedTicks } from "@/lib/runtime";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { id } = await params;
@@ -48,30 +46,24 @@ function Stat({ label, value, hint }: { label: string; value: string; hint?: str
   );
 }
 
-/** Daily buckets over the stats window; hourly over two days when every run is that recent (a new job, the demo). */
-async function chartSeries(db: Queryable, id: string, daily: RunSeries): Promise<RunSeries> {
-  const older = daily.buckets.slice(0, -2).some((b) => b.runs > 0);
-  if (older) return daily;
-  const hourly = await jobRunSeries(db, { unit: "hour", count: 48, jobId: id });
-  return hourly.get(id) ?? emptySeries("hour", 48);
-}
-
-export default async function JobPage({ params }: Props) {
+export default async function JobPage({ params, searchParams }: Props) {
   const principal = await authorizePage("jobs.read");
   const { id } = await params;
+  const { range, error: rangeError } = await timeRangeOfRequest(await searchParams, "30d");
   const db = await getDb();
   const detail = await getJob(db, id);
   if (!detail) notFound();
   const { job, versions } = detail;
-  const [statsMap, daily, durations, recent, missed] = await Promise.all([
-    jobRunStats(db, id),
-    jobRunSeries(db, { unit: "day", count: STATS_WINDOW_DAYS, jobId: id }),
-    jobDurationHistogram(db, id, STATS_WINDOW_DAYS),
+  const chart = await jobChartWindow(db, range, id);
+  const [statsMap, seriesMap, durations, recent, missed] = await Promise.all([
+    jobRunStats(db, id, chart.from),
+    jobRunSeries(db, { window: chart, jobId: id }),
+    jobDurationHistogram(db, id, chart.from),
     listRuns(db, { job: id, limit: 15, state: undefined, cursor: undefined }),
     listMissedTicks(db, { jobId: id, limit: 10 }),
   ]);
   const stats = statsMap.get(id) ?? emptyStats(id);
-  const series = await chartSeries(db, id, daily.get(id) ?? emptySeries("day", STATS_WINDOW_DAYS));
+  const series = seriesMap.get(id) ?? emptySeries(chart);
   const canRun =
     roleAllows(principalRole(principal), "runs.create") &&
     !job.removedAt &&
@@ -107,9 +99,12 @@ export default async function JobPage({ params }: Props) {
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]">
         <div className="flex min-w-0 flex-col gap-6">
           <section aria-labelledby="job-stats">
-            <h2 id="job-stats" className="mb-2 text-sm font-semibold">
-              Runs in the last {STATS_WINDOW_DAYS} days
-            </h2>
+            <div className="mb-2 flex flex-wrap items-end justify-between gap-2">
+              <h2 id="job-stats" className="text-sm font-semibold">
+                Runs, {timeRangeLabels[range].toLowerCase()}
+              </h2>
+              <TimeRangePicker value={range} label="Runs over" error={rangeError} />
+            </div>
             <dl className="grid grid-cols-2 gap-2 md:grid-cols-4">
               <Stat label="Runs" value={stats.runs.toLocaleString("en-US")} />
               <Stat

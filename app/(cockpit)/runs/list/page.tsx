@@ -9,14 +9,18 @@ import { buttonClassName } from "@/components/ui/button-styles";
 import { PageHeader } from "@/components/ui/page-header";
 import { getDb } from "@/db/client";
 import { principalRole, roleAllows } from "@/lib/auth";
-import { listRunPage, runListQuery, runListSorts, type RunListQuery } from "@/lib/board";
+import { listRunPage, RUN_LIST_DEFAULT_RANGE, runListQuery, runListSorts, type RunListQuery } from "@/lib/board";
+import { timeRangeOfRequest } from "@/components/time-range/request-range";
 import { listJobs } from "@/lib/jobs";
 
 export const metadata: Metadata = { title: "Runs — list" };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-/** The query as URL parameters, defaults left out so links stay short. */
+/**
+ * The query as URL parameters, defaults left out so links stay short — except the time range,
+ * always written: without it the reader's remembered range (a cookie) would apply.
+ */
 function searchOf(query: RunListQuery, change: Partial<Record<keyof RunListQuery, string | number>> = {}): string {
   const params = new URLSearchParams();
   const values: Record<string, string | number | undefined> = {
@@ -25,7 +29,7 @@ function searchOf(query: RunListQuery, change: Partial<Record<keyof RunListQuery
     owner: query.owner,
     risk: query.risk,
     state: query.state?.join(","),
-    range: query.range === "7d" ? undefined : query.range,
+    range: query.range,
     sort: query.sort === "created" ? undefined : query.sort,
     dir: query.dir === "desc" ? undefined : query.dir,
     page: query.page === 1 ? undefined : query.page,
@@ -40,8 +44,11 @@ function searchOf(query: RunListQuery, change: Partial<Record<keyof RunListQuery
 export default async function RunListPage({ searchParams }: Props) {
   const principal = await authorizePage("runs.read");
   const canControl = roleAllows(principalRole(principal), "runs.control");
-  const raw = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
-  const parsed = runListQuery.safeParse(raw);
+  const params = await searchParams;
+  const raw = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
+  // No range in the URL: the last one chosen anywhere in the cockpit, else the last 7 days.
+  const range = await timeRangeOfRequest(params, RUN_LIST_DEFAULT_RANGE);
+  const parsed = runListQuery.safeParse(range.source === "url" || range.error ? raw : { ...raw, range: range.range });
   const query = parsed.success ? parsed.data : runListQuery.parse({});
   const db = await getDb();
   const [page, jobs] = await Promise.all([listRunPage(db, query), listJobs(db)]);
@@ -55,7 +62,7 @@ export default async function RunListPage({ searchParams }: Props) {
       `/runs/list${searchOf(query, { sort: key, dir: query.sort === key && query.dir === "desc" ? "asc" : "desc", page: 1 })}`,
     ]),
   ) as Record<SortKey, string>;
-  const shared = searchOf({ ...query, sort: "created", dir: "desc", page: 1, range: "7d" });
+  const shared = searchOf({ ...query, sort: "created", dir: "desc", page: 1 });
 
   return (
     <>
