@@ -86,6 +86,24 @@ test("the range chosen on the list changes it and a chart table, and carries ove
   await page.goto("/runs/list");
   await expect(picker(page, "Created")).toHaveValue("24h");
 
+  // The board: Done reaches back over the remembered range; choosing another keeps the filters and carries to the list.
+  await page.goto(`/runs?job=sla-sweep`);
+  await expect(picker(page, "Done within")).toHaveValue("24h");
+  await expect(page.locator('section[data-column="done"]').locator(`[data-run-card="${id}"]`)).toBeVisible();
+  await picker(page, "Done within").selectOption("7d");
+  await expect(page).toHaveURL(/[?&]range=7d(&|$)/);
+  await expect(page).toHaveURL(/[?&]job=sla-sweep(&|$)/);
+  await expect(page.getByRole("navigation", { name: "Runs view" }).getByRole("link", { name: "List" })).toHaveAttribute(
+    "href",
+    /[?&]range=7d(&|$)/,
+  );
+  await page.getByRole("combobox", { name: "Filter by risk" }).click();
+  await page.getByRole("option", { name: "Minimal risk" }).click();
+  await expect(page).toHaveURL(/[?&]range=7d(&|$)/);
+  await page.goto("/runs/list");
+  await expect(picker(page, "Created")).toHaveValue("7d");
+  await picker(page, "Created").selectOption("24h");
+
   // A range in the URL wins over the remembered one, without replacing it.
   await page.goto("/resources?range=7d");
   await expect(page.getByRole("heading", { name: "Model capacity, last 7 days" })).toBeVisible();

@@ -234,7 +234,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
         )}
       </div>
       {id === "done" ? (
-        // Done holds the last day, a page at a time; older runs are a click away.
+        // Done holds the chosen time range, a page at a time; older runs are a click away.
         <Link
           href="/runs/list?state=succeeded,cancelled&range=30d"
           prefetch={false}

@@ -10,6 +10,7 @@ import { buttonClassName } from "@/components/ui/button-styles";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useLiveHealthy } from "@/components/live/live-events";
 import type { BoardRun, BoardSnapshot } from "@/lib/board";
+import { TIME_RANGE_PARAM, type TimeRange } from "@/lib/time-range";
 import { fromResponse } from "./board-data";
 import { BoardColumn, type DropState } from "./board-column";
 import { boardColumns, columnOf, type ColumnId } from "./board-columns";
@@ -43,14 +44,25 @@ function stableControls(list: RunControl[]): readonly RunControl[] {
 
 const noopSubscribe = () => () => {};
 
+/** Filters change without the time range: `?range=` stays in the URL when it is there. */
+function withRange(search: string): string {
+  const range = new URLSearchParams(window.location.search).get(TIME_RANGE_PARAM);
+  if (!range) return search;
+  const params = new URLSearchParams(search);
+  params.set(TIME_RANGE_PARAM, range);
+  return `?${params.toString()}`;
+}
+
 type RunsBoardProps = {
   initial: BoardSnapshot;
   /** The filters the server rendered `initial` under. */
   initialFilters: BoardFilters;
+  /** How far back Done reaches (the page's shared time range). */
+  range: TimeRange;
   canControl: boolean;
 };
 
-export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProps) {
+export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBoardProps) {
   // True once hydrated: drag, keys and menus work from then on (tests and the bench wait for it).
   const ready = useSyncExternalStore(
     noopSubscribe,
@@ -60,7 +72,7 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
   const live = useLiveHealthy();
   const searchParams = useSearchParams();
   const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
-  const board = useBoard(initial, initialFilters, filters);
+  const board = useBoard(initial, initialFilters, filters, range);
   const { isError, dataUpdatedAt, loadMore } = board;
   const [fallback] = useState(() => fromResponse(undefined, initial));
   const data = board.data ?? fallback;
@@ -131,7 +143,7 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
     (key: FilterKey, value: string | undefined) => {
       const next = parseFilters({ ...Object.fromEntries(searchParams.entries()), [key]: value });
       // Native history keeps the filters in the URL without a server round trip.
-      window.history.replaceState(null, "", `${window.location.pathname}${filtersToSearch(next)}`);
+      window.history.replaceState(null, "", `${window.location.pathname}${withRange(filtersToSearch(next))}`);
     },
     [searchParams],
   );
@@ -216,7 +228,7 @@ export function RunsBoard({ initial, initialFilters, canControl }: RunsBoardProp
           jobs={jobOptions}
           owners={owners}
           onChange={setFilter}
-          onClear={() => window.history.replaceState(null, "", window.location.pathname)}
+          onClear={() => window.history.replaceState(null, "", `${window.location.pathname}${withRange("")}`)}
           shown={shown}
           total={Math.max(data.onBoard, shown)}
         />

@@ -5,11 +5,13 @@ import { useCallback, useRef, useState } from "react";
 import type { BoardPage, BoardResponse, BoardSnapshot, ColumnId } from "@/lib/board";
 import { usePollInterval } from "@/components/live/live-events";
 import { fromResponse, withPage, type BoardData } from "./board-data";
+import type { TimeRange } from "@/lib/time-range";
 import { filtersToSearch, type BoardFilters } from "./board-filters";
 
 /** Every board query starts with this: controls patch and invalidate all of them at once. */
 export const boardQueryKey = ["board"] as const;
-const boardKey = (filters: BoardFilters) => [...boardQueryKey, filtersToSearch(filters)] as const;
+const boardKey = (filters: BoardFilters, range: TimeRange) =>
+  [...boardQueryKey, filtersToSearch(filters), range] as const;
 
 /**
  * Without the live stream, one poll a second keeps a change on screen within ~1.5 s (poll +
@@ -33,11 +35,16 @@ async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function fetchBoard(queryClient: QueryClient, filters: BoardFilters, signal: AbortSignal): Promise<BoardData> {
-  const key = boardKey(filters);
+async function fetchBoard(
+  queryClient: QueryClient,
+  filters: BoardFilters,
+  range: TimeRange,
+  signal: AbortSignal,
+): Promise<BoardData> {
+  const key = boardKey(filters, range);
   const before = queryClient.getQueryData<BoardData>(key);
   const body = await getJson<BoardResponse>(
-    `/api/board${withParams(filters, before ? { since: before.cursor } : {})}`,
+    `/api/board${withParams(filters, before ? { range, since: before.cursor } : { range })}`,
     signal,
   );
   // Merge into what is cached NOW: a control may have patched a card while this was in flight.
@@ -45,25 +52,30 @@ async function fetchBoard(queryClient: QueryClient, filters: BoardFilters, signa
 }
 
 /**
- * The board's data under the filters: the server-rendered snapshot first (the first page of
+ * The board's data under the filters and time range: the server-rendered snapshot first (the first page of
  * every column), then a delta (runs changed since the last cursor) every second. Same
  * object back when nothing changed, so no re-render. A new filter fetches its own snapshot
  * while the previous board stays on screen, filtered in the browser meanwhile.
  */
-export function useBoard(initial: BoardSnapshot, initialFilters: BoardFilters, filters: BoardFilters) {
+export function useBoard(
+  initial: BoardSnapshot,
+  initialFilters: BoardFilters,
+  filters: BoardFilters,
+  range: TimeRange,
+) {
   const queryClient = useQueryClient();
   const initialKey = filtersToSearch(initialFilters);
   // Coming back to the board: the server's fresh snapshot beats a cache left behind earlier.
   useState(() => {
-    const cached = queryClient.getQueryData<BoardData>(boardKey(initialFilters));
+    const cached = queryClient.getQueryData<BoardData>(boardKey(initialFilters, range));
     if (cached && cached.cursor < initial.cursor)
-      queryClient.setQueryData(boardKey(initialFilters), fromResponse(undefined, initial));
+      queryClient.setQueryData(boardKey(initialFilters, range), fromResponse(undefined, initial));
     return null;
   });
   const refetchInterval = usePollInterval(BOARD_POLL_MS, BOARD_LIVE_POLL_MS);
   const query = useQuery({
-    queryKey: boardKey(filters),
-    queryFn: ({ signal }) => fetchBoard(queryClient, filters, signal),
+    queryKey: boardKey(filters, range),
+    queryFn: ({ signal }) => fetchBoard(queryClient, filters, range, signal),
     initialData: filtersToSearch(filters) === initialKey ? () => fromResponse(undefined, initial) : undefined,
     placeholderData: keepPreviousData,
     staleTime: 0,
@@ -78,13 +90,13 @@ export function useBoard(initial: BoardSnapshot, initialFilters: BoardFilters, f
   const loading = useRef(new Set<string>());
   const loadMore = useCallback(
     async (column: ColumnId) => {
-      const key = boardKey(filters);
+      const key = boardKey(filters, range);
       const after = queryClient.getQueryData<BoardData>(key)?.columns[column].next;
       const marker = `${key[1]}:${column}`;
       if (!after || loading.current.has(marker)) return;
       loading.current.add(marker);
       try {
-        const page = await getJson<BoardPage>(`/api/board/columns/${column}${withParams(filters, { after })}`);
+        const page = await getJson<BoardPage>(`/api/board/columns/${column}${withParams(filters, { after, range })}`);
         queryClient.setQueryData<BoardData>(key, (data) =>
           data && data.columns[column].next === after ? withPage(data, page) : data,
         );
@@ -92,7 +104,7 @@ export function useBoard(initial: BoardSnapshot, initialFilters: BoardFilters, f
         loading.current.delete(marker);
       }
     },
-    [filters, queryClient],
+    [filters, queryClient, range],
   );
   return { ...query, loadMore };
 }

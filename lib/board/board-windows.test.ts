@@ -136,6 +136,28 @@ describe("board columns are windowed on the server", () => {
     expect(delta?.onBoard).toBe(COLUMN_WINDOW * 2 + 6);
   });
 
+  it("Done reaches as far back as the board's time range; Needs attention keeps its week", async () => {
+    await handle.db
+      .update(runs)
+      .set({ state: "succeeded", finishedAt: sql`now() - interval '2 days'`, updatedAt: sql`now()` })
+      .where(eq(runs.id, bulkIds[1] ?? ""));
+    await handle.db
+      .update(runs)
+      .set({ state: "failed", finishedAt: sql`now() - interval '2 days'`, updatedAt: sql`now()` })
+      .where(eq(runs.id, bulkIds[2] ?? ""));
+    const day = await boardSnapshot(handle.db, { job: "window-bulk" }, "24h");
+    expect(day.runs.map((r) => r.id)).not.toContain(bulkIds[1]);
+    expect(day.columns.attention.total).toBe(1);
+    const week = await boardSnapshot(handle.db, { job: "window-bulk" }, "7d");
+    expect(week.runs.map((r) => r.id)).toContain(bulkIds[1]);
+    expect(week.columns.done.total).toBe(day.columns.done.total + 1);
+    const hour = await boardSnapshot(handle.db, { job: "window-bulk" }, "1h");
+    expect(hour.columns.attention.total).toBe(1);
+    expect((await boardSnapshot(handle.db, { job: "window-bulk" }, "all")).columns.done.total).toBe(
+      week.columns.done.total,
+    );
+  });
+
   it("refuses a cursor it did not hand out", async () => {
     expect(await boardColumnPage(handle.db, "queued", "not-a-cursor")).toBeNull();
     expect(await boardColumnPage(handle.db, "queued", "2026-12-01T00:00:00.000Z|x")).toBeNull();

@@ -2,12 +2,13 @@ import "server-only";
 import { and, eq, inArray, not, or, sql, type SQL } from "drizzle-orm";
 import { runs } from "@/db/schema";
 import { columnKeyField, type ColumnCursor } from "@/lib/board-columns";
+import { timeRangeHours, type TimeRange } from "@/lib/time-range";
 import type { BoardFilters, ColumnId } from "./types";
 
-/** Failed and timed-out runs of the last 7 days stay visible until handled. */
+/** Failed and timed-out runs of the last 7 days stay in Needs attention until handled, whatever the range. */
 export const ATTENTION_DAYS = 7;
-/** Done: runs finished in the last day (a person scrolls for more; the list view has the rest). */
-export const DONE_HOURS = 24;
+/** Done, before anyone picks a time range: runs finished in the last day. */
+export const DEFAULT_DONE_RANGE: TimeRange = "24h";
 
 // Spelled out: drizzle may leave the outer column unqualified, which would bind to r2.
 export const retriedSql = sql<boolean>`exists (select 1 from runs as r2 where r2.retry_of = "runs"."id")`;
@@ -18,21 +19,27 @@ const failedStates = inArray(runs.state, ["failed", "timed_out"]);
 /**
  * Which runs a column holds — the SQL twin of components/runs/board-columns.ts `columnOf`
  * (a running run with a pause requested is shown as paused; a retried failure is done with).
+ * Done holds what finished within the board's time range (all time: no bound).
  */
-export const columnWhere: Record<ColumnId, SQL> = {
-  queued: sql`${runs.state} = 'queued'`,
-  running: sql`(${and(eq(runs.state, "running"), eq(runs.pauseRequested, false))})`,
-  waiting: sql`${runs.state} = 'waiting'`,
-  paused: sql`(${or(eq(runs.state, "paused"), and(eq(runs.state, "running"), eq(runs.pauseRequested, true)))})`,
-  attention: sql`(${and(failedStates, not(retriedSql), finishedWithin(sql`make_interval(days => ${ATTENTION_DAYS})`))})`,
-  done: sql`(${and(
-    finishedWithin(sql`make_interval(hours => ${DONE_HOURS})`),
-    or(inArray(runs.state, ["succeeded", "cancelled"]), and(failedStates, retriedSql)),
-  )})`,
-};
+export function columnWhere(range: TimeRange): Record<ColumnId, SQL> {
+  const hours = timeRangeHours[range];
+  return {
+    queued: sql`${runs.state} = 'queued'`,
+    running: sql`(${and(eq(runs.state, "running"), eq(runs.pauseRequested, false))})`,
+    waiting: sql`${runs.state} = 'waiting'`,
+    paused: sql`(${or(eq(runs.state, "paused"), and(eq(runs.state, "running"), eq(runs.pauseRequested, true)))})`,
+    attention: sql`(${and(failedStates, not(retriedSql), finishedWithin(sql`make_interval(days => ${ATTENTION_DAYS})`))})`,
+    done: sql`(${and(
+      hours === null ? sql`${runs.finishedAt} is not null` : finishedWithin(sql`make_interval(hours => ${hours})`),
+      or(inArray(runs.state, ["succeeded", "cancelled"]), and(failedStates, retriedSql)),
+    )})`,
+  };
+}
 
 /** Every run on the board, whatever its column. */
-export const onBoardWhere: SQL = sql`(${or(...Object.values(columnWhere))})`;
+export function onBoardWhere(range: TimeRange): SQL {
+  return sql`(${or(...Object.values(columnWhere(range)))})`;
+}
 
 const keyColumn = { createdAt: runs.createdAt, stateSince: runs.stateSince, finishedAt: runs.finishedAt } as const;
 

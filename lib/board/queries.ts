@@ -8,11 +8,13 @@ import {
   columnKeySql,
   columnOrder,
   columnWhere,
+  DEFAULT_DONE_RANGE,
   filterWhere,
   onBoardWhere,
   retriedSql,
 } from "./column-sql";
 import { boardColumnIds, COLUMN_WINDOW, decodeCursor, encodeCursor } from "@/lib/board-columns";
+import type { TimeRange } from "@/lib/time-range";
 import type { BoardDelta, BoardFilters, BoardJob, BoardPage, BoardRisk, BoardRun, BoardSnapshot } from "./types";
 import type { ColumnId, ColumnWindows } from "./types";
 
@@ -101,12 +103,13 @@ async function columnWindow(
   db: Queryable,
   column: ColumnId,
   filters: BoardFilters,
+  range: TimeRange,
   after?: { at: string; id: string },
 ): Promise<{ runs: BoardRun[]; next: string | null }> {
   const rows = await db
     .select({ ...columns, key: columnKeySql(column) })
     .from(runs)
-    .where(and(columnWhere[column], filterWhere(filters), after ? afterCursor(column, after) : undefined))
+    .where(and(columnWhere(range)[column], filterWhere(filters), after ? afterCursor(column, after) : undefined))
     .orderBy(...columnOrder(column))
     .limit(COLUMN_WINDOW + 1);
   const page = rows.slice(0, COLUMN_WINDOW);
@@ -121,9 +124,11 @@ async function columnWindow(
 async function columnTotals(
   db: Queryable,
   filters: BoardFilters,
+  range: TimeRange,
 ): Promise<{ totals: Record<ColumnId, number>; onBoard: number }> {
+  const where = columnWhere(range);
   const which = sql.join(
-    boardColumnIds.map((id) => sql`when ${columnWhere[id]} then ${id}`),
+    boardColumnIds.map((id) => sql`when ${where[id]} then ${id}`),
     sql` `,
   );
   const filtered = filterWhere(filters) ?? sql`true`;
@@ -133,7 +138,7 @@ async function columnTotals(
              count(*) filter (where ${filtered}) as total,
              count(*) as "all"
         from runs
-       where ${onBoardWhere}
+       where ${onBoardWhere(range)}
        group by 1`),
   );
   const totals = Object.fromEntries(boardColumnIds.map((id) => [id, 0])) as Record<ColumnId, number>;
@@ -151,13 +156,17 @@ async function columnTotals(
  * columns oldest first, finished ones newest first), every column's total, and the job
  * titles the cards need. A column's further runs come a page at a time (boardColumnPage).
  */
-export async function boardSnapshot(db: Queryable, filters: BoardFilters = {}): Promise<BoardSnapshot> {
+export async function boardSnapshot(
+  db: Queryable,
+  filters: BoardFilters = {},
+  range: TimeRange = DEFAULT_DONE_RANGE,
+): Promise<BoardSnapshot> {
   const cursor = await databaseNow(db);
   const out: BoardRun[] = [];
   const windows = {} as ColumnWindows;
-  const { totals, onBoard } = await columnTotals(db, filters);
+  const { totals, onBoard } = await columnTotals(db, filters, range);
   for (const id of boardColumnIds) {
-    const window = await columnWindow(db, id, filters);
+    const window = await columnWindow(db, id, filters, range);
     out.push(...window.runs);
     windows[id] = { total: Math.max(totals[id], window.runs.length), next: window.next };
   }
@@ -178,15 +187,21 @@ export async function boardColumnPage(
   column: ColumnId,
   after: string,
   filters: BoardFilters = {},
+  range: TimeRange = DEFAULT_DONE_RANGE,
 ): Promise<BoardPage | null> {
   const cursor = decodeCursor(after);
   if (!cursor) return null;
-  const window = await columnWindow(db, column, filters, cursor);
+  const window = await columnWindow(db, column, filters, range, cursor);
   return { kind: "page", column, runs: window.runs, next: window.next };
 }
 
 /** Runs changed since the cursor; null when there are too many (answer a snapshot then). */
-export async function boardDelta(db: Queryable, since: string, filters: BoardFilters = {}): Promise<BoardDelta | null> {
+export async function boardDelta(
+  db: Queryable,
+  since: string,
+  filters: BoardFilters = {},
+  range: TimeRange = DEFAULT_DONE_RANGE,
+): Promise<BoardDelta | null> {
   const cursor = await databaseNow(db);
   const rows = await db
     .select(columns)
@@ -197,7 +212,7 @@ export async function boardDelta(db: Queryable, since: string, filters: BoardFil
   if (rows.length > DELTA_CAP) return null;
   // Totals move only when a row did: a quiet poll stays one indexed read.
   if (rows.length === 0) return { kind: "delta", cursor, runs: [] };
-  return { kind: "delta", cursor, runs: rows.map(toBoardRun), ...(await columnTotals(db, filters)) };
+  return { kind: "delta", cursor, runs: rows.map(toBoardRun), ...(await columnTotals(db, filters, range)) };
 }
 
 /** A snapshot without a cursor, a delta with one (or a snapshot when the delta is too big). */
@@ -205,10 +220,11 @@ export async function boardUpdate(
   db: Queryable,
   since?: string,
   filters: BoardFilters = {},
+  range: TimeRange = DEFAULT_DONE_RANGE,
 ): Promise<BoardSnapshot | BoardDelta> {
   if (since) {
-    const delta = await boardDelta(db, since, filters);
+    const delta = await boardDelta(db, since, filters, range);
     if (delta) return delta;
   }
-  return boardSnapshot(db, filters);
+  return boardSnapshot(db, filters, range);
 }

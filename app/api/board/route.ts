@@ -37,7 +37,7 @@ export const GET = apiRoute(
     doc: {
       summary: "The run board",
       description:
-        "Without `since`: a snapshot — the first page of every column (queued, running, waiting, paused, attention, done) under the filters, each column's total and next-page cursor, job titles and a cursor. With `since`: only the runs changed since (unfiltered; a client filters them itself), plus fresh column totals under the filters when anything changed. Filters: job, owner, risk, state, as on the board's URL.",
+        "Without `since`: a snapshot — the first page of every column (queued, running, waiting, paused, attention, done) under the filters, each column's total and next-page cursor, job titles and a cursor. With `since`: only the runs changed since (unfiltered; a client filters them itself), plus fresh column totals under the filters when anything changed. Filters: job, owner, risk, state, as on the board's URL; `range` (1h, 24h, 7d, 30d, all; default 24h) is how far back Done reaches (Needs attention keeps 7 days).",
       tags: ["runs"],
       responses: {
         200: {
@@ -65,8 +65,8 @@ export const GET = apiRoute(
     },
     query,
   },
-  async ({ query: { since, ...filters } }) => {
-    const body = await boardUpdate(await getDb(), since, filters);
+  async ({ query: { since, range, ...filters } }) => {
+    const body = await boardUpdate(await getDb(), since, filters, range);
     return Response.json(body, { headers: { "cache-control": "no-store" } });
   },
 );

@@ -35,13 +35,13 @@ export const GET = apiRoute(
     },
     query,
   },
-  async ({ params, query: { after, ...filters } }) => {
+  async ({ params, query: { after, range, ...filters } }) => {
     const column = z.enum(boardColumnIds).safeParse(params.column);
     if (!column.success)
       throw new AppError("bad_request", `Unknown board column "${String(params.column)}"`, {
         issues: column.error.issues,
       });
-    const page = await boardColumnPage(await getDb(), column.data, after, filters);
+    const page = await boardColumnPage(await getDb(), column.data, after, filters, range);
     if (!page) throw new AppError("bad_request", "`after` is not a board column cursor");
     return Response.json(page, { headers: { "cache-control": "no-store" } });
   },
