@@ -14,8 +14,8 @@ export function proofRunsDir(): string {
   return path.resolve(getEnv().FLIGHTDECK_DATA_DIR, "proof-runs");
 }
 
-/** Ids are made here (a UTC time and the mode); anything else is not a run of ours. */
-const idPattern = /^\d{8}T\d{6}Z-(smoke|full)$/;
+/** Ids are made here (a UTC time to the millisecond and the mode); anything else is not a run of ours. */
+const idPattern = /^\d{8}T\d{9}Z-(smoke|full)$/;
 export const isProofRunId = (id: string) => idPattern.test(id);
 
 export function runDir(id: string): string {

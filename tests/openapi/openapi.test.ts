@@ -196,9 +196,9 @@ describe("real answers match the document", () => {
       "/api/metrics",
       "/api/runs?limit=nope",
       "/api/proof/runs",
-      "/api/proof/runs/20260101T000000Z-smoke",
-      "/api/proof/runs/20260101T000000Z-smoke/report",
-      "/api/proof/runs/20260101T000000Z-smoke/report.json",
+      "/api/proof/runs/20260101T000000000Z-smoke",
+      "/api/proof/runs/20260101T000000000Z-smoke/report",
+      "/api/proof/runs/20260101T000000000Z-smoke/report.json",
     ]) {
       await call("GET", path);
     }
