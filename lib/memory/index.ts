@@ -33,6 +33,7 @@ export {
   grantPass,
   listLocks,
   lockStatus,
+  heldByAnother,
   notifyLockChange,
   LOCKS_CHANNEL,
   type LockRequestResult,

@@ -327,6 +327,21 @@ export async function listLocks(db: Queryable, filter: { runId?: string; entity?
   return rows.map((r) => ({ ...r, forMs: Math.round(Number(r.forMs)) }));
 }
 
+/**
+ * A lock another run holds on the entity (granted, shared or exclusive), or undefined. A
+ * write must not slip under a lock it does not share: the holder reads and writes on the
+ * promise that nobody else changes the entity meanwhile.
+ */
+export async function heldByAnother(q: Queryable, entity: string, runId: string): Promise<LockRow | undefined> {
+  const [row] = await q
+    .select()
+    .from(memoryLocks)
+    .where(and(eq(memoryLocks.entity, entity), eq(memoryLocks.status, "held"), sql`${memoryLocks.runId} <> ${runId}`))
+    .orderBy(asc(memoryLocks.seq))
+    .limit(1);
+  return row;
+}
+
 /** The lock state of one run's request for one entity (the admission check of a resumed call). */
 export async function lockStatus(db: Queryable, runId: string, entity: string): Promise<LockRow | undefined> {
   const [row] = await db

@@ -11,7 +11,13 @@ export class MemoryPolicyError extends Error {
   constructor(
     message: string,
     readonly reason:
-      "malformed_entity" | "unknown_collection" | "schema" | "write_not_allowed" | "not_held" | "upgrade",
+      | "malformed_entity"
+      | "unknown_collection"
+      | "schema"
+      | "write_not_allowed"
+      | "not_held"
+      | "upgrade"
+      | "locked_by_another_run",
     readonly details: Record<string, unknown> = {},
   ) {
     super(message);

@@ -251,6 +251,27 @@ describe("locks", () => {
     expect(cRow).toMatchObject({ runId: c, status: "held" });
   });
 
+  it("refuses a write under another run's lock, naming the holder and writing nothing; the holder writes, and anyone after the release", async () => {
+    const [holder, intruder] = [await newRun(handle.db, writer.id), await newRun(handle.db, writer.id)];
+    const [sh, si] = [await scopeFor(handle.db, holder, writer), await scopeFor(handle.db, intruder, writer)];
+    expect((await invokeTool(sh, call("memory_lock", { entity: "cards/w1", mode: "exclusive" }))).outcome).toBe(
+      "succeeded",
+    );
+    const refused = await invokeTool(si, call("memory_write", { entity: "cards/w1", value: { title: "mine" } }));
+    expect(refused.outcome).toBe("refused");
+    expect(refused.error).toMatch(new RegExp(`cards/w1 is locked \\(exclusive\\) by run ${holder.slice(0, 8)}`));
+    const [violation] = await auditFor(handle.db, intruder, "memory.policy_violation");
+    expect(violation?.payload).toMatchObject({ reason: "locked_by_another_run", holder });
+    expect(await handle.db.select().from(memoryEntities).where(eq(memoryEntities.key, "w1"))).toEqual([]);
+    expect(
+      (await invokeTool(sh, call("memory_write", { entity: "cards/w1", value: { title: "held" } }, 1))).outcome,
+    ).toBe("succeeded");
+    expect((await invokeTool(sh, call("memory_unlock", { entity: "cards/w1" }, 1))).outcome).toBe("succeeded");
+    expect(
+      (await invokeTool(si, call("memory_write", { entity: "cards/w1", value: { title: "after" } }, 1))).outcome,
+    ).toBe("succeeded");
+  });
+
   it("refuses the deadlock victim's request (lowest priority, then youngest) with an error naming the other run, and audits the cycle", async () => {
     const older = await newRun(handle.db, writer.id);
     const younger = await newRun(handle.db, writer.id);

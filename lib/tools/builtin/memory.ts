@@ -5,6 +5,8 @@ import {
   checkWrite,
   declaredCollection,
   declaredEntity,
+  entityName,
+  heldByAnother,
   jobMemoryPolicy,
   listEntities,
   lockStatus,
@@ -82,6 +84,13 @@ export const memoryWriteTool = defineTool({
   async execute({ entity, value, expectedVersion }, ctx) {
     return guarded(async () => {
       const ref = declaredEntity(entity);
+      const holder = await heldByAnother(ctx.tx, entityName(ref), ctx.runId);
+      if (holder)
+        throw new MemoryPolicyError(
+          `${entity} is locked (${holder.mode}) by run ${holder.runId.slice(0, 8)}: take memory_lock on it and wait for the lock, or write it later`,
+          "locked_by_another_run",
+          { entity, holder: holder.runId, mode: holder.mode },
+        );
       // Secrets are taken out before the value is stored, as for every other row.
       const checked = checkWrite(ctx.jobId, ref, toolRedactor().redact(value));
       const provenance = await runWriteProvenance(ctx.tx, ctx);
