@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { approvals, toolCalls } from "@/db/schema";
+import { approvals, toolCalls, workspaceBlobs } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { defineTool, invokeTool, registerBuiltinTools, registerTools, ToolLeaseLostError } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
@@ -131,6 +131,21 @@ describe("invokeTool", () => {
     expect(event?.payload).toMatchObject({ tool: "echo", outcome: "succeeded", model: "simulated/test" });
     expect(typeof event?.payload.durationMs).toBe("number");
     expect(JSON.stringify(event)).not.toContain(SECRET);
+  });
+
+  it("takes secrets out of a file's content before the workspace stores it, and says so", async () => {
+    const runId = await newRun(handle.db, open.id);
+    const scope = await scopeFor(handle.db, runId, open);
+    const r = await invokeTool(
+      scope,
+      call(0, "write_file", { path: "loot.txt", content: `the key is ${SECRET}, keep it` }),
+    );
+    expect(r.outcome).toBe("succeeded");
+    expect(r.output).toMatchObject({ path: "loot.txt", redacted: expect.stringContaining("replaced") });
+    const blobs = await handle.db.select({ content: workspaceBlobs.content }).from(workspaceBlobs);
+    const stored = blobs.map((b) => Buffer.from(b.content).toString("utf8"));
+    expect(stored.some((text) => text.includes("the key is [REDACTED], keep it"))).toBe(true);
+    expect(stored.some((text) => text.includes(SECRET))).toBe(false);
   });
 
   it("redacts a failing tool's error message", async () => {

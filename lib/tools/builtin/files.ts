@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { toolRedactor } from "../redactor";
 import { defineTool } from "../types";
 
 const workspacePath = z
@@ -22,7 +23,8 @@ export const readFileTool = defineTool({
 
 export const writeFileTool = defineTool({
   name: "write_file",
-  description: "Create or replace a UTF-8 text file in this run's workspace (parent folders are created).",
+  description:
+    "Create or replace a UTF-8 text file in this run's workspace (parent folders are created). Secrets in the content are replaced before it is stored.",
   input: z.strictObject({ path: workspacePath, content: z.string().max(5 * 1024 * 1024) }),
   sideEffect: "workspace",
   // Files live in the database: the write commits with the call's result, fenced by the lease.
@@ -30,7 +32,12 @@ export const writeFileTool = defineTool({
   dataCategories: ["workspace"],
   async execute({ path, content }, ctx) {
     const ws = await ctx.workspace();
-    return ws.writeFile(path, content);
+    // Secrets never rest in a workspace: taken out before the bytes are stored, as from every other row.
+    const stored = toolRedactor().redactString(content);
+    const written = await ws.writeFile(path, stored);
+    return stored === content
+      ? written
+      : { ...written, redacted: "secrets in the content were replaced before storing" };
   },
 });
 
