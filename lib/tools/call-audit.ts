@@ -134,3 +134,47 @@ export function callPayload(record: ToolCallRecord, scope: InvokeScope): Record<
     ...(record.truncated ? { truncated: true } : {}),
   };
 }
+
+/**
+ * A call the lease fence refused: its own transaction rolled back with everything it would
+ * have written, so what is left to say is said in a new one — a `tool.lease_lost` event
+ * (which worker's lease, which call) and a policy flashcard, since a zombie worker writing
+ * for a run it no longer holds is something a person should know happened. The input is
+ * redacted as every stored input is; nothing of the call's effect is recorded as done.
+ */
+export async function recordLeaseLost(
+  scope: InvokeScope,
+  id: CallIdentity,
+  input: unknown,
+  redactor: Redactor,
+): Promise<void> {
+  const safeInput = redactor.redact(toJsonSafe(input));
+  const error = "refused: this worker no longer holds the run's lease (another worker took the run over)";
+  await scope.db.transaction(async (tx) => {
+    await appendAuditEvents(tx, [
+      {
+        ...auditFrame(scope),
+        action: "tool.lease_lost",
+        payload: {
+          jobId: scope.jobId,
+          tool: id.tool,
+          callKey: id.key,
+          toolCallId: id.toolCallId,
+          turnIndex: id.turnIndex,
+          callIndex: id.callIndex,
+          input: safeInput,
+          error,
+        },
+      },
+    ]);
+    await flagRefusal(tx, {
+      action: "tool.lease_lost",
+      runId: scope.runId,
+      jobId: scope.jobId,
+      tool: id.tool,
+      callKey: id.key,
+      error,
+      input: safeInput,
+    });
+  });
+}

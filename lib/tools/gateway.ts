@@ -1,7 +1,10 @@
 import "server-only";
 import { getEnv } from "@/lib/env";
 import { inSpan, markError } from "@/lib/telemetry";
-import { settleCall } from "./call-audit";
+import { errorMessage } from "@/lib/errors";
+import { logger } from "@/lib/log";
+import { recordLeaseLost, settleCall } from "./call-audit";
+import { ToolLeaseLostError } from "./errors";
 import { findToolCall, recordFromRow } from "./call-store";
 import type { CallIdentity, InvokeScope, ToolCallRecord, ToolCallRequest } from "./call-types";
 import { executeCall } from "./execution";
@@ -123,22 +126,32 @@ async function passGateway(scope: InvokeScope, request: ToolCallRequest): Promis
   const fresh = interruptedCallStage(call, tool, stored, approvalId);
   if (fresh.verdict !== "proceed") return stop(call, fresh);
 
-  return executeCall({
-    tool,
-    input: edited?.success ? edited.data : valid.value,
-    id,
-    base: call.base,
-    approvalId,
-    redactor,
-    params: {
-      scope,
-      turnIndex: request.turnIndex,
-      callIndex: request.callIndex,
-      callKey: key,
-      timeoutMs: tool.timeoutMs ?? scope.toolTimeoutMs ?? env.FLIGHTDECK_TOOL_TIMEOUT_MS,
-      maxOutputBytes,
-    },
-  });
+  try {
+    return await executeCall({
+      tool,
+      input: edited?.success ? edited.data : valid.value,
+      id,
+      base: call.base,
+      approvalId,
+      redactor,
+      params: {
+        scope,
+        turnIndex: request.turnIndex,
+        callIndex: request.callIndex,
+        callKey: key,
+        timeoutMs: tool.timeoutMs ?? scope.toolTimeoutMs ?? env.FLIGHTDECK_TOOL_TIMEOUT_MS,
+        maxOutputBytes,
+      },
+    });
+  } catch (error) {
+    // The fence rolled the call back whole; a zombie write still leaves a record of the attempt.
+    if (error instanceof ToolLeaseLostError) {
+      await recordLeaseLost(scope, id, request.input, redactor).catch((cause: unknown) =>
+        logger("error", "a fenced tool call could not be recorded", { key, error: errorMessage(cause) }),
+      );
+    }
+    throw error;
+  }
 }
 
 /** A stage stopped the call: a parked call answers as it is; a refused one is settled first. */

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { approvals, toolCalls, workspaceBlobs } from "@/db/schema";
+import { approvals, flashcards, toolCalls, workspaceBlobs } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { defineTool, invokeTool, registerBuiltinTools, registerTools, ToolLeaseLostError } from "@/lib/tools";
 import { createTestDatabase, type TestDatabase } from "../helpers/db";
@@ -247,11 +247,21 @@ describe("invokeTool", () => {
     expect(r.outcome).toBe("succeeded");
   });
 
-  it("writes nothing when the turn's lease is gone", async () => {
+  it("writes nothing when the turn's lease is gone, and records the attempt with a flashcard", async () => {
     const runId = await newRun(handle.db, open.id);
     const scope = await scopeFor(handle.db, runId, open, { leaseToken: "not-the-lease" });
-    await expect(invokeTool(scope, call(0, "echo", { text: "x" }))).rejects.toBeInstanceOf(ToolLeaseLostError);
+    await expect(invokeTool(scope, call(0, "echo", { text: `x ${SECRET}` }))).rejects.toBeInstanceOf(
+      ToolLeaseLostError,
+    );
     expect(await toolCallRow(handle.db, `${runId}:0:0`)).toBeUndefined();
     expect(await auditFor(handle.db, runId, "tool.called")).toHaveLength(0);
+    const [attempt] = await auditFor(handle.db, runId, "tool.lease_lost");
+    expect(attempt?.payload).toMatchObject({ tool: "echo", callKey: `${runId}:0:0` });
+    expect(JSON.stringify(attempt)).not.toContain(SECRET);
+    const [card] = await handle.db
+      .select()
+      .from(flashcards)
+      .where(eq(flashcards.fingerprint, `policy:${open.id}:echo:tool.lease_lost`));
+    expect(card).toMatchObject({ kind: "policy", runId });
   });
 });

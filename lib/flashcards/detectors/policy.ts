@@ -5,6 +5,7 @@ const WHAT: Record<string, string> = {
   "tool.invalid_input": "sent arguments that do not match the tool's schema",
   "workspace.escape_refused": "tried to reach outside its workspace",
   "workspace.quota_exceeded": "ran out of workspace quota",
+  "tool.lease_lost": "was written to by a worker that had lost its lease (a zombie worker; nothing was written)",
 };
 
 /**
