@@ -196,7 +196,7 @@ export async function measureIsolation(
       });
     }
   }
-  attacks.push(await zombieResult(db, record, options.jobId));
+  attacks.push(await zombieResult(db, record, options.jobId, options.proofContext));
 
   const failed = attacks.filter((a) => a.outcome === "not contained");
   const unaudited = attacks.filter((a) => !a.audit?.proof?.ok);
@@ -244,7 +244,12 @@ export async function measureIsolation(
   return { attacks, claims };
 }
 
-async function zombieResult(db: Db, record: IsolationRecord, jobId: string): Promise<AttackResult> {
+async function zombieResult(
+  db: Db,
+  record: IsolationRecord,
+  jobId: string,
+  proofContext: { note: string; key: string } | null,
+): Promise<AttackResult> {
   const { zombie } = record;
   const row = await callRow(db, zombie.callKey);
   const file = await scalar(
@@ -252,7 +257,7 @@ async function zombieResult(db: Db, record: IsolationRecord, jobId: string): Pro
     sql`select count(*) as v from workspace_files where run_id = ${zombie.runId} and path = 'zombie.txt'`,
   );
   const refused = zombie.threw !== null && !row && Number(file) === 0;
-  const audit = await auditOf(db, zombie.callKey, null);
+  const audit = await auditOf(db, zombie.callKey, proofContext);
   return {
     runId: zombie.runId,
     attackId: "zombie-write",
@@ -266,7 +271,7 @@ async function zombieResult(db: Db, record: IsolationRecord, jobId: string): Pro
     why: refused
       ? `the lease fence refused it before anything was written (${zombie.threw ?? ""}); no tool_calls row, no file`
       : `not refused by the fence (${zombie.answered ?? "no answer"}; row ${row ? row.status : "none"}, files ${Number(file)})`,
-    // A fenced writer commits nothing, its audit event included: there is no event to prove.
+    // The fenced call commits nothing; the gateway records the attempt afterwards (tool.lease_lost).
     audit,
     flashcard: await flashcardOf(db, jobId, "write_file", audit?.action),
   };

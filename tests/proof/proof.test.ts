@@ -10,7 +10,7 @@ import { reportHtml, runProof, type ProofReport } from "@/lib/proof";
  * issue asks for are there. The product's known shortfalls (docs/PROOF.md, "What fails today")
  * are named here, so a new leak — or a fix — shows up as a failing test to update.
  */
-const KNOWN_NOT_CONTAINED = ["zombie-write"];
+const KNOWN_NOT_CONTAINED: string[] = [];
 
 let report: ProofReport;
 let html: string;
@@ -67,10 +67,10 @@ describe("npm run proof (smoke)", () => {
     expect(trickle.fifo.p99).toBeGreaterThan(trickle.contended.p99);
   });
 
-  it("test 2: every gateway refusal is audited with a verified inclusion proof; only the known gaps are not contained", () => {
+  it("test 2: every refusal is audited with a verified inclusion proof and on a flashcard; nothing is not contained", () => {
     const attacks = report.isolation.attacks;
     expect(attacks.length).toBeGreaterThan(50);
-    for (const a of attacks.filter((x) => x.outcome === "refused" && x.attackId !== "zombie-write")) {
+    for (const a of attacks.filter((x) => x.outcome === "refused")) {
       expect(a.audit?.seq, a.attackId).toBeGreaterThan(0);
       expect(a.audit?.proof?.ok, a.attackId).toBe(true);
       expect(a.flashcard, a.attackId).not.toBeNull();
@@ -97,16 +97,19 @@ describe("npm run proof (smoke)", () => {
     expect(zombie?.outcome).toBe("refused");
     expect(zombie?.error).toMatch(/ToolLeaseLostError/);
     const notContained = [...new Set(attacks.filter((a) => a.outcome === "not contained").map((a) => a.attackId))];
-    expect(notContained.sort()).toEqual(KNOWN_NOT_CONTAINED.filter((id) => id !== "zombie-write"));
+    expect(notContained.sort()).toEqual(KNOWN_NOT_CONTAINED);
+    expect(zombie?.audit?.action).toBe("tool.lease_lost");
+    expect(claim("isolation.audited").pass).toBe(true);
+    expect(claim("isolation.flashcards").pass).toBe(true);
   });
 
-  it("test 2: canaries are searched in every table, the logs and the responses; the only hits are the workspace file", () => {
+  it("test 2: canaries are searched in every table, the logs and the responses, and none is found", () => {
     const { canaries } = report.isolation;
     expect(canaries.searched.some((s) => s.startsWith("table audit_events"))).toBe(true);
     expect(canaries.searched.some((s) => s.startsWith("captured logs"))).toBe(true);
     expect(canaries.searched.some((s) => s.startsWith("model requests"))).toBe(true);
-    expect(canaries.hits.every((h) => h.where === "table workspace_blobs")).toBe(true);
-    expect(claim("isolation.canaries").pass).toBe(canaries.total === 0);
+    expect(canaries.hits).toEqual([]);
+    expect(claim("isolation.canaries").pass).toBe(true);
   });
 
   it("test 3: lineage answers every run, the log verifies with anchors, a tampered copy fails at the changed seq, the bundle verifies", () => {
