@@ -52,7 +52,7 @@ test("a job's page shows triggers, run stats and version history", async () => {
   await expect(page.locator("[data-cron]")).toHaveText("At 02:00");
   await expect(page.getByText("0 2 * * * · Europe/Berlin")).toBeVisible();
   await expect(page.getByText(/next fire/)).toBeVisible();
-  await expect(page.getByRole("heading", { name: /runs in the last 30 days/i })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Runs, last 30 days" })).toBeVisible();
   await expect(page.getByText("Success rate")).toBeVisible();
   await expect(page.getByRole("heading", { name: "Version history" })).toBeVisible();
   await expect(page.getByText("Current")).toBeVisible();

@@ -103,6 +103,8 @@ test("the range chosen on the list changes it and a chart table, and carries ove
   await page.goto("/runs/list");
   await expect(picker(page, "Created")).toHaveValue("7d");
   await picker(page, "Created").selectOption("24h");
+  // The choice submits the list's form: wait for that navigation before starting another.
+  await expect(page).toHaveURL(/[?&]range=24h(&|$)/);
 
   // A range in the URL wins over the remembered one, without replacing it.
   await page.goto("/resources?range=7d");
