@@ -272,7 +272,7 @@ test("select cards on the board and pause them together; what cannot be paused i
   await expect(bar).toHaveCount(0);
 });
 
-test("a column longer than one page loads the rest as it is scrolled, and counts every run", async () => {
+test("a column longer than one page is fetched page by page, counts every run, and shows its newest at the end", async () => {
   test.setTimeout(120_000);
   const prefix = `E2E page ${Date.now()}`;
   const ids: string[] = [];
@@ -292,9 +292,9 @@ test("a column longer than one page loads the rest as it is scrolled, and counts
     const waiting = column(page, "waiting");
     const total = Number((await waiting.locator("header span.tabular-nums").innerText()).replace(/\D/g, ""));
     expect(total).toBeGreaterThanOrEqual(70);
-    // The newest run sorts last: not sent with the first page.
+    // The newest run sorts last, beyond the first page: a column of a few pages fetches the rest by itself
+    // (a long one, as the 50,000-run bench scrolls, when its end comes into view).
     const newest = ids.at(-1) ?? "";
-    await expect(card(page, newest)).toHaveCount(0);
     const list = waiting.locator(".overflow-y-auto");
     await expect(async () => {
       await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));

@@ -43,6 +43,8 @@ function stableControls(list: RunControl[]): readonly RunControl[] {
 }
 
 const noopSubscribe = () => () => {};
+/** Columns up to this many runs are loaded whole (five pages); longer ones page as they are scrolled. */
+const AUTOLOAD_MAX = 200;
 
 /** Filters change without the time range: `?range=` stays in the URL when it is there. */
 function withRange(search: string): string {
@@ -112,6 +114,15 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
     },
     [canControl, runControl],
   );
+
+  // A column of a few pages loads whole at once, so a run arriving at its end is on screen without
+  // scrolling; only long columns (a busy queue) wait for the scroll to ask for more.
+  useEffect(() => {
+    for (const { id } of boardColumns) {
+      const column = data.columns[id];
+      if (column.next && column.total <= AUTOLOAD_MAX) loadMore(id).catch(() => undefined);
+    }
+  }, [data.columns, loadMore]);
 
   // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort the board.
   const sorted = useMemo(
