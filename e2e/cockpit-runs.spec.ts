@@ -242,9 +242,19 @@ test("at 1280 px the six columns fit without sideways scrolling; under a filter 
   }
 });
 
-test("select cards on the board and pause them together; what cannot be paused is listed with its reason", async () => {
-  const a = await waitingRun("E2E bulk a");
-  const b = await waitingRun("E2E bulk b");
+test("select cards on the board and resume them together; what cannot be resumed is listed with its reason", async () => {
+  // Paused reads most recently paused first, so these two are at its top however busy the board is.
+  const a = await startTriage(request, operatorToken, `E2E bulk a ${Date.now()}`);
+  const b = await startTriage(request, operatorToken, `E2E bulk b ${Date.now()}`);
+  for (const id of [a, b]) {
+    await expect
+      .poll(async () => (await runState(request, operatorToken, id)).state, { timeout: 20_000 })
+      .toBe("waiting");
+    expect((await request.post(`/api/runs/${id}/pause`, { headers: bearer(operatorToken), data: {} })).status()).toBe(
+      200,
+    );
+    await expectInColumn(page, id, "paused");
+  }
   const failed = await startFailingRun(request, operatorToken);
   await expectInColumn(page, failed, "attention");
 
@@ -259,14 +269,13 @@ test("select cards on the board and pause them together; what cannot be paused i
   await expect(bar).toContainText("3 selected");
   await expect(card(page, a)).toHaveAttribute("data-selected", "true");
 
-  await bar.getByRole("button", { name: "Pause (2)" }).click();
-  await expect(page.getByRole("alert").filter({ hasText: "Pause refused for 1 run" })).toContainText(shortId(failed));
-  await expectInColumn(page, a, "paused");
-  await expectInColumn(page, b, "paused");
-  expect((await runState(request, operatorToken, a)).state).toBe("paused");
+  await bar.getByRole("button", { name: "Resume (2)" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Resume refused for 1 run" })).toContainText(shortId(failed));
+  for (const id of [a, b])
+    await expect.poll(async () => (await runState(request, operatorToken, id)).state).not.toBe("paused");
   expect((await runState(request, operatorToken, failed)).state).toBe("failed");
   // The selection is cleared; the bar stays open while it lists a refusal.
-  await expect(card(page, a)).not.toHaveAttribute("data-selected", "true");
+  await expect(card(page, failed)).not.toHaveAttribute("data-selected", "true");
   await expect(bar).toContainText("Tick cards");
   await page.getByRole("button", { name: "Done selecting" }).click();
   await expect(bar).toHaveCount(0);
