@@ -38,12 +38,20 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const data = path.join(dir, "data");
   const port = await freePort();
   const asRoot = process.getuid?.() === 0;
+  // The C locale whatever the caller's LANG says: initdb refuses a locale the machine lacks,
+  // and a failure must say why, so its output goes into the thrown error.
+  const env = { ...process.env, LANG: "C", LC_ALL: "C" };
   const run = (bin: string, args: string[]) => {
     const command = path.join(BIN, bin);
-    if (asRoot) execFileSync("runuser", ["-u", "postgres", "--", command, ...args], { stdio: "ignore" });
-    else execFileSync(command, args, { stdio: "ignore" });
+    const [file, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+    try {
+      execFileSync(file, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
+    } catch (error) {
+      const output = error instanceof Error && "stderr" in error ? String(error.stderr) : "";
+      throw new Error(`${bin} failed: ${output.trim() || String(error)}`);
+    }
   };
-  run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
+  run("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100`;
   const ctl = (action: string, extra: string[] = []) => run("pg_ctl", [action, "-D", data, "-w", "-t", "30", ...extra]);
   const start = () => ctl("start", ["-o", options, "-l", path.join(dir, "log")]);
