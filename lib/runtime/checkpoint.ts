@@ -11,7 +11,7 @@ import { schedulingConfig } from "@/lib/scheduling/config";
 import { turnCost } from "@/lib/scheduling/policy";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
-import type { ClaimedTurn } from "./claim";
+import { endpointLockFirst, type ClaimedTurn } from "./claim";
 import { applyOutcome } from "./outcome";
 import type { TurnContext, TurnExecutor, TurnResult } from "./turn-executor";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
@@ -33,6 +33,15 @@ export interface CheckpointParams {
   end: TurnEnd;
   /** Called after commit with a completed turn's messages as stored (the worker's history cache). */
   onStored?: (messages: unknown[]) => void;
+  /** Hands the freed model slot to the next turn in this transaction (claim.ts, claimHandedOverSlot). */
+  handoff?: SlotHandoff;
+}
+
+export interface SlotHandoff {
+  /** Claims the next turn on the finished turn's endpoint inside the checkpoint's transaction, or null. */
+  claim(tx: Tx, previous: ClaimedTurn, sink: AuditInput[]): Promise<ClaimedTurn | null>;
+  /** Called after commit, after onStored, with the turn claimed. */
+  started(next: ClaimedTurn): void;
 }
 
 /**
@@ -45,6 +54,7 @@ export interface CheckpointParams {
 export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<"applied" | "lost"> {
   const { claim, workerId } = params;
   let stored: unknown[] | null = null;
+  let next: ClaimedTurn | null = null;
   const outcome = await db.transaction(async (tx): Promise<"applied" | "lost"> => {
     const [locked] = await tx
       .select({
@@ -61,7 +71,10 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     const sink: AuditInput[] = [];
     const end = params.end;
     if (end.kind === "result") {
+      // Before any row is written: the lock order of every claim (no deadlock with one).
+      if (params.handoff) await endpointLockFirst(tx, run.modelEndpoint);
       stored = await recordCompleted(tx, run, params, end.result, sink, nowMs);
+      if (params.handoff) next = await params.handoff.claim(tx, claim, sink);
       await flushAudit(tx, sink);
       return "applied";
     }
@@ -112,6 +125,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     return "applied";
   });
   if (outcome === "applied" && stored !== null) params.onStored?.(stored);
+  if (next) params.handoff?.started(next);
   return outcome;
 }
 

@@ -38,6 +38,8 @@ export async function selectClaimCandidate(tx: Tx, options: ClaimQueryOptions): 
 
 export interface ClaimQueryOptions {
   excludeEndpoints: readonly string[];
+  /** Only runs of this endpoint (a slot handed over at a checkpoint, claim.ts), or any. */
+  onlyEndpoint?: string | null;
   skipIds: readonly string[];
   skipKeys: readonly string[];
 }
@@ -48,27 +50,30 @@ export function claimCandidateSql(options: ClaimQueryOptions) {
   const eps = sqlTextArray(options.excludeEndpoints);
   const ids = sqlTextArray(options.skipIds);
   const keys = sqlTextArray(options.skipKeys);
+  const only = options.onlyEndpoint ?? null;
+  const lane = sql`(${only}::text is null or l.model_endpoint = ${only}::text)`;
+  const ofRun = sql`(${only}::text is null or r.model_endpoint = ${only}::text)`;
   return sql`
       with top as (
         select l.priority as p from scheduling_lanes l
-        where l.runnable > 0 and l.model_endpoint <> all(${eps}) and l.key <> all(${keys})
+        where l.runnable > 0 and l.model_endpoint <> all(${eps}) and l.key <> all(${keys}) and ${lane}
         order by l.priority desc limit 1
       ),
       expired as (
         select r.id from runs r
         where r.lease_token is not null and r.lease_expires_at < now() and r.state = 'running'
-          and r.model_endpoint <> all(${eps}) and r.id <> all(${ids})
+          and r.model_endpoint <> all(${eps}) and r.id <> all(${ids}) and ${ofRun}
         order by r.lease_expires_at limit 1
       ),
       aged as (
         select a.id from (
           select distinct l.priority from scheduling_lanes l
-          where l.runnable > 0 and l.priority < (select p from top) and l.model_endpoint <> all(${eps})
+          where l.runnable > 0 and l.priority < (select p from top) and l.model_endpoint <> all(${eps}) and ${lane}
         ) c
         cross join lateral (
           select r.id, r.runnable_since from runs r
           where r.state in ('queued', 'running') and r.lease_token is null and r.priority = c.priority
-            and r.model_endpoint <> all(${eps}) and r.id <> all(${ids})
+            and r.model_endpoint <> all(${eps}) and r.id <> all(${ids}) and ${ofRun}
           order by r.runnable_since limit 1
         ) a
         where a.runnable_since <= now() - ${ageingMs}::int * interval '1 millisecond'
@@ -77,14 +82,14 @@ export function claimCandidateSql(options: ClaimQueryOptions) {
       picked_key as (
         select l.key from scheduling_lanes l join scheduling_keys k on k.key = l.key
         where l.runnable > 0 and l.priority = (select p from top)
-          and l.model_endpoint <> all(${eps}) and l.key <> all(${keys})
+          and l.model_endpoint <> all(${eps}) and l.key <> all(${keys}) and ${lane}
         order by k.vtime, l.key limit 1
       ),
       keyed as (
         select r.id from runs r
         where r.fair_group = (select key from picked_key) and r.priority = (select p from top)
           and r.state in ('queued', 'running') and r.lease_token is null
-          and r.model_endpoint <> all(${eps}) and r.id <> all(${ids})
+          and r.model_endpoint <> all(${eps}) and r.id <> all(${ids}) and ${ofRun}
         order by r.deadline asc nulls last, r.created_at asc limit 1
       ),
       cand as materialized (

@@ -24,13 +24,24 @@ export interface ClaimedTurn {
   recovered: boolean;
   /** The cost charged to the run's fair-share key at claim; the checkpoint corrects it (lib/scheduling/charge.ts). */
   estimatedCost: number;
+  /** Turns this worker's slot has passed through without being released (claimHandedOverSlot). */
+  handoffs: number;
 }
+
+/**
+ * How many turns in a row a slot may pass through one worker before it is released to every
+ * claimer: the slot never idles within a chain, and other workers (processes) still get
+ * their share of a full endpoint.
+ */
+export const MAX_HANDOFFS = 8;
 
 export interface ClaimOptions {
   workerId: string;
   leaseMs: number;
   /** Why this worker cannot run the candidate (its job version is not in this build), or null. */
   cannotRun?: (run: RunRow) => string | null;
+  /** Only runs of this model endpoint (a slot handed over, see claimHandedOverSlot). */
+  onlyEndpoint?: string;
 }
 
 /** Candidates looked at per claim transaction before giving up until the next wake-up. */
@@ -53,13 +64,38 @@ export async function claimNextRun(db: Db, options: ClaimOptions): Promise<Claim
   });
 }
 
+/**
+ * The slot a checkpoint just freed goes straight to the next turn, inside the checkpoint's
+ * transaction: the same policy picks among the endpoint's runnable runs (the finished run
+ * included), so the slot is never idle between two turns and a turn costs one commit, not
+ * two. The caller holds the endpoint's advisory lock from before its first row write, the
+ * order every claim takes its locks in (endpointLockFirst).
+ */
+export async function claimHandedOverSlot(
+  tx: Tx,
+  previous: ClaimedTurn,
+  options: ClaimOptions,
+  sink: AuditInput[],
+): Promise<ClaimedTurn | null> {
+  const next = await claimOne(tx, { ...options, onlyEndpoint: previous.run.modelEndpoint }, sink);
+  return next && { ...next, handoffs: previous.handoffs + 1 };
+}
+
+/** Claims serialise per endpoint on this lock before they write a row: take it first to hand a slot over. */
+export async function endpointLockFirst(tx: Tx, endpoint: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flightdeck.endpoint:${endpoint}`}))`);
+}
+
 async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn | null> {
-  const { nowMs, full: excluded } = await clockAndFullEndpoints(tx);
+  const { nowMs, full } = await clockAndFullEndpoints(tx);
+  const only = options.onlyEndpoint;
+  const excluded = only === undefined ? full : full.filter((e) => e === only);
   for (const endpoint of excluded) await markResourceWaits(tx, endpoint);
+  if (only !== undefined && excluded.length > 0) return null;
   const skipIds: string[] = [];
   const skipKeys: string[] = [];
   for (let i = 0; i < MAX_CANDIDATES; i++) {
-    const pick = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds, skipKeys });
+    const pick = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds, skipKeys, onlyEndpoint: only });
     const candidate = pick.run;
     if (!candidate) {
       // Another claimer holds the chosen run: try the next one; a key with no claimable
@@ -119,7 +155,7 @@ async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: str
  * lock was granted. An endpoint without a configured row has no limit.
  */
 async function endpointHasRoom(tx: Tx, endpoint: string): Promise<boolean> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flightdeck.endpoint:${endpoint}`}))`);
+  await endpointLockFirst(tx, endpoint);
   const [row] = rowsOf<{ max: number | null; live: number | string }>(
     await tx.execute(sql`
       select (select max_concurrency from model_endpoints where name = ${endpoint}) as max,
@@ -242,5 +278,5 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
     // before this row lock was granted, so turns of one run never appear to overlap.
     startedAt: sql`clock_timestamp()`,
   });
-  return { run, leaseToken, turnId, turnIndex: run.turnsUsed, attempt, recovered, estimatedCost };
+  return { run, leaseToken, turnId, turnIndex: run.turnsUsed, attempt, recovered, estimatedCost, handoffs: 0 };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import type { Span } from "@opentelemetry/api";
 import type { Db } from "@/db/client";
 import { contextFromTraceparent, inSpan, markError } from "@/lib/telemetry";
-import { checkpointTurn, type AbortKind, type TurnEnd } from "./checkpoint";
+import { checkpointTurn, type AbortKind, type SlotHandoff, type TurnEnd } from "./checkpoint";
 import type { ClaimedTurn } from "./claim";
 import type { HistoryCache } from "./history-cache";
 import { loadHistory, renewLease } from "./lease";
@@ -25,6 +25,8 @@ interface ExecuteTurnParams {
   inflight: Map<string, InflightTurn>;
   /** The worker's history cache: a turn then reads only the turns it has not seen. */
   history?: HistoryCache;
+  /** Passes the model slot to the next turn in the checkpoint's transaction (the worker's). */
+  handoff?: SlotHandoff;
 }
 
 // setTimeout fires at once for delays beyond 2^31-1 ms.
@@ -175,7 +177,7 @@ async function checkpointOrLog(
       : undefined;
     // Retried through database faults until the lease would have expired anyway.
     const result = await withTransientRetry(
-      () => checkpointTurn(db, { claim, workerId, executor, context, end, onStored }),
+      () => checkpointTurn(db, { claim, workerId, executor, context, end, onStored, handoff: params.handoff }),
       {
         deadline: new Date(Date.now() + params.leaseMs),
         onRetry: (error, attempt) =>

@@ -4,7 +4,8 @@ import { randomBytes } from "node:crypto";
 import type { DatabaseHandle } from "@/db/client";
 import { createHousekeeper } from "@/lib/flashcards/housekeeping";
 import { CONTROL_CHANNEL, RUNS_CHANNEL } from "./channels";
-import { claimNextRun, type ClaimedTurn } from "./claim";
+import { claimHandedOverSlot, claimNextRun, MAX_HANDOFFS, type ClaimedTurn } from "./claim";
+import type { SlotHandoff } from "./checkpoint";
 import { executeTurn, type InflightTurn } from "./execute-turn";
 import { HistoryCache } from "./history-cache";
 import { LOCKS_CHANNEL } from "@/lib/memory";
@@ -104,13 +105,36 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     );
   });
 
+  // A finished turn's slot goes to the next turn in its checkpoint (claim.ts): no claim
+  // round trip between turns while there is work. Not once stopping.
+  const handoff: SlotHandoff = {
+    claim: (tx, previous, sink) =>
+      stopping ? Promise.resolve(null) : claimHandedOverSlot(tx, previous, { workerId: id, leaseMs, cannotRun }, sink),
+    started: (next) => {
+      log("debug", "slot handed over", {
+        workerId: id,
+        runId: next.run.id,
+        turnIndex: next.turnIndex,
+        handoffs: next.handoffs,
+      });
+      start(next);
+    },
+  };
   const start = (claim: ClaimedTurn) => {
-    const turn = executeTurn({ db: handle.db, executor, workerId: id, leaseMs, claim, log, inflight, history }).finally(
-      () => {
-        active.delete(turn);
-        signalWake();
-      },
-    );
+    const turn = executeTurn({
+      db: handle.db,
+      executor,
+      workerId: id,
+      leaseMs,
+      claim,
+      log,
+      inflight,
+      history,
+      handoff: claim.handoffs < MAX_HANDOFFS ? handoff : undefined,
+    }).finally(() => {
+      active.delete(turn);
+      signalWake();
+    });
     active.add(turn);
   };
 
@@ -183,7 +207,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       const grace = setTimeout(() => {
         for (const turn of inflight.values()) turn.abort("shutdown");
       }, graceMs);
-      await Promise.allSettled([...active]);
+      // A turn handed a slot just before stopping joins the set while it drains.
+      while (active.size > 0) await Promise.allSettled([...active]);
       clearTimeout(grace);
       await Promise.allSettled([unlistenRuns(), unlistenControl(), unlistenLocks()]);
       log("info", "worker stopped", {

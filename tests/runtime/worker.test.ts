@@ -189,4 +189,44 @@ describe("worker", () => {
     expect(sawResourceReason).toBe(true);
     for (const id of ids) expect((await getRun(handle.db, id)).stateReason).toBeNull();
   });
+
+  it("hands a finished turn's slot to the next turn in its checkpoint, at most MAX_HANDOFFS times in a row, never over the limit", async () => {
+    const { syncModelEndpoints } = await import("@/lib/runtime/model-endpoints");
+    const { MAX_HANDOFFS } = await import("@/lib/runtime/claim");
+    await syncModelEndpoints(handle.db, [{ name: "narrow", provider: "test", model: "test", maxConcurrency: 1 }]);
+    const handed: { runId: string; handoffs: number }[] = [];
+    const w = await startWorker({
+      handle,
+      executor: deterministicExecutor(),
+      workerId: "handoff",
+      concurrency: 2,
+      pollIntervalMs: 200,
+      leaseMs: 5_000,
+      logger: (_level, message, fields) => {
+        if (message === "slot handed over")
+          handed.push({ runId: String(fields?.runId), handoffs: Number(fields?.handoffs) });
+      },
+    });
+    workers.push(w);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await newRun(handle.db, "other-endpoint", { turns: 6, turnMs: 5 })).id);
+    for (const id of ids) await waitForState(handle.db, id, ["succeeded"]);
+    // 18 turns through one slot: chains of up to MAX_HANDOFFS handed-over turns, each after a claimed one.
+    expect(handed.length).toBeGreaterThanOrEqual(18 - Math.ceil(18 / (MAX_HANDOFFS + 1)) - 2);
+    expect(Math.max(...handed.map((h) => h.handoffs))).toBeLessThanOrEqual(MAX_HANDOFFS);
+    expect(new Set(handed.map((h) => h.runId)).size).toBeGreaterThan(1);
+    const { sql } = await import("drizzle-orm");
+    const { rowsOf } = await import("@/db/rows");
+    const inRuns = sql.join(
+      ids.map((id) => sql`${id}`),
+      sql`, `,
+    );
+    const [overlap] = rowsOf<{ n: number }>(
+      await handle.db.execute(sql`
+        select count(*)::int as n from turns a join turns b on a.id <> b.id
+          and b.started_at < a.finished_at and a.started_at < b.finished_at
+        where a.run_id in (${inRuns}) and b.run_id in (${inRuns})`),
+    );
+    expect(Number(overlap?.n)).toBe(0);
+  });
 });
