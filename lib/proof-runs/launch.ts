@@ -7,7 +7,7 @@ import type { Db } from "@/db/client";
 import { appendAudit, auditActor, auditAuthorization, type Principal } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { logger } from "@/lib/log";
-import { isAlive, proofRunsDir, readRunRecord, runDir, writeRunRecord, type RunRecord } from "./store";
+import { isAlive, proofRunsDir, readRunRecord, runDir, summarizeReport, writeRunRecord, type RunRecord } from "./store";
 import type { ProofMode } from "./types";
 
 /** The process a proof runs as: `npm run proof` (server/proof.ts) writing into the run's directory. */
@@ -119,7 +119,13 @@ export async function startProofRun(
     writeRunRecord({ ...record, pid: child.pid ?? null });
     child.on("error", (error) => logger("error", "proof run could not start", { id, error: error.message }));
     child.on("exit", (code) => {
-      const finished = { ...record, pid: child.pid ?? null, finishedAt: new Date().toISOString(), exitCode: code };
+      const finished = {
+        ...record,
+        pid: child.pid ?? null,
+        finishedAt: new Date().toISOString(),
+        exitCode: code,
+        summary: summarizeReport(id),
+      };
       writeRunRecord(finished);
       rmSync(lockDir(), { recursive: true, force: true });
       void recordFinish(db, principal, finished);
@@ -132,13 +138,8 @@ export async function startProofRun(
 }
 
 async function recordFinish(db: Db, principal: Principal, record: RunRecord): Promise<void> {
-  let verdicts: unknown = null;
-  try {
-    verdicts = (JSON.parse(readFileSync(path.join(runDir(record.id), "report.json"), "utf8")) as { verdicts?: unknown })
-      .verdicts;
-  } catch {
-    // no report: the run ended in an error, its progress log says which
-  }
+  // No summary: the run ended without a report (an error its progress log names).
+  const verdicts = record.summary?.verdicts ?? null;
   try {
     await db.transaction((tx) =>
       appendAudit(tx, {
@@ -146,7 +147,7 @@ async function recordFinish(db: Db, principal: Principal, record: RunRecord): Pr
         authorization: auditAuthorization(principal, "proof.run"),
         action: "proof.run_finished",
         subject: { type: "proof_run", id: record.id },
-        payload: { mode: record.mode, exitCode: record.exitCode, verdicts: verdicts ?? null },
+        payload: { mode: record.mode, exitCode: record.exitCode, verdicts },
       }),
     );
   } catch (error) {

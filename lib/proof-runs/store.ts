@@ -23,6 +23,17 @@ export function runDir(id: string): string {
   return path.join(proofRunsDir(), id);
 }
 
+const verdicts = z.object({ contention: z.boolean(), isolation: z.boolean(), audit: z.boolean() });
+
+/** What the history shows of a finished run, kept in run.json so a listing never parses a whole report. */
+const runSummary = z.object({
+  verdicts,
+  claims: z.object({ passed: z.number().int(), total: z.number().int() }),
+  totalMs: z.number(),
+  commit: z.string(),
+});
+export type RunSummary = z.infer<typeof runSummary>;
+
 const runRecord = z.object({
   id: z.string(),
   mode: z.enum(["smoke", "full"]),
@@ -31,6 +42,8 @@ const runRecord = z.object({
   pid: z.number().int().nullable(),
   finishedAt: z.string().nullable(),
   exitCode: z.number().int().nullable(),
+  /** Written when the run's report is first read (at exit); absent in runs recorded before it existed. */
+  summary: runSummary.nullable().optional(),
 });
 export type RunRecord = z.infer<typeof runRecord>;
 
@@ -58,8 +71,33 @@ const reportSummary = z.object({
   meta: z.object({ commit: z.string() }),
   durations: z.object({ totalMs: z.number() }),
   claims: z.array(z.object({ pass: z.boolean() })),
-  verdicts: z.object({ contention: z.boolean(), isolation: z.boolean(), audit: z.boolean() }),
+  verdicts,
 });
+
+/** Reads the run's report.json once: its summary, or null when there is no (valid) report. */
+export function summarizeReport(id: string): RunSummary | null {
+  const report = reportSummary.safeParse(readJson(path.join(runDir(id), "report.json")));
+  if (!report.success) return null;
+  const { verdicts: v, claims, durations, meta } = report.data;
+  return {
+    verdicts: v,
+    claims: { passed: claims.filter((c) => c.pass).length, total: claims.length },
+    totalMs: durations.totalMs,
+    commit: meta.commit,
+  };
+}
+
+/**
+ * The summary of a run that is over: from run.json, else read from its report once and kept
+ * (a run recorded before summaries existed, or whose server stopped before the exit was seen).
+ */
+function summaryOf(record: RunRecord, running: boolean): RunSummary | null {
+  if (record.summary !== undefined && record.summary !== null) return record.summary;
+  if (running) return null;
+  const summary = summarizeReport(record.id);
+  if (summary) writeRunRecord({ ...record, summary });
+  return summary;
+}
 
 export function isAlive(pid: number | null): boolean {
   if (!pid) return false;
@@ -72,9 +110,8 @@ export function isAlive(pid: number | null): boolean {
 }
 
 function view(record: RunRecord): ProofRunView {
-  const report = reportSummary.safeParse(readJson(path.join(runDir(record.id), "report.json")));
   const running = record.finishedAt === null && isAlive(record.pid);
-  const summary = report.success ? report.data : null;
+  const summary = summaryOf(record, running);
   const allPass = summary ? Object.values(summary.verdicts).every(Boolean) : false;
   return {
     id: record.id,
@@ -84,9 +121,9 @@ function view(record: RunRecord): ProofRunView {
     finishedAt: record.finishedAt,
     startedBy: record.startedBy,
     verdicts: summary?.verdicts ?? null,
-    claims: summary ? { passed: summary.claims.filter((c) => c.pass).length, total: summary.claims.length } : null,
-    totalMs: summary?.durations.totalMs ?? null,
-    commit: summary?.meta.commit ?? null,
+    claims: summary?.claims ?? null,
+    totalMs: summary?.totalMs ?? null,
+    commit: summary?.commit ?? null,
   };
 }
 

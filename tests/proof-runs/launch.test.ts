@@ -94,6 +94,21 @@ describe("proofs started from the cockpit", () => {
       totalMs: 61_000,
       commit: "abc1234def",
     });
+    // The listing reads the summary kept in run.json at exit, never the whole report again.
+    const { readFileSync, renameSync } = await import("node:fs");
+    const dir = path.join(dataDir, "proof-runs", id);
+    expect(JSON.parse(readFileSync(path.join(dir, "run.json"), "utf8")).summary).toEqual({
+      verdicts: { contention: true, isolation: true, audit: true },
+      claims: { passed: 2, total: 2 },
+      totalMs: 61_000,
+      commit: "abc1234def",
+    });
+    renameSync(path.join(dir, "report.json"), path.join(dir, "report.json.away"));
+    expect(listProofRuns().find((r) => r.id === id)).toMatchObject({
+      status: "passed",
+      claims: { passed: 2, total: 2 },
+    });
+    renameSync(path.join(dir, "report.json.away"), path.join(dir, "report.json"));
     const audited = await until(
       () =>
         handle.db
