@@ -97,3 +97,32 @@ describe("concurrent writers", () => {
     // is for a loaded CI machine running other test files beside this one.
   }, 180_000);
 });
+
+describe("sealer batches", () => {
+  it("on embedded PGlite a backlog is sealed in short batches (its one thread is shared), on Postgres in one", async () => {
+    const { PGLITE_BATCH } = await import("@/lib/audit/sealer");
+    const db = await createTestDatabase();
+    try {
+      await db.db.transaction(async (tx) => {
+        for (let i = 0; i < 1_300; i += 1)
+          await appendAudit(tx, sampleAuditInput({ action: "load.backlog", payload: { i } }));
+      });
+      const sealer = startAuditSealer(db, { intervalMs: 50 });
+      await sealer.drain();
+      await sealer.stop();
+      const sizes = rowsOf<{ n: number | string }>(
+        await db.db.execute(sql`select tree_size as n from audit_checkpoints order by tree_size`),
+      ).map((r) => Number(r.n));
+      const batches = sizes.map((n, i) => n - (sizes[i - 1] ?? 0)).filter((n) => n > 0);
+      expect(batches.reduce((a, b) => a + b, 0)).toBe(1_300);
+      if (db.kind === "pglite") {
+        expect(Math.max(...batches)).toBeLessThanOrEqual(PGLITE_BATCH);
+        expect(batches.length).toBeGreaterThanOrEqual(Math.ceil(1_300 / PGLITE_BATCH));
+      } else {
+        expect(batches).toEqual([1_300]);
+      }
+    } finally {
+      await db.drop();
+    }
+  });
+});

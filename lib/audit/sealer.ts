@@ -56,9 +56,12 @@ class LowWater {
   }
 }
 
+/** Events per batch on embedded PGlite (~60 ms of its one thread here). */
+export const PGLITE_BATCH = 500;
+
 export function startAuditSealer(
   handle: DatabaseHandle,
-  options: { intervalMs?: number; log?: Log; graceMs?: number; rescanMs?: number } = {},
+  options: { intervalMs?: number; log?: Log; graceMs?: number; rescanMs?: number; maxEvents?: number } = {},
 ): AuditSealer {
   const env = getEnv();
   const interval = options.intervalMs ?? env.FLIGHTDECK_AUDIT_SEAL_INTERVAL_MS;
@@ -72,7 +75,11 @@ export function startAuditSealer(
         onError: (message) => log("warn", "witness POST failed, will retry", { message }),
       })
     : null;
-  const maxEvents = 10_000;
+  // Embedded PGlite runs every query of the process on one thread: a batch holds it for its
+  // whole length (5,560 events took 689 ms, and a run created meanwhile waited that long), so
+  // its batches are short and follow each other at once while a backlog lasts. On Postgres
+  // the sealer has its own connection and large batches cost nobody else.
+  const maxEvents = options.maxEvents ?? (handle.kind === "pglite" ? PGLITE_BATCH : 10_000);
   const lowWater = new LowWater(options.graceMs ?? 30_000, options.rescanMs ?? 60_000);
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
