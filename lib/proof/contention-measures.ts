@@ -194,7 +194,7 @@ export async function measureContention(
     atLeast({
       id: "contention.utilisation",
       test: "contention",
-      statement: `Model slots held by turns while backlogged (${sizes.slots} slots; the rest is claim and checkpoint time between turns)`,
+      statement: `Model slots held by turns while backlogged (${sizes.slots} slots, a turn timed from its claim to its checkpoint; the rest is the checkpoint's own statements and the next claim, one transaction between two turns)`,
       threshold: `≥ ${THRESHOLDS.utilisation * 100}% (PERFORMANCE.md target)`,
       value: utilisation * 100,
       limit: THRESHOLDS.utilisation * 100,
