@@ -11,7 +11,7 @@ import { schedulingConfig } from "@/lib/scheduling/config";
 import { turnCost } from "@/lib/scheduling/policy";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
-import { endpointLockFirst, type ClaimedTurn } from "./claim";
+import { tryEndpointLockFirst, type ClaimedTurn } from "./claim";
 import { applyOutcome } from "./outcome";
 import type { TurnContext, TurnExecutor, TurnResult } from "./turn-executor";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
@@ -72,9 +72,9 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     const end = params.end;
     if (end.kind === "result") {
       // Before any row is written: the lock order of every claim (no deadlock with one).
-      if (params.handoff) await endpointLockFirst(tx, run.modelEndpoint);
+      const handoff = params.handoff && (await tryEndpointLockFirst(tx, run.modelEndpoint)) ? params.handoff : null;
       stored = await recordCompleted(tx, run, params, end.result, sink, nowMs);
-      if (params.handoff) next = await params.handoff.claim(tx, claim, sink);
+      if (handoff) next = await handoff.claim(tx, claim, sink);
       await flushAudit(tx, sink);
       return "applied";
     }

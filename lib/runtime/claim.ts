@@ -69,7 +69,7 @@ export async function claimNextRun(db: Db, options: ClaimOptions): Promise<Claim
  * transaction: the same policy picks among the endpoint's runnable runs (the finished run
  * included), so the slot is never idle between two turns and a turn costs one commit, not
  * two. The caller holds the endpoint's advisory lock from before its first row write, the
- * order every claim takes its locks in (endpointLockFirst).
+ * order every claim takes its locks in (tryEndpointLockFirst).
  */
 export async function claimHandedOverSlot(
   tx: Tx,
@@ -81,9 +81,19 @@ export async function claimHandedOverSlot(
   return next && { ...next, handoffs: previous.handoffs + 1 };
 }
 
-/** Claims serialise per endpoint on this lock before they write a row: take it first to hand a slot over. */
-export async function endpointLockFirst(tx: Tx, endpoint: string): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`flightdeck.endpoint:${endpoint}`}))`);
+const endpointLockKey = (endpoint: string) => `flightdeck.endpoint:${endpoint}`;
+
+/**
+ * Claims serialise per endpoint on this lock and take it before they write a row. A checkpoint
+ * that would hand its slot over takes it the same way, first — but only if it is free: a
+ * checkpoint never waits for it (checkpoints of one endpoint do not queue behind each other;
+ * one that finds it taken releases its slot the ordinary way).
+ */
+export async function tryEndpointLockFirst(tx: Tx, endpoint: string): Promise<boolean> {
+  const [row] = rowsOf<{ ok: boolean | string }>(
+    await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${endpointLockKey(endpoint)})) as ok`),
+  );
+  return row?.ok === true || row?.ok === "t";
 }
 
 async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn | null> {
@@ -155,7 +165,7 @@ async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: str
  * lock was granted. An endpoint without a configured row has no limit.
  */
 async function endpointHasRoom(tx: Tx, endpoint: string): Promise<boolean> {
-  await endpointLockFirst(tx, endpoint);
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${endpointLockKey(endpoint)}))`);
   const [row] = rowsOf<{ max: number | null; live: number | string }>(
     await tx.execute(sql`
       select (select max_concurrency from model_endpoints where name = ${endpoint}) as max,
