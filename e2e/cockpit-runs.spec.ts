@@ -296,15 +296,33 @@ test("a column longer than one page is fetched page by page, counts every run, a
         },
       )
       .toEqual(ids.map(() => "waiting"));
+    // A page request that fails says so at the column's end and is not asked again on its own.
+    const pages = "**/api/board/columns/**";
+    let refused = 0;
+    await page.route(pages, (route) => {
+      refused += 1;
+      return route.fulfill({ status: 503, contentType: "application/json", body: "{}" });
+    });
     await page.goto("/runs?job=triage-ticket&state=waiting");
     await boardReady(page);
     const waiting = column(page, "waiting");
     const total = Number((await waiting.locator("header span.tabular-nums").innerText()).replace(/\D/g, ""));
     expect(total).toBeGreaterThanOrEqual(70);
+    const list = waiting.locator(".overflow-y-auto");
+    const retry = waiting.getByRole("button", { name: "Could not load more runs — try again" });
+    await expect(async () => {
+      await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+      await expect(retry).toBeVisible({ timeout: 500 });
+    }).toPass({ timeout: 15_000 });
+    // Polls go on, but nothing asks for the failed page again until the person does.
+    const asked = refused;
+    await page.waitForTimeout(3_000);
+    expect(refused).toBe(asked);
+    await page.unroute(pages);
+    await retry.click();
     // The newest run sorts last, beyond the first page: a column of a few pages fetches the rest by itself
     // (a long one, as the 50,000-run bench scrolls, when its end comes into view).
     const newest = ids.at(-1) ?? "";
-    const list = waiting.locator(".overflow-y-auto");
     await expect(async () => {
       await list.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
       await expect(card(page, newest)).toBeVisible({ timeout: 500 });

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
-import { memo, useCallback, useEffect, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
+import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type DragEvent } from "react";
 import type { BoardRun } from "@/lib/board";
 import { cn } from "@/lib/utils";
 import { CARD_GAP, CARD_HEIGHT, type ColumnId } from "./board-columns";
@@ -25,6 +25,8 @@ export type BoardColumnProps = SharedCardProps & {
   /** The column goes on past its loaded runs: scrolling to the end loads the next page. */
   hasMore: boolean;
   onLoadMore: (column: ColumnId) => Promise<void>;
+  /** The column's last page request failed (use-board): say so and offer the retry. */
+  loadFailed: boolean;
   jobTitle: (jobId: string) => string;
   controlsFor: (run: BoardRun) => readonly RunControl[];
   canDrag: boolean;
@@ -51,7 +53,7 @@ const isClient = () => true;
 const isServer = () => false;
 
 export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
-  const { id, title, runs, drop, tabbableId, draggingId, focusRequest, hasMore, onLoadMore } = props;
+  const { id, title, runs, drop, tabbableId, draggingId, focusRequest, hasMore, onLoadMore, loadFailed } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const hydrated = useSyncExternalStore(noopSubscribe, isClient, isServer);
   const headingId = `column-${id}`;
@@ -100,14 +102,13 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
 
   const items = virtualizer.getVirtualItems();
   const atEnd = hasMore && items.some((item) => item.index >= runs.length);
-  const [loadFailed, setLoadFailed] = useState(false);
+  // Failures are kept by use-board (loadFailed): a failed column is not asked again until clicked.
   const more = useCallback(() => {
-    setLoadFailed(false);
-    onLoadMore(id).catch(() => setLoadFailed(true));
+    onLoadMore(id).catch(() => undefined);
   }, [id, onLoadMore]);
   useEffect(() => {
-    if (atEnd) more();
-  }, [atEnd, more, runs.length]);
+    if (atEnd && !loadFailed) more();
+  }, [atEnd, more, runs.length, loadFailed]);
 
   if (props.collapsed) {
     return (

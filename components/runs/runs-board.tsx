@@ -75,7 +75,7 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
   const searchParams = useSearchParams();
   const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
   const board = useBoard(initial, initialFilters, filters, range);
-  const { isError, dataUpdatedAt, loadMore } = board;
+  const { isError, dataUpdatedAt, loadMore, loadFailed } = board;
   const [fallback] = useState(() => fromResponse(undefined, initial));
   const data = board.data ?? fallback;
   const [menuId, setMenuId] = useState<string | null>(null);
@@ -120,9 +120,10 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
   useEffect(() => {
     for (const { id } of boardColumns) {
       const column = data.columns[id];
-      if (column.next && column.total <= AUTOLOAD_MAX) loadMore(id).catch(() => undefined);
+      // A failure is kept in loadFailed and shown in the column, which offers the retry.
+      if (column.next && column.total <= AUTOLOAD_MAX && !loadFailed.has(id)) loadMore(id).catch(() => undefined);
     }
-  }, [data.columns, loadMore]);
+  }, [data.columns, loadMore, loadFailed]);
 
   // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort the board.
   const sorted = useMemo(
@@ -298,6 +299,7 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
             count={counts[column.id]}
             hasMore={data.columns[column.id].next !== null}
             onLoadMore={loadMore}
+            loadFailed={loadFailed.has(column.id)}
             jobTitle={jobTitle}
             controlsFor={controlsFor}
             canDrag={canControl}

@@ -88,6 +88,18 @@ export function useBoard(
 
   // One page request per column at a time; a scroll that keeps the sentinel in view asks once.
   const loading = useRef(new Set<string>());
+  // Columns whose last page request failed: the column says so, and the automatic fetch of a
+  // short column's pages stops asking until the person retries.
+  const [loadFailed, setLoadFailed] = useState<ReadonlySet<ColumnId>>(() => new Set());
+  const markFailed = useCallback((column: ColumnId, failed: boolean) => {
+    setLoadFailed((current) => {
+      if (current.has(column) === failed) return current;
+      const next = new Set(current);
+      if (failed) next.add(column);
+      else next.delete(column);
+      return next;
+    });
+  }, []);
   const loadMore = useCallback(
     async (column: ColumnId) => {
       const key = boardKey(filters, range);
@@ -100,11 +112,15 @@ export function useBoard(
         queryClient.setQueryData<BoardData>(key, (data) =>
           data && data.columns[column].next === after ? withPage(data, page) : data,
         );
+        markFailed(column, false);
+      } catch (error) {
+        markFailed(column, true);
+        throw error;
       } finally {
         loading.current.delete(marker);
       }
     },
-    [filters, queryClient, range],
+    [filters, markFailed, queryClient, range],
   );
-  return { ...query, loadMore };
+  return { ...query, loadMore, loadFailed };
 }
