@@ -27,6 +27,8 @@ export type BoardColumnProps = SharedCardProps & {
   onLoadMore: (column: ColumnId) => Promise<void>;
   /** The column's last page request failed (use-board): say so and offer the retry. */
   loadFailed: boolean;
+  /** Queue positions of cards waiting for a model slot, by run id (use-wait-positions). */
+  waitPositions: ReadonlyMap<string, string>;
   jobTitle: (jobId: string) => string;
   controlsFor: (run: BoardRun) => readonly RunControl[];
   canDrag: boolean;
@@ -215,6 +217,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
                     controls={props.controlsFor(run)}
                     draggable={props.canDrag && props.controlsFor(run).length > 0}
                     pending={props.pending.get(run.id) ?? null}
+                    waitPosition={props.waitPositions.get(run.id) ?? null}
                     dragging={run.id === draggingId}
                     selecting={props.selecting}
                     selected={props.selection.has(run.id)}

@@ -40,6 +40,8 @@ export type RunCardProps = {
   draggable: boolean;
   /** A control in flight for this card (optimistic move). */
   pending: RunControl | null;
+  /** Where the run stands in its model endpoint's queue ("3rd for default"), while it waits for a slot. */
+  waitPosition: string | null;
   dragging: boolean;
   /** The board is in selection mode: the card shows its checkbox. */
   selecting: boolean;
@@ -71,7 +73,9 @@ export const RunCard = memo(function RunCard(props: RunCardProps) {
   }, [onFocusedUnmount, runId]);
   const status = pending
     ? { text: `${controlLabels[pending].progressive}…`, tone: "muted" as StatusTone }
-    : runStatusLine(run);
+    : props.waitPosition
+      ? { text: `Waiting: ${props.waitPosition}`, tone: "warning" as StatusTone }
+      : runStatusLine(run);
   const id = shortId(run.id);
   // The run's own title (the ticket subject) when its job derives one; the job names it otherwise.
   const name = run.title ?? jobTitle;

@@ -23,6 +23,7 @@ import { LiveIndicator } from "./live-indicator";
 import { allowedControls, controlLabels, type RunControl } from "./run-controls";
 import { ShortcutsDialog } from "./shortcuts-dialog";
 import { boardQueryKey, useBoard } from "./use-board";
+import { useWaitPositions } from "./use-wait-positions";
 import { useBoardDrag } from "./use-board-drag";
 import { useBoardKeyboard } from "./use-board-keyboard";
 import { useRunControls } from "./use-run-controls";
@@ -76,6 +77,7 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
   const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
   const board = useBoard(initial, initialFilters, filters, range);
   const { isError, dataUpdatedAt, loadMore, loadFailed } = board;
+
   const [fallback] = useState(() => fromResponse(undefined, initial));
   const data = board.data ?? fallback;
   const [menuId, setMenuId] = useState<string | null>(null);
@@ -126,6 +128,9 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
   }, [data.columns, loadMore, loadFailed]);
 
   // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort the board.
+  // Where the cards that wait for a model slot stand in its queue.
+  const waitPositions = useWaitPositions(data.runs.values());
+
   const sorted = useMemo(
     () => bucketRuns(data.runs.values(), filters, data.columns),
     [data.runs, data.columns, filters],
@@ -300,6 +305,7 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
             hasMore={data.columns[column.id].next !== null}
             onLoadMore={loadMore}
             loadFailed={loadFailed.has(column.id)}
+            waitPositions={waitPositions}
             jobTitle={jobTitle}
             controlsFor={controlsFor}
             canDrag={canControl}

@@ -29,6 +29,7 @@ export const routePermissions: Record<string, Permission> = {
   "GET /api/resources": "resources.read",
   "GET /api/scheduling": "scheduling.read",
   "PUT /api/scheduling/keys/[key]": "scheduling.manage",
+  "GET /api/scheduling/positions": "runs.read",
   "GET /api/flashcards": "flashcards.read",
   "GET /api/flashcards/[id]": "flashcards.read",
   "POST /api/flashcards/[id]/decision": "flashcards.decide",

@@ -2,6 +2,7 @@ export {
   schedulingOverview,
   serviceSeries,
   runWaitPosition,
+  runWaitPositions,
   describeWaitPosition,
   type SchedulingKeyView,
   type ServiceBucket,

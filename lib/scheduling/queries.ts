@@ -145,32 +145,50 @@ export interface WaitPosition {
  * key is over its share. Null when the run is not runnable.
  */
 export async function runWaitPosition(db: Queryable, runId: string): Promise<WaitPosition | null> {
-  const [row] = rowsOf<Record<string, unknown>>(
+  return (await runWaitPositions(db, [runId])).get(runId) ?? null;
+}
+
+/**
+ * The same for several runs in one statement (the board's waiting cards). Runs that hold a
+ * lease or are not runnable are left out. The count of runs ahead within a key reads the
+ * key's claim index up to the run, so the oldest runs of a long queue — the ones a column
+ * shows first — are the cheapest.
+ */
+export async function runWaitPositions(db: Queryable, runIds: readonly string[]): Promise<Map<string, WaitPosition>> {
+  const positions = new Map<string, WaitPosition>();
+  if (runIds.length === 0) return positions;
+  const ids = sql.join(
+    runIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const rows = rowsOf<Record<string, unknown>>(
     await db.execute(sql`
       with r as (
         select id, fair_group, priority, model_endpoint, deadline, created_at from runs
-        where id = ${runId} and state in ('queued', 'running') and lease_token is null
+        where id in (${ids}) and state in ('queued', 'running') and lease_token is null
       ),
-      mine as (select k.vtime from scheduling_keys k, r where k.key = r.fair_group)
-      select r.model_endpoint, r.fair_group,
-        (select count(*) from scheduling_lanes l join scheduling_keys k on k.key = l.key, r r2
-          where l.runnable > 0 and l.model_endpoint = r2.model_endpoint and l.key <> r2.fair_group
-            and (l.priority > r2.priority or (l.priority = r2.priority and k.vtime < (select vtime from mine)))) as keys_ahead,
-        (select count(*) from runs x, r r3
-          where x.fair_group = r3.fair_group and x.priority = r3.priority and x.state in ('queued', 'running')
-            and x.lease_token is null and x.model_endpoint = r3.model_endpoint and x.id <> r3.id
-            and (coalesce(x.deadline, 'infinity') < coalesce(r3.deadline, 'infinity')
-              or (coalesce(x.deadline, 'infinity') = coalesce(r3.deadline, 'infinity') and x.created_at < r3.created_at))) as ahead_in_key,
-        (select vtime from mine) > (select min(vtime) from scheduling_keys where runnable + leased > 0) + 1e-9 as over_share
-      from r`),
+      floor as (select min(vtime) as v from scheduling_keys where runnable + leased > 0)
+      select r.id, r.model_endpoint, r.fair_group,
+        (select count(*) from scheduling_lanes l join scheduling_keys k on k.key = l.key
+          where l.runnable > 0 and l.model_endpoint = r.model_endpoint and l.key <> r.fair_group
+            and (l.priority > r.priority or (l.priority = r.priority and k.vtime < mine.vtime))) as keys_ahead,
+        (select count(*) from runs x
+          where x.fair_group = r.fair_group and x.priority = r.priority and x.state in ('queued', 'running')
+            and x.lease_token is null and x.model_endpoint = r.model_endpoint and x.id <> r.id
+            and (coalesce(x.deadline, 'infinity') < coalesce(r.deadline, 'infinity')
+              or (coalesce(x.deadline, 'infinity') = coalesce(r.deadline, 'infinity') and x.created_at < r.created_at))) as ahead_in_key,
+        mine.vtime > (select v from floor) + 1e-9 as over_share
+      from r left join scheduling_keys mine on mine.key = r.fair_group`),
   );
-  if (!row) return null;
-  return {
-    resource: String(row.model_endpoint),
-    key: String(row.fair_group),
-    position: 1 + num(row.keys_ahead) + num(row.ahead_in_key),
-    overShare: row.over_share === true || row.over_share === "t",
-  };
+  for (const row of rows) {
+    positions.set(String(row.id), {
+      resource: String(row.model_endpoint),
+      key: String(row.fair_group),
+      position: 1 + num(row.keys_ahead) + num(row.ahead_in_key),
+      overShare: row.over_share === true || row.over_share === "t",
+    });
+  }
+  return positions;
 }
 
 export function ordinal(n: number): string {

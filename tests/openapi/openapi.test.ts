@@ -174,6 +174,8 @@ describe("real answers match the document", () => {
       "/api/jobs/missing-job",
       "/api/resources",
       "/api/scheduling",
+      `/api/scheduling/positions?runs=${runId},missing-run`,
+      "/api/scheduling/positions?runs=",
       "/api/flashcards",
       "/api/flashcards/missing-card",
       "/api/audit",

@@ -9,7 +9,7 @@ import { claimNextRun } from "@/lib/runtime/claim";
 import { createRun } from "@/lib/runtime/create-run";
 import { reacquireEndpointSlot, releaseEndpointSlot } from "@/lib/resources/endpoint-slot";
 import { setKeyWeight } from "@/lib/scheduling/admin";
-import { runWaitPosition } from "@/lib/scheduling/queries";
+import { describeWaitPosition, runWaitPosition, runWaitPositions } from "@/lib/scheduling/queries";
 import { createApiToken } from "@/lib/tokens";
 import { serveRoutes, type TestServer } from "@/tests/auth/http";
 import type { TestDatabase } from "@/tests/helpers/db";
@@ -156,6 +156,29 @@ describe("fair-share claim (VTC)", () => {
       resetEnvCache();
       await drain();
     }
+  });
+});
+
+describe("queue positions", () => {
+  it("answers the positions of several waiting runs in one statement, as the single query does, in claim order", async () => {
+    // One transaction each: runs created together share their creation time.
+    const a: string[] = [];
+    const b: string[] = [];
+    for (let i = 0; i < 3; i++) a.push(...(await enqueue("pos-a", 1)));
+    for (let i = 0; i < 2; i++) b.push(...(await enqueue("pos-b", 1)));
+    const ids = [...a, ...b];
+    const batch = await runWaitPositions(handle.db, [...ids, "missing-run"]);
+    expect(batch.has("missing-run")).toBe(false);
+    for (const id of ids) expect(batch.get(id)).toEqual(await runWaitPosition(handle.db, id));
+    // Within a key the oldest is ahead; the first run of each key stands before its key's later runs.
+    const at = (id: string | undefined) => batch.get(id ?? "")?.position ?? 0;
+    expect(at(a[0])).toBeLessThan(at(a[1]));
+    expect(at(a[1])).toBeLessThan(at(a[2]));
+    expect(at(b[0])).toBeLessThan(at(b[1]));
+    expect(describeWaitPosition({ resource: "default", key: "pos-a", position: 3, overShare: true })).toBe(
+      "3rd for default; key pos-a is over its share",
+    );
+    await drain();
   });
 });
 

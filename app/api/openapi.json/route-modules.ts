@@ -42,6 +42,7 @@ import * as runsIdWorkspaceRoute from "@/app/api/runs/[id]/workspace/route";
 import * as runsIdWorkspacePathRoute from "@/app/api/runs/[id]/workspace/[...path]/route";
 import * as schedulingRoute from "@/app/api/scheduling/route";
 import * as schedulingKeysKeyRoute from "@/app/api/scheduling/keys/[key]/route";
+import * as schedulingPositionsRoute from "@/app/api/scheduling/positions/route";
 import * as signalsNameRoute from "@/app/api/signals/[name]/route";
 import * as tokensRoute from "@/app/api/tokens/route";
 import * as tokensIdRevokeRoute from "@/app/api/tokens/[id]/revoke/route";
@@ -100,6 +101,7 @@ export const routeModules: readonly RouteModuleEntry[] = [
   { pattern: "/api/runs/[id]/workspace/[...path]", module: runsIdWorkspacePathRoute },
   { pattern: "/api/scheduling", module: schedulingRoute },
   { pattern: "/api/scheduling/keys/[key]", module: schedulingKeysKeyRoute },
+  { pattern: "/api/scheduling/positions", module: schedulingPositionsRoute },
   { pattern: "/api/signals/[name]", module: signalsNameRoute },
   { pattern: "/api/tokens", module: tokensRoute },
   { pattern: "/api/tokens/[id]/revoke", module: tokensIdRevokeRoute },
