@@ -103,7 +103,8 @@ async function runTurn(params: ExecuteTurnParams, span: Span): Promise<void> {
     aborted = why;
     controller.abort(new Error(`turn aborted: ${why}`));
   };
-  params.inflight.set(runId, { abort });
+  const entry: InflightTurn = { abort };
+  params.inflight.set(runId, entry);
   const fields = { workerId, runId, turnIndex: claim.turnIndex, attempt: claim.attempt };
 
   let lastRenewed = Date.now();
@@ -159,7 +160,8 @@ async function runTurn(params: ExecuteTurnParams, span: Span): Promise<void> {
     if (aborted === "lease-lost") log("warn", "lease lost: turn discarded", fields);
     else await checkpointOrLog(params, context, end, fields);
   } finally {
-    params.inflight.delete(runId);
+    // The checkpoint may have handed the slot to this run's next turn, which is in flight already.
+    if (params.inflight.get(runId) === entry) params.inflight.delete(runId);
   }
 }
 

@@ -229,4 +229,20 @@ describe("worker", () => {
     );
     expect(Number(overlap?.n)).toBe(0);
   });
+
+  it("a turn handed over to the same run is in flight like any other (a hard cancel reaches it)", async () => {
+    const { syncModelEndpoints } = await import("@/lib/runtime/model-endpoints");
+    await syncModelEndpoints(handle.db, [{ name: "narrow", provider: "test", model: "test", maxConcurrency: 1 }]);
+    const w = await worker(deterministicExecutor(), { concurrency: 1 });
+    const { id } = await newRun(handle.db, "other-endpoint", { turns: 6, turnMs: 150 });
+    let seen = 0;
+    for (let i = 0; i < 200; i++) {
+      const run = await getRun(handle.db, id);
+      if (run.turnsUsed >= 2 && run.turnsUsed < 5) seen = Math.max(seen, w.activeTurns);
+      if (run.turnsUsed >= 5 || run.state === "succeeded") break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen).toBe(1);
+    await waitForState(handle.db, id, ["succeeded"]);
+  });
 });
