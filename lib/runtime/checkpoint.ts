@@ -71,7 +71,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     const sink: AuditInput[] = [];
     const end = params.end;
     if (end.kind === "result") {
-      // Before any row is written: the lock order of every claim (no deadlock with one).
+      // Before any row is written, as every claim takes it; the handoff then never waits for a row (claim.ts).
       const handoff = params.handoff && (await tryEndpointLockFirst(tx, run.modelEndpoint)) ? params.handoff : null;
       stored = await recordCompleted(tx, run, params, end.result, sink, nowMs);
       if (handoff) next = await handoff.claim(tx, claim, sink);

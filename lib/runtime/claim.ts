@@ -42,6 +42,8 @@ export interface ClaimOptions {
   cannotRun?: (run: RunRow) => string | null;
   /** Only runs of this model endpoint (a slot handed over, see claimHandedOverSlot). */
   onlyEndpoint?: string;
+  /** Inside a checkpoint that holds rows of its own: never wait for a row, write nothing but the claim. */
+  handoff?: boolean;
 }
 
 /** Candidates looked at per claim transaction before giving up until the next wake-up. */
@@ -77,17 +79,36 @@ export async function claimHandedOverSlot(
   options: ClaimOptions,
   sink: AuditInput[],
 ): Promise<ClaimedTurn | null> {
-  const next = await claimOne(tx, { ...options, onlyEndpoint: previous.run.modelEndpoint }, sink);
+  const next = await claimOne(tx, { ...options, onlyEndpoint: previous.run.modelEndpoint, handoff: true }, sink);
   return next && { ...next, handoffs: previous.handoffs + 1 };
+}
+
+/**
+ * A checkpoint already holds its own key's rows when it hands its slot over, and another
+ * checkpoint may hold the next run's key rows while it waits for rows this one holds: so the
+ * handoff never waits for a row. It takes the next run's key and lane rows only if they are
+ * free (SKIP LOCKED) and otherwise leaves the slot to the claimers.
+ */
+async function keyRowsFree(tx: Tx, run: RunRow): Promise<boolean> {
+  const [row] = rowsOf<{ key: number | string; lane: number | string }>(
+    await tx.execute(sql`
+      select
+        (select count(*) from (select 1 from scheduling_keys where key = ${run.fairGroup} for update skip locked) k) as key,
+        (select count(*) from (select 1 from scheduling_lanes
+          where key = ${run.fairGroup} and priority = ${run.priority} and model_endpoint = ${run.modelEndpoint}
+          for update skip locked) l) as lane`),
+  );
+  return Number(row?.key ?? 0) > 0 && Number(row?.lane ?? 0) > 0;
 }
 
 const endpointLockKey = (endpoint: string) => `flightdeck.endpoint:${endpoint}`;
 
 /**
- * Claims serialise per endpoint on this lock and take it before they write a row. A checkpoint
- * that would hand its slot over takes it the same way, first — but only if it is free: a
- * checkpoint never waits for it (checkpoints of one endpoint do not queue behind each other;
- * one that finds it taken releases its slot the ordinary way).
+ * Claims serialise per endpoint on this lock before they take a slot (a claim may first mark
+ * waits or settle a run). A checkpoint that would hand its slot over takes it before its own
+ * first write, and only if it is free: a checkpoint never waits for it (checkpoints of one
+ * endpoint do not queue behind each other; one that finds it taken releases its slot the
+ * ordinary way), and the handoff itself never waits for a row (keyRowsFree).
  */
 export async function tryEndpointLockFirst(tx: Tx, endpoint: string): Promise<boolean> {
   const [row] = rowsOf<{ ok: boolean | string }>(
@@ -100,8 +121,8 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
   const { nowMs, full } = await clockAndFullEndpoints(tx);
   const only = options.onlyEndpoint;
   const excluded = only === undefined ? full : full.filter((e) => e === only);
+  if (options.handoff && excluded.length > 0) return null;
   for (const endpoint of excluded) await markResourceWaits(tx, endpoint);
-  if (only !== undefined && excluded.length > 0) return null;
   const skipIds: string[] = [];
   const skipKeys: string[] = [];
   for (let i = 0; i < MAX_CANDIDATES; i++) {
@@ -115,6 +136,11 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
       else return null;
       continue;
     }
+    // A run to recover, settle or leave for another build is the claimers' (they write more; a handoff must not).
+    const recovering = candidate.state === "running" && candidate.leaseToken !== null;
+    if (options.handoff && (recovering || needsSettling(candidate, nowMs) || options.cannotRun?.(candidate)))
+      return null;
+    if (options.handoff && !(await keyRowsFree(tx, candidate))) return null;
     if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) {
       skipIds.push(candidate.id);
       continue;
@@ -208,6 +234,9 @@ export async function abortStaleTurns(tx: Tx, runId: string, why: string): Promi
  * last worker died after the request, or it sat idle past its budget. Returns true when
  * the run was settled instead of claimed.
  */
+const needsSettling = (run: RunRow, nowMs: number) =>
+  run.cancelRequested || run.pauseRequested || wallClockExceeded(run, nowMs);
+
 async function settleAtBoundary(
   tx: Tx,
   run: RunRow,
@@ -215,6 +244,7 @@ async function settleAtBoundary(
   workerId: string,
   sink: AuditInput[],
 ): Promise<boolean> {
+  if (!needsSettling(run, nowMs)) return false;
   const common = { actor: workerActor(workerId), authorization: runAuthorization(run), auditSink: sink, locked: run };
   let to: "cancelled" | "paused" | "timed_out" | null = null;
   let reason = "";
