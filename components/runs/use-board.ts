@@ -1,8 +1,9 @@
 "use client";
 
 import { keepPreviousData, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useCallback, useRef, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import type { BoardPage, BoardResponse, BoardSnapshot, ColumnId } from "@/lib/board";
+import { boardColumnIds } from "@/lib/board-columns";
 import { usePollInterval } from "@/components/live/live-events";
 import { fromResponse, withPage, type BoardData } from "./board-data";
 import type { TimeRange } from "@/lib/time-range";
@@ -88,39 +89,47 @@ export function useBoard(
 
   // One page request per column at a time; a scroll that keeps the sentinel in view asks once.
   const loading = useRef(new Set<string>());
-  // Columns whose last page request failed: the column says so, and the automatic fetch of a
-  // short column's pages stops asking until the person retries.
-  const [loadFailed, setLoadFailed] = useState<ReadonlySet<ColumnId>>(() => new Set());
-  const markFailed = useCallback((column: ColumnId, failed: boolean) => {
-    setLoadFailed((current) => {
-      if (current.has(column) === failed) return current;
+  // Page requests whose last try failed, per board (filters and range) and column: the column
+  // says so, and the automatic fetch of a short column stops asking until the person retries.
+  const [failed, setFailed] = useState<ReadonlySet<string>>(() => new Set());
+  const markFailed = useCallback((marker: string, failedNow: boolean) => {
+    setFailed((current) => {
+      if (current.has(marker) === failedNow) return current;
       const next = new Set(current);
-      if (failed) next.add(column);
-      else next.delete(column);
+      if (failedNow) next.add(marker);
+      else next.delete(marker);
       return next;
     });
   }, []);
+  const markerOf = useCallback(
+    (column: ColumnId) => `${filtersToSearch(filters)}|${range}|${column}`,
+    [filters, range],
+  );
+  const loadFailed = useMemo(
+    () => new Set(boardColumnIds.filter((column) => failed.has(markerOf(column)))),
+    [failed, markerOf],
+  );
   const loadMore = useCallback(
     async (column: ColumnId) => {
       const key = boardKey(filters, range);
       const after = queryClient.getQueryData<BoardData>(key)?.columns[column].next;
-      const marker = `${key[1]}:${column}`;
+      const marker = markerOf(column);
       if (!after || loading.current.has(marker)) return;
       loading.current.add(marker);
+      markFailed(marker, false);
       try {
         const page = await getJson<BoardPage>(`/api/board/columns/${column}${withParams(filters, { after, range })}`);
         queryClient.setQueryData<BoardData>(key, (data) =>
           data && data.columns[column].next === after ? withPage(data, page) : data,
         );
-        markFailed(column, false);
       } catch (error) {
-        markFailed(column, true);
+        markFailed(marker, true);
         throw error;
       } finally {
         loading.current.delete(marker);
       }
     },
-    [filters, markFailed, queryClient, range],
+    [filters, markFailed, markerOf, queryClient, range],
   );
   return { ...query, loadMore, loadFailed };
 }
