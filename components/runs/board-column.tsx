@@ -6,6 +6,7 @@ import { memo, useCallback, useEffect, useRef, useSyncExternalStore, type DragEv
 import type { BoardRun } from "@/lib/board";
 import { cn } from "@/lib/utils";
 import { CARD_GAP, CARD_HEIGHT, type ColumnId } from "./board-columns";
+import { waitsForSlot } from "./use-wait-positions";
 import { RunCard, type RunCardProps } from "./run-card";
 import type { RunControl } from "./run-controls";
 
@@ -217,7 +218,7 @@ export const BoardColumn = memo(function BoardColumn(props: BoardColumnProps) {
                     controls={props.controlsFor(run)}
                     draggable={props.canDrag && props.controlsFor(run).length > 0}
                     pending={props.pending.get(run.id) ?? null}
-                    waitPosition={props.waitPositions.get(run.id) ?? null}
+                    waitPosition={waitsForSlot(run) ? (props.waitPositions.get(run.id) ?? null) : null}
                     dragging={run.id === draggingId}
                     selecting={props.selecting}
                     selected={props.selection.has(run.id)}

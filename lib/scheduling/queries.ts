@@ -171,7 +171,8 @@ export async function runWaitPositions(db: Queryable, runIds: readonly string[])
       select r.id, r.model_endpoint, r.fair_group,
         (select count(*) from scheduling_lanes l join scheduling_keys k on k.key = l.key
           where l.runnable > 0 and l.model_endpoint = r.model_endpoint and l.key <> r.fair_group
-            and (l.priority > r.priority or (l.priority = r.priority and k.vtime < mine.vtime))) as keys_ahead,
+            and (l.priority > r.priority or (l.priority = r.priority
+              and (k.vtime < mine.vtime or (k.vtime = mine.vtime and l.key < r.fair_group))))) as keys_ahead,
         (select count(*) from runs x
           where x.fair_group = r.fair_group and x.priority = r.priority and x.state in ('queued', 'running')
             and x.lease_token is null and x.model_endpoint = r.model_endpoint and x.id <> r.id
