@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import type { BoardRun } from "@/lib/board";
+import { fetchJson } from "@/components/audit/fetch-json";
 
 /** GET /api/scheduling/positions answers at most this many runs a request. */
 const MAX_RUNS = 200;
@@ -30,13 +31,10 @@ export function useWaitPositions(runs: Iterable<BoardRun>): ReadonlyMap<string, 
     refetchInterval: 2_000,
     placeholderData: (previous) => previous,
     queryFn: async ({ signal }) => {
-      const response = await fetch(`/api/scheduling/positions?runs=${encodeURIComponent(ids.join(","))}`, {
-        cache: "no-store",
+      const body = await fetchJson<{ positions: Record<string, { text: string }> }>(
+        `/api/scheduling/positions?runs=${encodeURIComponent(ids.join(","))}`,
         signal,
-        headers: { accept: "application/json" },
-      });
-      if (!response.ok) throw new Error(`Queue positions failed (${response.status})`);
-      const body = (await response.json()) as { positions: Record<string, { text: string }> };
+      );
       return new Map(Object.entries(body.positions).map(([id, p]) => [id, p.text]));
     },
   });
