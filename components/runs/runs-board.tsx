@@ -77,7 +77,6 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
   const filters = useMemo(() => parseFilters(new URLSearchParams(searchParams.toString())), [searchParams]);
   const board = useBoard(initial, initialFilters, filters, range);
   const { isError, dataUpdatedAt, loadMore, loadFailed } = board;
-
   const [fallback] = useState(() => fromResponse(undefined, initial));
   const data = board.data ?? fallback;
   const [menuId, setMenuId] = useState<string | null>(null);
@@ -127,10 +126,10 @@ export function RunsBoard({ initial, initialFilters, range, canControl }: RunsBo
     }
   }, [data.columns, loadMore, loadFailed]);
 
-  // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort the board.
   // Where the cards that wait for a model slot stand in its queue.
   const waitPositions = useWaitPositions(data.runs.values());
 
+  // data.runs, not data: a poll that changed nothing only moves the cursor and must not re-sort the board.
   const sorted = useMemo(
     () => bucketRuns(data.runs.values(), filters, data.columns),
     [data.runs, data.columns, filters],

@@ -229,14 +229,15 @@ export async function abortStaleTurns(tx: Tx, runId: string, why: string): Promi
     .where(and(eq(turns.runId, runId), eq(turns.status, "running")));
 }
 
+/** A boundary request (pause, cancel) or the wall clock is due: the run is settled, not claimed. */
+const needsSettling = (run: RunRow, nowMs: number) =>
+  run.cancelRequested || run.pauseRequested || wallClockExceeded(run, nowMs);
+
 /**
  * Boundary requests (pause, cancel) and the wall clock, for a run no worker holds: its
  * last worker died after the request, or it sat idle past its budget. Returns true when
  * the run was settled instead of claimed.
  */
-const needsSettling = (run: RunRow, nowMs: number) =>
-  run.cancelRequested || run.pauseRequested || wallClockExceeded(run, nowMs);
-
 async function settleAtBoundary(
   tx: Tx,
   run: RunRow,
