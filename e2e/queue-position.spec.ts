@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
+import { completion, startOpenAiLoopback, type Loopback } from "../lib/proof/openai-loopback";
+import { demoEmail, demoPassword, e2eAdminToken } from "./support/constants";
+
+/**
+ * Issue 10: a run held back by a full model endpoint shows where it stands in that endpoint's
+ * queue, on its card and its page, and the position moves as the queue drains. The suite's own
+ * server answers instantly, so this spec starts a second one (same build, fresh embedded
+ * database) whose `default` endpoint has one slot and is a loopback OpenAI-protocol model that
+ * holds every answer for this spec's runs until the test lets it go.
+ */
+const port = Number(process.env.E2E_PORT ?? 3100) + 11;
+const baseURL = `http://127.0.0.1:${port}`;
+const marker = "queue-e2e";
+const key = "e2e-queue.example";
+
+let server: ChildProcess | null = null;
+let model: Loopback;
+let api: APIRequestContext;
+let page: Page;
+/** Answers held back, oldest first: each call lets one model request finish. */
+const held: (() => void)[] = [];
+
+test.describe.configure({ mode: "serial" });
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
+  model = await startOpenAiLoopback(
+    (body) =>
+      new Promise((resolve) => {
+        const answer = () => resolve(completion({ content: "Done." }));
+        // The demo's own runs on this server are answered at once; only this spec's wait.
+        if (JSON.stringify(body.messages).includes(marker)) held.push(answer);
+        else answer();
+      }),
+  );
+  server = spawn(process.execPath, ["scripts/e2e-server.mjs"], {
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: {
+      ...process.env,
+      E2E_PORT: String(port),
+      FLIGHTDECK_ADMIN_TOKEN: e2eAdminToken,
+      FLIGHTDECK_BASE_URL: baseURL,
+      FLIGHTDECK_DEMO_PASSWORD: demoPassword,
+      FLIGHTDECK_POLL_INTERVAL_MS: "250",
+      FLIGHTDECK_DEMO_PACE: "false",
+      FLIGHTDECK_LOG_LEVEL: "warn",
+      FLIGHTDECK_MODEL_ENDPOINTS: JSON.stringify({
+        default: { provider: "openai-compatible", baseUrl: model.baseUrl, model: "held-loopback", maxConcurrency: 1 },
+      }),
+    },
+  });
+  api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${e2eAdminToken}` } });
+  await expect
+    .poll(async () => (await api.get("/api/health").catch(() => null))?.status() ?? 0, { timeout: 150_000 })
+    .toBe(200);
+  // The demo's runs go through the one slot first; the queue is this spec's once they are done.
+  await expect
+    .poll(async () => (await runsIn("queued,running")).length, { timeout: 60_000, intervals: [500] })
+    .toBe(0);
+  const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
+  page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(demoEmail("operator"));
+  await page.getByLabel("Password").fill(demoPassword);
+  await page.getByRole("button", { name: /sign in/i }).click();
+  await expect(page).toHaveURL(/\/runs/);
+});
+
+test.afterAll(async () => {
+  for (const answer of held.splice(0)) answer();
+  await page?.context().close();
+  await api?.dispose();
+  if (server?.pid) {
+    const exited = new Promise((resolve) => server?.once("exit", resolve));
+    process.kill(-server.pid, "SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  }
+  await model?.close();
+});
+
+async function runsIn(states: string): Promise<{ id: string; state: string }[]> {
+  const response = await api.get(`/api/runs?state=${states}&limit=200`);
+  expect(response.status(), await response.text()).toBe(200);
+  return ((await response.json()) as { runs: { id: string; state: string }[] }).runs;
+}
+
+async function startRun(task: string): Promise<string> {
+  const response = await api.post("/api/runs", {
+    data: { jobId: "sandbox-agent", input: { task: `${marker}: ${task}` }, fairShareKey: key },
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return ((await response.json()) as { id: string }).id;
+}
+
+const card = (runId: string) => page.locator(`[data-run-card="${runId}"]`);
+
+test("runs behind a full endpoint show their place in its queue on the board and the run page, and move up as it drains", async () => {
+  const first = await startRun("first");
+  // The first run holds the endpoint's one slot until its answer is let go.
+  await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
+  const second = await startRun("second");
+  const third = await startRun("third");
+
+  await page.goto("/runs");
+  await expect(card(second)).toContainText("Waiting: 1st for default", { timeout: 20_000 });
+  await expect(card(third)).toContainText("Waiting: 2nd for default");
+  // The run holding the slot is not waiting and says nothing of a queue.
+  await expect(card(first)).not.toContainText("Waiting:");
+
+  // The run page says the same, with the reason the runtime recorded.
+  await page.goto(`/runs/${third}`);
+  const waitingFor = page.locator("[data-queue-position]");
+  await expect(waitingFor).toContainText("resource:default");
+  await expect(waitingFor).toContainText("2nd for default");
+
+  // The first answer arrives: the slot goes to the second run, and the third moves up.
+  held.shift()?.();
+  await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
+  await page.goto("/runs");
+  await expect(card(third)).toContainText("Waiting: 1st for default", { timeout: 20_000 });
+  await expect(card(second)).not.toContainText("Waiting:");
+
+  // Everything drains: no card waits any more.
+  held.shift()?.();
+  await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
+  held.shift()?.();
+  await expect
+    .poll(async () => (await runsIn("succeeded")).filter((r) => [first, second, third].includes(r.id)).length, {
+      timeout: 30_000,
+    })
+    .toBe(3);
+  await expect(card(third)).not.toContainText("Waiting:");
+});
