@@ -11,7 +11,7 @@ import { schedulingConfig } from "@/lib/scheduling/config";
 import { turnCost } from "@/lib/scheduling/policy";
 import { runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
-import { tryEndpointLockFirst, type ClaimedTurn } from "./claim";
+import { tryEndpointLock, type ClaimedTurn } from "./claim";
 import { applyOutcome } from "./outcome";
 import type { TurnContext, TurnExecutor, TurnResult } from "./turn-executor";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
@@ -71,10 +71,10 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     const sink: AuditInput[] = [];
     const end = params.end;
     if (end.kind === "result") {
-      // Before any row is written, as every claim takes it; the handoff then never waits for a row (claim.ts).
-      const handoff = params.handoff && (await tryEndpointLockFirst(tx, run.modelEndpoint)) ? params.handoff : null;
       stored = await recordCompleted(tx, run, params, end.result, sink, nowMs);
-      if (handoff) next = await handoff.claim(tx, claim, sink);
+      // Only once this turn's rows are written: claimers wait for the lock through the handoff and commit alone.
+      if (params.handoff && (await tryEndpointLock(tx, run.modelEndpoint)))
+        next = await params.handoff.claim(tx, claim, sink);
       await flushAudit(tx, sink);
       return "applied";
     }

@@ -70,8 +70,7 @@ export async function claimNextRun(db: Db, options: ClaimOptions): Promise<Claim
  * The slot a checkpoint just freed goes straight to the next turn, inside the checkpoint's
  * transaction: the same policy picks among the endpoint's runnable runs (the finished run
  * included), so the slot is never idle between two turns and a turn costs one commit, not
- * two. The caller holds the endpoint's advisory lock from before its first row write, the
- * order every claim takes its locks in (tryEndpointLockFirst).
+ * two. The caller holds the endpoint's advisory lock (tryEndpointLock).
  */
 export async function claimHandedOverSlot(
   tx: Tx,
@@ -105,12 +104,13 @@ const endpointLockKey = (endpoint: string) => `flightdeck.endpoint:${endpoint}`;
 
 /**
  * Claims serialise per endpoint on this lock before they take a slot (a claim may first mark
- * waits or settle a run). A checkpoint that would hand its slot over takes it before its own
- * first write, and only if it is free: a checkpoint never waits for it (checkpoints of one
- * endpoint do not queue behind each other; one that finds it taken releases its slot the
- * ordinary way), and the handoff itself never waits for a row (keyRowsFree).
+ * waits or settle a run). A checkpoint that would hand its slot over takes it after its own
+ * writes, just before the handoff, and only if it is free: a checkpoint never waits for it, so
+ * where it takes it cannot deadlock, checkpoints of one endpoint do not queue behind each other
+ * (one that finds it taken releases its slot the ordinary way), and claimers wait for it only
+ * through the handoff and the commit. The handoff itself never waits for a row (keyRowsFree).
  */
-export async function tryEndpointLockFirst(tx: Tx, endpoint: string): Promise<boolean> {
+export async function tryEndpointLock(tx: Tx, endpoint: string): Promise<boolean> {
   const [row] = rowsOf<{ ok: boolean | string }>(
     await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${endpointLockKey(endpoint)})) as ok`),
   );
