@@ -8,6 +8,7 @@ import { getEnv } from "@/lib/env";
 import { sanitizeError } from "@/lib/errors/sanitize";
 import { logger } from "@/lib/log";
 import { pruneWaitMinutes } from "@/lib/resources/wait-rollup";
+import { pruneWebhookOutbox } from "@/lib/webhooks/prune";
 
 /**
  * Retention (docs/COMPLIANCE.md). Once a finished run is older than its job's
@@ -133,9 +134,12 @@ export function startRetention(db: Db, options: { firstDelayMs?: number } = {}):
         if (result.purged.length > 0)
           logger("info", `retention: purged ${result.purged.length} finished runs past their job's retentionDays`);
       } while (result.more && !stopped);
-      // Not run content, but history that would otherwise grow without bound: the resource wait rollup.
+      // Not run content, but history that would otherwise grow without bound: the resource wait rollup and the webhook outbox.
       const pruned = await pruneWaitMinutes(db);
       if (pruned > 0) logger("info", `retention: deleted ${pruned} resource wait minutes past their 90 days`);
+      const messages = await pruneWebhookOutbox(db);
+      if (messages > 0)
+        logger("info", `retention: deleted ${messages} finished webhook messages past FLIGHTDECK_WEBHOOK_RETENTION_DAYS`);
     } catch (error) {
       logger("error", "retention pass failed (retried in 24 h)", { error: sanitizeError(error) });
     }

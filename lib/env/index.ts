@@ -147,6 +147,8 @@ export const envSchema = z
         .pipe(z.array(z.enum(webhookEventTypes)).min(1, "names no message type"))
         .optional(),
     ),
+    /** Delivered and given-up messages older than this are deleted by the daily retention pass. */
+    FLIGHTDECK_WEBHOOK_RETENTION_DAYS: intFrom(30, 1, 3650),
     FLIGHTDECK_WEBHOOK_SECRET: optionalNonEmpty.pipe(
       z
         .string()
