@@ -42,7 +42,7 @@ export interface ClaimOptions {
   cannotRun?: (run: RunRow) => string | null;
   /** Only runs of this model endpoint (a slot handed over, see claimHandedOverSlot). */
   onlyEndpoint?: string;
-  /** Inside a checkpoint that holds rows of its own: never wait for a row, write nothing but the claim. */
+  /** Inside a checkpoint that holds rows of its own: wait for no row a claimer could hold, write only the claim (and wait marks). */
   handoff?: boolean;
 }
 
@@ -108,7 +108,8 @@ const endpointLockKey = (endpoint: string) => `flightdeck.endpoint:${endpoint}`;
  * writes, just before the handoff, and only if it is free: a checkpoint never waits for it, so
  * where it takes it cannot deadlock, checkpoints of one endpoint do not queue behind each other
  * (one that finds it taken releases its slot the ordinary way), and claimers wait for it only
- * through the handoff and the commit. The handoff itself never waits for a row (keyRowsFree).
+ * through the handoff and the commit. The handoff waits for no row a claimer could hold (keyRowsFree;
+ * the endpoint's token window is reserved only under this lock), at most for another checkpoint's commit.
  */
 export async function tryEndpointLock(tx: Tx, endpoint: string): Promise<boolean> {
   const [row] = rowsOf<{ ok: boolean | string }>(
