@@ -57,9 +57,7 @@ test.beforeAll(async ({ browser }) => {
     .poll(async () => (await api.get("/api/health").catch(() => null))?.status() ?? 0, { timeout: 150_000 })
     .toBe(200);
   // The demo's runs go through the one slot first; the queue is this spec's once they are done.
-  await expect
-    .poll(async () => (await runsIn("queued,running")).length, { timeout: 60_000, intervals: [500] })
-    .toBe(0);
+  await expect.poll(async () => (await runsIn("queued,running")).length, { timeout: 60_000, intervals: [500] }).toBe(0);
   const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
   await page.goto("/login");

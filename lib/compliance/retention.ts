@@ -139,7 +139,10 @@ export function startRetention(db: Db, options: { firstDelayMs?: number } = {}):
       if (pruned > 0) logger("info", `retention: deleted ${pruned} resource wait minutes past their 90 days`);
       const messages = await pruneWebhookOutbox(db);
       if (messages > 0)
-        logger("info", `retention: deleted ${messages} finished webhook messages past FLIGHTDECK_WEBHOOK_RETENTION_DAYS`);
+        logger(
+          "info",
+          `retention: deleted ${messages} finished webhook messages past FLIGHTDECK_WEBHOOK_RETENTION_DAYS`,
+        );
     } catch (error) {
       logger("error", "retention pass failed (retried in 24 h)", { error: sanitizeError(error) });
     }
