@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { webhookOutbox } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
@@ -53,6 +54,15 @@ describe("webhook outbox retention", () => {
     expect(await pruneWebhookOutbox(handle.db, now)).toBe(2);
     expect(await left()).toEqual(["pending-old"]);
     expect(await pruneWebhookOutbox(handle.db, now)).toBe(0);
+  });
+
+  it("works through a backlog larger than one batch", async () => {
+    await handle.db.delete(webhookOutbox).where(sql`true`);
+    for (let i = 0; i < 7; i++) await message(`old-${i}`, { created: daysAgo(50), delivered: daysAgo(40 + i) });
+    await message("due", { created: daysAgo(50) });
+    await message("recent", { created: daysAgo(2), delivered: daysAgo(1) });
+    expect(await pruneWebhookOutbox(handle.db, now, { batch: 2 })).toBe(7);
+    expect(await left()).toEqual(["due", "recent"]);
   });
 
   it("refuses a retention that is not a whole number of days from 1, naming the variable", async () => {
