@@ -35,6 +35,9 @@ test.beforeAll(async ({ browser }) => {
         else answer();
       }),
   );
+  // A server left on the port by an earlier, killed run would answer the health check without this model.
+  const stale = await fetch(`${baseURL}/api/health`).catch(() => null);
+  expect(stale, `port ${port} is already in use: stop whatever serves ${baseURL}`).toBeNull();
   server = spawn(process.execPath, ["scripts/e2e-server.mjs"], {
     detached: true,
     stdio: ["ignore", "inherit", "inherit"],
@@ -52,10 +55,18 @@ test.beforeAll(async ({ browser }) => {
       }),
     },
   });
+  const exited = new Promise<number | null>((resolve) => server?.once("exit", resolve));
   api = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${e2eAdminToken}` } });
-  await expect
+  const healthy = expect
     .poll(async () => (await api.get("/api/health").catch(() => null))?.status() ?? 0, { timeout: 150_000 })
     .toBe(200);
+  // A server that dies while starting fails the spec at once, with its exit code.
+  await Promise.race([
+    healthy,
+    exited.then((code) => {
+      throw new Error(`the second server exited with code ${code} before it was healthy`);
+    }),
+  ]);
   // The demo's runs go through the one slot first; the queue is this spec's once they are done.
   await expect.poll(async () => (await runsIn("queued,running")).length, { timeout: 60_000, intervals: [500] }).toBe(0);
   const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
@@ -71,10 +82,22 @@ test.afterAll(async () => {
   for (const answer of held.splice(0)) answer();
   await page?.context().close();
   await api?.dispose();
-  if (server?.pid) {
+  if (server?.pid && server.exitCode === null && server.signalCode === null) {
+    const pid = server.pid;
     const exited = new Promise((resolve) => server?.once("exit", resolve));
-    process.kill(-server.pid, "SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-pid, name);
+      } catch {
+        // Already gone.
+      }
+    };
+    signal("SIGTERM");
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 15_000)),
+    ]);
+    if (!stopped) signal("SIGKILL");
   }
   await model?.close();
 });
@@ -96,32 +119,35 @@ async function startRun(task: string): Promise<string> {
 const card = (runId: string) => page.locator(`[data-run-card="${runId}"]`);
 
 test("runs behind a full endpoint show their place in its queue on the board and the run page, and move up as it drains", async () => {
+  test.setTimeout(120_000);
   const first = await startRun("first");
   // The first run holds the endpoint's one slot until its answer is let go.
   await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
   const second = await startRun("second");
   const third = await startRun("third");
 
+  // The run page of the third says where it stands, with the reason the runtime recorded.
+  await page.goto(`/runs/${third}`);
+  const waitingFor = page.locator("[data-queue-position]");
+  await expect(waitingFor).toContainText("resource:default", { timeout: 20_000 });
+  await expect(waitingFor).toContainText("2nd for default");
+
   await page.goto("/runs");
   await expect(card(second)).toContainText("Waiting: 1st for default", { timeout: 20_000 });
   await expect(card(third)).toContainText("Waiting: 2nd for default");
-  // The run holding the slot is not waiting and says nothing of a queue.
+  // The run holding the slot is on the board and says nothing of a queue.
+  await expect(card(first)).toBeVisible();
   await expect(card(first)).not.toContainText("Waiting:");
 
-  // The run page says the same, with the reason the runtime recorded.
-  await page.goto(`/runs/${third}`);
-  const waitingFor = page.locator("[data-queue-position]");
-  await expect(waitingFor).toContainText("resource:default");
-  await expect(waitingFor).toContainText("2nd for default");
-
-  // The first answer arrives: the slot goes to the second run, and the third moves up.
+  // The first answer arrives: the slot goes to the second run, and the third moves up — on the open board,
+  // which asks for positions again every two seconds.
   held.shift()?.();
   await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
-  await page.goto("/runs");
   await expect(card(third)).toContainText("Waiting: 1st for default", { timeout: 20_000 });
+  await expect(card(second)).toBeVisible();
   await expect(card(second)).not.toContainText("Waiting:");
 
-  // Everything drains: no card waits any more.
+  // Everything drains: the runs succeed and no card waits any more.
   held.shift()?.();
   await expect.poll(() => held.length, { timeout: 30_000 }).toBe(1);
   held.shift()?.();
@@ -130,5 +156,6 @@ test("runs behind a full endpoint show their place in its queue on the board and
       timeout: 30_000,
     })
     .toBe(3);
+  await expect(card(third)).toHaveAttribute("data-state", "succeeded", { timeout: 20_000 });
   await expect(card(third)).not.toContainText("Waiting:");
 });
