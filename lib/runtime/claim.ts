@@ -51,8 +51,9 @@ const MAX_CANDIDATES = 16;
 
 /**
  * Claims one runnable run for one turn, in one transaction: picks a candidate (policy in
- * claim-order.ts), settles requests left at a boundary by a dead worker, enforces the model
- * endpoint's max concurrency, takes the lease and records the turn as running.
+ * claim-order.ts), settles a request left at a boundary by a dead worker (and then claims nothing
+ * in that transaction), enforces the model endpoint's max concurrency, takes the lease and records
+ * the turn as running.
  */
 export async function claimNextRun(db: Db, options: ClaimOptions): Promise<ClaimedTurn | null> {
   return db.transaction(async (tx) => {
@@ -142,10 +143,10 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
     if (options.handoff && (recovering || needsSettling(candidate, nowMs) || options.cannotRun?.(candidate)))
       return null;
     if (options.handoff && !(await keyRowsFree(tx, candidate))) return null;
-    if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) {
-      skipIds.push(candidate.id);
-      continue;
-    }
+    // Settling moved the run's key and lane counters (their rows stay locked to commit): going on to the
+    // endpoint's lock now could deadlock with a claimer that holds it and waits for those rows. The
+    // settling commits alone; its NOTIFY wakes the claimers for the next run.
+    if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) return null;
     // Version pinning (version-pin.ts): leave the run for a worker whose build has its version.
     const missing = options.cannotRun?.(candidate) ?? null;
     if (missing) {

@@ -2,7 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import { auditEvents, turns } from "@/db/schema";
 import { checkpointTurn } from "@/lib/runtime/checkpoint";
+import { systemPrincipal } from "@/lib/audit";
 import { claimNextRun, type ClaimedTurn } from "@/lib/runtime/claim";
+import { cancelRun } from "@/lib/runtime/controls";
 import { turnContextFor } from "@/lib/runtime/execute-turn";
 import { renewLease } from "@/lib/runtime/lease";
 import { silentLogger } from "@/lib/runtime/log";
@@ -133,5 +135,27 @@ describe("recovery and fencing (single process)", () => {
     const released = await getRun(handle.db, id);
     expect(released).toMatchObject({ state: "running", leaseToken: null, attempt: 2, turnsUsed: 0 });
     expect((await turnsOf(handle.db, id)).map((t) => t.status)).toEqual(["aborted"]);
+  });
+  it("a claim that settles a dead worker's cancel request commits only that; the next claim takes the next run", async () => {
+    // Its own database: no run left by the tests above competes for the claims.
+    const own = await runtimeDatabase();
+    try {
+      const { id: cancelled } = await newRun(own.db, "scripted", { turns: 3 });
+      const doomed = await claimNextRun(own.db, { workerId: "doomed", leaseMs: 300 });
+      expect(doomed?.run.id).toBe(cancelled);
+      // Cancelled mid-turn, the request waits for a boundary the dead worker never reaches.
+      expect(await cancelRun(own.db, cancelled, systemPrincipal("tests"))).toMatchObject({ pending: "cancel" });
+      const { id: next } = await newRun(own.db, "scripted", { turns: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+
+      // The expired lease is looked at first: the claim settles it, and takes nothing more in that
+      // transaction (settling locked the key's counter rows; the endpoint's lock after them could deadlock).
+      expect(await claimNextRun(own.db, { workerId: "rescuer", leaseMs: 5_000 })).toBeNull();
+      expect((await getRun(own.db, cancelled))?.state).toBe("cancelled");
+      const claimed = await claimNextRun(own.db, { workerId: "rescuer", leaseMs: 5_000 });
+      expect(claimed?.run.id).toBe(next);
+    } finally {
+      await own.drop();
+    }
   });
 });
