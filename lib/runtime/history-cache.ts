@@ -26,6 +26,8 @@ export class HistoryCache {
   async load(q: Queryable, runId: string, turnIndex: number): Promise<unknown[]> {
     let entry = this.entries.get(runId);
     if (entry && entry.through >= turnIndex) entry = undefined; // cannot happen with ordered turns; reload to be safe
+    // A run's first turn has no history: nothing to ask the database (most runs are a few turns long).
+    if (!entry && turnIndex === 0) entry = { through: -1, messages: [] };
     if (!entry || entry.through < turnIndex - 1) {
       const after = entry?.through ?? -1;
       const rows = await q
