@@ -174,12 +174,13 @@ async function recordCompleted(
   // Fair share: the key is charged the turn's real cost instead of the estimate taken at
   // claim. Last, so the key's row is locked only for the end of the transaction.
   await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
-  await settleEndpointTokens(
-    tx,
-    run.modelEndpoint,
-    claim.estimatedCost,
-    result.usage.inputTokens + result.usage.outputTokens,
-  );
+  if (claim.tokenLimited !== false)
+    await settleEndpointTokens(
+      tx,
+      run.modelEndpoint,
+      claim.estimatedCost,
+      result.usage.inputTokens + result.usage.outputTokens,
+    );
   return stored;
 }
 

@@ -26,6 +26,8 @@ export interface ClaimedTurn {
   estimatedCost: number;
   /** Turns this worker's slot has passed through without being released (claimHandedOverSlot). */
   handoffs: number;
+  /** False when the endpoint had no tokens-per-minute limit at claim: nothing was reserved, nothing to settle. */
+  tokenLimited?: boolean;
 }
 
 /**
@@ -120,7 +122,7 @@ export async function tryEndpointLock(tx: Tx, endpoint: string): Promise<boolean
 }
 
 async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn | null> {
-  const { nowMs, full } = await clockAndFullEndpoints(tx);
+  const { nowMs, full, tokenLimited } = await clockAndFullEndpoints(tx);
   const only = options.onlyEndpoint;
   const excluded = only === undefined ? full : full.filter((e) => e === only);
   if (options.handoff && excluded.length > 0) return null;
@@ -154,27 +156,30 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
       skipIds.push(candidate.id);
       continue;
     }
+    const limited = tokenLimited.includes(candidate.modelEndpoint);
     if (
       !(await endpointHasRoom(tx, candidate.modelEndpoint)) ||
-      !(await reserveEndpointTokens(tx, candidate.modelEndpoint, candidate.fairGroup))
+      (limited && !(await reserveEndpointTokens(tx, candidate.modelEndpoint, candidate.fairGroup)))
     ) {
       await markResourceWaits(tx, candidate.modelEndpoint);
       excluded.push(candidate.modelEndpoint);
       continue;
     }
-    return takeLease(tx, candidate, options, sink);
+    return { ...(await takeLease(tx, candidate, options, sink)), tokenLimited: limited };
   }
   return null;
 }
 
 /**
- * The database clock, and the endpoints already at their limit (their runs are not even
- * considered this round), in one round trip. Endpoint names cannot contain a comma.
+ * The database clock, the endpoints already at their limit (their runs are not even
+ * considered this round) and those with a tokens-per-minute limit (the others need no
+ * reservation), in one round trip. Endpoint names cannot contain a comma.
  */
-async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: string[] }> {
-  const [row] = rowsOf<{ now_ms: number | string; full: string | null }>(
+async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: string[]; tokenLimited: string[] }> {
+  const [row] = rowsOf<{ now_ms: number | string; full: string | null; token_limited: string | null }>(
     await tx.execute(sql`
       select (extract(epoch from now()) * 1000)::float8 as now_ms,
+        (select string_agg(name, ',') from model_endpoints where tokens_per_minute is not null) as token_limited,
         (select string_agg(e.name, ',') from model_endpoints e
           where e.max_concurrency <= (
             select count(*) from runs r
@@ -184,7 +189,8 @@ async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: str
             where w.resource = 'endpoint:' || e.name and w.scope = '*' and w.window_start = date_trunc('minute', now())
           )) as full`),
   );
-  return { nowMs: Number(row?.now_ms), full: row?.full ? row.full.split(",") : [] };
+  const list = (v: string | null | undefined) => (v ? v.split(",") : []);
+  return { nowMs: Number(row?.now_ms), full: list(row?.full), tokenLimited: list(row?.token_limited) };
 }
 
 /**
