@@ -101,10 +101,7 @@ export function useBoard(
       return next;
     });
   }, []);
-  const markerOf = useCallback(
-    (column: ColumnId) => `${filtersToSearch(filters)}|${range}|${column}`,
-    [filters, range],
-  );
+  const markerOf = useCallback((column: ColumnId) => [...boardKey(filters, range), column].join("|"), [filters, range]);
   const loadFailed = useMemo(
     () => new Set(boardColumnIds.filter((column) => failed.has(markerOf(column)))),
     [failed, markerOf],
