@@ -23,7 +23,7 @@ import { rowsOf } from "@/db/rows";
 import { systemPrincipal } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
 import { createRun } from "@/lib/runtime";
-import { silentLogger } from "@/lib/runtime";
+import { silentLogger, type Logger as RuntimeLogger } from "@/lib/runtime";
 import { syncModelEndpoints } from "@/lib/runtime";
 import type { TurnExecutor } from "@/lib/runtime";
 import { startWorker } from "@/lib/runtime";
@@ -51,6 +51,8 @@ interface Result {
   perSecond: number;
   /** Flightdeck: jobs / (start → every audit event sealed). */
   sealedPerSecond?: number;
+  /** Flightdeck: turns of the drain started by a checkpoint's slot handoff. */
+  handoffs?: number;
 }
 
 function pct(values: number[], p: number): number {
@@ -116,7 +118,12 @@ async function flightdeck(url: string): Promise<Result> {
       )[0]?.n,
     );
   const started = Date.now();
-  worker = await startWorker({ ...opts, executor: noopExecutor });
+  // How many turns a checkpoint's slot handoff started (the rest were claimed by the worker's loop).
+  let handoffs = 0;
+  const counting: RuntimeLogger = (_level, message) => {
+    if (message === "slot handed over") handoffs += 1;
+  };
+  worker = await startWorker({ ...opts, executor: noopExecutor, logger: counting });
   await untilCount(done, LATENCY + JOBS);
   const secs = (Date.now() - started) / 1000;
   await worker.stop();
@@ -131,6 +138,7 @@ async function flightdeck(url: string): Promise<Result> {
     p99: pct(latencies, 99),
     perSecond: JOBS / secs,
     sealedPerSecond: JOBS / sealedSecs,
+    handoffs,
   };
 }
 
@@ -239,6 +247,9 @@ async function main() {
     console.log(
       `| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.sealedPerSecond === undefined ? "—" : r.sealedPerSecond.toFixed(0)} |`,
     );
+  for (const r of results)
+    if (r.handoffs !== undefined)
+      console.log(`# ${r.system}: ${r.handoffs} of ${JOBS} drained turns started by a slot handoff`);
   console.log(
     `# load after: ${os
       .loadavg()
