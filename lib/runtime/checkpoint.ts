@@ -174,7 +174,7 @@ async function recordCompleted(
   // Fair share: the key is charged the turn's real cost instead of the estimate taken at
   // claim. Last, so the key's row is locked only for the end of the transaction.
   await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
-  if (claim.tokenLimited !== false)
+  if (claim.tokenLimited)
     await settleEndpointTokens(
       tx,
       run.modelEndpoint,

@@ -26,8 +26,8 @@ export interface ClaimedTurn {
   estimatedCost: number;
   /** Turns this worker's slot has passed through without being released (claimHandedOverSlot). */
   handoffs: number;
-  /** False when the endpoint had no tokens-per-minute limit at claim: nothing was reserved, nothing to settle. */
-  tokenLimited?: boolean;
+  /** The endpoint had a tokens-per-minute limit at claim: the estimate was reserved and the checkpoint settles it. */
+  tokenLimited: boolean;
 }
 
 /**
@@ -165,7 +165,7 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
       excluded.push(candidate.modelEndpoint);
       continue;
     }
-    return { ...(await takeLease(tx, candidate, options, sink)), tokenLimited: limited };
+    return takeLease(tx, candidate, options, sink, limited);
   }
   return null;
 }
@@ -266,7 +266,13 @@ async function settleAtBoundary(
   return true;
 }
 
-async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn> {
+async function takeLease(
+  tx: Tx,
+  candidate: RunRow,
+  options: ClaimOptions,
+  sink: AuditInput[],
+  tokenLimited: boolean,
+): Promise<ClaimedTurn> {
   const recovered = candidate.state === "running" && candidate.leaseToken !== null;
   const attempt = recovered ? candidate.attempt + 1 : candidate.attempt;
   const leaseToken = randomUUID();
@@ -327,5 +333,15 @@ async function takeLease(tx: Tx, candidate: RunRow, options: ClaimOptions, sink:
     // before this row lock was granted, so turns of one run never appear to overlap.
     startedAt: sql`clock_timestamp()`,
   });
-  return { run, leaseToken, turnId, turnIndex: run.turnsUsed, attempt, recovered, estimatedCost, handoffs: 0 };
+  return {
+    run,
+    leaseToken,
+    turnId,
+    turnIndex: run.turnsUsed,
+    attempt,
+    recovered,
+    estimatedCost,
+    handoffs: 0,
+    tokenLimited,
+  };
 }
