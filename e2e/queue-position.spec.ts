@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
 import { completion, startOpenAiLoopback, type Loopback } from "../lib/proof/openai-loopback";
-import { demoEmail, demoPassword, e2eAdminToken } from "./support/constants";
+import { signInAndWait } from "./support/auth";
+import { demoPassword, e2eAdminToken } from "./support/constants";
 
 /**
  * Issue 10: a run held back by a full model endpoint shows where it stands in that endpoint's
@@ -71,11 +72,7 @@ test.beforeAll(async ({ browser }) => {
   await expect.poll(async () => (await runsIn("queued,running")).length, { timeout: 60_000, intervals: [500] }).toBe(0);
   const context = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
   page = await context.newPage();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(demoEmail("operator"));
-  await page.getByLabel("Password").fill(demoPassword);
-  await page.getByRole("button", { name: /sign in/i }).click();
-  await expect(page).toHaveURL(/\/runs/);
+  await signInAndWait(page, "operator");
 });
 
 test.afterAll(async () => {
