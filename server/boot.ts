@@ -12,7 +12,7 @@ import { bootState } from "@/lib/runtime";
 import { installPacks } from "@/lib/packs";
 import { startMcpServers } from "@/lib/mcp";
 import { packs } from "./packs";
-import { startAuditSealer } from "@/lib/audit";
+import { startAuditSealer, startAuditSearchIndexer } from "@/lib/audit";
 import { installDrain } from "./drain";
 import { startRetention } from "@/lib/compliance";
 import { startTracing } from "@/lib/telemetry";
@@ -39,6 +39,7 @@ export async function boot(): Promise<void> {
   // Before the job registry: governance compares a job's data categories with its MCP tools' too.
   const mcp = await startMcpServers({ log });
   startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
+  startAuditSearchIndexer(handle); // the explorer's free-text index, behind the sealer
   const registry = await loadJobRegistry(handle.db, allJobs);
   // Every resource a job names (endpoint, tool quota, write budget) must be configured.
   checkDeclaredResources(listJobDefinitions());

@@ -9,7 +9,7 @@ import { errorMessage, logger, type Logger } from "@/lib/runtime";
 import { configuredModelEndpoints, syncModelEndpoints } from "@/lib/runtime";
 import type { TurnExecutor } from "@/lib/runtime";
 import { startWorker } from "@/lib/runtime";
-import { startAuditSealer } from "@/lib/audit";
+import { startAuditSealer, startAuditSearchIndexer } from "@/lib/audit";
 import { checkDeclaredResources } from "@/lib/resources";
 
 export interface WorkerProcessOptions {
@@ -47,6 +47,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
   const handle = await getDatabase();
   await runMigrations(handle);
   startAuditSealer(handle); // one sealer at a time across instances: lib/audit/sealer.ts
+  startAuditSearchIndexer(handle); // the explorer's free-text index, behind the sealer
   if (options.loadJobs) {
     // Register only: syncing the database registry is the app's job at start-up, so an
     // older worker build never moves a job's current version back.

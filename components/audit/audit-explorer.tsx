@@ -33,6 +33,7 @@ interface Facets {
   runs: Facet[];
   scanned: number;
   capped: boolean;
+  textWindow: number | null;
 }
 export interface SavedQueryView {
   id: string;
@@ -380,8 +381,9 @@ export function AuditExplorer({
         </section>
         {facets.data?.capped ? (
           <p className="text-[11px] text-muted">
-            Counts over the newest {facets.data.scanned.toLocaleString()} matching events; add since:/until: to count a
-            window.
+            {facets.data.textWindow !== null
+              ? `Counts over the newest ${facets.data.textWindow.toLocaleString()} events the other terms match: this free text is common or short, so it is counted by reading each event's text. Add since:/until: to count an older window.`
+              : `Counts over the newest ${facets.data.scanned.toLocaleString()} matching events; add since:/until: to count a window.`}
           </p>
         ) : null}
         {(["actions", "actors", "runs"] as const).map((kind) => (

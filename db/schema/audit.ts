@@ -103,3 +103,19 @@ export const auditRejections = pgTable("audit_rejections", {
   reason: text("reason").notNull(),
   ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
 });
+
+/**
+ * The explorer's free-text index: each sealed event's searchable text under a trigram GIN
+ * index, so a rare word is found without reading the whole log. A table of its own because
+ * a trigram index on audit_events would cost every writer, and every seal again (sealing
+ * sets seq, so the row's new version re-enters every index). Filled in seq order after
+ * sealing by lib/audit/search-index.ts; derived from the log and rebuildable from it.
+ */
+export const auditSearch = pgTable(
+  "audit_search",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    body: text("body").notNull(),
+  },
+  (t) => [index("audit_search_body_trgm_idx").using("gin", sql`${t.body} gin_trgm_ops`)],
+);

@@ -171,13 +171,14 @@ describe("the database guards the audit tables", () => {
       await handle.db.execute(sql`
         select table_name as t, string_agg(privilege_type, ',' order by privilege_type) as p
         from information_schema.role_table_grants
-        where grantee = 'flightdeck_app' and table_name in ('audit_events', 'audit_tree_nodes', 'audit_checkpoints', 'audit_rejections')
+        where grantee = 'flightdeck_app' and table_name in ('audit_events', 'audit_tree_nodes', 'audit_checkpoints', 'audit_rejections', 'audit_search')
         group by table_name order by table_name`),
     );
     expect(privileges).toEqual([
       { t: "audit_checkpoints", p: "INSERT,SELECT" },
       { t: "audit_events", p: "INSERT,SELECT" },
       { t: "audit_rejections", p: "INSERT,SELECT" },
+      { t: "audit_search", p: "INSERT,SELECT" },
       { t: "audit_tree_nodes", p: "INSERT,SELECT" },
     ]);
     const columns = rowsOf<{ c: string }>(

@@ -12,21 +12,25 @@ export interface AuditHealth {
   rejected: number;
   /** Size of the latest signed checkpoint. */
   treeSize: number;
+  /** Sealed events the explorer's free-text index has not reached yet (matched by scan meanwhile). */
+  unindexed: number;
 }
 
-/** Index-served: the unsealed partial index, the checkpoint key, the rejections key. */
+/** Index-served: the unsealed partial index, the checkpoint key, the rejections key, the seq keys. */
 export async function auditHealth(db: Queryable): Promise<AuditHealth> {
   const [row] = rowsOf<{
     unsealed: number | string;
     oldest_ms: number | string | null;
     rejected: number | string;
     tree_size: number | string | null;
+    unindexed: number | string | null;
   }>(
     await db.execute(sql`
       select count(*) as unsealed,
              (extract(epoch from clock_timestamp() - min(e.ts)) * 1000)::bigint as oldest_ms,
              (select count(*) from audit_rejections) as rejected,
-             (select max(tree_size) from audit_checkpoints) as tree_size
+             (select max(tree_size) from audit_checkpoints) as tree_size,
+             (select max(seq) from audit_events) - (select coalesce(max(seq), 0) from audit_search) as unindexed
       from audit_events e
       where e.seq is null and not exists (select 1 from audit_rejections r where r.event_id = e.id)`),
   );
@@ -35,5 +39,6 @@ export async function auditHealth(db: Queryable): Promise<AuditHealth> {
     lagMs: row?.oldest_ms === null || row?.oldest_ms === undefined ? 0 : Math.max(0, Number(row.oldest_ms)),
     rejected: Number(row?.rejected ?? 0),
     treeSize: Number(row?.tree_size ?? 0),
+    unindexed: Math.max(0, Number(row?.unindexed ?? 0)),
   };
 }

@@ -8,6 +8,8 @@ export { computeAuditHash, GENESIS_HASH, type AuditContent } from "./hash";
 export { canonicalJson, toJsonValue, toJsonObject, CanonicalJsonError, type JsonValue } from "./canonical";
 export { sealBatch, SEALER_LOCK_KEY, type SealResult } from "./seal";
 export { startAuditSealer, type AuditSealer } from "./sealer";
+export { startAuditSearchIndexer, type AuditSearchIndexer } from "./search-indexer";
+export { indexAuditSearchBatch, searchIndexedThrough } from "./search-index";
 export { inclusionProof, consistencyProof, auditEventBySeq } from "./proofs";
 export { auditHealth, type AuditHealth } from "./health";
 export type { AuditInput, AuditEvent, AuditHead, AuditVerifyResult } from "./types";
@@ -38,6 +40,7 @@ export { auditKeyDir } from "./keys";
 // The compliance explorer and exports (lib/audit/explorer, lib/audit/export).
 export {
   auditFacets,
+  FACET_TEXT_WINDOW,
   parseAuditQueryOr400,
   resolveAuditQuery,
   listSavedQueries,

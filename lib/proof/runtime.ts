@@ -1,7 +1,7 @@
 import "server-only";
 import type { DatabaseHandle } from "@/db/client";
 import { createAgentExecutor } from "@/lib/agent";
-import { startAuditSealer, type AuditSealer } from "@/lib/audit";
+import { startAuditSealer, startAuditSearchIndexer, type AuditSealer } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
 import { setSimulatedPace } from "@/lib/models";
 import type { Logger } from "@/lib/log";
@@ -40,6 +40,10 @@ export async function startProofRuntime(
   const sealer = startAuditSealer(handle, {
     log: (level, message, fields) => logger(level, `audit sealer: ${message}`, fields),
   });
+  // As in a deployment (server/boot.ts): the explorer's free-text index follows the sealer.
+  const searchIndexer = startAuditSearchIndexer(handle, {
+    log: (level, message, fields) => logger(level, `audit search index: ${message}`, fields),
+  });
   const leaseTokens = new Map<string, string[]>();
   const agent = createAgentExecutor();
   // The agent executor as is; only the lease token each turn was given is noted on the way in.
@@ -72,6 +76,7 @@ export async function startProofRuntime(
       await Promise.all(workers.map((w) => w.stop()));
       await sealer.drain();
       await sealer.stop();
+      await searchIndexer.stop();
       setSimulatedPace(null);
     },
   };

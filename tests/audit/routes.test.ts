@@ -8,7 +8,7 @@ import * as eventRoute from "@/app/api/audit/events/[seq]/route";
 import * as inclusionRoute from "@/app/api/audit/proof/inclusion/route";
 import * as consistencyRoute from "@/app/api/audit/proof/consistency/route";
 import * as healthRoute from "@/app/api/health/route";
-import { sealBatch } from "@/lib/audit";
+import { indexAuditSearchBatch, sealBatch } from "@/lib/audit";
 import { rfcLeafHash, rfcVerifyConsistency, rfcVerifyInclusion } from "./rfc9162";
 import { recordAudit, sampleAuditInput } from "./fixtures";
 import { resetEnvCache } from "@/lib/env";
@@ -176,13 +176,17 @@ describe("the Merkle log over HTTP", () => {
     }
   });
 
-  it("shows the sealing backlog in /api/health", async () => {
-    const health = (await (await get("/api/health")).json()) as {
-      audit: { unsealed: number; lagMs: number; rejected: number };
-    };
+  it("shows the sealing backlog and the free-text index's in /api/health", async () => {
+    type Health = { audit: { unsealed: number; lagMs: number; rejected: number; treeSize: number; unindexed: number } };
+    const health = (await (await get("/api/health")).json()) as Health;
     expect(health.audit.unsealed).toBe(1);
     expect(health.audit.lagMs).toBeGreaterThanOrEqual(0);
     expect(health.audit.rejected).toBe(0);
+    expect(health.audit.treeSize).toBeGreaterThan(0);
+    expect(health.audit.unindexed).toBe(health.audit.treeSize);
+    await indexAuditSearchBatch(handle.db, 10_000);
+    const after = (await (await get("/api/health")).json()) as Health;
+    expect([after.audit.unsealed, after.audit.unindexed]).toEqual([1, 0]);
   });
 });
 

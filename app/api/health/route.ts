@@ -41,6 +41,7 @@ export const GET = apiRoute(
               lagMs: z.number(),
               rejected: z.number(),
               treeSize: z.number(),
+              unindexed: z.number(),
             }),
             runtime: runtimeSchema,
           }),

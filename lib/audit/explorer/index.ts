@@ -7,7 +7,14 @@ export {
   parseAuditQuery,
   type ParsedAuditQuery,
 } from "./query-language";
-export { auditFacets, parseAuditQueryOr400, resolveAuditQuery, type AuditFacets, type FacetCount } from "./search";
+export {
+  auditFacets,
+  FACET_TEXT_WINDOW,
+  parseAuditQueryOr400,
+  resolveAuditQuery,
+  type AuditFacets,
+  type FacetCount,
+} from "./search";
 export {
   deleteSavedQuery,
   listSavedQueries,

@@ -4,6 +4,7 @@ import type { Queryable } from "@/db/client";
 import { actorKinds, auditEvents, runs, user } from "@/db/schema";
 import { rowsOf } from "@/db/rows";
 import { AppError } from "@/lib/errors";
+import { freeTextMatch } from "./free-text";
 import { AUDIT_QUERY_SYNTAX, AuditQueryError, parseAuditQuery, type ParsedAuditQuery } from "./query-language";
 
 /** Turns a query string into a 400 naming the failing term and showing the syntax. */
@@ -102,14 +103,12 @@ async function idBoundsForTime(db: Queryable, since: Date | null, until: Date | 
   return out;
 }
 
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export interface ResolvedAuditQuery {
   conditions: SQL[];
   /** Full run ids a run: prefix resolved to. */
   runIds: string[];
+  /** The free-text condition (also in `conditions`) when it reads events' text (common or short words), not the search index. */
+  scanText: SQL | null;
 }
 
 /** The SQL conditions of a parsed query (several small lookups: users by email, run prefixes, actions, time → id). */
@@ -198,15 +197,12 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
 
   if (p.outcomes.length > 0) conditions.push(and(hasKey("outcome"), inArray(payloadOutcome, p.outcomes)) ?? FALSE);
 
-  for (const word of p.text) {
-    const pattern = `%${likeEscape(word)}%`;
-    conditions.push(
-      sql`(${auditEvents.payload}::text ilike ${pattern} or ${auditEvents.actorLabel} ilike ${pattern} or ${auditEvents.subjectId} ilike ${pattern})`,
-    );
-  }
+  const text = await freeTextMatch(db, p.text);
+  if (text) conditions.push(text.condition);
+  const scanText = text?.byScan ? text.condition : null;
 
   conditions.push(...(await idBoundsForTime(db, p.since, p.until)));
-  return { conditions, runIds };
+  return { conditions, runIds, scanText };
 }
 
 export interface FacetCount {
@@ -224,29 +220,59 @@ export interface AuditFacets {
   scanned: number;
   /** More events match than were counted. */
   capped: boolean;
+  /**
+   * Free text matched by scan (a common or short word) is counted among the newest this
+   * many events the rest of the query matches; null when the count is not limited that way.
+   */
+  textWindow: number | null;
 }
 
 /** Facets count at most this many of the newest matching events, so they stay fast on any log. */
 export const FACET_SCAN_LIMIT = 100_000;
 
 /**
+ * Events a facet count reads when free text is matched by scan: matching text costs about
+ * a microsecond an event, and a word common enough to skip the index may still be too rare
+ * for FACET_SCAN_LIMIT to end the scan early.
+ */
+export const FACET_TEXT_WINDOW = 100_000;
+
+/**
  * Counts by action, by actor and by run (top 15 each) over the newest FACET_SCAN_LIMIT
  * events the query matches (all of them when fewer; `capped` says when not). One scan.
+ * When free text is matched by scan (`scanText` from resolveAuditQuery), the text is
+ * tested on the newest FACET_TEXT_WINDOW events the rest of the query matches, so a
+ * since:/until: window moves what is counted, and `capped` says when older ones exist.
  */
-export async function auditFacets(db: Queryable, conditions: readonly SQL[]): Promise<AuditFacets> {
-  const where = conditions.length > 0 ? sql`where ${and(...conditions)}` : sql``;
+export async function auditFacets(
+  db: Queryable,
+  query: { conditions: readonly SQL[]; scanText?: SQL | null },
+  options: { textWindow?: number } = {},
+): Promise<AuditFacets> {
+  const scanText = query.scanText ?? null;
+  const textWindow = options.textWindow ?? FACET_TEXT_WINDOW;
+  const others = scanText ? query.conditions.filter((c) => c !== scanText) : query.conditions;
+  const where = (list: readonly SQL[]) => (list.length > 0 ? sql`where ${and(...list)}` : sql``);
+  // Named like the table, so the conditions' qualified columns read the window's rows.
+  const source = scanText
+    ? sql`(select * from ${auditEvents} ${where(others)} order by ${auditEvents.id} desc limit ${textWindow}) as ${auditEvents} where ${scanText}`
+    : sql`${auditEvents} ${where(others)}`;
+  const windowFull = scanText
+    ? sql`(select count(*) > ${textWindow} from (select 1 from ${auditEvents} ${where(others)} limit ${textWindow + 1}) x)`
+    : sql`false`;
   const rows = rowsOf<{ facet: string; value: string | null; label: string | null; count: number | string }>(
     await db.execute(sql`
       with m as materialized (
         select ${auditEvents.action} as action, ${auditEvents.actorKind} || ':' || coalesce(${auditEvents.actorId}, '') as actor, ${auditEvents.actorLabel} as actor_label,
                coalesce(${payloadRunId}, case when ${auditEvents.subjectType} = 'run' then ${auditEvents.subjectId} end) as run
-        from ${auditEvents} ${where} order by ${auditEvents.id} desc limit ${FACET_SCAN_LIMIT + 1}
+        from ${source} order by ${auditEvents.id} desc limit ${FACET_SCAN_LIMIT + 1}
       ),
       a as (select 'action' as facet, action as value, action as label, count(*) as count from m group by action order by 4 desc, 2 limit 15),
       b as (select 'actor', actor, max(actor_label), count(*) from m group by actor order by 4 desc, 2 limit 15),
       r as (select 'run', run, run, count(*) from m where run is not null group by run order by 4 desc, 2 limit 15),
-      t as (select 'total', null, null, count(*) from m)
-      select * from a union all select * from b union all select * from r union all select * from t`),
+      t as (select 'total', null, null, count(*) from m),
+      w as (select 'window', null, null, case when ${windowFull} then 1 else 0 end)
+      select * from a union all select * from b union all select * from r union all select * from t union all select * from w`),
   );
   const pick = (facet: string): FacetCount[] =>
     rows
@@ -257,11 +283,13 @@ export async function auditFacets(db: Queryable, conditions: readonly SQL[]): Pr
         count: Number(r.count),
       }));
   const total = Number(rows.find((r) => r.facet === "total")?.count ?? 0);
+  const older = Number(rows.find((r) => r.facet === "window")?.count ?? 0) === 1;
   return {
     actions: pick("action"),
     actors: pick("actor"),
     runs: pick("run"),
     scanned: Math.min(total, FACET_SCAN_LIMIT),
-    capped: total > FACET_SCAN_LIMIT,
+    capped: total > FACET_SCAN_LIMIT || older,
+    textWindow: scanText ? textWindow : null,
   };
 }

@@ -24,6 +24,7 @@ export const GET = apiRoute(
             runs: z.array(z.looseObject({ count: z.number() })),
             scanned: z.number(),
             capped: z.boolean(),
+            textWindow: z.number().nullable(),
           }),
         },
       },
@@ -32,7 +33,6 @@ export const GET = apiRoute(
   },
   async ({ query }) => {
     const db = await getDb();
-    const { conditions } = await resolveAuditQuery(db, parseAuditQueryOr400(query.q));
-    return auditFacets(db, conditions);
+    return auditFacets(db, await resolveAuditQuery(db, parseAuditQueryOr400(query.q)));
   },
 );

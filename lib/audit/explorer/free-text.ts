@@ -1,0 +1,56 @@
+import "server-only";
+import { and, isNull, or, sql, type SQL } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+import { auditEvents } from "@/db/schema";
+import { auditSearchText, searchIndexedThrough } from "../search-index";
+
+/**
+ * Above this many indexed matches a word is common: newest first, a page of it is a short
+ * scan away, and a list of its matches would cost more than the scan. At or below it the
+ * matches are looked up in the trigram index and the events fetched by seq.
+ */
+export const INDEXED_MATCH_LIMIT = 2_000;
+
+/** A trigram index finds nothing shorter than a trigram. */
+const MIN_INDEXED_WORD = 3;
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export interface FreeTextMatch {
+  condition: SQL;
+  /** Matched by reading every event's text (common or short words), not through the index. */
+  byScan: boolean;
+}
+
+/**
+ * The condition for free-text words (all must match): through the search index when the
+ * words are rare, by scanning the events' text when they are common or too short. Events
+ * the indexer has not reached yet (unsealed, or sealed after its watermark) are always
+ * matched by scan, so nothing committed is missed; the watermark is read before the
+ * matches, so an event indexed in between is still in the scanned tail.
+ */
+export async function freeTextMatch(db: Queryable, words: readonly string[]): Promise<FreeTextMatch | null> {
+  if (words.length === 0) return null;
+  const patterns = words.map((w) => `%${likeEscape(w)}%`);
+  const scan = and(...patterns.map((p) => sql`${auditSearchText} ilike ${p}`)) ?? sql`true`;
+  if (!words.some((w) => w.length >= MIN_INDEXED_WORD)) return { condition: scan, byScan: true };
+
+  const through = await searchIndexedThrough(db);
+  const match = sql.join(
+    patterns.map((p) => sql`body ilike ${p}`),
+    sql` and `,
+  );
+  const seqs = rowsOf<{ seq: number | string }>(
+    await db.execute(sql`select seq from audit_search where ${match} limit ${INDEXED_MATCH_LIMIT + 1}`),
+  ).map((r) => Number(r.seq));
+  if (seqs.length > INDEXED_MATCH_LIMIT) return { condition: scan, byScan: true };
+
+  const tail = and(or(isNull(auditEvents.seq), sql`${auditEvents.seq} > ${through}`), scan) ?? scan;
+  if (seqs.length === 0) return { condition: tail, byScan: false };
+  // An array literal, so the planner sees how many seqs there are and reads them by index.
+  const indexed = sql`${auditEvents.seq} = any(${`{${seqs.join(",")}}`}::bigint[])`;
+  return { condition: or(indexed, tail) ?? tail, byScan: false };
+}

@@ -1,0 +1,55 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+import { auditEvents } from "@/db/schema";
+
+/** Transaction-scoped advisory lock of the instance indexing a batch ("fdsrch"). */
+export const SEARCH_INDEX_LOCK_KEY = 0x666473726368;
+
+/**
+ * An event's searchable text: its payload, actor label and subject id, one per line. The
+ * index stores exactly this, and the explorer matches events not indexed yet against the
+ * same expression, so a word finds the same events whichever way they are looked up.
+ */
+export const auditSearchText = sql`(${auditEvents.payload}::text || E'\n' || ${auditEvents.actorLabel} || E'\n' || coalesce(${auditEvents.subjectId}, ''))`;
+
+export interface SearchIndexResult {
+  /** Events added to the index by this batch. */
+  indexed: number;
+  /** Highest seq indexed after it. */
+  indexedThrough: number;
+}
+
+/**
+ * Indexes the next `maxEvents` sealed events after the highest seq already indexed, in one
+ * statement (and so one transaction). Seqs are gapless and a sealed batch commits whole, so
+ * the index always holds a prefix 1..indexedThrough of the log. Returns null when another
+ * instance holds the indexing lock (two would only do the same work twice).
+ */
+export async function indexAuditSearchBatch(db: Queryable, maxEvents: number): Promise<SearchIndexResult | null> {
+  const [row] = rowsOf<{ locked: boolean; indexed: number | string; through: number | string }>(
+    await db.execute(sql`
+      with lock as materialized (select pg_try_advisory_xact_lock(${sql.raw(String(SEARCH_INDEX_LOCK_KEY))}) as locked),
+      w as materialized (select coalesce(max(seq), 0) as w from audit_search),
+      ins as (
+        insert into audit_search (seq, body)
+        select ${auditEvents.seq}, ${auditSearchText} from ${auditEvents}, w, lock
+        where lock.locked and ${auditEvents.seq} > w.w and ${auditEvents.seq} <= w.w + ${maxEvents}
+        on conflict (seq) do nothing
+        returning seq
+      )
+      select (select locked from lock) as locked, (select count(*) from ins) as indexed,
+             greatest((select w from w), coalesce((select max(seq) from ins), 0)) as through`),
+  );
+  if (!row?.locked) return null;
+  return { indexed: Number(row.indexed), indexedThrough: Number(row.through) };
+}
+
+/** Highest seq in the search index (0 when empty); every sealed event up to it is indexed. */
+export async function searchIndexedThrough(db: Queryable): Promise<number> {
+  const [row] = rowsOf<{ w: number | string }>(
+    await db.execute(sql`select coalesce(max(seq), 0) as w from audit_search`),
+  );
+  return Number(row?.w ?? 0);
+}

@@ -1,0 +1,169 @@
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rowsOf } from "@/db/rows";
+import {
+  appendAuditEvents,
+  auditFacets,
+  FACET_TEXT_WINDOW,
+  indexAuditSearchBatch,
+  listAuditEvents,
+  parseAuditQueryOr400,
+  resolveAuditQuery,
+  sealBatch,
+  searchIndexedThrough,
+  type AuditInput,
+} from "@/lib/audit";
+import { freeTextMatch, INDEXED_MATCH_LIMIT } from "@/lib/audit/explorer/free-text";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+
+let handle: TestDatabase;
+
+/** Event k of the log: a rare word in a few, a common one in more than the index lookup takes, a short one in some. */
+function event(k: number, extra: Record<string, unknown> = {}): AuditInput {
+  return {
+    actor: { kind: "user", id: `u${k % 7}`, label: k % 97 === 0 ? "needle-label@example.com" : "op@example.com" },
+    action: "tool.called",
+    subject: { type: "run", id: k % 89 === 0 ? `run-needle-${k}` : `run-${k % 50}` },
+    authorization: { via: "session", role: "operator" },
+    payload: {
+      path: k % 400 === 0 ? `notes/needle-${k}.md` : `notes/${k}.md`,
+      note: k % 2 === 0 ? "common-hay" : "other",
+      tag: k % 10 === 0 ? "zq" : "yy",
+      ...extra,
+    },
+  };
+}
+
+const TOTAL = 2 * (INDEXED_MATCH_LIMIT + 200);
+
+/** The events whose searchable text holds every word (case-insensitive), newest first: what the explorer must answer. */
+async function truth(words: string[]): Promise<number[]> {
+  const rows = rowsOf<{ id: number | string; body: string }>(
+    await handle.db.execute(
+      sql`select id, payload::text || E'\n' || actor_label || E'\n' || coalesce(subject_id, '') as body from audit_events order by id desc`,
+    ),
+  );
+  return rows
+    .filter((r) => words.every((w) => r.body.toLowerCase().includes(w.toLowerCase())))
+    .map((r) => Number(r.id));
+}
+
+async function search(q: string): Promise<number[]> {
+  const { conditions } = await resolveAuditQuery(handle.db, parseAuditQueryOr400(q));
+  const ids: number[] = [];
+  let cursor: number | undefined;
+  for (;;) {
+    const page = await listAuditEvents(handle.db, { limit: 500, cursor, extra: conditions });
+    ids.push(...page.events.map((e) => e.id));
+    if (page.nextCursor === null) return ids;
+    cursor = page.nextCursor;
+  }
+}
+
+/** Whether the words are looked up through the search index rather than by reading every event's text. */
+const viaIndex = async (words: string[]) => (await freeTextMatch(handle.db, words))?.byScan === false;
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  const all = Array.from({ length: TOTAL }, (_, k) => event(k));
+  await handle.db.transaction((tx) => appendAuditEvents(tx, all.slice(0, TOTAL / 2)));
+  await handle.db.transaction((tx) => appendAuditEvents(tx, all.slice(TOTAL / 2)));
+  while (((await sealBatch(handle.db, { maxEvents: 1000 }))?.sealed ?? 0) > 0);
+  // The index stops short of the log: the last 300 sealed events are matched by scan, like
+  // events the indexer has not reached yet in a deployment; 50 more are not even sealed.
+  for (let through = 0; through < TOTAL - 300;) {
+    const result = await indexAuditSearchBatch(handle.db, Math.min(1000, TOTAL - 300 - through));
+    through = result?.indexedThrough ?? through;
+  }
+  await handle.db.transaction((tx) =>
+    appendAuditEvents(
+      tx,
+      Array.from({ length: 50 }, (_, k) => event(TOTAL + k, k % 10 === 0 ? { late: "needle-late" } : {})),
+    ),
+  );
+}, 120_000);
+afterAll(async () => {
+  await handle.drop();
+});
+
+describe("free text in the audit explorer", () => {
+  it("keeps the search index a prefix of the sealed log, each event once", async () => {
+    expect(await searchIndexedThrough(handle.db)).toBe(TOTAL - 300);
+    const [row] = rowsOf<{ n: number | string; min: number | string; max: number | string }>(
+      await handle.db.execute(sql`select count(*) as n, min(seq) as min, max(seq) as max from audit_search`),
+    );
+    expect([Number(row?.n), Number(row?.min), Number(row?.max)]).toEqual([TOTAL - 300, 1, TOTAL - 300]);
+  });
+
+  it("finds a rare word through the index, and in events not indexed or not sealed yet by scan", async () => {
+    expect(await viaIndex(["needle"])).toBe(true);
+    const want = await truth(["needle"]);
+    // Indexed matches, sealed-but-unindexed ones (the last 300) and unsealed ones (the last 50) alike.
+    expect(want.length).toBeGreaterThan(40);
+    expect(want.some((id) => id > TOTAL)).toBe(true);
+    expect(want.some((id) => id > TOTAL - 300 && id <= TOTAL)).toBe(true);
+    expect(await search("needle")).toEqual(want);
+    expect(await search("NEEDLE-LABEL")).toEqual(await truth(["needle-label"]));
+    expect(await search('"notes/needle-400.md"')).toEqual(await truth(["notes/needle-400.md"]));
+    expect(await search("needle-late")).toEqual(await truth(["needle-late"]));
+  });
+
+  it("scans for a word with more matches than the index lookup takes, and for words shorter than a trigram", async () => {
+    expect(await viaIndex(["common-hay"])).toBe(false);
+    const common = await truth(["common-hay"]);
+    expect(common.length).toBeGreaterThan(INDEXED_MATCH_LIMIT);
+    expect(await search("common-hay")).toEqual(common);
+    expect(await viaIndex(["zq"])).toBe(false);
+    expect(await search("zq")).toEqual(await truth(["zq"]));
+  });
+
+  it("matches every word, whichever way each is looked up, and keeps the other filters", async () => {
+    expect(await search("needle common-hay")).toEqual(await truth(["needle", "common-hay"]));
+    expect(await search("needle zq")).toEqual(await truth(["needle", "zq"]));
+    const byActor = await search("actor:user:u3 needle");
+    const rows = rowsOf<{ id: number | string }>(
+      await handle.db.execute(sql`select id from audit_events where actor_id = 'u3' order by id desc`),
+    );
+    const u3 = new Set(rows.map((r) => Number(r.id)));
+    expect(byActor).toEqual((await truth(["needle"])).filter((id) => u3.has(id)));
+    expect(await search("no-such-word-anywhere")).toEqual([]);
+  });
+
+  it("counts facets over the same matches", async () => {
+    const rare = await resolveAuditQuery(handle.db, parseAuditQueryOr400("needle"));
+    expect(rare.scanText).toBeNull();
+    const facets = await auditFacets(handle.db, rare);
+    expect(facets.scanned).toBe((await truth(["needle"])).length);
+    expect(facets.actions).toEqual([{ value: "tool.called", label: "tool.called", count: facets.scanned }]);
+    expect([facets.capped, facets.textWindow]).toEqual([false, null]);
+    // A common word is counted by scan among the newest FACET_TEXT_WINDOW events: the whole of this log.
+    const common = await resolveAuditQuery(handle.db, parseAuditQueryOr400("common-hay"));
+    expect(common.scanText).not.toBeNull();
+    const counted = await auditFacets(handle.db, common);
+    expect(counted.scanned).toBe((await truth(["common-hay"])).length);
+    expect([counted.capped, counted.textWindow]).toEqual([false, FACET_TEXT_WINDOW]);
+    // With a smaller window: the newest 1,000 events the rest of the query matches, older ones said to be left out.
+    const window = await auditFacets(handle.db, common, { textWindow: 1000 });
+    const newest = rowsOf<{ id: number | string }>(
+      await handle.db.execute(sql`select id from audit_events order by id desc limit 1000`),
+    ).map((r) => Number(r.id));
+    const inWindow = (await truth(["common-hay"])).filter((id) => id >= Math.min(...newest));
+    expect([window.scanned, window.capped, window.textWindow]).toEqual([inWindow.length, true, 1000]);
+    // An until: bound moves the window back instead of leaving it on the newest events.
+    const [mid] = rowsOf<{ ts: Date | string }>(
+      await handle.db.execute(sql`select ts from audit_events order by id limit 1 offset ${TOTAL / 2}`),
+    );
+    const until = new Date(mid?.ts ?? 0).toISOString();
+    const earlier = await resolveAuditQuery(handle.db, parseAuditQueryOr400(`common-hay until:${until}`));
+    const back = await auditFacets(handle.db, earlier, { textWindow: 1000 });
+    expect(back.scanned).toBeGreaterThan(400);
+  });
+
+  it("catches up to the sealed log in batches, from where it stopped", async () => {
+    const again = await indexAuditSearchBatch(handle.db, 100);
+    expect(again?.indexed).toBe(100);
+    while (((await indexAuditSearchBatch(handle.db, 1000))?.indexed ?? 0) > 0);
+    expect(await searchIndexedThrough(handle.db)).toBe(TOTAL);
+    expect(await search("needle")).toEqual(await truth(["needle"]));
+  });
+});
