@@ -32,7 +32,16 @@ export async function seedDemoUsers(db: Db): Promise<DemoSeedResult> {
   // Cheap pre-check so an ordinary restart never pays for hashing; re-checked under the lock.
   const [existing] = await db.select({ id: user.id }).from(user).limit(1);
   if (existing) return { seeded: false, reason: "not-empty" };
-  const password = env.FLIGHTDECK_DEMO_PASSWORD;
+  return insertDemoUsers(db, "empty embedded database, FLIGHTDECK_SEED_DEMO");
+}
+
+/**
+ * The demo users with FLIGHTDECK_DEMO_PASSWORD, on a database without users, whatever the
+ * environment says: first start above, and `npm run proof -- --keep` (a kept proof database
+ * has no users, Postgres or not, and would otherwise admit nobody). `reason` goes on each audit event.
+ */
+export async function insertDemoUsers(db: Db, reason: string): Promise<DemoSeedResult> {
+  const password = getEnv().FLIGHTDECK_DEMO_PASSWORD;
   // Hashing is the slow part (scrypt); do it outside the transaction, in parallel.
   const hashes = await Promise.all(demoUserSpecs.map(() => hashPassword(password)));
   return db.transaction(async (tx): Promise<DemoSeedResult> => {
@@ -46,7 +55,7 @@ export async function seedDemoUsers(db: Db): Promise<DemoSeedResult> {
         actor: { kind: "system", id: "seed", label: "system:demo-seed" },
         action: "user.created",
         subject: { type: "user", id: created.id },
-        authorization: { via: "system", reason: "empty embedded database, FLIGHTDECK_SEED_DEMO" },
+        authorization: { via: "system", reason },
         payload: { email: created.email, name: created.name, role: created.role, demo: true },
       });
       users.push({ email: created.email, role: created.role });
