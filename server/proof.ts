@@ -3,32 +3,40 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { getEnv, referencedEnvVariable } from "@/lib/env";
-import { reportHtml, reportJson, runProof } from "@/lib/proof";
+import { keptInstructions, reportHtml, reportJson, runProof } from "@/lib/proof";
 
 /**
- * `npm run proof [-- --smoke] [-- --out DIR]`: the three tests through the real runtime against
- * scratch databases (embedded PGlite, or new databases on the Postgres server of DATABASE_URL /
- * TEST_DATABASE_URL, dropped afterwards), written as DIR/report.html and DIR/report.json.
+ * `npm run proof [-- --smoke] [-- --out DIR] [-- --keep]`: the three tests through the real runtime
+ * against scratch databases (embedded PGlite, or new databases on the Postgres server of DATABASE_URL /
+ * TEST_DATABASE_URL, dropped afterwards — or with --keep left in place, PGlite's under DIR/databases,
+ * and the commands that open a cockpit on each printed), written as DIR/report.html and DIR/report.json.
  * Exits 0 once the report is written, whatever its verdicts (a FAIL is a finding about the
  * product, and CI keeps running the proof so it cannot rot; tests/proof pins the verdicts);
  * 1 when the proof could not run, 2 on a usage error.
  */
 const argsSchema = z.strictObject({
   smoke: z.boolean(),
-  out: z.string().min(1),
+  out: z.string().min(1, "--out needs a directory"),
+  keep: z.boolean(),
 });
+
+const USAGE = "usage: npm run proof -- [--smoke] [--out DIR] [--keep]";
 
 function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
   let smoke = false;
   let out = ".data/proof";
+  let keep = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--smoke") smoke = true;
+    else if (arg === "--keep") keep = true;
     else if (arg === "--out") out = argv[++i] ?? "";
     else if (arg?.startsWith("--out=")) out = arg.slice("--out=".length);
     else throw new Error(`unknown argument ${arg ?? ""}`);
   }
-  return argsSchema.parse({ smoke, out });
+  const parsed = argsSchema.safeParse({ smoke, out, keep });
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
+  return parsed.data;
 }
 
 async function main(): Promise<number> {
@@ -36,21 +44,20 @@ async function main(): Promise<number> {
   try {
     args = parseArgs(process.argv.slice(2));
   } catch (error) {
-    process.stderr.write(
-      `${error instanceof Error ? error.message : String(error)}\nusage: npm run proof -- [--smoke] [--out DIR]\n`,
-    );
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
     return 2;
   }
   const env = getEnv();
   // The scratch databases go on the server the benches and tests use; the URL's own database is never touched.
   const serverUrl = referencedEnvVariable("TEST_DATABASE_URL") ?? env.DATABASE_URL;
   const outDir = path.resolve(args.out);
-  const command = `npm run proof${args.smoke ? ":smoke" : ""}${args.out === ".data/proof" ? "" : ` -- --out ${args.out}`}`;
+  const flags = [...(args.out === ".data/proof" ? [] : [`--out ${args.out}`]), ...(args.keep ? ["--keep"] : [])];
+  const command = `npm run proof${args.smoke ? ":smoke" : ""}${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}`;
   const started = Date.now();
   const progress = (line: string) =>
     process.stdout.write(`[proof ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
   progress(`${args.smoke ? "smoke" : "full"} run on ${serverUrl ? "scratch Postgres databases" : "embedded PGlite"}`);
-  const report = await runProof({ smoke: args.smoke, outDir, serverUrl, command, progress });
+  const report = await runProof({ smoke: args.smoke, outDir, serverUrl, keep: args.keep, command, progress });
   writeFileSync(path.join(outDir, "report.json"), reportJson(report));
   writeFileSync(path.join(outDir, "report.html"), reportHtml(report));
   for (const c of report.claims) progress(`${c.pass ? "PASS" : "FAIL"} ${c.id}: ${c.measured}`);
@@ -59,6 +66,7 @@ async function main(): Promise<number> {
   );
   const passed = report.claims.filter((c) => c.pass).length;
   progress(`${passed} of ${report.claims.length} claims pass; took ${(report.durations.totalMs / 1000).toFixed(1)} s`);
+  process.stdout.write(keptInstructions(report, serverUrl));
   return 0;
 }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import { resetEnvCache } from "@/lib/env";
 import { resetAuditKeys } from "@/lib/audit/keys";
 import type { Canaries } from "./canaries";
-import { CONTENDED_ENDPOINT, PROOF_TOOL } from "./names";
+import { CONTENDED_ENDPOINT, PROOF_LOG_ORIGIN, PROOF_TOOL } from "./names";
 import type { ProofSizes } from "./sizes";
 
 /** Where the proof keeps what must outlive the database handle: audit keys and anchors. */
@@ -14,18 +14,40 @@ export interface ProofDirs {
   keyDir: string;
   /** Anchored checkpoints, one directory per database (each database is its own log). */
   anchorDirs: { contention: string; isolation: string };
-  /** The embedded database of the isolation and audit tests (a directory, so it can be copied). */
-  pgliteDir: string;
+  /**
+   * Embedded databases: test 1 in memory, tests 2 and 3 in a directory (so it can be copied);
+   * with `--keep` both in their kept directories.
+   */
+  pgliteDirs: { contention: string | undefined; isolation: string };
+  /** Each kept database's own data directory (`--keep`), else null. */
+  kept: { contention: string; isolation: string } | null;
+  /** Removes the temporary directory; kept directories stay. */
   remove(): void;
 }
 
-export function proofDirs(): ProofDirs {
+/** A kept database's directory under the output directory: the name the reviewer sees. */
+export const KEPT_NAMES = { contention: "contention", isolation: "audit" } as const;
+
+/**
+ * Without `keepIn` everything is temporary. With it (`<out>/databases`) each database gets a
+ * data directory there laid out as `npm start` reads one (pglite/, audit-keys/, plus anchors/),
+ * so FLIGHTDECK_DATA_DIR alone points a cockpit at it.
+ */
+export function proofDirs(keepIn: string | null): ProofDirs {
   const root = mkdtempSync(path.join(tmpdir(), "flightdeck-proof-"));
+  const kept = keepIn
+    ? { contention: path.join(keepIn, KEPT_NAMES.contention), isolation: path.join(keepIn, KEPT_NAMES.isolation) }
+    : null;
   return {
     root,
     keyDir: path.join(root, "audit-keys"),
-    anchorDirs: { contention: path.join(root, "anchors-contention"), isolation: path.join(root, "anchors-isolation") },
-    pgliteDir: path.join(root, "pglite"),
+    anchorDirs: kept
+      ? { contention: path.join(kept.contention, "anchors"), isolation: path.join(kept.isolation, "anchors") }
+      : { contention: path.join(root, "anchors-contention"), isolation: path.join(root, "anchors-isolation") },
+    pgliteDirs: kept
+      ? { contention: path.join(kept.contention, "pglite"), isolation: path.join(kept.isolation, "pglite") }
+      : { contention: undefined, isolation: path.join(root, "pglite") },
+    kept,
     remove: () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -46,7 +68,7 @@ export function applyProofEnvironment(options: {
   const variables: Record<string, string> = {
     FLIGHTDECK_DATA_DIR: dirs.root,
     FLIGHTDECK_AUDIT_KEY_DIR: dirs.keyDir,
-    FLIGHTDECK_AUDIT_LOG_ORIGIN: "flightdeck.local/proof",
+    FLIGHTDECK_AUDIT_LOG_ORIGIN: PROOF_LOG_ORIGIN,
     FLIGHTDECK_MODEL_PROVIDER: "openai-compatible",
     FLIGHTDECK_MODEL_BASE_URL: options.modelBaseUrl,
     FLIGHTDECK_MODEL_ID: "proof-loopback",

@@ -20,10 +20,12 @@ export function table(head: string[], rows: string[][], numeric: number[] = []):
   return `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>\n${tr}\n</tbody></table></div>`;
 }
 
-export function claimsTable(claims: readonly Claim[]): string {
+/** `where`: which kept database's cockpit the evidence opens in (`--keep`), else null. */
+export function claimsTable(claims: readonly Claim[], where: string | null): string {
+  const cell = (path: string) => `${evidence(path)}${where ? `<br><span class="muted">${esc(where)}</span>` : ""}`;
   return table(
     ["", "claim", "threshold", "measured", "evidence in the cockpit"],
-    claims.map((c) => [badge(c.pass), esc(c.statement), esc(c.threshold), esc(c.measured), evidence(c.evidence)]),
+    claims.map((c) => [badge(c.pass), esc(c.statement), esc(c.threshold), esc(c.measured), cell(c.evidence)]),
   );
 }
 

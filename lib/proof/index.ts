@@ -4,6 +4,9 @@ import "server-only";
 export { runProof, type ProofOptions } from "./run-proof";
 export { reportJson } from "./report-json";
 export { reportHtml } from "./report-html";
+export { keptInstructions } from "./kept-instructions";
+export { databaseUrl } from "./kept-commands";
+export type { KeptDatabase } from "./kept-commands";
 export type { ProofReport } from "./report-types";
 export type { Claim } from "./claims";
 // Shared with bench/ (fairness measures, the bar chart, scratch databases).

@@ -9,3 +9,6 @@ export const PROOF_TOOL = "lookup_record";
  * jobs use `default`, the scripted OpenAI-protocol server on 127.0.0.1.
  */
 export const CONTENDED_ENDPOINT = "contended";
+
+/** The log origin the proof's checkpoints are signed under; a cockpit on a kept database must use it too. */
+export const PROOF_LOG_ORIGIN = "flightdeck.local/proof";

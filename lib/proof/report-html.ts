@@ -1,6 +1,7 @@
 import { badge, claimsTable, esc, table } from "./html";
 import { auditSection } from "./report-audit";
 import { contentionSection } from "./report-contention";
+import { databasesSection, evidenceWhere } from "./report-databases";
 import { isolationSection } from "./report-isolation";
 import { REPORT_CSS } from "./report-style";
 import type { ProofReport } from "./report-types";
@@ -53,6 +54,12 @@ export function reportHtml(report: ProofReport): string {
       ],
       ["database", esc(meta.database)],
       [
+        "databases afterwards",
+        report.databases.kept
+          ? `kept (<code>--keep</code>) — ${report.databases.list.map((d) => esc(d.kind === "postgres" ? (d.database ?? d.name) : `${d.dataDir}/pglite`)).join(", ")}`
+          : "removed when the proof ended (run without <code>--keep</code>)",
+      ],
+      [
         "took",
         esc(
           `${(report.durations.totalMs / 1000).toFixed(1)} s (test 1: ${(report.durations.contentionMs / 1000).toFixed(1)} s; tests 2 and 3: ${(report.durations.isolationAndAuditMs / 1000).toFixed(1)} s)`,
@@ -66,7 +73,9 @@ export function reportHtml(report: ProofReport): string {
   );
   const section = (test: keyof typeof TITLES, body: string) => {
     const t = tests.find((x) => x.test === test);
-    return `<section id="${test}"><h2>${esc(TITLES[test])} ${badge(t?.pass ?? false)}</h2>${claimsTable(t?.claims ?? [])}${body}</section>`;
+    const where = evidenceWhere(report, test);
+    const note = where ? `<p class="muted">Every evidence path in this section opens ${esc(where)}.</p>` : "";
+    return `<section id="${test}"><h2>${esc(TITLES[test])} ${badge(t?.pass ?? false)}</h2>${note}${claimsTable(t?.claims ?? [], where)}${body}</section>`;
   };
   return `<!doctype html>
 <html lang="en">
@@ -85,9 +94,8 @@ real runtime, tool gateway and audit log against scratch databases, with scripte
 against a stated threshold; a claim the product does not meet is marked FAIL.</p>
 <div class="verdicts">${summary}</div>
 ${metaTable}
-<p class="muted">Evidence paths are cockpit routes (<code>/runs/&lt;id&gt;</code>, <code>/audit?q=…&amp;seq=…</code>,
-<code>/flashcards?card=…</code>) in the database the proof ran on. The proof's scratch databases are removed when it ends, so
-the ids resolve in a cockpit opened on a database the proof was run against; the raw JSON next to this file holds every figure.</p>
+<h2>Where the evidence is</h2>
+${databasesSection(report)}
 ${section("contention", contentionSection(report))}
 ${section("isolation", isolationSection(report))}
 ${section("audit", auditSection(report))}
@@ -95,7 +103,8 @@ ${section("audit", auditSection(report))}
 ${thresholds}
 <h2>Re-run it</h2>
 <p><code>npm ci &amp;&amp; ${esc(meta.command)}</code> — offline, on embedded PGlite; with <code>DATABASE_URL</code> (or
-<code>TEST_DATABASE_URL</code>) set, on scratch databases created on that Postgres server and dropped afterwards. Sizes, figures and
+<code>TEST_DATABASE_URL</code>) set, on scratch databases created on that Postgres server and dropped afterwards. Add
+<code>-- --keep</code> to leave the databases in place and follow the evidence paths into a cockpit. Sizes, figures and
 timings differ with the machine; the claims and their thresholds do not. See docs/PROOF.md.</p>
 </main>
 </body>

@@ -3,6 +3,7 @@ import type { CanaryHits } from "./canary-search";
 import type { Claim } from "./claims";
 import type { ContentionResult } from "./contention-measures";
 import type { BundleCheck } from "./evidence-bundle";
+import type { KeptDatabase } from "./kept-commands";
 import type { AttackResult } from "./isolation-measures";
 import type { RunAuthority } from "./lineage-summary";
 import type { ProofMeta } from "./machine";
@@ -15,6 +16,11 @@ export interface ProofReport {
   format: "flightdeck-proof";
   formatVersion: 1;
   meta: ProofMeta;
+  /**
+   * Whether the databases the evidence paths point into were kept (`--keep`), where, and how to
+   * open a cockpit on each; without --keep they were removed when the proof ended.
+   */
+  databases: { kept: boolean; where: string | null; list: KeptDatabase[] };
   mode: "full" | "smoke";
   sizes: ProofSizes;
   thresholds: typeof THRESHOLDS;

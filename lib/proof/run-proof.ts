@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setDatabase, type Db } from "@/db/client";
 import { exportAudit, verifyAuditLog } from "@/lib/audit";
@@ -11,10 +11,19 @@ import { newCanaries, type Canaries } from "./canaries";
 import { searchCanaries } from "./canary-search";
 import { atMost } from "./claims";
 import { measureContention } from "./contention-measures";
-import { applyProofEnvironment, proofDirs, setAnchorDir, setWriteBudget, type ProofDirs } from "./environment";
+import {
+  applyProofEnvironment,
+  KEPT_NAMES,
+  proofDirs,
+  setAnchorDir,
+  setWriteBudget,
+  type ProofDirs,
+} from "./environment";
 import { exportAndVerifyBundle } from "./evidence-bundle";
 import { proofContext } from "./inclusion";
 import { measureIsolation } from "./isolation-measures";
+import { keepDatabase } from "./keep";
+import type { KeptDatabase } from "./kept-commands";
 import { runAuthority } from "./lineage-summary";
 import { captureLogs, type LogCapture } from "./log-capture";
 import { databaseLabel, proofMeta } from "./machine";
@@ -23,12 +32,13 @@ import { proofResponder } from "./model-scripts";
 import { startOpenAiLoopback, type Loopback } from "./openai-loopback";
 import { proofJobs, type ProofJobs } from "./pack";
 import { PEOPLE } from "./people";
+import { releaseScratch } from "./release";
 import type { ProofReport } from "./report-types";
 import { startProofRuntime } from "./runtime";
 import { runContention, TENANTS } from "./scenario-contention";
 import { runGoverned } from "./scenario-audit";
 import { runIsolation } from "./scenario-isolation";
-import { openScratchDatabase } from "./scratch-database";
+import { openScratchDatabase, type ScratchDatabase } from "./scratch-database";
 import { FULL_SIZES, SMOKE_SIZES, type ProofSizes } from "./sizes";
 import { cdfPoints } from "./svg-lines";
 import { tamperCopy } from "./tamper";
@@ -40,6 +50,11 @@ export interface ProofOptions {
   outDir: string;
   /** A Postgres server for the scratch databases; unset: embedded PGlite. */
   serverUrl?: string;
+  /**
+   * Leave the databases in place for a cockpit (PGlite: under <outDir>/databases) instead of
+   * removing them; only once the proof has completed (a failed proof removes them as without).
+   */
+  keep?: boolean;
   /** The command line as the reader would type it. */
   command: string;
   progress: (line: string) => void;
@@ -54,6 +69,8 @@ interface Shared {
   logs: LogCapture;
   options: ProofOptions;
   setTarget: (target: AttackTarget) => void;
+  /** With --keep: each test's database, closed but not removed, until the proof has completed. */
+  toKeep: Map<KeptDatabase["name"], ScratchDatabase>;
 }
 
 /** Runs the three tests and answers the report (the caller writes it). */
@@ -61,7 +78,11 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
   const started = Date.now();
   const sizes = options.smoke ? SMOKE_SIZES : FULL_SIZES;
   const canaries = newCanaries();
-  const dirs = proofDirs();
+  const keepIn = options.keep ? path.join(options.outDir, "databases") : null;
+  // A kept PGlite directory from an earlier run would be opened, not created: refuse rather than mix.
+  if (keepIn && existsSync(keepIn) && readdirSync(keepIn).length > 0)
+    throw new Error(`${keepIn} holds an earlier --keep run's databases: remove them first, or give another --out`);
+  const dirs = proofDirs(keepIn);
   let target: AttackTarget | null = null;
   const loopback = await startOpenAiLoopback(proofResponder({ modelMs: 0, target: () => target }));
   applyProofEnvironment({ dirs, modelBaseUrl: loopback.baseUrl, canaries, sizes });
@@ -76,17 +97,22 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
     logs,
     options,
     setTarget: (t) => (target = t),
+    toKeep: new Map(),
   };
+  let completed = false;
   try {
     const contention = await testContention(shared);
     const contentionMs = Date.now() - started;
     const rest = await testIsolationAndAudit(shared);
     const claims = [...contention.claims, ...rest.isolation.claims, ...rest.audit.claims];
     const verdict = (test: string) => claims.filter((c) => c.test === test).every((c) => c.pass);
+    const kept = await keepAll(shared);
+    completed = true;
     return {
       format: "flightdeck-proof",
       formatVersion: 1,
       meta: proofMeta(options.command, `${contention.database}; tests 2 and 3: ${rest.database}`),
+      databases: { kept: keepIn !== null, where: keepIn, list: kept },
       mode: options.smoke ? "smoke" : "full",
       sizes,
       thresholds: THRESHOLDS,
@@ -102,16 +128,53 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
       verdicts: { contention: verdict("contention"), isolation: verdict("isolation"), audit: verdict("audit") },
     };
   } finally {
+    if (!completed) {
+      for (const scratch of shared.toKeep.values()) await scratch.drop();
+      if (keepIn) rmSync(keepIn, { recursive: true, force: true });
+    }
     logs.restore();
     await loopback.close();
     dirs.remove();
   }
 }
 
+/** `--keep`: each database left in place with sign-in users, once every measurement is made. */
+async function keepAll(s: Shared): Promise<KeptDatabase[]> {
+  const kept: KeptDatabase[] = [];
+  const { kept: keptDirs } = s.dirs;
+  if (!keptDirs) return kept;
+  const plan = [
+    { name: KEPT_NAMES.contention, tests: ["contention" as const], dataDir: keptDirs.contention },
+    { name: KEPT_NAMES.isolation, tests: ["isolation" as const, "audit" as const], dataDir: keptDirs.isolation },
+  ];
+  for (const { name, tests, dataDir } of plan) {
+    const scratch = s.toKeep.get(name);
+    if (!scratch) throw new Error(`the ${name} database was not kept`);
+    s.options.progress(`keeping the ${name} database: seeding the demo users, sealing their events`);
+    kept.push(
+      await keepDatabase(scratch, {
+        name,
+        tests,
+        dataDir,
+        keyDir: s.dirs.keyDir,
+        serverUrl: s.options.serverUrl,
+        logger: s.logs.logger,
+      }),
+    );
+  }
+  return kept;
+}
+
+/** With --keep, where a test's database waits (closed) for keepAll; without, null: it is removed at once. */
+function keeping(s: Shared, name: KeptDatabase["name"]) {
+  return s.dirs.kept ? (scratch: ScratchDatabase) => void s.toKeep.set(name, scratch) : null;
+}
+
 async function testContention(s: Shared) {
   s.options.progress("test 1 — a scheduler under contention");
   const scratch = await openScratchDatabase({
     serverUrl: s.options.serverUrl,
+    pgliteDir: s.dirs.pgliteDirs.contention,
     prefix: "proof_contention",
     poolSize: 12,
   });
@@ -150,7 +213,7 @@ async function testContention(s: Shared) {
       },
     };
   } finally {
-    await scratch.drop();
+    await releaseScratch(scratch, keeping(s, KEPT_NAMES.contention));
   }
 }
 
@@ -158,7 +221,7 @@ async function testIsolationAndAudit(s: Shared) {
   s.options.progress("test 2 — workspace isolation; test 3 — an audit-trail query");
   const scratch = await openScratchDatabase({
     serverUrl: s.options.serverUrl,
-    pgliteDir: s.dirs.pgliteDir,
+    pgliteDir: s.dirs.pgliteDirs.isolation,
     prefix: "proof_isolation",
     poolSize: 12,
   });
@@ -249,7 +312,7 @@ async function testIsolationAndAudit(s: Shared) {
     };
   } finally {
     await copyDrop?.();
-    await scratch.drop();
+    await releaseScratch(scratch, keeping(s, KEPT_NAMES.isolation));
   }
 }
 

@@ -28,11 +28,15 @@ export interface ScratchDatabase {
   kind: "pglite" | "postgres";
   /** Postgres URL of the scratch database (postgres only). */
   url?: string;
+  /** PGlite's directory (pglite in a directory only). */
+  dir?: string;
   /**
    * Closes this database and opens a byte-for-byte copy of it (a new Postgres database made
    * from it as template, or a copy of the PGlite directory); the original stays untouched.
    */
   closeAndCopy(): Promise<ScratchDatabase>;
+  /** Closes it and leaves it in place (`npm run proof -- --keep`). */
+  close(): Promise<void>;
   /** Closes and removes it. */
   drop(): Promise<void>;
 }
@@ -68,6 +72,7 @@ async function pgliteScratch(dir: string | undefined, migrate = true): Promise<S
   return {
     handle,
     kind: "pglite",
+    ...(dir ? { dir } : {}),
     async closeAndCopy() {
       if (!dir) throw new Error("an in-memory PGlite database cannot be copied; give it a directory");
       await close();
@@ -75,6 +80,7 @@ async function pgliteScratch(dir: string | undefined, migrate = true): Promise<S
       cpSync(dir, copy, { recursive: true });
       return pgliteScratch(copy, false);
     },
+    close,
     async drop() {
       await close();
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -114,6 +120,7 @@ async function postgresScratch(
       await close();
       return postgresScratch(serverUrl, unique(`${name.slice(0, 40)}_copy`), poolSize, name);
     },
+    close,
     async drop() {
       await close();
       await dropDatabase(serverUrl, name);

@@ -1,13 +1,19 @@
+import { readdirSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportHtml, runProof, type ProofReport } from "@/lib/proof";
+import { rowsOf } from "@/db/rows";
+import { verifyAuditLog } from "@/lib/audit";
+import { keptInstructions, reportHtml, runProof, type ProofReport } from "@/lib/proof";
+import { databasesNamed, dropKept, openKept } from "./kept";
 
 /**
- * npm run proof's smoke form, run in-process (on PGlite, or on scratch databases of the
- * TEST_DATABASE_URL server): the report's verdicts follow its claims, and the artifacts the
- * issue asks for are there. The product's known shortfalls (docs/PROOF.md, "What fails today")
+ * npm run proof's smoke form with --keep, run in-process (on PGlite, or on scratch databases of the
+ * TEST_DATABASE_URL server): the report's verdicts follow its claims, the artifacts the issue asks
+ * for are there, and the kept databases hold what the evidence paths point at. One run serves both:
+ * --keep changes nothing measured (tests/proof/release.test.ts covers the removal without it). The product's known shortfalls (docs/PROOF.md, "What fails today")
  * are named here, so a new leak — or a fix — shows up as a failing test to update.
  */
 const KNOWN_NOT_CONTAINED: string[] = [];
@@ -15,20 +21,23 @@ const KNOWN_NOT_CONTAINED: string[] = [];
 let report: ProofReport;
 let html: string;
 let outDir: string;
+const serverUrl = process.env.TEST_DATABASE_URL;
 
 beforeAll(async () => {
   outDir = await mkdtemp(path.join(tmpdir(), "fd-proof-test-"));
   report = await runProof({
     smoke: true,
     outDir,
-    serverUrl: process.env.TEST_DATABASE_URL,
-    command: "npm run proof:smoke",
+    serverUrl,
+    keep: true,
+    command: "npm run proof:smoke -- --keep",
     progress: () => {},
   });
   html = reportHtml(report);
 }, 110_000);
 
 afterAll(async () => {
+  for (const kept of report.databases.list) if (serverUrl && kept.database) await dropKept(serverUrl, kept.database);
   await rm(outDir, { recursive: true, force: true });
 });
 
@@ -133,5 +142,115 @@ describe("npm run proof (smoke)", () => {
     expect(html).toContain("prefers-color-scheme:dark");
     expect((html.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(2);
     for (const c of report.claims) expect(html).toContain(c.evidence.replace(/&/g, "&amp;"));
+  });
+});
+
+const keptDb = (name: "contention" | "audit") => {
+  const found = report.databases.list.find((d) => d.name === name);
+  if (!found) throw new Error(`no kept ${name} database`);
+  return found;
+};
+
+/** The ids and seqs a test's evidence paths name, as a cockpit would look them up. */
+function linked(tests: string[]) {
+  const paths = report.claims.filter((c) => tests.includes(c.test)).map((c) => c.evidence);
+  if (tests.includes("isolation"))
+    for (const a of report.isolation.attacks) {
+      if (a.audit?.seq) paths.push(`/audit?q=&seq=${a.audit.seq}`);
+      if (a.flashcard) paths.push(`/flashcards?card=${a.flashcard.id}`);
+    }
+  if (tests.includes("audit")) for (const a of report.audit.authorities) paths.push(`/runs/${a.runId}`);
+  const grab = (re: RegExp) => [...new Set(paths.flatMap((p) => [...p.matchAll(re)].map((m) => m[1] ?? "")))];
+  return {
+    runs: grab(/^\/runs\/([0-9a-f-]{36})$/g),
+    seqs: grab(/[?&]seq=(\d+)/g).map(Number),
+    cards: grab(/^\/flashcards\?card=(.+)$/g),
+    actions: grab(/action%3A([a-z_.]+)/g),
+  };
+}
+
+describe("npm run proof -- --keep", () => {
+  it("records both databases as kept, and prints for each how to open a cockpit, sign in and remove it", () => {
+    expect(report.databases.kept).toBe(true);
+    expect(report.databases.where).toBe(path.join(outDir, "databases"));
+    expect(report.databases.list.map((d) => [d.name, d.tests, d.kind])).toEqual([
+      ["contention", ["contention"], serverUrl ? "postgres" : "pglite"],
+      ["audit", ["isolation", "audit"], serverUrl ? "postgres" : "pglite"],
+    ]);
+    const printed = keptInstructions(report, serverUrl);
+    for (const d of report.databases.list) {
+      expect(d.open).toContain(`FLIGHTDECK_DATA_DIR=${d.dataDir} `);
+      expect(d.open).toMatch(/FLIGHTDECK_EMBEDDED_RUNTIME=false .*npm start$/);
+      if (d.kind === "postgres")
+        expect(d.open).toContain(`DATABASE_URL=${serverUrl?.replace(/\/[^/]*$/, "")}/${d.database}`);
+      expect(d.signIn.users.map((u) => u.role).sort()).toEqual(["admin", "lead", "operator", "reviewer"]);
+      expect(printed).toContain(d.open);
+      expect(printed).toContain(d.drop);
+      expect(html).toContain(d.port.toString());
+    }
+    expect(html).toContain("This run was made with <code>--keep</code>");
+    expect(html).toContain("in the cockpit on the kept “contention” database (port 3001)");
+    expect(html).toContain("in the cockpit on the kept “audit” database (port 3002)");
+  });
+
+  it("leaves databases a fresh connection opens, holding the runs, events and flashcards the report links to, and users to sign in as", async () => {
+    for (const [name, tests] of [
+      ["contention", ["contention"]],
+      ["audit", ["isolation", "audit"]],
+    ] as const) {
+      const kept = keptDb(name);
+      const links = linked([...tests]);
+      expect(links.runs.length, name).toBeGreaterThan(0);
+      if (name === "audit") expect(links.seqs).toContain(report.audit.tamper.seq);
+      const handle = await openKept(kept, serverUrl);
+      try {
+        const db = handle.db;
+        const count = async (query: ReturnType<typeof sql>) =>
+          Number(rowsOf<{ n: number | string }>(await db.execute(query))[0]?.n ?? 0);
+        for (const id of links.runs)
+          expect(await count(sql`select count(*) as n from runs where id = ${id}`), id).toBe(1);
+        for (const seq of links.seqs)
+          expect(await count(sql`select count(*) as n from audit_events where seq = ${seq}`), `seq ${seq}`).toBe(1);
+        for (const id of links.cards)
+          expect(await count(sql`select count(*) as n from flashcards where id = ${id}`), id).toBe(1);
+        for (const action of links.actions)
+          expect(
+            await count(sql`select count(*) as n from audit_events where action = ${action}`),
+            action,
+          ).toBeGreaterThan(0);
+        expect(await count(sql`select count(*) as n from "user" where is_demo`)).toBe(4);
+        // The original, not the tampered copy: no rewritten actor, and the whole log — the demo users'
+        // events included — verifies against the kept anchors.
+        expect(
+          await count(sql`select count(*) as n from audit_events where actor_label = 'someone-else@proof.example'`),
+        ).toBe(0);
+        const verify = await verifyAuditLog(db, { anchorDir: path.join(kept.dataDir, "anchors") });
+        expect(verify.ok, JSON.stringify(verify.problem)).toBe(true);
+        expect(verify.unsealed).toBe(0);
+        expect(verify.treeSize).toBeGreaterThan(name === "audit" ? report.audit.verify.treeSize : 0);
+      } finally {
+        await handle.close();
+      }
+      expect(readdirSync(path.join(kept.dataDir, "audit-keys")).sort()).toEqual(["mac.key", "signing.key"]);
+    }
+  });
+
+  it("removes the tampered copy of test 3 all the same", async () => {
+    const audit = keptDb("audit");
+    if (audit.kind === "pglite") expect(readdirSync(audit.dataDir).sort()).toEqual(["anchors", "audit-keys", "pglite"]);
+    else if (serverUrl && audit.database)
+      expect(await databasesNamed(serverUrl, audit.database)).toEqual([audit.database]);
+  });
+
+  it("without --keep, the report says plainly that the linked evidence exists only in a cockpit on a kept run", () => {
+    const unkept = reportHtml({ ...report, databases: { kept: false, where: null, list: [] } });
+    expect(unkept).toContain("removed when the proof ended");
+    expect(unkept).toContain(
+      "the linked evidence exists only in a cockpit on a run made with <code>npm run proof -- --keep</code>",
+    );
+    expect(unkept).not.toContain("in the cockpit on the kept");
+    expect(keptInstructions({ ...report, databases: { kept: false, where: null, list: [] } }, serverUrl)).toMatch(
+      /removed; run with --keep/,
+    );
   });
 });
