@@ -19,7 +19,7 @@ const PORTS = { contention: 3001, audit: 3002 } as const;
  * demo users the way first start does (the proof acts as principals, never as users, so
  * nobody could sign in), seals their audit events into the proof's log and anchors the new
  * checkpoint, and puts a copy of the proof's audit keys in the database's data directory.
- * Done after every measurement, so the report's figures are the same with or without --keep.
+ * Done after every measurement, so none of it is in the report's figures.
  */
 export async function keepDatabase(
   scratch: ScratchDatabase,

@@ -182,7 +182,7 @@ async function testContention(s: Shared) {
     setDatabase(scratch.handle);
     setAnchorDir(s.dirs.anchorDirs.contention);
     setWriteBudget(s.sizes.writesPerMinute);
-    const database = await databaseLabel(scratch.handle.db, scratch.kind);
+    const database = await databaseLabel(scratch.handle.db, scratch.kind, scratch.dir);
     const runtime = await startProofRuntime(scratch.handle, s.jobs, {
       slots: s.sizes.slots,
       modelMs: s.sizes.modelMs,
@@ -231,7 +231,7 @@ async function testIsolationAndAudit(s: Shared) {
     setAnchorDir(s.dirs.anchorDirs.isolation);
     setWriteBudget(null);
     const db = scratch.handle.db;
-    const database = await databaseLabel(db, scratch.kind);
+    const database = await databaseLabel(db, scratch.kind, scratch.dir);
     const runtime = await startProofRuntime(scratch.handle, s.jobs, { slots: s.sizes.slots, modelMs: 0, logs: s.logs });
     const loopbackPort = Number(new URL(s.loopback.baseUrl).port);
     let isolation;

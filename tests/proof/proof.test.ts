@@ -13,7 +13,7 @@ import { databasesNamed, dropKept, openKept } from "./kept";
  * npm run proof's smoke form with --keep, run in-process (on PGlite, or on scratch databases of the
  * TEST_DATABASE_URL server): the report's verdicts follow its claims, the artifacts the issue asks
  * for are there, and the kept databases hold what the evidence paths point at. One run serves both:
- * --keep changes nothing measured (tests/proof/release.test.ts covers the removal without it). The product's known shortfalls (docs/PROOF.md, "What fails today")
+ * --keep adds its work after every measurement (tests/proof/release.test.ts covers the removal without it). The product's known shortfalls (docs/PROOF.md, "What fails today")
  * are named here, so a new leak — or a fix — shows up as a failing test to update.
  */
 const KNOWN_NOT_CONTAINED: string[] = [];
