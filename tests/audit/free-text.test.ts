@@ -26,7 +26,7 @@ function event(k: number, extra: Record<string, unknown> = {}): AuditInput {
     subject: { type: "run", id: k % 89 === 0 ? `run-needle-${k}` : `run-${k % 50}` },
     authorization: { via: "session", role: "operator" },
     payload: {
-      path: k % 400 === 0 ? `notes/needle-${k}.md` : `notes/${k}.md`,
+      path: k % 400 === 0 ? `notes/needle-${k}.md` : k % 333 === 0 ? `notes/MiXeD-Case-${k}.md` : `notes/${k}.md`,
       note: k % 2 === 0 ? "common-hay" : "other",
       tag: k % 10 === 0 ? "zq" : "yy",
       ...extra,
@@ -106,6 +106,11 @@ describe("free text in the audit explorer", () => {
     expect(await search("NEEDLE-LABEL")).toEqual(await truth(["needle-label"]));
     expect(await search('"notes/needle-400.md"')).toEqual(await truth(["notes/needle-400.md"]));
     expect(await search("needle-late")).toEqual(await truth(["needle-late"]));
+    // Case folds both ways: the index holds lowercased text, the word is lowercased to match it.
+    expect(await viaIndex(["mixed-case"])).toBe(true);
+    const mixed = await truth(["mixed-case"]);
+    expect(mixed.length).toBeGreaterThan(5);
+    expect(await search("mixed-CASE")).toEqual(mixed);
   });
 
   it("scans for a word with more matches than the index lookup takes, and for words shorter than a trigram", async () => {

@@ -40,7 +40,7 @@ export async function freeTextMatch(db: Queryable, words: readonly string[]): Pr
 
   const through = await searchIndexedThrough(db);
   const match = sql.join(
-    patterns.map((p) => sql`body ilike ${p}`),
+    patterns.map((p) => sql`body like lower(${p})`),
     sql` and `,
   );
   const seqs = rowsOf<{ seq: number | string }>(
