@@ -146,6 +146,7 @@ async function main() {
       const indexed = await timeIt(() => indexer.drain());
       await indexer.stop();
       await sealerHandle.close();
+      await db.execute(sql`vacuum analyze audit_search`);
       const total = await searchIndexedThrough(db);
       console.log(
         `# search index: ${int(total)} events in ${(indexed.ms / 1000).toFixed(1)} s = ${int(total / (indexed.ms / 1000))} events/s`,

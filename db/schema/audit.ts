@@ -105,8 +105,9 @@ export const auditRejections = pgTable("audit_rejections", {
 });
 
 /**
- * The explorer's free-text index: each sealed event's searchable text under a trigram GIN
- * index, so a rare word is found without reading the whole log. A table of its own because
+ * The explorer's free-text index: each sealed event's searchable text, lowercased, under a
+ * trigram GIN index, so a rare word is found without reading the whole log. An insert
+ * trigger (drizzle/0024) admits only the next seq with its sealed event's text. A table of its own because
  * a trigram index on audit_events would cost every writer, and every seal again (sealing
  * sets seq, so the row's new version re-enters every index). Filled in seq order after
  * sealing by lib/audit/search-index.ts; derived from the log and rebuildable from it.

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { appendAuditEvents, sealBatch } from "@/lib/audit";
-import { sampleAuditInput } from "@/tests/audit/fixtures";
+import { refusal, sampleAuditInput } from "@/tests/audit/fixtures";
 
 let handle: TestDatabase;
 beforeAll(async () => {
@@ -23,18 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await handle.drop();
 });
-
-/** The driver wraps the database error; the trigger's message is somewhere in the chain. */
-async function refusal(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    const messages: string[] = [];
-    for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
-    return messages.join(" | ");
-  }
-  throw new Error("expected the database to refuse");
-}
 
 class Rollback extends Error {}
 

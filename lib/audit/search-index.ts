@@ -8,13 +8,14 @@ import { auditEvents } from "@/db/schema";
 export const SEARCH_INDEX_LOCK_KEY = 0x666473726368;
 
 /**
- * An event's searchable text: its payload, actor label and subject id, one per line. The
- * index stores it lowercased and is asked with LIKE on the lowercased word, which is what
+ * An event's searchable text: its payload, actor label and subject id, one per line (the SQL
+ * function audit_search_text, drizzle/0024, which also checks every row the index receives).
+ * The index stores it lowercased and is asked with LIKE on the lowercased word, which is what
  * ILIKE does for UTF-8 text, without folding the case of every candidate again (a recheck
  * ~4× faster); the explorer matches events not indexed yet with ILIKE on this expression,
  * so a word finds the same events whichever way they are looked up.
  */
-export const auditSearchText = sql`(${auditEvents.payload}::text || E'\n' || ${auditEvents.actorLabel} || E'\n' || coalesce(${auditEvents.subjectId}, ''))`;
+export const auditSearchText = sql`audit_search_text(${auditEvents.payload}, ${auditEvents.actorLabel}, ${auditEvents.subjectId})`;
 
 export interface SearchIndexResult {
   /** Events added to the index by this batch. */
@@ -26,8 +27,8 @@ export interface SearchIndexResult {
 /**
  * Indexes the next `maxEvents` sealed events after the highest seq already indexed, in one
  * statement (and so one transaction). Seqs are gapless and a sealed batch commits whole, so
- * the index always holds a prefix 1..indexedThrough of the log. Returns null when another
- * instance holds the indexing lock (two would only do the same work twice).
+ * the index always holds a prefix 1..indexedThrough of the log (its insert trigger refuses
+ * anything else). Returns null when another instance holds the indexing lock.
  */
 export async function indexAuditSearchBatch(db: Queryable, maxEvents: number): Promise<SearchIndexResult | null> {
   const [row] = rowsOf<{ locked: boolean; indexed: number | string; through: number | string }>(
@@ -38,7 +39,7 @@ export async function indexAuditSearchBatch(db: Queryable, maxEvents: number): P
         insert into audit_search (seq, body)
         select ${auditEvents.seq}, lower(${auditSearchText}) from ${auditEvents}, w, lock
         where lock.locked and ${auditEvents.seq} > w.w and ${auditEvents.seq} <= w.w + ${maxEvents}
-        on conflict (seq) do nothing
+        order by ${auditEvents.seq}
         returning seq
       )
       select (select locked from lock) as locked, (select count(*) from ins) as indexed,

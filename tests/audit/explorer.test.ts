@@ -111,10 +111,18 @@ describe("GET /api/audit?q=", () => {
       actions: { value: string; count: number }[];
       runs: { value: string; count: number }[];
       capped: boolean;
+      textWindow: number | null;
     };
-    expect(facets.capped).toBe(false);
+    expect([facets.capped, facets.textWindow]).toEqual([false, null]);
     expect(facets.actions).toEqual([{ value: "tool.called", label: "tool.called", count: 2 }]);
     expect(facets.runs).toEqual([{ value: runId, label: runId.slice(0, 8), count: 2 }]);
+    // A word too short for the search index is counted by reading events' text, in a window the response names.
+    const short = (await (await get(`/api/audit/facets?q=${q("action:tool.* ad")}`, reviewer)).json()) as {
+      actions: { value: string; count: number }[];
+      textWindow: number | null;
+    };
+    expect(short.textWindow).toBe(100_000);
+    expect(short.actions.map((a) => a.value)).toEqual(["tool.called"]);
   });
 
   it("is for audit readers only; operators read a run's lineage (audit.read.run)", async () => {

@@ -18,3 +18,15 @@ export async function recordAudit(input: AuditInput): Promise<void> {
   const db = await getDb();
   await db.transaction((tx) => appendAudit(tx, input));
 }
+
+/** The driver wraps the database error; the trigger's message is somewhere in the chain. */
+export async function refusal(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    const messages: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+    return messages.join(" | ");
+  }
+  throw new Error("expected the database to refuse");
+}

@@ -14,7 +14,9 @@ import {
   type AuditInput,
 } from "@/lib/audit";
 import { freeTextMatch, INDEXED_MATCH_LIMIT } from "@/lib/audit/explorer/free-text";
+import { auditSearchText } from "@/lib/audit/search-index";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { refusal } from "./fixtures";
 
 let handle: TestDatabase;
 
@@ -136,14 +138,14 @@ describe("free text in the audit explorer", () => {
 
   it("counts facets over the same matches", async () => {
     const rare = await resolveAuditQuery(handle.db, parseAuditQueryOr400("needle"));
-    expect(rare.scanText).toBeNull();
+    expect(rare.byScan).toBeNull();
     const facets = await auditFacets(handle.db, rare);
     expect(facets.scanned).toBe((await truth(["needle"])).length);
     expect(facets.actions).toEqual([{ value: "tool.called", label: "tool.called", count: facets.scanned }]);
     expect([facets.capped, facets.textWindow]).toEqual([false, null]);
     // A common word is counted by scan among the newest FACET_TEXT_WINDOW events: the whole of this log.
     const common = await resolveAuditQuery(handle.db, parseAuditQueryOr400("common-hay"));
-    expect(common.scanText).not.toBeNull();
+    expect(common.byScan).not.toBeNull();
     const counted = await auditFacets(handle.db, common);
     expect(counted.scanned).toBe((await truth(["common-hay"])).length);
     expect([counted.capped, counted.textWindow]).toEqual([false, FACET_TEXT_WINDOW]);
@@ -170,5 +172,48 @@ describe("free text in the audit explorer", () => {
     while (((await indexAuditSearchBatch(handle.db, 1000))?.indexed ?? 0) > 0);
     expect(await searchIndexedThrough(handle.db)).toBe(TOTAL);
     expect(await search("needle")).toEqual(await truth(["needle"]));
+  });
+
+  it("refuses index rows that are not the next seq with its sealed event's text, even from the table's owner", async () => {
+    const through = await searchIndexedThrough(handle.db);
+    expect(await refusal(() => handle.db.execute(sql`insert into audit_search values (${through + 5}, 'x')`))).toMatch(
+      /not the next one to index/,
+    );
+    expect(
+      await refusal(() => handle.db.execute(sql`insert into audit_search values (${through + 1}, 'a false text')`)),
+    ).toMatch(/must be its sealed event's/);
+    expect(await refusal(() => handle.db.execute(sql`insert into audit_search values (${through}, 'again')`))).toMatch(
+      /not the next one to index/,
+    );
+    expect(await searchIndexedThrough(handle.db)).toBe(through);
+  });
+
+  it("keeps a query resolved earlier right after the sealer and the indexer move on (a later page, an export)", async () => {
+    await handle.db.transaction((tx) =>
+      appendAuditEvents(tx, [event(TOTAL + 100, { late: "needle-moving" }), event(TOTAL + 101)]),
+    );
+    const before = await resolveAuditQuery(handle.db, parseAuditQueryOr400("needle-moving"));
+    while (((await sealBatch(handle.db, { maxEvents: 1000 }))?.sealed ?? 0) > 0);
+    while (((await indexAuditSearchBatch(handle.db, 1000))?.indexed ?? 0) > 0);
+    const page = await listAuditEvents(handle.db, { limit: 50, extra: before.conditions });
+    expect(page.events.map((e) => e.id)).toEqual(await truth(["needle-moving"]));
+    expect(page.events).toHaveLength(1);
+  });
+
+  it("finds what a scan finds for letters outside ASCII, whatever the database's locale folds", async () => {
+    await handle.db.transaction((tx) =>
+      appendAuditEvents(tx, [event(TOTAL + 200, { who: "ÄRGER-Straße-Ünïcode" }), event(TOTAL + 201)]),
+    );
+    while (((await sealBatch(handle.db, { maxEvents: 1000 }))?.sealed ?? 0) > 0);
+    while (((await indexAuditSearchBatch(handle.db, 1000))?.indexed ?? 0) > 0);
+    for (const word of ["ärger-straße", "ÄRGER-STRASSE", "Ünïcode", "straße-ün"]) {
+      const scanned = rowsOf<{ id: number | string }>(
+        await handle.db.execute(
+          sql`select id from audit_events where ${auditSearchText} ilike ${`%${word}%`} order by id desc`,
+        ),
+      ).map((r) => Number(r.id));
+      expect(await search(word), word).toEqual(scanned);
+    }
+    expect(await search("Ünïcode")).toHaveLength(1);
   });
 });

@@ -12,8 +12,11 @@ import { auditSearchText, searchIndexedThrough } from "../search-index";
  */
 export const INDEXED_MATCH_LIMIT = 2_000;
 
-/** A trigram index finds nothing shorter than a trigram. */
-const MIN_INDEXED_WORD = 3;
+/**
+ * pg_trgm takes its trigrams from runs of letters and digits: a word without a run of three
+ * (`"://"`, `a.b`) would read the whole index and recheck every row, so it is scanned instead.
+ */
+const INDEXABLE = /[\p{L}\p{N}]{3}/u;
 
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -34,9 +37,10 @@ export interface FreeTextMatch {
  */
 export async function freeTextMatch(db: Queryable, words: readonly string[]): Promise<FreeTextMatch | null> {
   if (words.length === 0) return null;
-  const patterns = words.map((w) => `%${likeEscape(w)}%`);
+  // The searchable text joins its fields with newlines: a phrase holding one must not match across two fields.
+  const patterns = words.map((w) => `%${likeEscape(w.replace(/[\r\n]+/g, " "))}%`);
   const scan = and(...patterns.map((p) => sql`${auditSearchText} ilike ${p}`)) ?? sql`true`;
-  if (!words.some((w) => w.length >= MIN_INDEXED_WORD)) return { condition: scan, byScan: true };
+  if (!words.some((w) => INDEXABLE.test(w))) return { condition: scan, byScan: true };
 
   const through = await searchIndexedThrough(db);
   const match = sql.join(
@@ -50,7 +54,8 @@ export async function freeTextMatch(db: Queryable, words: readonly string[]): Pr
 
   const tail = and(or(isNull(auditEvents.seq), sql`${auditEvents.seq} > ${through}`), scan) ?? scan;
   if (seqs.length === 0) return { condition: tail, byScan: false };
-  // An array literal, so the planner sees how many seqs there are and reads them by index.
+  // One array parameter: the drivers plan each execution with its value, so the planner sees how
+  // many seqs there are and reads them by index (and, as a filter, hashes them).
   const indexed = sql`${auditEvents.seq} = any(${`{${seqs.join(",")}}`}::bigint[])`;
   return { condition: or(indexed, tail) ?? tail, byScan: false };
 }

@@ -107,8 +107,11 @@ export interface ResolvedAuditQuery {
   conditions: SQL[];
   /** Full run ids a run: prefix resolved to. */
   runIds: string[];
-  /** The free-text condition (also in `conditions`) when it reads events' text (common or short words), not the search index. */
-  scanText: SQL | null;
+  /**
+   * When free text is matched by reading events' text (common or short words) rather than the
+   * search index: that condition, and the query's other conditions (`conditions` holds both).
+   */
+  byScan: { text: SQL; others: SQL[] } | null;
 }
 
 /** The SQL conditions of a parsed query (several small lookups: users by email, run prefixes, actions, time → id). */
@@ -198,11 +201,13 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
   if (p.outcomes.length > 0) conditions.push(and(hasKey("outcome"), inArray(payloadOutcome, p.outcomes)) ?? FALSE);
 
   const text = await freeTextMatch(db, p.text);
+  const others = [...conditions];
   if (text) conditions.push(text.condition);
-  const scanText = text?.byScan ? text.condition : null;
 
-  conditions.push(...(await idBoundsForTime(db, p.since, p.until)));
-  return { conditions, runIds, scanText };
+  const time = await idBoundsForTime(db, p.since, p.until);
+  conditions.push(...time);
+  others.push(...time);
+  return { conditions, runIds, byScan: text?.byScan ? { text: text.condition, others } : null };
 }
 
 export interface FacetCount {
@@ -240,18 +245,18 @@ export const FACET_TEXT_WINDOW = 100_000;
 /**
  * Counts by action, by actor and by run (top 15 each) over the newest FACET_SCAN_LIMIT
  * events the query matches (all of them when fewer; `capped` says when not). One scan.
- * When free text is matched by scan (`scanText` from resolveAuditQuery), the text is
+ * When free text is matched by scan (`byScan` from resolveAuditQuery), the text is
  * tested on the newest FACET_TEXT_WINDOW events the rest of the query matches, so a
  * since:/until: window moves what is counted, and `capped` says when older ones exist.
  */
 export async function auditFacets(
   db: Queryable,
-  query: { conditions: readonly SQL[]; scanText?: SQL | null },
+  query: Pick<ResolvedAuditQuery, "conditions" | "byScan">,
   options: { textWindow?: number } = {},
 ): Promise<AuditFacets> {
-  const scanText = query.scanText ?? null;
+  const scanText = query.byScan?.text ?? null;
   const textWindow = options.textWindow ?? FACET_TEXT_WINDOW;
-  const others = scanText ? query.conditions.filter((c) => c !== scanText) : query.conditions;
+  const others = query.byScan?.others ?? query.conditions;
   const where = (list: readonly SQL[]) => (list.length > 0 ? sql`where ${and(...list)}` : sql``);
   // Named like the table, so the conditions' qualified columns read the window's rows.
   const source = scanText
