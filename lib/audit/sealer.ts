@@ -2,6 +2,7 @@ import "server-only";
 import type { DatabaseHandle } from "@/db/client";
 import { getEnv } from "@/lib/env";
 import { writeAnchorFile, witnessQueue, type WitnessQueue } from "./anchor";
+import { startBatchLoop } from "./batch-loop";
 import { sealBatch, type SealResult } from "./seal";
 
 export interface AuditSealer {
@@ -81,9 +82,6 @@ export function startAuditSealer(
   // the sealer has its own connection and large batches cost nobody else.
   const maxEvents = options.maxEvents ?? (handle.kind === "pglite" ? PGLITE_BATCH : 10_000);
   const lowWater = new LowWater(options.graceMs ?? 30_000, options.rescanMs ?? 60_000);
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let current: Promise<SealResult | null> | null = null;
   let anchors: Promise<void> = Promise.resolve();
 
   const anchor = (result: SealResult) => {
@@ -107,27 +105,17 @@ export function startAuditSealer(
     return result;
   };
 
-  const tick = async () => {
-    timer = null;
-    if (stopped) return;
-    let again = false;
-    try {
-      current = once();
-      const result = await current;
-      again = result !== null && result.sealed + result.rejected >= maxEvents;
-    } catch (error) {
-      log("error", "batch failed", { error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      current = null;
-    }
-    if (!stopped) timer = setTimeout(() => void tick(), again ? 0 : interval);
-  };
-  timer = setTimeout(() => void tick(), 0);
+  const loop = startBatchLoop({
+    batch: () => once(),
+    full: (result) => result.sealed + result.rejected >= maxEvents,
+    intervalMs: interval,
+    onError: (error) => log("error", "batch failed", { error: error instanceof Error ? error.message : String(error) }),
+  });
 
   return {
     async drain() {
       for (;;) {
-        await current?.catch(() => null);
+        await loop.running()?.catch(() => null);
         const result = await once(true);
         if (result !== null && result.sealed + result.rejected === 0) break;
         if (result === null) await new Promise((r) => setTimeout(r, 20));
@@ -136,9 +124,7 @@ export function startAuditSealer(
       await witness?.idle();
     },
     async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current?.catch(() => null);
+      await loop.stop();
       await anchors;
       witness?.stop();
     },

@@ -1,6 +1,7 @@
 import "server-only";
 import type { DatabaseHandle } from "@/db/client";
-import { indexAuditSearchBatch, type SearchIndexResult } from "./search-index";
+import { startBatchLoop } from "./batch-loop";
+import { indexAuditSearchBatch } from "./search-index";
 
 export interface AuditSearchIndexer {
   /** Indexes until every sealed event is in the search index (tests, benches). */
@@ -32,40 +33,22 @@ export function startAuditSearchIndexer(
     options.log ??
     ((level, message, fields) =>
       console[level === "info" ? "log" : level](`[flightdeck] audit search index: ${message}`, fields ?? ""));
-  let stopped = false;
-  let timer: NodeJS.Timeout | null = null;
-  let current: Promise<SearchIndexResult | null> | null = null;
-
-  const tick = async () => {
-    timer = null;
-    if (stopped) return;
-    let again = false;
-    try {
-      current = indexAuditSearchBatch(handle.db, maxEvents);
-      const result = await current;
-      again = result !== null && result.indexed >= maxEvents;
-    } catch (error) {
-      log("error", "batch failed", { error: error instanceof Error ? error.message : String(error) });
-    } finally {
-      current = null;
-    }
-    if (!stopped) timer = setTimeout(() => void tick(), again ? 0 : interval);
-  };
-  timer = setTimeout(() => void tick(), 0);
+  const loop = startBatchLoop({
+    batch: () => indexAuditSearchBatch(handle.db, maxEvents),
+    full: (result) => result.indexed >= maxEvents,
+    intervalMs: interval,
+    onError: (error) => log("error", "batch failed", { error: error instanceof Error ? error.message : String(error) }),
+  });
 
   return {
     async drain() {
       for (;;) {
-        await current?.catch(() => null);
+        await loop.running()?.catch(() => null);
         const result = await indexAuditSearchBatch(handle.db, maxEvents);
         if (result !== null && result.indexed === 0) return;
         if (result === null) await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await current?.catch(() => null);
-    },
+    stop: () => loop.stop(),
   };
 }
