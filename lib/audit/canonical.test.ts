@@ -69,6 +69,65 @@ describe("canonicalJson", () => {
   });
 });
 
+/** RFC 8785 written as plainly as possible, to hold the fast writer to. */
+function reference(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${reference(record[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function nested(depth: number, leaf: unknown): unknown {
+  let value = leaf;
+  for (let i = 0; i < depth; i += 1) value = i % 2 === 0 ? { [`k${i}`]: value, a: i } : [i, value];
+  return value;
+}
+
+describe("canonicalJson byte for byte (fast writer and exact writer)", () => {
+  it("matches a plain RFC 8785 reference on hostile strings, keys and numbers", () => {
+    const keyed = fc.dictionary(fc.string({ unit: codeUnit, maxLength: 6 }), fc.oneof(hostileJson, edgeNumbers), {
+      maxKeys: 24,
+    });
+    fc.assert(
+      fc.property(fc.oneof(hostileJson, keyed, fc.array(keyed, { maxLength: 4 })), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("sorts integer-like keys as strings, not in the engine's index order", () => {
+    expect(canonicalJson({ 10: "a", 9: "b", 1: "c", b: 1, "": 0 })).toBe('{"":0,"1":"c","10":"a","9":"b","b":1}');
+  });
+
+  it("sorts by UTF-16 code units: a supplementary character before U+FFFF", () => {
+    const value = { "\uffff": 1, "\ud83d\ude00": 2, "\u00e9": 3, e: 4 };
+    expect(canonicalJson(value)).toBe('{"e":4,"\u00e9":3,"\ud83d\ude00":2,"\uffff":1}');
+  });
+
+  it("writes deep values (past the fast writer's depth) and names errors at any depth", () => {
+    for (const depth of [31, 32, 33, 80]) expect(canonicalJson(nested(depth, "x"))).toBe(reference(nested(depth, "x")));
+    expect(() => canonicalJson(nested(40, Number.NaN))).toThrow(/non-finite number at \[1\]/);
+    const deep: Record<string, unknown> = {};
+    let at = deep;
+    for (let i = 0; i < 40; i += 1) at = (at.next = {}) as Record<string, unknown>;
+    at.back = deep;
+    expect(() => canonicalJson(deep)).toThrow(/circular/);
+  });
+
+  it("stays exact once its quote cache has turned over", () => {
+    for (let i = 0; i < 10_000; i += 1) {
+      const value = { [`key-${i}`]: `value "${i}"\n`, n: i / 7 };
+      expect(canonicalJson(value)).toBe(reference(value));
+    }
+  });
+});
+
 describe("toJsonValue", () => {
   it("normalises like JSON.stringify and makes the rest storable", () => {
     expect(
