@@ -1,17 +1,14 @@
 import "server-only";
-import { and, asc, gt, isNotNull, isNull, lte } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { auditEvents } from "@/db/schema";
-import { readAnchorFiles } from "./anchor";
-import { GENESIS_HASH, computeAuditHash } from "./hash";
+import { GENESIS_HASH } from "./hash";
 import { auditKeys, type AuditKeys } from "./keys";
-import { canonicalParts, leafFromParts, macMatches } from "./leaf";
-import { CompactRange, leafHash } from "./merkle";
-import { openCheckpoint } from "./note";
-import { auditEventColumns, toAuditEvent } from "./row";
+import { CompactRange } from "./merkle";
 import type { AuditVerifyResult } from "./types";
+import { checkpointReader, readAnchors, type Point } from "./verify-checkpoints";
+import { localChunks } from "./verify-local";
+import { unsealedCheck } from "./verify-unsealed";
 
 export interface VerifyOptions {
   /** Rows per query; memory stays bounded by one batch however long the log is. */
@@ -21,54 +18,20 @@ export interface VerifyOptions {
   keys?: AuditKeys;
 }
 
-interface Point {
-  size: number;
-  root: Buffer;
-  /** A stored checkpoint whose note does not verify. */
-  badSignature?: boolean;
-}
-
-/** Stored checkpoints in tree-size order, read a page at a time. */
-function checkpointReader(db: Queryable, keys: AuditKeys, pageSize: number, maxSize: number) {
-  let after = 0;
-  let page: Point[] = [];
-  let done = false;
-  return {
-    async peek(): Promise<Point | null> {
-      if (page.length === 0 && !done) {
-        const rows = rowsOf<{ tree_size: number | string; root_hash: Uint8Array; note: string }>(
-          await db.execute(
-            sql`select tree_size, root_hash, note from audit_checkpoints where tree_size > ${after} and tree_size <= ${maxSize} order by tree_size limit ${pageSize}`,
-          ),
-        );
-        if (rows.length < pageSize) done = true;
-        page = rows.map((r) => {
-          const size = Number(r.tree_size);
-          const root = Buffer.from(r.root_hash);
-          const opened = openCheckpoint(r.note, keys.origin, keys.publicKey);
-          const badSignature =
-            !opened || opened.treeSize !== size || !opened.rootHash.equals(root) || opened.origin !== keys.origin;
-          return { size, root, badSignature };
-        });
-        const last = page[page.length - 1];
-        if (last) after = last.size;
-      }
-      return page[0] ?? null;
-    },
-    shift() {
-      page.shift();
-    },
-  };
-}
-
 /**
  * Recomputes the Merkle log from seq 1 and names the first event that can no longer be
  * shown intact: seqs must be gapless; every event's MAC must verify (events from before
  * the Merkle log instead re-check their hash chain); every stored checkpoint must be
  * signed by the log's key and match the root recomputed at its size; every anchored
  * checkpoint (files in the anchor directory, outside the database) must match too, so a
- * history rewritten consistently after it was anchored is caught. Reads by keyset pages
- * and keeps only the tree's right edge in memory. Unsealed events are MAC-checked too.
+ * history rewritten consistently after it was anchored is caught. Unsealed events are
+ * MAC-checked too.
+ *
+ * The seqs are read in ranges of batchSize; what a range can show on its own (seqs
+ * present, MACs, chain hashes, leaf hashes) is computed per range (verify-chunk.ts) and
+ * folded here in seq order — links, the tree, checkpoints and anchors — so the first bad
+ * seq is the one a row-by-row walk would name. Memory holds the tree's right edge and one
+ * range (and the next, being read).
  */
 export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000));
@@ -77,12 +40,7 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
     options.anchorDir === undefined
       ? (await import("@/lib/env")).getEnv().FLIGHTDECK_AUDIT_ANCHOR_DIR
       : options.anchorDir;
-  const anchors: Point[] = [];
-  for (const { note } of anchorDir ? await readAnchorFiles(anchorDir) : []) {
-    const opened = openCheckpoint(note, keys.origin, keys.publicKey);
-    if (opened && opened.origin === keys.origin) anchors.push({ size: opened.treeSize, root: opened.rootHash });
-  }
-  anchors.sort((a, b) => a.size - b.size);
+  const anchors = await readAnchors(keys, anchorDir);
   const anchorsChecked = anchors.length;
   // The log as it stands now: the sealer keeps going while this runs, and a batch it commits later
   // (events and their checkpoint, in one transaction) is left out whole, events and checkpoint alike.
@@ -128,36 +86,44 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
     return null;
   };
 
-  const first = await atSize();
+  // Checkpoints and anchors are compared only when the tree reaches the size of the next one.
+  let nextAt = 0;
+  const atNext = async (): Promise<AuditVerifyResult | null> => {
+    const bad = await atSize();
+    nextAt = Math.min((await checkpoints.peek())?.size ?? Infinity, anchors[0]?.size ?? Infinity);
+    return bad;
+  };
+
+  const first = await atNext();
   if (first) return first;
-  for (;;) {
-    const rows = await db
-      .select(auditEventColumns)
-      .from(auditEvents)
-      .where(and(isNotNull(auditEvents.seq), gt(auditEvents.seq, lastSeq), lte(auditEvents.seq, maxSeq)))
-      .orderBy(asc(auditEvents.seq))
-      .limit(batchSize);
-    for (const row of rows) {
-      const seq = row.seq ?? 0;
-      if (seq !== lastSeq + 1) return result(lastSeq + 1, "gap");
-      const event = toAuditEvent(row);
-      if (row.mac === null && legacyHash !== null) {
-        if (row.prevHash !== legacyHash) return result(seq, "link");
-        if (computeAuditHash({ ...event, seq }, legacyHash) !== row.hash) return result(seq, "hash");
-        legacyHash = row.hash;
-      }
-      const parts = canonicalParts(event);
-      if (row.mac !== null || legacyHash === null) {
-        if (!macMatches(keys.macKey, row.nonce, row.mac, parts)) return result(seq, "mac");
+  const chunks = localChunks(db, maxSeq, batchSize, keys.macKey);
+  // A range that ended short: if any later row exists, the seqs between are missing.
+  let short = false;
+  for await (const chunk of chunks) {
+    if (short && (chunk.count > 0 || chunk.stop !== "short")) return result(lastSeq + 1, "gap");
+    let legacyAt = 0;
+    for (let i = 0; i < chunk.count; i += 1) {
+      const seq = chunk.after + i + 1;
+      const legacy = chunk.legacy[legacyAt]?.seq === seq ? chunk.legacy[legacyAt++] : undefined;
+      if (legacy) {
+        // Without a MAC: a link of the pre-Merkle chain, or — once MAC'd events began — a MAC failure.
+        if (legacyHash === null) return result(seq, "mac");
+        if (legacy.prevHash !== legacyHash) return result(seq, "link");
+        if (!legacy.hashOk) return result(seq, "hash");
+        legacyHash = legacy.hash;
+      } else {
         legacyHash = null;
       }
-      range.append(leafHash(leafFromParts(seq, parts)), false);
+      range.append(Buffer.from(chunk.leaves.buffer, chunk.leaves.byteOffset + i * 32, 32), false);
       lastSeq = seq;
-      const bad = await atSize();
-      if (bad) return bad;
+      if (range.size >= nextAt) {
+        const bad = await atNext();
+        if (bad) return bad;
+      }
       checked += 1;
     }
-    if (rows.length < batchSize) break;
+    if (chunk.stop === "gap" || chunk.stop === "mac") return result(lastSeq + 1, chunk.stop);
+    if (chunk.stop === "short") short = true;
   }
   // Whatever a checkpoint or anchor covers beyond the last row is missing.
   const beyond = await checkpoints.peek();
@@ -169,32 +135,6 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
   // Sealed events beyond the newest checkpoint (pre-Merkle events may still wait for integration).
   if (treeSize < lastSeq && legacyHash === null) return result(treeSize + 1, "checkpoint");
   return result(null, null);
-}
-
-/** MACs of the events not sealed yet; the ids of those that fail (at most 100 listed). */
-async function unsealedCheck(
-  db: Queryable,
-  keys: AuditKeys,
-  batchSize: number,
-): Promise<{ unsealed: number; badUnsealedIds: number[] }> {
-  let after = 0;
-  let unsealed = 0;
-  const badUnsealedIds: number[] = [];
-  for (;;) {
-    const rows = await db
-      .select(auditEventColumns)
-      .from(auditEvents)
-      .where(and(isNull(auditEvents.seq), gt(auditEvents.id, after)))
-      .orderBy(asc(auditEvents.id))
-      .limit(batchSize);
-    for (const row of rows) {
-      after = row.id;
-      unsealed += 1;
-      if (!macMatches(keys.macKey, row.nonce, row.mac, toAuditEvent(row)) && badUnsealedIds.length < 100)
-        badUnsealedIds.push(row.id);
-    }
-    if (rows.length < batchSize) return { unsealed, badUnsealedIds };
-  }
 }
 
 /** The name callers used for the hash chain; the Merkle log verification replaces it. */

@@ -1,0 +1,73 @@
+import "server-only";
+import { computeAuditHash } from "./hash";
+import { canonicalParts, leafFromParts, macMatches } from "./leaf";
+import { leafHash } from "./merkle";
+import type { AuditEventContent } from "./types";
+import type { SealedRow } from "./verify-rows";
+
+/** A pre-Merkle event (no MAC): whether it continues the hash chain is decided in seq order by the caller. */
+export interface LegacyLink {
+  seq: number;
+  prevHash: string | null;
+  hash: string | null;
+  /** Its chain hash recomputed over its content and its own prev_hash equals its hash. */
+  hashOk: boolean;
+}
+
+/**
+ * What can be checked of the seqs after < seq ≤ upTo without knowing the rest of the log:
+ * a worker thread computes it for one range while others compute the next, and verify
+ * folds the results in seq order (lib/audit/verify.ts).
+ */
+export interface ChunkResult {
+  after: number;
+  upTo: number;
+  /** Seqs after+1 … after+count were present, in order, and passed the MAC check (or have none). */
+  count: number;
+  /** Their leaf hashes, 32 bytes each. */
+  leaves: Uint8Array;
+  /** Those of them without a MAC, in seq order. */
+  legacy: LegacyLink[];
+  /**
+   * Why the chunk ends after `count` rows: "gap" — seq after+count+1 is missing and a
+   * later row of the range exists; "mac" — that seq's MAC does not verify; "short" — no
+   * row of the range follows; null — the range is complete.
+   */
+  stop: "gap" | "mac" | "short" | null;
+}
+
+export function checkChunk(rows: readonly SealedRow[], after: number, upTo: number, macKey: Buffer): ChunkResult {
+  const leaves = new Uint8Array(Math.max(0, upTo - after) * 32);
+  const legacy: LegacyLink[] = [];
+  let count = 0;
+  const done = (stop: ChunkResult["stop"]): ChunkResult => ({
+    after,
+    upTo,
+    count,
+    leaves: leaves.subarray(0, count * 32),
+    legacy,
+    stop,
+  });
+  for (const row of rows) {
+    const seq = Number(row.seq);
+    if (seq !== after + count + 1) return done("gap");
+    const content: AuditEventContent = {
+      ts: new Date(Number(row.ts_ms)).toISOString(),
+      actor: { kind: row.actor_kind, id: row.actor_id, label: row.actor_label },
+      action: row.action,
+      subject: { type: row.subject_type, id: row.subject_id },
+      authorization: row.authorization,
+      payload: row.payload,
+    };
+    const parts = canonicalParts(content);
+    if (row.mac === null) {
+      const hashOk = row.prev_hash !== null && computeAuditHash({ ...content, seq }, row.prev_hash) === row.hash;
+      legacy.push({ seq, prevHash: row.prev_hash, hash: row.hash, hashOk });
+    } else if (!macMatches(macKey, row.nonce, row.mac, parts)) {
+      return done("mac");
+    }
+    leaves.set(leafHash(leafFromParts(seq, parts)), count * 32);
+    count += 1;
+  }
+  return done(after + count < upTo ? "short" : null);
+}
