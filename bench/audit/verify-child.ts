@@ -11,6 +11,9 @@ import { arg } from "./stats";
 async function main() {
   const url = arg("url", "");
   const batchSize = Number(arg("batch", "0")) || undefined;
+  // Worker threads reading and hashing ranges (verifyAuditLog's url option); unset: its default.
+  const threadArg = arg("threads", "");
+  const threads = threadArg === "" ? undefined : Number(threadArg);
   const handle = await openPostgres(url, 2);
   try {
     await handle.db.execute(sql`select 1`);
@@ -25,10 +28,12 @@ async function main() {
     const timer = setInterval(sample, 10);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const result = await verifyAuditLog(
-      handle.db,
-      batchSize === undefined ? { anchorDir: null } : { batchSize, anchorDir: null },
-    );
+    const result = await verifyAuditLog(handle.db, {
+      anchorDir: null,
+      url,
+      ...(batchSize === undefined ? {} : { batchSize }),
+      ...(threads === undefined ? {} : { threads }),
+    });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(timer);

@@ -13,8 +13,13 @@ export interface VerifyMeasure {
   peakHeap: number;
 }
 
-/** Runs verify-child.ts in a fresh Node process and parses its report. */
-export function measureVerify(root: string, url: string, batchSize: number | undefined): Promise<VerifyMeasure> {
+/** Runs verify-child.ts in a fresh Node process and parses its report (threads unset: verifyAuditLog's default). */
+export function measureVerify(
+  root: string,
+  url: string,
+  batchSize: number | undefined,
+  threads?: number,
+): Promise<VerifyMeasure> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -25,6 +30,7 @@ export function measureVerify(root: string, url: string, batchSize: number | und
         path.join(root, "bench/audit/verify-child.ts"),
         `--url=${url}`,
         ...(batchSize === undefined ? [] : [`--batch=${batchSize}`]),
+        ...(threads === undefined ? [] : [`--threads=${threads}`]),
       ],
       { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
     );

@@ -6,17 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrationsFolder, runMigrations } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
 import type { TestDatabase } from "@/tests/helpers/db";
-import {
-  GENESIS_HASH,
-  auditEventBySeq,
-  computeAuditHash,
-  inclusionProof,
-  sealBatch,
-  verifyAuditLog,
-} from "@/lib/audit";
+import { GENESIS_HASH, auditEventBySeq, computeAuditHash, inclusionProof, sealBatch } from "@/lib/audit";
 import { latestCheckpoint } from "@/lib/audit/tree-store";
 import { recordAudit, sampleAuditInput } from "@/tests/audit/fixtures";
 import { rfcLeafHash, rfcRoot, rfcVerifyInclusion } from "@/tests/audit/rfc9162";
+import { verifyBothWays } from "@/tests/audit/verify-both";
 
 // A database migrated only up to the hash-chained log, holding chained events, then
 // migrated to the Merkle log: the sealer integrates the old events first, in seq order.
@@ -96,7 +90,11 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
     expect(rows.map((r) => [Number(r.id), Number(r.seq)])).toEqual(
       Array.from({ length: 11 }, (_, i) => [i + 1, i + 1]),
     );
-    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, checked: 11, treeSize: 0 });
+    expect(await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize: 3 })).toMatchObject({
+      ok: true,
+      checked: 11,
+      treeSize: 0,
+    });
   });
 
   it("integrates them as the first leaves in seq order, then seals new events after them", async () => {
@@ -122,7 +120,11 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
         rfcRoot(leaves),
       ),
     ).toBe(true);
-    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({ ok: true, checked: 12, treeSize: 12 });
+    expect(await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize: 3 })).toMatchObject({
+      ok: true,
+      checked: 12,
+      treeSize: 12,
+    });
   });
 
   it("still names a tampered old event by its chain", async () => {
@@ -131,7 +133,7 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
       await tx.execute(sql`update audit_events set actor_label = 'mallory' where seq = 6`);
       await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
     });
-    expect(await verifyAuditLog(handle.db, { anchorDir: null })).toMatchObject({
+    expect(await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize: 3 })).toMatchObject({
       ok: false,
       checked: 5,
       firstBadSeq: 6,

@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { appendAuditEvents, sealBatch, verifyAuditLog } from "@/lib/audit";
+import { appendAuditEvents, sealBatch } from "@/lib/audit";
 import { writeAnchorFile } from "@/lib/audit/anchor";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
+import { verifyBothWays } from "@/tests/audit/verify-both";
 
 let handle: TestDatabase;
 let anchorDir: string;
@@ -49,7 +50,8 @@ async function tamper(...statements: ReturnType<typeof sql>[]): Promise<void> {
   });
 }
 
-const verify = (anchors: boolean) => verifyAuditLog(handle.db, { anchorDir: anchors ? anchorDir : null, batchSize: 4 });
+const verify = (anchors: boolean) =>
+  verifyBothWays(handle.db, handle.url, { anchorDir: anchors ? anchorDir : null, batchSize: 4 });
 
 // Each case damages an earlier part of the log than the one before it: verification
 // reports the earliest problem.

@@ -50,7 +50,8 @@ function inWorkerThread(url: string): Promise<AuditVerifyResult> {
  * one), and on Postgres the whole walk — reads and hashing — runs in a worker thread
  * with its own connection. Embedded PGlite lives inside this process and cannot be
  * opened from another thread, so there the walk stays in-process (still single-flight).
- * verifyAuditLog itself is unchanged.
+ * That thread folds the log and leaves reading and hashing its ranges to verifyAuditLog's
+ * own worker threads (one per core, lib/audit/verify-workers.ts).
  */
 export function verifyAuditChainGuarded(handle: DatabaseHandle): Promise<AuditVerifyResult> {
   if (inFlight) return inFlight;

@@ -1,4 +1,5 @@
 import "server-only";
+import { availableParallelism } from "node:os";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
@@ -9,6 +10,7 @@ import type { AuditVerifyResult } from "./types";
 import { checkpointReader, readAnchors, type Point } from "./verify-checkpoints";
 import { localChunks } from "./verify-local";
 import { unsealedCheck } from "./verify-unsealed";
+import { workerChunks } from "./verify-workers";
 
 export interface VerifyOptions {
   /** Rows per query; memory stays bounded by one batch however long the log is. */
@@ -16,6 +18,14 @@ export interface VerifyOptions {
   /** Directory of anchored checkpoints (default FLIGHTDECK_AUDIT_ANCHOR_DIR). */
   anchorDir?: string | null;
   keys?: AuditKeys;
+  /**
+   * Postgres URL of the same database: the seq range is then split into chunks of
+   * batchSize read and hashed by worker threads, each on its own connection. Without it
+   * (embedded PGlite, a transaction) everything runs in this thread.
+   */
+  url?: string;
+  /** Worker threads when url is set (default: one per core, at most 4); 0 keeps the walk in this thread. */
+  threads?: number;
 }
 
 /**
@@ -28,14 +38,15 @@ export interface VerifyOptions {
  * MAC-checked too.
  *
  * The seqs are read in ranges of batchSize; what a range can show on its own (seqs
- * present, MACs, chain hashes, leaf hashes) is computed per range (verify-chunk.ts) and
- * folded here in seq order — links, the tree, checkpoints and anchors — so the first bad
- * seq is the one a row-by-row walk would name. Memory holds the tree's right edge and one
- * range (and the next, being read).
+ * present, MACs, chain hashes, leaf hashes) is computed for several ranges at once by
+ * worker threads when a Postgres URL is given (verify-workers.ts), and folded here in seq
+ * order — links, the tree, checkpoints and anchors — so the first bad seq is the one a
+ * sequential walk would name. Memory holds the tree's right edge and a bounded number of ranges.
  */
 export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000));
   const keys = options.keys ?? auditKeys();
+  const threads = Math.max(0, Math.floor(options.threads ?? Math.min(4, availableParallelism())));
   const anchorDir =
     options.anchorDir === undefined
       ? (await import("@/lib/env")).getEnv().FLIGHTDECK_AUDIT_ANCHOR_DIR
@@ -96,7 +107,10 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
 
   const first = await atNext();
   if (first) return first;
-  const chunks = localChunks(db, maxSeq, batchSize, keys.macKey);
+  const chunks =
+    options.url && threads > 0
+      ? workerChunks({ url: options.url, threads, maxSeq, chunkSize: batchSize, macKey: keys.macKey })
+      : localChunks(db, maxSeq, batchSize, keys.macKey);
   // A range that ended short: if any later row exists, the seqs between are missing.
   let short = false;
   for await (const chunk of chunks) {

@@ -1,0 +1,101 @@
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Tx } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
+import { appendAuditEvents, auditKeys, eventMac, sealBatch } from "@/lib/audit";
+import { auditEventBySeq } from "@/lib/audit/proofs";
+import { sampleAuditInput } from "@/tests/audit/fixtures";
+import { verifyBothWays } from "@/tests/audit/verify-both";
+
+// 40 events sealed as checkpoints 8, 16, 21, 32 and 40: with ranges of 8 seqs, four
+// checkpoints fall exactly on a range boundary and one inside a range. On Postgres every
+// case also runs with 2 and 3 worker threads (verifyBothWays), so a problem in a later
+// thread's range must still be the one named, after the earlier ranges were folded.
+let handle: TestDatabase;
+const batchSizes = [1, 3, 8, 100];
+
+beforeAll(async () => {
+  handle = await createTestDatabase();
+  await handle.db.transaction((tx) =>
+    appendAuditEvents(
+      tx,
+      Array.from({ length: 40 }, (_, i) => sampleAuditInput({ payload: { i: i + 1, note: `event ${i + 1}` } })),
+    ),
+  );
+  for (const maxEvents of [8, 8, 5, 11, 8]) await sealBatch(handle.db, { maxEvents });
+  await handle.db.execute(sql`create table audit_events_copy as select * from audit_events`);
+});
+afterAll(async () => {
+  await handle.drop();
+});
+
+/** As superuser, with the guards lifted for these statements and restored exactly afterwards. */
+async function tamper(...statements: ReturnType<typeof sql>[]): Promise<void> {
+  await handle.db.transaction(async (tx: Tx) => {
+    await tx.execute(sql`alter table audit_events disable trigger all`);
+    for (const statement of statements) await tx.execute(statement);
+    const triggers = rowsOf<{ name: string }>(
+      await tx.execute(
+        sql`select tgname as name from pg_trigger where tgrelid = 'audit_events'::regclass and not tgisinternal`,
+      ),
+    );
+    for (const t of triggers) await tx.execute(sql.raw(`alter table audit_events enable always trigger ${t.name}`));
+  });
+}
+
+afterEach(async () => {
+  await tamper(sql`delete from audit_events`, sql`insert into audit_events select * from audit_events_copy`);
+});
+
+async function verifyAll(expected: Record<string, unknown>): Promise<void> {
+  for (const batchSize of batchSizes) {
+    expect(
+      await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize }, [2, 3]),
+      `ranges of ${batchSize}`,
+    ).toMatchObject(expected);
+  }
+}
+
+describe("verification in ranges, folded in seq order", () => {
+  it("verifies the intact log whatever the range size", async () => {
+    await verifyAll({ ok: true, checked: 40, firstBadSeq: null, problem: null, treeSize: 40 });
+  });
+
+  it("names a MAC failure in a later range, after the checkpoint inside an earlier one matched", async () => {
+    await tamper(sql`update audit_events set payload = '{"i": 30, "note": "forged"}' where seq = 30`);
+    await verifyAll({ ok: false, checked: 29, firstBadSeq: 30, problem: "mac", treeSize: 21 });
+  });
+
+  it("names the earliest of two problems in different ranges", async () => {
+    await tamper(
+      sql`update audit_events set payload = '{"i": 37, "note": "forged"}' where seq = 37`,
+      sql`delete from audit_events where seq = 26`,
+    );
+    await verifyAll({ ok: false, checked: 25, firstBadSeq: 26, problem: "gap", treeSize: 21 });
+  });
+
+  it("names a gap where a whole range is missing, and where a range lost only its last seq", async () => {
+    await tamper(sql`delete from audit_events where seq between 17 and 24`);
+    await verifyAll({ ok: false, checked: 16, firstBadSeq: 17, problem: "gap", treeSize: 16 });
+    await tamper(sql`insert into audit_events select * from audit_events_copy where seq between 17 and 23`);
+    await verifyAll({ ok: false, checked: 23, firstBadSeq: 24, problem: "gap", treeSize: 21 });
+  });
+
+  it("names a gap before the last rows of the log", async () => {
+    await tamper(sql`delete from audit_events where seq between 33 and 39`);
+    await verifyAll({ ok: false, checked: 32, firstBadSeq: 33, problem: "gap", treeSize: 32 });
+  });
+
+  it("names the checkpoint on a range boundary that no longer matches a re-MACed event", async () => {
+    const event = await auditEventBySeq(handle.db, 12);
+    const [row] = rowsOf<{ nonce: string }>(
+      await handle.db.execute(sql`select nonce from audit_events where seq = 12`),
+    );
+    if (!event || !row) throw new Error("seq 12 missing");
+    const payload = { i: 12, note: "rewritten with the key" };
+    const mac = eventMac(auditKeys().macKey, row.nonce, { ...event, payload });
+    await tamper(sql`update audit_events set payload = ${JSON.stringify(payload)}::jsonb, mac = ${mac} where seq = 12`);
+    await verifyAll({ ok: false, checked: 15, firstBadSeq: 9, problem: "checkpoint", treeSize: 16 });
+  });
+});
