@@ -140,6 +140,28 @@ export class CompactRange {
     return completed;
   }
 
+  /** Appends a perfect subtree of 2^level leaves; the size must be a multiple of 2^level. */
+  appendSubtree(level: number, hash: Hash): void {
+    const n = this.count;
+    if (n % 2 ** level !== 0) throw new Error(`a subtree of level ${level} cannot follow size ${n}`);
+    let carry = hash;
+    let at = level;
+    while (Math.floor(n / 2 ** at) % 2 === 1) {
+      const left = this.frontier.get(at);
+      if (!left) throw new Error(`compact range lost level ${at}`);
+      this.frontier.delete(at);
+      carry = nodeHash(left, carry);
+      at += 1;
+    }
+    this.frontier.set(at, carry);
+    this.count = n + 2 ** level;
+  }
+
+  /** The perfect subtrees of the range, left to right (largest first), as foldRange takes them. */
+  nodes(): Hash[] {
+    return [...this.frontier.entries()].sort((a, b) => b[0] - a[0]).map(([, hash]) => hash);
+  }
+
   root(): Hash {
     const levels = [...this.frontier.keys()].sort((a, b) => a - b);
     let acc: Hash | null = null;

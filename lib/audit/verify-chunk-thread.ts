@@ -33,7 +33,7 @@ parentPort?.on("message", (request: ChunkRequest | "close") => {
   readSealedRange(db, request.after, request.upTo).then(
     (rows) => {
       const chunk = checkChunk(rows, request.after, request.upTo, key);
-      parentPort?.postMessage({ index: request.index, chunk }, [chunk.leaves.buffer as ArrayBuffer]);
+      parentPort?.postMessage({ index: request.index, chunk }, [chunk.nodes.buffer as ArrayBuffer]);
     },
     (error: unknown) =>
       parentPort?.postMessage({ index: request.index, error: error instanceof Error ? error.message : String(error) }),

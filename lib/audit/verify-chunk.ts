@@ -1,7 +1,7 @@
 import "server-only";
 import { computeAuditHash } from "./hash";
 import { canonicalParts, leafFromParts, macMatches } from "./leaf";
-import { leafHash } from "./merkle";
+import { leafHash, nodeHash } from "./merkle";
 import type { AuditEventContent } from "./types";
 import type { SealedRow } from "./verify-rows";
 
@@ -24,8 +24,12 @@ export interface ChunkResult {
   upTo: number;
   /** Seqs after+1 … after+count were present, in order, and passed the MAC check (or have none). */
   count: number;
-  /** Their leaf hashes, 32 bytes each. */
-  leaves: Uint8Array;
+  /**
+   * The perfect subtrees over those leaves, 32 bytes each, level by level: the leaf
+   * hashes, then floor(count / 2) nodes of level 1, and so on (see levelOffset). Hashing
+   * them here leaves the thread that folds the ranges O(log n) work per range and checkpoint.
+   */
+  nodes: Uint8Array;
   /** Those of them without a MAC, in seq order. */
   legacy: LegacyLink[];
   /**
@@ -36,18 +40,22 @@ export interface ChunkResult {
   stop: "gap" | "mac" | "short" | null;
 }
 
+/** Byte offset of a level's first node in ChunkResult.nodes, for `count` leaves. */
+export function levelOffset(count: number, level: number): number {
+  let nodes = 0;
+  for (let l = 0; l < level; l += 1) nodes += Math.floor(count / 2 ** l);
+  return nodes * 32;
+}
+
 export function checkChunk(rows: readonly SealedRow[], after: number, upTo: number, macKey: Buffer): ChunkResult {
-  const leaves = new Uint8Array(Math.max(0, upTo - after) * 32);
+  // A tree over n leaves has fewer than 2n perfect subtrees.
+  const nodes = new Uint8Array(Math.max(0, upTo - after) * 2 * 32);
   const legacy: LegacyLink[] = [];
   let count = 0;
-  const done = (stop: ChunkResult["stop"]): ChunkResult => ({
-    after,
-    upTo,
-    count,
-    leaves: leaves.subarray(0, count * 32),
-    legacy,
-    stop,
-  });
+  const done = (stop: ChunkResult["stop"]): ChunkResult => {
+    const size = hashLevels(nodes, count);
+    return { after, upTo, count, nodes: nodes.subarray(0, size), legacy, stop };
+  };
   for (const row of rows) {
     const seq = Number(row.seq);
     if (seq !== after + count + 1) return done("gap");
@@ -66,8 +74,27 @@ export function checkChunk(rows: readonly SealedRow[], after: number, upTo: numb
     } else if (!macMatches(macKey, row.nonce, row.mac, parts)) {
       return done("mac");
     }
-    leaves.set(leafHash(leafFromParts(seq, parts)), count * 32);
+    nodes.set(leafHash(leafFromParts(seq, parts)), count * 32);
     count += 1;
   }
   return done(after + count < upTo ? "short" : null);
+}
+
+/** Fills the levels above the `count` leaf hashes at the start of `nodes`; returns the bytes used. */
+function hashLevels(nodes: Uint8Array, count: number): number {
+  let from = 0;
+  let width = count;
+  let to = width * 32;
+  while (width > 1) {
+    const parents = Math.floor(width / 2);
+    for (let i = 0; i < parents; i += 1) {
+      const left = nodes.subarray(from + 2 * i * 32, from + (2 * i + 1) * 32);
+      const right = nodes.subarray(from + (2 * i + 1) * 32, from + (2 * i + 2) * 32);
+      nodes.set(nodeHash(left, right), to + i * 32);
+    }
+    from += width * 32;
+    to += parents * 32;
+    width = parents;
+  }
+  return to;
 }

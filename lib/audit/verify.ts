@@ -5,10 +5,10 @@ import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { GENESIS_HASH } from "./hash";
 import { auditKeys, type AuditKeys } from "./keys";
-import { CompactRange } from "./merkle";
 import type { AuditVerifyResult } from "./types";
 import { checkpointReader, readAnchors, type Point } from "./verify-checkpoints";
 import { localChunks } from "./verify-local";
+import { RangedTree } from "./verify-tree";
 import { unsealedCheck } from "./verify-unsealed";
 import { workerChunks } from "./verify-workers";
 
@@ -45,6 +45,8 @@ export interface VerifyOptions {
  */
 export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000));
+  // Ranges are aligned powers of two, so each is one perfect subtree of the log (verify-tree.ts).
+  const chunkSize = 2 ** Math.floor(Math.log2(batchSize));
   const keys = options.keys ?? auditKeys();
   const threads = Math.max(0, Math.floor(options.threads ?? Math.min(4, availableParallelism())));
   const anchorDir =
@@ -61,7 +63,7 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
   const maxSeq = Number(head?.max ?? 0);
   const checkpoints = checkpointReader(db, keys, 1000, maxSeq);
 
-  const range = new CompactRange(0);
+  const tree = new RangedTree();
   let checked = 0;
   let lastSeq = 0;
   let legacyHash: string | null = GENESIS_HASH; // null once a MAC'd event was seen
@@ -81,16 +83,16 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
 
   // Compares the recomputed root with every checkpoint and anchor at the current size.
   const atSize = async (): Promise<AuditVerifyResult | null> => {
-    for (let cp = await checkpoints.peek(); cp && cp.size <= range.size; cp = await checkpoints.peek()) {
+    for (let cp = await checkpoints.peek(); cp && cp.size <= tree.size; cp = await checkpoints.peek()) {
       checkpoints.shift();
       treeSize = cp.size;
       if (cp.badSignature) return result(lastGood + 1, "signature");
-      if (cp.size < range.size || !cp.root.equals(range.root())) return result(lastGood + 1, "checkpoint");
+      if (cp.size < tree.size || !cp.root.equals(tree.root())) return result(lastGood + 1, "checkpoint");
       lastGood = cp.size;
     }
-    while (anchors[0] && anchors[0].size <= range.size) {
+    while (anchors[0] && anchors[0].size <= tree.size) {
       const anchor = anchors.shift() as Point;
-      if (!anchor.root.equals(range.root())) return result(lastGoodAnchor + 1, "anchor");
+      if (!anchor.root.equals(tree.root())) return result(lastGoodAnchor + 1, "anchor");
       lastGood = Math.max(lastGood, anchor.size);
       lastGoodAnchor = anchor.size;
     }
@@ -109,33 +111,52 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
   if (first) return first;
   const chunks =
     options.url && threads > 0
-      ? workerChunks({ url: options.url, threads, maxSeq, chunkSize: batchSize, macKey: keys.macKey })
-      : localChunks(db, maxSeq, batchSize, keys.macKey);
+      ? workerChunks({ url: options.url, threads, maxSeq, chunkSize, macKey: keys.macKey })
+      : localChunks(db, maxSeq, chunkSize, keys.macKey);
+  // Seq `seq` passed its own checks: the tree grows to it, and any checkpoint or anchor of that size is compared.
+  const grow = async (seq: number): Promise<AuditVerifyResult | null> => {
+    tree.size = seq;
+    lastSeq = seq;
+    checked = seq - 1;
+    if (seq >= nextAt) {
+      const bad = await atNext();
+      if (bad) return bad;
+    }
+    checked = seq;
+    return null;
+  };
+  // Seqs up to `upTo` that carry a valid MAC (checked in their range): only checkpoint sizes among them need a stop.
+  const growTo = async (upTo: number): Promise<AuditVerifyResult | null> => {
+    if (upTo <= lastSeq) return null;
+    legacyHash = null;
+    while (nextAt <= upTo) {
+      const bad = await grow(nextAt);
+      if (bad) return bad;
+    }
+    tree.size = upTo;
+    lastSeq = upTo;
+    checked = upTo;
+    return null;
+  };
   // A range that ended short: if any later row exists, the seqs between are missing.
   let short = false;
   for await (const chunk of chunks) {
     if (short && (chunk.count > 0 || chunk.stop !== "short")) return result(lastSeq + 1, "gap");
-    let legacyAt = 0;
-    for (let i = 0; i < chunk.count; i += 1) {
-      const seq = chunk.after + i + 1;
-      const legacy = chunk.legacy[legacyAt]?.seq === seq ? chunk.legacy[legacyAt++] : undefined;
-      if (legacy) {
-        // Without a MAC: a link of the pre-Merkle chain, or — once MAC'd events began — a MAC failure.
-        if (legacyHash === null) return result(seq, "mac");
-        if (legacy.prevHash !== legacyHash) return result(seq, "link");
-        if (!legacy.hashOk) return result(seq, "hash");
-        legacyHash = legacy.hash;
-      } else {
-        legacyHash = null;
-      }
-      range.append(Buffer.from(chunk.leaves.buffer, chunk.leaves.byteOffset + i * 32, 32), false);
-      lastSeq = seq;
-      if (range.size >= nextAt) {
-        const bad = await atNext();
-        if (bad) return bad;
-      }
-      checked += 1;
+    if (short) continue;
+    if (chunk.count > 0) tree.enter(chunk);
+    for (const legacy of chunk.legacy) {
+      const before = await growTo(legacy.seq - 1);
+      if (before) return before;
+      // Without a MAC: a link of the pre-Merkle chain, or — once MAC'd events began — a MAC failure.
+      if (legacyHash === null) return result(legacy.seq, "mac");
+      if (legacy.prevHash !== legacyHash) return result(legacy.seq, "link");
+      if (!legacy.hashOk) return result(legacy.seq, "hash");
+      legacyHash = legacy.hash;
+      const bad = await grow(legacy.seq);
+      if (bad) return bad;
     }
+    const bad = await growTo(chunk.after + chunk.count);
+    if (bad) return bad;
     if (chunk.stop === "gap" || chunk.stop === "mac") return result(lastSeq + 1, chunk.stop);
     if (chunk.stop === "short") short = true;
   }
