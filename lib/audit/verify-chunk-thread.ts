@@ -1,15 +1,13 @@
 /**
  * Worker-thread body of a parallel verify (started by verify-workers.ts through
  * scripts/lib/ts-worker.mjs): its own Postgres connection; each message names a seq range,
- * answered with checkChunk's result, leaf hashes transferred. Ranges are queued on the one
+ * answered with checkChunk's result, its subtree hashes transferred. Ranges are queued on the one
  * connection as they arrive, so Postgres reads the next while this thread hashes the current.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
-import { drizzle } from "drizzle-orm/node-postgres";
-import type { Db } from "@/db/client";
+import { SEALED_ROW_SELECT, type SealedRow } from "./sealed-row";
 import { checkChunk } from "./verify-chunk";
-import { readSealedRange } from "./verify-rows";
 
 export interface ChunkRequest {
   index: number;
@@ -23,15 +21,15 @@ const client = new pg.Client({ connectionString: url, application_name: "flightd
 // A dropped connection fails the pending query, which is reported; the event must not crash the thread.
 client.on("error", () => {});
 await client.connect();
-const db = drizzle({ client }) as unknown as Db;
+const rangeQuery = `${SEALED_ROW_SELECT} where seq > $1 and seq <= $2 order by seq`;
 
 parentPort?.on("message", (request: ChunkRequest | "close") => {
   if (request === "close") {
     void client.end().finally(() => parentPort?.close());
     return;
   }
-  readSealedRange(db, request.after, request.upTo).then(
-    (rows) => {
+  client.query<SealedRow>(rangeQuery, [request.after, request.upTo]).then(
+    ({ rows }) => {
       const chunk = checkChunk(rows, request.after, request.upTo, key);
       parentPort?.postMessage({ index: request.index, chunk }, [chunk.nodes.buffer as ArrayBuffer]);
     },

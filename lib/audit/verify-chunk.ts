@@ -3,7 +3,7 @@ import { computeAuditHash } from "./hash";
 import { canonicalParts, leafFromParts, macMatches } from "./leaf";
 import { leafHash, nodeHash } from "./merkle";
 import type { AuditEventContent } from "./types";
-import type { SealedRow } from "./verify-rows";
+import type { SealedRow } from "./sealed-row";
 
 /** A pre-Merkle event (no MAC): whether it continues the hash chain is decided in seq order by the caller. */
 export interface LegacyLink {

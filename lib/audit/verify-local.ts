@@ -1,7 +1,8 @@
 import "server-only";
 import type { Queryable } from "@/db/client";
 import { checkChunk, type ChunkResult } from "./verify-chunk";
-import { readSealedRange, type SealedRow } from "./verify-rows";
+import type { SealedRow } from "./sealed-row";
+import { readSealedRange } from "./verify-rows";
 
 /**
  * The chunks of seqs 1 … maxSeq read and checked in this thread (embedded PGlite, a

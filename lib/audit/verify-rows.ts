@@ -2,37 +2,11 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import type { ActorKind } from "@/db/schema";
-
-/**
- * A sealed event as verify reads it: raw SQL, because drizzle's per-column result mapping
- * cost about a tenth of a verify's CPU. ts comes back as epoch milliseconds so the ISO
- * string that was MACed is rebuilt exactly; ids and seqs are bigint (strings from pg,
- * numbers or bigints from PGlite), turned into numbers by the reader of the row.
- */
-export interface SealedRow {
-  seq: number | string | bigint;
-  ts_ms: number | string | bigint;
-  actor_kind: ActorKind;
-  actor_id: string | null;
-  actor_label: string;
-  action: string;
-  subject_type: string;
-  subject_id: string | null;
-  authorization: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  nonce: string | null;
-  mac: string | null;
-  prev_hash: string | null;
-  hash: string | null;
-}
+import { SEALED_ROW_SELECT, type SealedRow } from "./sealed-row";
 
 /** The sealed events with after < seq ≤ upTo, in seq order (missing seqs are simply absent). */
 export async function readSealedRange(db: Queryable, after: number, upTo: number): Promise<SealedRow[]> {
   return rowsOf<SealedRow>(
-    await db.execute(sql`
-      select seq, (extract(epoch from ts) * 1000)::bigint as ts_ms, actor_kind, actor_id, actor_label, action,
-             subject_type, subject_id, "authorization", payload, nonce, mac, prev_hash, hash
-      from audit_events where seq > ${after} and seq <= ${upTo} order by seq`),
+    await db.execute(sql`${sql.raw(SEALED_ROW_SELECT)} where seq > ${after} and seq <= ${upTo} order by seq`),
   );
 }
