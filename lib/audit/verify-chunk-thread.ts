@@ -7,7 +7,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import pg from "pg";
 import { SEALED_ROW_SELECT, type SealedRow } from "./sealed-row";
-import { checkChunk } from "./verify-chunk";
+import { ChunkChecker } from "./verify-chunk";
 
 export interface ChunkRequest {
   index: number;
@@ -28,12 +28,26 @@ parentPort?.on("message", (request: ChunkRequest | "close") => {
     void client.end().finally(() => parentPort?.close());
     return;
   }
-  client.query<SealedRow>(rangeQuery, [request.after, request.upTo]).then(
-    ({ rows }) => {
-      const chunk = checkChunk(rows, request.after, request.upTo, key);
-      parentPort?.postMessage({ index: request.index, chunk }, [chunk.nodes.buffer as ArrayBuffer]);
-    },
-    (error: unknown) =>
-      parentPort?.postMessage({ index: request.index, error: error instanceof Error ? error.message : String(error) }),
-  );
+  // Rows are checked as the driver parses them; none is kept once checked.
+  const checker = new ChunkChecker(request.after, request.upTo, key);
+  const query = client.query(new pg.Query<SealedRow>(rangeQuery, [request.after, request.upTo]));
+  let failed: unknown = null;
+  // An exception must not escape into the driver's socket handler: it is reported when the query ends.
+  query.on("row", (row: SealedRow) => {
+    try {
+      if (failed === null) checker.add(row);
+    } catch (error) {
+      failed = error;
+    }
+  });
+  query.on("end", () => {
+    if (failed !== null) return reply(request.index, failed);
+    const chunk = checker.finish();
+    parentPort?.postMessage({ index: request.index, chunk }, [chunk.nodes.buffer as ArrayBuffer]);
+  });
+  query.on("error", (error: Error) => reply(request.index, error));
 });
+
+function reply(index: number, error: unknown): void {
+  parentPort?.postMessage({ index, error: error instanceof Error ? error.message : String(error) });
+}

@@ -48,17 +48,38 @@ export function levelOffset(count: number, level: number): number {
 }
 
 export function checkChunk(rows: readonly SealedRow[], after: number, upTo: number, macKey: Buffer): ChunkResult {
+  const checker = new ChunkChecker(after, upTo, macKey);
+  for (const row of rows) if (!checker.add(row)) break;
+  return checker.finish();
+}
+
+/**
+ * checkChunk one row at a time, so a range thread can check rows as the driver parses
+ * them instead of holding the whole range (fewer objects survive to be copied by the GC).
+ */
+export class ChunkChecker {
   // A tree over n leaves has fewer than 2n perfect subtrees.
-  const nodes = new Uint8Array(Math.max(0, upTo - after) * 2 * 32);
-  const legacy: LegacyLink[] = [];
-  let count = 0;
-  const done = (stop: ChunkResult["stop"]): ChunkResult => {
-    const size = hashLevels(nodes, count);
-    return { after, upTo, count, nodes: nodes.subarray(0, size), legacy, stop };
-  };
-  for (const row of rows) {
+  private readonly nodes: Uint8Array;
+  private readonly legacy: LegacyLink[] = [];
+  private count = 0;
+  private stop: ChunkResult["stop"] = null;
+
+  constructor(
+    private readonly after: number,
+    private readonly upTo: number,
+    private readonly macKey: Buffer,
+  ) {
+    this.nodes = new Uint8Array(Math.max(0, upTo - after) * 2 * 32);
+  }
+
+  /** Checks the next row; false once the range has stopped (later rows are ignored). */
+  add(row: SealedRow): boolean {
+    if (this.stop) return false;
     const seq = Number(row.seq);
-    if (seq !== after + count + 1) return done("gap");
+    if (seq !== this.after + this.count + 1) {
+      this.stop = "gap";
+      return false;
+    }
     const content: AuditEventContent = {
       ts: new Date(Number(row.ts_ms)).toISOString(),
       actor: { kind: row.actor_kind, id: row.actor_id, label: row.actor_label },
@@ -70,14 +91,22 @@ export function checkChunk(rows: readonly SealedRow[], after: number, upTo: numb
     const parts = canonicalParts(content);
     if (row.mac === null) {
       const hashOk = row.prev_hash !== null && computeAuditHash({ ...content, seq }, row.prev_hash) === row.hash;
-      legacy.push({ seq, prevHash: row.prev_hash, hash: row.hash, hashOk });
-    } else if (!macMatches(macKey, row.nonce, row.mac, parts)) {
-      return done("mac");
+      this.legacy.push({ seq, prevHash: row.prev_hash, hash: row.hash, hashOk });
+    } else if (!macMatches(this.macKey, row.nonce, row.mac, parts)) {
+      this.stop = "mac";
+      return false;
     }
-    nodes.set(leafHash(leafFromParts(seq, parts)), count * 32);
-    count += 1;
+    this.nodes.set(leafHash(leafFromParts(seq, parts)), this.count * 32);
+    this.count += 1;
+    return true;
   }
-  return done(after + count < upTo ? "short" : null);
+
+  finish(): ChunkResult {
+    const { after, upTo, count, legacy } = this;
+    const stop = this.stop ?? (after + count < upTo ? "short" : null);
+    const size = hashLevels(this.nodes, count);
+    return { after, upTo, count, nodes: this.nodes.subarray(0, size), legacy, stop };
+  }
 }
 
 /** Fills the levels above the `count` leaf hashes at the start of `nodes`; returns the bytes used. */
