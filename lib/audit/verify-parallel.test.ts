@@ -6,6 +6,8 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { appendAuditEvents, auditKeys, eventMac, sealBatch } from "@/lib/audit";
 import { auditEventBySeq } from "@/lib/audit/proofs";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
+import { verifyRanges } from "@/lib/audit/verify";
+import { shuffledRanges } from "@/tests/audit/shuffled-ranges";
 import { verifyBothWays } from "@/tests/audit/verify-both";
 
 // 40 events sealed as checkpoints 8, 16, 21, 32 and 40: with ranges of 8 seqs, four
@@ -97,5 +99,28 @@ describe("verification in ranges, folded in seq order", () => {
     const mac = eventMac(auditKeys().macKey, row.nonce, { ...event, payload });
     await tamper(sql`update audit_events set payload = ${JSON.stringify(payload)}::jsonb, mac = ${mac} where seq = 12`);
     await verifyAll({ ok: false, checked: 15, firstBadSeq: 9, problem: "checkpoint", treeSize: 16 });
+  });
+
+  it("names a bad MAC in an earlier range though a later range's source failed first", async () => {
+    await tamper(sql`update audit_events set payload = '{"i": 10, "note": "forged"}' where seq = 10`);
+    // Ranges of one seq: seq 10's range finishes last, seq 11's fails at once (as a thread's
+    // error reply would), yet the fold must reach seq 10 and name it.
+    const ranges = shuffledRanges(handle.db, {
+      ahead: 4,
+      delay: (range) => (range.upTo === 10 ? 30 : 0),
+      fail: (range) => (range.upTo === 11 ? new Error("range 11 failed") : null),
+    });
+    expect(await verifyRanges(handle.db, { anchorDir: null, batchSize: 1 }, ranges)).toMatchObject({
+      ok: false,
+      checked: 9,
+      firstBadSeq: 10,
+      problem: "mac",
+    });
+    // Reaching the failed range raises its error.
+    await tamper(
+      sql`delete from audit_events where seq = 10`,
+      sql`insert into audit_events select * from audit_events_copy where seq = 10`,
+    );
+    await expect(verifyRanges(handle.db, { anchorDir: null, batchSize: 1 }, ranges)).rejects.toThrow("range 11 failed");
   });
 });

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import type { Worker as WorkerType } from "node:worker_threads";
 import type { ChunkResult } from "./verify-chunk";
 import type { ChunkRequest } from "./verify-chunk-thread";
+import { rangesInOrder, type SeqRange } from "./verify-ranges";
 
 export interface WorkerChunksOptions {
   url: string;
@@ -22,54 +23,40 @@ type Reply = { index: number; chunk: ChunkResult } | { index: number; error: str
  * The chunks of seqs 1 … maxSeq, checked by `threads` worker threads (each with its own
  * connection) and yielded in seq order. Chunk i goes to thread i mod threads; at most
  * threads × DEPTH chunks are requested ahead of the one being folded, so memory stays
- * bounded however long the log. Returning early (a bad seq) stops the threads.
+ * bounded however long the log. A range's error reply fails that range alone (raised
+ * when the fold reaches it, verify-ranges.ts); a thread that dies fails every range still
+ * waiting. Returning early (a bad seq) stops the threads.
  */
 export async function* workerChunks(options: WorkerChunksOptions): AsyncGenerator<ChunkResult, void, undefined> {
   const { threads, maxSeq, chunkSize } = options;
   const total = Math.ceil(maxSeq / chunkSize);
   const workers = Array.from({ length: Math.min(threads, total) }, () => startWorker(options));
-  const done = new Map<number, ChunkResult>();
-  let waiting: { index: number; resolve: (chunk: ChunkResult) => void; reject: (error: Error) => void } | null = null;
+  const waiting = new Map<number, { resolve: (chunk: ChunkResult) => void; reject: (error: Error) => void }>();
   let failure: Error | null = null;
-  const fail = (error: Error) => {
+  const failAll = (error: Error) => {
     failure ??= error;
-    waiting?.reject(failure);
+    for (const range of waiting.values()) range.reject(failure);
+    waiting.clear();
   };
   for (const worker of workers) {
     worker.on("message", (reply: Reply) => {
-      if ("error" in reply) return fail(new Error(`audit verification worker: ${reply.error}`));
-      if (waiting?.index === reply.index) waiting.resolve(reply.chunk);
-      else done.set(reply.index, reply.chunk);
+      const range = waiting.get(reply.index);
+      waiting.delete(reply.index);
+      if ("error" in reply) range?.reject(new Error(`audit verification worker: ${reply.error}`));
+      else range?.resolve(reply.chunk);
     });
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`audit verification worker exited with code ${code}`)));
+    worker.on("error", failAll);
+    worker.on("exit", (code) => failAll(new Error(`audit verification worker exited with code ${code}`)));
   }
-  const request = (index: number) => {
-    if (index >= total) return;
-    const after = index * chunkSize;
-    const message: ChunkRequest = { index, after, upTo: Math.min(after + chunkSize, maxSeq) };
-    workers[index % workers.length]?.postMessage(message);
-  };
-  const take = (index: number): Promise<ChunkResult> => {
-    const chunk = done.get(index);
-    if (chunk) {
-      done.delete(index);
-      return Promise.resolve(chunk);
-    }
-    if (failure) return Promise.reject(failure);
-    return new Promise((resolve, reject) => {
-      waiting = { index, resolve, reject };
-    }).finally(() => {
-      waiting = null;
-    }) as Promise<ChunkResult>;
-  };
+  const check = (range: SeqRange) =>
+    new Promise<ChunkResult>((resolve, reject) => {
+      if (failure) return reject(failure);
+      waiting.set(range.index, { resolve, reject });
+      const message: ChunkRequest = { index: range.index, after: range.after, upTo: range.upTo };
+      workers[range.index % workers.length]?.postMessage(message);
+    });
   try {
-    for (let i = 0; i < workers.length * DEPTH; i += 1) request(i);
-    for (let index = 0; index < total; index += 1) {
-      const chunk = await take(index);
-      request(index + workers.length * DEPTH);
-      yield chunk;
-    }
+    yield* rangesInOrder(check, maxSeq, chunkSize, workers.length * DEPTH);
   } finally {
     await Promise.all(workers.map(stopWorker));
   }

@@ -6,6 +6,7 @@ import { rowsOf } from "@/db/rows";
 import { GENESIS_HASH } from "./hash";
 import { auditKeys, type AuditKeys } from "./keys";
 import type { AuditVerifyResult } from "./types";
+import type { ChunkResult } from "./verify-chunk";
 import { checkpointReader, readAnchors, type Point } from "./verify-checkpoints";
 import { localChunks } from "./verify-local";
 import { RangedTree } from "./verify-tree";
@@ -43,12 +44,33 @@ export interface VerifyOptions {
  * order — links, the tree, checkpoints and anchors — so the first bad seq is the one a
  * sequential walk would name. Memory holds the tree's right edge and a bounded number of ranges.
  */
-export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
+export function verifyAuditLog(db: Queryable, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
+  const threads = Math.max(0, Math.floor(options.threads ?? Math.min(4, availableParallelism())));
+  const url = options.url;
+  const ranges: RangeSource =
+    url && threads > 0
+      ? (maxSeq, chunkSize, macKey) => workerChunks({ url, threads, maxSeq, chunkSize, macKey })
+      : (maxSeq, chunkSize, macKey) => localChunks(db, maxSeq, chunkSize, macKey);
+  return verifyRanges(db, options, ranges);
+}
+
+/** The checked ranges of chunkSize seqs covering 1 … maxSeq, in seq order (ChunkResult). */
+export type RangeSource = (maxSeq: number, chunkSize: number, macKey: Buffer) => AsyncIterable<ChunkResult>;
+
+/**
+ * verifyAuditLog's fold over ranges from `ranges`: apart from the two sources above, tests
+ * give it one that checks ranges in this process and finishes them out of order, so the
+ * fold's every case runs in milliseconds and on PGlite too.
+ */
+export async function verifyRanges(
+  db: Queryable,
+  options: VerifyOptions,
+  ranges: RangeSource,
+): Promise<AuditVerifyResult> {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 5000));
   // Ranges are aligned powers of two, so each is one perfect subtree of the log (verify-tree.ts).
   const chunkSize = 2 ** Math.floor(Math.log2(batchSize));
   const keys = options.keys ?? auditKeys();
-  const threads = Math.max(0, Math.floor(options.threads ?? Math.min(4, availableParallelism())));
   const anchorDir =
     options.anchorDir === undefined
       ? (await import("@/lib/env")).getEnv().FLIGHTDECK_AUDIT_ANCHOR_DIR
@@ -109,10 +131,7 @@ export async function verifyAuditLog(db: Queryable, options: VerifyOptions = {})
 
   const first = await atNext();
   if (first) return first;
-  const chunks =
-    options.url && threads > 0
-      ? workerChunks({ url: options.url, threads, maxSeq, chunkSize, macKey: keys.macKey })
-      : localChunks(db, maxSeq, chunkSize, keys.macKey);
+  const chunks = ranges(maxSeq, chunkSize, keys.macKey);
   // Seq `seq` passed its own checks: the tree grows to it, and any checkpoint or anchor of that size is compared.
   const grow = async (seq: number): Promise<AuditVerifyResult | null> => {
     tree.size = seq;
