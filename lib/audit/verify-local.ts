@@ -15,7 +15,13 @@ export async function* localChunks(
   chunkSize: number,
   macKey: Buffer,
 ): AsyncGenerator<ChunkResult, void, undefined> {
-  const read = (after: number) => readSealedRange(db, after, Math.min(after + chunkSize, maxSeq));
+  const read = (after: number) => {
+    const rows = readSealedRange(db, after, Math.min(after + chunkSize, maxSeq));
+    // Observed at once: it is awaited only on the next turn, after this range was yielded,
+    // and a rejection left unobserved meanwhile would crash the web server that runs this on PGlite.
+    rows.catch(() => undefined);
+    return rows;
+  };
   let next: Promise<SealedRow[]> | null = maxSeq > 0 ? read(0) : null;
   try {
     for (let after = 0; next; after += chunkSize) {
@@ -25,7 +31,7 @@ export async function* localChunks(
       yield checkChunk(rows, after, upTo, macKey);
     }
   } finally {
-    // Stopped early at a bad seq: the prefetch must not outlive verify (or fail unobserved).
+    // Stopped early at a bad seq: the prefetch must not outlive verify.
     await next?.catch(() => undefined);
   }
 }
