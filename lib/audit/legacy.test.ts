@@ -140,4 +140,18 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
       problem: "hash",
     });
   });
+
+  it("names an old event whose ts no date can hold by its chain, as any other changed content", async () => {
+    await handle.db.transaction(async (tx) => {
+      await tx.execute(sql`alter table audit_events disable trigger audit_events_no_update_delete`);
+      await tx.execute(sql`update audit_events set ts = 'infinity' where seq = 3`);
+      await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
+    });
+    expect(await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize: 3 })).toMatchObject({
+      ok: false,
+      checked: 2,
+      firstBadSeq: 3,
+      problem: "hash",
+    });
+  });
 });

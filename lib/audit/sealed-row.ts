@@ -9,7 +9,8 @@ import type { ActorKind } from "@/db/schema";
  */
 export interface SealedRow {
   seq: number | string | bigint;
-  ts_ms: number | string | bigint;
+  /** Null when ts is not finite. */
+  ts_ms: number | string | bigint | null;
   actor_kind: ActorKind;
   actor_id: string | null;
   actor_label: string;
@@ -25,9 +26,11 @@ export interface SealedRow {
 }
 
 /**
- * The columns of a SealedRow; callers add the seq range. Plain text without drizzle so
+ * The columns of a SealedRow; callers add the seq range. A ts of ±infinity (only a
+ * tamperer writes one) comes back as a null ts_ms instead of failing the whole query, so
+ * verify names that seq. Plain text without drizzle so
  * verify's range threads (verify-chunk-thread.ts) query with pg alone and start faster.
  */
-export const SEALED_ROW_SELECT = `select seq, (extract(epoch from ts) * 1000)::bigint as ts_ms, actor_kind, actor_id,
+export const SEALED_ROW_SELECT = `select seq, case when isfinite(ts) then (extract(epoch from ts) * 1000)::bigint end as ts_ms, actor_kind, actor_id,
   actor_label, action, subject_type, subject_id, "authorization", payload, nonce, mac, prev_hash, hash
   from audit_events`;

@@ -100,6 +100,16 @@ describe("verification names the first tampered seq, as a database superuser tam
     expect(await verify(false)).toMatchObject({ ok: false, checked: 4, firstBadSeq: 5, problem: "mac" });
   });
 
+  it("names an event whose ts was set to infinity (the range's query must not fail)", async () => {
+    await tamper(sql`update audit_events set ts = 'infinity' where seq = 4`);
+    expect(await verify(false)).toMatchObject({ ok: false, checked: 3, firstBadSeq: 4, problem: "mac" });
+  });
+
+  it("names an event whose ts lies beyond the years a JavaScript date can hold", async () => {
+    await tamper(sql`update audit_events set ts = '294000-01-01T00:00:00Z' where seq = 4`);
+    expect(await verify(false)).toMatchObject({ ok: false, checked: 3, firstBadSeq: 4, problem: "mac" });
+  });
+
   it("names the gap a deleted row leaves", async () => {
     await tamper(sql`delete from audit_events where seq = 3`);
     expect(await verify(true)).toMatchObject({ ok: false, checked: 2, firstBadSeq: 3, problem: "gap" });

@@ -80,8 +80,10 @@ export class ChunkChecker {
       this.stop = "gap";
       return false;
     }
+    const ts = isoTime(row.ts_ms);
+    if (ts === null) return this.badContent(row, seq);
     const content: AuditEventContent = {
-      ts: new Date(Number(row.ts_ms)).toISOString(),
+      ts,
       actor: { kind: row.actor_kind, id: row.actor_id, label: row.actor_label },
       action: row.action,
       subject: { type: row.subject_type, id: row.subject_id },
@@ -97,6 +99,22 @@ export class ChunkChecker {
       return false;
     }
     this.nodes.set(leafHash(leafFromParts(seq, parts)), this.count * 32);
+    this.count += 1;
+    return true;
+  }
+
+  /**
+   * A row whose ts no JavaScript date can hold (infinite, or beyond ±275760 years) cannot
+   * be what was MACed or hashed: like any other changed content, a MAC failure, or for a
+   * pre-Merkle event a chain hash that no longer matches.
+   */
+  private badContent(row: SealedRow, seq: number): boolean {
+    if (row.mac !== null) {
+      this.stop = "mac";
+      return false;
+    }
+    this.legacy.push({ seq, prevHash: row.prev_hash, hash: row.hash, hashOk: false });
+    // Its leaf is never folded: the fold stops at this seq whatever its link says.
     this.count += 1;
     return true;
   }
@@ -126,4 +144,10 @@ function hashLevels(nodes: Uint8Array, count: number): number {
     width = parents;
   }
   return to;
+}
+
+/** The ISO string of epoch milliseconds, or null when there is none (see SealedRow.ts_ms). */
+function isoTime(ms: SealedRow["ts_ms"]): string | null {
+  const date = new Date(ms === null ? Number.NaN : Number(ms));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
