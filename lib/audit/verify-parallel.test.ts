@@ -1,3 +1,4 @@
+import { tmpdir } from "node:os";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Tx } from "@/db/client";
@@ -6,7 +7,8 @@ import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { appendAuditEvents, auditKeys, eventMac, sealBatch } from "@/lib/audit";
 import { auditEventBySeq } from "@/lib/audit/proofs";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
-import { verifyRanges } from "@/lib/audit/verify";
+import { verifyAuditLog, verifyRanges } from "@/lib/audit/verify";
+import { rangeThreadFiles } from "@/lib/audit/verify-workers";
 import { shuffledRanges } from "@/tests/audit/shuffled-ranges";
 import { verifyBothWays } from "@/tests/audit/verify-both";
 
@@ -122,5 +124,22 @@ describe("verification in ranges, folded in seq order", () => {
       sql`insert into audit_events select * from audit_events_copy where seq = 10`,
     );
     await expect(verifyRanges(handle.db, { anchorDir: null, batchSize: 1 }, ranges)).rejects.toThrow("range 11 failed");
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)("starts its range threads from any working directory", async () => {
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      expect(
+        await verifyAuditLog(handle.db, { anchorDir: null, batchSize: 8, url: handle.url, threads: 2 }),
+      ).toMatchObject({ ok: true, checked: 40 });
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it("verifies in its own thread where the range threads' files are not beside it (a bundle)", () => {
+    expect(rangeThreadFiles()).not.toBeNull();
+    expect(rangeThreadFiles("file:///nowhere/.next/server/chunks/verify.js")).toBeNull();
   });
 });

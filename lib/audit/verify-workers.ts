@@ -1,6 +1,7 @@
 import "server-only";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Worker as WorkerType } from "node:worker_threads";
 import type { ChunkResult } from "./verify-chunk";
 import type { ChunkRequest } from "./verify-chunk-thread";
@@ -12,6 +13,7 @@ export interface WorkerChunksOptions {
   maxSeq: number;
   chunkSize: number;
   macKey: Buffer;
+  files: RangeThreadFiles;
 }
 
 /** Ranges queued per thread: one being hashed, one being read by Postgres. */
@@ -62,12 +64,27 @@ export async function* workerChunks(options: WorkerChunksOptions): AsyncGenerato
   }
 }
 
+/** The files a range thread runs: the path of its tsx entry and the file URL of its body. */
+export interface RangeThreadFiles {
+  entry: string;
+  file: string;
+}
+
+/**
+ * Where the range threads' files are: found from this module's own location, so verify
+ * works whatever the process's working directory. Null when they are not there (this
+ * module bundled elsewhere): the caller then verifies in its own thread.
+ */
+export function rangeThreadFiles(moduleUrl: string = import.meta.url): RangeThreadFiles | null {
+  const here = path.dirname(fileURLToPath(moduleUrl));
+  const entry = path.join(here, "..", "..", "scripts", "lib", "ts-worker.mjs");
+  const file = path.join(here, "verify-chunk-thread.ts");
+  return existsSync(entry) && existsSync(file) ? { entry, file: pathToFileURL(file).href } : null;
+}
+
 function startWorker(options: WorkerChunksOptions): WorkerType {
-  // Paths computed at run time, as in verify-guard.ts: the thread runs the repository's
-  // TypeScript through tsx, outside any bundle.
-  const root = process.cwd();
-  const entry = path.join(root, "scripts", "lib", "ts-worker.mjs");
-  const file = pathToFileURL(path.join(root, "lib", "audit", "verify-chunk-thread.ts")).href;
+  // The thread runs the repository's TypeScript through tsx, outside any bundle.
+  const { entry, file } = options.files;
   const { Worker } = process.getBuiltinModule("node:worker_threads") as { Worker: typeof WorkerType };
   return new Worker(entry, {
     workerData: { file, url: options.url, macKey: new Uint8Array(options.macKey) },

@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
+import { logger } from "@/lib/log";
 import { GENESIS_HASH } from "./hash";
 import { auditKeys, type AuditKeys } from "./keys";
 import type { AuditVerifyResult } from "./types";
@@ -11,7 +12,7 @@ import { checkpointReader, readAnchors, type Point } from "./verify-checkpoints"
 import { localChunks } from "./verify-local";
 import { RangedTree } from "./verify-tree";
 import { unsealedCheck } from "./verify-unsealed";
-import { workerChunks } from "./verify-workers";
+import { rangeThreadFiles, workerChunks } from "./verify-workers";
 
 export interface VerifyOptions {
   /** Rows per query; memory stays bounded by one batch however long the log is. */
@@ -47,9 +48,15 @@ export interface VerifyOptions {
 export function verifyAuditLog(db: Queryable, options: VerifyOptions = {}): Promise<AuditVerifyResult> {
   const threads = Math.max(0, Math.floor(options.threads ?? Math.min(4, availableParallelism())));
   const url = options.url;
+  const files = url && threads > 0 ? rangeThreadFiles() : null;
+  if (url && threads > 0 && !files)
+    logger(
+      "warn",
+      "audit verify: the range threads' files are not beside lib/audit/verify-workers; verifying in this thread",
+    );
   const ranges: RangeSource =
-    url && threads > 0
-      ? (maxSeq, chunkSize, macKey) => workerChunks({ url, threads, maxSeq, chunkSize, macKey })
+    url && files
+      ? (maxSeq, chunkSize, macKey) => workerChunks({ url, threads, maxSeq, chunkSize, macKey, files })
       : (maxSeq, chunkSize, macKey) => localChunks(db, maxSeq, chunkSize, macKey);
   return verifyRanges(db, options, ranges);
 }
