@@ -6,6 +6,7 @@ import type { Worker as WorkerType } from "node:worker_threads";
 import type { ChunkResult } from "./verify-chunk";
 import type { ChunkRequest } from "./verify-chunk-thread";
 import { rangesInOrder, type SeqRange } from "./verify-ranges";
+import { stopThread, watchThread } from "./verify-thread-stop";
 
 export interface WorkerChunksOptions {
   url: string;
@@ -32,7 +33,8 @@ type Reply = { index: number; chunk: ChunkResult } | { index: number; error: str
 export async function* workerChunks(options: WorkerChunksOptions): AsyncGenerator<ChunkResult, void, undefined> {
   const { threads, maxSeq, chunkSize } = options;
   const total = Math.ceil(maxSeq / chunkSize);
-  const workers = Array.from({ length: Math.min(threads, total) }, () => startWorker(options));
+  const running = Array.from({ length: Math.min(threads, total) }, () => watchThread(startWorker(options)));
+  const workers = running.map((thread) => thread.worker);
   const waiting = new Map<number, { resolve: (chunk: ChunkResult) => void; reject: (error: Error) => void }>();
   let failure: Error | null = null;
   const failAll = (error: Error) => {
@@ -60,7 +62,7 @@ export async function* workerChunks(options: WorkerChunksOptions): AsyncGenerato
   try {
     yield* rangesInOrder(check, maxSeq, chunkSize, workers.length * DEPTH);
   } finally {
-    await Promise.all(workers.map(stopWorker));
+    await Promise.all(running.map((thread) => stopThread(thread)));
   }
 }
 
@@ -91,16 +93,4 @@ function startWorker(options: WorkerChunksOptions): WorkerType {
     execArgv: ["--conditions=react-server"],
     resourceLimits: { maxOldGenerationSizeMb: 256 },
   });
-}
-
-/** Lets the thread close its connection; terminates it if that takes too long. */
-async function stopWorker(worker: WorkerType): Promise<void> {
-  worker.removeAllListeners();
-  const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
-  worker.on("error", () => {});
-  worker.postMessage("close");
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), 2_000)));
-  if ((await Promise.race([exited, late])) === "late") await worker.terminate();
-  clearTimeout(timer);
 }
