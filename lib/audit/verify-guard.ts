@@ -6,7 +6,8 @@ import type { DatabaseHandle } from "@/db/client";
 import { verifyAuditLog } from "./verify";
 import type { AuditVerifyResult } from "./types";
 
-const batchSize = 2000;
+// A power of two: verify reads ranges of batchSize rounded down to one (VerifyOptions.batchSize).
+const batchSize = 2048;
 let inFlight: Promise<AuditVerifyResult> | null = null;
 let started = 0;
 

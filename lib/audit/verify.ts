@@ -15,7 +15,11 @@ import { unsealedCheck } from "./verify-unsealed";
 import { rangeThreadFiles, workerChunks } from "./verify-workers";
 
 export interface VerifyOptions {
-  /** Rows per query; memory stays bounded by one batch however long the log is. */
+  /**
+   * Seqs per range (one query each), rounded down to a power of two so every range is a
+   * perfect subtree of the log (2000 reads 1024 at a time); memory stays bounded by a few
+   * ranges however long the log is.
+   */
   batchSize?: number;
   /** Directory of anchored checkpoints (default FLIGHTDECK_AUDIT_ANCHOR_DIR). */
   anchorDir?: string | null;
