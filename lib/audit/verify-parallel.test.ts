@@ -10,12 +10,13 @@ import { sampleAuditInput } from "@/tests/audit/fixtures";
 import { verifyAuditLog, verifyRanges } from "@/lib/audit/verify";
 import { rangeThreadFiles } from "@/lib/audit/verify-workers";
 import { shuffledRanges } from "@/tests/audit/shuffled-ranges";
-import { verifyBothWays } from "@/tests/audit/verify-both";
 
 // 40 events sealed as checkpoints 8, 16, 21, 32 and 40: with ranges of 8 seqs, four
-// checkpoints fall exactly on a range boundary and one inside a range. On Postgres every
-// case also runs with 2 and 3 worker threads (verifyBothWays), so a problem in a later
-// thread's range must still be the one named, after the earlier ranges were folded.
+// checkpoints fall exactly on a range boundary and one inside a range. Every case runs
+// in this thread and through a source that finishes ranges out of order (as range
+// threads do, through the same reordering), so a problem in a later range must still be
+// the one named after the earlier ranges were folded. Real range threads (Postgres only)
+// run a few cases at the end: they cost ~0.5 s a pool and add only the messaging.
 let handle: TestDatabase;
 const batchSizes = [1, 3, 8, 100];
 
@@ -52,12 +53,16 @@ afterEach(async () => {
   await tamper(sql`delete from audit_events`, sql`insert into audit_events select * from audit_events_copy`);
 });
 
+/** In this thread, then twice with ranges finished out of order: the three must agree on every field. */
 async function verifyAll(expected: Record<string, unknown>): Promise<void> {
   for (const batchSize of batchSizes) {
-    expect(
-      await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize }, [2, 3]),
-      `ranges of ${batchSize}`,
-    ).toMatchObject(expected);
+    const options = { anchorDir: null, batchSize };
+    const local = await verifyAuditLog(handle.db, { ...options, threads: 0 });
+    expect(local, `ranges of ${batchSize}`).toMatchObject(expected);
+    for (const ahead of [2, 6]) {
+      const shuffled = await verifyRanges(handle.db, options, shuffledRanges(handle.db, { ahead }));
+      expect(shuffled, `ranges of ${batchSize} out of order, ${ahead} ahead`).toEqual(local);
+    }
   }
 }
 
@@ -126,20 +131,49 @@ describe("verification in ranges, folded in seq order", () => {
     await expect(verifyRanges(handle.db, { anchorDir: null, batchSize: 1 }, ranges)).rejects.toThrow("range 11 failed");
   });
 
-  it.skipIf(!process.env.TEST_DATABASE_URL)("starts its range threads from any working directory", async () => {
+  it("verifies in its own thread where the range threads' files are not beside it (a bundle)", () => {
+    expect(rangeThreadFiles()).not.toBeNull();
+    expect(rangeThreadFiles("file:///nowhere/.next/server/chunks/verify.js")).toBeNull();
+  });
+});
+
+/** Connections of range threads to this test's database still open. */
+async function rangeBackends(): Promise<number> {
+  const [row] = rowsOf<{ n: number | string }>(
+    await handle.db.execute(
+      sql`select count(*) as n from pg_stat_activity where datname = current_database() and application_name = 'flightdeck-audit-verify'`,
+    ),
+  );
+  return Number(row?.n ?? 0);
+}
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)("with range threads on Postgres (ranges of 8, 3 threads)", () => {
+  const threaded = () => verifyAuditLog(handle.db, { anchorDir: null, batchSize: 8, url: handle.url, threads: 3 });
+  const local = () => verifyAuditLog(handle.db, { anchorDir: null, batchSize: 8, threads: 0 });
+
+  it("verifies the intact log, the threads started from another working directory", async () => {
     const cwd = process.cwd();
     process.chdir(tmpdir());
     try {
-      expect(
-        await verifyAuditLog(handle.db, { anchorDir: null, batchSize: 8, url: handle.url, threads: 2 }),
-      ).toMatchObject({ ok: true, checked: 40 });
+      expect(await threaded()).toMatchObject({ ok: true, checked: 40, firstBadSeq: null, treeSize: 40 });
     } finally {
       process.chdir(cwd);
     }
   });
 
-  it("verifies in its own thread where the range threads' files are not beside it (a bundle)", () => {
-    expect(rangeThreadFiles()).not.toBeNull();
-    expect(rangeThreadFiles("file:///nowhere/.next/server/chunks/verify.js")).toBeNull();
+  it("names a MAC failure in a later thread's range as the in-thread walk does", async () => {
+    await tamper(sql`update audit_events set payload = '{"i": 30, "note": "forged"}' where seq = 30`);
+    const result = await threaded();
+    expect(result).toMatchObject({ ok: false, checked: 29, firstBadSeq: 30, problem: "mac", treeSize: 21 });
+    expect(result).toEqual(await local());
+  });
+
+  it("closes every thread's connection when it returns at an early bad seq", async () => {
+    await tamper(sql`update audit_events set payload = '{"i": 3, "note": "forged"}' where seq = 3`);
+    expect(await threaded()).toMatchObject({ ok: false, firstBadSeq: 3, problem: "mac" });
+    // A backend's row leaves pg_stat_activity a moment after its client has gone.
+    for (let tries = 0; tries < 40 && (await rangeBackends()) > 0; tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await rangeBackends()).toBe(0);
   });
 });
