@@ -7,6 +7,7 @@
  *     [--reuse=fd_verify_1m]  time verify on that database as it is, without loading
  *     [--url=postgres://postgres@127.0.0.1:5432/postgres]
  * --reuse also lets another checkout's verify-child.ts be timed on the very same log.
+ * --smoke: 2,000 events, for CI (npm run bench:audit:verify:smoke), so the mode cannot rot.
  */
 import os from "node:os";
 import path from "node:path";
@@ -20,7 +21,8 @@ import { arg, int, loadavg, mib } from "./stats";
 import { measureVerify } from "./verify-run";
 
 const serverUrl = arg("url", "postgres://postgres@127.0.0.1:5432/postgres");
-const events = Number(arg("events", "1000000"));
+const smoke = process.argv.includes("--smoke");
+const events = Number(arg("events", smoke ? "2000" : "1000000"));
 const threadArg = arg("threads", "");
 const threads = threadArg === "" ? undefined : Number(threadArg);
 const batchArg = arg("batch", "");
