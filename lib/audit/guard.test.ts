@@ -95,6 +95,15 @@ describe("the database guards the audit tables", () => {
       expect(await attempt(sql`truncate audit_events`)).toMatch(/append-only: TRUNCATE refused/);
     });
 
+    it(`refuses an INSERT whose ts no reader can hold (±infinity, past a JavaScript date) ${mode}`, async () => {
+      for (const ts of ["infinity", "-infinity", "294000-01-01T00:00:00Z"])
+        expect(
+          await attempt(sql`insert into audit_events (ts, actor_kind, actor_label, action, subject_type, "authorization", payload, nonce, mac)
+            values (${ts}::timestamptz, 'user', 'm', 'approval.approved', 'run', '{}', '{}', 'n', 'forged')`),
+          ts,
+        ).toMatch(/not a time an event can have/);
+    });
+
     it(`refuses an INSERT with a seq or without a MAC ${mode}`, async () => {
       expect(
         await attempt(sql`insert into audit_events (seq, ts, actor_kind, actor_label, action, subject_type, "authorization", payload, nonce, mac)
