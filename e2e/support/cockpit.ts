@@ -140,8 +140,12 @@ export async function expectInColumn(page: Page, runId: string, id: ColumnId, ti
 /** Native HTML5 drag with real mouse events; the cancel zone exists only while dragging. */
 export async function dragCard(page: Page, runId: string, target: ColumnId | "cancel"): Promise<void> {
   const source = card(page, runId);
-  await source.scrollIntoViewIfNeeded();
-  await source.hover();
+  // The board re-renders on its own (queue positions every 2 s, a failed refresh's marker): a
+  // card replaced mid-scroll is "not attached to the DOM", and scrolling does not retry that itself.
+  await expect(async () => {
+    await source.scrollIntoViewIfNeeded({ timeout: 2_000 });
+    await source.hover({ timeout: 2_000 });
+  }).toPass({ timeout: 10_000 });
   await page.mouse.down();
   const box = await source.boundingBox();
   if (!box) throw new Error(`card ${runId} is not on screen`);
