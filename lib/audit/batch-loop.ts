@@ -1,23 +1,34 @@
 import "server-only";
 
+export type BatchLog = (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
+
+/** The default log of a loop: console lines prefixed with what the loop does. */
+export function consoleBatchLog(what: string): BatchLog {
+  return (level, message, fields) =>
+    console[level === "info" ? "log" : level](`[flightdeck] ${what}: ${message}`, fields ?? "");
+}
+
 /** A background loop of database batches: the sealer's and the search indexer's. */
 export interface BatchLoop<R> {
-  /** The batch running now, if any (drain waits for it before running its own). */
-  running(): Promise<R | null> | null;
+  /**
+   * After the running batch, runs `batch` until it reports nothing left (`empty`), waiting
+   * briefly while another instance holds the lock (tests, benches, shutdown).
+   */
+  drain(batch: () => Promise<R | null>, empty: (result: R) => boolean): Promise<void>;
   /** No batch starts after this; resolves when the running one has ended. */
   stop(): Promise<void>;
 }
 
 /**
  * Runs `batch` at once, then every `intervalMs`, and again without waiting while batches come
- * back full (a backlog). A batch that throws is reported and the loop goes on at the interval.
- * `batch` answers null when another instance holds the work's lock.
+ * back full (a backlog). A batch that throws is logged ("batch failed") and the loop goes on
+ * at the interval. `batch` answers null when another instance holds the work's lock.
  */
 export function startBatchLoop<R>(options: {
   batch: () => Promise<R | null>;
   full: (result: R) => boolean;
   intervalMs: number;
-  onError: (error: unknown) => void;
+  log: BatchLog;
 }): BatchLoop<R> {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -32,7 +43,7 @@ export function startBatchLoop<R>(options: {
       const result = await current;
       again = result !== null && options.full(result);
     } catch (error) {
-      options.onError(error);
+      options.log("error", "batch failed", { error: error instanceof Error ? error.message : String(error) });
     } finally {
       current = null;
     }
@@ -41,7 +52,14 @@ export function startBatchLoop<R>(options: {
   timer = setTimeout(() => void tick(), 0);
 
   return {
-    running: () => current,
+    async drain(batch, empty) {
+      await current?.catch(() => null);
+      for (;;) {
+        const result = await batch();
+        if (result !== null && empty(result)) return;
+        if (result === null) await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -2,7 +2,7 @@ import "server-only";
 import type { DatabaseHandle } from "@/db/client";
 import { getEnv } from "@/lib/env";
 import { writeAnchorFile, witnessQueue, type WitnessQueue } from "./anchor";
-import { startBatchLoop } from "./batch-loop";
+import { consoleBatchLog, startBatchLoop, type BatchLog } from "./batch-loop";
 import { sealBatch, type SealResult } from "./seal";
 
 export interface AuditSealer {
@@ -10,8 +10,6 @@ export interface AuditSealer {
   drain(): Promise<void>;
   stop(): Promise<void>;
 }
-
-type Log = (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 
 /**
  * Runs the sealer in this process: a batch every interval (≤ 250 ms), and at once again
@@ -62,14 +60,11 @@ export const PGLITE_BATCH = 500;
 
 export function startAuditSealer(
   handle: DatabaseHandle,
-  options: { intervalMs?: number; log?: Log; graceMs?: number; rescanMs?: number; maxEvents?: number } = {},
+  options: { intervalMs?: number; log?: BatchLog; graceMs?: number; rescanMs?: number; maxEvents?: number } = {},
 ): AuditSealer {
   const env = getEnv();
   const interval = options.intervalMs ?? env.FLIGHTDECK_AUDIT_SEAL_INTERVAL_MS;
-  const log: Log =
-    options.log ??
-    ((level, message, fields) =>
-      console[level === "info" ? "log" : level](`[flightdeck] audit sealer: ${message}`, fields ?? ""));
+  const log = options.log ?? consoleBatchLog("audit sealer");
   const anchorDir = env.FLIGHTDECK_AUDIT_ANCHOR_DIR;
   const witness: WitnessQueue | null = env.FLIGHTDECK_AUDIT_ANCHOR_URL
     ? witnessQueue(env.FLIGHTDECK_AUDIT_ANCHOR_URL, {
@@ -109,17 +104,15 @@ export function startAuditSealer(
     batch: () => once(),
     full: (result) => result.sealed + result.rejected >= maxEvents,
     intervalMs: interval,
-    onError: (error) => log("error", "batch failed", { error: error instanceof Error ? error.message : String(error) }),
+    log,
   });
 
   return {
     async drain() {
-      for (;;) {
-        await loop.running()?.catch(() => null);
-        const result = await once(true);
-        if (result !== null && result.sealed + result.rejected === 0) break;
-        if (result === null) await new Promise((r) => setTimeout(r, 20));
-      }
+      await loop.drain(
+        () => once(true),
+        (result) => result.sealed + result.rejected === 0,
+      );
       await anchors;
       await witness?.idle();
     },
