@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
-import { appendAudit, auditEventBySeq, inclusionProof, startAuditSealer, verifyAuditLog } from "@/lib/audit";
+import { appendAudit, auditEventBySeq, inclusionProof, sealBatch, startAuditSealer, verifyAuditLog } from "@/lib/audit";
 import { latestCheckpoint } from "@/lib/audit/tree-store";
 import { rfcLeafHash, rfcVerifyInclusion } from "@/tests/audit/rfc9162";
 import { sampleAuditInput } from "@/tests/audit/fixtures";
@@ -121,6 +121,36 @@ describe("sealer batches", () => {
       } else {
         expect(batches).toEqual([1_300]);
       }
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it("never fails a batch when instances seal at once: each reads the tree the batch that freed the lock left", async () => {
+    const db = await createTestDatabase();
+    try {
+      await db.db.transaction(async (tx) => {
+        for (let i = 0; i < 300; i += 1)
+          await appendAudit(tx, sampleAuditInput({ action: "load.race", payload: { i } }));
+      });
+      const failures: string[] = [];
+      const sealed = async () =>
+        Number(
+          rowsOf<{ n: number | string }>(await db.db.execute(sql`select count(seq) as n from audit_events`))[0]?.n,
+        );
+      // One-event batches from three loops contend for the sealer lock hundreds of times.
+      const loop = async () => {
+        while ((await sealed()) < 300) {
+          try {
+            await sealBatch(db.db, { maxEvents: 1 });
+          } catch (error) {
+            failures.push(error instanceof Error ? error.message : String(error));
+          }
+        }
+      };
+      await Promise.all([loop(), loop(), loop()]);
+      expect(failures).toEqual([]);
+      expect((await verifyAuditLog(db.db)).ok).toBe(true);
     } finally {
       await db.drop();
     }

@@ -50,19 +50,23 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
   const keys = options.keys ?? auditKeys();
   const maxEvents = options.maxEvents ?? 10_000;
   return db.transaction(async (tx) => {
+    // The lock is its own statement: one that also read the tree's size would read it with the
+    // snapshot taken as it started, possibly before the batch whose commit freed the lock.
+    const [lock] = rowsOf<{ locked: boolean }>(
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${sql.raw(String(SEALER_LOCK_KEY))}) as locked`),
+    );
+    if (!lock?.locked) return null;
     const [state] = rowsOf<{
-      locked: boolean;
       size: number | string | null;
       max_seq: number | string | null;
       max_id: number | string | null;
     }>(
       await tx.execute(sql`
-        select pg_try_advisory_xact_lock(${sql.raw(String(SEALER_LOCK_KEY))}) as locked,
-               (select max(tree_size) from audit_checkpoints) as size,
+        select (select max(tree_size) from audit_checkpoints) as size,
                (select max(seq) from audit_events) as max_seq,
                (select max(id) from audit_events) as max_id`),
     );
-    if (!state?.locked) return null;
+    if (!state) throw new Error("the sealer's state query returned no row");
     const maxId = state.max_id === null ? 0 : Number(state.max_id);
     const size = state.size === null ? 0 : Number(state.size);
     const maxSeq = state.max_seq === null ? 0 : Number(state.max_seq);

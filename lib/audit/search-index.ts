@@ -26,27 +26,35 @@ export interface SearchIndexResult {
 
 /**
  * Indexes the next `maxEvents` sealed events after the highest seq already indexed, in one
- * statement (and so one transaction). Seqs are gapless and a sealed batch commits whole, so
- * the index always holds a prefix 1..indexedThrough of the log (its insert trigger refuses
- * anything else). Returns null when another instance holds the indexing lock.
+ * transaction. Seqs are gapless and a sealed batch commits whole, so the index always holds a
+ * prefix 1..indexedThrough of the log (its insert trigger refuses anything else). Returns null
+ * when another instance holds the indexing lock.
+ *
+ * The lock is its own statement: a statement reads with the snapshot taken when it starts, so
+ * one that also took the lock could get it just after another instance committed a batch it
+ * cannot see, and index from a stale watermark (the trigger refuses that, but the batch fails).
  */
 export async function indexAuditSearchBatch(db: Queryable, maxEvents: number): Promise<SearchIndexResult | null> {
-  const [row] = rowsOf<{ locked: boolean; indexed: number | string; through: number | string }>(
-    await db.execute(sql`
-      with lock as materialized (select pg_try_advisory_xact_lock(${sql.raw(String(SEARCH_INDEX_LOCK_KEY))}) as locked),
-      w as materialized (select coalesce(max(seq), 0) as w from audit_search),
-      ins as (
-        insert into audit_search (seq, body)
-        select ${auditEvents.seq}, lower(${auditSearchText}) from ${auditEvents}, w, lock
-        where lock.locked and ${auditEvents.seq} > w.w and ${auditEvents.seq} <= w.w + ${maxEvents}
-        order by ${auditEvents.seq}
-        returning seq
-      )
-      select (select locked from lock) as locked, (select count(*) from ins) as indexed,
-             greatest((select w from w), coalesce((select max(seq) from ins), 0)) as through`),
-  );
-  if (!row?.locked) return null;
-  return { indexed: Number(row.indexed), indexedThrough: Number(row.through) };
+  return db.transaction(async (tx) => {
+    const [lock] = rowsOf<{ locked: boolean }>(
+      await tx.execute(sql`select pg_try_advisory_xact_lock(${sql.raw(String(SEARCH_INDEX_LOCK_KEY))}) as locked`),
+    );
+    if (!lock?.locked) return null;
+    const [row] = rowsOf<{ indexed: number | string; through: number | string }>(
+      await tx.execute(sql`
+        with w as materialized (select coalesce(max(seq), 0) as w from audit_search),
+        ins as (
+          insert into audit_search (seq, body)
+          select ${auditEvents.seq}, lower(${auditSearchText}) from ${auditEvents}, w
+          where ${auditEvents.seq} > w.w and ${auditEvents.seq} <= w.w + ${maxEvents}
+          order by ${auditEvents.seq}
+          returning seq
+        )
+        select (select count(*) from ins) as indexed,
+               greatest((select w from w), coalesce((select max(seq) from ins), 0)) as through`),
+    );
+    return { indexed: Number(row?.indexed ?? 0), indexedThrough: Number(row?.through ?? 0) };
+  });
 }
 
 /** Highest seq in the search index (0 when empty); every sealed event up to it is indexed. */

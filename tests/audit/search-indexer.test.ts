@@ -1,5 +1,13 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { appendAuditEvents, sealBatch, searchIndexedThrough, startAuditSearchIndexer } from "@/lib/audit";
+import {
+  appendAuditEvents,
+  indexAuditSearchBatch,
+  sealBatch,
+  searchIndexedThrough,
+  startAuditSearchIndexer,
+} from "@/lib/audit";
+import { rowsOf } from "@/db/rows";
 import { createTestDatabase, type TestDatabase } from "@/tests/helpers/db";
 import { sampleAuditInput } from "./fixtures";
 
@@ -50,5 +58,28 @@ describe("the search indexer's loop", () => {
     } finally {
       await again.stop();
     }
+  });
+
+  it("never fails a batch when instances index at once: each sees the batch whose commit freed the lock", async () => {
+    await appendAndSeal(400);
+    const [sealed] = rowsOf<{ n: number | string }>(
+      await handle.db.execute(sql`select max(seq) as n from audit_events`),
+    );
+    const target = Number(sealed?.n);
+    expect(target).toBeGreaterThanOrEqual(400);
+    const failures: string[] = [];
+    // Tiny batches from three loops contend for the lock hundreds of times (20 connections on Postgres).
+    const loop = async () => {
+      while ((await searchIndexedThrough(handle.db)) < target) {
+        try {
+          await indexAuditSearchBatch(handle.db, 1);
+        } catch (error) {
+          failures.push(error instanceof Error ? error.message : String(error));
+        }
+      }
+    };
+    await Promise.all([loop(), loop(), loop()]);
+    expect(failures).toEqual([]);
+    expect(await searchIndexedThrough(handle.db)).toBe(target);
   });
 });
