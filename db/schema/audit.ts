@@ -107,7 +107,7 @@ export const auditRejections = pgTable("audit_rejections", {
 /**
  * The explorer's free-text index: each sealed event's searchable text, lowercased, under a
  * trigram GIN index, so a rare word is found without reading the whole log. An insert
- * trigger (drizzle/0024) admits only the next seq with its sealed event's text. A table of its own because
+ * trigger (drizzle/0024, 0026) admits only the next seq with its sealed event's id and text. A table of its own because
  * a trigram index on audit_events would cost every writer, and every seal again (sealing
  * sets seq, so the row's new version re-enters every index). Filled in seq order after
  * sealing by lib/audit/search-index.ts; derived from the log and rebuildable from it.
@@ -116,6 +116,8 @@ export const auditSearch = pgTable(
   "audit_search",
   {
     seq: bigint("seq", { mode: "number" }).primaryKey(),
+    // The event's id: the explorer lists by id, so a common word's newest matches are sorted from here.
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
     body: text("body").notNull(),
   },
   (t) => [index("audit_search_body_trgm_idx").using("gin", sql`${t.body} gin_trgm_ops`)],

@@ -41,6 +41,7 @@ export { auditKeyDir } from "./keys";
 export {
   auditFacets,
   FACET_TEXT_WINDOW,
+  listAuditQuery,
   parseAuditQueryOr400,
   resolveAuditQuery,
   listSavedQueries,

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { auditEvents, type ActorKind } from "@/db/schema";
-import { auditEventColumns, toAuditEvent } from "./row";
+import { auditEventColumns, toAuditEvent, type AuditEventRow } from "./row";
 import type { AuditEvent } from "./types";
 
 export interface AuditListFilter {
@@ -27,8 +27,8 @@ export interface AuditPage {
   nextCursor: number | null;
 }
 
-/** Newest first, keyset-paginated on id (insertion order; unsealed events have no seq yet), so deep pages cost the same as the first. */
-export async function listAuditEvents(db: Queryable, filter: AuditListFilter): Promise<AuditPage> {
+/** The filter's conditions on audit_events (cursor, fields, time bounds and `extra`), AND-ed by the caller. */
+export function auditFilterConditions(filter: Omit<AuditListFilter, "limit">): SQL[] {
   const conditions: SQL[] = [];
   if (filter.cursor !== undefined) conditions.push(lt(auditEvents.id, filter.cursor));
   if (filter.action !== undefined) conditions.push(eq(auditEvents.action, filter.action));
@@ -39,15 +39,30 @@ export async function listAuditEvents(db: Queryable, filter: AuditListFilter): P
   if (filter.from !== undefined) conditions.push(gte(auditEvents.ts, filter.from));
   if (filter.to !== undefined) conditions.push(lte(auditEvents.ts, filter.to));
   if (filter.extra) conditions.push(...filter.extra);
+  return conditions;
+}
 
-  const limit = Math.max(1, Math.floor(filter.limit));
+/** The page's limit as a whole number of at least one. */
+export function pageLimit(filter: Pick<AuditListFilter, "limit">): number {
+  return Math.max(1, Math.floor(filter.limit));
+}
+
+/** A page of `limit` from up to `limit + 1` rows read newest first (the extra one says whether an older page exists). */
+export function toAuditPage(rows: readonly AuditEventRow[], limit: number): AuditPage {
+  const page = rows.slice(0, limit).map(toAuditEvent);
+  const last = page[page.length - 1];
+  return { events: page, nextCursor: rows.length > limit && last ? last.id : null };
+}
+
+/** Newest first, keyset-paginated on id (insertion order; unsealed events have no seq yet), so deep pages cost the same as the first. */
+export async function listAuditEvents(db: Queryable, filter: AuditListFilter): Promise<AuditPage> {
+  const conditions = auditFilterConditions(filter);
+  const limit = pageLimit(filter);
   const rows = await db
     .select(auditEventColumns)
     .from(auditEvents)
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(desc(auditEvents.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit).map(toAuditEvent);
-  const last = page[page.length - 1];
-  return { events: page, nextCursor: rows.length > limit && last ? last.id : null };
+  return toAuditPage(rows, limit);
 }

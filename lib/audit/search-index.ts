@@ -44,8 +44,8 @@ export async function indexAuditSearchBatch(db: Queryable, maxEvents: number): P
       await tx.execute(sql`
         with w as materialized (select coalesce(max(seq), 0) as w from audit_search),
         ins as (
-          insert into audit_search (seq, body)
-          select ${auditEvents.seq}, lower(${auditSearchText}) from ${auditEvents}, w
+          insert into audit_search (seq, event_id, body)
+          select ${auditEvents.seq}, ${auditEvents.id}, lower(${auditSearchText}) from ${auditEvents}, w
           where ${auditEvents.seq} > w.w and ${auditEvents.seq} <= w.w + ${maxEvents}
           order by ${auditEvents.seq}
           returning seq

@@ -7,6 +7,7 @@ import {
   FACET_TEXT_WINDOW,
   indexAuditSearchBatch,
   listAuditEvents,
+  listAuditQuery,
   parseAuditQueryOr400,
   resolveAuditQuery,
   sealBatch,
@@ -50,7 +51,28 @@ async function truth(words: string[]): Promise<number[]> {
     .map((r) => Number(r.id));
 }
 
-async function search(q: string): Promise<number[]> {
+/**
+ * Every page of the explorer's answer, newest first. The explorer's windows are shrunk to this
+ * log's size, so a common word's pages come from the index's ordered matches as on a large log.
+ */
+async function search(
+  q: string,
+  options: { limit?: number; recentWindow?: number; narrowLimit?: number } = {},
+): Promise<number[]> {
+  const query = await resolveAuditQuery(handle.db, parseAuditQueryOr400(q));
+  const tuning = { recentWindow: options.recentWindow ?? 100, narrowLimit: options.narrowLimit ?? 200 };
+  const ids: number[] = [];
+  let cursor: number | undefined;
+  for (;;) {
+    const page = await listAuditQuery(handle.db, query, { limit: options.limit ?? 500, cursor }, tuning);
+    ids.push(...page.events.map((e) => e.id));
+    if (page.nextCursor === null) return ids;
+    cursor = page.nextCursor;
+  }
+}
+
+/** Every page as the scan of everything answers the query (listAuditEvents with its conditions). */
+async function pagesByScan(q: string): Promise<number[]> {
   const { conditions } = await resolveAuditQuery(handle.db, parseAuditQueryOr400(q));
   const ids: number[] = [];
   let cursor: number | undefined;
@@ -175,17 +197,57 @@ describe("free text in the audit explorer", () => {
   });
 
   it("refuses index rows that are not the next seq with its sealed event's text, even from the table's owner", async () => {
+    await handle.db.transaction((tx) => appendAuditEvents(tx, [event(TOTAL + 90)]));
+    while (((await sealBatch(handle.db, { maxEvents: 1000 }))?.sealed ?? 0) > 0);
     const through = await searchIndexedThrough(handle.db);
-    expect(await refusal(() => handle.db.execute(sql`insert into audit_search values (${through + 5}, 'x')`))).toMatch(
-      /not the next one to index/,
+    const row = (seq: number, eventId: number | null, body: string) =>
+      refusal(() =>
+        handle.db.execute(sql`insert into audit_search (seq, event_id, body) values (${seq}, ${eventId}, ${body})`),
+      );
+    const [next] = rowsOf<{ id: number | string; body: string }>(
+      await handle.db.execute(
+        sql`select id, lower(${auditSearchText}) as body from audit_events where seq = ${through + 1}`,
+      ),
     );
-    expect(
-      await refusal(() => handle.db.execute(sql`insert into audit_search values (${through + 1}, 'a false text')`)),
-    ).toMatch(/must be its sealed event's/);
-    expect(await refusal(() => handle.db.execute(sql`insert into audit_search values (${through}, 'again')`))).toMatch(
-      /not the next one to index/,
-    );
+    const id = Number(next?.id);
+    expect(await row(through + 5, id, "x")).toMatch(/not the next one to index/);
+    expect(await row(through + 1, id, "a false text")).toMatch(/must be its sealed event's/);
+    expect(await row(through + 1, id + 1, next?.body ?? "")).toMatch(/belongs to event/);
+    expect(await row(through + 1, null, next?.body ?? "")).toMatch(/belongs to event/);
+    expect(await row(through, id, "again")).toMatch(/not the next one to index/);
     expect(await searchIndexedThrough(handle.db)).toBe(through);
+  });
+
+  it("pages a common word from the index's matches in id order, with the rest of the query and the unindexed tail", async () => {
+    const common = await resolveAuditQuery(handle.db, parseAuditQueryOr400("common-hay"));
+    expect(common.byScan?.common).not.toBeNull();
+    const want = await truth(["common-hay"]);
+    // Matches the index does not hold yet (the last 300 sealed, the 50 unsealed) come first.
+    expect(want.filter((id) => id > TOTAL - 300).length).toBeGreaterThan(100);
+    // A page the newest 100 events cannot fill: the rest comes from the index (pages of 500), or from the
+    // scan of everything when the window covers the log (the default on a log this small).
+    expect(await search("common-hay")).toEqual(want);
+    expect(await search("common-hay", { limit: 37 })).toEqual(want);
+    expect(await search("common-hay", { recentWindow: 1_000_000 })).toEqual(want);
+    // The rest of the query, checked against each match (broad: more events than narrowLimit) or scanned (narrow).
+    const [mid] = rowsOf<{ ts: Date | string }>(
+      await handle.db.execute(sql`select ts from audit_events order by id limit 1 offset ${TOTAL / 2}`),
+    );
+    const at = new Date(mid?.ts ?? 0).toISOString();
+    for (const q of [
+      "actor:user:u3 common-hay",
+      "common-hay needle",
+      `common-hay until:${at}`,
+      `common-hay since:${at}`,
+      "common-hay zq",
+      "action:auth.* common-hay",
+    ]) {
+      const scanned = await pagesByScan(q);
+      expect(await search(q), q).toEqual(scanned);
+      expect(await search(q, { narrowLimit: 1_000_000 }), q).toEqual(scanned);
+      expect(await search(q, { limit: 23 }), q).toEqual(scanned);
+    }
+    expect((await pagesByScan("actor:user:u3 common-hay")).length).toBeGreaterThan(200);
   });
 
   it("keeps a query resolved earlier right after the sealer and the indexer move on (a later page, an export)", async () => {
@@ -193,11 +255,21 @@ describe("free text in the audit explorer", () => {
       appendAuditEvents(tx, [event(TOTAL + 100, { late: "needle-moving" }), event(TOTAL + 101)]),
     );
     const before = await resolveAuditQuery(handle.db, parseAuditQueryOr400("needle-moving"));
+    const commonBefore = await resolveAuditQuery(handle.db, parseAuditQueryOr400("common-hay"));
     while (((await sealBatch(handle.db, { maxEvents: 1000 }))?.sealed ?? 0) > 0);
     while (((await indexAuditSearchBatch(handle.db, 1000))?.indexed ?? 0) > 0);
     const page = await listAuditEvents(handle.db, { limit: 50, extra: before.conditions });
     expect(page.events.map((e) => e.id)).toEqual(await truth(["needle-moving"]));
     expect(page.events).toHaveLength(1);
+    // A common word: events indexed since are in both the index's matches and the tail, and listed once.
+    const ids: number[] = [];
+    let cursor: number | undefined;
+    do {
+      const next = await listAuditQuery(handle.db, commonBefore, { limit: 300, cursor }, { recentWindow: 10 });
+      ids.push(...next.events.map((e) => e.id));
+      cursor = next.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    expect(ids).toEqual(await truth(["common-hay"]));
   });
 
   it("finds what a scan finds for letters outside ASCII, whatever the database's locale folds", async () => {

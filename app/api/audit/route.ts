@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { auditListQuerySchema, listAuditEvents, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
+import { auditListQuerySchema, listAuditQuery, parseAuditQueryOr400, resolveAuditQuery } from "@/lib/audit";
 import { apiRoute } from "@/lib/http";
 
 export const dynamic = "force-dynamic";
@@ -33,7 +33,7 @@ export const GET = apiRoute(
   async ({ query }) => {
     const db = await getDb();
     const { q, ...filter } = query;
-    const extra = q ? (await resolveAuditQuery(db, parseAuditQueryOr400(q))).conditions : undefined;
-    return listAuditEvents(db, { ...filter, extra });
+    const resolved = q ? await resolveAuditQuery(db, parseAuditQueryOr400(q)) : null;
+    return listAuditQuery(db, resolved, filter);
   },
 );

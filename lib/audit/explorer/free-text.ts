@@ -6,9 +6,10 @@ import { auditEvents } from "@/db/schema";
 import { auditSearchText, searchIndexedThrough } from "../search-index";
 
 /**
- * Above this many indexed matches a word is common: newest first, a page of it is a short
- * scan away, and a list of its matches would cost more than the scan. At or below it the
- * matches are looked up in the trigram index and the events fetched by seq.
+ * Above this many indexed matches a word is common: a list of its matches would cost more
+ * than it saves, so its condition is the scan (facets, exports) and the explorer's pages take
+ * its newest matches in order from the index (lib/audit/explorer/list.ts). At or below it the
+ * matches are looked up in the trigram index and the events fetched by id.
  */
 export const INDEXED_MATCH_LIMIT = 2_000;
 
@@ -22,10 +23,25 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Words too common for a list of their matches, which the index can still hand out newest first. */
+export interface CommonWords {
+  /** Every sealed event up to this seq was in the index when the query was resolved. */
+  through: number;
+  /** The words' condition on audit_search (its lowercased body). */
+  match: SQL;
+}
+
+/** Events the index did not hold at `through`: unsealed, or sealed after it. */
+export function unindexed(through: number): SQL {
+  return or(isNull(auditEvents.seq), sql`${auditEvents.seq} > ${through}`) ?? sql`true`;
+}
+
 export interface FreeTextMatch {
   condition: SQL;
   /** Matched by reading every event's text (common or short words), not through the index. */
   byScan: boolean;
+  /** Set when the words are common but indexable. */
+  common: CommonWords | null;
 }
 
 /**
@@ -40,22 +56,22 @@ export async function freeTextMatch(db: Queryable, words: readonly string[]): Pr
   // The searchable text joins its fields with newlines: a phrase holding one must not match across two fields.
   const patterns = words.map((w) => `%${likeEscape(w.replace(/[\r\n]+/g, " "))}%`);
   const scan = and(...patterns.map((p) => sql`${auditSearchText} ilike ${p}`)) ?? sql`true`;
-  if (!words.some((w) => INDEXABLE.test(w))) return { condition: scan, byScan: true };
+  if (!words.some((w) => INDEXABLE.test(w))) return { condition: scan, byScan: true, common: null };
 
   const through = await searchIndexedThrough(db);
   const match = sql.join(
     patterns.map((p) => sql`body like lower(${p})`),
     sql` and `,
   );
-  const seqs = rowsOf<{ seq: number | string }>(
-    await db.execute(sql`select seq from audit_search where ${match} limit ${INDEXED_MATCH_LIMIT + 1}`),
-  ).map((r) => Number(r.seq));
-  if (seqs.length > INDEXED_MATCH_LIMIT) return { condition: scan, byScan: true };
+  const ids = rowsOf<{ event_id: number | string }>(
+    await db.execute(sql`select event_id from audit_search where ${match} limit ${INDEXED_MATCH_LIMIT + 1}`),
+  ).map((r) => Number(r.event_id));
+  if (ids.length > INDEXED_MATCH_LIMIT) return { condition: scan, byScan: true, common: { through, match } };
 
-  const tail = and(or(isNull(auditEvents.seq), sql`${auditEvents.seq} > ${through}`), scan) ?? scan;
-  if (seqs.length === 0) return { condition: tail, byScan: false };
+  const tail = and(unindexed(through), scan) ?? scan;
+  if (ids.length === 0) return { condition: tail, byScan: false, common: null };
   // One array parameter: the drivers plan each execution with its value, so the planner sees how
-  // many seqs there are and reads them by index (and, as a filter, hashes them).
-  const indexed = sql`${auditEvents.seq} = any(${`{${seqs.join(",")}}`}::bigint[])`;
-  return { condition: or(indexed, tail) ?? tail, byScan: false };
+  // many ids there are and reads them by index (and, as a filter, hashes them).
+  const indexed = sql`${auditEvents.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
+  return { condition: or(indexed, tail) ?? tail, byScan: false, common: null };
 }

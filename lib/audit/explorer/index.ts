@@ -15,6 +15,7 @@ export {
   type AuditFacets,
   type FacetCount,
 } from "./search";
+export { listAuditQuery } from "./list";
 export {
   deleteSavedQuery,
   listSavedQueries,

@@ -4,7 +4,7 @@ import type { Queryable } from "@/db/client";
 import { actorKinds, auditEvents, runs, user } from "@/db/schema";
 import { rowsOf } from "@/db/rows";
 import { AppError } from "@/lib/errors";
-import { freeTextMatch } from "./free-text";
+import { freeTextMatch, type CommonWords } from "./free-text";
 import { AUDIT_QUERY_SYNTAX, AuditQueryError, parseAuditQuery, type ParsedAuditQuery } from "./query-language";
 
 /** Turns a query string into a 400 naming the failing term and showing the syntax. */
@@ -77,9 +77,20 @@ async function resolveRunPrefixes(db: Queryable, prefixes: readonly string[]): P
   return ids;
 }
 
+/** Inclusive id bounds of a time window (null: unbounded); an empty window has min > max. */
+export interface IdRange {
+  min: number | null;
+  max: number | null;
+}
+
 /** ts bounds as id bounds (ids follow insertion order; ts is taken at insertion), so a time window is an index range on id. */
-async function idBoundsForTime(db: Queryable, since: Date | null, until: Date | null): Promise<SQL[]> {
-  const out: SQL[] = [];
+async function idBoundsForTime(
+  db: Queryable,
+  since: Date | null,
+  until: Date | null,
+): Promise<{ conditions: SQL[]; ids: IdRange }> {
+  const conditions: SQL[] = [];
+  const ids: IdRange = { min: null, max: null };
   // Concurrent writers can insert a few milliseconds out of ts order; a minute of slack keeps the bound safe.
   const slack = 60_000;
   if (since) {
@@ -89,7 +100,8 @@ async function idBoundsForTime(db: Queryable, since: Date | null, until: Date | 
       .where(gte(auditEvents.ts, new Date(since.getTime() - slack)))
       .orderBy(asc(auditEvents.ts))
       .limit(1);
-    out.push(first ? gte(auditEvents.id, first.id) : FALSE, gte(auditEvents.ts, since));
+    ids.min = first ? first.id : Number.MAX_SAFE_INTEGER;
+    conditions.push(first ? gte(auditEvents.id, first.id) : FALSE, gte(auditEvents.ts, since));
   }
   if (until) {
     const [last] = await db
@@ -98,9 +110,10 @@ async function idBoundsForTime(db: Queryable, since: Date | null, until: Date | 
       .where(lte(auditEvents.ts, new Date(until.getTime() + slack)))
       .orderBy(desc(auditEvents.ts))
       .limit(1);
-    out.push(last ? lte(auditEvents.id, last.id) : FALSE, lte(auditEvents.ts, until));
+    ids.max = last ? last.id : 0;
+    conditions.push(last ? lte(auditEvents.id, last.id) : FALSE, lte(auditEvents.ts, until));
   }
-  return out;
+  return { conditions, ids };
 }
 
 export interface ResolvedAuditQuery {
@@ -109,9 +122,11 @@ export interface ResolvedAuditQuery {
   runIds: string[];
   /**
    * When free text is matched by reading events' text (common or short words) rather than the
-   * search index: that condition, and the query's other conditions (`conditions` holds both).
+   * search index: that condition, and the query's other conditions (`conditions` holds both);
+   * for indexable common words, what lets a page take their newest matches from the index
+   * (`common`) and the id range of the query's time window (`ids`).
    */
-  byScan: { text: SQL; others: SQL[] } | null;
+  byScan: { text: SQL; others: SQL[]; common: CommonWords | null; ids: IdRange } | null;
 }
 
 /** The SQL conditions of a parsed query (several small lookups: users by email, run prefixes, actions, time → id). */
@@ -205,9 +220,13 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
   if (text) conditions.push(text.condition);
 
   const time = await idBoundsForTime(db, p.since, p.until);
-  conditions.push(...time);
-  others.push(...time);
-  return { conditions, runIds, byScan: text?.byScan ? { text: text.condition, others } : null };
+  conditions.push(...time.conditions);
+  others.push(...time.conditions);
+  return {
+    conditions,
+    runIds,
+    byScan: text?.byScan ? { text: text.condition, others, common: text.common, ids: time.ids } : null,
+  };
 }
 
 export interface FacetCount {
