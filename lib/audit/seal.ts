@@ -1,6 +1,6 @@
 import "server-only";
 import { and, asc, gt, gte, isNull, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { READ_COMMITTED, type Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
 import { auditKeys, type AuditKeys } from "./keys";
@@ -159,5 +159,7 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
       ts: inserted ? new Date(Number(inserted.ts_ms)) : null,
       maxId,
     };
-  });
+    // Read committed whatever the server's default: the statements after the lock must each see
+    // what committed before it was granted.
+  }, READ_COMMITTED);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Queryable } from "@/db/client";
+import { READ_COMMITTED, type Db, type Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
 
@@ -34,7 +34,7 @@ export interface SearchIndexResult {
  * one that also took the lock could get it just after another instance committed a batch it
  * cannot see, and index from a stale watermark (the trigger refuses that, but the batch fails).
  */
-export async function indexAuditSearchBatch(db: Queryable, maxEvents: number): Promise<SearchIndexResult | null> {
+export async function indexAuditSearchBatch(db: Db, maxEvents: number): Promise<SearchIndexResult | null> {
   return db.transaction(async (tx) => {
     const [lock] = rowsOf<{ locked: boolean }>(
       await tx.execute(sql`select pg_try_advisory_xact_lock(${sql.raw(String(SEARCH_INDEX_LOCK_KEY))}) as locked`),
@@ -54,7 +54,7 @@ export async function indexAuditSearchBatch(db: Queryable, maxEvents: number): P
                greatest((select w from w), coalesce((select max(seq) from ins), 0)) as through`),
     );
     return { indexed: Number(row?.indexed ?? 0), indexedThrough: Number(row?.through ?? 0) };
-  });
+  }, READ_COMMITTED);
 }
 
 /** Highest seq in the search index (0 when empty); every sealed event up to it is indexed. */

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
+import { auditEvents } from "@/db/schema";
 import {
   appendAuditEvents,
   auditFacets,
@@ -250,6 +251,54 @@ describe("free text in the audit explorer", () => {
     expect((await pagesByScan("actor:user:u3 common-hay")).length).toBeGreaterThan(200);
   });
 
+  it("ends a common word's newest window at the cursor or the until: bound, and goes on to older pages when the window holds exactly a page", async () => {
+    const query = await resolveAuditQuery(handle.db, parseAuditQueryOr400("common-hay"));
+    const want = await truth(["common-hay"]);
+    const tuning = { recentWindow: 10, narrowLimit: 0 };
+    // The newest 10 events below a cursor hold exactly `limit` matches: the page is full and an older one follows.
+    const cursor = (want[40] ?? 0) + 1;
+    const newest10 = rowsOf<{ id: number | string }>(
+      await handle.db.execute(sql`select id from audit_events where id < ${cursor} order by id desc limit 10`),
+    ).map((r) => Number(r.id));
+    const exact = want.filter((id) => newest10.includes(id)).length;
+    expect(exact).toBeGreaterThan(0);
+    const page = await listAuditQuery(handle.db, query, { limit: exact, cursor }, tuning);
+    expect(page.events.map((e) => e.id)).toEqual(want.filter((id) => id < cursor).slice(0, exact));
+    expect(page.nextCursor).not.toBeNull();
+    // An until: bound far below the newest events (its ids as resolveAuditQuery gives them).
+    const max = want[want.length / 2] ?? 0;
+    const bounded = {
+      ...query,
+      conditions: [...query.conditions, sql`${auditEvents.id} <= ${max}`],
+      byScan: query.byScan && {
+        ...query.byScan,
+        others: [...query.byScan.others, sql`${auditEvents.id} <= ${max}`],
+        ids: { min: null, max },
+      },
+    };
+    const first = await listAuditQuery(handle.db, bounded, { limit: 20 }, tuning);
+    expect(first.events.map((e) => e.id)).toEqual(want.filter((id) => id <= max).slice(0, 20));
+  });
+
+  it("keeps the explorer's other filter fields with a common word", async () => {
+    const query = await resolveAuditQuery(handle.db, parseAuditQueryOr400("common-hay"));
+    const tuning = { recentWindow: 50, narrowLimit: 0 };
+    const filters = [
+      { actorKind: "user" as const, actorId: "u3" },
+      { action: "tool.called", subjectType: "run", subjectId: "run-8" },
+      { from: new Date(0), to: new Date(Date.now() + 60_000) },
+    ];
+    for (const filter of filters) {
+      const scanned = await listAuditEvents(handle.db, { limit: 500, ...filter, extra: query.conditions });
+      const page = await listAuditQuery(handle.db, query, { limit: 500, ...filter }, tuning);
+      expect(
+        page.events.map((e) => e.id),
+        JSON.stringify(filter),
+      ).toEqual(scanned.events.map((e) => e.id));
+      expect(page.events.length).toBeGreaterThan(0);
+    }
+  });
+
   it("keeps a query resolved earlier right after the sealer and the indexer move on (a later page, an export)", async () => {
     await handle.db.transaction((tx) =>
       appendAuditEvents(tx, [event(TOTAL + 100, { late: "needle-moving" }), event(TOTAL + 101)]),
@@ -265,7 +314,12 @@ describe("free text in the audit explorer", () => {
     const ids: number[] = [];
     let cursor: number | undefined;
     do {
-      const next = await listAuditQuery(handle.db, commonBefore, { limit: 300, cursor }, { recentWindow: 10 });
+      const next = await listAuditQuery(
+        handle.db,
+        commonBefore,
+        { limit: 300, cursor },
+        { recentWindow: 10, narrowLimit: 0 },
+      );
       ids.push(...next.events.map((e) => e.id));
       cursor = next.nextCursor ?? undefined;
     } while (cursor !== undefined);
@@ -287,5 +341,54 @@ describe("free text in the audit explorer", () => {
       expect(await search(word), word).toEqual(scanned);
     }
     expect(await search("Ünïcode")).toHaveLength(1);
+  });
+});
+
+describe("a common word when seq order is not id order", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase({ install: false });
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it("lists what a scan lists when older ids were sealed after newer ones and are not indexed yet", async () => {
+    const count = INDEXED_MATCH_LIMIT * 2 + 400;
+    // A word in every event: common even among the half the index holds.
+    const all = Array.from({ length: count }, (_, k) => event(k, { dense: "dense-hay" }));
+    await db.db.transaction((tx) => appendAuditEvents(tx, all));
+    const [first] = rowsOf<{ id: number | string }>(await db.db.execute(sql`select min(id) as id from audit_events`));
+    const lowest = Number(first?.id);
+    // The newer half is sealed first (as when a long transaction commits its older ids late), then the rest;
+    // the index stops 100 events into the older half, so most ids far below the newest are matched by scan.
+    while (((await sealBatch(db.db, { maxEvents: 1000, fromId: lowest + count / 2 }))?.sealed ?? 0) > 0);
+    while (((await sealBatch(db.db, { maxEvents: 1000 }))?.sealed ?? 0) > 0);
+    const through = count / 2 + 100;
+    while ((await searchIndexedThrough(db.db)) < through) await indexAuditSearchBatch(db.db, 100);
+    for (const q of ["dense-hay", "dense-hay actor:user:u3", "action:tool.called dense-hay"]) {
+      const query = await resolveAuditQuery(db.db, parseAuditQueryOr400(q));
+      expect(query.byScan?.common?.through, q).toBe(through);
+      const want: number[] = [];
+      let cursor: number | undefined;
+      do {
+        const page = await listAuditEvents(db.db, { limit: 500, cursor, extra: query.conditions });
+        want.push(...page.events.map((e) => e.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(
+        want.some((id) => id < lowest + count / 2 - 200),
+        q,
+      ).toBe(true);
+      for (const limit of [50, 333]) {
+        const ids: number[] = [];
+        do {
+          const page = await listAuditQuery(db.db, query, { limit, cursor }, { recentWindow: 100, narrowLimit: 0 });
+          ids.push(...page.events.map((e) => e.id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor !== undefined);
+        expect(ids, `${q}, pages of ${limit}`).toEqual(want);
+      }
+    }
   });
 });

@@ -41,7 +41,7 @@ async function readEvents(db: Queryable, conditions: readonly SQL[], limit: numb
 async function countUpTo(db: Queryable, conditions: readonly SQL[], cap: number): Promise<number> {
   const [row] = rowsOf<{ n: number | string }>(
     await db.execute(
-      sql`select count(*) as n from (select 1 from ${auditEvents} where ${and(...conditions)} limit ${cap + 1}) x`,
+      sql`select count(*) as n from (select 1 from ${auditEvents} where ${and(...conditions) ?? sql`true`} limit ${cap + 1}) x`,
     ),
   );
   return Number(row?.n ?? 0);
@@ -68,7 +68,7 @@ async function newestIndexed(
         select event_id from audit_search where ${common.match} and event_id <= ${range.below}${bounds}
         order by event_id desc offset 0
       ) s
-      cross join lateral (select ${auditEvents.id} from ${auditEvents} where ${auditEvents.id} = s.event_id and ${and(...conditions)} limit 1) e
+      cross join lateral (select ${auditEvents.id} from ${auditEvents} where ${auditEvents.id} = s.event_id and ${and(...conditions) ?? sql`true`} limit 1) e
       order by s.event_id desc limit ${limit}`),
   );
   return rows.map((r) => Number(r.id));
@@ -121,7 +121,9 @@ export async function listAuditQuery(
   const rest = [...auditFilterConditions(filter), ...byScan.others];
 
   const top = filter.cursor ?? (await newestId(db)) + 1;
-  const floor = Math.min(top - 1 - (tuning.recentWindow ?? RECENT_WINDOW), byScan.ids.max ?? Number.MAX_SAFE_INTEGER);
+  // The window ends where the query's events do: below the cursor and at the end of an until: window.
+  const upper = Math.min(top - 1, byScan.ids.max ?? Number.MAX_SAFE_INTEGER);
+  const floor = upper - (tuning.recentWindow ?? RECENT_WINDOW);
   const recent = await readEvents(db, [...rest, byScan.text, gt(auditEvents.id, floor)], limit + 1);
   if (recent.length > limit || floor <= 0) return toAuditPage(recent, limit);
 
