@@ -63,9 +63,15 @@ export async function freeTextMatch(db: Queryable, words: readonly string[]): Pr
     patterns.map((p) => sql`body like lower(${p})`),
     sql` and `,
   );
-  const ids = rowsOf<{ event_id: number | string }>(
-    await db.execute(sql`select event_id from audit_search where ${match} limit ${INDEXED_MATCH_LIMIT + 1}`),
-  ).map((r) => Number(r.event_id));
+  // The index is asked for the first word it can serve (audit_search_ids, drizzle/0027); the others are rechecked.
+  const first = words.findIndex((w) => INDEXABLE.test(w));
+  const others = patterns.filter((_, i) => i !== first).map((p) => sql`lower(${p})`);
+  const also = others.length > 0 ? sql`array[${sql.join(others, sql`, `)}]::text[]` : sql`'{}'::text[]`;
+  const ids = rowsOf<{ id: number | string }>(
+    await db.execute(
+      sql`select audit_search_ids(lower(${patterns[first] ?? ""}), ${also}, ${INDEXED_MATCH_LIMIT + 1}) as id`,
+    ),
+  ).map((r) => Number(r.id));
   if (ids.length > INDEXED_MATCH_LIMIT) return { condition: scan, byScan: true, common: { through, match } };
 
   const tail = and(unindexed(through), scan) ?? scan;
