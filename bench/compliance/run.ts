@@ -173,7 +173,7 @@ async function main() {
         // Free text: one match; ~10 matches near the log's start; a word common in every part of the log;
         // a word too common for the index whose matches are all in the oldest tenth, alone and with other
         // terms (broad, narrow, matching none of its events, a window without any, one at the log's start);
-        // a word in 85% of the events.
+        // a word in 85% of the events, alone and up to five days ago.
         `"notes/42.md"`,
         "run-0004200",
         "invoice-check",
@@ -184,6 +184,7 @@ async function main() {
         "run-000 since:7d",
         `run-000 until:${day(29)}`,
         "jobid",
+        `jobid until:${day(5)}`,
       ];
       console.log(
         "\n## Explorer first page (50 events), p50 / max over reps\n\n| query | rows | p50 ms | max ms |\n|---|---|---|---|",
