@@ -49,6 +49,8 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     timeout: 600_000,
     reuseExistingServer: false,
+    // The server drains and exits, and its data directory goes with it (scripts/e2e-server.mjs).
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     stdout: "pipe",
     stderr: "pipe",
     env: {

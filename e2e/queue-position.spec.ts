@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type Page } from "@playwright/test";
 import { completion, startOpenAiLoopback, type Loopback } from "../lib/proof/openai-loopback";
 import { signInAndWait } from "./support/auth";
@@ -11,8 +12,6 @@ import { demoPassword, e2eAdminToken } from "./support/constants";
  * database) whose `default` endpoint has one slot and is a loopback OpenAI-protocol model that
  * holds every answer for this spec's runs until the test lets it go.
  */
-const port = Number(process.env.E2E_PORT ?? 3100) + 11;
-const baseURL = `http://127.0.0.1:${port}`;
 const marker = "queue-e2e";
 const key = "e2e-queue.example";
 
@@ -36,9 +35,9 @@ test.beforeAll(async ({ browser }) => {
         else answer();
       }),
   );
-  // A server left on the port by an earlier, killed run would answer the health check without this model.
-  const stale = await fetch(`${baseURL}/api/health`).catch(() => null);
-  expect(stale, `port ${port} is already in use: stop whatever serves ${baseURL}`).toBeNull();
+  // A port the system has just handed out and taken back: nothing else of this run listens on it.
+  const port = await freePort();
+  const baseURL = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ["scripts/e2e-server.mjs"], {
     detached: true,
     stdio: ["ignore", "inherit", "inherit"],
@@ -156,3 +155,15 @@ test("runs behind a full endpoint show their place in its queue on the board and
   await expect(card(third)).toHaveAttribute("data-state", "succeeded", { timeout: 20_000 });
   await expect(card(third)).not.toContainText("Waiting:");
 });
+
+/** A loopback port free at this moment (the second server takes it a moment later). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
