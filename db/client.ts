@@ -10,11 +10,6 @@ import { getEnv } from "@/lib/env";
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
-/**
- * For a transaction whose later statements must see what committed before an advisory lock it
- * takes was granted: each statement takes a fresh snapshot, whatever the server's default.
- */
-export const READ_COMMITTED = { isolationLevel: "read committed" } as const;
 /** Anything that can run a query: the database itself or an open transaction. */
 export type Queryable = Db | Tx;
 export type DbKind = "pglite" | "postgres";

@@ -1,4 +1,26 @@
 import "server-only";
+import { sql } from "drizzle-orm";
+import type { Db, Tx } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+
+/**
+ * Runs one batch's `work` in a transaction that first takes the work's advisory try-lock, or
+ * returns null when another instance holds it. The lock is a statement of its own and the
+ * transaction is read committed whatever the server's default, so every statement of `work`
+ * sees what committed before the lock was granted: a statement that took the lock and read the
+ * state at once could read it from a snapshot older than the batch whose commit freed the lock.
+ */
+export async function underTryLock<R>(db: Db, key: number, work: (tx: Tx) => Promise<R>): Promise<R | null> {
+  return db.transaction(
+    async (tx) => {
+      const [lock] = rowsOf<{ locked: boolean }>(
+        await tx.execute(sql`select pg_try_advisory_xact_lock(${sql.raw(String(key))}) as locked`),
+      );
+      return lock?.locked ? work(tx) : null;
+    },
+    { isolationLevel: "read committed" },
+  );
+}
 
 export type BatchLog = (level: "info" | "warn" | "error", message: string, fields?: Record<string, unknown>) => void;
 

@@ -1,8 +1,9 @@
 import "server-only";
 import { and, asc, gt, gte, isNull, sql } from "drizzle-orm";
-import { READ_COMMITTED, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
+import { underTryLock } from "./batch-loop";
 import { auditKeys, type AuditKeys } from "./keys";
 import { canonicalParts, leafFromParts, macMatches } from "./leaf";
 import { CompactRange, frontierNodes, leafHash, nodeKey, type Hash } from "./merkle";
@@ -49,13 +50,7 @@ export interface SealOptions {
 export async function sealBatch(db: Db, options: SealOptions = {}): Promise<SealResult | null> {
   const keys = options.keys ?? auditKeys();
   const maxEvents = options.maxEvents ?? 10_000;
-  return db.transaction(async (tx) => {
-    // The lock is its own statement: one that also read the tree's size would read it with the
-    // snapshot taken as it started, possibly before the batch whose commit freed the lock.
-    const [lock] = rowsOf<{ locked: boolean }>(
-      await tx.execute(sql`select pg_try_advisory_xact_lock(${sql.raw(String(SEALER_LOCK_KEY))}) as locked`),
-    );
-    if (!lock?.locked) return null;
+  return underTryLock(db, SEALER_LOCK_KEY, async (tx) => {
     const [state] = rowsOf<{
       size: number | string | null;
       max_seq: number | string | null;
@@ -159,7 +154,5 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
       ts: inserted ? new Date(Number(inserted.ts_ms)) : null,
       maxId,
     };
-    // Read committed whatever the server's default: the statements after the lock must each see
-    // what committed before it was granted.
-  }, READ_COMMITTED);
+  });
 }

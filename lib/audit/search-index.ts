@@ -1,8 +1,9 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { READ_COMMITTED, type Db, type Queryable } from "@/db/client";
+import type { Db, Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
+import { underTryLock } from "./batch-loop";
 
 /** Transaction-scoped advisory lock of the instance indexing a batch ("fdsrch"). */
 export const SEARCH_INDEX_LOCK_KEY = 0x666473726368;
@@ -28,18 +29,10 @@ export interface SearchIndexResult {
  * Indexes the next `maxEvents` sealed events after the highest seq already indexed, in one
  * transaction. Seqs are gapless and a sealed batch commits whole, so the index always holds a
  * prefix 1..indexedThrough of the log (its insert trigger refuses anything else). Returns null
- * when another instance holds the indexing lock.
- *
- * The lock is its own statement: a statement reads with the snapshot taken when it starts, so
- * one that also took the lock could get it just after another instance committed a batch it
- * cannot see, and index from a stale watermark (the trigger refuses that, but the batch fails).
+ * when another instance holds the indexing lock (underTryLock).
  */
 export async function indexAuditSearchBatch(db: Db, maxEvents: number): Promise<SearchIndexResult | null> {
-  return db.transaction(async (tx) => {
-    const [lock] = rowsOf<{ locked: boolean }>(
-      await tx.execute(sql`select pg_try_advisory_xact_lock(${sql.raw(String(SEARCH_INDEX_LOCK_KEY))}) as locked`),
-    );
-    if (!lock?.locked) return null;
+  return underTryLock(db, SEARCH_INDEX_LOCK_KEY, async (tx) => {
     const [row] = rowsOf<{ indexed: number | string; through: number | string }>(
       await tx.execute(sql`
         with w as materialized (select coalesce(max(seq), 0) as w from audit_search),
@@ -54,7 +47,7 @@ export async function indexAuditSearchBatch(db: Db, maxEvents: number): Promise<
                greatest((select w from w), coalesce((select max(seq) from ins), 0)) as through`),
     );
     return { indexed: Number(row?.indexed ?? 0), indexedThrough: Number(row?.through ?? 0) };
-  }, READ_COMMITTED);
+  });
 }
 
 /** Highest seq in the search index (0 when empty); every sealed event up to it is indexed. */
