@@ -48,7 +48,12 @@ function spawnWorkers(url: string, n: number): Promise<ChildProcess[]> {
               `--worker-id=bench-${i + 1}`,
               `--concurrency=${concurrency}`,
             ],
-            { cwd: root, env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] },
+            {
+              cwd: root,
+              // The worker syncs the configured endpoints at start: keep the bench's limit, not the default of 4.
+              env: { ...process.env, DATABASE_URL: url, FLIGHTDECK_DEFAULT_MODEL_CONCURRENCY: "1000" },
+              stdio: ["ignore", "pipe", "inherit"],
+            },
           );
           child.stdout?.on("data", (chunk: Buffer) => {
             if (chunk.toString().includes('"worker started"')) resolve(child);
