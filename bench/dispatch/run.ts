@@ -2,6 +2,7 @@
  * Dispatch benchmark on real Postgres (see RESULTS.md):
  *   npx tsx --conditions=react-server bench/dispatch/run.ts [--url=postgres://…/postgres]
  *     [--latency-runs=200] [--throughput-runs=1000] [--turns=1] [--workers=1,2,4] [--concurrency=4]
+ *   npm run bench:dispatch:workers:smoke   # CI: 5 latency runs, 50-run backlogs, 1 and 2 processes
  * 1. claim-to-start latency: an idle pool of worker processes; runs created one at a time
  *    (25 ms apart); latency = first turn's started_at − run's created_at (both DB clock).
  * 2. throughput: N worker processes (no-op executor) drain a backlog committed at once;
@@ -77,14 +78,27 @@ async function stopWorkers(children: ChildProcess[]) {
   );
 }
 
+/** Waits until no run is open; throws, naming what is left, when none finished for a minute (a stuck bench fails CI, never hangs it). */
 async function waitAllDone(handle: DatabaseHandle) {
+  let last = -1;
+  let since = Date.now();
   for (;;) {
     const [row] = rowsOf<{ open: number }>(
       await handle.db.execute(
         sql`select count(*)::int as open from runs where state not in ('succeeded', 'failed', 'cancelled', 'timed_out')`,
       ),
     );
-    if (Number(row?.open) === 0) return;
+    const open = Number(row?.open);
+    if (open === 0) return;
+    if (open !== last) [last, since] = [open, Date.now()];
+    else if (Date.now() - since > 60_000) {
+      const left = rowsOf<{ state: string; reason: string | null; n: number }>(
+        await handle.db.execute(
+          sql`select state, state_reason as reason, count(*)::int as n from runs where state not in ('succeeded', 'failed', 'cancelled', 'timed_out') group by 1, 2`,
+        ),
+      );
+      throw new Error(`no run finished for 60 s; open: ${JSON.stringify(left)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
