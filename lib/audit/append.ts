@@ -32,9 +32,21 @@ export function auditContent(input: AuditInput, ts: Date): AuditEventContent {
  */
 export async function appendAuditEvents(tx: Queryable, inputs: readonly AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
+  await tx.insert(auditEvents).values(auditRows(inputs));
+}
+
+/**
+ * The same rows as one jsonb array, for the hot path's SQL functions that insert them in their
+ * own statement (flightdeck_append_audit, drizzle/0028_take_slot.sql): same content, MAC and order.
+ */
+export function auditRowsJson(inputs: readonly AuditInput[]): string {
+  return JSON.stringify(auditRows(inputs));
+}
+
+function auditRows(inputs: readonly AuditInput[]) {
   const { macKey } = auditKeys();
   const now = new Date();
-  const rows = inputs.map((input) => {
+  return inputs.map((input) => {
     const content = auditContent(input, now);
     const nonce = randomBytes(16).toString("base64");
     return {
@@ -51,7 +63,6 @@ export async function appendAuditEvents(tx: Queryable, inputs: readonly AuditInp
       mac: eventMac(macKey, nonce, content),
     };
   });
-  await tx.insert(auditEvents).values(rows);
 }
 
 /** One event; prefer appendAuditEvents when a transaction records several. */

@@ -1,6 +1,6 @@
 import "server-only";
 
-export { appendAudit, appendAuditEvents } from "./append";
+export { appendAudit, appendAuditEvents, auditRowsJson } from "./append";
 export { verifyAuditLog, verifyAuditChain, type VerifyOptions } from "./verify";
 export { listAuditEvents, type AuditListFilter, type AuditPage } from "./queries";
 export { auditListQuerySchema, type AuditListQuery } from "./query-schema";

@@ -1,17 +1,17 @@
 import "server-only";
 import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
+import { rowsOf } from "@/db/rows";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { flagCheckpoint } from "@/lib/flashcards/hooks";
 import { redactString } from "@/lib/redaction";
 import { settleEndpointTokens } from "@/lib/resources/endpoint-tokens";
-import { chargeActual } from "@/lib/scheduling/charge";
 import { schedulingConfig } from "@/lib/scheduling/config";
-import { turnCost } from "@/lib/scheduling/policy";
-import { runAuthorization, workerActor } from "@/lib/audit";
+import { turnCost, type Usage } from "@/lib/scheduling/policy";
+import { auditRowsJson, runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
-import { tryEndpointLock, type ClaimedTurn } from "./claim";
+import type { ClaimedTurn } from "./claim";
 import { applyOutcome } from "./outcome";
 import type { TurnContext, TurnExecutor, TurnResult } from "./turn-executor";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
@@ -72,9 +72,10 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     const end = params.end;
     if (end.kind === "result") {
       stored = await recordCompleted(tx, run, params, end.result, sink, nowMs);
-      // Only once this turn's rows are written: claimers wait for the lock through the handoff and commit alone.
-      if (params.handoff && (await tryEndpointLock(tx, run.modelEndpoint)))
-        next = await params.handoff.claim(tx, claim, sink);
+      // The endpoint's lock is tried only once this turn's rows are written: claimers wait for it
+      // through the handoff and the commit alone. Taken, the handoff's claim appends the events.
+      if (await checkpointTail(tx, run, claim.estimatedCost, end.result.usage, params.handoff !== undefined, sink))
+        next = (await params.handoff?.claim(tx, claim, sink)) ?? null;
       await flushAudit(tx, sink);
       return "applied";
     }
@@ -171,9 +172,6 @@ async function recordCompleted(
     patch: counters,
     nowMs,
   });
-  // Fair share: the key is charged the turn's real cost instead of the estimate taken at
-  // claim. Last, so the key's row is locked only for the end of the transaction.
-  await chargeActual(tx, run.fairGroup, claim.estimatedCost, result.usage);
   if (claim.tokenLimited)
     await settleEndpointTokens(
       tx,
@@ -182,6 +180,32 @@ async function recordCompleted(
       result.usage.inputTokens + result.usage.outputTokens,
     );
   return stored;
+}
+
+/**
+ * After the run's UPDATE, which locked its key's row (the scheduling counters), one round trip:
+ * flightdeck_checkpoint_tail (drizzle/0028_take_slot.sql) charges the key the turn's real cost
+ * instead of the estimate taken at claim (fair share), tries the endpoint's lock when the slot
+ * would be handed over, and appends the transaction's audit events unless it took the lock.
+ * Answers whether it took the lock; when it did not, the sink is empty.
+ */
+async function checkpointTail(
+  tx: Tx,
+  run: RunRow,
+  estimate: number,
+  usage: Usage,
+  tryLock: boolean,
+  sink: AuditInput[],
+): Promise<boolean> {
+  const actual = turnCost(usage, schedulingConfig());
+  const [row] = rowsOf<{ locked: boolean | string }>(
+    await tx.execute(sql`
+      select flightdeck_checkpoint_tail(${run.fairGroup}, ${estimate}::float8, ${actual}::float8, ${run.modelEndpoint},
+        ${tryLock}, ${auditRowsJson(sink)}::jsonb) as locked`),
+  );
+  const locked = row?.locked === true || row?.locked === "t";
+  if (!locked) sink.length = 0;
+  return locked;
 }
 
 function turnPayload(claim: ClaimedTurn, workerId: string, extra: Record<string, unknown>, error?: string) {

@@ -119,7 +119,7 @@ function sqlTextArray(values: readonly string[]) {
 const columns = Object.entries(getTableColumns(runs));
 
 /** A raw runs row (snake_case, driver values) as drizzle would return it. */
-function mapRunRow(raw: Record<string, unknown>): RunRow {
+export function mapRunRow(raw: Record<string, unknown>): RunRow {
   const out: Record<string, unknown> = {};
   for (const [field, column] of columns) {
     const value = raw[column.name];

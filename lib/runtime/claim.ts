@@ -4,13 +4,15 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { runs, turns } from "@/db/schema";
+import { turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
-import { runAuthorization, workerActor } from "@/lib/audit";
+import { auditRowsJson, runAuthorization, workerActor } from "@/lib/audit";
 import { reserveEndpointTokens } from "@/lib/resources/endpoint-tokens";
-import { chargeEstimate } from "@/lib/scheduling/charge";
-import { selectClaimCandidate } from "./claim-order";
-import { leaseExpiryIn, wallClockExceeded } from "./db-time";
+import { schedulingConfig } from "@/lib/scheduling/config";
+import { mapRunRow, selectClaimCandidate } from "./claim-order";
+import { wallClockExceeded } from "./db-time";
+import { IllegalTransitionError } from "./errors";
+import { canTransition } from "./transition-table";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
 import { markVersionWait } from "./version-pin";
 
@@ -22,7 +24,7 @@ export interface ClaimedTurn {
   attempt: number;
   /** The previous lease expired with a turn in flight: this claim resumes from the checkpoint. */
   recovered: boolean;
-  /** The cost charged to the run's fair-share key at claim; the checkpoint corrects it (lib/scheduling/charge.ts). */
+  /** The cost charged to the run's fair-share key at claim; the checkpoint corrects it (flightdeck_checkpoint_tail). */
   estimatedCost: number;
   /** Turns this worker's slot has passed through without being released (claimHandedOverSlot). */
   handoffs: number;
@@ -59,9 +61,8 @@ const MAX_CANDIDATES = 16;
  */
 export async function claimNextRun(db: Db, options: ClaimOptions): Promise<ClaimedTurn | null> {
   return db.transaction(async (tx) => {
-    // Audit events are appended last: the chain's lock is then held only for the commit,
-    // never while this claim waits for an endpoint's lock (that order would deadlock with
-    // a claimer holding the endpoint lock and waiting for the chain).
+    // A claim that takes a slot appends its events in takeLease's statement; what is left here was
+    // recorded by a claim that settled a run or left it for another build.
     const sink: AuditInput[] = [];
     const claimed = await claimOne(tx, options, sink);
     await flushAudit(tx, sink);
@@ -73,7 +74,7 @@ export async function claimNextRun(db: Db, options: ClaimOptions): Promise<Claim
  * The slot a checkpoint just freed goes straight to the next turn, inside the checkpoint's
  * transaction: the same policy picks among the endpoint's runnable runs (the finished run
  * included), so the slot is never idle between two turns and a turn costs one commit, not
- * two. The caller holds the endpoint's advisory lock (tryEndpointLock).
+ * two. The caller holds the endpoint's advisory lock (flightdeck_checkpoint_tail took it).
  */
 export async function claimHandedOverSlot(
   tx: Tx,
@@ -105,21 +106,14 @@ async function keyRowsFree(tx: Tx, run: RunRow): Promise<boolean> {
 
 const endpointLockKey = (endpoint: string) => `flightdeck.endpoint:${endpoint}`;
 
-/**
- * Claims serialise per endpoint on this lock before they take a slot (a claim may first mark
- * waits or settle a run). A checkpoint that would hand its slot over takes it after its own
- * writes, just before the handoff, and only if it is free: a checkpoint never waits for it, so
- * where it takes it cannot deadlock, checkpoints of one endpoint do not queue behind each other
- * (one that finds it taken releases its slot the ordinary way), and claimers wait for it only
- * through the handoff and the commit. The handoff waits for no row a claimer could hold (keyRowsFree;
- * the endpoint's token window is reserved only under this lock), at most for another checkpoint's commit.
- */
-export async function tryEndpointLock(tx: Tx, endpoint: string): Promise<boolean> {
-  const [row] = rowsOf<{ ok: boolean | string }>(
-    await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${endpointLockKey(endpoint)})) as ok`),
-  );
-  return row?.ok === true || row?.ok === "t";
-}
+// The endpoint's lock. Claims serialise per endpoint on it before they take a slot (a claim may first
+// mark waits or settle a run). A checkpoint that would hand its slot over tries it after its own
+// writes, just before the handoff (flightdeck_checkpoint_tail), and only if it is free: a checkpoint
+// never waits for it, so where it takes it cannot deadlock, checkpoints of one endpoint do not queue
+// behind each other (one that finds it taken releases its slot the ordinary way), and claimers wait
+// for it only through the handoff and the commit. The handoff waits for no row a claimer could hold
+// (keyRowsFree; the endpoint's token window is reserved only under this lock), at most for another
+// checkpoint's commit. The SQL functions spell the key 'flightdeck.endpoint:' || name as well.
 
 async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn | null> {
   const { nowMs, full, tokenLimited } = await clockAndFullEndpoints(tx);
@@ -156,16 +150,19 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
       skipIds.push(candidate.id);
       continue;
     }
+    // The room is checked inside takeLease's one statement, except where something must happen between
+    // the check and the lease: an endpoint with a tokens-per-minute limit reserves the estimate, and a
+    // recovery aborts the lost turn.
     const limited = tokenLimited.includes(candidate.modelEndpoint);
-    if (
-      !(await endpointHasRoom(tx, candidate.modelEndpoint)) ||
-      (limited && !(await reserveEndpointTokens(tx, candidate.modelEndpoint, candidate.fairGroup)))
-    ) {
-      await markResourceWaits(tx, candidate.modelEndpoint);
-      excluded.push(candidate.modelEndpoint);
-      continue;
-    }
-    return takeLease(tx, candidate, options, sink, limited);
+    const checkFirst = limited || recovering;
+    const room =
+      !checkFirst ||
+      ((await endpointHasRoom(tx, candidate.modelEndpoint)) &&
+        (!limited || (await reserveEndpointTokens(tx, candidate.modelEndpoint, candidate.fairGroup))));
+    const claimed = room ? await takeLease(tx, candidate, options, sink, { checkedRoom: checkFirst, limited }) : null;
+    if (claimed) return claimed;
+    await markResourceWaits(tx, candidate.modelEndpoint);
+    excluded.push(candidate.modelEndpoint);
   }
   return null;
 }
@@ -266,73 +263,66 @@ async function settleAtBoundary(
   return true;
 }
 
+/**
+ * Takes the lease, charges the key's estimate, records the turn as running and appends the
+ * transaction's audit events so far: one call of flightdeck_take_slot (drizzle/0028_take_slot.sql),
+ * which also checks the endpoint's room under its lock unless the caller did (`checkedRoom`; a
+ * recovery must, since it aborts the lost turn first). Answers null when the endpoint is full
+ * (the sink keeps its events). The one state change not made by transitionRun (queued -> running):
+ * the function writes what transitionRun would, and the run.running event is built here.
+ */
 async function takeLease(
   tx: Tx,
   candidate: RunRow,
   options: ClaimOptions,
   sink: AuditInput[],
-  tokenLimited: boolean,
-): Promise<ClaimedTurn> {
+  endpoint: { checkedRoom: boolean; limited: boolean },
+): Promise<ClaimedTurn | null> {
   const recovered = candidate.state === "running" && candidate.leaseToken !== null;
   const attempt = recovered ? candidate.attempt + 1 : candidate.attempt;
+  const from = candidate.state;
+  if (from !== "running" && !canTransition(from, "running"))
+    throw new IllegalTransitionError(candidate.id, from, "running");
   const leaseToken = randomUUID();
+  const turnId = randomUUID();
   const actor = workerActor(options.workerId);
   const authorization = runAuthorization(candidate);
-  const patch = {
-    leaseToken,
-    leaseOwner: options.workerId,
-    leaseExpiresAt: leaseExpiryIn(options.leaseMs),
-    attempt,
-    stateReason: null,
-    slotReleased: false,
-  };
-  let run: RunRow | undefined;
-  if (candidate.state === "queued") {
-    run = await transitionRun(tx, candidate.id, "running", {
+  const events: AuditInput[] = [];
+  const subject = { type: "run", id: candidate.id };
+  if (from === "queued")
+    events.push({
       actor,
+      action: "run.running",
+      subject,
       authorization,
-      patch,
-      payload: { workerId: options.workerId },
-      auditSink: sink,
-      locked: candidate,
+      payload: { jobId: candidate.jobId, from, to: "running", reason: null, workerId: options.workerId },
     });
-  } else {
-    [run] = await tx
-      .update(runs)
-      .set({ ...patch, updatedAt: sql`now()` })
-      .where(eq(runs.id, candidate.id))
-      .returning();
-  }
-  if (!run) throw new Error(`run ${candidate.id} vanished under its row lock`);
   if (recovered) {
-    await abortStaleTurns(tx, run.id, "lease expired: worker lost mid-turn");
-    sink.push({
+    // The room was checked first: nothing below can leave the slot untaken.
+    await abortStaleTurns(tx, candidate.id, "lease expired: worker lost mid-turn");
+    events.push({
       actor,
       action: "run.recovered",
-      subject: { type: "run", id: run.id },
+      subject,
       authorization,
-      payload: { jobId: run.jobId, previousOwner: candidate.leaseOwner, attempt },
+      payload: { jobId: candidate.jobId, previousOwner: candidate.leaseOwner, attempt },
     });
-    await flagRecovery(tx, { id: run.id, jobId: run.jobId, attempt, previousOwner: candidate.leaseOwner }, sink);
+    await flagRecovery(
+      tx,
+      { id: candidate.id, jobId: candidate.jobId, attempt, previousOwner: candidate.leaseOwner },
+      events,
+    );
   }
-  const estimatedCost = await chargeEstimate(tx, run.fairGroup);
-  const turnId = randomUUID();
-  await tx.insert(turns).values({
-    id: turnId,
-    runId: run.id,
-    index: run.turnsUsed,
-    attempt,
-    status: "running",
-    workerId: options.workerId,
-    messagesIn: [],
-    fairKey: run.fairGroup,
-    estimatedCost,
-    // runnable_since is left alone by taking the lease (the trigger stamps it only on becoming runnable).
-    waitMs: sql`greatest(0, (extract(epoch from clock_timestamp() - (select coalesce(runnable_since, created_at) from runs where id = ${run.id})) * 1000))::int`,
-    // Statement time, not transaction start: the previous turn's checkpoint committed
-    // before this row lock was granted, so turns of one run never appear to overlap.
-    startedAt: sql`clock_timestamp()`,
-  });
+  const [row] = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      select s.estimate as "__estimate", (s.run).*
+      from flightdeck_take_slot(${candidate.id}, ${from}, ${candidate.modelEndpoint}, ${!endpoint.checkedRoom},
+        ${options.workerId}, ${leaseToken}, ${Math.round(options.leaseMs)}::int, ${attempt}::int, ${turnId},
+        ${schedulingConfig().minTurnCost}::float8, ${auditRowsJson([...sink, ...events])}::jsonb) s`),
+  );
+  if (!row) return null;
+  sink.length = 0;
+  const run = mapRunRow(row);
   return {
     run,
     leaseToken,
@@ -340,8 +330,8 @@ async function takeLease(
     turnIndex: run.turnsUsed,
     attempt,
     recovered,
-    estimatedCost,
+    estimatedCost: Number(row.__estimate),
     handoffs: 0,
-    tokenLimited,
+    tokenLimited: endpoint.limited,
   };
 }
