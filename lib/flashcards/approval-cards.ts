@@ -193,20 +193,3 @@ export async function closeApprovalCard(
     await notifyLive(tx, "flashcard", card.id);
   }
 }
-
-/** A run that ended: its approval cards can no longer be acted on (mirrors the approvals' withdrawal). */
-export async function withdrawRunApprovalCards(tx: Tx, runId: string, why: string): Promise<void> {
-  const withdrawn = await tx
-    .update(flashcards)
-    .set({ state: "withdrawn", decidedAt: sql`now()`, decisionReason: why, snoozedUntil: null, updatedAt: sql`now()` })
-    .where(
-      and(
-        eq(flashcards.runId, runId),
-        eq(flashcards.kind, "approval"),
-        inArray(flashcards.state, [...liveFlashcardStates]),
-      ),
-    )
-    .returning({ id: flashcards.id });
-  // Every terminal transition comes through here: notify only when a card actually closed.
-  if (withdrawn.length > 0) await notifyLive(tx, "flashcard", withdrawn[0]?.id ?? "");
-}

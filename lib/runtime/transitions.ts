@@ -1,15 +1,14 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { Tx } from "@/db/client";
-import { approvals, runs, type RunState } from "@/db/schema";
-import { withdrawRunApprovalCards } from "@/lib/flashcards/approval-cards";
+import { runs, type RunState } from "@/db/schema";
 import { flagFailure } from "@/lib/flashcards/hooks";
 import { appendAudit, appendAuditEvents } from "@/lib/audit/append";
 import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
-import { releaseRunLocks } from "@/lib/memory/locks";
 import { notifyRun } from "./channels";
+import { settleRunLeftovers } from "./run-leftovers";
 import { announceRunTransition } from "./run-webhook";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
 import { canTransition, isTerminal } from "./transition-table";
@@ -65,6 +64,8 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
   if (options.fence && current.leaseToken !== options.fence.leaseToken) throw new LeaseLostError(runId);
   if (!canTransition(current.state, to)) throw new IllegalTransitionError(runId, current.state, to);
 
+  // Before the UPDATE: its trigger locks the key's counters row, held to commit.
+  if (isTerminal(to)) await settleRunLeftovers(tx, runId, `run ${to}`);
   const leavesRunning = to !== "running";
   const [updated] = await tx
     .update(runs)
@@ -94,17 +95,7 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
     .returning();
   if (!updated) throw new Error(`run ${runId} vanished under its row lock`);
 
-  if (isTerminal(to)) {
-    // Nobody can act on a decision for a finished run.
-    await tx
-      .update(approvals)
-      .set({ status: "withdrawn", decidedAt: sql`now()`, note: `run ${to}` })
-      .where(and(eq(approvals.runId, runId), eq(approvals.status, "pending")));
-    // Locks belong to the run: a finished run releases them, and the next waiters are woken.
-    await releaseRunLocks(tx, runId);
-    await withdrawRunApprovalCards(tx, runId, `run ${to}`);
-    if (to === "failed" || to === "timed_out") await flagFailure(tx, updated);
-  }
+  if (to === "failed" || to === "timed_out") await flagFailure(tx, updated);
 
   const event: AuditInput = {
     actor: options.actor,
