@@ -168,9 +168,11 @@ async function recordCompleted(
   });
   await flagCheckpoint(tx, run, updated, { index: claim.turnIndex, tokens }, sink);
   await params.executor.onCheckpoint?.(tx, params.context, result);
+  // The run's NOTIFY goes in the checkpoint's tail, one statement after this UPDATE.
   await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, {
     patch: counters,
     nowMs,
+    notifiedByCaller: true,
   });
   if (claim.tokenLimited)
     await settleEndpointTokens(
@@ -184,7 +186,7 @@ async function recordCompleted(
 
 /**
  * After the run's UPDATE, which locked its key's row (the scheduling counters), one round trip:
- * flightdeck_checkpoint_tail (drizzle/0028_take_slot.sql) charges the key the turn's real cost
+ * flightdeck_checkpoint_tail (drizzle/0029_checkpoint_tail_notify.sql) sends the run's NOTIFY, charges the key the turn's real cost
  * instead of the estimate taken at claim (fair share), tries the endpoint's lock when the slot
  * would be handed over, and appends the transaction's audit events unless it took the lock.
  * Answers whether it took the lock; when it did not, the sink is empty.
@@ -200,8 +202,8 @@ async function checkpointTail(
   const actual = turnCost(usage, schedulingConfig());
   const [row] = rowsOf<{ locked: boolean | string }>(
     await tx.execute(sql`
-      select flightdeck_checkpoint_tail(${run.fairGroup}, ${estimate}::float8, ${actual}::float8, ${run.modelEndpoint},
-        ${tryLock}, ${auditRowsJson(sink)}::jsonb) as locked`),
+      select flightdeck_checkpoint_tail(${run.id}, ${run.fairGroup}, ${estimate}::float8, ${actual}::float8,
+        ${run.modelEndpoint}, ${tryLock}, ${auditRowsJson(sink)}::jsonb) as locked`),
   );
   const locked = row?.locked === true || row?.locked === "t";
   if (!locked) sink.length = 0;

@@ -18,7 +18,8 @@ import { waitStillNeeded } from "./wait-guard";
  * wall clock → timed_out); otherwise the lease is released and the run is runnable again.
  * `extra.patch` rides along in the one UPDATE of the run this makes (the checkpoint's
  * turn and token counters), and `extra.nowMs` is the database clock the caller already
- * read, so the turn boundary costs no further round trips.
+ * read, so the turn boundary costs no further round trips. Every path changes the run's
+ * state or releases its lease and so notifies it — in its tail, with `extra.notifiedByCaller`.
  */
 export async function applyOutcome(
   tx: Tx,
@@ -26,10 +27,12 @@ export async function applyOutcome(
   outcome: TurnOutcome,
   lease: { workerId: string; leaseToken: string },
   auditSink?: AuditInput[],
-  extra: { patch?: RunPatch; nowMs?: number } = {},
+  extra: { patch?: RunPatch; nowMs?: number; notifiedByCaller?: boolean } = {},
 ): Promise<void> {
   const carry = extra.patch ?? {};
+  const notifiedByCaller = extra.notifiedByCaller ?? false;
   const base = {
+    notifiedByCaller,
     actor: workerActor(lease.workerId),
     authorization: runAuthorization(run),
     fence: { leaseToken: lease.leaseToken },
@@ -91,7 +94,7 @@ export async function applyOutcome(
       updatedAt: sql`now()`,
     })
     .where(eq(runs.id, run.id));
-  await notifyRun(tx, run.id);
+  if (!notifiedByCaller) await notifyRun(tx, run.id);
 }
 
 function budgetExhausted(run: RunRow): string | null {

@@ -36,6 +36,8 @@ export interface TransitionOptions {
   auditSink?: AuditInput[];
   /** The run row as already locked FOR UPDATE by the caller in this transaction (saves a round trip). */
   locked?: RunRow;
+  /** The caller sends the run's NOTIFY in a later statement of this transaction (the checkpoint's tail). */
+  notifiedByCaller?: boolean;
 }
 
 /** Appends the collected events in one insert. */
@@ -114,6 +116,6 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
   if (options.auditSink) options.auditSink.push(event);
   else await appendAudit(tx, event);
   await announceRunTransition(tx, updated, to, options.reason ?? null, current.state);
-  await notifyRun(tx, runId);
+  if (!options.notifiedByCaller) await notifyRun(tx, runId);
   return updated;
 }
