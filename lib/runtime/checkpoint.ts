@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { runs, turns } from "@/db/schema";
@@ -12,6 +12,7 @@ import { turnCost, type Usage } from "@/lib/scheduling/policy";
 import { auditRowsJson, runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
+import { mapRunRow } from "./claim-order";
 import { applyOutcome } from "./outcome";
 import type { TurnContext, TurnExecutor, TurnResult } from "./turn-executor";
 import { flushAudit, transitionRun, type RunRow } from "./transitions";
@@ -47,31 +48,25 @@ export interface SlotHandoff {
 /**
  * Records a turn and moves the run on, in ONE transaction fenced by the lease token. When
  * no row matches the token the worker lost its lease: nothing is written ("lost").
- * Round trips of a completed turn: lock the run (reading the database clock with it),
- * finish the turn row, one UPDATE of the run (counters and next state together), NOTIFY,
- * one INSERT of all the turn's audit events.
+ * Round trips of a completed turn: lock the run and finish the turn row (reading the database
+ * clock with them), a finishing run's leftovers, one UPDATE of the run (counters and next state
+ * together), and the tail (NOTIFY, charge, the handoff's lock try, all the turn's audit events).
  */
 export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<"applied" | "lost"> {
   const { claim, workerId } = params;
   let stored: unknown[] | null = null;
   let next: ClaimedTurn | null = null;
   const outcome = await db.transaction(async (tx): Promise<"applied" | "lost"> => {
-    const [locked] = await tx
-      .select({
-        ...getTableColumns(runs),
-        nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8`.mapWith(Number),
-      })
-      .from(runs)
-      .where(and(eq(runs.id, claim.run.id), eq(runs.leaseToken, claim.leaseToken)))
-      .for("no key update");
+    const end = params.end;
+    const locked = await lockForCheckpoint(tx, claim, end.kind === "result" ? end.result : null);
     if (!locked) return "lost";
-    const { nowMs, ...run } = locked;
+    const { run, nowMs } = locked;
     const audit = { actor: workerActor(workerId), authorization: runAuthorization(run) };
     // The transaction's audit events are collected and written in one insert at the end.
     const sink: AuditInput[] = [];
-    const end = params.end;
     if (end.kind === "result") {
-      stored = await recordCompleted(tx, run, params, end.result, sink, nowMs);
+      stored = locked.stored;
+      await recordCompleted(tx, run, params, end.result, sink, nowMs);
       // The endpoint's lock is tried only once this turn's rows are written: claimers wait for it
       // through the handoff and the commit alone. Taken, the handoff's claim appends the events.
       if (await checkpointTail(tx, run, claim.estimatedCost, end.result.usage, params.handoff !== undefined, sink))
@@ -137,21 +132,10 @@ async function recordCompleted(
   result: TurnResult,
   sink: AuditInput[],
   nowMs: number,
-): Promise<unknown[]> {
+): Promise<void> {
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
-  const stored = await finishTurn(tx, claim.turnId, {
-    cost: turnCost(result.usage, schedulingConfig()),
-    status: "completed",
-    model: result.model,
-    messagesIn: result.messagesIn,
-    messagesOut: result.messagesOut,
-    toolCalls: result.toolCalls,
-    inputTokens: result.usage.inputTokens,
-    outputTokens: result.usage.outputTokens,
-    modelMs: result.modelMs ?? null,
-  });
-  // The counters are written by applyOutcome's one UPDATE of the run; the row is locked.
+  // The turn row was finished with the run's row lock (lockForCheckpoint). The counters are written by applyOutcome's one UPDATE of the run; the row is locked.
   const counters = { tokensUsed: run.tokensUsed + tokens, turnsUsed: run.turnsUsed + 1 };
   const updated: RunRow = { ...run, ...counters };
   sink.push({
@@ -181,7 +165,54 @@ async function recordCompleted(
       claim.estimatedCost,
       result.usage.inputTokens + result.usage.outputTokens,
     );
-  return stored;
+}
+
+interface LockedForCheckpoint {
+  run: RunRow;
+  /** The database clock at the transaction's start. */
+  nowMs: number;
+  /** A completed turn's messages as stored (messages_in then messages_out); empty otherwise. */
+  stored: unknown[];
+}
+
+/**
+ * The checkpoint's first statement: the run's row locked, fenced by the lease token, with the
+ * database clock — and for a completed turn the turn row finished in the same statement, since
+ * nothing between decides whether it is written. Null: the lease was lost; nothing was written.
+ */
+async function lockForCheckpoint(
+  tx: Tx,
+  claim: ClaimedTurn,
+  completed: TurnResult | null,
+): Promise<LockedForCheckpoint | null> {
+  const json = (value: unknown) => JSON.stringify(value);
+  const finished = completed
+    ? sql`
+      update turns set status = 'completed', cost = ${turnCost(completed.usage, schedulingConfig())},
+        model = ${completed.model}, messages_in = ${json(completed.messagesIn)},
+        messages_out = ${json(completed.messagesOut)}, tool_calls = ${json(completed.toolCalls)},
+        input_tokens = ${completed.usage.inputTokens}, output_tokens = ${completed.usage.outputTokens},
+        model_ms = ${completed.modelMs ?? null}, finished_at = clock_timestamp()
+      where id = ${claim.turnId} and exists (select 1 from locked)
+      returning messages_in as "__messages_in", messages_out as "__messages_out"`
+    : sql`select null::jsonb as "__messages_in", null::jsonb as "__messages_out" where false`;
+  const [row] = rowsOf<Record<string, unknown>>(
+    await tx.execute(sql`
+      with locked as (
+        select runs.*, (extract(epoch from now()) * 1000)::float8 as "__now_ms" from runs
+        where id = ${claim.run.id} and lease_token = ${claim.leaseToken}
+        for no key update
+      ),
+      finished as (${finished})
+      select locked.*, finished.* from locked left join finished on true`),
+  );
+  if (!row) return null;
+  const messages = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);
+  return {
+    run: mapRunRow(row),
+    nowMs: Number(row.__now_ms),
+    stored: [...messages(row.__messages_in), ...messages(row.__messages_out)],
+  };
 }
 
 /**
