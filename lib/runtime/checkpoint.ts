@@ -49,7 +49,7 @@ export interface SlotHandoff {
  * Records a turn and moves the run on, in ONE transaction fenced by the lease token. When
  * no row matches the token the worker lost its lease: nothing is written ("lost").
  * Round trips of a completed turn: lock the run and finish the turn row (reading the database
- * clock with them), a finishing run's leftovers, one UPDATE of the run (counters and next state
+ * clock with them), a finishing run's open decisions, one UPDATE of the run (counters and next state
  * together), and the tail (NOTIFY, charge, the handoff's lock try, all the turn's audit events).
  */
 export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<"applied" | "lost"> {

@@ -8,7 +8,8 @@ import { appendAudit, appendAuditEvents } from "@/lib/audit/append";
 import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
 import { notifyRun } from "./channels";
-import { settleRunLeftovers } from "./run-leftovers";
+import { releaseRunLocks } from "@/lib/memory/locks";
+import { withdrawRunDecisions } from "./run-decisions";
 import { announceRunTransition } from "./run-webhook";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
 import { canTransition, isTerminal } from "./transition-table";
@@ -58,7 +59,8 @@ export async function lockRun(tx: Tx, runId: string): Promise<RunRow> {
 
 /**
  * The one way a run changes state: lock, check the transition table, update, audit and
- * notify, all inside the caller's transaction. An illegal transition throws
+ * notify, all inside the caller's transaction — except a claim's queued -> running, which
+ * flightdeck_take_slot (drizzle/0028_take_slot.sql) writes the same way: change both. An illegal transition throws
  * IllegalTransitionError (carrying the current state) before anything is written.
  */
 export async function transitionRun(tx: Tx, runId: string, to: RunState, options: TransitionOptions): Promise<RunRow> {
@@ -66,8 +68,9 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
   if (options.fence && current.leaseToken !== options.fence.leaseToken) throw new LeaseLostError(runId);
   if (!canTransition(current.state, to)) throw new IllegalTransitionError(runId, current.state, to);
 
-  // Before the UPDATE: its trigger locks the key's counters row, held to commit.
-  if (isTerminal(to)) await settleRunLeftovers(tx, runId, `run ${to}`);
+  // Approvals and cards before the UPDATE, whose trigger locks the key's counters row to commit; the
+  // run's shared-memory locks after it, as every transaction takes the key's row before an entity's lock.
+  const decisions = isTerminal(to) ? await withdrawRunDecisions(tx, runId, `run ${to}`) : null;
   const leavesRunning = to !== "running";
   const [updated] = await tx
     .update(runs)
@@ -97,6 +100,7 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
     .returning();
   if (!updated) throw new Error(`run ${runId} vanished under its row lock`);
 
+  if (decisions?.holdsMemoryLocks) await releaseRunLocks(tx, runId);
   if (to === "failed" || to === "timed_out") await flagFailure(tx, updated);
 
   const event: AuditInput = {

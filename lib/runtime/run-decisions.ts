@@ -4,15 +4,19 @@ import type { Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { liveFlashcardStates } from "@/db/schema";
 import { notifyLive } from "@/lib/live/channel";
-import { releaseRunLocks } from "@/lib/memory/locks";
 
 /**
- * What a finishing run leaves behind, settled in one round trip unless it holds shared-memory locks:
- * nobody can act on a decision for a finished run, so its pending approvals and its approval
- * flashcards are withdrawn; its locks are released and the next waiters woken (releaseRunLocks).
- * transitionRun calls it before the run's UPDATE, which locks the key's counters row until commit.
+ * A finishing run's open decisions, in one round trip: nobody can act on a decision for a finished
+ * run, so its pending approvals and its approval flashcards are withdrawn. Answers whether the run
+ * holds shared-memory locks: the caller releases them (releaseRunLocks) after the run's UPDATE, so
+ * the key's counters row is always locked before an entity's lock. transitionRun calls this before
+ * that UPDATE, which locks the key's row until commit.
  */
-export async function settleRunLeftovers(tx: Tx, runId: string, why: string): Promise<void> {
+export async function withdrawRunDecisions(
+  tx: Tx,
+  runId: string,
+  why: string,
+): Promise<{ holdsMemoryLocks: boolean }> {
   const live = sql.join(
     liveFlashcardStates.map((s) => sql`${s}`),
     sql`, `,
@@ -36,5 +40,5 @@ export async function settleRunLeftovers(tx: Tx, runId: string, why: string): Pr
   );
   // Notify only when a card actually closed: every terminal transition comes through here.
   if (row?.card) await notifyLive(tx, "flashcard", row.card);
-  if (row?.locked === true || row?.locked === "t") await releaseRunLocks(tx, runId);
+  return { holdsMemoryLocks: row?.locked === true || row?.locked === "t" };
 }
