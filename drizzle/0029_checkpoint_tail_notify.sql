@@ -1,6 +1,7 @@
 -- The checkpoint's tail also sends the run's NOTIFY (it was its own statement between the run's UPDATE and
 -- the tail, while the key's counters row that UPDATE locked was held): a new first parameter, the run.
-DROP FUNCTION IF EXISTS flightdeck_checkpoint_tail(text, double precision, double precision, text, boolean, jsonb);--> statement-breakpoint
+-- The six-parameter form of 0028 stays, an overload, for workers of the build before this one during a
+-- rolling deploy (a dropped function would fail every completed turn of theirs); a later migration drops it.
 CREATE OR REPLACE FUNCTION flightdeck_checkpoint_tail(
   p_run_id text,
   p_key text,
