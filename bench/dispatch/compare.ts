@@ -123,9 +123,10 @@ async function flightdeck(url: string): Promise<Result> {
   // round trip per poll beside the worker's own.
   let handoffs = 0;
   let checkpointed = 0;
-  const counting: RuntimeLogger = (_level, message) => {
+  const counting: RuntimeLogger = (_level, message, fields) => {
     if (message === "slot handed over") handoffs += 1;
-    else if (message === "turn checkpointed") checkpointed += 1;
+    // A turn aborted by a fault is checkpointed too, and re-run: only completed turns count.
+    else if (message === "turn checkpointed" && fields?.end === "result") checkpointed += 1;
   };
   worker = await startWorker({ ...opts, executor: noopExecutor, logger: counting });
   await untilCount(() => checkpointed, JOBS);

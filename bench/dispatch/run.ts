@@ -117,15 +117,18 @@ async function main() {
 
     // 1. Claim-to-start latency with an idle pool of two worker processes.
     const pool = await spawnWorkers(url, 2);
-    await new Promise((r) => setTimeout(r, 500));
-    for (let i = 0; i < latencyRuns; i++) {
-      await handle.db.transaction((tx) =>
-        createRun(tx, { jobId: "bench-noop", input: { turns: 1 }, trigger: { kind: "manual" }, actor }),
-      );
-      await new Promise((r) => setTimeout(r, 25));
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      for (let i = 0; i < latencyRuns; i++) {
+        await handle.db.transaction((tx) =>
+          createRun(tx, { jobId: "bench-noop", input: { turns: 1 }, trigger: { kind: "manual" }, actor }),
+        );
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await waitAllDone(handle);
+    } finally {
+      await stopWorkers(pool);
     }
-    await waitAllDone(handle);
-    await stopWorkers(pool);
     const [lat] = rowsOf<Record<string, number>>(
       await handle.db.execute(sql`
         select
@@ -146,18 +149,22 @@ async function main() {
     for (const n of workerCounts) {
       await handle.db.execute(sql`truncate turns, approvals, runs cascade`);
       const workers = await spawnWorkers(url, n);
-      await handle.db.transaction(async (tx) => {
-        for (let i = 0; i < throughputRuns; i++) {
-          await createRun(tx, {
-            jobId: "bench-noop",
-            input: { turns: turnsPerRun },
-            trigger: { kind: "manual" },
-            actor,
-          });
-        }
-      });
-      await waitAllDone(handle);
-      await stopWorkers(workers);
+      try {
+        await handle.db.transaction(async (tx) => {
+          for (let i = 0; i < throughputRuns; i++) {
+            await createRun(tx, {
+              jobId: "bench-noop",
+              input: { turns: turnsPerRun },
+              trigger: { kind: "manual" },
+              actor,
+            });
+          }
+        });
+        await waitAllDone(handle);
+      } finally {
+        // A failed bench leaves no worker process behind on the scratch database.
+        await stopWorkers(workers);
+      }
       const [tp] = rowsOf<{ turns: number; secs: number }>(
         await handle.db.execute(sql`
           select count(*)::int as turns, extract(epoch from (max(finished_at) - min(started_at)))::float8 as secs
