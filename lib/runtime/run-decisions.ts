@@ -12,11 +12,7 @@ import { notifyLive } from "@/lib/live/channel";
  * the key's counters row is always locked before an entity's lock. transitionRun calls this before
  * that UPDATE, which locks the key's row until commit.
  */
-export async function withdrawRunDecisions(
-  tx: Tx,
-  runId: string,
-  why: string,
-): Promise<{ holdsMemoryLocks: boolean }> {
+export async function withdrawRunDecisions(tx: Tx, runId: string, why: string): Promise<{ holdsMemoryLocks: boolean }> {
   const live = sql.join(
     liveFlashcardStates.map((s) => sql`${s}`),
     sql`, `,
