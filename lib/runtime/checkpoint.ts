@@ -8,7 +8,7 @@ import { flagCheckpoint } from "@/lib/flashcards/hooks";
 import { redactString } from "@/lib/redaction";
 import { settleEndpointTokens } from "@/lib/resources/endpoint-tokens";
 import { schedulingConfig } from "@/lib/scheduling/config";
-import { turnCost, type Usage } from "@/lib/scheduling/policy";
+import { turnCost } from "@/lib/scheduling/policy";
 import { auditRowsJson, runAuthorization, workerActor } from "@/lib/audit";
 import { notifyRun } from "./channels";
 import type { ClaimedTurn } from "./claim";
@@ -58,7 +58,9 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
   let next: ClaimedTurn | null = null;
   const outcome = await db.transaction(async (tx): Promise<"applied" | "lost"> => {
     const end = params.end;
-    const locked = await lockForCheckpoint(tx, claim, end.kind === "result" ? end.result : null);
+    // A completed turn's real cost: stored on its row and charged to its key in the tail.
+    const cost = end.kind === "result" ? turnCost(end.result.usage, schedulingConfig()) : 0;
+    const locked = await lockForCheckpoint(tx, claim, end.kind === "result" ? { result: end.result, cost } : null);
     if (!locked) return "lost";
     const { run, nowMs } = locked;
     const audit = { actor: workerActor(workerId), authorization: runAuthorization(run) };
@@ -69,7 +71,7 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       await recordCompleted(tx, run, params, end.result, sink, nowMs);
       // The endpoint's lock is tried only once this turn's rows are written: claimers wait for it
       // through the handoff and the commit alone. Taken, the handoff's claim appends the events.
-      if (await checkpointTail(tx, run, claim.estimatedCost, end.result.usage, params.handoff !== undefined, sink))
+      if (await checkpointTail(tx, run, claim.estimatedCost, cost, params.handoff !== undefined, sink))
         next = (await params.handoff?.claim(tx, claim, sink)) ?? null;
       await flushAudit(tx, sink);
       return "applied";
@@ -135,7 +137,8 @@ async function recordCompleted(
 ): Promise<void> {
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
-  // The turn row was finished with the run's row lock (lockForCheckpoint). The counters are written by applyOutcome's one UPDATE of the run; the row is locked.
+  // The turn row was finished with the run's row lock (lockForCheckpoint); the counters are
+  // written by applyOutcome's one UPDATE of the run.
   const counters = { tokensUsed: run.tokensUsed + tokens, turnsUsed: run.turnsUsed + 1 };
   const updated: RunRow = { ...run, ...counters };
   sink.push({
@@ -183,12 +186,13 @@ interface LockedForCheckpoint {
 async function lockForCheckpoint(
   tx: Tx,
   claim: ClaimedTurn,
-  completed: TurnResult | null,
+  turn: { result: TurnResult; cost: number } | null,
 ): Promise<LockedForCheckpoint | null> {
   const json = (value: unknown) => JSON.stringify(value);
+  const completed = turn?.result;
   const finished = completed
     ? sql`
-      update turns set status = 'completed', cost = ${turnCost(completed.usage, schedulingConfig())},
+      update turns set status = 'completed', cost = ${turn.cost},
         model = ${completed.model}, messages_in = ${json(completed.messagesIn)},
         messages_out = ${json(completed.messagesOut)}, tool_calls = ${json(completed.toolCalls)},
         input_tokens = ${completed.usage.inputTokens}, output_tokens = ${completed.usage.outputTokens},
@@ -217,20 +221,19 @@ async function lockForCheckpoint(
 
 /**
  * After the run's UPDATE, which locked its key's row (the scheduling counters), one round trip:
- * flightdeck_checkpoint_tail (drizzle/0029_checkpoint_tail_notify.sql) sends the run's NOTIFY, charges the key the turn's real cost
- * instead of the estimate taken at claim (fair share), tries the endpoint's lock when the slot
- * would be handed over, and appends the transaction's audit events unless it took the lock.
- * Answers whether it took the lock; when it did not, the sink is empty.
+ * flightdeck_checkpoint_tail (drizzle/0029_checkpoint_tail_notify.sql) sends the run's NOTIFY,
+ * charges the key the turn's real cost instead of the estimate taken at claim (fair share), tries
+ * the endpoint's lock when the slot would be handed over, and appends the transaction's audit
+ * events unless it took the lock. Answers whether it took the lock; when it did not, the sink is empty.
  */
 async function checkpointTail(
   tx: Tx,
   run: RunRow,
   estimate: number,
-  usage: Usage,
+  actual: number,
   tryLock: boolean,
   sink: AuditInput[],
 ): Promise<boolean> {
-  const actual = turnCost(usage, schedulingConfig());
   const [row] = rowsOf<{ locked: boolean | string }>(
     await tx.execute(sql`
       select flightdeck_checkpoint_tail(${run.id}, ${run.fairGroup}, ${estimate}::float8, ${actual}::float8,

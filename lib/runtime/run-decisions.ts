@@ -20,9 +20,9 @@ export async function withdrawRunDecisions(tx: Tx, runId: string, why: string): 
   const [row] = rowsOf<{ card: string | null; locked: boolean | string }>(
     await tx.execute(sql`
       with approvals_withdrawn as (
+        -- A data-modifying WITH runs to completion whether or not the query reads it.
         update approvals set status = 'withdrawn', decided_at = now(), note = ${why}
         where run_id = ${runId} and status = 'pending'
-        returning 1
       ),
       cards_withdrawn as (
         update flashcards
@@ -30,8 +30,7 @@ export async function withdrawRunDecisions(tx: Tx, runId: string, why: string): 
         where run_id = ${runId} and kind = 'approval' and state in (${live})
         returning id
       )
-      select (select count(*) from approvals_withdrawn) as approvals,
-        (select id from cards_withdrawn limit 1) as card,
+      select (select id from cards_withdrawn limit 1) as card,
         exists (select 1 from memory_locks where run_id = ${runId}) as locked`),
   );
   // Notify only when a card actually closed: every terminal transition comes through here.

@@ -7,8 +7,8 @@ import { flagFailure } from "@/lib/flashcards/hooks";
 import { appendAudit, appendAuditEvents } from "@/lib/audit/append";
 import type { AuditInput, Authorization } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
-import { notifyRun } from "./channels";
 import { releaseRunLocks } from "@/lib/memory/locks";
+import { notifyRun } from "./channels";
 import { withdrawRunDecisions } from "./run-decisions";
 import { announceRunTransition } from "./run-webhook";
 import { IllegalTransitionError, LeaseLostError } from "./errors";
@@ -60,7 +60,8 @@ export async function lockRun(tx: Tx, runId: string): Promise<RunRow> {
 /**
  * The one way a run changes state: lock, check the transition table, update, audit and
  * notify, all inside the caller's transaction — except a claim's queued -> running, which
- * flightdeck_take_slot (drizzle/0028_take_slot.sql) writes the same way: change both. An illegal transition throws
+ * flightdeck_take_slot (drizzle/0028_take_slot.sql) writes the same way: change both
+ * (tests/runtime/take-slot.test.ts compares them). An illegal transition throws
  * IllegalTransitionError (carrying the current state) before anything is written.
  */
 export async function transitionRun(tx: Tx, runId: string, to: RunState, options: TransitionOptions): Promise<RunRow> {
