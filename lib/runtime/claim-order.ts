@@ -15,28 +15,49 @@ export interface ClaimCandidate {
   pickedKey: string | null;
 }
 
+/** What a claim's first pick also answers (flightdeck_claim_candidate with `first`). */
+export interface ClaimRound {
+  nowMs: number;
+  /** Endpoints at their limit: excluded from the pick; the claim marks their runs' waits. */
+  full: string[];
+  /** Endpoints with a tokens-per-minute limit: a claim of theirs reserves its estimate first. */
+  tokenLimited: string[];
+}
+
 /**
- * The claim policy in SQL, one round trip (the rules are lib/scheduling/policy.ts):
- * 1. a run whose lease expired (its worker died) is recovered first;
- * 2. else a run below the top priority class that has been runnable for the ageing time,
- *    oldest first (one index probe per class below the top);
- * 3. else, in the top class, the key with the least virtual time (scheduling_lanes ⋈
- *    scheduling_keys: a table the size of the key set), then within the key the earliest
- *    deadline, then the oldest run (runs_key_claim_idx, in index order).
- * Runnable: queued, or running without a lease. The row is locked FOR UPDATE SKIP LOCKED:
- * a claimer never blocks on another. Nothing here reads the runnable set in bulk.
+ * The claim policy, one round trip: flightdeck_claim_candidate (drizzle/0030_claim_candidate.sql)
+ * holds the statement and its rules (lib/scheduling/policy.ts). The first pick of a claim also
+ * answers the clock and the endpoints at their limit, which it excludes. Nothing reads the
+ * runnable set in bulk; the row is locked FOR NO KEY UPDATE SKIP LOCKED.
  */
-export async function selectClaimCandidate(tx: Tx, options: ClaimQueryOptions): Promise<ClaimCandidate> {
+export async function selectClaimCandidate(
+  tx: Tx,
+  options: ClaimQueryOptions & { first: true },
+): Promise<ClaimCandidate & { round: ClaimRound }>;
+export async function selectClaimCandidate(tx: Tx, options: ClaimQueryOptions): Promise<ClaimCandidate>;
+export async function selectClaimCandidate(
+  tx: Tx,
+  options: ClaimQueryOptions,
+): Promise<ClaimCandidate & { round?: ClaimRound }> {
   const rows = rowsOf<Record<string, unknown>>(await tx.execute(claimCandidateSql(options)));
   const row = rows[0];
-  if (!row) return { run: undefined, candidateId: null, pickedKey: null };
+  if (!row) throw new Error("flightdeck_claim_candidate returned no row");
   const candidateId = (row.__candidate as string | null) ?? null;
   const pickedKey = (row.__picked_key as string | null) ?? null;
   const run = row.id ? mapRunRow(row) : undefined;
-  return { run, candidateId, pickedKey };
+  const round = options.first
+    ? {
+        nowMs: Number(row.__now_ms),
+        full: textArray(row.__full),
+        tokenLimited: textArray(row.__token_limited),
+      }
+    : undefined;
+  return { run, candidateId, pickedKey, round };
 }
 
 export interface ClaimQueryOptions {
+  /** The claim's first pick: also answer the clock and the full endpoints (ClaimRound). */
+  first?: boolean;
   excludeEndpoints: readonly string[];
   /** Only runs of this endpoint (a slot handed over at a checkpoint, claim.ts), or any. */
   onlyEndpoint?: string | null;
@@ -44,71 +65,21 @@ export interface ClaimQueryOptions {
   skipKeys: readonly string[];
 }
 
-/** The claim statement (exported for EXPLAIN in bench/fairness). */
+/** The claim statement (bench/fairness reads the plan of the statement it runs). */
 export function claimCandidateSql(options: ClaimQueryOptions) {
   const { ageingMs } = schedulingConfig();
-  const eps = sqlTextArray(options.excludeEndpoints);
-  const ids = sqlTextArray(options.skipIds);
-  const keys = sqlTextArray(options.skipKeys);
-  const only = options.onlyEndpoint ?? null;
-  const lane = sql`(${only}::text is null or l.model_endpoint = ${only}::text)`;
-  const ofRun = sql`(${only}::text is null or r.model_endpoint = ${only}::text)`;
   return sql`
-      with top as (
-        select l.priority as p from scheduling_lanes l
-        where l.runnable > 0 and l.model_endpoint <> all(${eps}) and l.key <> all(${keys}) and ${lane}
-        order by l.priority desc limit 1
-      ),
-      expired as (
-        select r.id from runs r
-        where r.lease_token is not null and r.lease_expires_at < now() and r.state = 'running'
-          and r.model_endpoint <> all(${eps}) and r.id <> all(${ids}) and ${ofRun}
-        order by r.lease_expires_at limit 1
-      ),
-      aged as (
-        select a.id from (
-          select distinct l.priority from scheduling_lanes l
-          where l.runnable > 0 and l.priority < (select p from top) and l.model_endpoint <> all(${eps}) and ${lane}
-        ) c
-        cross join lateral (
-          select r.id, r.runnable_since from runs r
-          where r.state in ('queued', 'running') and r.lease_token is null and r.priority = c.priority
-            and r.model_endpoint <> all(${eps}) and r.id <> all(${ids}) and ${ofRun}
-          order by r.runnable_since limit 1
-        ) a
-        where a.runnable_since <= now() - ${ageingMs}::int * interval '1 millisecond'
-        order by a.runnable_since limit 1
-      ),
-      picked_key as (
-        select l.key from scheduling_lanes l join scheduling_keys k on k.key = l.key
-        where l.runnable > 0 and l.priority = (select p from top)
-          and l.model_endpoint <> all(${eps}) and l.key <> all(${keys}) and ${lane}
-        order by k.vtime, l.key limit 1
-      ),
-      keyed as (
-        select r.id from runs r
-        where r.fair_group = (select key from picked_key) and r.priority = (select p from top)
-          and r.state in ('queued', 'running') and r.lease_token is null
-          and r.model_endpoint <> all(${eps}) and r.id <> all(${ids}) and ${ofRun}
-        order by r.deadline asc nulls last, r.created_at asc limit 1
-      ),
-      cand as materialized (
-        select coalesce((select id from expired), (select id from aged), (select id from keyed)) as id,
-               (select key from picked_key) as picked_key
-      )
-      select cand.id as "__candidate", cand.picked_key as "__picked_key", locked.*
-      from cand left join lateral (
-        -- NO KEY UPDATE: a tool transaction of a stopped worker holds KEY SHARE on the run (its
-        -- foreign keys), and that must not hide the run from the worker that rescues it.
-        -- The runnable test is repeated here: the CTEs read the statement's snapshot, and a run
-        -- another claimer took (and committed) since then must not come back as a "recovery".
-        -- Postgres re-checks this WHERE against the row's newest version when it locks it.
-        select * from runs
-        where runs.id = cand.id
-          and runs.state in ('queued', 'running')
-          and (runs.lease_token is null or runs.lease_expires_at < now())
-        for no key update skip locked
-      ) locked on true`;
+    select s.now_ms as "__now_ms", s.full_endpoints as "__full", s.token_limited as "__token_limited",
+      s.candidate as "__candidate", s.picked_key as "__picked_key", (s.run).*
+    from flightdeck_claim_candidate(${options.first === true}, ${sqlTextArray(options.excludeEndpoints)},
+      ${sqlTextArray(options.skipIds)}, ${sqlTextArray(options.skipKeys)}, ${options.onlyEndpoint ?? null}::text,
+      ${ageingMs}::int) s`;
+}
+
+/** A text[] column (node-postgres and PGlite both parse it into an array). */
+function textArray(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  throw new Error(`flightdeck_claim_candidate: expected a text[] column, got ${typeof value}`);
 }
 
 /** A text[] parameter (an empty array matches nothing in `<> all(...)`, so it excludes nothing). */

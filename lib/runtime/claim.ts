@@ -9,7 +9,7 @@ import type { AuditInput } from "@/lib/audit/types";
 import { auditRowsJson, runAuthorization, workerActor } from "@/lib/audit";
 import { reserveEndpointTokens } from "@/lib/resources/endpoint-tokens";
 import { schedulingConfig } from "@/lib/scheduling/config";
-import { mapRunRow, selectClaimCandidate } from "./claim-order";
+import { mapRunRow, selectClaimCandidate, type ClaimCandidate } from "./claim-order";
 import { wallClockExceeded } from "./db-time";
 import { IllegalTransitionError } from "./errors";
 import { canTransition } from "./transition-table";
@@ -116,15 +116,25 @@ const endpointLockKey = (endpoint: string) => `flightdeck.endpoint:${endpoint}`;
 // checkpoint's commit. The SQL functions spell the key 'flightdeck.endpoint:' || name as well.
 
 async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn | null> {
-  const { nowMs, full, tokenLimited } = await clockAndFullEndpoints(tx);
   const only = options.onlyEndpoint;
-  const excluded = only === undefined ? full : full.filter((e) => e === only);
-  if (options.handoff && excluded.length > 0) return null;
-  for (const endpoint of excluded) await markResourceWaits(tx, endpoint);
   const skipIds: string[] = [];
   const skipKeys: string[] = [];
+  // The first pick also answers the clock and the endpoints at their limit (which it left out).
+  const first = await selectClaimCandidate(tx, {
+    first: true,
+    excludeEndpoints: [],
+    skipIds,
+    skipKeys,
+    onlyEndpoint: only,
+  });
+  const { nowMs, full, tokenLimited } = first.round;
+  if (options.handoff && only !== undefined && full.includes(only)) return null;
+  if (!options.handoff) for (const endpoint of full) await markResourceWaits(tx, endpoint);
+  const excluded = [...full];
+  let pick: ClaimCandidate = first;
   for (let i = 0; i < MAX_CANDIDATES; i++) {
-    const pick = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds, skipKeys, onlyEndpoint: only });
+    if (i > 0)
+      pick = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds, skipKeys, onlyEndpoint: only });
     const candidate = pick.run;
     if (!candidate) {
       // Another claimer holds the chosen run: try the next one; a key with no claimable
@@ -165,29 +175,6 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
     excluded.push(candidate.modelEndpoint);
   }
   return null;
-}
-
-/**
- * The database clock, the endpoints already at their limit (their runs are not even
- * considered this round) and those with a tokens-per-minute limit (the others need no
- * reservation), in one round trip. Endpoint names cannot contain a comma.
- */
-async function clockAndFullEndpoints(tx: Tx): Promise<{ nowMs: number; full: string[]; tokenLimited: string[] }> {
-  const [row] = rowsOf<{ now_ms: number | string; full: string | null; token_limited: string | null }>(
-    await tx.execute(sql`
-      select (extract(epoch from now()) * 1000)::float8 as now_ms,
-        (select string_agg(name, ',') from model_endpoints where tokens_per_minute is not null) as token_limited,
-        (select string_agg(e.name, ',') from model_endpoints e
-          where e.max_concurrency <= (
-            select count(*) from runs r
-            where r.model_endpoint = e.name and r.lease_token is not null and r.lease_expires_at > now() and not r.slot_released
-          ) or e.tokens_per_minute <= (
-            select w.used from resource_windows w
-            where w.resource = 'endpoint:' || e.name and w.scope = '*' and w.window_start = date_trunc('minute', now())
-          )) as full`),
-  );
-  const list = (v: string | null | undefined) => (v ? v.split(",") : []);
-  return { nowMs: Number(row?.now_ms), full: list(row?.full), tokenLimited: list(row?.token_limited) };
 }
 
 /**

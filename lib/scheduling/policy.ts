@@ -1,6 +1,7 @@
 /**
- * THE arbitration policy, as pure functions (no I/O): the claim query in
- * lib/runtime/claim-order.ts implements exactly these rules in SQL, and the simulator in
+ * THE arbitration policy, as pure functions (no I/O): the claim statement in
+ * flightdeck_claim_candidate (drizzle/0030_claim_candidate.sql, called from
+ * lib/runtime/claim-order.ts) implements exactly these rules in SQL, and the simulator in
  * ./simulate.ts runs them on a simulated clock for the property tests and the bench.
  *
  * - Cost of a turn: inputTokens × inputWeight + outputTokens × outputWeight (1 and 2 by

@@ -42,12 +42,12 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("round trips of a turn (Postgres
     }
   }
 
-  it("a one-turn run is claimed in 5 statements and checkpointed in 6, with every write and event in place", async () => {
+  it("a one-turn run is claimed in 4 statements and checkpointed in 6, with every write and event in place", async () => {
     const run = await newRun(handle.db, "scripted", { turns: 1, tokensPerTurn: 10 });
     const claim = await counting(() => claimNextRun(handle.db, { workerId: "w-rt", leaseMs: 10_000 }));
     expect(claim?.run.id).toBe(run.id);
-    // begin, the clock and full endpoints, the candidate, flightdeck_take_slot, commit
-    expect(sent, sent.join("\n---\n")).toHaveLength(5);
+    // begin, flightdeck_claim_candidate (the clock, the full endpoints and the pick), flightdeck_take_slot, commit
+    expect(sent, sent.join("\n---\n")).toHaveLength(4);
     if (!claim) return;
 
     const executor = deterministicExecutor();
