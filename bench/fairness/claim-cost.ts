@@ -1,9 +1,10 @@
 /** Claim cost against the size of the runnable backlog, and the claim statement's plan. */
 import { sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import { openPostgres, setDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
-import { rowsOf } from "@/db/rows";
 import { loadJobRegistry } from "@/lib/jobs";
+import pg from "pg";
 import { claimCandidateSql, claimNextRun, syncModelEndpoints } from "@/lib/runtime";
 import { fairJob } from "./fair-job";
 import { pct } from "@/lib/proof";
@@ -13,13 +14,11 @@ export interface ClaimCost {
   /** Whole claim transaction (policy statement, endpoint check, lease, key charge, turn row, audit events). */
   p50: number;
   p95: number;
-  /** The policy statement alone: EXPLAIN ANALYZE execution time. */
+  /** The policy statement alone, as flightdeck_claim_candidate runs it (auto_explain with analyze). */
   statementP50: number;
   seqScanOnRuns: boolean;
   plan: string;
 }
-
-class Rollback extends Error {}
 
 export async function claimCost(url: string, sizes: number[], keys: number): Promise<ClaimCost[]> {
   const handle = await openPostgres(url, 4);
@@ -53,23 +52,11 @@ export async function claimCost(url: string, sizes: number[], keys: number): Pro
         times.push(performance.now() - t);
         if (!claim) throw new Error("nothing to claim");
       }
-      const q = claimCandidateSql({ excludeEndpoints: [], skipIds: [], skipKeys: [] });
-      const planRows = rowsOf<{ "QUERY PLAN": string }>(await handle.db.execute(sql`explain ${q}`));
-      const plan = planRows.map((r) => r["QUERY PLAN"]).join("\n");
-      // The statement alone, in a transaction rolled back so its row lock goes with it.
-      const statement: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        await handle.db
-          .transaction(async (tx) => {
-            const rows = rowsOf<{ "QUERY PLAN": string }>(await tx.execute(sql`explain analyze ${q}`));
-            const line = rows.map((r) => r["QUERY PLAN"]).find((l) => l.startsWith("Execution Time"));
-            statement.push(Number(/([\d.]+) ms/.exec(line ?? "")?.[1] ?? NaN));
-            throw new Rollback();
-          })
-          .catch((error: unknown) => {
-            if (!(error instanceof Rollback)) throw error;
-          });
-      }
+      const { plan, statement } = await policyPlan(url, 20);
+      // The generic plan must walk the key's runs in claim order and stop at the first: a plan that reads
+      // (and sorts) the whole runnable set or a whole key's runs grows with the backlog.
+      if (/Seq Scan on runs\b/.test(plan) || !/Index Scan using runs_key_claim_idx/.test(plan))
+        throw new Error(`claim @ ${size}: the policy statement no longer walks runs_key_claim_idx in order:\n${plan}`);
       const cost = {
         runnable: size,
         p50: pct(times.slice(10), 50),
@@ -87,4 +74,41 @@ export async function claimCost(url: string, sizes: number[], keys: number): Pro
     await handle.close();
   }
   return out;
+}
+
+/**
+ * The plan the claim really runs: the policy statement lives in flightdeck_claim_candidate, whose
+ * cached generic plan EXPLAIN on the call cannot show. auto_explain, loaded in one session, sends
+ * each nested statement's plan (with actual times) back as a notice; each call is rolled back so
+ * its row lock goes with it.
+ */
+async function policyPlan(url: string, calls: number): Promise<{ plan: string; statement: number[] }> {
+  const client = new pg.Client({ connectionString: url });
+  const notices: string[] = [];
+  client.on("notice", (n) => notices.push(n.message ?? ""));
+  await client.connect();
+  try {
+    await client.query(`load 'auto_explain'`);
+    await client.query(`set auto_explain.log_min_duration = 0`);
+    await client.query(`set auto_explain.log_nested_statements = on`);
+    await client.query(`set auto_explain.log_analyze = on`);
+    await client.query(`set auto_explain.log_level = notice`);
+    const q = claimCandidateSql({ excludeEndpoints: [], skipIds: [], skipKeys: [] });
+    const { sql: text, params } = new PgDialect().sqlToQuery(q);
+    const statement: number[] = [];
+    let plan = "";
+    for (let i = 0; i < calls; i++) {
+      notices.length = 0;
+      await client.query("begin");
+      await client.query(text, params);
+      await client.query("rollback");
+      const nested = notices.find((n) => n.includes("CTE cand"));
+      if (!nested) throw new Error(`no plan of the policy statement among ${notices.length} notices`);
+      statement.push(Number(/duration: ([\d.]+) ms/.exec(nested)?.[1] ?? NaN));
+      plan = nested.slice(nested.indexOf("\n") + 1);
+    }
+    return { plan, statement };
+  } finally {
+    await client.end();
+  }
 }

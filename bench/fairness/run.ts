@@ -325,7 +325,7 @@ function write(header: string, claims: ClaimCostRow[]) {
     "",
     "### Claim cost against the runnable backlog (1,000 keys)",
     "",
-    "| runnable runs | claim transaction p50 | p95 | policy statement p50 (EXPLAIN ANALYZE) | seq scan on runs in the plan |",
+    "| runnable runs | claim transaction p50 | p95 | policy statement p50 (as run in flightdeck_claim_candidate, auto_explain analyze) | seq scan on runs in the plan |",
     "|---|---|---|---|---|",
   );
   for (const c of claims)
