@@ -2,6 +2,7 @@
  * Flightdeck vs pg-boss vs graphile-worker on the same Postgres, same no-op job, one
  * process with 4 concurrent handlers each (see RESULTS.md):
  *   npx tsx --conditions=react-server bench/dispatch/compare.ts [--url=…] [--jobs=1000] [--latency=100] [--smoke]
+ *     [--only=flightdeck,pgBoss,graphile]
  * Latency: an idle worker, jobs enqueued one at a time 25 ms apart; enqueue → handler start
  * (Date.now() carried in the payload, same process clock). Throughput: a backlog inserted
  * while no worker runs, then one worker drains it; jobs / (start → last completion).
@@ -9,6 +10,8 @@
  * the audit events (run.running, turn.completed, run.succeeded) the others do not write,
  * sealed into the Merkle log by the audit sealer running in the same process; its column
  * "all sealed" counts until the last of those events is in a signed checkpoint.
+ * CPU per job (cpu-window.ts): this process's and the whole machine's busy time over the drain,
+ * divided by the jobs; the machine figure includes Postgres. --only: a subset (profiling one).
  * --smoke: 50 jobs, 10 latency samples (CI).
  */
 import { randomBytes } from "node:crypto";
@@ -30,6 +33,7 @@ import { startWorker } from "@/lib/runtime";
 import { startAuditSealer } from "@/lib/audit";
 import { benchJob } from "./bench-job";
 import { noopExecutor } from "./noop-executor";
+import { startCpuWindow, type CpuPerJob } from "./cpu-window";
 
 const arg = (name: string, fallback: string) =>
   process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -53,6 +57,7 @@ interface Result {
   sealedPerSecond?: number;
   /** Flightdeck: turns of the drain started by a checkpoint's slot handoff. */
   handoffs?: number;
+  cpu: CpuPerJob;
 }
 
 function pct(values: number[], p: number): number {
@@ -118,6 +123,7 @@ async function flightdeck(url: string): Promise<Result> {
       )[0]?.n,
     );
   const started = Date.now();
+  const cpuWindow = startCpuWindow();
   // Completions are counted in the process, as for the peers: a turn counts once its checkpoint
   // committed (the worker logs it after the commit). Polling the database every 5 ms cost a
   // round trip per poll beside the worker's own.
@@ -131,6 +137,7 @@ async function flightdeck(url: string): Promise<Result> {
   worker = await startWorker({ ...opts, executor: noopExecutor, logger: counting });
   await untilCount(() => checkpointed, JOBS);
   const secs = (Date.now() - started) / 1000;
+  const cpu = cpuWindow(JOBS);
   await worker.stop();
   const ok = await succeeded();
   if (ok !== LATENCY + JOBS) throw new Error(`flightdeck: ${ok} runs succeeded, expected ${LATENCY + JOBS}`);
@@ -146,6 +153,7 @@ async function flightdeck(url: string): Promise<Result> {
     perSecond: JOBS / secs,
     sealedPerSecond: JOBS / sealedSecs,
     handoffs,
+    cpu,
   };
 }
 
@@ -177,9 +185,11 @@ async function pgBoss(url: string): Promise<Result> {
   await boss.insert(Array.from({ length: JOBS }, () => ({ name: "noop", data: {} })));
   completed = 0;
   const started = Date.now();
+  const cpuWindow = startCpuWindow();
   await work();
   await untilCount(() => completed, JOBS);
   const secs = (Date.now() - started) / 1000;
+  const cpu = cpuWindow(JOBS);
   await boss.stop({ graceful: true, wait: true });
   return {
     system: "pg-boss 10.4.2",
@@ -187,6 +197,7 @@ async function pgBoss(url: string): Promise<Result> {
     p95: pct(latencies, 95),
     p99: pct(latencies, 99),
     perSecond: JOBS / secs,
+    cpu,
   };
 }
 
@@ -222,9 +233,11 @@ async function graphile(url: string): Promise<Result> {
   );
   completed = 0;
   const started = Date.now();
+  const cpuWindow = startCpuWindow();
   runner = await runGraphile(options);
   await untilCount(() => completed, JOBS);
   const secs = (Date.now() - started) / 1000;
+  const cpu = cpuWindow(JOBS);
   await runner.stop();
   await utils.release();
   return {
@@ -233,6 +246,7 @@ async function graphile(url: string): Promise<Result> {
     p95: pct(latencies, 95),
     p99: pct(latencies, 99),
     perSecond: JOBS / secs,
+    cpu,
   };
 }
 
@@ -245,14 +259,16 @@ async function main() {
   );
   console.log(`# one process, ${CONCURRENCY} concurrent handlers; ${LATENCY} latency samples; ${JOBS}-job backlog`);
   const results: Result[] = [];
-  for (const system of [flightdeck, pgBoss, graphile]) results.push(await withDatabase(system));
+  const only = arg("only", "");
+  const systems = [flightdeck, pgBoss, graphile].filter((s) => !only || only.split(",").includes(s.name));
+  for (const system of systems) results.push(await withDatabase(system));
   console.log(
-    "\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) | jobs/s (drain + all audit sealed) |\n|---|---|---|---|---|---|",
+    "\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) | jobs/s (drain + all audit sealed) | CPU per job: process / machine |\n|---|---|---|---|---|---|---|",
   );
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   for (const r of results)
     console.log(
-      `| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.sealedPerSecond === undefined ? "—" : r.sealedPerSecond.toFixed(0)} |`,
+      `| ${r.system} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} | ${r.perSecond.toFixed(0)} | ${r.sealedPerSecond === undefined ? "—" : r.sealedPerSecond.toFixed(0)} | ${r.cpu.processMs.toFixed(2)} / ${r.cpu.machineMs.toFixed(2)} ms |`,
     );
   for (const r of results)
     if (r.handoffs !== undefined)
