@@ -7,7 +7,7 @@ import { schedulingConfig } from "@/lib/scheduling/config";
 import type { RunRow } from "./transitions";
 
 export interface ClaimCandidate {
-  /** The run locked FOR UPDATE, or undefined when another claimer holds the chosen one. */
+  /** The run locked FOR NO KEY UPDATE, or undefined when another claimer holds the chosen one. */
   run: RunRow | undefined;
   /** The run the policy chose (skip it next time if it was locked). */
   candidateId: string | null;
