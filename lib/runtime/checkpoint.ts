@@ -188,27 +188,17 @@ async function lockForCheckpoint(
   claim: ClaimedTurn,
   turn: { result: TurnResult; cost: number } | null,
 ): Promise<LockedForCheckpoint | null> {
-  const json = (value: unknown) => JSON.stringify(value);
+  const json = (value: unknown) => (value === undefined ? null : JSON.stringify(value));
   const completed = turn?.result;
-  const finished = completed
-    ? sql`
-      update turns set status = 'completed', cost = ${turn.cost},
-        model = ${completed.model}, messages_in = ${json(completed.messagesIn)},
-        messages_out = ${json(completed.messagesOut)}, tool_calls = ${json(completed.toolCalls)},
-        input_tokens = ${completed.usage.inputTokens}, output_tokens = ${completed.usage.outputTokens},
-        model_ms = ${completed.modelMs ?? null}, finished_at = clock_timestamp()
-      where id = ${claim.turnId} and exists (select 1 from locked)
-      returning messages_in as "__messages_in", messages_out as "__messages_out"`
-    : sql`select null::jsonb as "__messages_in", null::jsonb as "__messages_out" where false`;
+  // flightdeck_lock_checkpoint (drizzle/0031_checkpoint_functions.sql): no row when the lease was lost.
   const [row] = rowsOf<Record<string, unknown>>(
     await tx.execute(sql`
-      with locked as (
-        select runs.*, (extract(epoch from now()) * 1000)::float8 as "__now_ms" from runs
-        where id = ${claim.run.id} and lease_token = ${claim.leaseToken}
-        for no key update
-      ),
-      finished as (${finished})
-      select locked.*, finished.* from locked left join finished on true`),
+      select s.now_ms as "__now_ms", s.messages_in as "__messages_in", s.messages_out as "__messages_out", (s.run).*
+      from flightdeck_lock_checkpoint(${claim.run.id}, ${claim.leaseToken}, ${claim.turnId}, ${completed !== undefined},
+        ${turn?.cost ?? null}::float8, ${completed?.model ?? null}::text, ${json(completed?.messagesIn)}::jsonb,
+        ${json(completed?.messagesOut)}::jsonb, ${json(completed?.toolCalls)}::jsonb,
+        ${completed?.usage.inputTokens ?? null}::int, ${completed?.usage.outputTokens ?? null}::int,
+        ${completed?.modelMs ?? null}::int) s`),
   );
   if (!row) return null;
   const messages = (value: unknown) => (Array.isArray(value) ? (value as unknown[]) : []);

@@ -57,7 +57,8 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("round trips of a turn (Postgres
       checkpointTurn(handle.db, { claim, workerId: "w-rt", executor, context, end: { kind: "result", result } }),
     );
     expect(outcome).toBe("applied");
-    // begin, the run's lock with the turn row, the open decisions, the run's UPDATE, flightdeck_checkpoint_tail, commit
+    // begin, flightdeck_lock_checkpoint (the run's lock with the turn row), flightdeck_withdraw_run_decisions, the run's UPDATE,
+    // flightdeck_checkpoint_tail, commit
     expect(sent, sent.join("\n---\n")).toHaveLength(6);
 
     const after = await getRun(handle.db, run.id);
