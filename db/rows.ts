@@ -10,3 +10,8 @@ export function rowsOf<T>(result: unknown): T[] {
   }
   return [];
 }
+
+/** A boolean column from raw SQL: true from both drivers, or "t" where one hands booleans over as text. */
+export function pgBool(value: unknown): boolean {
+  return value === true || value === "t";
+}

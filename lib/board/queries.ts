@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, gt, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { rowsOf } from "@/db/rows";
+import { pgBool, rowsOf } from "@/db/rows";
 import { jobs, runs } from "@/db/schema";
 import {
   afterCursor,
@@ -71,7 +71,7 @@ function toBoardRun(row: Row): BoardRun {
   return {
     ...(row as unknown as BoardRun),
     risk: risk(row.risk),
-    retried: row.retried === true || row.retried === "t",
+    retried: pgBool(row.retried),
     rejectedActions: Number(row.rejectedActions ?? 0),
   };
 }

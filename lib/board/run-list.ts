@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gte, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Queryable } from "@/db/client";
+import { pgBool } from "@/db/rows";
 import { runStates, type RunState } from "@/db/schema/runs";
 import { jobs, runs } from "@/db/schema";
 import { runTextMatch } from "./search";
@@ -105,7 +106,7 @@ function orderOf(query: RunListQuery): SQL[] {
 }
 
 function toRow(row: Record<string, unknown>): RunListRow {
-  return { ...(row as unknown as RunListRow), retried: row.retried === true || row.retried === "t" };
+  return { ...(row as unknown as RunListRow), retried: pgBool(row.retried) };
 }
 
 /** One page of the list view, with the total for "41–60 of 1,234". */

@@ -1,7 +1,7 @@
 import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { rowsOf } from "@/db/rows";
+import { pgBool, rowsOf } from "@/db/rows";
 import { runs, turns } from "@/db/schema";
 import type { AuditInput } from "@/lib/audit/types";
 import { flagCheckpoint } from "@/lib/flashcards/hooks";
@@ -229,7 +229,7 @@ async function checkpointTail(
       select flightdeck_checkpoint_tail(${run.id}, ${run.fairGroup}, ${estimate}::float8, ${actual}::float8,
         ${run.modelEndpoint}, ${tryLock}, ${auditRowsJson(sink)}::jsonb) as locked`),
   );
-  const locked = row?.locked === true || row?.locked === "t";
+  const locked = pgBool(row?.locked);
   if (!locked) sink.length = 0;
   return locked;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
-import { rowsOf } from "@/db/rows";
+import { pgBool, rowsOf } from "@/db/rows";
 import { liveFlashcardStates } from "@/db/schema";
 import { notifyLive } from "@/lib/live/channel";
 
@@ -23,5 +23,5 @@ export async function withdrawRunDecisions(tx: Tx, runId: string, why: string): 
   );
   // Notify only when a card actually closed: every terminal transition comes through here.
   if (row?.card) await notifyLive(tx, "flashcard", row.card);
-  return { holdsMemoryLocks: row?.locked === true || row?.locked === "t" };
+  return { holdsMemoryLocks: pgBool(row?.locked) };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { rowsOf } from "@/db/rows";
+import { pgBool, rowsOf } from "@/db/rows";
 
 export interface KeyShare {
   turns: number;
@@ -186,7 +186,7 @@ export async function runWaitPositions(db: Queryable, runIds: readonly string[])
       resource: String(row.model_endpoint),
       key: String(row.fair_group),
       position: 1 + num(row.keys_ahead) + num(row.ahead_in_key),
-      overShare: row.over_share === true || row.over_share === "t",
+      overShare: pgBool(row.over_share),
     });
   }
   return positions;
