@@ -2,6 +2,7 @@ import "server-only";
 import { getTableColumns, sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { rowsOf } from "@/db/rows";
+import { sqlTextArray } from "@/db/text-array";
 import { runs } from "@/db/schema";
 import { schedulingConfig } from "@/lib/scheduling/config";
 import type { RunRow } from "./transitions";
@@ -80,11 +81,6 @@ export function claimCandidateSql(options: ClaimQueryOptions) {
 function textArray(value: unknown): string[] {
   if (Array.isArray(value)) return value.map(String);
   throw new Error(`flightdeck_claim_candidate: expected a text[] column, got ${typeof value}`);
-}
-
-/** A text[] parameter (an empty array matches nothing in `<> all(...)`, so it excludes nothing). */
-function sqlTextArray(values: readonly string[]) {
-  return sql`${`{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(",")}}`}::text[]`;
 }
 
 const columns = Object.entries(getTableColumns(runs));

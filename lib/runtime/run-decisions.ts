@@ -2,11 +2,9 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { pgBool, rowsOf } from "@/db/rows";
+import { sqlTextArray } from "@/db/text-array";
 import { liveFlashcardStates } from "@/db/schema";
 import { notifyLive } from "@/lib/live/channel";
-
-/** A text[] parameter; flashcard states are plain identifiers. */
-const textArray = (values: readonly string[]) => sql`${`{${values.join(",")}}`}::text[]`;
 
 /**
  * A finishing run's open decisions, in one round trip: nobody can act on a decision for a finished
@@ -19,7 +17,7 @@ export async function withdrawRunDecisions(tx: Tx, runId: string, why: string): 
   // flightdeck_withdraw_run_decisions (drizzle/0031_checkpoint_functions.sql).
   const [row] = rowsOf<{ card: string | null; locked: boolean | string }>(
     await tx.execute(sql`
-      select card, locked from flightdeck_withdraw_run_decisions(${runId}, ${why}, ${textArray(liveFlashcardStates)})`),
+      select card, locked from flightdeck_withdraw_run_decisions(${runId}, ${why}, ${sqlTextArray(liveFlashcardStates)})`),
   );
   // Notify only when a card actually closed: every terminal transition comes through here.
   if (row?.card) await notifyLive(tx, "flashcard", row.card);
