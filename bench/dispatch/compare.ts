@@ -259,8 +259,12 @@ async function main() {
   );
   console.log(`# one process, ${CONCURRENCY} concurrent handlers; ${LATENCY} latency samples; ${JOBS}-job backlog`);
   const results: Result[] = [];
-  const only = arg("only", "");
-  const systems = [flightdeck, pgBoss, graphile].filter((s) => !only || only.split(",").includes(s.name));
+  const all = { flightdeck, pgBoss, graphile };
+  const only = arg("only", "") ? arg("only", "").split(",") : Object.keys(all);
+  const unknown = only.filter((name) => !(name in all));
+  if (unknown.length > 0)
+    throw new Error(`--only: no system ${unknown.join(", ")} (choose from ${Object.keys(all).join(", ")})`);
+  const systems = Object.values(all).filter((s) => only.includes(s.name));
   for (const system of systems) results.push(await withDatabase(system));
   console.log(
     "\n| system | start latency p50 | p95 | p99 | jobs/s (backlog drain) | jobs/s (drain + all audit sealed) | CPU per job: process / machine |\n|---|---|---|---|---|---|---|",
