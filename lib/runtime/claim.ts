@@ -128,7 +128,7 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
     onlyEndpoint: only,
   });
   const { nowMs, full, tokenLimited } = first.round;
-  if (options.handoff && only !== undefined && full.includes(only)) return null;
+  // A handoff onto a full endpoint finds no candidate (the pick left the endpoint out) and marks nothing.
   if (!options.handoff) for (const endpoint of full) await markResourceWaits(tx, endpoint);
   const excluded = [...full];
   let pick: ClaimCandidate = first;
