@@ -1,10 +1,10 @@
 /** Claim cost against the size of the runnable backlog, and the claim statement's plan. */
 import { sql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
+import pg from "pg";
 import { openPostgres, setDatabase } from "@/db/client";
 import { runMigrations } from "@/db/migrate";
 import { loadJobRegistry } from "@/lib/jobs";
-import pg from "pg";
 import { claimCandidateSql, claimNextRun, syncModelEndpoints } from "@/lib/runtime";
 import { fairJob } from "./fair-job";
 import { pct } from "@/lib/proof";
@@ -55,14 +55,15 @@ export async function claimCost(url: string, sizes: number[], keys: number): Pro
       const { plan, statement } = await policyPlan(url, 20);
       // The generic plan must walk the key's runs in claim order and stop at the first: a plan that reads
       // (and sorts) the whole runnable set or a whole key's runs grows with the backlog.
-      if (/Seq Scan on runs\b/.test(plan) || !/Index Scan using runs_key_claim_idx/.test(plan))
+      const seqScanOnRuns = /Seq Scan on runs\b/.test(plan);
+      if (seqScanOnRuns || !/Index Scan using runs_key_claim_idx/.test(plan))
         throw new Error(`claim @ ${size}: the policy statement no longer walks runs_key_claim_idx in order:\n${plan}`);
       const cost = {
         runnable: size,
         p50: pct(times.slice(10), 50),
         p95: pct(times.slice(10), 95),
         statementP50: pct(statement.slice(5), 50),
-        seqScanOnRuns: /Seq Scan on runs/.test(plan),
+        seqScanOnRuns,
         plan,
       };
       console.log(
