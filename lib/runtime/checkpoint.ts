@@ -71,8 +71,12 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       await recordCompleted(tx, run, params, end.result, sink, nowMs);
       // The endpoint's lock is tried only once this turn's rows are written: claimers wait for it
       // through the handoff and the commit alone. Taken, the handoff's claim appends the events.
-      if (await checkpointTail(tx, run, claim.estimatedCost, cost, params.handoff !== undefined, sink))
+      if (await checkpointTail(tx, run, claim.estimatedCost, cost, params.handoff !== undefined, sink)) {
+        // A run that goes on is runnable again, and the handoff's pick may choose it: its counters, kept at
+        // commit (drizzle/0032), are brought up to date first. A finished run changes no lane the pick reads.
+        if (end.result.outcome.kind === "continue") await countCountersNow(tx);
         next = (await params.handoff?.claim(tx, claim, sink)) ?? null;
+      }
       await flushAudit(tx, sink);
       return "applied";
     }
@@ -125,6 +129,11 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
   if (outcome === "applied" && stored !== null) params.onStored?.(stored);
   if (next) params.handoff?.started(next);
   return outcome;
+}
+
+/** Fires the fair-share counter updates this transaction has raised so far, instead of at its commit. */
+async function countCountersNow(tx: Tx): Promise<void> {
+  await tx.execute(sql`set constraints runs_scheduling_counters immediate`);
 }
 
 async function recordCompleted(
