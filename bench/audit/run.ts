@@ -3,8 +3,10 @@
  *   npx tsx --conditions=react-server bench/audit/run.ts [--events=1000000] [--writers=1,16]
  *     [--per-tx=1,10] [--duration=10] [--verify-batches=default] [--proofs=1000] [--reps=20]
  *     [--limit=50] [--span-days=30] [--url=postgres://postgres@127.0.0.1:5432/postgres] [--smoke]
+ *     [--modes=transaction,autocommit]
  * 1. Append rate: N writers, each committing transactions of k events (one insert) for
- *    --duration seconds while the sealer runs in the same process on its own connection;
+ *    --duration seconds while the sealer runs in the same process on its own connection,
+ *    each transaction sent as BEGIN, insert, COMMIT ("transaction") or as the insert alone ("autocommit");
  *    after each phase the sealer drains and the sealing lag of every event of the phase is
  *    measured (checkpoint time of the batch that sealed it − the event's ts).
  * 2. The log is extended to --events by one COPY of unsealed events carrying real MACs,
@@ -38,6 +40,12 @@ const writerCounts = arg("writers", smoke ? "1,4" : "1,16")
   .split(",")
   .map(Number);
 const perTxCounts = arg("per-tx", "1,10").split(",").map(Number);
+const modes = arg("modes", "transaction,autocommit")
+  .split(",")
+  .map((m) => {
+    if (m !== "transaction" && m !== "autocommit") throw new Error(`--modes: "${m}" is not transaction or autocommit`);
+    return m;
+  });
 const durationMs = Number(arg("duration", smoke ? "0.5" : "10")) * 1000;
 const verifyBatches = arg("verify-batches", "default")
   .split(",")
@@ -56,9 +64,9 @@ interface Lag {
 }
 
 const appendHeader =
-  "| writers | events/tx | transactions | events | events/s | tx p50 ms | tx p95 ms | seal lag p50 ms | seal lag p99 ms | seal lag max ms | load 1m |\n|---|---|---|---|---|---|---|---|---|---|---|";
+  "| writers | events/tx | sent as | transactions | events | events/s | tx p50 ms | tx p95 ms | seal lag p50 ms | seal lag p99 ms | seal lag max ms | load 1m |\n|---|---|---|---|---|---|---|---|---|---|---|---|";
 const appendRow = (r: AppendResult, lag: Lag, load: number[]) =>
-  `| ${r.writers} | ${r.eventsPerTx} | ${int(r.transactions)} | ${int(r.events)} | ${int(r.eventsPerSecond)} | ${ms(r.txLatencyMs.p50)} | ${ms(r.txLatencyMs.p95)} | ${ms(lag.p50)} | ${ms(lag.p99)} | ${ms(lag.max)} | ${load[0]?.toFixed(2)} |`;
+  `| ${r.writers} | ${r.eventsPerTx} | ${r.mode === "transaction" ? "BEGIN, insert, COMMIT" : "the insert alone"} | ${int(r.transactions)} | ${int(r.events)} | ${int(r.eventsPerSecond)} | ${ms(r.txLatencyMs.p50)} | ${ms(r.txLatencyMs.p95)} | ${ms(lag.p50)} | ${ms(lag.p99)} | ${ms(lag.max)} | ${load[0]?.toFixed(2)} |`;
 
 async function main() {
   const startedAt = performance.now();
@@ -99,17 +107,19 @@ async function main() {
         console.log(`\n## 1. Append rate with the sealer running (${durationMs / 1000} s per phase)\n`);
         console.log(appendHeader);
         await appendPhase(handle.db, Math.max(...writerCounts), 1, Math.min(1000, durationMs), () => ++index);
-        for (const perTx of perTxCounts) {
-          for (const writers of writerCounts) {
-            const [mark] = rowsOf<{ id: string | null }>(
-              await handle.db.execute(sql`select max(id) as id from audit_events`),
-            );
-            const r = await appendPhase(handle.db, writers, perTx, durationMs, () => ++index);
-            await sealer.drain();
-            const lag = await sealingLag(handle.db, Number(mark?.id ?? 0));
-            const load = os.loadavg();
-            appends.push({ ...r, lag, load });
-            console.log(appendRow(r, lag, load));
+        for (const mode of modes) {
+          for (const perTx of perTxCounts) {
+            for (const writers of writerCounts) {
+              const [mark] = rowsOf<{ id: string | null }>(
+                await handle.db.execute(sql`select max(id) as id from audit_events`),
+              );
+              const r = await appendPhase(handle.db, writers, perTx, durationMs, () => ++index, mode);
+              await sealer.drain();
+              const lag = await sealingLag(handle.db, Number(mark?.id ?? 0));
+              const load = os.loadavg();
+              appends.push({ ...r, lag, load });
+              console.log(appendRow(r, lag, load));
+            }
           }
         }
         report.appends = appends;
