@@ -35,6 +35,12 @@ function migrationsBefore(tag: string): string {
 describe("the run search index on an existing database", () => {
   it("is built over the runs already there when 0022 is applied", async () => {
     handle = await createTestDatabase({ migrations: migrationsBefore("0022_runs_search_trgm") });
+    // Today's code writes the older installation's job and run, and appends their audit events through
+    // flightdeck_append_audit (0028, as 0031 defines it), which the older schema's audit table takes as is.
+    const [appendFunction] = readFileSync(path.join(migrationsFolder, "0031_checkpoint_functions.sql"), "utf8").split(
+      "--> statement-breakpoint",
+    );
+    await handle.db.execute(sql.raw(appendFunction ?? ""));
     await loadJobRegistry(handle.db, [defineJob(jobDeclaration({ id: "older-job" }))]);
     const run = await handle.db.transaction((tx) =>
       createRun(tx, { jobId: "older-job", input: {}, trigger: { kind: "manual" }, actor: systemPrincipal("t", "t") }),
