@@ -73,8 +73,10 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
       // through the handoff and the commit alone. Taken, the handoff's claim appends the events.
       if (await checkpointTail(tx, run, claim.estimatedCost, cost, params.handoff !== undefined, sink)) {
         // A run that goes on is runnable again, and the handoff's pick may choose it: its counters, kept at
-        // commit (drizzle/0032), are brought up to date first. A finished run changes no lane the pick reads.
-        if (end.result.outcome.kind === "continue") await countCountersNow(tx);
+        // commit (drizzle/0032), are brought up to date first. So is a run whose wait was already met (it goes
+        // on too); a finished run changes no lane the pick reads.
+        const kind = end.result.outcome.kind;
+        if (kind === "continue" || kind === "wait") await countCountersNow(tx);
         next = (await params.handoff?.claim(tx, claim, sink)) ?? null;
       }
       await flushAudit(tx, sink);
@@ -219,7 +221,7 @@ async function lockForCheckpoint(
 }
 
 /**
- * After the run's UPDATE, which locked its key's row (the scheduling counters), one round trip:
+ * After the run's UPDATE (whose fair-share counters are kept at commit, drizzle/0032), one round trip:
  * flightdeck_checkpoint_tail (drizzle/0029_checkpoint_tail_notify.sql) sends the run's NOTIFY,
  * charges the key the turn's real cost instead of the estimate taken at claim (fair share), tries
  * the endpoint's lock when the slot would be handed over, and appends the transaction's audit
