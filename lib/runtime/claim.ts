@@ -149,9 +149,8 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
     if (options.handoff && (recovering || needsSettling(candidate, nowMs) || options.cannotRun?.(candidate)))
       return null;
     if (options.handoff && !(await keyRowsFree(tx, candidate))) return null;
-    // Settling moved the run's key and lane counters (their rows stay locked to commit): going on to the
-    // endpoint's lock now could deadlock with a claimer that holds it and waits for those rows. The
-    // settling commits alone; its NOTIFY wakes the claimers for the next run.
+    // Settling commits alone and takes no turn; its NOTIFY wakes the claimers for the next run. (It once had
+    // to: its counters locked the key's rows before the endpoint's lock. They are kept at commit since 0032.)
     if (await settleAtBoundary(tx, candidate, nowMs, options.workerId, sink)) return null;
     // Version pinning (version-pin.ts): leave the run for a worker whose build has its version.
     const missing = options.cannotRun?.(candidate) ?? null;

@@ -9,9 +9,9 @@ import { notifyLive } from "@/lib/live/channel";
 /**
  * A finishing run's open decisions, in one round trip: nobody can act on a decision for a finished
  * run, so its pending approvals and its approval flashcards are withdrawn. Answers whether the run
- * holds shared-memory locks: the caller releases them (releaseRunLocks) after the run's UPDATE, so
- * the key's counters row is always locked before an entity's lock. transitionRun calls this before
- * that UPDATE, which locks the key's row until commit.
+ * holds shared-memory locks: the caller releases them (releaseRunLocks) after the run's UPDATE.
+ * The key's counters row is locked at commit (drizzle/0032), after every entity lock, and no
+ * transaction waits for an entity's lock while it holds a key's row.
  */
 export async function withdrawRunDecisions(tx: Tx, runId: string, why: string): Promise<{ holdsMemoryLocks: boolean }> {
   // flightdeck_withdraw_run_decisions (drizzle/0031_checkpoint_functions.sql).

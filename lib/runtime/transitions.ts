@@ -69,8 +69,8 @@ export async function transitionRun(tx: Tx, runId: string, to: RunState, options
   if (options.fence && current.leaseToken !== options.fence.leaseToken) throw new LeaseLostError(runId);
   if (!canTransition(current.state, to)) throw new IllegalTransitionError(runId, current.state, to);
 
-  // Approvals and cards before the UPDATE, whose trigger locks the key's counters row to commit; the
-  // run's shared-memory locks after it, as every transaction takes the key's row before an entity's lock.
+  // Approvals and cards before the UPDATE, the run's shared-memory locks after it; the UPDATE's counters
+  // lock the key's row at commit (drizzle/0032), after every entity lock.
   const decisions = isTerminal(to) ? await withdrawRunDecisions(tx, runId, `run ${to}`) : null;
   const leavesRunning = to !== "running";
   const [updated] = await tx
