@@ -104,6 +104,11 @@ export async function serve({ root, port, host }) {
       res.end();
     });
   });
+  // Idle connections stay open longer than the 60 s idle timeout common proxies and HTTP clients keep: with
+  // Node's 5 s default, a client reusing a connection the server was closing got ECONNRESET (seen in CI: the
+  // e2e suite's API client after 6 s idle). headersTimeout must exceed it.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   try {
     await new Promise((resolve, reject) => {
       server.once("error", reject);
