@@ -68,15 +68,13 @@ export async function checkpointTurn(db: Db, params: CheckpointParams): Promise<
     const sink: AuditInput[] = [];
     if (end.kind === "result") {
       stored = locked.stored;
-      await recordCompleted(tx, run, params, end.result, sink, nowMs);
+      const runnableAgain = await recordCompleted(tx, run, params, end.result, sink, nowMs);
       // The endpoint's lock is tried only once this turn's rows are written: claimers wait for it
       // through the handoff and the commit alone. Taken, the handoff's claim appends the events.
       if (await checkpointTail(tx, run, claim.estimatedCost, cost, params.handoff !== undefined, sink)) {
         // A run that goes on is runnable again, and the handoff's pick may choose it: its counters, kept at
-        // commit (drizzle/0032), are brought up to date first. So is a run whose wait was already met (it goes
-        // on too); a finished run changes no lane the pick reads.
-        const kind = end.result.outcome.kind;
-        if (kind === "continue" || kind === "wait") await countCountersNow(tx);
+        // commit (drizzle/0032), are brought up to date first. A run that finished or waits changes no lane the pick reads.
+        if (runnableAgain) await countCountersNow(tx);
         next = (await params.handoff?.claim(tx, claim, sink)) ?? null;
       }
       await flushAudit(tx, sink);
@@ -138,6 +136,7 @@ async function countCountersNow(tx: Tx): Promise<void> {
   await tx.execute(sql`set constraints runs_scheduling_counters immediate`);
 }
 
+/** Answers whether the run is runnable again (applyOutcome released its lease). */
 async function recordCompleted(
   tx: Tx,
   run: RunRow,
@@ -145,7 +144,7 @@ async function recordCompleted(
   result: TurnResult,
   sink: AuditInput[],
   nowMs: number,
-): Promise<void> {
+): Promise<boolean> {
   const { claim, workerId } = params;
   const tokens = result.usage.inputTokens + result.usage.outputTokens;
   // The turn row was finished with the run's row lock (lockForCheckpoint); the counters are
@@ -167,11 +166,18 @@ async function recordCompleted(
   await flagCheckpoint(tx, run, updated, { index: claim.turnIndex, tokens }, sink);
   await params.executor.onCheckpoint?.(tx, params.context, result);
   // The run's NOTIFY goes in the checkpoint's tail, one statement after this UPDATE.
-  await applyOutcome(tx, updated, result.outcome, { workerId, leaseToken: claim.leaseToken }, sink, {
-    patch: counters,
-    nowMs,
-    notifiedByCaller: true,
-  });
+  const runnableAgain = await applyOutcome(
+    tx,
+    updated,
+    result.outcome,
+    { workerId, leaseToken: claim.leaseToken },
+    sink,
+    {
+      patch: counters,
+      nowMs,
+      notifiedByCaller: true,
+    },
+  );
   if (claim.tokenLimited)
     await settleEndpointTokens(
       tx,
@@ -179,6 +185,7 @@ async function recordCompleted(
       claim.estimatedCost,
       result.usage.inputTokens + result.usage.outputTokens,
     );
+  return runnableAgain;
 }
 
 interface LockedForCheckpoint {

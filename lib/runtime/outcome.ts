@@ -20,6 +20,7 @@ import { waitStillNeeded } from "./wait-guard";
  * turn and token counters), and `extra.nowMs` is the database clock the caller already
  * read, so the turn boundary costs no further round trips. Every path changes the run's
  * state or releases its lease and so notifies it — in its tail, with `extra.notifiedByCaller`.
+ * Answers whether the run is runnable again (its lease released, no state change).
  */
 export async function applyOutcome(
   tx: Tx,
@@ -28,7 +29,7 @@ export async function applyOutcome(
   lease: { workerId: string; leaseToken: string },
   auditSink?: AuditInput[],
   extra: { patch?: RunPatch; nowMs?: number; notifiedByCaller?: boolean } = {},
-): Promise<void> {
+): Promise<boolean> {
   const carry = extra.patch ?? {};
   const notifiedByCaller = extra.notifiedByCaller ?? false;
   const base = {
@@ -46,7 +47,7 @@ export async function applyOutcome(
       reason: null,
       patch: { ...carry, output: outcome.output ?? null, outcome: outcome.outcome ?? null },
     });
-    return;
+    return false;
   }
   if (outcome.kind === "fail") {
     await transitionRun(tx, run.id, "failed", {
@@ -54,15 +55,15 @@ export async function applyOutcome(
       reason: outcome.reason,
       patch: { ...carry, error: outcome.message },
     });
-    return;
+    return false;
   }
   if (run.cancelRequested) {
     await transitionRun(tx, run.id, "cancelled", { ...base, reason: "operator", patch: carry });
-    return;
+    return false;
   }
   if (run.pauseRequested) {
     await transitionRun(tx, run.id, "paused", { ...base, reason: "operator", patch: carry });
-    return;
+    return false;
   }
   if (outcome.kind === "wait" && (await waitStillNeeded(tx, run.id, outcome))) {
     // A signal or lock wait says which: reason `signal:<name>` / `lock:<entity>`.
@@ -72,16 +73,16 @@ export async function applyOutcome(
         : outcome.reason;
     await transitionRun(tx, run.id, "waiting", { ...base, reason, waitingFor: outcome.waitingFor, patch: carry });
     if (outcome.reason === "resource") noteResourceWait();
-    return;
+    return false;
   }
   const budget = budgetExhausted(run);
   if (budget) {
     await transitionRun(tx, run.id, "failed", { ...base, reason: "budget", patch: { ...carry, error: budget } });
-    return;
+    return false;
   }
   if (wallClockExceeded(run, extra.nowMs ?? (await dbNowMs(tx)))) {
     await transitionRun(tx, run.id, "timed_out", { ...base, reason: "wall_clock", patch: carry });
-    return;
+    return false;
   }
   await tx
     .update(runs)
@@ -95,6 +96,7 @@ export async function applyOutcome(
     })
     .where(eq(runs.id, run.id));
   if (!notifiedByCaller) await notifyRun(tx, run.id);
+  return true;
 }
 
 function budgetExhausted(run: RunRow): string | null {
