@@ -89,7 +89,9 @@ describe("npm run audit:verify", () => {
     await withDb(async (handle) => {
       await handle.db.transaction(async (tx) => {
         await tx.execute(sql`alter table audit_events disable trigger all`);
-        await tx.execute(sql`update audit_events set actor_label = 'admin@flightdeck.locaI' where seq = 3`);
+        await tx.execute(
+          sql`update audit_events set actor_label = 'admin@flightdeck.locaI' where id in (select event_id from audit_seqs where seq = 3)`,
+        );
         await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
         await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_truncate`);
         await tx.execute(sql`alter table audit_events enable always trigger audit_events_insert_check`);

@@ -15,7 +15,10 @@ export interface QueryResult {
   rows: number;
   firstMs: number;
   latencyMs: Summary;
-  /** Indexes and nodes of the plan, e.g. "Limit > Index Scan Backward using audit_events_pkey". */
+  /**
+   * Indexes and nodes of each statement's plan, e.g. "Limit > Index Scan Backward using audit_events_pkey"
+   * (a page is read, then its seqs: " ; " between the two).
+   */
   plan: string;
 }
 
@@ -33,11 +36,11 @@ export async function measureQueries(
   budgetMs: number,
 ): Promise<QueryResult[]> {
   const client = postgres(url, { max: 1, onnotice: () => {} });
-  let last: { query: string; params: unknown[] } = { query: "", params: [] };
+  let statements: { query: string; params: unknown[] }[] = [];
   const db = drizzle({
     client,
     schema,
-    logger: { logQuery: (query, params) => (last = { query, params }) },
+    logger: { logQuery: (query, params) => statements.push({ query, params }) },
   }) as unknown as Db;
   const results: QueryResult[] = [];
   try {
@@ -48,8 +51,11 @@ export async function measureQueries(
         return { ms: performance.now() - t0, rows: page.events.length };
       };
       const first = await timed();
+      statements = [];
       await timed();
-      const plan = await explain(client, last.query, last.params);
+      const plans: string[] = [];
+      for (const st of statements) plans.push(await explain(client, st.query, st.params));
+      const plan = plans.join(" ; ");
       const times: number[] = [];
       const start = performance.now();
       while (times.length < reps && performance.now() - start < budgetMs) times.push((await timed()).ms);

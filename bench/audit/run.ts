@@ -137,11 +137,12 @@ async function main() {
         const sealSeconds = (performance.now() - s0) / 1000;
         const t0 = performance.now();
         await handle.db.execute(sql`vacuum analyze audit_events`);
+        await handle.db.execute(sql`vacuum analyze audit_seqs`);
         await handle.db.execute(sql`vacuum analyze audit_tree_nodes`);
         const vacuumSeconds = (performance.now() - t0) / 1000;
-        const [size] = rowsOf<{ heap: string; total: string; tree: string }>(
+        const [size] = rowsOf<{ heap: string; total: string; tree: string; seqs: string }>(
           await handle.db.execute(
-            sql`select pg_relation_size('audit_events') as heap, pg_total_relation_size('audit_events') as total, pg_total_relation_size('audit_tree_nodes') as tree`,
+            sql`select pg_relation_size('audit_events') as heap, pg_total_relation_size('audit_events') as total, pg_total_relation_size('audit_tree_nodes') as tree, pg_total_relation_size('audit_seqs') as seqs`,
           ),
         );
         console.log(
@@ -151,7 +152,7 @@ async function main() {
           `sealer: ${int(load.rows)} events integrated in ${sealSeconds.toFixed(1)} s (${int(load.rows / Math.max(sealSeconds, 1e-3))} events/s, batches of 10,000); vacuum analyze ${vacuumSeconds.toFixed(1)} s`,
         );
         console.log(
-          `tables: audit_events heap ${mib(Number(size?.heap))} MiB, with indexes ${mib(Number(size?.total))} MiB; audit_tree_nodes ${mib(Number(size?.tree))} MiB\n`,
+          `tables: audit_events heap ${mib(Number(size?.heap))} MiB, with indexes ${mib(Number(size?.total))} MiB; audit_seqs ${mib(Number(size?.seqs))} MiB; audit_tree_nodes ${mib(Number(size?.tree))} MiB\n`,
         );
         console.log(
           "| batch size | events checked | ok | wall s | events/s | Node CPU s | RSS before MiB | peak RSS MiB | peak heap MiB | load 1m |\n|---|---|---|---|---|---|---|---|---|---|",
@@ -257,7 +258,7 @@ async function sealingLag(db: Db, afterId: number): Promise<Lag> {
       with c as (select tree_size, ts, coalesce(lag(tree_size) over (order by tree_size), 0) as prev from audit_checkpoints),
       l as (
         select extract(epoch from c.ts - e.ts) * 1000 as lag_ms
-        from audit_events e join c on e.seq > c.prev and e.seq <= c.tree_size
+        from audit_log e join c on e.seq > c.prev and e.seq <= c.tree_size
         where e.id > ${afterId}
       )
       select count(*) as n, percentile_cont(0.5) within group (order by lag_ms) as p50,

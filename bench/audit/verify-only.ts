@@ -57,6 +57,7 @@ async function build(name: string, count: number): Promise<void> {
     await sealer.drain();
     const sealSeconds = (performance.now() - t0) / 1000;
     await handle.db.execute(sql`vacuum analyze audit_events`);
+    await handle.db.execute(sql`vacuum analyze audit_seqs`);
     console.log(
       `# ${int(count)} events: loaded in ${load.seconds.toFixed(1)} s, sealed in ${sealSeconds.toFixed(1)} s`,
     );

@@ -152,6 +152,7 @@ async function main() {
         `# search index: ${int(total)} events in ${(indexed.ms / 1000).toFixed(1)} s = ${int(total / (indexed.ms / 1000))} events/s`,
       );
       await db.execute(sql`vacuum analyze audit_events`);
+      await db.execute(sql`vacuum analyze audit_seqs`);
 
       const day = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString().slice(0, 19);
       const queries = [

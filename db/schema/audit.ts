@@ -5,6 +5,7 @@ import {
   index,
   jsonb,
   pgTable,
+  pgView,
   primaryKey,
   smallint,
   text,
@@ -13,13 +14,15 @@ import {
 } from "drizzle-orm/pg-core";
 
 /**
- * The audit log (lib/audit, docs/SECURITY.md). Writers insert events with `seq` unset,
- * in their own transactions and without any shared lock; each carries a MAC only the
- * application can compute. The sealer (one at a time across instances) assigns the
- * gapless `seq` once, appends the event as a leaf of an RFC 6962 Merkle tree whose
- * complete subtrees it stores in audit_tree_nodes, and signs a checkpoint. Triggers in a
- * custom migration refuse UPDATE (except that one seq assignment), DELETE and TRUNCATE,
+ * The audit log (lib/audit, docs/SECURITY.md). Writers insert events in their own
+ * transactions and without any shared lock; each carries a MAC only the application can
+ * compute. The sealer (one at a time across instances) gives each the next gapless `seq`
+ * by inserting a row into audit_seqs (never by updating the event: that rewrote a wide row
+ * into every index, the sealer's largest cost), appends the event as a leaf of an RFC 6962
+ * Merkle tree whose complete subtrees it stores in audit_tree_nodes, and signs a checkpoint.
+ * Triggers in custom migrations refuse UPDATE, DELETE and TRUNCATE on every audit table,
  * also in replica mode. prev_hash/hash are the pre-Merkle chain, kept for old events.
+ * Readers that need an event's seq read the view audit_log (auditLog below).
  */
 export const actorKinds = ["user", "token", "run", "system", "anonymous"] as const;
 export type ActorKind = (typeof actorKinds)[number];
@@ -34,8 +37,6 @@ export const auditEvents = pgTable(
   {
     /** Insertion order (gaps on rollback); the explorer pages on it. */
     id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
-    /** Leaf index + 1 in the Merkle log; null until sealed, set exactly once. */
-    seq: bigint("seq", { mode: "number" }),
     ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
     actorKind: text("actor_kind", { enum: actorKinds }).notNull(),
     actorId: text("actor_id"),
@@ -56,11 +57,7 @@ export const auditEvents = pgTable(
   // Filter columns lead and id follows, so the explorer's "newest first, page by id"
   // reads one index range per filter instead of sorting every match.
   (t) => [
-    uniqueIndex("audit_events_seq_idx").on(t.seq),
     uniqueIndex("audit_events_mac_idx").on(t.mac),
-    index("audit_events_unsealed_idx")
-      .on(t.id)
-      .where(sql`${t.seq} is null`),
     index("audit_events_ts_idx").on(t.ts),
     index("audit_events_subject_idx").on(t.subjectType, t.subjectId, t.id),
     index("audit_events_action_idx").on(t.action, t.id),
@@ -77,6 +74,44 @@ export const auditEvents = pgTable(
       .where(sql`${t.payload} ? 'outcome'`),
   ],
 );
+
+/**
+ * Each sealed event's seq (leaf index + 1), written once by the sealer and never changed:
+ * a narrow insert-only row instead of an UPDATE of the event. The pre-Merkle chain's
+ * events have theirs from migration 0033.
+ */
+export const auditSeqs = pgTable(
+  "audit_seqs",
+  {
+    seq: bigint("seq", { mode: "number" }).primaryKey(),
+    eventId: bigint("event_id", { mode: "number" }).notNull(),
+  },
+  (t) => [uniqueIndex("audit_seqs_event_idx").on(t.eventId)],
+);
+
+/**
+ * Every event with its seq, null while unsealed: `audit_events left join audit_seqs`
+ * (drizzle/0033). A filter on seq makes it an inner join the planner drives from
+ * audit_seqs' primary key; a filter on the event's columns reads audit_events' indexes
+ * and looks each seq up by event id.
+ */
+export const auditLog = pgView("audit_log", {
+  id: bigint("id", { mode: "number" }).notNull(),
+  seq: bigint("seq", { mode: "number" }),
+  ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
+  actorKind: text("actor_kind", { enum: actorKinds }).notNull(),
+  actorId: text("actor_id"),
+  actorLabel: text("actor_label").notNull(),
+  action: text("action").notNull(),
+  subjectType: text("subject_type").notNull(),
+  subjectId: text("subject_id"),
+  authorization: jsonb("authorization").$type<Record<string, unknown>>().notNull(),
+  payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+  nonce: text("nonce"),
+  mac: text("mac"),
+  prevHash: text("prev_hash"),
+  hash: text("hash"),
+}).existing();
 
 /** Hashes of the complete subtrees of the Merkle tree: (level, index) as Trillian names them. Level 0 holds leaf hashes. */
 export const auditTreeNodes = pgTable(
@@ -95,6 +130,11 @@ export const auditCheckpoints = pgTable("audit_checkpoints", {
   rootHash: bytea("root_hash").notNull(),
   ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
   note: text("note").notNull(),
+  /**
+   * The sealer's floor when it wrote this checkpoint: every event with an id up to it is sealed,
+   * refused, or was never committed (lib/audit/seal-floor.ts). Bookkeeping, not signed.
+   */
+  floorId: bigint("floor_id", { mode: "number" }).notNull(),
 });
 
 /** Events the sealer refused (their MAC does not verify); they are never sealed. */

@@ -107,7 +107,7 @@ describe("appendAudit", () => {
     );
     await sealBatch(handle.db);
     const rows = rowsOf<{ action: string; seq: number | string }>(
-      await handle.db.execute(sql`select action, seq from audit_events where action like 'multi.%' order by id`),
+      await handle.db.execute(sql`select action, seq from audit_log where action like 'multi.%' order by id`),
     );
     expect(rows.map((r) => [r.action, Number(r.seq)])).toEqual([
       ["multi.a", 4],
@@ -120,7 +120,7 @@ describe("appendAudit", () => {
       handle.db.execute(sql`
         insert into audit_events (ts, actor_kind, actor_id, actor_label, action, subject_type, subject_id, "authorization", payload, nonce, mac)
         select ts, actor_kind, actor_id, actor_label, action, subject_type, subject_id, "authorization", payload, nonce, mac
-        from audit_events where seq = 1`);
+        from audit_log where seq = 1`);
     await expect(copy()).rejects.toThrow();
   });
 });

@@ -83,7 +83,7 @@ describe("concurrent writers", () => {
       distinct_seq: string | number;
     }>(
       await handle.db.execute(
-        sql`select count(*) as n, min(seq) as lo, max(seq) as hi, count(distinct seq) as distinct_seq from audit_events`,
+        sql`select count(*) as n, min(seq) as lo, max(seq) as hi, count(distinct seq) as distinct_seq from audit_log`,
       ),
     );
     expect([stats?.n, stats?.lo, stats?.hi, stats?.distinct_seq].map(Number)).toEqual([total, 1, total, total]);
@@ -135,9 +135,7 @@ describe("sealer batches", () => {
       });
       const failures: string[] = [];
       const sealed = async () =>
-        Number(
-          rowsOf<{ n: number | string }>(await db.db.execute(sql`select count(seq) as n from audit_events`))[0]?.n,
-        );
+        Number(rowsOf<{ n: number | string }>(await db.db.execute(sql`select count(seq) as n from audit_log`))[0]?.n);
       // One-event batches from four loops contend for the sealer lock hundreds of times (on Postgres;
       // PGlite has one connection, so there the loops take turns and this only checks the batches).
       const loop = async () => {

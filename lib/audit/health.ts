@@ -3,6 +3,9 @@ import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 
+/** The sealer's floor as the latest checkpoint states it (0 before the first). */
+export const UNSEALED_FLOOR = sql`coalesce((select floor_id from audit_checkpoints order by tree_size desc limit 1), 0)`;
+
 export interface AuditHealth {
   /** Committed events waiting for the sealer (refused ones excluded). */
   unsealed: number;
@@ -16,7 +19,11 @@ export interface AuditHealth {
   unindexed: number;
 }
 
-/** Index-served: the unsealed partial index, the checkpoint key, the rejections key, the seq keys. */
+/**
+ * Index-served: the unsealed are looked for above the floor the latest checkpoint states (every
+ * event up to it is sealed or refused, lib/audit/seal-floor.ts), each probed in audit_seqs' event
+ * index; then the checkpoint, rejection and seq keys.
+ */
 export async function auditHealth(db: Queryable): Promise<AuditHealth> {
   const [row] = rowsOf<{
     unsealed: number | string;
@@ -30,9 +37,11 @@ export async function auditHealth(db: Queryable): Promise<AuditHealth> {
              (extract(epoch from clock_timestamp() - min(e.ts)) * 1000)::bigint as oldest_ms,
              (select count(*) from audit_rejections) as rejected,
              (select max(tree_size) from audit_checkpoints) as tree_size,
-             (select max(seq) from audit_events) - (select coalesce(max(seq), 0) from audit_search) as unindexed
+             (select max(seq) from audit_seqs) - (select coalesce(max(seq), 0) from audit_search) as unindexed
       from audit_events e
-      where e.seq is null and not exists (select 1 from audit_rejections r where r.event_id = e.id)`),
+      where e.id > ${UNSEALED_FLOOR}
+        and not exists (select 1 from audit_seqs s where s.event_id = e.id)
+        and not exists (select 1 from audit_rejections r where r.event_id = e.id)`),
   );
   return {
     unsealed: Number(row?.unsealed ?? 0),

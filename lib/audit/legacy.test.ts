@@ -85,7 +85,7 @@ afterAll(async () => {
 describe("migrating the hash-chained log into the Merkle tree", () => {
   it("keeps old events' seqs and orders them first by id", async () => {
     const rows = rowsOf<{ id: number | string; seq: number | string }>(
-      await handle.db.execute(sql`select id, seq from audit_events order by id`),
+      await handle.db.execute(sql`select id, seq from audit_log order by id`),
     );
     expect(rows.map((r) => [Number(r.id), Number(r.seq)])).toEqual(
       Array.from({ length: 11 }, (_, i) => [i + 1, i + 1]),
@@ -130,7 +130,9 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
   it("still names a tampered old event by its chain", async () => {
     await handle.db.transaction(async (tx) => {
       await tx.execute(sql`alter table audit_events disable trigger audit_events_no_update_delete`);
-      await tx.execute(sql`update audit_events set actor_label = 'mallory' where seq = 6`);
+      await tx.execute(
+        sql`update audit_events set actor_label = 'mallory' where id = (select event_id from audit_seqs where seq = 6)`,
+      );
       await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
     });
     expect(await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize: 3 })).toMatchObject({
@@ -144,7 +146,9 @@ describe("migrating the hash-chained log into the Merkle tree", () => {
   it("names an old event whose ts no date can hold by its chain, as any other changed content", async () => {
     await handle.db.transaction(async (tx) => {
       await tx.execute(sql`alter table audit_events disable trigger audit_events_no_update_delete`);
-      await tx.execute(sql`update audit_events set ts = 'infinity' where seq = 3`);
+      await tx.execute(
+        sql`update audit_events set ts = 'infinity' where id = (select event_id from audit_seqs where seq = 3)`,
+      );
       await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
     });
     expect(await verifyBothWays(handle.db, handle.url, { anchorDir: null, batchSize: 3 })).toMatchObject({

@@ -92,7 +92,7 @@ describe("the Merkle audit log", () => {
     const again = await sealBatch(handle.db);
     expect(again).toMatchObject({ sealed: 0, treeSize: total, note: null });
     const seqs = rowsOf<{ seq: number | string }>(
-      await handle.db.execute(sql`select seq from audit_events order by seq`),
+      await handle.db.execute(sql`select seq from audit_log order by seq`),
     ).map((r) => Number(r.seq));
     expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i + 1));
   });
@@ -206,7 +206,7 @@ describe("the Merkle audit log", () => {
     const result = await sealBatch(handle.db);
     expect(result).toMatchObject({ sealed: 0, rejected: 1, treeSize: total });
     const forged = rowsOf<{ seq: number | null }>(
-      await handle.db.execute(sql`select seq from audit_events where actor_label = 'mallory'`),
+      await handle.db.execute(sql`select seq from audit_log where actor_label = 'mallory'`),
     );
     expect(forged).toEqual([{ seq: null }]);
     // Next batches skip it for good.

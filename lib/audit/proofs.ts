@@ -1,7 +1,7 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { auditEvents } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { leafString } from "./leaf";
 import {
@@ -98,7 +98,7 @@ export interface AuditEventWithLeaf extends AuditEvent {
 
 /** One event by seq, with its exact leaf string and leaf hash. */
 export async function auditEventBySeq(db: Queryable, seq: number): Promise<AuditEventWithLeaf | null> {
-  const [row] = await db.select(auditEventColumns).from(auditEvents).where(eq(auditEvents.seq, seq)).limit(1);
+  const [row] = await db.select(auditEventColumns).from(auditLog).where(eq(auditLog.seq, seq)).limit(1);
   if (!row) return null;
   const event = toAuditEvent(row);
   const canonical = leafString(seq, event);

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, gte, lt, lte, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, lte, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { auditEvents, type ActorKind } from "@/db/schema";
-import { auditEventColumns, toAuditEvent, type AuditEventRow } from "./row";
+import { auditLog, type ActorKind } from "@/db/schema";
+import { newestAuditEvents } from "./newest";
+import { toAuditEvent, type AuditEventRow } from "./row";
 import type { AuditEvent } from "./types";
 
 export interface AuditListFilter {
@@ -30,14 +31,14 @@ export interface AuditPage {
 /** The filter's conditions on audit_events (cursor, fields, time bounds and `extra`), AND-ed by the caller. */
 export function auditFilterConditions(filter: Omit<AuditListFilter, "limit">): SQL[] {
   const conditions: SQL[] = [];
-  if (filter.cursor !== undefined) conditions.push(lt(auditEvents.id, filter.cursor));
-  if (filter.action !== undefined) conditions.push(eq(auditEvents.action, filter.action));
-  if (filter.actorKind !== undefined) conditions.push(eq(auditEvents.actorKind, filter.actorKind));
-  if (filter.actorId !== undefined) conditions.push(eq(auditEvents.actorId, filter.actorId));
-  if (filter.subjectType !== undefined) conditions.push(eq(auditEvents.subjectType, filter.subjectType));
-  if (filter.subjectId !== undefined) conditions.push(eq(auditEvents.subjectId, filter.subjectId));
-  if (filter.from !== undefined) conditions.push(gte(auditEvents.ts, filter.from));
-  if (filter.to !== undefined) conditions.push(lte(auditEvents.ts, filter.to));
+  if (filter.cursor !== undefined) conditions.push(lt(auditLog.id, filter.cursor));
+  if (filter.action !== undefined) conditions.push(eq(auditLog.action, filter.action));
+  if (filter.actorKind !== undefined) conditions.push(eq(auditLog.actorKind, filter.actorKind));
+  if (filter.actorId !== undefined) conditions.push(eq(auditLog.actorId, filter.actorId));
+  if (filter.subjectType !== undefined) conditions.push(eq(auditLog.subjectType, filter.subjectType));
+  if (filter.subjectId !== undefined) conditions.push(eq(auditLog.subjectId, filter.subjectId));
+  if (filter.from !== undefined) conditions.push(gte(auditLog.ts, filter.from));
+  if (filter.to !== undefined) conditions.push(lte(auditLog.ts, filter.to));
   if (filter.extra) conditions.push(...filter.extra);
   return conditions;
 }
@@ -58,11 +59,6 @@ export function toAuditPage(rows: readonly AuditEventRow[], limit: number): Audi
 export async function listAuditEvents(db: Queryable, filter: AuditListFilter): Promise<AuditPage> {
   const conditions = auditFilterConditions(filter);
   const limit = pageLimit(filter);
-  const rows = await db
-    .select(auditEventColumns)
-    .from(auditEvents)
-    .where(conditions.length > 0 ? and(...conditions) : undefined)
-    .orderBy(desc(auditEvents.id))
-    .limit(limit + 1);
+  const rows = await newestAuditEvents(db, conditions.length > 0 ? and(...conditions) : undefined, limit + 1);
   return toAuditPage(rows, limit);
 }

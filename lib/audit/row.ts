@@ -1,29 +1,32 @@
 import "server-only";
 import { sql } from "drizzle-orm";
-import { auditEvents, type ActorKind } from "@/db/schema";
+import { auditLog, type ActorKind } from "@/db/schema";
 import type { AuditEvent } from "./types";
 
 /**
- * Columns selected to rebuild an event. ts comes back as epoch milliseconds so the ISO
- * string that was MACed and hashed is rebuilt exactly, whatever the driver does with timestamps.
+ * Columns selected to rebuild an event, its seq aside. ts comes back as epoch milliseconds so the
+ * ISO string that was MACed and hashed is rebuilt exactly, whatever the driver does with timestamps.
+ * A query on audit_log that selects none of its seq plans as on audit_events alone (the join is removed).
  */
-export const auditEventColumns = {
-  id: auditEvents.id,
-  seq: auditEvents.seq,
-  tsMs: sql<string>`(extract(epoch from ${auditEvents.ts}) * 1000)::bigint`.mapWith(Number),
-  actorKind: auditEvents.actorKind,
-  actorId: auditEvents.actorId,
-  actorLabel: auditEvents.actorLabel,
-  action: auditEvents.action,
-  subjectType: auditEvents.subjectType,
-  subjectId: auditEvents.subjectId,
-  authorization: auditEvents.authorization,
-  payload: auditEvents.payload,
-  nonce: auditEvents.nonce,
-  mac: auditEvents.mac,
-  prevHash: auditEvents.prevHash,
-  hash: auditEvents.hash,
+export const auditEventContentColumns = {
+  id: auditLog.id,
+  tsMs: sql<string>`(extract(epoch from ${auditLog.ts}) * 1000)::bigint`.mapWith(Number),
+  actorKind: auditLog.actorKind,
+  actorId: auditLog.actorId,
+  actorLabel: auditLog.actorLabel,
+  action: auditLog.action,
+  subjectType: auditLog.subjectType,
+  subjectId: auditLog.subjectId,
+  authorization: auditLog.authorization,
+  payload: auditLog.payload,
+  nonce: auditLog.nonce,
+  mac: auditLog.mac,
+  prevHash: auditLog.prevHash,
+  hash: auditLog.hash,
 };
+
+/** Every column of an event, its seq (null while unsealed) included. */
+export const auditEventColumns = { ...auditEventContentColumns, seq: auditLog.seq };
 
 export interface AuditEventRow {
   id: number;

@@ -1,14 +1,15 @@
 import "server-only";
-import { and, asc, gt, gte, isNull, sql } from "drizzle-orm";
+import { and, asc, gt, gte, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { auditEvents } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { underTryLock } from "./batch-loop";
 import { auditKeys, type AuditKeys } from "./keys";
 import { canonicalParts, leafFromParts, macMatches } from "./leaf";
 import { CompactRange, frontierNodes, leafHash, nodeKey, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./note";
 import { auditEventColumns, toAuditEvent, type AuditEventRow } from "./row";
+import { settleFloor, type SealCoverage } from "./seal-floor";
 import { readNodes, writeNodes } from "./tree-store";
 
 /** Transaction-scoped advisory lock held by whichever instance is sealing a batch ("fdseal"). */
@@ -23,19 +24,24 @@ export interface SealResult {
   /** The new signed checkpoint, when the tree grew. */
   note: string | null;
   ts: Date | null;
-  /** Highest event id that existed when the batch started (for the caller's low-water mark). */
-  maxId: number;
+  /** What this batch's scan covered, for a later batch to settle into the floor (seal-floor.ts). */
+  coverage: SealCoverage;
+  /** The floor after this batch (stated in its checkpoint when it wrote one). */
+  floor: number;
 }
 
 export interface SealOptions {
   maxEvents?: number;
   keys?: AuditKeys;
   /**
-   * Look for unsealed events from this id up (default 0: all). Sealed events leave dead
-   * entries at the front of the unsealed index until vacuum; starting past them keeps a
-   * batch's cost independent of how much was sealed before (see startAuditSealer).
+   * Look for unsealed events from this id up instead of from just above the floor: the sealer
+   * starts higher while a long transaction holds the floor back (see startAuditSealer).
    */
   fromId?: number;
+  /** The caller's floor, when it knows a higher one than the latest checkpoint states. */
+  floor?: number;
+  /** Coverage of earlier batches this batch may settle into the floor (seal-floor.ts). */
+  pending?: readonly SealCoverage[];
 }
 
 /**
@@ -55,16 +61,24 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
       size: number | string | null;
       max_seq: number | string | null;
       max_id: number | string | null;
+      floor: number | string | null;
+      xmin: string;
+      xmax: string;
     }>(
       await tx.execute(sql`
         select (select max(tree_size) from audit_checkpoints) as size,
-               (select max(seq) from audit_events) as max_seq,
-               (select max(id) from audit_events) as max_id`),
+               (select max(seq) from audit_seqs) as max_seq,
+               (select max(id) from audit_events) as max_id,
+               (select floor_id from audit_checkpoints order by tree_size desc limit 1) as floor,
+               pg_snapshot_xmin(pg_current_snapshot())::text as xmin,
+               pg_snapshot_xmax(pg_current_snapshot())::text as xmax`),
     );
     if (!state) throw new Error("the sealer's state query returned no row");
     const maxId = state.max_id === null ? 0 : Number(state.max_id);
     const size = state.size === null ? 0 : Number(state.size);
     const maxSeq = state.max_seq === null ? 0 : Number(state.max_seq);
+    const floor = Math.max(state.floor === null ? 0 : Number(state.floor), options.floor ?? 0);
+    const fromId = options.fromId ?? floor + 1;
     const edge = frontierNodes(size);
     const stored = await readNodes(tx, edge);
     const range = new CompactRange(
@@ -80,23 +94,33 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
     const rows: AuditEventRow[] = legacy
       ? await tx
           .select(auditEventColumns)
-          .from(auditEvents)
-          .where(gt(auditEvents.seq, size))
-          .orderBy(asc(auditEvents.seq))
+          .from(auditLog)
+          .where(gt(auditLog.seq, size))
+          .orderBy(asc(auditLog.seq))
           .limit(maxEvents)
       : await tx
           .select(auditEventColumns)
-          .from(auditEvents)
+          .from(auditLog)
           .where(
             and(
-              isNull(auditEvents.seq),
-              gte(auditEvents.id, options.fromId ?? 0),
-              sql`not exists (select 1 from audit_rejections r where r.event_id = ${auditEvents.id})`,
+              isNull(auditLog.seq),
+              gte(auditLog.id, fromId),
+              lte(auditLog.id, maxId),
+              sql`not exists (select 1 from audit_rejections r where r.event_id = ${auditLog.id})`,
             ),
           )
-          .orderBy(asc(auditEvents.id))
+          .orderBy(asc(auditLog.id))
           .limit(maxEvents);
-    if (rows.length === 0) return { sealed: 0, rejected: 0, treeSize: size, note: null, ts: null, maxId };
+    // Legacy batches read by seq, not by id: they cover nothing of the id range.
+    const scannedTo = legacy ? floor : rows.length === maxEvents ? (rows.at(-1)?.id ?? maxId) : maxId;
+    const coverage: SealCoverage = { to: scannedTo, xmax: BigInt(state.xmax) };
+    const newFloor = settleFloor(floor, options.pending ?? [], {
+      fromFloor: !legacy && fromId <= floor + 1,
+      scannedTo,
+      xmin: BigInt(state.xmin),
+    });
+    const unchanged = { treeSize: size, note: null, ts: null, coverage, floor: newFloor };
+    if (rows.length === 0) return { sealed: 0, rejected: 0, ...unchanged };
 
     const nodes: { level: number; index: number; hash: Hash }[] = [];
     const sealedIds: number[] = [];
@@ -124,26 +148,25 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
 
     if (sealedIds.length > 0) {
       const ids = `{${sealedIds.join(",")}}`;
+      // Insert-only (audit_seqs); an UPDATE of the event would rewrite it into every index.
       await tx.execute(sql`
-        update audit_events e set seq = ${size} + v.ord
-        from unnest(${ids}::bigint[]) with ordinality as v(id, ord)
-        where e.id = v.id`);
+        insert into audit_seqs (seq, event_id)
+        select ${size} + v.ord, v.id from unnest(${ids}::bigint[]) with ordinality as v(id, ord)`);
     }
     if (rejectedIds.length > 0) {
       await tx.execute(sql`
         insert into audit_rejections (event_id, reason)
         select unnest(${`{${rejectedIds.join(",")}}`}::bigint[]), 'mac'`);
     }
-    if (nodes.length === 0)
-      return { sealed: 0, rejected: rejectedIds.length, treeSize: size, note: null, ts: null, maxId };
+    if (nodes.length === 0) return { sealed: 0, rejected: rejectedIds.length, ...unchanged };
 
     await writeNodes(tx, nodes);
     const root = range.root();
     const note = signNote(checkpointText(keys.origin, range.size, root), keys.origin, keys.signingKey, keys.publicKey);
     const [inserted] = rowsOf<{ ts_ms: number | string }>(
       await tx.execute(sql`
-        insert into audit_checkpoints (tree_size, root_hash, ts, note)
-        values (${range.size}, decode(${root.toString("hex")}, 'hex'), clock_timestamp(), ${note})
+        insert into audit_checkpoints (tree_size, root_hash, ts, note, floor_id)
+        values (${range.size}, decode(${root.toString("hex")}, 'hex'), clock_timestamp(), ${note}, ${newFloor})
         returning (extract(epoch from ts) * 1000)::bigint as ts_ms`),
     );
     return {
@@ -152,7 +175,8 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
       treeSize: range.size,
       note,
       ts: inserted ? new Date(Number(inserted.ts_ms)) : null,
-      maxId,
+      coverage,
+      floor: newFloor,
     };
   });
 }

@@ -33,4 +33,4 @@ export interface SealedRow {
  */
 export const SEALED_ROW_SELECT = `select seq, case when isfinite(ts) then (extract(epoch from ts) * 1000)::bigint end as ts_ms, actor_kind, actor_id,
   actor_label, action, subject_type, subject_id, "authorization", payload, nonce, mac, prev_hash, hash
-  from audit_events`;
+  from audit_log`;

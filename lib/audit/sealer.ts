@@ -4,6 +4,7 @@ import { getEnv } from "@/lib/env";
 import { writeAnchorFile, witnessQueue, type WitnessQueue } from "./anchor";
 import { consoleBatchLog, startBatchLoop, type BatchLog } from "./batch-loop";
 import { sealBatch, type SealResult } from "./seal";
+import type { SealCoverage } from "./seal-floor";
 
 export interface AuditSealer {
   /** Seals until nothing committed is left unsealed (tests, shutdown). */
@@ -12,52 +13,58 @@ export interface AuditSealer {
 }
 
 /**
- * Runs the sealer in this process: a batch every interval (≤ 250 ms), and at once again
- * while batches come back full. Every instance runs one; the sealer lock makes exactly
- * one of them seal at a time, and when the holder dies its transaction (and lock) ends
- * with its connection, so another takes over on its next tick. After each committed
- * batch the checkpoint is anchored (file, witness) without holding up the next batch.
+ * Where each batch starts looking (seal-floor.ts): just above the floor, which trails the newest
+ * events by about one batch. A transaction that stays open holds the floor back (it is below every
+ * later coverage until it ends); while the oldest coverage not settled yet is older than `graceMs`,
+ * batches start from the highest id covered at least `graceMs` ago instead, and every `rescanMs`
+ * one starts from the floor, so the long transaction's events are sealed once it commits.
  */
-/**
- * The low-water mark: a batch that came back not full sealed every event visible to it, so
- * events with an id up to the highest id that existed then can only be missing if their
- * transaction was still open. Batches start from the highest such id recorded at least
- * `graceMs` ago (a writer transaction open longer than that is unusual), and every
- * `rescanMs` one batch starts from 0 again, so a very long transaction is still sealed.
- */
-class LowWater {
-  private marks: { at: number; maxId: number }[] = [];
-  private lastRescan = Date.now();
+class SealStart {
+  private floor = 0;
+  private pending: (SealCoverage & { at: number })[] = [];
+  private lastFloorScan = Date.now();
 
   constructor(
     private readonly graceMs: number,
     private readonly rescanMs: number,
   ) {}
 
-  fromId(now = Date.now()): number {
-    if (now - this.lastRescan >= this.rescanMs) {
-      this.lastRescan = now;
-      return 0;
+  next(fromFloor: boolean, now = Date.now()): { fromId?: number; floor: number; pending: SealCoverage[] } {
+    const oldest = this.pending[0];
+    const held = oldest !== undefined && now - oldest.at >= this.graceMs;
+    if (held && !fromFloor && now - this.lastFloorScan < this.rescanMs) {
+      let mark = this.floor;
+      for (const p of this.pending) if (now - p.at >= this.graceMs && p.to > mark) mark = p.to;
+      return { fromId: mark + 1, floor: this.floor, pending: this.pending };
     }
-    let from = 0;
-    while (this.marks.length > 0 && now - (this.marks[0]?.at ?? now) >= this.graceMs) {
-      from = Math.max(from, this.marks[0]?.maxId ?? 0);
-      if (this.marks.length === 1) break;
-      this.marks.shift();
-    }
-    return from;
+    this.lastFloorScan = now;
+    return { floor: this.floor, pending: this.pending };
   }
 
-  record(result: SealResult, full: boolean, now = Date.now()): void {
-    if (full) return;
-    this.marks.push({ at: now, maxId: result.maxId });
-    if (this.marks.length > 10_000) this.marks.splice(0, this.marks.length - 10_000);
+  /** Another instance sealed meanwhile: what this one covered is old news, and its floor comes from the checkpoints. */
+  forget(): void {
+    this.pending = [];
+  }
+
+  record(result: SealResult, now = Date.now()): void {
+    this.floor = Math.max(this.floor, result.floor);
+    this.pending = this.pending.filter((p) => p.to > this.floor);
+    if (result.coverage.to > this.floor) this.pending.push({ ...result.coverage, at: now });
+    // Dropping the oldest only delays the floor: a later coverage that settles covers it too.
+    if (this.pending.length > 10_000) this.pending.splice(0, this.pending.length - 10_000);
   }
 }
 
 /** Events per batch on embedded PGlite (~60 ms of its one thread here). */
 export const PGLITE_BATCH = 500;
 
+/**
+ * Runs the sealer in this process: a batch every interval (≤ 250 ms), and at once again
+ * while batches come back full. Every instance runs one; the sealer lock makes exactly
+ * one of them seal at a time, and when the holder dies its transaction (and lock) ends
+ * with its connection, so another takes over on its next tick. After each committed
+ * batch the checkpoint is anchored (file, witness) without holding up the next batch.
+ */
 export function startAuditSealer(
   handle: DatabaseHandle,
   options: { intervalMs?: number; log?: BatchLog; graceMs?: number; rescanMs?: number; maxEvents?: number } = {},
@@ -76,7 +83,7 @@ export function startAuditSealer(
   // its batches are short and follow each other at once while a backlog lasts. On Postgres
   // the sealer has its own connection and large batches cost nobody else.
   const maxEvents = options.maxEvents ?? (handle.kind === "pglite" ? PGLITE_BATCH : 10_000);
-  const lowWater = new LowWater(options.graceMs ?? 30_000, options.rescanMs ?? 60_000);
+  const start = new SealStart(options.graceMs ?? 30_000, options.rescanMs ?? 60_000);
   let anchors: Promise<void> = Promise.resolve();
 
   const anchor = (result: SealResult) => {
@@ -90,10 +97,11 @@ export function startAuditSealer(
     }
   };
 
-  const once = async (fromScratch = false): Promise<SealResult | null> => {
-    const result = await sealBatch(handle.db, { maxEvents, fromId: fromScratch ? 0 : lowWater.fromId() });
-    if (result) {
-      lowWater.record(result, result.sealed + result.rejected >= maxEvents);
+  const once = async (fromFloor = false): Promise<SealResult | null> => {
+    const result = await sealBatch(handle.db, { maxEvents, ...start.next(fromFloor) });
+    if (result === null) start.forget();
+    else {
+      start.record(result);
       anchor(result);
       if (result.rejected > 0) log("warn", "events with a bad MAC refused", { count: result.rejected });
     }

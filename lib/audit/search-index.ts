@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db, Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { auditEvents } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { underTryLock } from "./batch-loop";
 
 /** Transaction-scoped advisory lock of the instance indexing a batch ("fdsrch"). */
@@ -16,7 +16,7 @@ export const SEARCH_INDEX_LOCK_KEY = 0x666473726368;
  * ~4× faster); the explorer matches events not indexed yet with ILIKE on this expression,
  * so a word finds the same events whichever way they are looked up.
  */
-export const auditSearchText = sql`audit_search_text(${auditEvents.payload}, ${auditEvents.actorLabel}, ${auditEvents.subjectId})`;
+export const auditSearchText = sql`audit_search_text(${auditLog.payload}, ${auditLog.actorLabel}, ${auditLog.subjectId})`;
 
 export interface SearchIndexResult {
   /** Events added to the index by this batch. */
@@ -38,9 +38,9 @@ export async function indexAuditSearchBatch(db: Db, maxEvents: number): Promise<
         with w as materialized (select coalesce(max(seq), 0) as w from audit_search),
         ins as (
           insert into audit_search (seq, event_id, body)
-          select ${auditEvents.seq}, ${auditEvents.id}, lower(${auditSearchText}) from ${auditEvents}, w
-          where ${auditEvents.seq} > w.w and ${auditEvents.seq} <= w.w + ${maxEvents}
-          order by ${auditEvents.seq}
+          select ${auditLog.seq}, ${auditLog.id}, lower(${auditSearchText}) from ${auditLog}, w
+          where ${auditLog.seq} > w.w and ${auditLog.seq} <= w.w + ${maxEvents}
+          order by ${auditLog.seq}
           returning seq
         )
         select (select count(*) from ins) as indexed,

@@ -72,44 +72,54 @@ describe("verification in ranges, folded in seq order", () => {
   });
 
   it("names a MAC failure in a later range, after the checkpoint inside an earlier one matched", async () => {
-    await tamper(sql`update audit_events set payload = '{"i": 30, "note": "forged"}' where seq = 30`);
+    await tamper(
+      sql`update audit_events set payload = '{"i": 30, "note": "forged"}' where id in (select event_id from audit_seqs where seq = 30)`,
+    );
     await verifyAll({ ok: false, checked: 29, firstBadSeq: 30, problem: "mac", treeSize: 21 });
   });
 
   it("names the earliest of two problems in different ranges", async () => {
     await tamper(
-      sql`update audit_events set payload = '{"i": 37, "note": "forged"}' where seq = 37`,
-      sql`delete from audit_events where seq = 26`,
+      sql`update audit_events set payload = '{"i": 37, "note": "forged"}' where id in (select event_id from audit_seqs where seq = 37)`,
+      sql`delete from audit_events where id in (select event_id from audit_seqs where seq = 26)`,
     );
     await verifyAll({ ok: false, checked: 25, firstBadSeq: 26, problem: "gap", treeSize: 21 });
   });
 
   it("names a gap where a whole range is missing, and where a range lost only its last seq", async () => {
-    await tamper(sql`delete from audit_events where seq between 17 and 24`);
+    await tamper(
+      sql`delete from audit_events where id in (select event_id from audit_seqs where seq between 17 and 24)`,
+    );
     await verifyAll({ ok: false, checked: 16, firstBadSeq: 17, problem: "gap", treeSize: 16 });
-    await tamper(sql`insert into audit_events select * from audit_events_copy where seq between 17 and 23`);
+    await tamper(
+      sql`insert into audit_events select c.* from audit_events_copy c join audit_seqs s on s.event_id = c.id where s.seq between 17 and 23`,
+    );
     await verifyAll({ ok: false, checked: 23, firstBadSeq: 24, problem: "gap", treeSize: 21 });
   });
 
   it("names a gap before the last rows of the log", async () => {
-    await tamper(sql`delete from audit_events where seq between 33 and 39`);
+    await tamper(
+      sql`delete from audit_events where id in (select event_id from audit_seqs where seq between 33 and 39)`,
+    );
     await verifyAll({ ok: false, checked: 32, firstBadSeq: 33, problem: "gap", treeSize: 32 });
   });
 
   it("names the checkpoint on a range boundary that no longer matches a re-MACed event", async () => {
     const event = await auditEventBySeq(handle.db, 12);
-    const [row] = rowsOf<{ nonce: string }>(
-      await handle.db.execute(sql`select nonce from audit_events where seq = 12`),
-    );
+    const [row] = rowsOf<{ nonce: string }>(await handle.db.execute(sql`select nonce from audit_log where seq = 12`));
     if (!event || !row) throw new Error("seq 12 missing");
     const payload = { i: 12, note: "rewritten with the key" };
     const mac = eventMac(auditKeys().macKey, row.nonce, { ...event, payload });
-    await tamper(sql`update audit_events set payload = ${JSON.stringify(payload)}::jsonb, mac = ${mac} where seq = 12`);
+    await tamper(
+      sql`update audit_events set payload = ${JSON.stringify(payload)}::jsonb, mac = ${mac} where id in (select event_id from audit_seqs where seq = 12)`,
+    );
     await verifyAll({ ok: false, checked: 15, firstBadSeq: 9, problem: "checkpoint", treeSize: 16 });
   });
 
   it("names a bad MAC in an earlier range though a later range's source failed first", async () => {
-    await tamper(sql`update audit_events set payload = '{"i": 10, "note": "forged"}' where seq = 10`);
+    await tamper(
+      sql`update audit_events set payload = '{"i": 10, "note": "forged"}' where id in (select event_id from audit_seqs where seq = 10)`,
+    );
     // Ranges of one seq: seq 10's range finishes last, seq 11's fails at once (as a thread's
     // error reply would), yet the fold must reach seq 10 and name it.
     const ranges = shuffledRanges(handle.db, {
@@ -125,8 +135,8 @@ describe("verification in ranges, folded in seq order", () => {
     });
     // Reaching the failed range raises its error.
     await tamper(
-      sql`delete from audit_events where seq = 10`,
-      sql`insert into audit_events select * from audit_events_copy where seq = 10`,
+      sql`delete from audit_events where id in (select event_id from audit_seqs where seq = 10)`,
+      sql`insert into audit_events select c.* from audit_events_copy c join audit_seqs s on s.event_id = c.id where s.seq = 10`,
     );
     await expect(verifyRanges(handle.db, { anchorDir: null, batchSize: 1 }, ranges)).rejects.toThrow("range 11 failed");
   });
@@ -162,14 +172,18 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("with range threads on Postgres 
   });
 
   it("names a MAC failure in a later thread's range as the in-thread walk does", async () => {
-    await tamper(sql`update audit_events set payload = '{"i": 30, "note": "forged"}' where seq = 30`);
+    await tamper(
+      sql`update audit_events set payload = '{"i": 30, "note": "forged"}' where id in (select event_id from audit_seqs where seq = 30)`,
+    );
     const result = await threaded();
     expect(result).toMatchObject({ ok: false, checked: 29, firstBadSeq: 30, problem: "mac", treeSize: 21 });
     expect(result).toEqual(await local());
   });
 
   it("closes every thread's connection when it returns at an early bad seq", async () => {
-    await tamper(sql`update audit_events set payload = '{"i": 3, "note": "forged"}' where seq = 3`);
+    await tamper(
+      sql`update audit_events set payload = '{"i": 3, "note": "forged"}' where id in (select event_id from audit_seqs where seq = 3)`,
+    );
     expect(await threaded()).toMatchObject({ ok: false, firstBadSeq: 3, problem: "mac" });
     // A backend's row leaves pg_stat_activity a moment after its client has gone.
     for (let tries = 0; tries < 40 && (await rangeBackends()) > 0; tries += 1)

@@ -90,9 +90,7 @@ export async function verifyRanges(
   const anchorsChecked = anchors.length;
   // The log as it stands now: the sealer keeps going while this runs, and a batch it commits later
   // (events and their checkpoint, in one transaction) is left out whole, events and checkpoint alike.
-  const [head] = rowsOf<{ max: number | string | null }>(
-    await db.execute(sql`select max(seq) as max from audit_events`),
-  );
+  const [head] = rowsOf<{ max: number | string | null }>(await db.execute(sql`select max(seq) as max from audit_seqs`));
   const maxSeq = Number(head?.max ?? 0);
   const checkpoints = checkpointReader(db, keys, 1000, maxSeq);
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { approvals, auditEvents, cronTicks, jobVersions, runPurges, runs, signalDeliveries } from "@/db/schema";
+import { approvals, auditLog, cronTicks, jobVersions, runPurges, runs, signalDeliveries } from "@/db/schema";
 import { auditEventColumns, toAuditEvent } from "@/lib/audit/row";
 import type { AuditEvent } from "@/lib/audit/types";
 import { AppError } from "@/lib/errors";
@@ -105,13 +105,13 @@ const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 export async function runAuditEvents(db: Queryable, runId: string): Promise<AuditEvent[]> {
   const rows = await db
     .select(auditEventColumns)
-    .from(auditEvents)
+    .from(auditLog)
     .where(
-      sql`(${auditEvents.subjectType} = 'run' and ${auditEvents.subjectId} = ${runId})
-        or (${auditEvents.payload} ? 'runId' and (${auditEvents.payload} ->> 'runId') = ${runId})
-        or (${auditEvents.actorKind} = 'run' and ${auditEvents.actorId} = ${runId})`,
+      sql`(${auditLog.subjectType} = 'run' and ${auditLog.subjectId} = ${runId})
+        or (${auditLog.payload} ? 'runId' and (${auditLog.payload} ->> 'runId') = ${runId})
+        or (${auditLog.actorKind} = 'run' and ${auditLog.actorId} = ${runId})`,
     )
-    .orderBy(asc(auditEvents.id));
+    .orderBy(asc(auditLog.id));
   return rows.map(toAuditEvent);
 }
 
@@ -137,15 +137,15 @@ export async function runLineage(db: Queryable, runId: string): Promise<RunLinea
   const created = events.find((e) => e.action === "run.created" && e.subject.id === runId);
   const registered = await db
     .select(auditEventColumns)
-    .from(auditEvents)
+    .from(auditLog)
     .where(
       and(
-        eq(auditEvents.subjectType, "job"),
-        eq(auditEvents.subjectId, run.jobId),
-        sql`${auditEvents.payload} ->> 'version' = ${run.jobVersion}`,
+        eq(auditLog.subjectType, "job"),
+        eq(auditLog.subjectId, run.jobId),
+        sql`${auditLog.payload} ->> 'version' = ${run.jobVersion}`,
       ),
     )
-    .orderBy(asc(auditEvents.id))
+    .orderBy(asc(auditLog.id))
     .limit(3);
 
   let cronTick: string | null = null;
@@ -298,12 +298,12 @@ async function signalReceivedEvent(db: Queryable, signal: string | null, runId: 
   if (!signal) return null;
   const [row] = await db
     .select(auditEventColumns)
-    .from(auditEvents)
+    .from(auditLog)
     .where(
       and(
-        eq(auditEvents.subjectType, "signal"),
-        eq(auditEvents.subjectId, signal),
-        sql`${auditEvents.payload} -> 'runIds' @> ${JSON.stringify([runId])}::jsonb`,
+        eq(auditLog.subjectType, "signal"),
+        eq(auditLog.subjectId, signal),
+        sql`${auditLog.payload} -> 'runIds' @> ${JSON.stringify([runId])}::jsonb`,
       ),
     )
     .limit(1);

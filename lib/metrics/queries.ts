@@ -2,6 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
+import { UNSEALED_FLOOR } from "@/lib/audit/health";
 
 /**
  * The scrape's database reads. Gauges are GROUP BYs over small or indexed sets (live runs
@@ -218,14 +219,16 @@ export interface AuditLag {
   oldestUnsealedSeconds: number;
 }
 
-/** max(seq) by audit_events_seq_idx; the unsealed ones by the partial audit_events_unsealed_idx. */
+/** max(seq) by audit_seqs' key; the unsealed ones above the sealer's floor (lib/audit/health.ts). */
 export async function auditLag(db: Queryable): Promise<AuditLag> {
   const [row] = rowsOf<{ sealed: number | string | null; unsealed: number | string; oldest: number | string | null }>(
     await db.execute(sql`
-      select (select max(seq) from audit_events) as sealed,
-        (select count(*) from audit_events where seq is null) as unsealed,
-        (select greatest(0, extract(epoch from now() - ts))::float8 from audit_events
-          where seq is null order by id limit 1) as oldest`),
+      with unsealed as materialized (
+        select e.id, e.ts from audit_events e
+        where e.id > ${UNSEALED_FLOOR} and not exists (select 1 from audit_seqs s where s.event_id = e.id))
+      select (select max(seq) from audit_seqs) as sealed,
+        (select count(*) from unsealed) as unsealed,
+        (select greatest(0, extract(epoch from now() - ts))::float8 from unsealed order by id limit 1) as oldest`),
   );
   return { sealed: num(row?.sealed), unsealed: num(row?.unsealed), oldestUnsealedSeconds: num(row?.oldest) };
 }

@@ -132,7 +132,7 @@ async function auditOf(
   context: { note: string; key: string } | null,
 ): Promise<AttackResult["audit"]> {
   const events = rowsOf<{ seq: number | string | null; action: string }>(
-    await db.execute(sql`select seq, action from audit_events where payload->>'callKey' = ${callKey} order by id`),
+    await db.execute(sql`select seq, action from audit_log where payload->>'callKey' = ${callKey} order by id`),
   );
   // The refusal's own event (workspace.escape_refused, tool.policy_violation…) says most; else tool.called.
   const event = events.find((e) => e.action !== "tool.called") ?? events[0];

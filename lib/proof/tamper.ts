@@ -25,7 +25,9 @@ export async function tamperCopy(
   const change = `actor_label of event #${seq} rewritten to "someone-else@proof.example"`;
   await copy.handle.db.transaction(async (tx) => {
     await tx.execute(sql`alter table audit_events disable trigger all`);
-    await tx.execute(sql`update audit_events set actor_label = 'someone-else@proof.example' where seq = ${seq}`);
+    await tx.execute(
+      sql`update audit_events set actor_label = 'someone-else@proof.example' where id = (select event_id from audit_seqs where seq = ${seq})`,
+    );
     await tx.execute(sql`alter table audit_events enable trigger all`);
   });
   const result = await verifyAuditLog(copy.handle.db, { anchorDir: options.anchorDir });

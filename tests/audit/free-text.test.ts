@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
-import { auditEvents } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import {
   appendAuditEvents,
   auditFacets,
@@ -207,7 +207,7 @@ describe("free text in the audit explorer", () => {
       );
     const [next] = rowsOf<{ id: number | string; body: string }>(
       await handle.db.execute(
-        sql`select id, lower(${auditSearchText}) as body from audit_events where seq = ${through + 1}`,
+        sql`select id, lower(${auditSearchText}) as body from audit_log where seq = ${through + 1}`,
       ),
     );
     const id = Number(next?.id);
@@ -269,10 +269,10 @@ describe("free text in the audit explorer", () => {
     const max = want[want.length / 2] ?? 0;
     const bounded = {
       ...query,
-      conditions: [...query.conditions, sql`${auditEvents.id} <= ${max}`],
+      conditions: [...query.conditions, sql`${auditLog.id} <= ${max}`],
       byScan: query.byScan && {
         ...query.byScan,
-        others: [...query.byScan.others, sql`${auditEvents.id} <= ${max}`],
+        others: [...query.byScan.others, sql`${auditLog.id} <= ${max}`],
         ids: { min: null, max },
       },
     };
@@ -335,7 +335,7 @@ describe("free text in the audit explorer", () => {
     for (const word of ["ärger-straße", "ÄRGER-STRASSE", "Ünïcode", "straße-ün"]) {
       const scanned = rowsOf<{ id: number | string }>(
         await handle.db.execute(
-          sql`select id from audit_events where ${auditSearchText} ilike ${`%${word}%`} order by id desc`,
+          sql`select id from audit_log where ${auditSearchText} ilike ${`%${word}%`} order by id desc`,
         ),
       ).map((r) => Number(r.id));
       expect(await search(word), word).toEqual(scanned);

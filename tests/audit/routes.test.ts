@@ -194,7 +194,9 @@ describe("after tampering", () => {
   it("verify names the tampered sequence", async () => {
     await handle.db.transaction(async (tx) => {
       await tx.execute(sql`alter table audit_events disable trigger all`);
-      await tx.execute(sql`update audit_events set action = 'route.c' where seq = 4`);
+      await tx.execute(
+        sql`update audit_events set action = 'route.c' where id in (select event_id from audit_seqs where seq = 4)`,
+      );
       await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_update_delete`);
       await tx.execute(sql`alter table audit_events enable always trigger audit_events_no_truncate`);
       await tx.execute(sql`alter table audit_events enable always trigger audit_events_insert_check`);

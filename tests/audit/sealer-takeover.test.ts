@@ -106,7 +106,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("sealer leadership across proces
     expect(Date.now() - started).toBeLessThan(5_000);
     while (Date.now() - started < 120_000) {
       const [row] = rowsOf<{ unsealed: string | number }>(
-        await handle.db.execute(sql`select count(*) as unsealed from audit_events where seq is null`),
+        await handle.db.execute(sql`select count(*) as unsealed from audit_log where seq is null`),
       );
       if (Number(row?.unsealed) === 0) break;
       await sleep(100);
@@ -120,7 +120,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("sealer leadership across proces
       p: string | number;
     }>(
       await handle.db.execute(
-        sql`select count(*) as n, min(seq) as lo, max(seq) as hi, count(distinct seq) as d, count(distinct payload->>'n') as p from audit_events`,
+        sql`select count(*) as n, min(seq) as lo, max(seq) as hi, count(distinct seq) as d, count(distinct payload->>'n') as p from audit_log`,
       ),
     );
     expect([stats?.n, stats?.lo, stats?.hi, stats?.d, stats?.p].map(Number)).toEqual([TOTAL, 1, TOTAL, TOTAL, TOTAL]);

@@ -62,9 +62,7 @@ describe("the search indexer's loop", () => {
 
   it("never fails a batch when instances index at once: each sees the batch whose commit freed the lock", async () => {
     await appendAndSeal(400);
-    const [sealed] = rowsOf<{ n: number | string }>(
-      await handle.db.execute(sql`select max(seq) as n from audit_events`),
-    );
+    const [sealed] = rowsOf<{ n: number | string }>(await handle.db.execute(sql`select max(seq) as n from audit_log`));
     const target = Number(sealed?.n);
     expect(target).toBeGreaterThanOrEqual(400);
     const failures: string[] = [];

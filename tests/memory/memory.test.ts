@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Role } from "@/db/schema";
-import { auditEvents, flashcards, memoryEntities, memoryHistory, memoryLocks, runs } from "@/db/schema";
+import { auditEvents, auditLog, flashcards, memoryEntities, memoryHistory, memoryLocks, runs } from "@/db/schema";
 import { systemPrincipal } from "@/lib/audit";
 import { registerCollections, sweepLockQueues } from "@/lib/memory";
 import { invokeTool, registerBuiltinTools } from "@/lib/tools";
@@ -145,9 +145,9 @@ describe("memory tools", () => {
     expect(events.length).toBe(2);
     const written = await handle.db
       .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.action, "memory.written"), eq(auditEvents.actorId, runId)))
-      .orderBy(auditEvents.seq);
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "memory.written"), eq(auditLog.actorId, runId)))
+      .orderBy(auditLog.seq);
     expect(written.map((e) => [e.subjectId, e.payload.version])).toEqual([
       ["cards/a1", 1],
       ["cards/a1", 2],

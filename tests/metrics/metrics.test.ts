@@ -2,7 +2,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { and, count, eq, isNotNull, isNull, max, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvents, runs, toolCalls, turns } from "@/db/schema";
+import { auditLog, runs, toolCalls, turns } from "@/db/schema";
 import { discoverApiRoutes, sampleUrl } from "@/e2e/support/routes";
 import { systemPrincipal } from "@/lib/audit";
 import { resetMetricsCollector } from "@/lib/metrics";
@@ -222,8 +222,8 @@ describe("GET /api/metrics", () => {
     expect(valueOf(m, "flightdeck_model_endpoint_tokens_last_minute", { endpoint: "default" })).toBe(Number(tokens?.n));
 
     // Audit: the appended counter follows the sealed log's length; the lag gauges match the unsealed rows.
-    const [audit] = await handle.db.select({ sealed: max(auditEvents.seq) }).from(auditEvents);
-    const [unsealed] = await handle.db.select({ n: count() }).from(auditEvents).where(isNull(auditEvents.seq));
+    const [audit] = await handle.db.select({ sealed: max(auditLog.seq) }).from(auditLog);
+    const [unsealed] = await handle.db.select({ n: count() }).from(auditLog).where(isNull(auditLog.seq));
     expect(valueOf(m, "flightdeck_audit_events_appended_total")).toBe(audit?.sealed ?? 0);
     expect(valueOf(m, "flightdeck_audit_unsealed_events")).toBe(unsealed?.n);
     expect(valueOf(m, "flightdeck_audit_oldest_unsealed_age_seconds")).toBeGreaterThanOrEqual(0);

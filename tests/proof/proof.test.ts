@@ -210,7 +210,7 @@ describe("npm run proof -- --keep", () => {
         for (const id of links.runs)
           expect(await count(sql`select count(*) as n from runs where id = ${id}`), id).toBe(1);
         for (const seq of links.seqs)
-          expect(await count(sql`select count(*) as n from audit_events where seq = ${seq}`), `seq ${seq}`).toBe(1);
+          expect(await count(sql`select count(*) as n from audit_log where seq = ${seq}`), `seq ${seq}`).toBe(1);
         for (const id of links.cards)
           expect(await count(sql`select count(*) as n from flashcards where id = ${id}`), id).toBe(1);
         for (const action of links.actions)

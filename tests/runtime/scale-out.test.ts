@@ -105,9 +105,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)("scale-out: app + two worker pro
     // The sealer integrates the last events a tick after the last run finished.
     await eventually(
       async () =>
-        rowsOf<{ n: number }>(
-          await handle.db.execute(sql`select count(*)::int as n from audit_events where seq is null`),
-        ),
+        rowsOf<{ n: number }>(await handle.db.execute(sql`select count(*)::int as n from audit_log where seq is null`)),
       (rows) => rows[0]?.n === 0,
       30_000,
     );

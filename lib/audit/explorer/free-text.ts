@@ -2,7 +2,7 @@ import "server-only";
 import { and, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { auditEvents } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { auditSearchText, searchIndexedThrough } from "../search-index";
 
 /**
@@ -33,7 +33,7 @@ export interface CommonWords {
 
 /** Events the index did not hold at `through`: unsealed, or sealed after it. */
 export function unindexed(through: number): SQL {
-  return or(isNull(auditEvents.seq), sql`${auditEvents.seq} > ${through}`) ?? sql`true`;
+  return or(isNull(auditLog.seq), sql`${auditLog.seq} > ${through}`) ?? sql`true`;
 }
 
 export interface FreeTextMatch {
@@ -78,6 +78,6 @@ export async function freeTextMatch(db: Queryable, words: readonly string[]): Pr
   if (ids.length === 0) return { condition: tail, byScan: false, common: null };
   // One array parameter: the drivers plan each execution with its value, so the planner sees how
   // many ids there are and reads them by index (and, as a filter, hashes them).
-  const indexed = sql`${auditEvents.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
+  const indexed = sql`${auditLog.id} = any(${`{${ids.join(",")}}`}::bigint[])`;
   return { condition: or(indexed, tail) ?? tail, byScan: false, common: null };
 }

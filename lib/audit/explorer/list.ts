@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, gt, inArray, lte, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { auditEvents } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import {
   auditFilterConditions,
   listAuditEvents,
@@ -11,7 +11,8 @@ import {
   type AuditListFilter,
   type AuditPage,
 } from "../queries";
-import { auditEventColumns, type AuditEventRow } from "../row";
+import { newestAuditEvents } from "../newest";
+import type { AuditEventRow } from "../row";
 import { unindexed, type CommonWords } from "./free-text";
 import type { IdRange, ResolvedAuditQuery } from "./search";
 
@@ -28,20 +29,14 @@ export const RECENT_WINDOW = 20_000;
  */
 export const NARROW_LIMIT = 50_000;
 
-async function readEvents(db: Queryable, conditions: readonly SQL[], limit: number): Promise<AuditEventRow[]> {
-  if (limit <= 0) return [];
-  return db
-    .select(auditEventColumns)
-    .from(auditEvents)
-    .where(and(...conditions))
-    .orderBy(desc(auditEvents.id))
-    .limit(limit);
+function readEvents(db: Queryable, conditions: readonly SQL[], limit: number): Promise<AuditEventRow[]> {
+  return newestAuditEvents(db, and(...conditions), limit);
 }
 
 async function countUpTo(db: Queryable, conditions: readonly SQL[], cap: number): Promise<number> {
   const [row] = rowsOf<{ n: number | string }>(
     await db.execute(
-      sql`select count(*) as n from (select 1 from ${auditEvents} where ${and(...conditions) ?? sql`true`} limit ${cap + 1}) x`,
+      sql`select count(*) as n from (select 1 from ${auditLog} where ${and(...conditions) ?? sql`true`} limit ${cap + 1}) x`,
     ),
   );
   return Number(row?.n ?? 0);
@@ -68,7 +63,7 @@ async function newestIndexed(
         select event_id from audit_search where ${common.match} and event_id <= ${range.below}${bounds}
         order by event_id desc offset 0
       ) s
-      cross join lateral (select ${auditEvents.id} from ${auditEvents} where ${auditEvents.id} = s.event_id and ${and(...conditions) ?? sql`true`} limit 1) e
+      cross join lateral (select ${auditLog.id} from ${auditLog} where ${auditLog.id} = s.event_id and ${and(...conditions) ?? sql`true`} limit 1) e
       order by s.event_id desc limit ${limit}`),
   );
   return rows.map((r) => Number(r.id));
@@ -96,7 +91,7 @@ async function olderMatches(
   if ((await countUpTo(db, conditions, range.narrowLimit)) <= range.narrowLimit)
     return readEvents(db, [...conditions, byScan.text], limit);
   const ids = await newestIndexed(db, byScan.common, conditions, { below: range.below, min: range.ids.min }, limit);
-  const indexed = ids.length > 0 ? await readEvents(db, [inArray(auditEvents.id, ids)], ids.length) : [];
+  const indexed = ids.length > 0 ? await readEvents(db, [inArray(auditLog.id, ids)], ids.length) : [];
   const tail = await readEvents(db, [...conditions, byScan.text, unindexed(byScan.common.through)], limit);
   return newestOf([indexed, tail], limit);
 }
@@ -124,13 +119,13 @@ export async function listAuditQuery(
   // The window ends where the query's events do: below the cursor and at the end of an until: window.
   const upper = Math.min(top - 1, byScan.ids.max ?? Number.MAX_SAFE_INTEGER);
   const floor = upper - (tuning.recentWindow ?? RECENT_WINDOW);
-  const recent = await readEvents(db, [...rest, byScan.text, gt(auditEvents.id, floor)], limit + 1);
+  const recent = await readEvents(db, [...rest, byScan.text, gt(auditLog.id, floor)], limit + 1);
   if (recent.length > limit || floor <= 0) return toAuditPage(recent, limit);
 
   const older = await olderMatches(
     db,
     { ...byScan, common },
-    [...rest, lte(auditEvents.id, floor)],
+    [...rest, lte(auditLog.id, floor)],
     { below: floor, ids: byScan.ids, narrowLimit: tuning.narrowLimit ?? NARROW_LIMIT },
     limit + 1 - recent.length,
   );
@@ -138,6 +133,6 @@ export async function listAuditQuery(
 }
 
 async function newestId(db: Queryable): Promise<number> {
-  const [row] = await db.select({ id: auditEvents.id }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1);
+  const [row] = await db.select({ id: auditLog.id }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
   return row?.id ?? 0;
 }

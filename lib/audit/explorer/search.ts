@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, desc, eq, gte, inArray, like, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { actorKinds, auditEvents, runs, user } from "@/db/schema";
+import { actorKinds, auditLog, runs, user } from "@/db/schema";
 import { rowsOf } from "@/db/rows";
 import { AppError } from "@/lib/errors";
 import { freeTextMatch, type CommonWords } from "./free-text";
@@ -25,14 +25,14 @@ export function parseAuditQueryOr400(q: string | undefined, now = Date.now()): P
 }
 
 // Expressions the explorer filters on; each has a partial index (db/schema/audit.ts).
-export const payloadRunId = sql`(${auditEvents.payload} ->> 'runId')`;
-export const payloadJobId = sql`(${auditEvents.payload} ->> 'jobId')`;
-export const payloadOutcome = sql`(${auditEvents.payload} ->> 'outcome')`;
+export const payloadRunId = sql`(${auditLog.payload} ->> 'runId')`;
+export const payloadJobId = sql`(${auditLog.payload} ->> 'jobId')`;
+export const payloadOutcome = sql`(${auditLog.payload} ->> 'outcome')`;
 
 const FALSE = sql`false`;
 
 /** Repeats the partial indexes' predicate so the planner can use them. */
-const hasKey = (key: "runId" | "jobId" | "outcome") => sql`${auditEvents.payload} ? ${sql.raw(`'${key}'`)}`;
+const hasKey = (key: "runId" | "jobId" | "outcome") => sql`${auditLog.payload} ? ${sql.raw(`'${key}'`)}`;
 
 let actionCache: { at: number; actions: string[] } | null = null;
 
@@ -95,23 +95,23 @@ async function idBoundsForTime(
   const slack = 60_000;
   if (since) {
     const [first] = await db
-      .select({ id: auditEvents.id })
-      .from(auditEvents)
-      .where(gte(auditEvents.ts, new Date(since.getTime() - slack)))
-      .orderBy(asc(auditEvents.ts))
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(gte(auditLog.ts, new Date(since.getTime() - slack)))
+      .orderBy(asc(auditLog.ts))
       .limit(1);
     ids.min = first ? first.id : Number.MAX_SAFE_INTEGER;
-    conditions.push(first ? gte(auditEvents.id, first.id) : FALSE, gte(auditEvents.ts, since));
+    conditions.push(first ? gte(auditLog.id, first.id) : FALSE, gte(auditLog.ts, since));
   }
   if (until) {
     const [last] = await db
-      .select({ id: auditEvents.id })
-      .from(auditEvents)
-      .where(lte(auditEvents.ts, new Date(until.getTime() + slack)))
-      .orderBy(desc(auditEvents.ts))
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(lte(auditLog.ts, new Date(until.getTime() + slack)))
+      .orderBy(desc(auditLog.ts))
       .limit(1);
     ids.max = last ? last.id : 0;
-    conditions.push(last ? lte(auditEvents.id, last.id) : FALSE, lte(auditEvents.ts, until));
+    conditions.push(last ? lte(auditLog.id, last.id) : FALSE, lte(auditLog.ts, until));
   }
   return { conditions, ids };
 }
@@ -147,15 +147,15 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
         const k = kind as (typeof actorKinds)[number];
         parts.push(
           colon > 0
-            ? (and(eq(auditEvents.actorKind, k), eq(auditEvents.actorId, a.slice(colon + 1))) ?? FALSE)
-            : eq(auditEvents.actorKind, k),
+            ? (and(eq(auditLog.actorKind, k), eq(auditLog.actorId, a.slice(colon + 1))) ?? FALSE)
+            : eq(auditLog.actorKind, k),
         );
       } else {
         // An id (user, token, worker…) or a user's email (resolved above): both use the (kind, id) index.
-        parts.push(eq(auditEvents.actorId, a));
+        parts.push(eq(auditLog.actorId, a));
       }
     }
-    if (userIds.length > 0) parts.push(inArray(auditEvents.actorId, userIds));
+    if (userIds.length > 0) parts.push(inArray(auditLog.actorId, userIds));
     conditions.push(or(...parts) ?? FALSE);
   }
 
@@ -166,7 +166,7 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
     if (prefixes.length > 0)
       for (const action of await distinctActions(db))
         if (prefixes.some((pre) => action.startsWith(pre))) names.add(action);
-    conditions.push(names.size > 0 ? inArray(auditEvents.action, [...names]) : FALSE);
+    conditions.push(names.size > 0 ? inArray(auditLog.action, [...names]) : FALSE);
   }
 
   if (p.subjects.length > 0) {
@@ -174,8 +174,8 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
       or(
         ...p.subjects.map((s) =>
           s.type
-            ? (and(eq(auditEvents.subjectType, s.type), eq(auditEvents.subjectId, s.id)) ?? FALSE)
-            : eq(auditEvents.subjectId, s.id),
+            ? (and(eq(auditLog.subjectType, s.type), eq(auditLog.subjectId, s.id)) ?? FALSE)
+            : eq(auditLog.subjectId, s.id),
         ),
       ) ?? FALSE,
     );
@@ -188,9 +188,9 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
       runIds.length === 0
         ? FALSE
         : (or(
-            and(eq(auditEvents.subjectType, "run"), inArray(auditEvents.subjectId, runIds)),
+            and(eq(auditLog.subjectType, "run"), inArray(auditLog.subjectId, runIds)),
             and(hasKey("runId"), inArray(payloadRunId, runIds)),
-            and(eq(auditEvents.actorKind, "run"), inArray(auditEvents.actorId, runIds)),
+            and(eq(auditLog.actorKind, "run"), inArray(auditLog.actorId, runIds)),
           ) ?? FALSE),
     );
   }
@@ -199,7 +199,7 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
     conditions.push(
       or(
         and(hasKey("jobId"), inArray(payloadJobId, p.jobs)),
-        and(eq(auditEvents.subjectType, "job"), inArray(auditEvents.subjectId, p.jobs)),
+        and(eq(auditLog.subjectType, "job"), inArray(auditLog.subjectId, p.jobs)),
       ) ?? FALSE,
     );
   }
@@ -207,8 +207,8 @@ export async function resolveAuditQuery(db: Queryable, p: ParsedAuditQuery): Pro
   if (p.tokens.length > 0) {
     conditions.push(
       or(
-        and(eq(auditEvents.actorKind, "token"), inArray(auditEvents.actorId, p.tokens)),
-        and(eq(auditEvents.subjectType, "token"), inArray(auditEvents.subjectId, p.tokens)),
+        and(eq(auditLog.actorKind, "token"), inArray(auditLog.actorId, p.tokens)),
+        and(eq(auditLog.subjectType, "token"), inArray(auditLog.subjectId, p.tokens)),
       ) ?? FALSE,
     );
   }
@@ -279,17 +279,17 @@ export async function auditFacets(
   const where = (list: readonly SQL[]) => (list.length > 0 ? sql`where ${and(...list)}` : sql``);
   // Named like the table, so the conditions' qualified columns read the window's rows.
   const source = scanText
-    ? sql`(select * from ${auditEvents} ${where(others)} order by ${auditEvents.id} desc limit ${textWindow}) as ${auditEvents} where ${scanText}`
-    : sql`${auditEvents} ${where(others)}`;
+    ? sql`(select * from ${auditLog} ${where(others)} order by ${auditLog.id} desc limit ${textWindow}) as ${auditLog} where ${scanText}`
+    : sql`${auditLog} ${where(others)}`;
   const windowFull = scanText
-    ? sql`(select count(*) > ${textWindow} from (select 1 from ${auditEvents} ${where(others)} limit ${textWindow + 1}) x)`
+    ? sql`(select count(*) > ${textWindow} from (select 1 from ${auditLog} ${where(others)} limit ${textWindow + 1}) x)`
     : sql`false`;
   const rows = rowsOf<{ facet: string; value: string | null; label: string | null; count: number | string }>(
     await db.execute(sql`
       with m as materialized (
-        select ${auditEvents.action} as action, ${auditEvents.actorKind} || ':' || coalesce(${auditEvents.actorId}, '') as actor, ${auditEvents.actorLabel} as actor_label,
-               coalesce(${payloadRunId}, case when ${auditEvents.subjectType} = 'run' then ${auditEvents.subjectId} end) as run
-        from ${source} order by ${auditEvents.id} desc limit ${FACET_SCAN_LIMIT + 1}
+        select ${auditLog.action} as action, ${auditLog.actorKind} || ':' || coalesce(${auditLog.actorId}, '') as actor, ${auditLog.actorLabel} as actor_label,
+               coalesce(${payloadRunId}, case when ${auditLog.subjectType} = 'run' then ${auditLog.subjectId} end) as run
+        from ${source} order by ${auditLog.id} desc limit ${FACET_SCAN_LIMIT + 1}
       ),
       a as (select 'action' as facet, action as value, action as label, count(*) as count from m group by action order by 4 desc, 2 limit 15),
       b as (select 'actor', actor, max(actor_label), count(*) from m group by actor order by 4 desc, 2 limit 15),

@@ -4,7 +4,7 @@ import { sanitizeError } from "@/lib/errors/sanitize";
 import { and, asc, gt, isNotNull, sql, type SQL } from "drizzle-orm";
 import type { Db, Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { auditEvents } from "@/db/schema";
+import { auditLog } from "@/db/schema";
 import { auditActor, auditAuthorization } from "../actors";
 import type { Principal } from "../principal";
 import { getEnv } from "@/lib/env";
@@ -34,12 +34,12 @@ async function* eventBatches(
   sealedOnly: boolean,
 ): AsyncGenerator<AuditEvent[]> {
   let after = 0;
-  const key = sealedOnly ? auditEvents.seq : auditEvents.id;
+  const key = sealedOnly ? auditLog.seq : auditLog.id;
   for (;;) {
     const rows = await db
       .select(auditEventColumns)
-      .from(auditEvents)
-      .where(and(...conditions, ...(sealedOnly ? [isNotNull(auditEvents.seq)] : []), gt(key, after)))
+      .from(auditLog)
+      .where(and(...conditions, ...(sealedOnly ? [isNotNull(auditLog.seq)] : []), gt(key, after)))
       .orderBy(asc(key))
       .limit(BATCH);
     if (rows.length === 0) return;
@@ -55,7 +55,7 @@ async function* eventBatches(
 async function boundedCount(db: Queryable, conditions: readonly SQL[], limit: number): Promise<number> {
   const where = conditions.length > 0 ? sql`where ${and(...conditions)}` : sql``;
   const [row] = rowsOf<{ n: number | string }>(
-    await db.execute(sql`select count(*) as n from (select 1 from ${auditEvents} ${where} limit ${limit + 1}) t`),
+    await db.execute(sql`select count(*) as n from (select 1 from ${auditLog} ${where} limit ${limit + 1}) t`),
   );
   return Number(row?.n ?? 0);
 }
@@ -118,9 +118,9 @@ interface BundlePoints {
 /** The checkpoint that first covers the newest matching event (proofs are against it) and the latest one. */
 async function bundlePoints(db: Queryable, conditions: readonly SQL[]): Promise<BundlePoints> {
   const [maxRow] = await db
-    .select({ max: sql<string | null>`max(${auditEvents.seq})` })
-    .from(auditEvents)
-    .where(and(...conditions, isNotNull(auditEvents.seq)));
+    .select({ max: sql<string | null>`max(${auditLog.seq})` })
+    .from(auditLog)
+    .where(and(...conditions, isNotNull(auditLog.seq)));
   const maxSeq = Number(maxRow?.max ?? 0);
   const head = await latest(db);
   const proofs = maxSeq > 0 ? await checkpointCovering(db, maxSeq) : head;
@@ -186,7 +186,7 @@ export async function exportAudit(db: Db, principal: Principal, q: string, forma
   const max = format === "bundle" ? env.FLIGHTDECK_AUDIT_BUNDLE_MAX_EVENTS : env.FLIGHTDECK_AUDIT_EXPORT_MAX_EVENTS;
   const counted = await boundedCount(
     db,
-    format === "bundle" ? [...conditions, isNotNull(auditEvents.seq)] : conditions,
+    format === "bundle" ? [...conditions, isNotNull(auditLog.seq)] : conditions,
     max,
   );
   if (counted > max) {
