@@ -42,8 +42,8 @@ export interface BatchLoop<R> {
 }
 
 /**
- * Runs `batch` at once, then every `intervalMs`, and again without waiting while batches come
- * back full (a backlog). A batch that throws is logged ("batch failed") and the loop goes on
+ * Runs `batch` at once, then one starting every `intervalMs` (at once when the last took longer),
+ * and again without waiting while batches come back full (a backlog). A batch that throws is logged ("batch failed") and the loop goes on
  * at the interval. `batch` answers null when another instance holds the work's lock.
  */
 export function startBatchLoop<R>(options: {
@@ -59,6 +59,7 @@ export function startBatchLoop<R>(options: {
   const tick = async () => {
     timer = null;
     if (stopped) return;
+    const started = Date.now();
     let again = false;
     try {
       current = options.batch();
@@ -69,7 +70,10 @@ export function startBatchLoop<R>(options: {
     } finally {
       current = null;
     }
-    if (!stopped) timer = setTimeout(() => void tick(), again ? 0 : options.intervalMs);
+    // Batches start every intervalMs, not intervalMs after the last one ended: under load a batch that
+    // took most of the interval would otherwise double the time the next event waits.
+    const wait = again ? 0 : Math.max(0, options.intervalMs - (Date.now() - started));
+    if (!stopped) timer = setTimeout(() => void tick(), wait);
   };
   timer = setTimeout(() => void tick(), 0);
 
