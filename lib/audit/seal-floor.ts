@@ -4,20 +4,22 @@
  * of audit_events with audit_seqs, whose cost is the number of ids it passes: the floor keeps
  * that to the events since about the previous batch instead of the whole log.
  *
- * Why the floor can move. A batch reads the highest event id (maxId) and its snapshot's xmax in
- * one statement, then scans ids up to `to` (maxId, or the last row it took when full). Every id up
- * to `to` was taken before that statement, and a writer's transaction has its xid before it takes
- * an event id (flightdeck_append_audit asks for it first; a transaction that already wrote has
- * one), so an id up to `to` that the scan did not see belongs to a transaction whose xid is below
- * that xmax: one still running, or rolled back. Once a later batch's snapshot has an xmin at or
- * above that xmax, all of those transactions have ended; if that batch scanned from the floor up
- * past `to`, it saw every committed event up to `to`, so `to` becomes the floor.
+ * Why the floor can move. A batch's first statement assigns the sealer's transaction its xid (X)
+ * and reads the highest event id (maxId) from a snapshot taken before X existed; the batch then
+ * scans ids up to `to` (maxId, or the last row it took when full). Every id up to `to` was taken
+ * before that snapshot, and a writer has its xid before it takes an event id (every writer goes
+ * through flightdeck_append_audit, which asks for it first; a transaction that already wrote has
+ * one), so every transaction that took one has an xid below X: an id up to `to` that the scan did not see belongs to such a transaction, still running
+ * or rolled back. (The snapshot's xmax is no bound: a transaction can hold an xid at or above it
+ * and still be running.) Once a later batch's snapshot has an xmin above X, every transaction
+ * below X has ended; if that batch scanned from the floor up past `to`, it saw every committed
+ * event up to `to`, so `to` becomes the floor.
  */
 export interface SealCoverage {
-  /** Every id up to this was either visible to the batch or taken by a transaction below `xmax`. */
+  /** Every id up to this was either visible to the batch or taken by a transaction with an xid below `xid`. */
   to: number;
-  /** pg_snapshot_xmax of the batch's first statement. */
-  xmax: bigint;
+  /** The batch's own xid (pg_current_xact_id of its first statement). */
+  xid: bigint;
 }
 
 /**
@@ -32,7 +34,7 @@ export function settleFloor(
   if (!batch.fromFloor) return floor;
   let settled = floor;
   for (const p of pending) {
-    if (p.xmax <= batch.xmin && p.to <= batch.scannedTo && p.to > settled) settled = p.to;
+    if (p.xid < batch.xmin && p.to <= batch.scannedTo && p.to > settled) settled = p.to;
   }
   return settled;
 }

@@ -9,9 +9,11 @@ import { macMatches } from "./leaf";
 import { auditEventColumns, toAuditEvent } from "./row";
 
 /**
- * MACs of the events not sealed yet; the ids of those that fail (at most 100 listed). Those are
- * the events the sealer refused and those above its floor (lib/audit/seal-floor.ts): below the
- * floor every other event has a seq, so the whole log is not walked for the few without one.
+ * MACs of the events not sealed yet; the ids of those that fail (at most 100 listed). Below the
+ * sealer's floor (lib/audit/seal-floor.ts) the only ones should be those it refused, but a row
+ * written around the sealer (an explicit id in a gap a rollback left) would sit there unsealed
+ * forever: that part is one anti-join over the log (0.76 s at 1,000,000 events); above the floor,
+ * where a backlog waits, the walk goes by the primary key.
  */
 export async function unsealedCheck(
   db: Queryable,
@@ -41,8 +43,7 @@ export async function unsealedCheck(
       if (rows.length < batchSize || after > upTo) return;
     }
   };
-  // Refused events at or below the floor, by audit_rejections' key; then everything above it.
-  await walk(sql`${auditLog.id} in (select event_id from audit_rejections where event_id <= ${floor})`, 0, floor);
+  await walk(sql`${auditLog.id} <= ${floor}`, Number.MIN_SAFE_INTEGER, floor);
   await walk(undefined, floor, Number.MAX_SAFE_INTEGER);
   return { unsealed, badUnsealedIds };
 }

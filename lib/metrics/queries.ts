@@ -225,7 +225,8 @@ export async function auditLag(db: Queryable): Promise<AuditLag> {
     await db.execute(sql`
       with unsealed as materialized (
         select e.id, e.ts from audit_events e
-        where e.id > ${UNSEALED_FLOOR} and not exists (select 1 from audit_seqs s where s.event_id = e.id))
+        where e.id > ${UNSEALED_FLOOR} and not exists (select 1 from audit_seqs s where s.event_id = e.id)
+          and not exists (select 1 from audit_rejections r where r.event_id = e.id))
       select (select max(seq) from audit_seqs) as sealed,
         (select count(*) from unsealed) as unsealed,
         (select greatest(0, extract(epoch from now() - ts))::float8 from unsealed order by id limit 1) as oldest`),
