@@ -12,8 +12,8 @@ import { auditEventColumns, toAuditEvent } from "./row";
  * MACs of the events not sealed yet; the ids of those that fail (at most 100 listed). Below the
  * sealer's floor (lib/audit/seal-floor.ts) the only ones should be those it refused, but a row
  * written around the sealer (an explicit id in a gap a rollback left) would sit there unsealed
- * forever: that part is one anti-join over the log (0.76 s at 1,000,000 events); above the floor,
- * where a backlog waits, the walk goes by the primary key.
+ * forever: that part is one anti-join over the log's ids; above the floor, where a backlog waits,
+ * the walk goes by the primary key.
  */
 export async function unsealedCheck(
   db: Queryable,
@@ -43,7 +43,19 @@ export async function unsealedCheck(
       if (rows.length < batchSize || after > upTo) return;
     }
   };
-  await walk(sql`${auditLog.id} <= ${floor}`, Number.MIN_SAFE_INTEGER, floor);
+  // Below the floor: the ids alone first (an anti-join of two index-only scans, 0.35 s at 1M events,
+  // against 0.76 s reading whole rows); they are few (refused events, anything written around the sealer).
+  const below = rowsOf<{ id: number | string }>(
+    await db.execute(sql`
+      select e.id from audit_events e
+      where e.id <= ${floor} and not exists (select 1 from audit_seqs s where s.event_id = e.id)`),
+  )
+    .map((r) => Number(r.id))
+    .sort((a, b) => a - b);
+  for (let i = 0; i < below.length; i += batchSize) {
+    const chunk = below.slice(i, i + batchSize);
+    await walk(sql`${auditLog.id} = any(${`{${chunk.join(",")}}`}::bigint[])`, Number.MIN_SAFE_INTEGER, floor);
+  }
   await walk(undefined, floor, Number.MAX_SAFE_INTEGER);
   return { unsealed, badUnsealedIds };
 }
