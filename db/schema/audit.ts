@@ -32,27 +32,32 @@ const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
   fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
 });
 
+/** An event's recorded content: the columns of audit_events after its id, and of the view audit_log after its seq. */
+const eventContent = () => ({
+  ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
+  actorKind: text("actor_kind", { enum: actorKinds }).notNull(),
+  actorId: text("actor_id"),
+  actorLabel: text("actor_label").notNull(),
+  action: text("action").notNull(),
+  subjectType: text("subject_type").notNull(),
+  subjectId: text("subject_id"),
+  /** What the actor acted under: a role, a token, a job's authorization, a policy rule. */
+  authorization: jsonb("authorization").$type<Record<string, unknown>>().notNull(),
+  payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+  /** Random per event, covered by the MAC, so a copied row is refused. */
+  nonce: text("nonce"),
+  /** HMAC-SHA-256 (base64) by the writer; null only on events from before the Merkle log. */
+  mac: text("mac"),
+  prevHash: text("prev_hash"),
+  hash: text("hash"),
+});
+
 export const auditEvents = pgTable(
   "audit_events",
   {
     /** Insertion order (gaps on rollback); the explorer pages on it. */
     id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
-    ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
-    actorKind: text("actor_kind", { enum: actorKinds }).notNull(),
-    actorId: text("actor_id"),
-    actorLabel: text("actor_label").notNull(),
-    action: text("action").notNull(),
-    subjectType: text("subject_type").notNull(),
-    subjectId: text("subject_id"),
-    /** What the actor acted under: a role, a token, a job's authorization, a policy rule. */
-    authorization: jsonb("authorization").$type<Record<string, unknown>>().notNull(),
-    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-    /** Random per event, covered by the MAC, so a copied row is refused. */
-    nonce: text("nonce"),
-    /** HMAC-SHA-256 (base64) by the writer; null only on events from before the Merkle log. */
-    mac: text("mac"),
-    prevHash: text("prev_hash"),
-    hash: text("hash"),
+    ...eventContent(),
   },
   // Filter columns lead and id follows, so the explorer's "newest first, page by id"
   // reads one index range per filter instead of sorting every match.
@@ -98,19 +103,7 @@ export const auditSeqs = pgTable(
 export const auditLog = pgView("audit_log", {
   id: bigint("id", { mode: "number" }).notNull(),
   seq: bigint("seq", { mode: "number" }),
-  ts: timestamp("ts", { withTimezone: true, precision: 3 }).notNull(),
-  actorKind: text("actor_kind", { enum: actorKinds }).notNull(),
-  actorId: text("actor_id"),
-  actorLabel: text("actor_label").notNull(),
-  action: text("action").notNull(),
-  subjectType: text("subject_type").notNull(),
-  subjectId: text("subject_id"),
-  authorization: jsonb("authorization").$type<Record<string, unknown>>().notNull(),
-  payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
-  nonce: text("nonce"),
-  mac: text("mac"),
-  prevHash: text("prev_hash"),
-  hash: text("hash"),
+  ...eventContent(),
 }).existing();
 
 /** Hashes of the complete subtrees of the Merkle tree: (level, index) as Trillian names them. Level 0 holds leaf hashes. */
