@@ -1,3 +1,5 @@
+import { sql } from "drizzle-orm";
+
 /**
  * The sealer's floor: every audit event with an id up to it is sealed, refused, or was never
  * committed, so a batch looks for unsealed events above it only. Finding them means an anti-join
@@ -15,6 +17,9 @@
  * below X has ended; if that batch scanned from the floor up past `to`, it saw every committed
  * event up to `to`, so `to` becomes the floor.
  */
+/** The floor as the latest checkpoint states it (0 before the first): what readers count unsealed events from. */
+export const STATED_FLOOR = sql`coalesce((select floor_id from audit_checkpoints order by tree_size desc limit 1), 0)`;
+
 export interface SealCoverage {
   /** Every id up to this was either visible to the batch or taken by a transaction with an xid below `xid`. */
   to: number;

@@ -9,7 +9,7 @@ import { canonicalParts, leafFromParts, macMatches } from "./leaf";
 import { CompactRange, frontierNodes, leafHash, nodeKey, type Hash } from "./merkle";
 import { checkpointText, signNote } from "./note";
 import { auditEventColumns, toAuditEvent, type AuditEventRow } from "./row";
-import { settleFloor, type SealCoverage } from "./seal-floor";
+import { settleFloor, STATED_FLOOR, type SealCoverage } from "./seal-floor";
 import { readNodes, writeNodes } from "./tree-store";
 
 /** Transaction-scoped advisory lock held by whichever instance is sealing a batch ("fdseal"). */
@@ -61,7 +61,7 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
       size: number | string | null;
       max_seq: number | string | null;
       max_id: number | string | null;
-      floor: number | string | null;
+      floor: number | string;
       xmin: string;
       xid: string;
     }>(
@@ -69,7 +69,7 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
         select (select max(tree_size) from audit_checkpoints) as size,
                (select max(seq) from audit_seqs) as max_seq,
                (select max(id) from audit_events) as max_id,
-               (select floor_id from audit_checkpoints order by tree_size desc limit 1) as floor,
+               ${STATED_FLOOR} as floor,
                pg_snapshot_xmin(pg_current_snapshot())::text as xmin,
                pg_current_xact_id()::text as xid`),
     );
@@ -77,7 +77,7 @@ export async function sealBatch(db: Db, options: SealOptions = {}): Promise<Seal
     const maxId = state.max_id === null ? 0 : Number(state.max_id);
     const size = state.size === null ? 0 : Number(state.size);
     const maxSeq = state.max_seq === null ? 0 : Number(state.max_seq);
-    const floor = Math.max(state.floor === null ? 0 : Number(state.floor), options.floor ?? 0);
+    const floor = Math.max(Number(state.floor), options.floor ?? 0);
     const fromId = options.fromId ?? floor + 1;
     const edge = frontierNodes(size);
     const stored = await readNodes(tx, edge);

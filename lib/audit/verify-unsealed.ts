@@ -3,7 +3,7 @@ import { and, asc, gt, isNull, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditLog } from "@/db/schema";
-import { UNSEALED_FLOOR } from "./health";
+import { STATED_FLOOR } from "./seal-floor";
 import type { AuditKeys } from "./keys";
 import { macMatches } from "./leaf";
 import { auditEventColumns, toAuditEvent } from "./row";
@@ -20,11 +20,11 @@ export async function unsealedCheck(
   keys: AuditKeys,
   batchSize: number,
 ): Promise<{ unsealed: number; badUnsealedIds: number[] }> {
-  const [state] = rowsOf<{ floor: number | string }>(await db.execute(sql`select ${UNSEALED_FLOOR} as floor`));
+  const [state] = rowsOf<{ floor: number | string }>(await db.execute(sql`select ${STATED_FLOOR} as floor`));
   const floor = Number(state?.floor ?? 0);
   let unsealed = 0;
   const badUnsealedIds: number[] = [];
-  const walk = async (where: SQL | undefined, from: number, upTo: number) => {
+  const walk = async (where: SQL | undefined, from: number) => {
     let after = from;
     for (;;) {
       const rows = await db
@@ -35,12 +35,11 @@ export async function unsealedCheck(
         .limit(batchSize);
       for (const row of rows) {
         after = row.id;
-        if (row.id > upTo) continue;
         unsealed += 1;
         if (!macMatches(keys.macKey, row.nonce, row.mac, toAuditEvent(row)) && badUnsealedIds.length < 100)
           badUnsealedIds.push(row.id);
       }
-      if (rows.length < batchSize || after > upTo) return;
+      if (rows.length < batchSize) return;
     }
   };
   // Below the floor: the ids alone first (an anti-join of two index-only scans, 0.35 s at 1M events,
@@ -54,8 +53,8 @@ export async function unsealedCheck(
     .sort((a, b) => a - b);
   for (let i = 0; i < below.length; i += batchSize) {
     const chunk = below.slice(i, i + batchSize);
-    await walk(sql`${auditLog.id} = any(${`{${chunk.join(",")}}`}::bigint[])`, Number.MIN_SAFE_INTEGER, floor);
+    await walk(sql`${auditLog.id} = any(${`{${chunk.join(",")}}`}::bigint[])`, Number.MIN_SAFE_INTEGER);
   }
-  await walk(undefined, floor, Number.MAX_SAFE_INTEGER);
+  await walk(undefined, floor);
   return { unsealed, badUnsealedIds };
 }

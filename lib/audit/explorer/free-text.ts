@@ -3,7 +3,7 @@ import { and, or, sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditLog } from "@/db/schema";
-import { UNSEALED_FLOOR } from "../health";
+import { STATED_FLOOR } from "../seal-floor";
 import { auditSearchText, searchIndexedThrough } from "../search-index";
 
 /**
@@ -41,7 +41,7 @@ export interface CommonWords {
 export function unindexed(through: number): SQL {
   return sql`(${auditLog.id} = any(array(select event_id from audit_seqs where seq > ${through}))
     or ${auditLog.id} = any(array(select event_id from audit_rejections))
-    or ${auditLog.id} > ${UNSEALED_FLOOR})`;
+    or ${auditLog.id} > ${STATED_FLOOR})`;
 }
 
 export interface FreeTextMatch {
