@@ -55,9 +55,12 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     checkDeclaredResources(defs);
     log("info", "job definitions registered", { count: defs.length });
   }
-  await syncModelEndpoints(handle.db, configuredModelEndpoints());
+  const endpoints = configuredModelEndpoints();
+  await syncModelEndpoints(handle.db, endpoints);
   const worker = await startWorker({
     handle,
+    // Runs of an endpoint this configuration lacks (another build's, a --live proof's) wait for a worker that has it.
+    endpoints: endpoints.map((e) => e.name),
     executor: options.executor ?? registeredExecutor,
     workerId: options.workerId,
     concurrency: options.concurrency ?? env.FLIGHTDECK_WORKER_CONCURRENCY,

@@ -26,8 +26,8 @@ export interface ClaimRound {
 }
 
 /**
- * The claim policy, one round trip: flightdeck_claim_candidate (drizzle/0030_claim_candidate.sql)
- * holds the statement and its rules (lib/scheduling/policy.ts). The first pick of a claim also
+ * The claim policy, one round trip: flightdeck_claim_candidate (drizzle/0030_claim_candidate.sql, its
+ * endpoint set since 0034) holds the statement and its rules (lib/scheduling/policy.ts). The first pick of a claim also
  * answers the clock and the endpoints at their limit, which it excludes. Nothing reads the
  * runnable set in bulk; the row is locked FOR NO KEY UPDATE SKIP LOCKED.
  */
@@ -60,8 +60,8 @@ export interface ClaimQueryOptions {
   /** The claim's first pick: also answer the clock and the full endpoints (ClaimRound). */
   first?: boolean;
   excludeEndpoints: readonly string[];
-  /** Only runs of this endpoint (a slot handed over at a checkpoint, claim.ts), or any. */
-  onlyEndpoint?: string | null;
+  /** Only runs of these endpoints (the worker's set, or the one of a slot handed over at a checkpoint: claim.ts); unset: any. */
+  endpoints?: readonly string[] | null;
   skipIds: readonly string[];
   skipKeys: readonly string[];
 }
@@ -73,7 +73,8 @@ export function claimCandidateSql(options: ClaimQueryOptions) {
     select s.now_ms as "__now_ms", s.full_endpoints as "__full", s.token_limited as "__token_limited",
       s.candidate as "__candidate", s.picked_key as "__picked_key", (s.run).*
     from flightdeck_claim_candidate(${options.first === true}, ${sqlTextArray(options.excludeEndpoints)},
-      ${sqlTextArray(options.skipIds)}, ${sqlTextArray(options.skipKeys)}, ${options.onlyEndpoint ?? null}::text,
+      ${sqlTextArray(options.skipIds)}, ${sqlTextArray(options.skipKeys)},
+      ${options.endpoints ? sqlTextArray(options.endpoints) : null}::text[],
       ${ageingMs}::int) s`;
 }
 

@@ -44,8 +44,11 @@ export interface ClaimOptions {
   leaseMs: number;
   /** Why this worker cannot run the candidate (its job version is not in this build), or null. */
   cannotRun?: (run: RunRow) => string | null;
-  /** Only runs of this model endpoint (a slot handed over, see claimHandedOverSlot). */
-  onlyEndpoint?: string;
+  /**
+   * Only runs of these model endpoints: the ones this worker can call (a deployment's workers pass
+   * their configuration's), or the one of a slot handed over (claimHandedOverSlot). Unset: any.
+   */
+  endpoints?: readonly string[];
   /** Inside a checkpoint that holds rows of its own: wait for no row a claimer could hold, write only the claim (and wait marks). */
   handoff?: boolean;
 }
@@ -82,7 +85,7 @@ export async function claimHandedOverSlot(
   options: ClaimOptions,
   sink: AuditInput[],
 ): Promise<ClaimedTurn | null> {
-  const next = await claimOne(tx, { ...options, onlyEndpoint: previous.run.modelEndpoint, handoff: true }, sink);
+  const next = await claimOne(tx, { ...options, endpoints: [previous.run.modelEndpoint], handoff: true }, sink);
   return next && { ...next, handoffs: previous.handoffs + 1 };
 }
 
@@ -116,7 +119,7 @@ const endpointLockKey = (endpoint: string) => `flightdeck.endpoint:${endpoint}`;
 // checkpoint's commit. The SQL functions spell the key 'flightdeck.endpoint:' || name as well.
 
 async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Promise<ClaimedTurn | null> {
-  const only = options.onlyEndpoint;
+  const only = options.endpoints;
   const skipIds: string[] = [];
   const skipKeys: string[] = [];
   // The first pick also answers the clock and the endpoints at their limit (which it left out).
@@ -125,7 +128,7 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
     excludeEndpoints: [],
     skipIds,
     skipKeys,
-    onlyEndpoint: only,
+    endpoints: only,
   });
   const { nowMs, full, tokenLimited } = first.round;
   // A handoff onto a full endpoint finds no candidate (the pick left the endpoint out) and marks nothing.
@@ -134,7 +137,7 @@ async function claimOne(tx: Tx, options: ClaimOptions, sink: AuditInput[]): Prom
   let pick: ClaimCandidate = first;
   for (let i = 0; i < MAX_CANDIDATES; i++) {
     if (i > 0)
-      pick = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds, skipKeys, onlyEndpoint: only });
+      pick = await selectClaimCandidate(tx, { excludeEndpoints: excluded, skipIds, skipKeys, endpoints: only });
     const candidate = pick.run;
     if (!candidate) {
       // Another claimer holds the chosen run: try the next one; a key with no claimable

@@ -24,9 +24,12 @@ export async function startEmbeddedRuntime(
 ): Promise<EmbeddedRuntime> {
   const env = getEnv();
   const logger = options.logger ?? processLogger;
-  await syncModelEndpoints(handle.db, configuredModelEndpoints());
+  const endpoints = configuredModelEndpoints();
+  await syncModelEndpoints(handle.db, endpoints);
   const worker = await startWorker({
     handle,
+    // Runs of an endpoint this configuration lacks (another build's, a --live proof's) wait for a worker that has it.
+    endpoints: endpoints.map((e) => e.name),
     executor: registeredExecutor,
     concurrency: env.FLIGHTDECK_WORKER_CONCURRENCY,
     pollIntervalMs: env.FLIGHTDECK_POLL_INTERVAL_MS,

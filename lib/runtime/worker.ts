@@ -29,6 +29,11 @@ export interface WorkerOptions {
   /** On stop(), how long turns in flight may finish before they are aborted and released. */
   shutdownGraceMs?: number;
   logger?: Logger;
+  /**
+   * The model endpoints whose runs this worker claims: the ones its executor can call. A deployment's
+   * workers pass their configuration's (start.ts); unset: any endpoint (a custom executor's choice).
+   */
+  endpoints?: readonly string[];
   /** Overrides the version check (version-pin.ts) that leaves runs of versions this build lacks. */
   cannotRun?: (run: ClaimedTurn["run"]) => string | null;
 }
@@ -148,7 +153,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       pendingWake = false;
       let claim: ClaimedTurn | null = null;
       try {
-        claim = await claimNextRun(handle.db, { workerId: id, leaseMs, cannotRun });
+        claim = await claimNextRun(handle.db, { workerId: id, leaseMs, cannotRun, endpoints: options.endpoints });
       } catch (error) {
         log("error", "claim failed", { workerId: id, error: errorMessage(error) });
         await waitForWake(pollIntervalMs);
@@ -188,7 +193,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     onRequeued: (count) => log("info", "requeued runs: their resource has capacity again", { workerId: id, count }),
   });
 
-  log("info", "worker started", { workerId: id, concurrency, pollIntervalMs, leaseMs });
+  log("info", "worker started", {
+    workerId: id,
+    concurrency,
+    pollIntervalMs,
+    leaseMs,
+    endpoints: options.endpoints ?? "any",
+  });
 
   return {
     id,

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function worker(
   executor: TurnExecutor = deterministicExecutor(),
-  extra: { leaseMs?: number; concurrency?: number } = {},
+  extra: { leaseMs?: number; concurrency?: number; endpoints?: string[] } = {},
 ) {
   const w = await startWorker({
     handle,
@@ -31,6 +31,7 @@ async function worker(
     concurrency: extra.concurrency ?? 4,
     pollIntervalMs: 200,
     leaseMs: extra.leaseMs ?? 5_000,
+    endpoints: extra.endpoints,
     logger: silentLogger,
   });
   workers.push(w);
@@ -188,6 +189,44 @@ describe("worker", () => {
     expect(Number(overlap?.max)).toBeLessThanOrEqual(2);
     expect(sawResourceReason).toBe(true);
     for (const id of ids) expect((await getRun(handle.db, id)).stateReason).toBeNull();
+  });
+
+  it("claims only runs of the endpoints it was given; a run no worker can call waits, unmarked", async () => {
+    const { syncModelEndpoints } = await import("@/lib/runtime/model-endpoints");
+    const { sql } = await import("drizzle-orm");
+    const { rowsOf } = await import("@/db/rows");
+    const { sqlTextArray } = await import("@/db/text-array");
+    await syncModelEndpoints(handle.db, [{ name: "narrow", provider: "test", model: "test", maxConcurrency: 2 }]);
+    const onDefault = await worker(deterministicExecutor(), { endpoints: ["default"] });
+    const narrow = [
+      (await newRun(handle.db, "other-endpoint", { turns: 2 })).id,
+      (await newRun(handle.db, "other-endpoint", { turns: 2 })).id,
+    ];
+    const plain = [
+      (await newRun(handle.db, "scripted", { turns: 2 })).id,
+      (await newRun(handle.db, "scripted", {})).id,
+    ];
+    for (const id of plain)
+      expect((await waitForState(handle.db, id, ["succeeded", "failed"])).state).toBe("succeeded");
+    // Two sweeps and several claim rounds later, the narrow runs are untouched: queued, no turn, no reason.
+    await new Promise((r) => setTimeout(r, 600));
+    for (const id of narrow) {
+      expect(await getRun(handle.db, id)).toMatchObject({ state: "queued", stateReason: null, turnsUsed: 0 });
+      expect(await turnsOf(handle.db, id)).toEqual([]);
+    }
+    const onNarrow = await worker(deterministicExecutor(), { endpoints: ["narrow"] });
+    for (const id of narrow)
+      expect((await waitForState(handle.db, id, ["succeeded", "failed"])).state).toBe("succeeded");
+    const byWorker = rowsOf<{ endpoint: string; worker: string }>(
+      await handle.db.execute(sql`
+        select distinct r.model_endpoint as endpoint, t.worker_id as worker from turns t join runs r on r.id = t.run_id
+        where r.id = any(${sqlTextArray([...narrow, ...plain])})
+        order by 1, 2`),
+    );
+    expect(byWorker).toEqual([
+      { endpoint: "default", worker: onDefault.id },
+      { endpoint: "narrow", worker: onNarrow.id },
+    ]);
   });
 
   it("hands a finished turn's slot to the next turn in its checkpoint, at most MAX_HANDOFFS times in a row, never over the limit", async () => {
