@@ -20,7 +20,7 @@ export { registerJobDefinitions, getJobDefinition, listJobDefinitions, signalSub
 export { serializeJob, jobDomain, type SerializedJob, type SerializedTrigger } from "./serialize";
 export { jobVersion } from "./version";
 export { runLabel, RUN_LABEL_MAX } from "./run-labels";
-export { syncRegistry, type SyncResult } from "./sync";
+export { removeJobs, syncRegistry, type SyncOptions, type SyncResult } from "./sync";
 export { loadJobRegistry } from "./boot";
 export { listJobs, getJob, jobExists, type JobSummary, type JobDetail, type JobVersionSummary } from "./queries";
 export { type TriggerSummary } from "./queries";

@@ -94,6 +94,15 @@ async function register(
   });
 }
 
+export interface SyncOptions {
+  /**
+   * Mark jobs this set does not declare removed (the default: the declarations are the whole
+   * registry). False: register or update these alone and leave every other job as it is — a
+   * process that adds its own jobs beside a deployment's (npm run proof -- --live).
+   */
+  removeUndeclared?: boolean;
+}
+
 /**
  * Brings the database registry in line with the declarations in code, in one
  * transaction: new or changed declarations get a version row and a `job.registered`
@@ -104,6 +113,7 @@ export async function syncRegistry(
   db: Db,
   defs: readonly JobDefinition[],
   actor: Principal = systemPrincipal("registry-sync", "registry sync"),
+  options: SyncOptions = {},
 ): Promise<SyncResult> {
   const prepared = defs.map((def) => {
     const serialized = serializeJob(def);
@@ -125,29 +135,51 @@ export async function syncRegistry(
       result.registered.push({ id: def.id, version, previousVersion: existing?.currentVersion ?? null });
     }
 
-    const declared = new Set(defs.map((d) => d.id));
-    const gone = rows.filter((r) => r.removedAt === null && !declared.has(r.id));
-    if (gone.length > 0) {
-      await tx
-        .update(jobs)
-        .set({ removedAt: sql`now()`, updatedAt: sql`now()` })
-        .where(
-          inArray(
-            jobs.id,
-            gone.map((r) => r.id),
-          ),
-        );
-      for (const row of gone) {
-        await appendAudit(tx, {
-          actor: auditActor(actor),
-          action: "job.removed",
-          subject: { type: "job", id: row.id },
-          authorization: auditAuthorization(actor),
-          payload: { version: row.currentVersion },
-        });
-        result.removed.push(row.id);
-      }
+    if (options.removeUndeclared !== false) {
+      const declared = new Set(defs.map((d) => d.id));
+      const gone = rows.filter((r) => r.removedAt === null && !declared.has(r.id));
+      result.removed = await markRemoved(tx, actor, gone);
     }
     return result;
   });
+}
+
+/** Marks these jobs removed (`job.removed`), their runs and versions kept; answers the ids it changed. */
+export async function removeJobs(db: Db, ids: readonly string[], actor: Principal): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${sql.raw(String(REGISTRY_LOCK_KEY))})`);
+    const rows = await tx
+      .select()
+      .from(jobs)
+      .where(inArray(jobs.id, [...ids]));
+    return markRemoved(
+      tx,
+      actor,
+      rows.filter((r) => r.removedAt === null),
+    );
+  });
+}
+
+async function markRemoved(tx: Tx, actor: Principal, gone: readonly JobRow[]): Promise<string[]> {
+  if (gone.length === 0) return [];
+  await tx
+    .update(jobs)
+    .set({ removedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(
+      inArray(
+        jobs.id,
+        gone.map((r) => r.id),
+      ),
+    );
+  for (const row of gone) {
+    await appendAudit(tx, {
+      actor: auditActor(actor),
+      action: "job.removed",
+      subject: { type: "job", id: row.id },
+      authorization: auditAuthorization(actor),
+      payload: { version: row.currentVersion },
+    });
+  }
+  return gone.map((r) => r.id);
 }
