@@ -50,6 +50,13 @@ export async function currentMigration(handle: DatabaseHandle): Promise<string |
   return (await journalTags()).get(when) ?? String(when);
 }
 
+/** The tag of this build's newest migration (what currentMigration answers once it has run). */
+export async function expectedMigration(): Promise<string> {
+  const tags = await journalTags();
+  const newest = Math.max(...tags.keys());
+  return tags.get(newest) ?? String(newest);
+}
+
 // The journal ships with the build and cannot change under a running process: read it once.
 let tagsByWhen: Promise<Map<number, string>> | undefined;
 

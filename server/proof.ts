@@ -3,13 +3,15 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { getEnv, referencedEnvVariable } from "@/lib/env";
-import { keptInstructions, reportHtml, reportJson, runProof } from "@/lib/proof";
+import { keptInstructions, LiveProofRefused, reportHtml, reportJson, runProof } from "@/lib/proof";
 
 /**
- * `npm run proof [-- --smoke] [-- --out DIR] [-- --keep]`: the three tests through the real runtime
+ * `npm run proof [-- --smoke] [-- --out DIR] [-- --keep | --live]`: the three tests through the real runtime
  * against scratch databases (embedded PGlite, or new databases on the Postgres server of DATABASE_URL /
  * TEST_DATABASE_URL, dropped afterwards — or with --keep left in place, PGlite's under DIR/databases,
- * and the commands that open a cockpit on each printed), written as DIR/report.html and DIR/report.json.
+ * and the commands that open a cockpit on each printed) — or with --live against the running deployment of
+ * DATABASE_URL, run with the deployment's environment (lib/proof/live.ts) — written as DIR/report.html and
+ * DIR/report.json.
  * Exits 0 once the report is written, whatever its verdicts (a FAIL is a finding about the
  * product, and CI keeps running the proof so it cannot rot; tests/proof pins the verdicts);
  * 1 when the proof could not run, 2 on a usage error.
@@ -18,23 +20,28 @@ const argsSchema = z.strictObject({
   smoke: z.boolean(),
   out: z.string().min(1, "--out needs a directory"),
   keep: z.boolean(),
+  live: z.boolean(),
 });
 
-const USAGE = "usage: npm run proof -- [--smoke] [--out DIR] [--keep]";
+const USAGE = "usage: npm run proof -- [--smoke] [--out DIR] [--keep | --live]";
 
 function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
   let smoke = false;
   let out = ".data/proof";
   let keep = false;
+  let live = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--smoke") smoke = true;
     else if (arg === "--keep") keep = true;
+    else if (arg === "--live") live = true;
     else if (arg === "--out") out = argv[++i] ?? "";
     else if (arg?.startsWith("--out=")) out = arg.slice("--out=".length);
     else throw new Error(`unknown argument ${arg ?? ""}`);
   }
-  const parsed = argsSchema.safeParse({ smoke, out, keep });
+  if (keep && live)
+    throw new Error("--keep and --live exclude each other: a live proof's evidence stays in the deployment");
+  const parsed = argsSchema.safeParse({ smoke, out, keep, live });
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join("; "));
   return parsed.data;
 }
@@ -48,16 +55,39 @@ async function main(): Promise<number> {
     return 2;
   }
   const env = getEnv();
+  if (args.live && !env.DATABASE_URL) {
+    process.stderr.write(
+      "--live needs DATABASE_URL: the running deployment's Postgres database (an embedded PGlite database is open in its own server's process only)\n",
+    );
+    return 2;
+  }
   // The scratch databases go on the server the benches and tests use; the URL's own database is never touched.
   const serverUrl = referencedEnvVariable("TEST_DATABASE_URL") ?? env.DATABASE_URL;
   const outDir = path.resolve(args.out);
-  const flags = [...(args.out === ".data/proof" ? [] : [`--out ${args.out}`]), ...(args.keep ? ["--keep"] : [])];
+  const flags = [
+    ...(args.out === ".data/proof" ? [] : [`--out ${args.out}`]),
+    ...(args.keep ? ["--keep"] : []),
+    ...(args.live ? ["--live"] : []),
+  ];
   const command = `npm run proof${args.smoke ? ":smoke" : ""}${flags.length > 0 ? ` -- ${flags.join(" ")}` : ""}`;
   const started = Date.now();
   const progress = (line: string) =>
     process.stdout.write(`[proof ${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${line}\n`);
-  progress(`${args.smoke ? "smoke" : "full"} run on ${serverUrl ? "scratch Postgres databases" : "embedded PGlite"}`);
-  const report = await runProof({ smoke: args.smoke, outDir, serverUrl, keep: args.keep, command, progress });
+  const where = args.live
+    ? "the LIVE deployment's database (DATABASE_URL)"
+    : serverUrl
+      ? "scratch Postgres databases"
+      : "embedded PGlite";
+  progress(`${args.smoke ? "smoke" : "full"} run on ${where}`);
+  const report = await runProof({
+    smoke: args.smoke,
+    outDir,
+    serverUrl,
+    keep: args.keep,
+    command,
+    progress,
+    ...(args.live && env.DATABASE_URL ? { liveUrl: env.DATABASE_URL } : {}),
+  });
   writeFileSync(path.join(outDir, "report.json"), reportJson(report));
   writeFileSync(path.join(outDir, "report.html"), reportHtml(report));
   for (const c of report.claims) progress(`${c.pass ? "PASS" : "FAIL"} ${c.id}: ${c.measured}`);
@@ -73,7 +103,14 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`proof failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // A refused --live names what to fix; its stack would only bury that.
+    const text =
+      error instanceof LiveProofRefused
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`proof failed: ${text}\n`);
     process.exit(1);
   },
 );

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
  * hostile model sends out) and then searched for everywhere. Any hit is a leak.
  */
 export interface Canaries {
-  /** FLIGHTDECK_MODEL_API_KEY: a secret by its variable name, no token shape. */
+  /** The scripted endpoint's API key (FLIGHTDECK_MODEL_ENDPOINTS): a secret by where it is configured, no token shape. */
   envKey: string;
   /** A run input field under a secret-looking key (`apiKey`). */
   inputSecret: string;

@@ -32,6 +32,8 @@ export interface ContentionResult {
   turnP50Ms: number;
   resources: { resource: string; scope: string; maxUsed: number; limit: number }[];
   deferred: Record<string, number>;
+  /** In front of each tenant's fair-share key in the database ("" on scratch databases; live, per proof run). */
+  keyPrefix: string;
   claims: Claim[];
 }
 
@@ -47,6 +49,8 @@ export async function measureContention(
   db: Db,
   record: ContentionRecord,
   sizes: ProofSizes,
+  /** runContention's: the database's keys are the tenants' names behind it. */
+  keyPrefix = "",
 ): Promise<ContentionResult> {
   // The trickle's waits run from the client's request (see trickle() in scenario-contention.ts).
   const requested = new Map(
@@ -118,8 +122,10 @@ export async function measureContention(
   const utilisation = endedAt > startedAt ? busy / (sizes.slots * (endedAt - startedAt)) : NaN;
 
   const resources = rowsOf<{ resource: string; scope: string; max_used: number | string }>(
-    await db.execute(sql`select resource, scope, max(used) as max_used from resource_windows
-      where resource in (${`tool:${PROOF_TOOL}`}, 'writes') group by resource, scope order by resource, scope`),
+    await db.execute(sql`select resource, substr(scope, ${keyPrefix.length + 1}) as scope, max(used) as max_used
+      from resource_windows
+      where resource in (${`tool:${PROOF_TOOL}`}, 'writes') and left(scope, ${keyPrefix.length}) = ${keyPrefix}
+      group by resource, scope order by resource, scope`),
   ).map((r) => ({
     resource: r.resource,
     scope: r.scope,
@@ -127,8 +133,10 @@ export async function measureContention(
     limit: r.resource === "writes" ? sizes.writesPerMinute : sizes.toolCallsPerMinute,
   }));
   const deferredRows = rowsOf<{ key: string; n: number | string }>(
-    await db.execute(sql`select r.fair_group as key, count(*) as n from audit_events e join runs r on r.id = e.subject_id
+    await db.execute(sql`select substr(r.fair_group, ${keyPrefix.length + 1}) as key, count(*) as n
+      from audit_events e join runs r on r.id = e.subject_id
       where e.subject_type = 'run' and e.action = 'run.waiting' and e.payload->>'reason' = 'resource'
+        and left(r.fair_group, ${keyPrefix.length}) = ${keyPrefix}
       group by r.fair_group`),
   );
   const deferred = Object.fromEntries(deferredRows.map((r) => [r.key, Number(r.n)]));
@@ -265,6 +273,7 @@ export async function measureContention(
     turnP50Ms,
     resources,
     deferred,
+    keyPrefix,
     claims,
   };
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { resetEnvCache } from "@/lib/env";
 import { resetAuditKeys } from "@/lib/audit/keys";
 import type { Canaries } from "./canaries";
-import { CONTENDED_ENDPOINT, PROOF_LOG_ORIGIN, PROOF_TOOL } from "./names";
+import { CONTENDED_ENDPOINT, PROOF_LOG_ORIGIN, PROOF_TOOL, SCRIPTED_ENDPOINT } from "./names";
 import type { ProofSizes } from "./sizes";
 
 /** Where the proof keeps what must outlive the database handle: audit keys and anchors. */
@@ -53,28 +53,30 @@ export function proofDirs(keepIn: string | null): ProofDirs {
 }
 
 /**
- * The configuration the proof runs under: the loopback model as the default endpoint (its
- * key is a canary), a per-key tool quota and write budget, a short ageing time, fresh audit
- * keys and an anchor directory. Written into the process environment (the proof is its own
- * process, or its own test worker) so every lib/ reader sees it through getEnv().
+ * The configuration the proof runs under: its two endpoints (the simulated model for test 1, the
+ * loopback model for tests 2 and 3, whose key is a canary), a per-key tool quota, a short ageing
+ * time. Written into the process environment (the proof is its own process, or its own test
+ * worker) so every lib/ reader sees it through getEnv(). On scratch databases (`dirs`) also fresh
+ * audit keys, the proof's log origin and no witness; live (`dirs` null), the deployment's data
+ * directory, keys, origin and anchors stay as the environment gives them.
  */
 export function applyProofEnvironment(options: {
-  dirs: ProofDirs;
+  dirs: ProofDirs | null;
   modelBaseUrl: string;
   canaries: Canaries;
   sizes: ProofSizes;
 }): void {
   const { dirs, sizes } = options;
   const variables: Record<string, string> = {
-    FLIGHTDECK_DATA_DIR: dirs.root,
-    FLIGHTDECK_AUDIT_KEY_DIR: dirs.keyDir,
-    FLIGHTDECK_AUDIT_LOG_ORIGIN: PROOF_LOG_ORIGIN,
-    FLIGHTDECK_MODEL_PROVIDER: "openai-compatible",
-    FLIGHTDECK_MODEL_BASE_URL: options.modelBaseUrl,
-    FLIGHTDECK_MODEL_ID: "proof-loopback",
-    FLIGHTDECK_MODEL_API_KEY: options.canaries.envKey,
     FLIGHTDECK_MODEL_ENDPOINTS: JSON.stringify({
       [CONTENDED_ENDPOINT]: { provider: "simulated", maxConcurrency: sizes.slots },
+      [SCRIPTED_ENDPOINT]: {
+        provider: "openai-compatible",
+        baseUrl: options.modelBaseUrl,
+        apiKey: options.canaries.envKey,
+        model: "proof-loopback",
+        maxConcurrency: sizes.slots,
+      },
     }),
     FLIGHTDECK_TOOL_QUOTAS: JSON.stringify({
       [PROOF_TOOL]: { callsPerMinute: sizes.toolCallsPerMinute, perKey: true },
@@ -83,11 +85,18 @@ export function applyProofEnvironment(options: {
     FLIGHTDECK_SEED_DEMO: "false",
     FLIGHTDECK_LOG_FORMAT: "json",
   };
+  if (dirs) {
+    Object.assign(variables, {
+      FLIGHTDECK_DATA_DIR: dirs.root,
+      FLIGHTDECK_AUDIT_KEY_DIR: dirs.keyDir,
+      FLIGHTDECK_AUDIT_LOG_ORIGIN: PROOF_LOG_ORIGIN,
+    });
+    // No generated or environment audit keys from before: this proof signs with its own.
+    delete process.env.FLIGHTDECK_AUDIT_SIGNING_KEY;
+    delete process.env.FLIGHTDECK_AUDIT_MAC_KEY;
+    delete process.env.FLIGHTDECK_AUDIT_ANCHOR_URL;
+  }
   for (const [name, value] of Object.entries(variables)) process.env[name] = value;
-  // No generated or environment audit keys from before: this proof signs with its own.
-  delete process.env.FLIGHTDECK_AUDIT_SIGNING_KEY;
-  delete process.env.FLIGHTDECK_AUDIT_MAC_KEY;
-  delete process.env.FLIGHTDECK_AUDIT_ANCHOR_URL;
   resetEnvCache();
   resetAuditKeys();
 }

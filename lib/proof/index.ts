@@ -5,6 +5,7 @@ export { runProof, type ProofOptions } from "./run-proof";
 export { reportJson } from "./report-json";
 export { reportHtml } from "./report-html";
 export { keptInstructions } from "./kept-instructions";
+export { LiveProofRefused } from "./live";
 export { databaseUrl } from "./kept-commands";
 export type { KeptDatabase } from "./kept-commands";
 export type { ProofReport } from "./report-types";

@@ -7,6 +7,8 @@ import type { ProofReport } from "./report-types";
  * and how to remove it; without, that nothing was kept.
  */
 export function keptInstructions(report: ProofReport, serverUrl: string | undefined): string {
+  if (report.target === "live")
+    return "Live (--live): the report's evidence paths open in the deployment's own cockpit; the proof's runs and events stay there, its jobs are marked removed.\n";
   if (!report.databases.kept)
     return "The scratch databases were removed; run with --keep to follow the report's evidence paths into a cockpit.\n";
   const form = { serverUrl, mask: false };

@@ -36,12 +36,20 @@ function packageVersion(file: string): string {
   }
 }
 
-/** `where`: PGlite's directory, if any — with --keep test 1 runs on disk instead of in memory, and timings may differ. */
-export async function databaseLabel(db: Db, kind: "pglite" | "postgres", where?: string): Promise<string> {
+/**
+ * `where`: PGlite's directory, if any — with --keep test 1 runs on disk instead of in memory, and timings may differ.
+ * `role`: what the Postgres database is to the proof (a scratch database, or live a deployment's).
+ */
+export async function databaseLabel(
+  db: Db,
+  kind: "pglite" | "postgres",
+  where?: string,
+  role = "scratch database",
+): Promise<string> {
   if (kind === "pglite")
     return `embedded PGlite ${packageVersion(path.join(process.cwd(), "node_modules/@electric-sql/pglite/package.json"))} (scratch, ${where ? "in a directory" : "in memory"})`;
   const [row] = rowsOf<{ v: string }>(await db.execute(sql`select version() as v`));
-  return `${(row?.v ?? "Postgres").split(",")[0] ?? "Postgres"} (scratch database)`;
+  return `${(row?.v ?? "Postgres").split(",")[0] ?? "Postgres"} (${role})`;
 }
 
 export function proofMeta(command: string, database: string): ProofMeta {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineJob, type JobDeclaration } from "@/lib/jobs";
 import { definePack } from "@/lib/packs";
 import { defineTool } from "@/lib/tools";
-import { CONTENDED_ENDPOINT, PROOF_TOOL } from "./names";
+import { CONTENDED_ENDPOINT, PROOF_TOOL, SCRIPTED_ENDPOINT } from "./names";
 import type { ProofSizes } from "./sizes";
 import { chatScript, toolsScript } from "./simulated-scripts";
 
@@ -43,7 +43,7 @@ const base = (
   title: string,
   instructions: string,
   tools: string[],
-  model = "default",
+  model = SCRIPTED_ENDPOINT,
   httpAllowlist?: string[],
 ): JobDeclaration => ({
   id,
@@ -102,7 +102,7 @@ export function proofJobs(sizes: ProofSizes) {
         "Proof: a hostile model trying the attack catalogue",
         SCRIPT.hostile,
         ["read_file", "write_file", "list_files", "state_get", "state_set", "memory_write", "http_fetch", "notify"],
-        "default",
+        SCRIPTED_ENDPOINT,
         // One allowed host, never called: the attacks aim everywhere else.
         ["api.proof.example"],
       ),

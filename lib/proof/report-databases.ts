@@ -5,6 +5,7 @@ import type { ProofReport } from "./report-types";
 
 /** The kept database a test's evidence paths open in, as a phrase for the report; null when nothing was kept. */
 export function evidenceWhere(report: ProofReport, test: Claim["test"]): string | null {
+  if (report.target === "live") return "in the deployment's own cockpit (this run was made with --live)";
   const kept = report.databases.list.find((d) => d.tests.includes(test));
   return kept ? `in the cockpit on the kept “${kept.name}” database (port ${kept.port})` : null;
 }
@@ -17,6 +18,12 @@ export function evidenceWhere(report: ProofReport, test: Claim["test"]): string 
 export function databasesSection(report: ProofReport): string {
   const routes = `Evidence paths are cockpit routes (<code>/runs/&lt;id&gt;</code>, <code>/audit?q=…&amp;seq=…</code>,
 <code>/flashcards?card=…</code>, <code>/resources</code>) in the database the test ran on.`;
+  if (report.target === "live")
+    return `<p class="muted">${routes} <strong>This run was made with <code>--live</code>, against the running deployment's own
+database</strong>, with its audit keys, sealer and anchors: every path opens in the deployment's cockpit, where the proof's runs
+(jobs <code>proof-*</code>, marked removed once it ended), its events and flashcards stay. Test 1's fair-share keys are named
+under <code>${esc(report.contention.result.keyPrefix)}</code>. The tampered copy of test 3 was an export of the deployment's
+audit tables into an embedded database, removed afterwards; the deployment's own log was only read.</p>`;
   if (!report.databases.kept)
     return `<p class="muted">${routes} <strong>This run was made without <code>--keep</code>: its scratch databases were
 removed when it ended, so the linked evidence exists only in a cockpit on a run made with <code>npm run proof -- --keep</code></strong>

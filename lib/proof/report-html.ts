@@ -54,6 +54,12 @@ export function reportHtml(report: ProofReport): string {
       ],
       ["database", esc(meta.database)],
       [
+        "target",
+        report.target === "live"
+          ? "<strong>LIVE</strong>: the running deployment (<code>--live</code>); the proof's runs and events stay in it"
+          : "scratch databases made for this run",
+      ],
+      [
         "databases afterwards",
         report.databases.kept
           ? `kept (<code>--keep</code>) — ${report.databases.list.map((d) => esc(d.kind === "postgres" ? (d.database ?? d.name) : `${d.dataDir}/pglite`)).join(", ")}`
@@ -83,15 +89,19 @@ export function reportHtml(report: ProofReport): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
-<title>Flightdeck proof — the three tests (${esc(report.mode)}, ${esc(meta.date.slice(0, 10))})</title>
+<title>Flightdeck proof — the three tests (${report.target === "live" ? "LIVE, " : ""}${esc(report.mode)}, ${esc(meta.date.slice(0, 10))})</title>
 <style>${REPORT_CSS}</style>
 </head>
 <body>
 <main>
 <h1>Flightdeck: the three tests, proven</h1>
 <p class="muted">A scheduler under contention, a workspace-isolation demonstration and an audit-trail query, run through the
-real runtime, tool gateway and audit log against scratch databases, with scripted models, offline. Every claim is checked
-against a stated threshold; a claim the product does not meet is marked FAIL.</p>
+real runtime, tool gateway and audit log ${
+    report.target === "live"
+      ? "<strong>against a LIVE deployment's own database (<code>--live</code>)</strong>, with its audit keys, sealer and anchors"
+      : "against scratch databases"
+  }, with scripted models, offline. Every claim is checked against a stated threshold; a claim the product does not meet is
+marked FAIL.</p>
 <div class="verdicts">${summary}</div>
 ${metaTable}
 <h2>Where the evidence is</h2>

@@ -22,6 +22,11 @@ export interface ProofReport {
    */
   databases: { kept: boolean; where: string | null; list: KeptDatabase[] };
   mode: "full" | "smoke";
+  /**
+   * "scratch": databases made for the proof; "live" (`--live`): the running deployment's own database,
+   * keys, sealer and anchors — its runs, jobs and events stay there. Absent in reports from before.
+   */
+  target?: "scratch" | "live";
   sizes: ProofSizes;
   thresholds: typeof THRESHOLDS;
   /** Wall-clock time of the whole command and of each test, ms. */

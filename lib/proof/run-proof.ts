@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:f
 import path from "node:path";
 import { setDatabase, type Db } from "@/db/client";
 import { exportAudit, verifyAuditLog } from "@/lib/audit";
+import { removeJobs } from "@/lib/jobs";
 import { runLineage } from "@/lib/lineage";
 import { getRunDetail } from "@/lib/runtime";
 import type { AttackTarget } from "./attacks";
@@ -11,14 +12,7 @@ import { newCanaries, type Canaries } from "./canaries";
 import { searchCanaries } from "./canary-search";
 import { atMost } from "./claims";
 import { measureContention } from "./contention-measures";
-import {
-  applyProofEnvironment,
-  KEPT_NAMES,
-  proofDirs,
-  setAnchorDir,
-  setWriteBudget,
-  type ProofDirs,
-} from "./environment";
+import { applyProofEnvironment, KEPT_NAMES, proofDirs, setWriteBudget, type ProofDirs } from "./environment";
 import { exportAndVerifyBundle } from "./evidence-bundle";
 import { proofContext } from "./inclusion";
 import { measureIsolation } from "./isolation-measures";
@@ -26,19 +20,19 @@ import { keepDatabase } from "./keep";
 import type { KeptDatabase } from "./kept-commands";
 import { runAuthority } from "./lineage-summary";
 import { captureLogs, type LogCapture } from "./log-capture";
-import { databaseLabel, proofMeta } from "./machine";
+import { proofMeta } from "./machine";
 import { pct } from "./metrics";
 import { proofResponder } from "./model-scripts";
 import { startOpenAiLoopback, type Loopback } from "./openai-loopback";
 import { proofJobs, type ProofJobs } from "./pack";
 import { PEOPLE } from "./people";
-import { releaseScratch } from "./release";
 import type { ProofReport } from "./report-types";
 import { startProofRuntime } from "./runtime";
 import { runContention, TENANTS } from "./scenario-contention";
 import { runGoverned } from "./scenario-audit";
 import { runIsolation } from "./scenario-isolation";
-import { openScratchDatabase, type ScratchDatabase } from "./scratch-database";
+import type { ScratchDatabase } from "./scratch-database";
+import { liveTarget, scratchTarget, type ProofTarget } from "./targets";
 import { FULL_SIZES, SMOKE_SIZES, type ProofSizes } from "./sizes";
 import { cdfPoints } from "./svg-lines";
 import { tamperCopy } from "./tamper";
@@ -57,6 +51,11 @@ export interface ProofOptions {
   keep?: boolean;
   /** The command line as the reader would type it. */
   command: string;
+  /**
+   * `--live`: the running deployment's database (its URL), instead of scratch databases. The
+   * process must run with the deployment's environment (audit keys, origin, anchors); checked first.
+   */
+  liveUrl?: string;
   progress: (line: string) => void;
 }
 
@@ -64,7 +63,9 @@ interface Shared {
   sizes: ProofSizes;
   jobs: ProofJobs;
   canaries: Canaries;
-  dirs: ProofDirs;
+  target: ProofTarget;
+  /** The scratch databases' directories; live, null. */
+  dirs: ProofDirs | null;
   loopback: Loopback;
   logs: LogCapture;
   options: ProofOptions;
@@ -82,22 +83,34 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
   // A kept PGlite directory from an earlier run would be opened, not created: refuse rather than mix.
   if (keepIn && existsSync(keepIn) && readdirSync(keepIn).length > 0)
     throw new Error(`${keepIn} holds an earlier --keep run's databases: remove them first, or give another --out`);
-  const dirs = proofDirs(keepIn);
-  let target: AttackTarget | null = null;
-  const loopback = await startOpenAiLoopback(proofResponder({ modelMs: 0, target: () => target }));
+  if (options.liveUrl && options.keep)
+    throw new Error("--keep and --live exclude each other: a live proof's evidence stays in the deployment");
+  const dirs = options.liveUrl ? null : proofDirs(keepIn);
+  let attackTarget: AttackTarget | null = null;
+  const loopback = await startOpenAiLoopback(proofResponder({ modelMs: 0, target: () => attackTarget }));
   applyProofEnvironment({ dirs, modelBaseUrl: loopback.baseUrl, canaries, sizes });
   mkdirSync(options.outDir, { recursive: true });
+  const toKeep = new Map<KeptDatabase["name"], ScratchDatabase>();
+  let target: ProofTarget;
+  try {
+    target = await openTarget(options, dirs, toKeep);
+  } catch (error) {
+    await loopback.close();
+    dirs?.remove();
+    throw error;
+  }
   const logs = captureLogs();
   const shared: Shared = {
     sizes,
     jobs: proofJobs(sizes),
     canaries,
+    target,
     dirs,
     loopback,
     logs,
     options,
-    setTarget: (t) => (target = t),
-    toKeep: new Map(),
+    setTarget: (t) => (attackTarget = t),
+    toKeep,
   };
   let completed = false;
   try {
@@ -116,6 +129,7 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
       meta: proofMeta(options.command, `${contention.database}; tests 2 and 3: ${rest.database}`),
       databases: { kept: keepIn !== null, where: keepIn, list: kept },
       mode: options.smoke ? "smoke" : "full",
+      target: target.kind,
       sizes,
       thresholds: THRESHOLDS,
       durations: {
@@ -134,17 +148,52 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
       for (const scratch of shared.toKeep.values()) await scratch.drop();
       if (keepIn) rmSync(keepIn, { recursive: true, force: true });
     }
+    if (target.kind === "live") await retireLiveJobs(shared);
+    await target.close();
     logs.restore();
     await loopback.close();
-    dirs.remove();
+    dirs?.remove();
+  }
+}
+
+function openTarget(
+  options: ProofOptions,
+  dirs: ProofDirs | null,
+  toKeep: Map<KeptDatabase["name"], ScratchDatabase>,
+): Promise<ProofTarget> {
+  if (options.liveUrl) return liveTarget(options.liveUrl);
+  if (!dirs) throw new Error("scratch databases need the proof's directories");
+  return Promise.resolve(
+    scratchTarget({
+      serverUrl: options.serverUrl,
+      dirs,
+      keep: dirs.kept ? (name, database) => void toKeep.set(name, database) : null,
+    }),
+  );
+}
+
+/**
+ * Live, the proof's jobs are marked removed once it ends (their runs and events stay as evidence),
+ * so the deployment's cockpit offers no job that no worker of the deployment would run.
+ */
+async function retireLiveJobs(s: Shared): Promise<void> {
+  try {
+    const live = await s.target.open(KEPT_NAMES.isolation);
+    const ids = Object.values(s.jobs).map((j) => j.id);
+    const removed = await removeJobs(live.handle.db, ids, PEOPLE.admin);
+    s.options.progress(`live: the proof's ${removed.length} jobs marked removed; their runs and events stay`);
+  } catch (error) {
+    s.options.progress(
+      `live: marking the proof's jobs removed failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 /** `--keep`: each database left in place with sign-in users, once every measurement is made. */
 async function keepAll(s: Shared): Promise<KeptDatabase[]> {
   const kept: KeptDatabase[] = [];
-  const { kept: keptDirs } = s.dirs;
-  if (!keptDirs) return kept;
+  const keptDirs = s.dirs?.kept;
+  if (!keptDirs || !s.dirs) return kept;
   const plan = [
     { name: KEPT_NAMES.contention, tests: ["contention" as const], dataDir: keptDirs.contention },
     { name: KEPT_NAMES.isolation, tests: ["isolation" as const, "audit" as const], dataDir: keptDirs.isolation },
@@ -168,35 +217,27 @@ async function keepAll(s: Shared): Promise<KeptDatabase[]> {
 }
 
 /** With --keep, where a test's database waits (closed) for keepAll; without, null: it is removed at once. */
-function keeping(s: Shared, name: KeptDatabase["name"]) {
-  return s.dirs.kept ? (scratch: ScratchDatabase) => void s.toKeep.set(name, scratch) : null;
-}
 
 async function testContention(s: Shared) {
   s.options.progress("test 1 — a scheduler under contention");
-  const scratch = await openScratchDatabase({
-    serverUrl: s.options.serverUrl,
-    pgliteDir: s.dirs.pgliteDirs.contention,
-    prefix: "proof_contention",
-    poolSize: 12,
-  });
+  const scratch = await s.target.open(KEPT_NAMES.contention);
   try {
     setDatabase(scratch.handle);
-    setAnchorDir(s.dirs.anchorDirs.contention);
     setWriteBudget(s.sizes.writesPerMinute);
-    const database = await databaseLabel(scratch.handle.db, scratch.kind, scratch.dir);
+    const database = await s.target.label(scratch);
     const runtime = await startProofRuntime(scratch.handle, s.jobs, {
       slots: s.sizes.slots,
       modelMs: s.sizes.modelMs,
       logs: s.logs,
+      live: s.target.kind === "live",
     });
     let record;
     try {
-      record = await runContention(scratch.handle.db, s.jobs, s.sizes, s.options.progress);
+      record = await runContention(scratch.handle.db, s.jobs, s.sizes, s.options.progress, s.target.keyPrefix);
     } finally {
       await runtime.stop();
     }
-    const measured = await measureContention(scratch.handle.db, record, s.sizes);
+    const measured = await measureContention(scratch.handle.db, record, s.sizes, s.target.keyPrefix);
     const { claims, waitsByKey, trickle, ...rest } = measured;
     const summary = (v: number[]) => ({ p50: pct(v, 50), p99: pct(v, 99) });
     const cdf = [
@@ -215,26 +256,26 @@ async function testContention(s: Shared) {
       },
     };
   } finally {
-    await releaseScratch(scratch, keeping(s, KEPT_NAMES.contention));
+    await s.target.release(KEPT_NAMES.contention, scratch);
   }
 }
 
 async function testIsolationAndAudit(s: Shared) {
   s.options.progress("test 2 — workspace isolation; test 3 — an audit-trail query");
-  const scratch = await openScratchDatabase({
-    serverUrl: s.options.serverUrl,
-    pgliteDir: s.dirs.pgliteDirs.isolation,
-    prefix: "proof_isolation",
-    poolSize: 12,
-  });
+  const scratch = await s.target.open(KEPT_NAMES.isolation);
+  const anchorDir = s.target.anchorDir(KEPT_NAMES.isolation);
   let copyDrop: (() => Promise<void>) | null = null;
   try {
     setDatabase(scratch.handle);
-    setAnchorDir(s.dirs.anchorDirs.isolation);
     setWriteBudget(null);
     const db = scratch.handle.db;
-    const database = await databaseLabel(db, scratch.kind, scratch.dir);
-    const runtime = await startProofRuntime(scratch.handle, s.jobs, { slots: s.sizes.slots, modelMs: 0, logs: s.logs });
+    const database = await s.target.label(scratch);
+    const runtime = await startProofRuntime(scratch.handle, s.jobs, {
+      slots: s.sizes.slots,
+      modelMs: 0,
+      logs: s.logs,
+      live: s.target.kind === "live",
+    });
     const loopbackPort = Number(new URL(s.loopback.baseUrl).port);
     let isolation;
     let governed;
@@ -246,7 +287,7 @@ async function testIsolationAndAudit(s: Shared) {
         runtime,
         progress: s.options.progress,
       });
-      governed = await runGoverned(db, s.jobs, s.options.progress);
+      governed = await runGoverned(db, s.jobs, s.options.progress, s.target.tag);
     } finally {
       await runtime.stop();
     }
@@ -269,7 +310,7 @@ async function testIsolationAndAudit(s: Shared) {
     ];
     const authorities = [];
     for (const id of runIds) authorities.push(await runAuthority(db, id, context));
-    const verify = await verifyAuditLog(db, { anchorDir: s.dirs.anchorDirs.isolation });
+    const verify = await verifyAuditLog(db, { anchorDir });
     const bundle = await exportAndVerifyBundle(
       db,
       path.join(s.options.outDir, "evidence.bundle.jsonl"),
@@ -299,7 +340,7 @@ async function testIsolationAndAudit(s: Shared) {
       ?.events.find((e) => e.action === "approval.decided")?.seq;
     const seq = approvalSeq ?? Math.max(1, Math.floor(verify.treeSize / 2));
     s.options.progress(`test 3 — tampering with event #${seq} in a copy of the database`);
-    const tampered = await tamperCopy(scratch, seq, { anchorDir: s.dirs.anchorDirs.isolation });
+    const tampered = await tamperCopy(scratch, seq, { anchorDir });
     copyDrop = () => tampered.copy.drop();
     return {
       database,
@@ -314,7 +355,7 @@ async function testIsolationAndAudit(s: Shared) {
     };
   } finally {
     await copyDrop?.();
-    await releaseScratch(scratch, keeping(s, KEPT_NAMES.isolation));
+    await s.target.release(KEPT_NAMES.isolation, scratch);
   }
 }
 

@@ -1,7 +1,8 @@
 import "server-only";
 import type { DatabaseHandle } from "@/db/client";
 import { createAgentExecutor } from "@/lib/agent";
-import { startAuditSealer, startAuditSearchIndexer, type AuditSealer } from "@/lib/audit";
+import { randomBytes } from "node:crypto";
+import { startAuditSealer, startAuditSearchIndexer } from "@/lib/audit";
 import { loadJobRegistry } from "@/lib/jobs";
 import { setSimulatedPace } from "@/lib/models";
 import type { Logger } from "@/lib/log";
@@ -13,12 +14,16 @@ import {
   type TurnExecutor,
   type Worker,
 } from "@/lib/runtime";
+import { waitUntilSealed } from "./live";
 import type { LogCapture } from "./log-capture";
+import { PROOF_ENDPOINTS } from "./names";
 import { proofPack, type ProofJobs } from "./pack";
 
-/** The real runtime on one scratch database: the job registry, the sealer and a worker with the agent executor. */
+/**
+ * The real runtime on the proof's database: the job registry, the sealer and a worker with the agent
+ * executor. Live (`npm run proof -- --live`) the deployment's sealer seals: the proof starts none.
+ */
 export interface ProofRuntime {
-  sealer: AuditSealer;
   /** Lease tokens the executor was handed, per run and turn (the zombie-writer attack reuses a stale one). */
   leaseTokens: Map<string, string[]>;
   stop(): Promise<void>;
@@ -27,23 +32,22 @@ export interface ProofRuntime {
 export async function startProofRuntime(
   handle: DatabaseHandle,
   jobs: ProofJobs,
-  options: { slots: number; modelMs: number; logs: LogCapture },
+  options: { slots: number; modelMs: number; logs: LogCapture; live: boolean },
 ): Promise<ProofRuntime> {
   // The simulated model answers after modelMs on a timer, like a provider call. Besides holding
   // the slot, the timer lets this process's other timers run: on embedded PGlite every query
   // resolves as a microtask, and an endpoint kept busy by instant answers would starve them.
   setSimulatedPace({ minMs: options.modelMs, maxMs: options.modelMs, failureRate: 0, random: () => 0 });
   const defs = installPacks([proofPack(jobs)]);
-  await loadJobRegistry(handle.db, defs);
-  await syncModelEndpoints(handle.db, configuredModelEndpoints());
+  // Its own jobs and endpoints only, beside whatever else the database has: on a live deployment
+  // the deployment's jobs stay registered and its endpoints as configured.
+  await loadJobRegistry(handle.db, defs, { removeUndeclared: false });
+  await syncModelEndpoints(
+    handle.db,
+    configuredModelEndpoints().filter((e) => PROOF_ENDPOINTS.includes(e.name)),
+  );
   const logger: Logger = options.logs.logger;
-  const sealer = startAuditSealer(handle, {
-    log: (level, message, fields) => logger(level, `audit sealer: ${message}`, fields),
-  });
-  // As in a deployment (server/boot.ts): the explorer's free-text index follows the sealer.
-  const searchIndexer = startAuditSearchIndexer(handle, {
-    log: (level, message, fields) => logger(level, `audit search index: ${message}`, fields),
-  });
+  const sealing = options.live ? null : startSealing(handle, logger);
   const leaseTokens = new Map<string, string[]>();
   const agent = createAgentExecutor();
   // The agent executor as is; only the lease token each turn was given is noted on the way in.
@@ -62,7 +66,9 @@ export async function startProofRuntime(
     await startWorker({
       handle,
       executor,
-      workerId: "proof-worker",
+      workerId: options.live ? `proof-worker-${randomBytes(3).toString("hex")}` : "proof-worker",
+      // Only the proof's endpoints: live, the deployment's runs are its own workers' to run.
+      endpoints: PROOF_ENDPOINTS,
       concurrency: options.slots,
       pollIntervalMs: 200,
       leaseMs: 30_000,
@@ -70,14 +76,32 @@ export async function startProofRuntime(
     }),
   ];
   return {
-    sealer,
     leaseTokens,
     async stop() {
       await Promise.all(workers.map((w) => w.stop()));
+      if (sealing) await sealing.stop();
+      else await waitUntilSealed(handle.db, LIVE_SEAL_TIMEOUT_MS);
+      setSimulatedPace(null);
+    },
+  };
+}
+
+/** How long a live proof waits for the deployment's sealer to seal what it wrote. */
+const LIVE_SEAL_TIMEOUT_MS = 60_000;
+
+/** The sealer and, as in a deployment (server/boot.ts), the explorer's free-text index behind it. */
+function startSealing(handle: DatabaseHandle, logger: Logger) {
+  const sealer = startAuditSealer(handle, {
+    log: (level, message, fields) => logger(level, `audit sealer: ${message}`, fields),
+  });
+  const searchIndexer = startAuditSearchIndexer(handle, {
+    log: (level, message, fields) => logger(level, `audit search index: ${message}`, fields),
+  });
+  return {
+    async stop() {
       await sealer.drain();
       await sealer.stop();
       await searchIndexer.stop();
-      setSimulatedPace(null);
     },
   };
 }

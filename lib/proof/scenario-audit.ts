@@ -19,7 +19,13 @@ export interface GovernedRuns {
   completed: boolean;
 }
 
-export async function runGoverned(db: Db, jobs: ProofJobs, progress: (line: string) => void): Promise<GovernedRuns> {
+/** `tag` (live: the proof run's tag) keeps the signal's idempotency key from matching an earlier proof's. */
+export async function runGoverned(
+  db: Db,
+  jobs: ProofJobs,
+  progress: (line: string) => void,
+  tag = "",
+): Promise<GovernedRuns> {
   const manual = { kind: "manual" } as const;
   progress("audit: an approved run, a signalled run, a paused-and-resumed run");
   const reviewed = await db.transaction((tx) =>
@@ -34,7 +40,7 @@ export async function runGoverned(db: Db, jobs: ProofJobs, progress: (line: stri
   const signal = await deliverSignal(db, {
     name: SIGNALS.intake,
     payload: { ticket: "T-1042" },
-    idempotencyKey: "proof-intake-T-1042",
+    idempotencyKey: `proof-intake-T-1042${tag ? `-${tag}` : ""}`,
     actor: PEOPLE.operator,
   });
   const intake = signal.runs[0];

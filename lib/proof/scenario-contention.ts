@@ -130,19 +130,26 @@ async function unfinished(db: Db, keys: readonly string[]): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/**
+ * `keyPrefix` goes in front of every tenant's fair-share key in the database ("" on scratch
+ * databases; live, one per proof run, so the proof never sets a deployment tenant's weight nor
+ * inherits an earlier proof's virtual time). The record names tenants without it.
+ */
 export async function runContention(
   db: Db,
   jobs: ProofJobs,
   sizes: ProofSizes,
   progress: (line: string) => void,
+  keyPrefix = "",
 ): Promise<ContentionRecord> {
-  for (const [key, weight] of Object.entries(WEIGHTS)) await setKeyWeight(db, PEOPLE.admin, key, weight);
+  const k = (tenant: string) => `${keyPrefix}${tenant}`;
+  for (const [key, weight] of Object.entries(WEIGHTS)) await setKeyWeight(db, PEOPLE.admin, k(key), weight);
 
   // The trickle tenant alone: its waits with nobody else on the endpoint.
   const aloneStarted = Date.now();
   progress(`alone: ${sizes.trickleRuns} runs of ${TENANTS.trickle}, one every ${sizes.trickleEveryMs} ms`);
-  const aloneArrivals = await trickle(db, jobs, sizes, "alone", ALONE_KEY);
-  await until(async () => (await unfinished(db, [ALONE_KEY])) === 0, 60_000);
+  const aloneArrivals = await trickle(db, jobs, sizes, "alone", k(ALONE_KEY));
+  await until(async () => (await unfinished(db, [k(ALONE_KEY)])) === 0, 60_000);
   const aloneMs = Date.now() - aloneStarted;
 
   // Contention: the burst first, then the others, then the trickle arrives while they drain.
@@ -151,20 +158,20 @@ export async function runContention(
     `contention: burst of ${sizes.burstTurns} turns from ${TENANTS.burst}, ${sizes.weightedTurns} from ${TENANTS.weighted}`,
   );
   const phase = "contention";
-  await enqueue(db, jobs.chat.id, TENANTS.burst, sizes.burstTurns, (n) => ({ phase, n }));
-  await enqueue(db, jobs.chat.id, TENANTS.weighted, sizes.weightedTurns, (n) => ({ phase, n }));
-  const [backgroundId] = await enqueue(db, jobs.background.id, TENANTS.background, 1, () => ({ phase }), -10);
-  const greedy = await enqueue(db, jobs.tools.id, TENANTS.greedy, sizes.greedyRuns, (n) => ({ phase, n }));
-  await enqueue(db, jobs.tools.id, TENANTS.modest, sizes.modestRuns, (n) => ({ phase, n }));
-  const [deadlineId] = await enqueue(db, jobs.deadline.id, TENANTS.burst, 1, () => ({ phase }));
-  const contentionArrivals = await trickle(db, jobs, sizes, phase, TENANTS.trickle);
+  await enqueue(db, jobs.chat.id, k(TENANTS.burst), sizes.burstTurns, (n) => ({ phase, n }));
+  await enqueue(db, jobs.chat.id, k(TENANTS.weighted), sizes.weightedTurns, (n) => ({ phase, n }));
+  const [backgroundId] = await enqueue(db, jobs.background.id, k(TENANTS.background), 1, () => ({ phase }), -10);
+  const greedy = await enqueue(db, jobs.tools.id, k(TENANTS.greedy), sizes.greedyRuns, (n) => ({ phase, n }));
+  await enqueue(db, jobs.tools.id, k(TENANTS.modest), sizes.modestRuns, (n) => ({ phase, n }));
+  const [deadlineId] = await enqueue(db, jobs.deadline.id, k(TENANTS.burst), 1, () => ({ phase }));
+  const contentionArrivals = await trickle(db, jobs, sizes, phase, k(TENANTS.trickle));
   // The greedy tenant may still wait for its next quota window: that is the quota working, not part of the drain.
   const measured = [TENANTS.burst, TENANTS.weighted, TENANTS.trickle, TENANTS.modest, TENANTS.background];
   const capMs = 20_000 + sizes.burstTurns * 60;
   let last = 0;
   const completed = await until(
     async () => {
-      const left = await unfinished(db, measured);
+      const left = await unfinished(db, measured.map(k));
       if (Date.now() - last > 10_000) {
         last = Date.now();
         progress(`contention: ${left} runs left`);
@@ -187,11 +194,12 @@ export async function runContention(
     cost: number | null;
     phase: string;
   }>(
-    await db.execute(sql`select t.run_id, r.job_id, t.index, t.fair_key as key, t.wait_ms, t.cost,
-        extract(epoch from t.started_at) * 1000 as s, extract(epoch from t.finished_at) * 1000 as f,
+    await db.execute(sql`select t.run_id, r.job_id, t.index, substr(t.fair_key, ${keyPrefix.length + 1}) as key, t.wait_ms,
+        t.cost, extract(epoch from t.started_at) * 1000 as s, extract(epoch from t.finished_at) * 1000 as f,
         r.input->>'phase' as phase
       from turns t join runs r on r.id = t.run_id
-      where t.status = 'completed' and r.input->>'phase' in ('alone', 'contention')`),
+      where t.status = 'completed' and r.input->>'phase' in ('alone', 'contention')
+        and left(t.fair_key, ${keyPrefix.length}) = ${keyPrefix}`),
   );
   const runRow = async (id: string | undefined) => {
     const [row] = rowsOf<{ id: string; state: string; d: number | string | null; f: number | string | null }>(

@@ -14,12 +14,13 @@ export interface TamperCheck {
 /**
  * A database superuser's edit, made on a COPY: the audit guards are disabled (as only a
  * superuser can) and one sealed event's actor is rewritten. Verification of the copy must
- * name that event. The original database is closed and left as it was.
+ * name that event. The original is left as it was (a scratch database is closed first; live, the
+ * copy is an export of the deployment's audit tables: lib/proof/live.ts).
  */
 export async function tamperCopy(
   scratch: ScratchDatabase,
   seq: number,
-  options: { anchorDir: string },
+  options: { anchorDir: string | undefined },
 ): Promise<{ copy: ScratchDatabase; check: TamperCheck }> {
   const copy = await scratch.closeAndCopy();
   const change = `actor_label of event #${seq} rewritten to "someone-else@proof.example"`;
