@@ -1,7 +1,7 @@
 import { evidence, esc, ms, percent, table } from "./html";
 import { formatNumber } from "./claims";
 import type { ProofReport } from "./report-types";
-import { TENANTS } from "./scenario-contention";
+import { STEADY_WEIGHTS, TENANTS } from "./scenario-contention";
 import { lineChart } from "./svg-lines";
 
 /** Test 1's section: waits per tenant, the CDF, shares against weights over time, the quota windows. */
@@ -89,7 +89,12 @@ ${waits}
 ${trickle}
 ${cdfChart}
 <p>Backlogged window: ${formatNumber((result.window.endedAt - result.window.startedAt) / 1000)} s; Jain's index ${result.jain.toFixed(4)};
-largest share error ${percent(result.shareError)}; slots held by turns ${percent(result.utilisation)}; median turn ${ms(result.turnP50Ms)}.</p>
+largest share error ${percent(result.shareError)}; slots held by turns ${percent(result.utilisation)}; median turn ${ms(result.turnP50Ms)}
+(${sizes.modelMs} ms model calls), so the runtime's own time between two turns on a slot is about ${ms(result.gapMs)}.</p>
+<p>Steady phase, after the burst: ${esc(Object.keys(STEADY_WEIGHTS).join(" and "))} (weights ${esc(Object.values(STEADY_WEIGHTS).join(" and "))}),
+${sizes.steadyRunsPerKey} single-turn runs each queued at once, model calls of ${sizes.steadyModelMs} ms — the turn length at which
+PERFORMANCE.md states the utilisation target: slots held by turns ${percent(result.steady.utilisation)} over the
+${formatNumber(result.steady.windowMs / 1000)} s both were backlogged (${result.steady.turns} turns, median ${ms(result.steady.turnP50Ms)}).</p>
 ${shareChart}
 <h3>Tool quota and write budget (the product's own per-minute windows, <code>resource_windows</code>)</h3>
 ${resources}

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { createRun } from "@/lib/runtime";
+import { setSimulatedPace } from "@/lib/models";
 import { setKeyWeight } from "@/lib/scheduling";
 import type { ProofJobs } from "./pack";
 import { PEOPLE } from "./people";
@@ -60,7 +61,7 @@ export interface ContentionRecord {
   greedyRunIds: string[];
   /** Whether the phase ended because everything measured finished (false: it hit the cap). */
   completed: boolean;
-  wallMs: { alone: number; contention: number };
+  wallMs: { alone: number; contention: number; steady: number };
 }
 
 const manual = { kind: "manual" } as const;
@@ -93,6 +94,44 @@ async function enqueue(
     });
   }
   return ids;
+}
+
+/**
+ * The steady phase's two keys, both backlogged with single-turn runs whose model calls take
+ * steadyModelMs: where PERFORMANCE.md states the utilisation target (bench/fairness's 400 ms turns).
+ */
+export const STEADY_WEIGHTS: Record<string, number> = {
+  [`${TENANTS.burst}-steady`]: 1,
+  [`${TENANTS.weighted}-steady`]: 2,
+};
+
+/**
+ * After the burst has drained: the same endpoint and worker, model calls of steadyModelMs, two
+ * weighted keys with all their runs queued at once. Answers its wall time.
+ */
+async function steadyPhase(
+  db: Db,
+  jobs: ProofJobs,
+  sizes: ProofSizes,
+  progress: (line: string) => void,
+  k: (tenant: string) => string,
+): Promise<number> {
+  const keys = Object.keys(STEADY_WEIGHTS);
+  progress(
+    `steady: ${sizes.steadyRunsPerKey} runs each of ${keys.join(" and ")}, model calls of ${sizes.steadyModelMs} ms`,
+  );
+  for (const [key, weight] of Object.entries(STEADY_WEIGHTS)) await setKeyWeight(db, PEOPLE.admin, k(key), weight);
+  setSimulatedPace({ minMs: sizes.steadyModelMs, maxMs: sizes.steadyModelMs, failureRate: 0, random: () => 0 });
+  const started = Date.now();
+  try {
+    const phase = "steady";
+    for (const key of keys) await enqueue(db, jobs.chat.id, k(key), sizes.steadyRunsPerKey, (n) => ({ phase, n }));
+    const capMs = 30_000 + (2 * sizes.steadyRunsPerKey * sizes.steadyModelMs) / sizes.slots;
+    await until(async () => (await unfinished(db, keys.map(k))) === 0, capMs, 250);
+  } finally {
+    setSimulatedPace({ minMs: sizes.modelMs, maxMs: sizes.modelMs, failureRate: 0, random: () => 0 });
+  }
+  return Date.now() - started;
 }
 
 /**
@@ -183,6 +222,8 @@ export async function runContention(
   );
   const contentionMs = Date.now() - started;
 
+  const steadyMs = await steadyPhase(db, jobs, sizes, progress, k);
+
   const turns = rowsOf<{
     run_id: string;
     job_id: string;
@@ -198,7 +239,7 @@ export async function runContention(
         t.cost, extract(epoch from t.started_at) * 1000 as s, extract(epoch from t.finished_at) * 1000 as f,
         r.input->>'phase' as phase
       from turns t join runs r on r.id = t.run_id
-      where t.status = 'completed' and r.input->>'phase' in ('alone', 'contention')
+      where t.status = 'completed' and r.input->>'phase' in ('alone', 'contention', 'steady')
         and left(t.fair_key, ${keyPrefix.length}) = ${keyPrefix}`),
   );
   const runRow = async (id: string | undefined) => {
@@ -233,6 +274,6 @@ export async function runContention(
     backgroundRun: { id: background.id, state: background.state },
     greedyRunIds: greedy,
     completed,
-    wallMs: { alone: aloneMs, contention: contentionMs },
+    wallMs: { alone: aloneMs, contention: contentionMs, steady: steadyMs },
   };
 }

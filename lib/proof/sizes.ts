@@ -27,6 +27,12 @@ export interface ProofSizes {
   deadlineMs: number;
   /** Concurrent hostile runs in the isolation test (each tries the whole catalogue). */
   hostileRuns: number;
+  /**
+   * The steady phase after the burst: single-turn runs per key of two weighted keys, all backlogged, with
+   * model calls of steadyModelMs (bench/fairness's turn length, where PERFORMANCE.md states the utilisation target).
+   */
+  steadyRunsPerKey: number;
+  steadyModelMs: number;
 }
 
 export const FULL_SIZES: ProofSizes = {
@@ -43,6 +49,8 @@ export const FULL_SIZES: ProofSizes = {
   ageingMs: 10_000,
   deadlineMs: 30_000,
   hostileRuns: 3,
+  steadyRunsPerKey: 60,
+  steadyModelMs: 400,
 };
 
 export const SMOKE_SIZES: ProofSizes = {
@@ -56,4 +64,5 @@ export const SMOKE_SIZES: ProofSizes = {
   ageingMs: 3_000,
   deadlineMs: 15_000,
   hostileRuns: 2,
+  steadyRunsPerKey: 16,
 };
