@@ -4,9 +4,9 @@
 -- another build's, or a proof run with --live (docs/PROOF.md) — waits for a worker that has it instead
 -- of being claimed and failed. The endpoints at their limit and those with a token limit are answered
 -- among the set only: a worker marks waits on runs it could take, never on another worker's.
--- Otherwise the statement and its rules are 0030's (see there).
-DROP FUNCTION flightdeck_claim_candidate(boolean, text[], text[], text[], text, integer);
---> statement-breakpoint
+-- Otherwise the statement and its rules are 0030's (see there). A new overload: 0030's one-name form
+-- stays, forwarding to this one (below), so a worker of the previous build keeps claiming through a
+-- rolling deploy; the TS calls cast p_only to text[], which picks this one.
 CREATE OR REPLACE FUNCTION flightdeck_claim_candidate(
   p_first boolean,
   p_exclude text[],
@@ -99,4 +99,25 @@ BEGIN
     FOR NO KEY UPDATE SKIP LOCKED
   ) locked ON true;
 END;
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION flightdeck_claim_candidate(
+  p_first boolean,
+  p_exclude text[],
+  p_skip_ids text[],
+  p_skip_keys text[],
+  p_only text,
+  p_ageing_ms integer
+) RETURNS TABLE (
+  now_ms double precision,
+  full_endpoints text[],
+  token_limited text[],
+  candidate text,
+  picked_key text,
+  run runs
+)
+LANGUAGE sql VOLATILE
+AS $$
+  SELECT * FROM flightdeck_claim_candidate(p_first, p_exclude, p_skip_ids, p_skip_keys,
+    CASE WHEN p_only IS NULL THEN NULL ELSE ARRAY[p_only] END, p_ageing_ms);
 $$;

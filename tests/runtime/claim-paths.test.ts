@@ -105,6 +105,50 @@ describe("claim paths", () => {
     expect((await getRun(handle.db, n2.id)).stateReason).toBe("resource:narrow");
   });
 
+  it("a worker's endpoint set: full endpoints outside it are neither answered nor marked, their runs never picked", async () => {
+    await syncModelEndpoints(handle.db, [
+      { name: "narrow", provider: "test", model: "test", maxConcurrency: 10, tokensPerMinute: 100 },
+    ]);
+    // narrow's token window used up: full for a worker that has narrow.
+    await handle.db.execute(sql`insert into resource_windows (resource, scope, window_start, used)
+      values ('endpoint:narrow', '*', date_trunc('minute', now()), 100), ('endpoint:narrow', '*', date_trunc('minute', now()) + interval '1 minute', 100)`);
+    const n1 = await newRun(handle.db, "other-endpoint", { turns: 1 });
+    const d1 = await newRun(handle.db, "scripted", { turns: 1 });
+    await inRolledBack(async (tx) => {
+      const all = await selectClaimCandidate(tx, { first: true, excludeEndpoints: [], skipIds: [], skipKeys: [] });
+      expect(all.round.full).toEqual(["narrow"]);
+      const own = await selectClaimCandidate(tx, {
+        first: true,
+        excludeEndpoints: [],
+        skipIds: [],
+        skipKeys: [],
+        endpoints: ["default"],
+      });
+      expect(own.round).toMatchObject({ full: [], tokenLimited: [] });
+      expect(own.run?.id).toBe(d1.id);
+      const none = await selectClaimCandidate(tx, {
+        first: true,
+        excludeEndpoints: [],
+        skipIds: [d1.id],
+        skipKeys: [],
+        endpoints: ["default"],
+      });
+      expect(none.run).toBeUndefined();
+      // The previous build's one-name form (0030's signature) still answers, forwarded to the set form.
+      const [old] = rowsOf<{ candidate: string | null; full_endpoints: string[] }>(
+        await tx.execute(sql`select candidate, full_endpoints
+          from flightdeck_claim_candidate(true, '{}'::text[], '{}'::text[], '{}'::text[], 'default'::text, 1000)`),
+      );
+      expect(old).toMatchObject({ candidate: d1.id, full_endpoints: [] });
+    });
+    const c = await claimNextRun(handle.db, { workerId: "w", leaseMs: 60_000, endpoints: ["default"] });
+    expect(c?.run.id).toBe(d1.id);
+    expect(await getRun(handle.db, n1.id)).toMatchObject({ state: "queued", stateReason: null });
+    // A worker that has narrow marks the wait.
+    expect(await claimNextRun(handle.db, { workerId: "w", leaseMs: 60_000, endpoints: ["narrow"] })).toBeNull();
+    expect((await getRun(handle.db, n1.id)).stateReason).toBe("resource:narrow");
+  });
+
   it("a handoff whose endpoint is full returns null and marks nothing; one with room claims only that endpoint", async () => {
     const n1 = await newRun(handle.db, "other-endpoint", { turns: 3 });
     const c1 = await claim();

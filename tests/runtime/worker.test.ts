@@ -191,7 +191,7 @@ describe("worker", () => {
     for (const id of ids) expect((await getRun(handle.db, id)).stateReason).toBeNull();
   });
 
-  it("claims only runs of the endpoints it was given; a run no worker can call waits, unmarked", async () => {
+  it("claims only runs of the endpoints it was given; a run no worker can call waits untouched", async () => {
     const { syncModelEndpoints } = await import("@/lib/runtime/model-endpoints");
     const { sql } = await import("drizzle-orm");
     const { rowsOf } = await import("@/db/rows");
