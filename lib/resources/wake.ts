@@ -1,5 +1,6 @@
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { sqlTextArray } from "@/db/text-array";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { runs } from "@/db/schema";
@@ -27,13 +28,16 @@ function windowedResources(): string[] {
  * window has rolled over since they started waiting: the capacity they waited for is
  * back. A wait on a resource with no limit configured (any more) is requeued at once.
  * Oldest wait first. Returns how many, and how long until the next window starts
- * if runs still wait (null when none do).
+ * if runs still wait (null when none do). `endpoints`: only runs of these (the worker's set): a
+ * wait on a resource this process does not configure may be another configuration's.
  */
 export async function requeueRefilledWaits(
   db: Db,
   workerId: string,
   limit = 200,
+  endpoints?: readonly string[],
 ): Promise<{ requeued: number; nextInMs: number | null }> {
+  const ofSet = endpoints ? sql`and model_endpoint = any(${sqlTextArray(endpoints)})` : sql``;
   return db.transaction(async (tx) => {
     const due = await tx
       .select()
@@ -43,6 +47,7 @@ export async function requeueRefilledWaits(
           eq(runs.state, "waiting"),
           eq(runs.stateReason, "resource"),
           sql`(${runs.updatedAt} < date_trunc('minute', now()) or ${runs.waitingFor} is null or ${runs.waitingFor} <> all(${`{${windowedResources().join(",")}}`}::text[]))`,
+          endpoints ? inArray(runs.modelEndpoint, [...endpoints]) : undefined,
         ),
       )
       .orderBy(runs.updatedAt)
@@ -64,7 +69,7 @@ export async function requeueRefilledWaits(
     }
     const [left] = rowsOf<{ waiting: number | string; next_ms: number | string }>(
       await tx.execute(sql`
-        select (select count(*) from runs where state = 'waiting' and state_reason = 'resource') as waiting,
+        select (select count(*) from runs where state = 'waiting' and state_reason = 'resource' ${ofSet}) as waiting,
           extract(epoch from (date_trunc('minute', now()) + interval '1 minute' - now())) * 1000 as next_ms`),
     );
     // Counted after the requeue above, in the same transaction: what still waits.
@@ -86,6 +91,8 @@ export interface ResourceWaker {
 export function startResourceWaker(options: {
   db: Db;
   workerId: string;
+  /** Only runs of these endpoints (the worker's set); unset: any. */
+  endpoints?: readonly string[];
   onError: (error: unknown) => void;
   onRequeued?: (count: number) => void;
 }): ResourceWaker {
@@ -97,7 +104,7 @@ export function startResourceWaker(options: {
     timer = null;
     if (stopped || running) return;
     running = true;
-    requeueRefilledWaits(options.db, options.workerId)
+    requeueRefilledWaits(options.db, options.workerId, 200, options.endpoints)
       .then(({ requeued, nextInMs }) => {
         if (requeued > 0) options.onRequeued?.(requeued);
         if (nextInMs !== null) arm(nextInMs + 50);

@@ -14,7 +14,12 @@ import { lockRun, transitionRun } from "./transitions";
  * every lock waiter (the fallback for a missed notification). Each run is re-checked under
  * its row lock, so a run whose turn is still checkpointing is woken once it is waiting.
  */
-export async function wakeLockWaiters(db: Db, workerId: string, runIds?: readonly string[]): Promise<number> {
+export async function wakeLockWaiters(
+  db: Db,
+  workerId: string,
+  runIds?: readonly string[],
+  endpoints?: readonly string[],
+): Promise<number> {
   const candidates = await db
     .select({ id: runs.id })
     .from(runs)
@@ -23,6 +28,7 @@ export async function wakeLockWaiters(db: Db, workerId: string, runIds?: readonl
         eq(runs.state, "waiting"),
         like(runs.stateReason, "lock:%"),
         runIds ? inArray(runs.id, [...runIds]) : undefined,
+        endpoints ? inArray(runs.modelEndpoint, [...endpoints]) : undefined,
         sql`not exists (select 1 from ${memoryLocks} l where l.run_id = ${runs.id} and l.entity = ${runs.waitingFor} and l.status = 'waiting')`,
       ),
     )
@@ -34,6 +40,7 @@ export async function wakeLockWaiters(db: Db, workerId: string, runIds?: readonl
     const done = await db.transaction(async (tx) => {
       const run = await lockRun(tx, id).catch(() => undefined);
       if (!run || run.state !== "waiting" || !run.stateReason?.startsWith("lock:") || !run.waitingFor) return false;
+      if (endpoints && !endpoints.includes(run.modelEndpoint)) return false;
       const [row] = await tx
         .select({ status: memoryLocks.status })
         .from(memoryLocks)
@@ -53,9 +60,18 @@ export async function wakeLockWaiters(db: Db, workerId: string, runIds?: readonl
   return woken;
 }
 
-/** The sweep's lock work: time out waits, grant what became grantable, break missed cycles, wake. */
-export async function sweepLocks(db: Db, workerId: string): Promise<number> {
-  await sweepLockQueues(db);
-  await db.transaction((tx) => breakDeadlocks(tx));
-  return wakeLockWaiters(db, workerId);
+/**
+ * The sweep's lock work: time out waits, grant what became grantable, break missed cycles (the
+ * lock queues': `queues`), wake the waiters (of runs of `endpoints`, the worker's set, if given).
+ */
+export async function sweepLocks(
+  db: Db,
+  workerId: string,
+  options: { queues?: boolean; endpoints?: readonly string[] } = {},
+): Promise<number> {
+  if (options.queues !== false) {
+    await sweepLockQueues(db);
+    await db.transaction((tx) => breakDeadlocks(tx));
+  }
+  return wakeLockWaiters(db, workerId, undefined, options.endpoints);
 }

@@ -1,7 +1,8 @@
 import "server-only";
 import { and, asc, eq, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { signalWaits } from "@/db/schema";
+import { runs, signalWaits } from "@/db/schema";
+import { sqlTextArray } from "@/db/text-array";
 import { appendAudit } from "@/lib/audit/append";
 import { canonicalJson, toJsonValue } from "@/lib/audit/canonical";
 import type { AuditInput } from "@/lib/audit/types";
@@ -96,13 +97,29 @@ export async function hasPendingWaits(db: Db | Tx, name: string): Promise<boolea
   return row !== undefined;
 }
 
-/** Worker sweep: waits past their timeout wake their runs with a timeout result. Returns how many. */
-export async function sweepSignalTimeouts(db: Db, workerId: string, limit = 50): Promise<number> {
+/**
+ * Worker sweep: waits past their timeout wake their runs with a timeout result. Returns how many.
+ * `endpoints`: only waits of runs of these (the sweeping worker's set).
+ */
+export async function sweepSignalTimeouts(
+  db: Db,
+  workerId: string,
+  limit = 50,
+  endpoints?: readonly string[],
+): Promise<number> {
   return db.transaction(async (tx) => {
     const due = await tx
       .select()
       .from(signalWaits)
-      .where(and(eq(signalWaits.status, "pending"), lt(signalWaits.timeoutAt, sql`now()`)))
+      .where(
+        and(
+          eq(signalWaits.status, "pending"),
+          lt(signalWaits.timeoutAt, sql`now()`),
+          endpoints
+            ? sql`exists (select 1 from ${runs} r where r.id = ${signalWaits.runId} and r.model_endpoint = any(${sqlTextArray(endpoints)}))`
+            : undefined,
+        ),
+      )
       .limit(limit);
     let n = 0;
     for (const wait of due) if (await resolveWait(tx, wait, "timed_out", null, workerActor(workerId))) n++;

@@ -10,9 +10,14 @@ import { transitionRun } from "./transitions";
  * The wall-clock budget also runs out for runs nobody is working on: waiting for an
  * approval, or running between turns with no worker free. Paused runs are exempt (an
  * operator holds them); they time out at their next claim if resumed past the budget.
- * Returns how many runs were timed out.
+ * Returns how many runs were timed out. `endpoints`: only runs of these (the sweeping worker's set).
  */
-export async function sweepOverdueRuns(db: Db, workerId: string, limit = 50): Promise<number> {
+export async function sweepOverdueRuns(
+  db: Db,
+  workerId: string,
+  limit = 50,
+  endpoints?: readonly string[],
+): Promise<number> {
   return db.transaction(async (tx) => {
     const overdue = await tx
       .select()
@@ -23,6 +28,7 @@ export async function sweepOverdueRuns(db: Db, workerId: string, limit = 50): Pr
           isNotNull(runs.startedAt),
           sql`${runs.startedAt} + (${runs.budgetWallClockMs} * interval '1 millisecond') < now()`,
           or(isNull(runs.leaseExpiresAt), lt(runs.leaseExpiresAt, sql`now()`)),
+          endpoints ? inArray(runs.modelEndpoint, [...endpoints]) : undefined,
         ),
       )
       .limit(limit)

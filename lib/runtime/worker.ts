@@ -34,6 +34,12 @@ export interface WorkerOptions {
    * workers pass their configuration's (start.ts); unset: any endpoint (a custom executor's choice).
    */
   endpoints?: readonly string[];
+  /**
+   * Deployment-wide upkeep besides its own runs' sweeps: flashcard housekeeping (and the webhook outbox
+   * it delivers) and the shared-memory lock queues. Default true; a process that only adds its own runs
+   * to a deployment (npm run proof -- --live) leaves it to the deployment's workers.
+   */
+  housekeeping?: boolean;
   /** Overrides the version check (version-pin.ts) that leaves runs of versions this build lacks. */
   cannotRun?: (run: ClaimedTurn["run"]) => string | null;
 }
@@ -105,7 +111,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
   // Lock granted or refused for these runs: move them from waiting to queued (their NOTIFY then wakes a worker).
   const unlistenLocks = await handle.listen(LOCKS_CHANNEL, (payload) => {
-    wakeLockWaiters(handle.db, id, payload.split(",").filter(Boolean)).catch((error) =>
+    wakeLockWaiters(handle.db, id, payload.split(",").filter(Boolean), options.endpoints).catch((error) =>
       log("error", "lock wake failed", { workerId: id, error: errorMessage(error) }),
     );
   });
@@ -164,21 +170,25 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     }
   })();
 
+  // The sweeps look after the runs this worker could claim: those of its endpoint set.
+  const scope = options.endpoints;
+  const housekeeping = options.housekeeping ?? true;
   const sweeping = { running: false };
   const flashcardHousekeeping = createHousekeeper(handle.db);
   const sweepTimer = setInterval(
     () => {
       if (sweeping.running || stopping) return;
       sweeping.running = true;
-      sweepOverdueRuns(handle.db, id)
+      sweepOverdueRuns(handle.db, id, 50, scope)
         .then((n) => n > 0 && log("info", "timed out idle runs", { workerId: id, count: n }))
-        .then(() => sweepSignalTimeouts(handle.db, id))
+        .then(() => sweepSignalTimeouts(handle.db, id, 50, scope))
         .then((n) => n > 0 && log("info", "signal waits timed out", { workerId: id, count: n }))
-        .then(() => sweepLocks(handle.db, id))
+        .then(() => sweepLocks(handle.db, id, { queues: housekeeping, endpoints: scope }))
         .then((n) => n > 0 && log("info", "woke runs waiting for a lock", { workerId: id, count: n }))
-        .then(() => flashcardHousekeeping())
+        .then(() => (housekeeping ? flashcardHousekeeping() : null))
         .then(
-          (c) => (c.returned || c.expired || c.stuck) && log("info", "flashcards housekeeping", { workerId: id, ...c }),
+          (c) =>
+            c && (c.returned || c.expired || c.stuck) && log("info", "flashcards housekeeping", { workerId: id, ...c }),
         )
         .catch((error) => log("error", "sweep failed", { workerId: id, error: errorMessage(error) }))
         .finally(() => (sweeping.running = false));
@@ -189,6 +199,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const waker = startResourceWaker({
     db: handle.db,
     workerId: id,
+    endpoints: scope,
     onError: (error) => log("error", "resource wake failed", { workerId: id, error: errorMessage(error) }),
     onRequeued: (count) => log("info", "requeued runs: their resource has capacity again", { workerId: id, count }),
   });
