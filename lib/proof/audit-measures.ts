@@ -93,10 +93,12 @@ export function auditClaims(input: {
       test: "audit",
       statement: `A copy of the database with one sealed event changed by a superuser (${tamper.change}) fails verification at that event`,
       threshold: `fails at seq ${tamper.seq}`,
-      measured: tamper.result.ok
-        ? "verified ok (tampering NOT detected)"
-        : `fails at seq ${tamper.result.firstBadSeq ?? "?"} (${tamper.result.problem ?? "?"})`,
-      pass: !tamper.result.ok && tamper.result.firstBadSeq === tamper.seq,
+      measured: !tamper.before.ok
+        ? `the copy failed verification before the edit (at seq ${tamper.before.firstBadSeq ?? "?"})`
+        : tamper.result.ok
+          ? "verified ok (tampering NOT detected)"
+          : `fails at seq ${tamper.result.firstBadSeq ?? "?"} (${tamper.result.problem ?? "?"}); verified before the edit`,
+      pass: tamper.before.ok && !tamper.result.ok && tamper.result.firstBadSeq === tamper.seq,
       evidence: auditLink("", tamper.seq),
     }),
     claim({

@@ -97,6 +97,9 @@ export function applyProofEnvironment(options: {
     delete process.env.FLIGHTDECK_AUDIT_ANCHOR_URL;
   }
   for (const [name, value] of Object.entries(variables)) process.env[name] = value;
+  // The proof's runs notify no one: a live deployment's receiver (its Slack, its pager) is not the proof's.
+  delete process.env.FLIGHTDECK_WEBHOOK_URL;
+  delete process.env.FLIGHTDECK_WEBHOOK_SECRET;
   resetEnvCache();
   resetAuditKeys();
 }

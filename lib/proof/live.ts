@@ -2,16 +2,20 @@ import "server-only";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { sql, type SQL } from "drizzle-orm";
-import { openPostgres, type Db } from "@/db/client";
+import postgres from "postgres";
+import { openPostgres, type DatabaseHandle, type Db, type Queryable } from "@/db/client";
 import { currentMigration, expectedMigration } from "@/db/migrate";
 import { rowsOf } from "@/db/rows";
+import { sqlTextArray } from "@/db/text-array";
 import { auditLog } from "@/db/schema";
 import { auditKeyDir, auditKeys, latestCheckpoint } from "@/lib/audit";
 import { macMatches } from "@/lib/audit/leaf";
 import { openCheckpoint } from "@/lib/audit/note";
 import { auditEventColumns, toAuditEvent } from "@/lib/audit/row";
 import { STATED_FLOOR } from "@/lib/audit/seal-floor";
+import type { Principal } from "@/lib/audit";
 import { getEnv } from "@/lib/env";
+import { BULK_CONTROL_MAX, bulkRunControl } from "@/lib/runtime";
 import { openScratchDatabase, type ScratchDatabase } from "./scratch-database";
 import { until } from "./wait";
 
@@ -35,7 +39,14 @@ export class LiveProofRefused extends Error {
  * sealer as forged, and a checkpoint signed here would not verify there).
  */
 export async function openLiveDatabase(url: string, poolSize: number): Promise<ScratchDatabase> {
-  const handle = await openPostgres(url, poolSize);
+  const lock = await takeLiveLock(url);
+  let handle: DatabaseHandle;
+  try {
+    handle = await openPostgres(url, poolSize);
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
   try {
     const [here, there] = [await expectedMigration(), await currentMigration(handle)];
     if (here !== there)
@@ -45,13 +56,18 @@ export async function openLiveDatabase(url: string, poolSize: number): Promise<S
     await checkLiveKeys(handle.db);
   } catch (error) {
     await handle.close();
+    await lock.release();
     throw error;
   }
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    await handle.close();
+    try {
+      await handle.close();
+    } finally {
+      await lock.release();
+    }
   };
   return {
     handle,
@@ -62,6 +78,44 @@ export async function openLiveDatabase(url: string, poolSize: number): Promise<S
     // The deployment's database is the deployment's: releasing it only closes the proof's connections.
     drop: close,
   };
+}
+
+/**
+ * One live proof at a time per deployment: they share the proof's job and endpoint names, so a
+ * second one's worker would run the first's runs against its own loopback model, and the first to
+ * end would retire the jobs under the other. A session advisory lock on a connection of its own,
+ * held until the proof lets go of the database.
+ */
+async function takeLiveLock(url: string): Promise<{ release(): Promise<void> }> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await client<
+      { taken: boolean }[]
+    >`select pg_try_advisory_lock(hashtext('flightdeck.proof-live')) as taken`;
+    if (!row?.taken) throw new LiveProofRefused("another live proof is running against this deployment");
+  } catch (error) {
+    await client.end({ timeout: 5 });
+    throw error;
+  }
+  return { release: () => client.end({ timeout: 5 }) };
+}
+
+/**
+ * The proof's runs not finished when it ends (test 1's greedy tenant still waiting for a quota
+ * window, or everything after a failure) are cancelled as an operator would, one audited change
+ * each: none is left holding a fair-share key active or waiting for a worker no deployment has.
+ */
+export async function cancelLeftoverRuns(db: Db, jobIds: readonly string[], principal: Principal): Promise<number> {
+  const open = rowsOf<{ id: string }>(
+    await db.execute(sql`select id from runs where job_id = any(${sqlTextArray(jobIds)})
+      and state not in ('succeeded', 'failed', 'cancelled', 'timed_out')`),
+  );
+  let cancelled = 0;
+  for (let from = 0; from < open.length; from += BULK_CONTROL_MAX) {
+    const ids = open.slice(from, from + BULK_CONTROL_MAX).map((r) => r.id);
+    cancelled += (await bulkRunControl(db, ids, "cancel", principal)).applied.length;
+  }
+  return cancelled;
 }
 
 async function checkLiveKeys(db: Db): Promise<void> {
@@ -93,13 +147,18 @@ async function checkLiveKeys(db: Db): Promise<void> {
     );
 }
 
-/**
- * Waits until every event committed so far is sealed (or refused) — live, by the deployment's
- * sealer. Events written after the call do not hold it up.
- */
-export async function waitUntilSealed(db: Db, timeoutMs: number): Promise<void> {
+export async function newestEventId(db: Db): Promise<number> {
   const [top] = rowsOf<{ id: number | string | null }>(await db.execute(sql`select max(id) as id from audit_events`));
-  const upTo = Number(top?.id ?? 0);
+  return Number(top?.id ?? 0);
+}
+
+/**
+ * Waits until every event committed so far is sealed or refused — live, by the deployment's
+ * sealer — and fails if any event after `sinceId` was refused (its MAC did not verify with the
+ * deployment's key: the keys changed under the proof). Events written after the call do not hold it up.
+ */
+export async function waitUntilSealed(db: Db, timeoutMs: number, sinceId: number): Promise<void> {
+  const upTo = await newestEventId(db);
   const sealed = await until(async () => {
     const [row] = rowsOf<{ n: number | string }>(
       await db.execute(sql`select count(*) as n from audit_events e
@@ -112,6 +171,15 @@ export async function waitUntilSealed(db: Db, timeoutMs: number): Promise<void> 
   if (!sealed)
     throw new LiveProofRefused(
       `the proof's audit events were not sealed within ${timeoutMs / 1000} s: is the deployment (and so its audit sealer) running?`,
+    );
+  const [refused] = rowsOf<{ n: number | string }>(
+    await db.execute(
+      sql`select count(*) as n from audit_rejections where event_id > ${sinceId} and event_id <= ${upTo}`,
+    ),
+  );
+  if (Number(refused?.n ?? 0) > 0)
+    throw new LiveProofRefused(
+      `the deployment's sealer refused ${Number(refused?.n)} of the events written during the proof (MAC mismatch): did the deployment's audit keys change?`,
     );
 }
 
@@ -134,7 +202,14 @@ const PAGE = 5_000;
 async function exportAuditCopy(source: Db): Promise<ScratchDatabase> {
   const copy = await openScratchDatabase({ prefix: "proof_live_copy", poolSize: 1 });
   try {
-    for (const { table, key } of AUDIT_TABLES) await copyTable(source, copy.handle.db, table, key);
+    // One snapshot for every table: the deployment keeps sealing meanwhile, and a seq, node or checkpoint
+    // read after its events would not match them.
+    await source.transaction(
+      async (tx) => {
+        for (const { table, key } of AUDIT_TABLES) await copyTable(tx, copy.handle.db, table, key);
+      },
+      { isolationLevel: "repeatable read", accessMode: "read only" },
+    );
   } catch (error) {
     await copy.drop();
     throw error;
@@ -142,9 +217,11 @@ async function exportAuditCopy(source: Db): Promise<ScratchDatabase> {
   return copy;
 }
 
-async function copyTable(source: Db, target: Db, table: string, key: readonly string[]): Promise<void> {
+async function copyTable(source: Queryable, target: Db, table: string, key: readonly string[]): Promise<void> {
   const name = sql.raw(table);
+  // The row comparison selects the range; the plain list orders it as the primary key's index does.
   const columns = sql.raw(`(${key.join(", ")})`);
+  const order = sql.raw(key.join(", "));
   await target.execute(sql`alter table ${name} disable trigger all`);
   try {
     // Rows travel as one JSON text a page (bytea as \x hex, timestamps as ISO), read back as the table's row type;
@@ -159,7 +236,7 @@ async function copyTable(source: Db, target: Db, table: string, key: readonly st
         : sql``;
       const [page] = rowsOf<{ rows: string | null }>(
         await source.execute(
-          sql`select json_agg(t)::text as rows from (select * from ${name} ${from} order by ${columns} limit ${PAGE}) t`,
+          sql`select json_agg(t order by ${order})::text as rows from (select * from ${name} ${from} order by ${order} limit ${PAGE}) t`,
         ),
       );
       if (!page?.rows) break;

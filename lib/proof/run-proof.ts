@@ -32,6 +32,7 @@ import { runContention, TENANTS } from "./scenario-contention";
 import { runGoverned } from "./scenario-audit";
 import { runIsolation } from "./scenario-isolation";
 import type { ScratchDatabase } from "./scratch-database";
+import { cancelLeftoverRuns } from "./live";
 import { liveTarget, scratchTarget, type ProofTarget } from "./targets";
 import { FULL_SIZES, SMOKE_SIZES, type ProofSizes } from "./sizes";
 import { cdfPoints } from "./svg-lines";
@@ -148,11 +149,18 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
       for (const scratch of shared.toKeep.values()) await scratch.drop();
       if (keepIn) rmSync(keepIn, { recursive: true, force: true });
     }
-    if (target.kind === "live") await retireLiveJobs(shared);
-    await target.close();
-    logs.restore();
-    await loopback.close();
-    dirs?.remove();
+    // Each step on its own: one failing must not leave the others undone (nor hide the proof's own error).
+    const steps = [
+      () => (target.kind === "live" ? retireLive(shared) : Promise.resolve()),
+      () => target.close(),
+      () => Promise.resolve(logs.restore()),
+      () => loopback.close(),
+      () => Promise.resolve(dirs?.remove()),
+    ];
+    for (const step of steps)
+      await step().catch((error: unknown) =>
+        options.progress(`cleaning up failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }
 }
 
@@ -173,20 +181,18 @@ function openTarget(
 }
 
 /**
- * Live, the proof's jobs are marked removed once it ends (their runs and events stay as evidence),
- * so the deployment's cockpit offers no job that no worker of the deployment would run.
+ * Live, once the proof ends: its runs still open are cancelled (cancelLeftoverRuns) and its jobs marked
+ * removed; their runs and events stay as evidence, and the deployment's cockpit offers no job that no
+ * worker of the deployment would run.
  */
-async function retireLiveJobs(s: Shared): Promise<void> {
-  try {
-    const live = await s.target.open(KEPT_NAMES.isolation);
-    const ids = Object.values(s.jobs).map((j) => j.id);
-    const removed = await removeJobs(live.handle.db, ids, PEOPLE.admin);
-    s.options.progress(`live: the proof's ${removed.length} jobs marked removed; their runs and events stay`);
-  } catch (error) {
-    s.options.progress(
-      `live: marking the proof's jobs removed failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+async function retireLive(s: Shared): Promise<void> {
+  const live = await s.target.open(KEPT_NAMES.isolation);
+  const ids = Object.values(s.jobs).map((j) => j.id);
+  const cancelled = await cancelLeftoverRuns(live.handle.db, ids, PEOPLE.admin);
+  const removed = await removeJobs(live.handle.db, ids, PEOPLE.admin);
+  s.options.progress(
+    `live: ${cancelled} of the proof's runs still open cancelled; its ${removed.length} jobs marked removed (their runs and events stay)`,
+  );
 }
 
 /** `--keep`: each database left in place with sign-in users, once every measurement is made. */

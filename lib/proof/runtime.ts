@@ -14,7 +14,7 @@ import {
   type TurnExecutor,
   type Worker,
 } from "@/lib/runtime";
-import { waitUntilSealed } from "./live";
+import { newestEventId, waitUntilSealed } from "./live";
 import type { LogCapture } from "./log-capture";
 import { PROOF_ENDPOINTS } from "./names";
 import { proofPack, type ProofJobs } from "./pack";
@@ -48,6 +48,8 @@ export async function startProofRuntime(
   );
   const logger: Logger = options.logs.logger;
   const sealing = options.live ? null : startSealing(handle, logger);
+  // Live, the events from here on are the proof's (and the deployment's): none may be refused.
+  const firstId = options.live ? await newestEventId(handle.db) : 0;
   const leaseTokens = new Map<string, string[]>();
   const agent = createAgentExecutor();
   // The agent executor as is; only the lease token each turn was given is noted on the way in.
@@ -69,6 +71,8 @@ export async function startProofRuntime(
       workerId: options.live ? `proof-worker-${randomBytes(3).toString("hex")}` : "proof-worker",
       // Only the proof's endpoints: live, the deployment's runs are its own workers' to run.
       endpoints: PROOF_ENDPOINTS,
+      // Live, the deployment-wide upkeep (flashcards, webhook deliveries, lock queues) stays the deployment's.
+      housekeeping: !options.live,
       concurrency: options.slots,
       pollIntervalMs: 200,
       leaseMs: 30_000,
@@ -78,10 +82,13 @@ export async function startProofRuntime(
   return {
     leaseTokens,
     async stop() {
-      await Promise.all(workers.map((w) => w.stop()));
-      if (sealing) await sealing.stop();
-      else await waitUntilSealed(handle.db, LIVE_SEAL_TIMEOUT_MS);
-      setSimulatedPace(null);
+      try {
+        await Promise.all(workers.map((w) => w.stop()));
+        if (sealing) await sealing.stop();
+        else await waitUntilSealed(handle.db, LIVE_SEAL_TIMEOUT_MS, firstId);
+      } finally {
+        setSimulatedPace(null);
+      }
     },
   };
 }

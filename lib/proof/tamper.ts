@@ -8,6 +8,8 @@ export interface TamperCheck {
   seq: number;
   /** What was changed in the copy. */
   change: string;
+  /** The copy's verification before the edit: it must hold, or the failure after says nothing. */
+  before: AuditVerifyResult;
   result: AuditVerifyResult;
 }
 
@@ -23,6 +25,7 @@ export async function tamperCopy(
   options: { anchorDir: string | undefined },
 ): Promise<{ copy: ScratchDatabase; check: TamperCheck }> {
   const copy = await scratch.closeAndCopy();
+  const before = await verifyAuditLog(copy.handle.db, { anchorDir: options.anchorDir });
   const change = `actor_label of event #${seq} rewritten to "someone-else@proof.example"`;
   await copy.handle.db.transaction(async (tx) => {
     await tx.execute(sql`alter table audit_events disable trigger all`);
@@ -32,5 +35,5 @@ export async function tamperCopy(
     await tx.execute(sql`alter table audit_events enable trigger all`);
   });
   const result = await verifyAuditLog(copy.handle.db, { anchorDir: options.anchorDir });
-  return { copy, check: { seq, change, result } };
+  return { copy, check: { seq, change, before, result } };
 }
