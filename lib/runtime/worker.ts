@@ -35,9 +35,10 @@ export interface WorkerOptions {
    */
   endpoints?: readonly string[];
   /**
-   * Deployment-wide upkeep besides its own runs' sweeps: flashcard housekeeping (and the webhook outbox
-   * it delivers) and the shared-memory lock queues. Default true; a process that only adds its own runs
-   * to a deployment (npm run proof -- --live) leaves it to the deployment's workers.
+   * Deployment-wide upkeep: the sweeps of every run (wall-clock budgets, signal timeouts, lock wakes),
+   * flashcard housekeeping (and the webhook outbox it delivers) and the shared-memory lock queues.
+   * Default true; false makes a guest worker that sweeps the runs of its endpoint set only and leaves
+   * the rest to the deployment's workers (npm run proof -- --live).
    */
   housekeeping?: boolean;
   /** Overrides the version check (version-pin.ts) that leaves runs of versions this build lacks. */
@@ -111,9 +112,12 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const unlistenControl = await handle.listen(CONTROL_CHANNEL, (runId) => inflight.get(runId)?.abort("hard-cancel"));
   // Lock granted or refused for these runs: move them from waiting to queued (their NOTIFY then wakes a worker).
   const unlistenLocks = await handle.listen(LOCKS_CHANNEL, (payload) => {
-    wakeLockWaiters(handle.db, id, payload.split(",").filter(Boolean), options.endpoints).catch((error) =>
-      log("error", "lock wake failed", { workerId: id, error: errorMessage(error) }),
-    );
+    wakeLockWaiters(
+      handle.db,
+      id,
+      payload.split(",").filter(Boolean),
+      housekeeping ? undefined : options.endpoints,
+    ).catch((error) => log("error", "lock wake failed", { workerId: id, error: errorMessage(error) }));
   });
 
   // A finished turn's slot goes to the next turn in its checkpoint (claim.ts): no claim
@@ -170,9 +174,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     }
   })();
 
-  // The sweeps look after the runs this worker could claim: those of its endpoint set.
-  const scope = options.endpoints;
+  // A run's budget, signal timeout and lock grant are its own, whatever process looks: a deployment's
+  // workers sweep every run. A guest worker (housekeeping: false) sweeps its own endpoints' runs only.
   const housekeeping = options.housekeeping ?? true;
+  const scope = housekeeping ? undefined : options.endpoints;
   const sweeping = { running: false };
   const flashcardHousekeeping = createHousekeeper(handle.db);
   const sweepTimer = setInterval(
@@ -199,7 +204,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const waker = startResourceWaker({
     db: handle.db,
     workerId: id,
-    endpoints: scope,
+    // Whether a resource refilled depends on this process's quota configuration: only its endpoints' runs.
+    endpoints: options.endpoints,
     onError: (error) => log("error", "resource wake failed", { workerId: id, error: errorMessage(error) }),
     onRequeued: (count) => log("info", "requeued runs: their resource has capacity again", { workerId: id, count }),
   });

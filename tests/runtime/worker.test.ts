@@ -22,7 +22,7 @@ afterAll(async () => {
 
 async function worker(
   executor: TurnExecutor = deterministicExecutor(),
-  extra: { leaseMs?: number; concurrency?: number; endpoints?: string[] } = {},
+  extra: { leaseMs?: number; concurrency?: number; endpoints?: string[]; housekeeping?: boolean } = {},
 ) {
   const w = await startWorker({
     handle,
@@ -32,6 +32,7 @@ async function worker(
     pollIntervalMs: 200,
     leaseMs: extra.leaseMs ?? 5_000,
     endpoints: extra.endpoints,
+    housekeeping: extra.housekeeping,
     logger: silentLogger,
   });
   workers.push(w);
@@ -227,6 +228,39 @@ describe("worker", () => {
       { endpoint: "default", worker: onDefault.id },
       { endpoint: "narrow", worker: onNarrow.id },
     ]);
+  });
+
+  it("sweeps every run's budget, but wakes resource waits of its endpoint set only; a guest worker sweeps only its set", async () => {
+    const { sql } = await import("drizzle-orm");
+    // Two runs past their wall clock, waiting (for an approval, say), one per endpoint; two resource waits on a
+    // quota no process here configures ("no limit configured": requeued at once by whoever looks), one per endpoint.
+    const park = async (job: string, how: ReturnType<typeof sql>) => {
+      const { id } = await newRun(handle.db, job, { turns: 1 });
+      await handle.db.execute(
+        sql`update runs set state = 'waiting', started_at = now(), updated_at = now() where id = ${id}`,
+      );
+      await handle.db.execute(sql`update runs set ${how} where id = ${id}`);
+      return id;
+    };
+    const overdue = sql`started_at = now() - interval '1 hour', budget_wall_clock_ms = 1000, state_reason = 'approval'`;
+    const overdueDefault = await park("scripted", overdue);
+    const overdueNarrow = await park("other-endpoint", overdue);
+    const quotaDefault = await park("scripted", sql`state_reason = 'resource', waiting_for = 'tool:elsewhere'`);
+    const quotaNarrow = await park("other-endpoint", sql`state_reason = 'resource', waiting_for = 'tool:elsewhere'`);
+    const stateOf = async (id: string) => (await getRun(handle.db, id)).state;
+    // A guest on narrow: narrow's overdue run times out, its quota wait is woken; default's runs are left alone.
+    await worker(deterministicExecutor(), { endpoints: ["narrow"], housekeeping: false, concurrency: 1 });
+    await waitForState(handle.db, overdueNarrow, ["timed_out"]);
+    expect(await stateOf(quotaNarrow)).not.toBe("waiting");
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await stateOf(overdueDefault)).toBe("waiting");
+    expect(await stateOf(quotaDefault)).toBe("waiting");
+    // A deployment worker on narrow: default's overdue run times out (a budget is the run's own), but default's
+    // quota wait is not its to end.
+    await worker(deterministicExecutor(), { endpoints: ["narrow"], concurrency: 1 });
+    await waitForState(handle.db, overdueDefault, ["timed_out"]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await stateOf(quotaDefault)).toBe("waiting");
   });
 
   it("hands a finished turn's slot to the next turn in its checkpoint, at most MAX_HANDOFFS times in a row, never over the limit", async () => {
