@@ -61,6 +61,8 @@ export interface ContentionRecord {
   greedyRunIds: string[];
   /** Whether the phase ended because everything measured finished (false: it hit the cap). */
   completed: boolean;
+  /** Whether every run of the steady phase finished before its cap. */
+  steadyCompleted: boolean;
   wallMs: { alone: number; contention: number; steady: number };
 }
 
@@ -107,7 +109,7 @@ export const STEADY_WEIGHTS: Record<string, number> = {
 
 /**
  * After the burst has drained: the same endpoint and worker, model calls of steadyModelMs, two
- * weighted keys with all their runs queued at once. Answers its wall time.
+ * weighted keys with all their runs queued at once. Answers whether all finished before the cap, and its wall time.
  */
 async function steadyPhase(
   db: Db,
@@ -115,7 +117,7 @@ async function steadyPhase(
   sizes: ProofSizes,
   progress: (line: string) => void,
   k: (tenant: string) => string,
-): Promise<number> {
+): Promise<{ completed: boolean; ms: number }> {
   const keys = Object.keys(STEADY_WEIGHTS);
   progress(
     `steady: ${sizes.steadyRunsPerKey} runs each of ${keys.join(" and ")}, model calls of ${sizes.steadyModelMs} ms`,
@@ -127,11 +129,11 @@ async function steadyPhase(
     const phase = "steady";
     for (const key of keys) await enqueue(db, jobs.chat.id, k(key), sizes.steadyRunsPerKey, (n) => ({ phase, n }));
     const capMs = 30_000 + (2 * sizes.steadyRunsPerKey * sizes.steadyModelMs) / sizes.slots;
-    await until(async () => (await unfinished(db, keys.map(k))) === 0, capMs, 250);
+    const completed = await until(async () => (await unfinished(db, keys.map(k))) === 0, capMs, 250);
+    return { completed, ms: Date.now() - started };
   } finally {
     setSimulatedPace({ minMs: sizes.modelMs, maxMs: sizes.modelMs, failureRate: 0, random: () => 0 });
   }
-  return Date.now() - started;
 }
 
 /**
@@ -222,7 +224,7 @@ export async function runContention(
   );
   const contentionMs = Date.now() - started;
 
-  const steadyMs = await steadyPhase(db, jobs, sizes, progress, k);
+  const steady = await steadyPhase(db, jobs, sizes, progress, k);
 
   const turns = rowsOf<{
     run_id: string;
@@ -274,6 +276,7 @@ export async function runContention(
     backgroundRun: { id: background.id, state: background.state },
     greedyRunIds: greedy,
     completed,
-    wallMs: { alone: aloneMs, contention: contentionMs, steady: steadyMs },
+    steadyCompleted: steady.completed,
+    wallMs: { alone: aloneMs, contention: contentionMs, steady: steady.ms },
   };
 }

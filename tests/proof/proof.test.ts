@@ -76,10 +76,11 @@ describe("npm run proof (smoke)", () => {
     expect(trickle.fifo.p99).toBeGreaterThan(trickle.contended.p99);
     // The steady phase ran every run at its own turn length, with both keys backlogged for a while.
     const steady = report.contention.result.steady;
+    expect(claim("contention.steady-utilisation").measured).not.toContain("n/a");
     expect(steady.turns).toBe(2 * report.sizes.steadyRunsPerKey);
     expect(steady.turnP50Ms).toBeGreaterThanOrEqual(report.sizes.steadyModelMs);
     expect(steady.windowMs).toBeGreaterThan(report.sizes.steadyModelMs);
-    expect(claim("contention.utilisation").statement).toContain(`model calls of ${report.sizes.steadyModelMs} ms`);
+    expect(claim("contention.steady-utilisation").statement).toContain(`model calls of ${report.sizes.steadyModelMs} ms`);
   });
 
   it("test 2: every refusal is audited with a verified inclusion proof and on a flashcard; nothing is not contained", () => {
