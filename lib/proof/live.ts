@@ -87,7 +87,8 @@ export async function openLiveDatabase(url: string, poolSize: number): Promise<S
  * held until the proof lets go of the database.
  */
 async function takeLiveLock(url: string): Promise<{ release(): Promise<void> }> {
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  // Never recycled or idled out: closing this connection is what releases the lock.
+  const client = postgres(url, { max: 1, onnotice: () => {}, max_lifetime: null, idle_timeout: 0 });
   try {
     const [row] = await client<
       { taken: boolean }[]
@@ -101,9 +102,10 @@ async function takeLiveLock(url: string): Promise<{ release(): Promise<void> }> 
 }
 
 /**
- * The proof's runs not finished when it ends (test 1's greedy tenant still waiting for a quota
- * window, or everything after a failure) are cancelled as an operator would, one audited change
- * each: none is left holding a fair-share key active or waiting for a worker no deployment has.
+ * The proof's runs not finished (test 1's greedy tenant still waiting for a quota window when it
+ * ends, everything after a failure, or what a killed proof left) are cancelled as an operator
+ * would, one audited change each: none is left holding a fair-share key active or waiting for a
+ * worker no deployment has. Called when a live proof starts and when it ends.
  */
 export async function cancelLeftoverRuns(db: Db, jobIds: readonly string[], principal: Principal): Promise<number> {
   const open = rowsOf<{ id: string }>(
@@ -113,7 +115,8 @@ export async function cancelLeftoverRuns(db: Db, jobIds: readonly string[], prin
   let cancelled = 0;
   for (let from = 0; from < open.length; from += BULK_CONTROL_MAX) {
     const ids = open.slice(from, from + BULK_CONTROL_MAX).map((r) => r.id);
-    cancelled += (await bulkRunControl(db, ids, "cancel", principal)).applied.length;
+    // A run with a turn in flight only has its cancel requested: not counted here.
+    cancelled += (await bulkRunControl(db, ids, "cancel", principal)).applied.filter((a) => !a.pending).length;
   }
   return cancelled;
 }

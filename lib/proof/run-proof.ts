@@ -115,6 +115,12 @@ export async function runProof(options: ProofOptions): Promise<ProofReport> {
   };
   let completed = false;
   try {
+    if (target.kind === "live") {
+      // What a killed live proof left open would take the slots this one measures.
+      const live = await target.open(KEPT_NAMES.isolation);
+      const cancelled = await cancelLeftoverRuns(live.handle.db, jobIds(shared), PEOPLE.admin);
+      if (cancelled > 0) options.progress(`live: ${cancelled} runs an earlier live proof left open cancelled first`);
+    }
     const contention = await testContention(shared);
     const contentionMs = Date.now() - started;
     const rest = await testIsolationAndAudit(shared);
@@ -185,9 +191,11 @@ function openTarget(
  * removed; their runs and events stay as evidence, and the deployment's cockpit offers no job that no
  * worker of the deployment would run.
  */
+const jobIds = (s: Shared) => Object.values(s.jobs).map((j) => j.id);
+
 async function retireLive(s: Shared): Promise<void> {
   const live = await s.target.open(KEPT_NAMES.isolation);
-  const ids = Object.values(s.jobs).map((j) => j.id);
+  const ids = jobIds(s);
   const cancelled = await cancelLeftoverRuns(live.handle.db, ids, PEOPLE.admin);
   const removed = await removeJobs(live.handle.db, ids, PEOPLE.admin);
   s.options.progress(
