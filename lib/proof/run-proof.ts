@@ -32,7 +32,7 @@ import { runContention, TENANTS } from "./scenario-contention";
 import { runGoverned } from "./scenario-audit";
 import { runIsolation } from "./scenario-isolation";
 import type { ScratchDatabase } from "./scratch-database";
-import { cancelLeftoverRuns } from "./live";
+import { cancelLeftoverRuns } from "./live-cleanup";
 import { liveTarget, scratchTarget, type ProofTarget } from "./targets";
 import { FULL_SIZES, SMOKE_SIZES, type ProofSizes } from "./sizes";
 import { cdfPoints } from "./svg-lines";

@@ -14,7 +14,7 @@ import {
   type TurnExecutor,
   type Worker,
 } from "@/lib/runtime";
-import { newestEventId, waitUntilSealed } from "./live";
+import { newestEventId, waitUntilSealed } from "./live-sealing";
 import type { LogCapture } from "./log-capture";
 import { PROOF_ENDPOINTS } from "./names";
 import { proofPack, type ProofJobs } from "./pack";
