@@ -80,7 +80,9 @@ describe("npm run proof (smoke)", () => {
     expect(steady.turns).toBe(2 * report.sizes.steadyRunsPerKey);
     expect(steady.turnP50Ms).toBeGreaterThanOrEqual(report.sizes.steadyModelMs);
     expect(steady.windowMs).toBeGreaterThan(report.sizes.steadyModelMs);
-    expect(claim("contention.steady-utilisation").statement).toContain(`model calls of ${report.sizes.steadyModelMs} ms`);
+    expect(claim("contention.steady-utilisation").statement).toContain(
+      `model calls of ${report.sizes.steadyModelMs} ms`,
+    );
   });
 
   it("test 2: every refusal is audited with a verified inclusion proof and on a flashcard; nothing is not contained", () => {
