@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { STATED_FLOOR } from "./seal-floor";
+import { UNSEALED_EVENT } from "./seal-floor";
 
 export interface AuditHealth {
   /** Committed events waiting for the sealer (refused ones excluded). */
@@ -37,9 +37,7 @@ export async function auditHealth(db: Queryable): Promise<AuditHealth> {
              (select max(tree_size) from audit_checkpoints) as tree_size,
              (select max(seq) from audit_seqs) - (select coalesce(max(seq), 0) from audit_search) as unindexed
       from audit_events e
-      where e.id > ${STATED_FLOOR}
-        and not exists (select 1 from audit_seqs s where s.event_id = e.id)
-        and not exists (select 1 from audit_rejections r where r.event_id = e.id)`),
+      where ${UNSEALED_EVENT}`),
   );
   return {
     unsealed: Number(row?.unsealed ?? 0),

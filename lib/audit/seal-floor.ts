@@ -20,6 +20,14 @@ import { sql } from "drizzle-orm";
 /** The floor as the latest checkpoint states it (0 before the first): what readers count unsealed events from. */
 export const STATED_FLOOR = sql`coalesce((select floor_id from audit_checkpoints order by tree_size desc limit 1), 0)`;
 
+/**
+ * An event (`audit_events e`) still waiting for the sealer: above the stated floor, without a seq and not
+ * refused. What health, the metrics and a wait for sealing count.
+ */
+export const UNSEALED_EVENT = sql`e.id > ${STATED_FLOOR}
+  and not exists (select 1 from audit_seqs s where s.event_id = e.id)
+  and not exists (select 1 from audit_rejections r where r.event_id = e.id)`;
+
 export interface SealCoverage {
   /** Every id up to this was either visible to the batch or taken by a transaction with an xid below `xid`. */
   to: number;

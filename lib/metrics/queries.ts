@@ -2,7 +2,7 @@ import "server-only";
 import { sql, type SQL } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { STATED_FLOOR } from "@/lib/audit/seal-floor";
+import { UNSEALED_EVENT } from "@/lib/audit/seal-floor";
 
 /**
  * The scrape's database reads. Gauges are GROUP BYs over small or indexed sets (live runs
@@ -225,8 +225,7 @@ export async function auditLag(db: Queryable): Promise<AuditLag> {
     await db.execute(sql`
       with unsealed as materialized (
         select e.id, e.ts from audit_events e
-        where e.id > ${STATED_FLOOR} and not exists (select 1 from audit_seqs s where s.event_id = e.id)
-          and not exists (select 1 from audit_rejections r where r.event_id = e.id))
+        where ${UNSEALED_EVENT})
       select (select max(seq) from audit_seqs) as sealed,
         (select count(*) from unsealed) as unsealed,
         (select greatest(0, extract(epoch from now() - ts))::float8 from unsealed order by id limit 1) as oldest`),

@@ -2,7 +2,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { STATED_FLOOR } from "@/lib/audit/seal-floor";
+import { UNSEALED_EVENT } from "@/lib/audit/seal-floor";
 import { LiveProofRefused } from "./live";
 import { until } from "./wait";
 
@@ -21,9 +21,7 @@ export async function waitUntilSealed(db: Db, timeoutMs: number, sinceId: number
   const sealed = await until(async () => {
     const [row] = rowsOf<{ n: number | string }>(
       await db.execute(sql`select count(*) as n from audit_events e
-        where e.id > ${STATED_FLOOR} and e.id <= ${upTo}
-          and not exists (select 1 from audit_seqs s where s.event_id = e.id)
-          and not exists (select 1 from audit_rejections r where r.event_id = e.id)`),
+        where e.id <= ${upTo} and ${UNSEALED_EVENT}`),
     );
     return Number(row?.n ?? 0) === 0;
   }, timeoutMs);
