@@ -96,13 +96,7 @@ export async function measureContention(
 
   // The backlogged window: both weighted keys have work from the later of their first turns to the earlier of their last.
   const backlogged: string[] = [TENANTS.burst, TENANTS.weighted];
-  const span = (key: string) => {
-    const starts = contended.filter((t) => t.key === key).map((t) => t.startedAt);
-    return { first: Math.min(...starts), last: Math.max(...starts) };
-  };
-  const spans = backlogged.map(span);
-  const startedAt = Math.max(...spans.map((s) => s.first));
-  const endedAt = Math.min(...spans.map((s) => s.last));
+  const { from: startedAt, to: endedAt } = backloggedWindow(contended, backlogged);
   const inWindow = (t: TurnRow) => t.startedAt >= startedAt && t.startedAt <= endedAt && backlogged.includes(t.key);
   const windowTurns = contended.filter(inWindow);
   const totalWeight = backlogged.reduce((s, k) => s + (WEIGHTS[k] ?? 1), 0);
@@ -293,6 +287,16 @@ export async function measureContention(
   };
 }
 
+/**
+ * While every one of `keys` has work: from the latest of their first turns to the earliest of their
+ * last (an empty window, to ≤ from, when a key has none).
+ */
+function backloggedWindow(turns: readonly TurnRow[], keys: readonly string[]): { from: number; to: number } {
+  const starts = keys.map((k) => turns.filter((t) => t.key === k).map((t) => t.startedAt));
+  if (starts.some((s) => s.length === 0)) return { from: 0, to: 0 };
+  return { from: Math.max(...starts.map((s) => Math.min(...s))), to: Math.min(...starts.map((s) => Math.max(...s))) };
+}
+
 /** Slot time held by any turn over [from, to], as a share of the slots' time. */
 function slotsHeld(turns: readonly TurnRow[], from: number, to: number, slots: number): number {
   let busy = 0;
@@ -306,11 +310,8 @@ function slotsHeld(turns: readonly TurnRow[], from: number, to: number, slots: n
  */
 function steadyFigures(turns: readonly TurnRow[], slots: number): ContentionResult["steady"] {
   const steady = turns.filter((t) => t.phase === "steady");
-  const keys = Object.keys(STEADY_WEIGHTS);
-  const starts = keys.map((k) => steady.filter((t) => t.key === k).map((t) => t.startedAt));
-  const from = Math.max(...starts.map((s) => Math.min(...s)));
-  const to = Math.min(...starts.map((s) => Math.max(...s)));
-  const ok = starts.every((s) => s.length > 0) && to > from;
+  const { from, to } = backloggedWindow(steady, Object.keys(STEADY_WEIGHTS));
+  const ok = to > from;
   return {
     utilisation: ok ? slotsHeld(turns, from, to, slots) : NaN,
     turns: steady.length,
