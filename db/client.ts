@@ -5,6 +5,7 @@ import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 import { secureDataDir } from "./data-dir";
+import { yieldingPglite } from "./pglite-yield";
 import { getEnv } from "@/lib/env";
 
 export type Schema = typeof schema;
@@ -34,7 +35,7 @@ export async function openPglite(dataDir: string | undefined): Promise<DatabaseH
   const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
   // Files PGlite created on first open: owner-only as well.
   if (dataDir) secureDataDir(dataDir);
-  const db = drizzle({ client, schema }) as unknown as Db;
+  const db = drizzle({ client: yieldingPglite(client), schema }) as unknown as Db;
   return {
     kind: "pglite",
     db,

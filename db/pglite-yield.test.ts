@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { openPglite, type DatabaseHandle } from "./client";
+
+let handle: DatabaseHandle | undefined;
+afterAll(async () => handle?.close());
+
+/** Runs `count` statements back to back and answers how many had finished when a timer due at once ran its own query. */
+async function timerLandsAfter(run: () => Promise<unknown>, timerQuery: () => Promise<unknown>, count: number) {
+  let done = 0;
+  let landedAfter: number | null = null;
+  setTimeout(() => void timerQuery().then(() => (landedAfter ??= done)), 0);
+  for (let i = 0; i < count; i++) {
+    await run();
+    done++;
+  }
+  // Let a starved timer catch up, so a failure reads "after 200" rather than null.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return landedAfter;
+}
+
+describe("embedded PGlite shares its thread", () => {
+  it("runs a timer's query between statements a caller issues back to back", async () => {
+    handle = await openPglite(undefined);
+    const db = handle.db;
+    const landed = await timerLandsAfter(
+      () => db.execute(sql`select 1`),
+      () => db.execute(sql`select 2`),
+      200,
+    );
+    expect(landed).not.toBeNull();
+    expect(landed).toBeLessThan(5);
+  });
+
+  it("runs a timer's transaction between transactions a caller issues back to back", async () => {
+    const db = handle?.db;
+    if (!db) throw new Error("no database");
+    await db.execute(sql`create table t (n int)`);
+    const landed = await timerLandsAfter(
+      () => db.transaction(async (tx) => tx.execute(sql`insert into t values (1)`)),
+      () => db.transaction(async (tx) => tx.execute(sql`insert into t values (2)`)),
+      100,
+    );
+    expect(landed).not.toBeNull();
+    expect(landed).toBeLessThan(5);
+  });
+
+  it("(PGlite itself does not: without the yield the timer waits for the whole loop)", async () => {
+    const { PGlite } = await import("@electric-sql/pglite");
+    const raw = await PGlite.create();
+    try {
+      const landed = await timerLandsAfter(
+        () => raw.query("select 1"),
+        () => raw.query("select 2"),
+        200,
+      );
+      expect(landed).toBe(200);
+    } finally {
+      await raw.close();
+    }
+  });
+});
