@@ -32,10 +32,10 @@ export async function openPglite(dataDir: string | undefined): Promise<DatabaseH
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (dataDir) secureDataDir(dataDir);
   // pg_trgm backs the runs' text search index (drizzle/0022); CREATE EXTENSION needs it loaded.
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } });
+  const client = yieldingPglite(await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pg_trgm } }));
   // Files PGlite created on first open: owner-only as well.
   if (dataDir) secureDataDir(dataDir);
-  const db = drizzle({ client: yieldingPglite(client), schema }) as unknown as Db;
+  const db = drizzle({ client, schema }) as unknown as Db;
   return {
     kind: "pglite",
     db,
