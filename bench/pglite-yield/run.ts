@@ -16,6 +16,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import { yieldingPglite } from "@/db/pglite-yield";
+import { pct } from "@/lib/proof";
 
 const arg = (name: string, fallback: number) => {
   const found = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -55,11 +56,6 @@ function asJson(value: unknown): string {
   return `${text.replace(/\[\s+([-\d.,\s]+?)\s+\]/g, (_match, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`)}\n`;
 }
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
-
 async function main() {
   const raw = await PGlite.create();
   const clients: Record<"raw" | "yielding", Db> = {
@@ -85,9 +81,9 @@ async function main() {
   await raw.close();
 
   const summary = (kind: "raw" | "yielding") => ({
-    selectUs: median(samples[kind].selectUs),
-    transactionUs: median(samples[kind].transactionUs),
-    timerWaitMs: median(samples[kind].timerWaitMs),
+    selectUs: pct(samples[kind].selectUs, 50),
+    transactionUs: pct(samples[kind].transactionUs, 50),
+    timerWaitMs: pct(samples[kind].timerWaitMs, 50),
   });
   const result = {
     date: new Date().toISOString(),
