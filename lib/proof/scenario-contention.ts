@@ -77,8 +77,8 @@ async function enqueue(
   priority?: number,
 ): Promise<string[]> {
   const ids: string[] = [];
-  // 50 runs a transaction. A key that becomes active is lifted to the least virtual time of the
-  // active keys as of its first insert; a long enqueue transaction would commit that lift late,
+  // 50 runs a transaction. A key that becomes active is lifted relative to the least virtual time of
+  // the active keys as of its first insert; a long enqueue transaction would commit that lift late,
   // after the others had been served meanwhile, and hand the key that much head start.
   for (let from = 0; from < count; from += 50) {
     await db.transaction(async (tx) => {

@@ -14,10 +14,12 @@ describe("turn cost", () => {
     );
   });
 
-  it("lifts a returning key to the minimum of the active keys, never lowers it", () => {
+  it("lifts a returning key to one turn of credit below the minimum of the active keys, never lowers it", () => {
     expect(liftToMin(10, 500)).toBe(500);
-    expect(liftToMin(900, 500)).toBe(900);
-    expect(liftToMin(10, null)).toBe(10);
+    expect(liftToMin(10, 500, 100)).toBe(400);
+    expect(liftToMin(450, 500, 100)).toBe(450);
+    expect(liftToMin(900, 500, 100)).toBe(900);
+    expect(liftToMin(10, null, 100)).toBe(10);
   });
 });
 
@@ -186,6 +188,39 @@ describe("VTC on a simulated clock (property)", () => {
           const result = simulate(runs, { slots, ageingMs });
           const wait = (result.started.get("lo") ?? Infinity) - 50;
           expect(wait).toBeLessThanOrEqual(ageingMs + turnMs);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it("a sparse key returning from idle takes the next free slot ahead of backlogged keys, once per arrival", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 50, max: 2000 }),
+        fc.integer({ min: 0, max: 6 }),
+        (slots, others, turnMs, extra) => {
+          // Idle long enough that every backlogged key got more than one turn since its last claim: sooner,
+          // its own virtual time still stands above theirs and it takes its share, not precedence.
+          const spacing = 2 * others + 2 + extra;
+          const usage = { inputTokens: 300, outputTokens: 100 };
+          const runs: SimRun[] = [];
+          for (let k = 0; k < others; k++)
+            for (let i = 0; i < 100 * slots; i++)
+              runs.push({ id: `b${k}-${i}`, key: `b${k}`, arrival: 0, durationMs: turnMs, usage });
+          for (let i = 0; i < 8; i++)
+            runs.push({ id: `s-${i}`, key: "sparse", arrival: 1 + i * spacing * turnMs, durationMs: turnMs, usage });
+          const picks: { now: number; id: string }[] = [];
+          const result = simulate(runs, { slots, onPick: ({ now, picked }) => picks.push({ now, id: picked.id }) });
+          for (let i = 1; i < 8; i++) {
+            const arrival = 1 + i * spacing * turnMs;
+            const first = picks.find((p) => p.now >= arrival);
+            // Its first run had no finished turn (no credit); every later one has one turn of it.
+            expect(first?.id).toBe(`s-${i}`);
+            expect(result.started.get(`s-${i}`)).toBe(first?.now);
+          }
         },
       ),
       { numRuns: 40 },

@@ -11,8 +11,10 @@
  *   corrected to its real cost at the checkpoint.
  * - Within the top priority class, the next turn goes to the key with the least virtual
  *   time (ties: key name); within a key, earliest deadline first (none last), then oldest.
- * - A key that becomes active again (it had nothing queued or running) is lifted to the
- *   minimum virtual time of the active keys: idle time banks no credit (VTC).
+ * - A key that becomes active again (it had nothing queued or running) is lifted to one of
+ *   its own average turns (avg cost / weight) below the minimum virtual time of the active
+ *   keys: idle time banks no more credit than that one turn (VTC's lift, with a sparse key
+ *   served first as FQ-CoDel's new flows are; drizzle/0035_returning_key_credit.sql).
  * - Ageing: a runnable run BELOW the top class that has waited ageingMs is served before
  *   the top class, oldest first. Bound: such a run starts within ageingMs plus the time to
  *   serve the aged runs that became runnable before it (newer runs never overtake it).
@@ -52,9 +54,12 @@ export function charge(cost: number, weight: number): number {
   return cost / Math.max(weight, Number.EPSILON);
 }
 
-/** A key returning to activity starts at the least virtual time of the keys still active. */
-export function liftToMin(vtime: number, activeMin: number | null): number {
-  return activeMin === null ? vtime : Math.max(vtime, activeMin);
+/**
+ * A key returning to activity starts `credit` (one of its own average turns, avg cost / weight;
+ * 0 before its first turn) below the least virtual time of the keys still active, unless its own is higher.
+ */
+export function liftToMin(vtime: number, activeMin: number | null, credit = 0): number {
+  return activeMin === null ? vtime : Math.max(vtime, activeMin - credit);
 }
 
 export interface RunnableRun {

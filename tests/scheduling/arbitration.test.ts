@@ -139,6 +139,32 @@ describe("fair-share claim (VTC)", () => {
     await drain();
   });
 
+  it("serves a key returning from idle first, one of its own turns ahead at most; a key with no finished turn gets no credit", async () => {
+    // "trickle" sorts after "steady-…": lifted only to the least virtual time, it would lose the tie.
+    const served = async (avgCost: number | null) => {
+      await enqueue("steady-1", 40);
+      await enqueue("steady-2", 40);
+      await enqueue("trickle", 1);
+      await claimKeys(3);
+      await handle.db.execute(sql`update scheduling_keys set avg_cost = ${avgCost} where key = 'trickle'`);
+      await handle.db.execute(
+        sql`update runs set state = 'cancelled', lease_token = null where fair_group = 'trickle' and state = 'running'`,
+      );
+      await claimKeys(10);
+      await enqueue("trickle", 5);
+      const keys = await claimKeys(9);
+      await drain();
+      return keys;
+    };
+    const credited = await served(100);
+    expect(credited[0]).toBe("trickle");
+    // One turn of credit, then its share of three keys: 1 + 9 / 3 at most.
+    expect(credited.filter((k) => k === "trickle").length).toBeLessThanOrEqual(4);
+    expect(credited.filter((k) => k === "trickle").length).toBeGreaterThanOrEqual(3);
+    const uncredited = await served(null);
+    expect(uncredited[0]).not.toBe("trickle");
+  });
+
   it("serves the top priority class first, ages a lower class past the ageing time, and states position", async () => {
     process.env.FLIGHTDECK_SCHEDULING_AGEING_MS = "1000";
     resetEnvCache();
