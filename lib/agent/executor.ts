@@ -39,6 +39,9 @@ export interface AgentExecutorOptions {
   maxOutputBytes?: number;
 }
 
+/** Turns this executor remembers as journaled, at most: the oldest, long checkpointed, are forgotten first. */
+const JOURNALED_KEPT = 10_000;
+
 /**
  * The real TurnExecutor: one model call through the AI SDK, then each tool call the model
  * asked for through invokeTool, in order. Calls parked for approval stay unresolved in the
@@ -46,6 +49,16 @@ export interface AgentExecutorOptions {
  * turn after the decision.
  */
 export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExecutor {
+  // Turns whose journal entry exists (written or read by this executor): only their checkpoint deletes one.
+  const journaled = new Set<string>();
+  const journalKey = (context: { runId: string; turnIndex: number }) => `${context.runId}:${context.turnIndex}`;
+  const remember = (key: string) => {
+    journaled.add(key);
+    if (journaled.size > JOURNALED_KEPT) {
+      const oldest = journaled.values().next();
+      if (!oldest.done) journaled.delete(oldest.value);
+    }
+  };
   registerBuiltinTools();
   return {
     async execute(context: TurnContext): Promise<TurnResult> {
@@ -125,7 +138,8 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       // The turn journal: an answer stored by an earlier attempt of this turn is used as is,
       // so a turn resumed after a crash runs the same tool calls instead of asking again.
       let answer = await withTransientRetry(() => readJournal(db, context.runId, context.turnIndex), retry);
-      if (!answer) {
+      if (answer) remember(journalKey(context));
+      else {
         const modelStarted = performance.now();
         try {
           const fresh = await callModel({
@@ -155,17 +169,24 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
             },
           });
           modelMs = Math.round(performance.now() - modelStarted);
-          answer = await withTransientRetry(
-            () =>
-              writeJournal(db, {
-                runId: context.runId,
-                turnIndex: context.turnIndex,
-                attempt: context.attempt,
-                leaseToken: context.leaseToken,
-                answer: fresh,
-              }),
-            retry,
-          );
+          // An answer without tool calls has no effect to repeat exactly: a turn resumed before its
+          // checkpoint asks again. Every final answer is spared the journal's transaction (a lease
+          // check and an insert) and the checkpoint's delete.
+          if (fresh.toolCalls.length === 0) answer = fresh;
+          else {
+            answer = await withTransientRetry(
+              () =>
+                writeJournal(db, {
+                  runId: context.runId,
+                  turnIndex: context.turnIndex,
+                  attempt: context.attempt,
+                  leaseToken: context.leaseToken,
+                  answer: fresh,
+                }),
+              retry,
+            );
+            remember(journalKey(context));
+          }
         } catch (error) {
           if (error instanceof ModelCallError && error.failure !== "aborted") {
             modelMs = Math.round(performance.now() - modelStarted);
@@ -199,6 +220,8 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       return result(stop ?? { kind: "continue" }, usage);
     },
     async onCheckpoint(tx, context) {
+      // Kept in the set: a checkpoint that rolls back and is retried must still delete the entry.
+      if (!journaled.has(journalKey(context))) return;
       await dropJournal(tx, context.runId, context.turnIndex);
     },
   };

@@ -2,7 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { toolCalls } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { toolCalls, turnJournal } from "@/db/schema";
 import { createAgentExecutor } from "@/lib/agent";
 import { registerSimulatedScript } from "@/lib/models";
 import type { TurnContext } from "@/lib/runtime/turn-executor";
@@ -33,6 +34,13 @@ const job = testJob({
   agent: { model: "default", instructions: "Send.", tools: ["journal_send", "http_fetch"], maxTurns: 3 },
 });
 
+// A final answer (no tool calls), counted: it has no effect to repeat, so it is not journaled.
+let finalCalls = 0;
+const finalJob = testJob({
+  id: "journal-final-job",
+  agent: { model: "default", instructions: "Answer.", tools: [], maxTurns: 1 },
+});
+
 let sink: Server;
 const seenKeys: (string | undefined)[] = [];
 
@@ -46,7 +54,11 @@ beforeAll(async () => {
     modelCalls += 1;
     return { text: "Sending.", toolCalls: [{ toolName: "journal_send", input: { body: `answer #${modelCalls}` } }] };
   });
-  await installJobs(handle.db, [job]);
+  registerSimulatedScript(finalJob.id, () => {
+    finalCalls += 1;
+    return { text: `{"answer":${finalCalls}}` };
+  });
+  await installJobs(handle.db, [job, finalJob]);
   sink = createServer((req, res) => {
     seenKeys.push(req.headers["idempotency-key"] as string | undefined);
     res.end("ok");
@@ -164,5 +176,28 @@ describe("turn journal", () => {
     });
     expect(record.outcome).toBe("succeeded");
     expect(seenKeys).toEqual([`${runId}:2:1`]);
+  });
+
+  it("the checkpoint deletes a journaled answer; a final answer is not journaled and a re-executed turn asks again", async () => {
+    const journalOf = async (runId: string) =>
+      handle.db.select().from(turnJournal).where(eq(turnJournal.runId, runId));
+    await installJobs(handle.db, [job, finalJob]);
+    const executor = createAgentExecutor();
+    const toolRun = await newRun(handle.db, job.id);
+    const toolTurn = await executor.execute(context(toolRun, 1));
+    expect(await journalOf(toolRun)).toHaveLength(1);
+    await handle.db.transaction(
+      (tx) => executor.onCheckpoint?.(tx, context(toolRun, 1), toolTurn) ?? Promise.resolve(),
+    );
+    expect(await journalOf(toolRun)).toHaveLength(0);
+
+    const finalRun = await newRun(handle.db, finalJob.id);
+    const before = finalCalls;
+    const first = await executor.execute({ ...context(finalRun, 1), jobId: finalJob.id });
+    expect(first.outcome).toMatchObject({ kind: "complete", output: { answer: before + 1 } });
+    expect(await journalOf(finalRun)).toHaveLength(0);
+    const again = await executor.execute({ ...context(finalRun, 2), jobId: finalJob.id });
+    expect(again.outcome).toMatchObject({ kind: "complete", output: { answer: before + 2 } });
+    expect(finalCalls).toBe(before + 2);
   });
 });
