@@ -179,8 +179,7 @@ describe("turn journal", () => {
   });
 
   it("the checkpoint deletes a journaled answer; a final answer is not journaled and a re-executed turn asks again", async () => {
-    const journalOf = async (runId: string) =>
-      handle.db.select().from(turnJournal).where(eq(turnJournal.runId, runId));
+    const journalOf = async (runId: string) => handle.db.select().from(turnJournal).where(eq(turnJournal.runId, runId));
     await installJobs(handle.db, [job, finalJob]);
     const executor = createAgentExecutor();
     const toolRun = await newRun(handle.db, job.id);
