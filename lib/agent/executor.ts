@@ -39,9 +39,6 @@ export interface AgentExecutorOptions {
   maxOutputBytes?: number;
 }
 
-/** Turns this executor remembers as journaled, at most: the oldest, long checkpointed, are forgotten first. */
-const JOURNALED_KEPT = 10_000;
-
 /**
  * The real TurnExecutor: one model call through the AI SDK, then each tool call the model
  * asked for through invokeTool, in order. Calls parked for approval stay unresolved in the
@@ -49,16 +46,6 @@ const JOURNALED_KEPT = 10_000;
  * turn after the decision.
  */
 export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExecutor {
-  // Turns whose journal entry exists (written or read by this executor): only their checkpoint deletes one.
-  const journaled = new Set<string>();
-  const journalKey = (context: { runId: string; turnIndex: number }) => `${context.runId}:${context.turnIndex}`;
-  const remember = (key: string) => {
-    journaled.add(key);
-    if (journaled.size > JOURNALED_KEPT) {
-      const oldest = journaled.values().next();
-      if (!oldest.done) journaled.delete(oldest.value);
-    }
-  };
   registerBuiltinTools();
   return {
     async execute(context: TurnContext): Promise<TurnResult> {
@@ -138,8 +125,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       // The turn journal: an answer stored by an earlier attempt of this turn is used as is,
       // so a turn resumed after a crash runs the same tool calls instead of asking again.
       let answer = await withTransientRetry(() => readJournal(db, context.runId, context.turnIndex), retry);
-      if (answer) remember(journalKey(context));
-      else {
+      if (!answer) {
         const modelStarted = performance.now();
         try {
           const fresh = await callModel({
@@ -173,7 +159,7 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
           // checkpoint asks again. Every final answer is spared the journal's transaction (a lease
           // check and an insert) and the checkpoint's delete.
           if (fresh.toolCalls.length === 0) answer = fresh;
-          else {
+          else
             answer = await withTransientRetry(
               () =>
                 writeJournal(db, {
@@ -185,8 +171,6 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
                 }),
               retry,
             );
-            remember(journalKey(context));
-          }
         } catch (error) {
           if (error instanceof ModelCallError && error.failure !== "aborted") {
             modelMs = Math.round(performance.now() - modelStarted);
@@ -219,9 +203,10 @@ export function createAgentExecutor(options: AgentExecutorOptions = {}): TurnExe
       if (done.length > 0) messagesOut.push(toolMessage(done));
       return result(stop ?? { kind: "continue" }, usage);
     },
-    async onCheckpoint(tx, context) {
-      // Kept in the set: a checkpoint that rolls back and is retried must still delete the entry.
-      if (!journaled.has(journalKey(context))) return;
+    async onCheckpoint(tx, context, result) {
+      // Only an answer with tool calls is journaled, and a turn that ran one records at least its first call:
+      // a turn without tool calls has no entry to delete (a retried checkpoint sees the same result).
+      if (result.toolCalls.length === 0) return;
       await dropJournal(tx, context.runId, context.turnIndex);
     },
   };
