@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defaultCostWeights, liftToMin, pickNext, turnCost } from "./policy";
+import { defaultCostWeights, liftOnReturn, pickNext, turnCost } from "./policy";
 import { simulate, type SimRun } from "./simulate";
 
 const MIN = defaultCostWeights.minTurnCost;
@@ -15,11 +15,11 @@ describe("turn cost", () => {
   });
 
   it("lifts a returning key to one turn of credit below the minimum of the active keys, never lowers it", () => {
-    expect(liftToMin(10, 500)).toBe(500);
-    expect(liftToMin(10, 500, 100)).toBe(400);
-    expect(liftToMin(450, 500, 100)).toBe(450);
-    expect(liftToMin(900, 500, 100)).toBe(900);
-    expect(liftToMin(10, null, 100)).toBe(10);
+    expect(liftOnReturn(10, 500)).toBe(500);
+    expect(liftOnReturn(10, 500, 100)).toBe(400);
+    expect(liftOnReturn(450, 500, 100)).toBe(450);
+    expect(liftOnReturn(900, 500, 100)).toBe(900);
+    expect(liftOnReturn(10, null, 100)).toBe(10);
   });
 });
 

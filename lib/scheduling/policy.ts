@@ -58,7 +58,7 @@ export function charge(cost: number, weight: number): number {
  * A key returning to activity starts `credit` (one of its own average turns, avg cost / weight;
  * 0 before its first turn) below the least virtual time of the keys still active, unless its own is higher.
  */
-export function liftToMin(vtime: number, activeMin: number | null, credit = 0): number {
+export function liftOnReturn(vtime: number, activeMin: number | null, credit = 0): number {
   return activeMin === null ? vtime : Math.max(vtime, activeMin - credit);
 }
 

@@ -7,7 +7,7 @@ import {
   charge,
   defaultCostWeights,
   estimateCost,
-  liftToMin,
+  liftOnReturn,
   nextAverageCost,
   pickNext,
   turnCost,
@@ -77,7 +77,7 @@ export function simulate(runs: readonly SimRun[], options: SimOptions): SimResul
     if (count === 0) {
       let min: number | null = null;
       for (const [k, c] of activeCount) if (c > 0 && k !== key) min = Math.min(min ?? Infinity, vtime.get(k) ?? 0);
-      vtime.set(key, liftToMin(vtime.get(key) ?? 0, min, (avg.get(key) ?? 0) / weightOf(key)));
+      vtime.set(key, liftOnReturn(vtime.get(key) ?? 0, min, (avg.get(key) ?? 0) / weightOf(key)));
     }
     activeCount.set(key, count + 1);
   };
